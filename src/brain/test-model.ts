@@ -1,0 +1,279 @@
+// Writes the tiny llama-architecture GGUF (v3) used by tests and the demo: seeded random weights, byte-identical for a given seed and shape.
+import { createHash } from "node:crypto";
+import { mkdir, readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { writeFileDurably } from "../memory/durable-write.js";
+
+/** Shape of the test model. Defaults give about 0.5 MB. */
+export interface TestModelOptions {
+  /** PRNG seed for the weights. Defaults to `42`. */
+  seed?: number;
+  /** Embedding width. Defaults to `64`. */
+  embeddingLength?: number;
+  /** Number of transformer blocks. Defaults to `2`. */
+  blockCount?: number;
+  /** Attention heads (and KV heads). Defaults to `4`. */
+  headCount?: number;
+  /** Feed-forward width. Defaults to `128`. */
+  feedForwardLength?: number;
+  /** Trained context length written into the metadata. Defaults to `4096`. */
+  contextLength?: number;
+  /** Optional jinja chat template, to exercise the chat-template path of real models. */
+  chatTemplate?: string;
+}
+
+/** The label every test model carries, so nobody mistakes it for a real model. */
+export const TEST_MODEL_LABEL = "apprentice-test-model (RANDOM WEIGHTS: a stand-in that makes the pipeline run, not a brain)";
+
+const GGUF_MAGIC = 0x46554747; // "GGUF" little-endian
+const GGUF_VERSION = 3;
+const ALIGNMENT = 32;
+
+const enum ValueType {
+  U32 = 4,
+  I32 = 5,
+  F32 = 6,
+  String = 8,
+  Array = 9,
+}
+
+type KvValue =
+  | { type: ValueType.U32; value: number }
+  | { type: ValueType.F32; value: number }
+  | { type: ValueType.String; value: string }
+  | { type: ValueType.Array; elementType: ValueType.String; value: string[] }
+  | { type: ValueType.Array; elementType: ValueType.F32; value: number[] }
+  | { type: ValueType.Array; elementType: ValueType.I32; value: number[] };
+
+interface TensorSpec {
+  name: string;
+  /** ne0 first, as GGUF stores them. */
+  dims: number[];
+  data: Float32Array;
+}
+
+/** Token types as llama.cpp numbers them. */
+const TOKEN_TYPE = { normal: 1, unknown: 2, control: 3, byte: 6 } as const;
+
+/** Builds the vocabulary: `<unk> <s> </s>`, the 256 byte tokens, then printable ASCII (space as U+2581). */
+export function buildTestVocab(): { tokens: string[]; scores: number[]; types: number[] } {
+  const tokens: string[] = ["<unk>", "<s>", "</s>"];
+  const types: number[] = [TOKEN_TYPE.unknown, TOKEN_TYPE.control, TOKEN_TYPE.control];
+  for (let byte = 0; byte < 256; byte++) {
+    tokens.push(`<0x${byte.toString(16).toUpperCase().padStart(2, "0")}>`);
+    types.push(TOKEN_TYPE.byte);
+  }
+  for (let code = 0x20; code <= 0x7e; code++) {
+    tokens.push(code === 0x20 ? "\u2581" : String.fromCharCode(code));
+    types.push(TOKEN_TYPE.normal);
+  }
+  // Single characters need no merges; equal scores keep the tokenizer from preferring any of them.
+  const scores = tokens.map(() => 0);
+  return { tokens, scores, types };
+}
+
+/** mulberry32: a small, well-known seeded PRNG; enough for reproducible random weights. */
+function createRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomTensor(random: () => number, count: number, scale: number): Float32Array {
+  const data = new Float32Array(count);
+  for (let i = 0; i < count; i++) data[i] = (random() * 2 - 1) * scale;
+  return data;
+}
+
+function onesTensor(count: number): Float32Array {
+  return new Float32Array(count).fill(1);
+}
+
+/** Serializes a complete GGUF v3 file for the given options. Pure: same options, same bytes. */
+export function buildTestModelGguf(options: TestModelOptions = {}): Buffer {
+  const seed = options.seed ?? 42;
+  const nEmbd = options.embeddingLength ?? 64;
+  const nBlocks = options.blockCount ?? 2;
+  const nHead = options.headCount ?? 4;
+  const nFf = options.feedForwardLength ?? 128;
+  const nCtx = options.contextLength ?? 4096;
+  if (nEmbd % nHead !== 0) throw new Error(`embeddingLength ${nEmbd} is not a multiple of headCount ${nHead}`);
+
+  const vocab = buildTestVocab();
+  const nVocab = vocab.tokens.length;
+
+  const kv: Array<[string, KvValue]> = [
+    ["general.architecture", { type: ValueType.String, value: "llama" }],
+    ["general.name", { type: ValueType.String, value: TEST_MODEL_LABEL }],
+    ["general.description", { type: ValueType.String, value: `Seeded random weights (seed ${seed}). Real use needs a real instruct model.` }],
+    ["general.alignment", { type: ValueType.U32, value: ALIGNMENT }],
+    ["general.file_type", { type: ValueType.U32, value: 0 }],
+    ["llama.context_length", { type: ValueType.U32, value: nCtx }],
+    ["llama.embedding_length", { type: ValueType.U32, value: nEmbd }],
+    ["llama.block_count", { type: ValueType.U32, value: nBlocks }],
+    ["llama.feed_forward_length", { type: ValueType.U32, value: nFf }],
+    ["llama.rope.dimension_count", { type: ValueType.U32, value: nEmbd / nHead }],
+    ["llama.attention.head_count", { type: ValueType.U32, value: nHead }],
+    ["llama.attention.head_count_kv", { type: ValueType.U32, value: nHead }],
+    ["llama.attention.layer_norm_rms_epsilon", { type: ValueType.F32, value: 1e-5 }],
+    ["tokenizer.ggml.model", { type: ValueType.String, value: "llama" }],
+    ["tokenizer.ggml.tokens", { type: ValueType.Array, elementType: ValueType.String, value: vocab.tokens }],
+    ["tokenizer.ggml.scores", { type: ValueType.Array, elementType: ValueType.F32, value: vocab.scores }],
+    ["tokenizer.ggml.token_type", { type: ValueType.Array, elementType: ValueType.I32, value: vocab.types }],
+    ["tokenizer.ggml.unknown_token_id", { type: ValueType.U32, value: 0 }],
+    ["tokenizer.ggml.bos_token_id", { type: ValueType.U32, value: 1 }],
+    ["tokenizer.ggml.eos_token_id", { type: ValueType.U32, value: 2 }],
+  ];
+  if (options.chatTemplate !== undefined) {
+    kv.push(["tokenizer.chat_template", { type: ValueType.String, value: options.chatTemplate }]);
+  }
+
+  const random = createRandom(seed);
+  const tensors: TensorSpec[] = [
+    { name: "token_embd.weight", dims: [nEmbd, nVocab], data: randomTensor(random, nEmbd * nVocab, 0.5) },
+  ];
+  const projScale = 1 / Math.sqrt(nEmbd);
+  for (let b = 0; b < nBlocks; b++) {
+    const p = `blk.${b}.`;
+    tensors.push(
+      { name: `${p}attn_norm.weight`, dims: [nEmbd], data: onesTensor(nEmbd) },
+      { name: `${p}attn_q.weight`, dims: [nEmbd, nEmbd], data: randomTensor(random, nEmbd * nEmbd, projScale) },
+      { name: `${p}attn_k.weight`, dims: [nEmbd, nEmbd], data: randomTensor(random, nEmbd * nEmbd, projScale) },
+      { name: `${p}attn_v.weight`, dims: [nEmbd, nEmbd], data: randomTensor(random, nEmbd * nEmbd, projScale) },
+      { name: `${p}attn_output.weight`, dims: [nEmbd, nEmbd], data: randomTensor(random, nEmbd * nEmbd, projScale) },
+      { name: `${p}ffn_norm.weight`, dims: [nEmbd], data: onesTensor(nEmbd) },
+      { name: `${p}ffn_gate.weight`, dims: [nEmbd, nFf], data: randomTensor(random, nEmbd * nFf, projScale) },
+      { name: `${p}ffn_up.weight`, dims: [nEmbd, nFf], data: randomTensor(random, nEmbd * nFf, projScale) },
+      { name: `${p}ffn_down.weight`, dims: [nFf, nEmbd], data: randomTensor(random, nFf * nEmbd, 1 / Math.sqrt(nFf)) },
+    );
+  }
+  tensors.push(
+    { name: "output_norm.weight", dims: [nEmbd], data: onesTensor(nEmbd) },
+    { name: "output.weight", dims: [nEmbd, nVocab], data: randomTensor(random, nEmbd * nVocab, projScale) },
+  );
+
+  const writer = new ByteWriter();
+  writer.u32(GGUF_MAGIC);
+  writer.u32(GGUF_VERSION);
+  writer.u64(tensors.length);
+  writer.u64(kv.length);
+  for (const [key, value] of kv) {
+    writer.string(key);
+    writeKvValue(writer, value);
+  }
+  let offset = 0;
+  for (const tensor of tensors) {
+    writer.string(tensor.name);
+    writer.u32(tensor.dims.length);
+    for (const dim of tensor.dims) writer.u64(dim);
+    writer.u32(0); // GGML_TYPE_F32
+    writer.u64(offset);
+    offset = alignUp(offset + tensor.data.byteLength, ALIGNMENT);
+  }
+  writer.padTo(ALIGNMENT);
+  for (const tensor of tensors) {
+    writer.bytes(Buffer.from(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength));
+    writer.padTo(ALIGNMENT);
+  }
+  return writer.toBuffer();
+}
+
+function writeKvValue(writer: ByteWriter, value: KvValue): void {
+  writer.u32(value.type);
+  switch (value.type) {
+    case ValueType.U32:
+      writer.u32(value.value);
+      return;
+    case ValueType.F32:
+      writer.f32(value.value);
+      return;
+    case ValueType.String:
+      writer.string(value.value);
+      return;
+    case ValueType.Array:
+      writer.u32(value.elementType);
+      writer.u64(value.value.length);
+      for (const element of value.value) {
+        if (value.elementType === ValueType.String) writer.string(element as string);
+        else if (value.elementType === ValueType.F32) writer.f32(element as number);
+        else writer.i32(element as number);
+      }
+      return;
+  }
+}
+
+function alignUp(value: number, alignment: number): number {
+  return Math.ceil(value / alignment) * alignment;
+}
+
+/** Growable little-endian buffer writer. */
+class ByteWriter {
+  private chunks: Buffer[] = [];
+  private length = 0;
+
+  private push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+  }
+  u32(value: number): void {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(value);
+    this.push(b);
+  }
+  i32(value: number): void {
+    const b = Buffer.alloc(4);
+    b.writeInt32LE(value);
+    this.push(b);
+  }
+  f32(value: number): void {
+    const b = Buffer.alloc(4);
+    b.writeFloatLE(value);
+    this.push(b);
+  }
+  u64(value: number): void {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64LE(BigInt(value));
+    this.push(b);
+  }
+  string(value: string): void {
+    const bytes = Buffer.from(value, "utf8");
+    this.u64(bytes.length);
+    this.push(bytes);
+  }
+  bytes(value: Buffer): void {
+    this.push(Buffer.from(value));
+  }
+  padTo(alignment: number): void {
+    const pad = alignUp(this.length, alignment) - this.length;
+    if (pad > 0) this.push(Buffer.alloc(pad));
+  }
+  toBuffer(): Buffer {
+    return Buffer.concat(this.chunks, this.length);
+  }
+}
+
+/**
+ * Writes the test model into `cacheDir` unless an identical file is already there, and returns its path.
+ * The file name carries a hash of the options, so different shapes never collide.
+ */
+export async function ensureTestModel(cacheDir: string, options: TestModelOptions = {}): Promise<string> {
+  const bytes = buildTestModelGguf(options);
+  const digest = createHash("sha256").update(bytes).digest("hex").slice(0, 12);
+  const file = path.join(cacheDir, `apprentice-test-model-${digest}.gguf`);
+  await mkdir(cacheDir, { recursive: true });
+  const existing = await stat(file).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return undefined;
+    throw error;
+  });
+  if (existing?.size === bytes.length) {
+    const onDisk = await readFile(file);
+    if (onDisk.equals(bytes)) return file;
+  }
+  await writeFileDurably(file, bytes);
+  return file;
+}

@@ -1,0 +1,73 @@
+// The tool contract: a name, an argument schema built per step, and an execute that reports failure as data, never by throwing.
+import type { ObjectSchema } from "./json-schema.js";
+
+/** What a tool returns. A failure is an outcome fed back to the model and recorded, not an exception. */
+export type ToolOutcome =
+  | {
+      ok: true;
+      /** Text shown to the model (already capped by the tool). */
+      output: string;
+      /** Workspace-relative paths the action read or wrote, for the episode record. */
+      touched?: string[];
+      /** True when `output` carries content from the world (file contents, command output). */
+      fromWorld?: boolean;
+      /** Set by `finish`: the cycle ends after this step. */
+      finish?: { summary: string };
+    }
+  | {
+      ok: false;
+      /** One-line reason, shown to the model and recorded. */
+      error: string;
+      /** Any partial output (for example stderr of a failed command), capped. */
+      output?: string;
+      touched?: string[];
+      fromWorld?: boolean;
+    };
+
+/** Limits that tools enforce; they come from config `limits`. */
+export interface ToolLimits {
+  /** Largest file read or written, in bytes. */
+  maxFileBytes: number;
+  /** Output kept from a command, in bytes. */
+  maxOutputBytes: number;
+  /** Wall time for one command. */
+  commandTimeoutMs: number;
+}
+
+/** Everything a tool may touch. Effects outside the workspace arrive as callbacks from the cycle. */
+export interface ToolContext {
+  /** Absolute, real (symlink-free) path of the sandbox directory. */
+  workspaceDir: string;
+  limits: ToolLimits;
+  /** Program names `run` may execute. */
+  allowCommands: readonly string[];
+  /** Aborted when the step or the cycle times out, or the daemon stops. */
+  signal: AbortSignal;
+  /** Adds a line to this cycle's journal entry. */
+  writeNote(text: string): Promise<void>;
+  /** Writes a message file to `outbox/`; returns its file name. */
+  sendMessage(text: string): Promise<string>;
+  /** One-line description of the board's sensors right now. */
+  readSensors(): Promise<string>;
+}
+
+/** What the schema builder knows when a step starts: used to turn arguments into enums. */
+export interface SchemaView {
+  allowCommands: readonly string[];
+  /** Workspace-relative paths of existing regular files (capped). */
+  files: readonly string[];
+  /** Workspace-relative paths of existing directories, "." first (capped). */
+  dirs: readonly string[];
+  limits: ToolLimits;
+}
+
+export interface Tool {
+  /** snake_case name the model emits in `tool`. */
+  readonly name: string;
+  /** One line for the prompt. */
+  readonly description: string;
+  /** The argument schema for this step, or `undefined` when the tool cannot be used now (e.g. no files to read). */
+  argsSchema(view: SchemaView): ObjectSchema | undefined;
+  /** Runs the action. Must not throw for expected failures; returns `{ ok: false }` instead. */
+  execute(args: Record<string, unknown>, context: ToolContext): Promise<ToolOutcome>;
+}
