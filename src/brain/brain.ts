@@ -1,0 +1,107 @@
+// The brain contract: load a model for one cycle, decide one JSON action per step, dispose. Model trouble is data, never a throw.
+import type { JsonSchema } from "../tools/json-schema.js";
+
+/** One titled block of the system prompt. Sections are measured and cut with the model's own tokenizer. */
+export interface PromptSection {
+  /** Stable id, e.g. `charter`, `goals`, `inbox`. */
+  id: string;
+  /** Heading shown to the model. */
+  title: string;
+  text: string;
+  /** Share of the system budget this section may use before others are served, 0–1. */
+  share: number;
+  /** Text from the world or the operator's inbox: rendered inside a quoted block, never as instructions. */
+  quoted?: boolean;
+}
+
+/**
+ * One earlier step of this cycle: the request that preceded it and what the model emitted.
+ * Requests are kept verbatim so the chat prefix stays identical from step to step and the KV cache carries it.
+ */
+export interface PromptTurn {
+  request: string;
+  action: string;
+}
+
+/** Everything the model sees for one decision. */
+export interface Prompt {
+  sections: PromptSection[];
+  turns: PromptTurn[];
+  /** This step's request: the last outcome and what to do now. */
+  request: string;
+}
+
+/** An action the model chose; `tool` and `args` are validated against the step's schema. */
+export interface Action {
+  thought: string;
+  tool: string;
+  args: Record<string, unknown>;
+}
+
+/** Token and time accounting for one decision. */
+export interface DecisionUsage {
+  /** Tokens of the whole prompt as the model sees it (template included). */
+  promptTokens: number;
+  /** Prompt tokens that had to be evaluated (not reused from the KV cache). */
+  evaluatedPromptTokens: number;
+  generatedTokens: number;
+  durationMs: number;
+  /** Earlier steps left out to stay within the context. */
+  droppedSteps: number;
+  /** Section ids that were cut to fit their budget. */
+  cutSections: string[];
+}
+
+export type Decision =
+  | { ok: true; action: Action; raw: string; usage: DecisionUsage; /** a free-text field overshot its maxLength and was cut */ clamped: boolean }
+  | {
+      ok: false;
+      reason: "invalid-output" | "timeout" | "aborted" | "model-error";
+      detail: string;
+      raw?: string;
+      usage?: DecisionUsage;
+    };
+
+/** Options for one cycle's model. */
+export interface OpenOptions {
+  modelPath: string;
+  /** Context window in tokens; capped at the model's trained context. */
+  contextSize: number;
+  threads: number;
+  temperature: number;
+  seed?: number;
+  maxTokensPerStep: number;
+}
+
+/** Memory the model and its context are expected to need, from the GGUF's metadata. */
+export interface MemoryEstimate {
+  modelBytes: number;
+  contextBytes: number;
+  totalBytes: number;
+  /** The context size the estimate is for (after capping to the trained context). */
+  contextSize: number;
+  /** `general.name` from the GGUF, when present. */
+  modelName?: string;
+}
+
+export type EstimateResult = { ok: true; estimate: MemoryEstimate } | { ok: false; reason: string };
+export type OpenResult = { ok: true; session: BrainSession } | { ok: false; reason: string };
+
+/** A loaded model for the length of one cycle. */
+export interface BrainSession {
+  /** The context actually created, in tokens. */
+  readonly contextSize: number;
+  /** Counts tokens with the model's own tokenizer. */
+  countTokens(text: string): number;
+  /** Contract: never throws for model trouble; returns `{ ok: false, reason }`. */
+  decide(prompt: Prompt, schema: JsonSchema, signal?: AbortSignal): Promise<Decision>;
+  /** Frees the context and the model. Safe to call twice. */
+  dispose(): Promise<void>;
+}
+
+export interface Brain {
+  /** Reads the GGUF header and estimates memory without loading weights. */
+  estimate(modelPath: string, contextSize: number): Promise<EstimateResult>;
+  /** Loads the model for one cycle. */
+  open(options: OpenOptions): Promise<OpenResult>;
+}

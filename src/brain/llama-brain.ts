@@ -1,0 +1,264 @@
+// The node-llama-cpp brain, the only importer of node-llama-cpp: CPU load with explicit threads and context, grammar-constrained decisions, dispose per cycle.
+import { access, constants } from "node:fs/promises";
+import {
+  getLlama,
+  GgufInsights,
+  LlamaChat,
+  LlamaLogLevel,
+  readGgufFileInfo,
+  type ChatHistoryItem,
+  type GbnfJsonSchema,
+  type Llama,
+  type LlamaContext,
+  type LlamaGrammar,
+  type LlamaModel,
+} from "node-llama-cpp";
+import type { Logger } from "../log.js";
+import type { JsonSchema } from "../tools/json-schema.js";
+import { findToolBranch } from "./action-schema.js";
+import type {
+  Action,
+  Brain,
+  BrainSession,
+  Decision,
+  DecisionUsage,
+  EstimateResult,
+  OpenOptions,
+  OpenResult,
+  Prompt,
+} from "./brain.js";
+import { clampStrings } from "./clamp-strings.js";
+import { cutToTokens, fitSections, renderSections } from "./prompt-budget.js";
+
+/** Share of the context (after the generation reserve) that the system sections may take; the rest holds this cycle's steps. */
+export const SYSTEM_BUDGET_SHARE = 0.6;
+
+/** Loads the native binding once per process (it cannot be unloaded) and a model once per cycle. */
+export class LlamaBrain implements Brain {
+  private binding: Promise<Llama> | undefined;
+
+  constructor(private readonly logger: Logger) {}
+
+  /** The llama.cpp binding, CPU only, never built or downloaded at run time. */
+  private loadBinding(): Promise<Llama> {
+    this.binding ??= getLlama({
+      gpu: false,
+      build: "never",
+      logLevel: LlamaLogLevel.warn,
+      logger: (level, message) => {
+        const text = message.trim();
+        if (text.length === 0) return;
+        if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal) this.logger.warn(`llama.cpp: ${text}`);
+        else this.logger.debug(`llama.cpp: ${text}`);
+      },
+    }).catch((error: unknown) => {
+      this.binding = undefined;
+      throw new Error(`the llama.cpp binding could not be loaded: ${describeError(error)}`, { cause: error });
+    });
+    return this.binding;
+  }
+
+  async estimate(modelPath: string, contextSize: number): Promise<EstimateResult> {
+    try {
+      await access(modelPath, constants.R_OK);
+    } catch (error) {
+      return { ok: false, reason: `model file ${modelPath} is not readable: ${describeError(error)}` };
+    }
+    try {
+      const info = await readGgufFileInfo(modelPath);
+      const insights = await GgufInsights.from(info);
+      const effectiveContext = Math.min(contextSize, insights.trainContextSize ?? contextSize);
+      const model = insights.estimateModelResourceRequirements({ gpuLayers: 0 });
+      const context = insights.estimateContextResourceRequirements({ contextSize: effectiveContext, modelGpuLayers: 0 });
+      const name = info.metadata?.general?.name;
+      return {
+        ok: true,
+        estimate: {
+          modelBytes: model.cpuRam,
+          contextBytes: context.cpuRam,
+          totalBytes: model.cpuRam + context.cpuRam,
+          contextSize: effectiveContext,
+          ...(typeof name === "string" ? { modelName: name } : {}),
+        },
+      };
+    } catch (error) {
+      return { ok: false, reason: `${modelPath} is not a usable GGUF file: ${describeError(error)}` };
+    }
+  }
+
+  async open(options: OpenOptions): Promise<OpenResult> {
+    let llama: Llama;
+    try {
+      llama = await this.loadBinding();
+    } catch (error) {
+      return { ok: false, reason: describeError(error) };
+    }
+    let model: LlamaModel | undefined;
+    try {
+      model = await llama.loadModel({ modelPath: options.modelPath, gpuLayers: 0, useMmap: true });
+      const contextSize = Math.min(options.contextSize, model.trainContextSize);
+      const context = await model.createContext({ contextSize, threads: options.threads, sequences: 1 });
+      return { ok: true, session: new LlamaBrainSession(llama, model, context, options, this.logger) };
+    } catch (error) {
+      await model?.dispose();
+      return { ok: false, reason: `could not load ${options.modelPath}: ${describeError(error)}` };
+    }
+  }
+}
+
+/** One cycle's loaded model, context and chat. */
+class LlamaBrainSession implements BrainSession {
+  readonly contextSize: number;
+  private readonly chat: LlamaChat;
+  private readonly grammars = new Map<string, LlamaGrammar>();
+  private disposed = false;
+
+  constructor(
+    private readonly llama: Llama,
+    private readonly model: LlamaModel,
+    private readonly context: LlamaContext,
+    private readonly options: OpenOptions,
+    private readonly logger: Logger,
+  ) {
+    this.contextSize = context.contextSize;
+    this.chat = new LlamaChat({ contextSequence: context.getSequence() });
+  }
+
+  countTokens(text: string): number {
+    return this.model.tokenize(text, false).length;
+  }
+
+  /** Tokens of a whole chat as this model's chat template renders it. */
+  private countHistoryTokens(history: ChatHistoryItem[]): number {
+    const state = this.chat.chatWrapper.generateContextState({ chatHistory: history });
+    return state.contextText.tokenize(this.model.tokenizer).length;
+  }
+
+  private async grammarFor(schema: JsonSchema): Promise<LlamaGrammar & { parse(json: string): unknown }> {
+    const key = JSON.stringify(schema);
+    let grammar = this.grammars.get(key);
+    if (grammar === undefined) {
+      // The schema is built at run time, so node-llama-cpp's compile-time schema typing cannot follow it.
+      grammar = await this.llama.createGrammarForJsonSchema(schema as unknown as Readonly<{ const: string }> & GbnfJsonSchema);
+      this.grammars.set(key, grammar);
+    }
+    return grammar as LlamaGrammar & { parse(json: string): unknown };
+  }
+
+  /** Builds the chat for this step, dropping the oldest turns until prompt plus generation fits the context. */
+  private buildHistory(prompt: Prompt): { history: ChatHistoryItem[]; promptTokens: number; droppedSteps: number; cutSections: string[] } {
+    const reserve = this.options.maxTokensPerStep;
+    const systemBudget = Math.floor((this.contextSize - reserve) * SYSTEM_BUDGET_SHARE);
+    const fitted = fitSections(prompt.sections, systemBudget, (text) => this.countTokens(text));
+    const system = renderSections(fitted.sections);
+    // A huge outcome (a long file, say) is cut rather than allowed to push the prompt past the context.
+    const frame = this.countHistoryTokens([{ type: "system", text: system }, { type: "user", text: "" }, { type: "model", response: [] }]);
+    const request = cutToTokens(prompt.request, this.contextSize - reserve - frame - 32, (text) => this.countTokens(text));
+    for (let dropped = 0; dropped <= prompt.turns.length; dropped++) {
+      const kept = prompt.turns.slice(dropped);
+      const history: ChatHistoryItem[] = [{ type: "system", text: system }];
+      kept.forEach((turn, index) => {
+        const omitted = index === 0 && dropped > 0 ? `(${dropped} earlier steps omitted to fit the context)\n` : "";
+        history.push({ type: "user", text: omitted + turn.request });
+        history.push({ type: "model", response: [turn.action] });
+      });
+      const omitted = kept.length === 0 && dropped > 0 ? `(${dropped} earlier steps omitted to fit the context)\n` : "";
+      history.push({ type: "user", text: omitted + request });
+      history.push({ type: "model", response: [] });
+      const promptTokens = this.countHistoryTokens(history);
+      if (promptTokens + reserve <= this.contextSize) {
+        return { history, promptTokens, droppedSteps: dropped, cutSections: fitted.cutSections };
+      }
+    }
+    // The system part and the request are both cut to fit above, so this is a broken invariant.
+    throw new Error(`prompt does not fit a ${this.contextSize}-token context even with every earlier step dropped`);
+  }
+
+  async decide(prompt: Prompt, schema: JsonSchema, signal?: AbortSignal): Promise<Decision> {
+    if (this.disposed) return { ok: false, reason: "model-error", detail: "the model was already unloaded" };
+    const startedAt = performance.now();
+    const sequence = this.chat.sequence;
+    const meterBefore = sequence.tokenMeter.getState();
+    let usage: DecisionUsage | undefined;
+    const measure = (built: { promptTokens: number; droppedSteps: number; cutSections: string[] }): DecisionUsage => {
+      const meterAfter = sequence.tokenMeter.getState();
+      return {
+        promptTokens: built.promptTokens,
+        evaluatedPromptTokens: meterAfter.usedInputTokens - meterBefore.usedInputTokens,
+        generatedTokens: meterAfter.usedOutputTokens - meterBefore.usedOutputTokens,
+        durationMs: Math.round(performance.now() - startedAt),
+        droppedSteps: built.droppedSteps,
+        cutSections: built.cutSections,
+      };
+    };
+    let raw: string;
+    let grammar: LlamaGrammar & { parse(json: string): unknown };
+    try {
+      const built = this.buildHistory(prompt);
+      grammar = await this.grammarFor(schema);
+      const response = await this.chat.generateResponse(built.history, {
+        grammar,
+        maxTokens: this.options.maxTokensPerStep,
+        temperature: this.options.temperature,
+        ...(this.options.seed !== undefined ? { seed: this.options.seed + prompt.turns.length } : {}),
+        signal,
+        stopOnAbortSignal: false,
+        budgets: { thoughtTokens: 0 },
+      });
+      usage = measure(built);
+      raw = response.response;
+      if (response.metadata.stopReason === "maxTokens") {
+        return { ok: false, reason: "invalid-output", detail: `output cut off at ${this.options.maxTokensPerStep} tokens`, raw, usage };
+      }
+    } catch (error) {
+      if (signal?.aborted) {
+        const timedOut = signal.reason instanceof DOMException && signal.reason.name === "TimeoutError";
+        return { ok: false, reason: timedOut ? "timeout" : "aborted", detail: describeError(signal.reason ?? error) };
+      }
+      this.logger.warn(`decision failed: ${describeError(error)}`);
+      return { ok: false, reason: "model-error", detail: describeError(error) };
+    }
+    return parseDecision(raw, schema, grammar, usage);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.chat.dispose({ disposeSequence: true });
+    await this.context.dispose();
+    await this.model.dispose();
+  }
+}
+
+/** Turns raw model text into a validated action: JSON.parse, clamp overlong free text, then the grammar's own validator. */
+export function parseDecision(
+  raw: string,
+  schema: JsonSchema,
+  grammar: { parse(json: string): unknown },
+  usage: DecisionUsage,
+): Decision {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (error) {
+    return { ok: false, reason: "invalid-output", detail: `not JSON: ${describeError(error)}`, raw, usage };
+  }
+  const toolName = typeof parsed === "object" && parsed !== null ? (parsed as { tool?: unknown }).tool : undefined;
+  const branch = typeof toolName === "string" ? findToolBranch(schema, toolName) : undefined;
+  if (branch === undefined) {
+    return { ok: false, reason: "invalid-output", detail: `unknown or missing tool ${JSON.stringify(toolName)}`, raw, usage };
+  }
+  const { value, clamped } = clampStrings(parsed, branch);
+  let action: Action;
+  try {
+    action = grammar.parse(JSON.stringify(value)) as Action;
+  } catch (error) {
+    return { ok: false, reason: "invalid-output", detail: `does not match the action schema: ${describeError(error)}`, raw, usage };
+  }
+  return { ok: true, action, raw, usage, clamped };
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message.split("\n")[0] ?? error.name;
+  return String(error);
+}

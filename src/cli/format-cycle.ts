@@ -1,0 +1,36 @@
+// Formats cycle results and progress for people (stderr progress, stdout result) and for scripts (--json).
+import type { CycleProgress, CycleResult } from "../cycle/run-cycle.js";
+
+/** One progress line per event, for stderr. */
+export function formatProgress(event: CycleProgress): string {
+  switch (event.kind) {
+    case "model-loaded":
+      return `cycle ${event.cycle}: model loaded in ${event.loadMs} ms`;
+    case "step": {
+      const { record } = event;
+      const mark = record.ok ? "ok" : "FAILED";
+      const detail = record.ok ? "" : ` (${(record.error ?? "").slice(0, 100)})`;
+      return `cycle ${event.cycle}: step ${record.step} ${record.tool} ${mark} in ${record.durationMs} ms${detail}`;
+    }
+    case "model-unloaded":
+      return `cycle ${event.cycle}: model unloaded`;
+  }
+}
+
+/** The result as a short human summary. */
+export function formatResult(result: CycleResult): string {
+  switch (result.status) {
+    case "ran": {
+      const checks = result.checks.map((check) => `${check.goal} ${check.passed ? "passed" : "failed"}`).join(", ") || "no checks";
+      return [
+        `Cycle ${result.cycle} ran in ${(result.durationMs / 1000).toFixed(1)} s: ${result.steps} steps (${result.failedSteps} failed); ${checks}.`,
+        ...(result.summary !== undefined ? [`Summary: ${result.summary}`] : []),
+        `Journal: ${result.journalFile}`,
+      ].join("\n");
+    }
+    case "skipped":
+      return `Cycle skipped (${result.reason}): ${result.detail}.`;
+    case "failed":
+      return `Cycle ${result.cycle !== undefined ? `${result.cycle} ` : ""}failed: ${result.reason}`;
+  }
+}

@@ -1,0 +1,33 @@
+// The `apprentice` command line: global options, one registered subcommand per file.
+import { Command } from "commander";
+import { registerDemoCommand } from "./demo-command.js";
+import { registerInitCommand } from "./init-command.js";
+import { registerOnceCommand } from "./once-command.js";
+import { registerStartCommand } from "./start-command.js";
+
+const program = new Command()
+  .name("apprentice")
+  .description("A daemon that runs a local GGUF model on a schedule and learns through plain-file memory.")
+  .option("--state <dir>", "state directory", "state")
+  .option("--model <path>", "GGUF model file (overrides model.path in config.json)")
+  .showHelpAfterError()
+  .addHelpText(
+    "after",
+    [
+      "",
+      "Examples:",
+      "  apprentice demo                      offline try-out with a random-weights test model",
+      "  apprentice init ~/apprentice         make a state dir from the templates",
+      "  apprentice once --state ~/apprentice run one cycle now",
+      "  apprentice start --state ~/apprentice run the daemon on its schedule",
+      "",
+      "Environment: APPRENTICE_LOG=debug|info|warn|error, APPRENTICE_CACHE_DIR=<dir>",
+    ].join("\n"),
+  );
+
+registerInitCommand(program);
+registerOnceCommand(program);
+registerStartCommand(program);
+registerDemoCommand(program);
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,65 @@
+// `apprentice once`: takes the lock, runs one cycle in the foreground, prints the result; exit 0 when it ran or was skipped with a reason.
+import type { Command } from "commander";
+import { LlamaBrain } from "../brain/llama-brain.js";
+import { NO_MODEL_MESSAGE, runCycle } from "../cycle/run-cycle.js";
+import { buildCycleDeps } from "../daemon/cycle-deps.js";
+import { ensureStateDir } from "../daemon/init-state.js";
+import { openState } from "../daemon/open-state.js";
+import { acquireStateLock } from "../daemon/state-lock.js";
+import { createCliContext, EXIT, reportError } from "./cli-context.js";
+import { formatProgress, formatResult } from "./format-cycle.js";
+
+export function registerOnceCommand(program: Command): void {
+  program
+    .command("once")
+    .description("run one cycle now and exit (0 when it ran or was skipped with a reason)")
+    .option("--json", "print the result as JSON on stdout")
+    .action(async (options: { json?: boolean }, command: Command) => {
+      const context = createCliContext(command);
+      process.exitCode = await runOnce(context, options.json === true).catch(reportError);
+    });
+}
+
+async function runOnce(context: ReturnType<typeof createCliContext>, json: boolean): Promise<number> {
+  const { logger, clock } = context;
+  const stateDir = context.options.state;
+  const result = await ensureStateDir(stateDir);
+  if (result !== undefined) {
+    process.stderr.write(`apprentice: ${result.root} did not exist; created it from the templates (${result.created.join(", ")}).\n`);
+  }
+  const lock = await acquireStateLock(stateDir, { logger });
+  if (!lock.ok) {
+    process.stderr.write(`apprentice: ${lock.message}\n`);
+    return EXIT.usage;
+  }
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    process.stderr.write(`apprentice: ${signal} received, stopping the cycle...\n`);
+    controller.abort(new Error(`stopped by ${signal}`));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    const state = await openState(stateDir, { ...(context.options.model !== undefined ? { modelOverride: context.options.model } : {}), logger, clock });
+    try {
+      for (const warning of state.warnings) process.stderr.write(`apprentice: warning: ${warning}\n`);
+      const deps = buildCycleDeps(state, {
+        brain: new LlamaBrain(logger),
+        logger,
+        clock,
+        signal: controller.signal,
+        onProgress: (event) => process.stderr.write(`${formatProgress(event)}\n`),
+      });
+      const result = await runCycle(deps);
+      process.stdout.write(json ? `${JSON.stringify(result)}\n` : `${formatResult(result)}\n`);
+      if (result.status === "failed") return result.reason === NO_MODEL_MESSAGE ? EXIT.usage : EXIT.failed;
+      return EXIT.ok;
+    } finally {
+      await state.close();
+    }
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    await lock.release();
+  }
+}

@@ -1,0 +1,89 @@
+// Builds the prompt sections a cycle recalls: time, sensors, charter, due goals, inbox, recent journal and the tools on offer.
+import type { PromptSection } from "../brain/brain.js";
+import type { Goal } from "../memory/goals-file.js";
+import type { InboxMessage } from "../memory/inbox.js";
+import type { GoalProgress } from "./due-goals.js";
+
+export interface RecallInput {
+  now: Date;
+  sensorsLine: string;
+  charter: string;
+  dueGoals: readonly Goal[];
+  progress: Readonly<Record<string, GoalProgress & { lastCheckOutput?: string }>>;
+  inbox: readonly InboxMessage[];
+  recentJournal: readonly string[];
+  /** One line per tool on offer: `name: description`. */
+  toolLines: readonly string[];
+}
+
+/** Shares of the system budget; they add up to 1. Unused shares flow to the sections that need more. */
+const SHARES = { now: 0.04, charter: 0.24, goals: 0.2, inbox: 0.2, journal: 0.16, tools: 0.16 } as const;
+
+/** Assembles the sections in a stable order so the prompt prefix repeats from cycle to cycle. */
+export function buildRecallSections(input: RecallInput): PromptSection[] {
+  return [
+    {
+      id: "now",
+      title: "Now",
+      share: SHARES.now,
+      text: `${formatNow(input.now)}\nBoard: ${input.sensorsLine}`,
+    },
+    {
+      id: "charter",
+      title: "Charter (from the operator)",
+      share: SHARES.charter,
+      text: input.charter.trim() || "(no charter written)",
+    },
+    { id: "goals", title: "Goals due now", share: SHARES.goals, text: renderGoals(input) },
+    {
+      id: "inbox",
+      title: "Messages in the inbox",
+      share: SHARES.inbox,
+      quoted: true,
+      text: input.inbox.map((message) => `[${message.file}]\n${message.text.trim()}`).join("\n\n"),
+    },
+    {
+      id: "journal",
+      title: "Your recent journal",
+      share: SHARES.journal,
+      quoted: true,
+      text: input.recentJournal.join("\n\n"),
+    },
+    {
+      id: "tools",
+      title: "Tools",
+      share: SHARES.tools,
+      text: [
+        ...input.toolLines,
+        "",
+        'Reply with exactly one JSON object: {"thought": "<short reason>", "tool": "<tool name>", "args": {...}}.',
+        "Files live in your workspace; paths are relative to it. Call finish when the goals are met or nothing more can be done.",
+      ].join("\n"),
+    },
+  ];
+}
+
+function renderGoals(input: RecallInput): string {
+  if (input.dueGoals.length === 0) return "(none: attend to the inbox)";
+  return input.dueGoals
+    .map((goal) => {
+      const record = input.progress[goal.id];
+      const lines = [`- ${goal.id}: ${goal.title.trim()}`];
+      if (goal.check !== undefined) lines.push(`  check (must exit 0): ${goal.check}`);
+      if (record?.lastCheckPassed === false && record.lastCheckOutput) {
+        lines.push(`  last check failed: ${record.lastCheckOutput.split("\n")[0]?.slice(0, 200) ?? ""}`);
+      }
+      return lines.join("\n");
+    })
+    .join("\n");
+}
+
+/** `Sunday 2026-11-22 14:03 (local time, UTC+01:00)`. */
+export function formatNow(now: Date): string {
+  const pad = (value: number) => String(value).padStart(2, "0");
+  const day = now.toLocaleDateString("en-GB", { weekday: "long" });
+  const offset = -now.getTimezoneOffset();
+  const sign = offset >= 0 ? "+" : "-";
+  const tz = `UTC${sign}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
+  return `${day} ${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())} ${pad(now.getHours())}:${pad(now.getMinutes())} (local time, ${tz})`;
+}

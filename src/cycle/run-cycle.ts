@@ -1,0 +1,337 @@
+// runCycle(deps): sense → gate → recall → decide/act → verify → record. Every effect arrives in deps; every outcome is returned as data.
+import { mkdir, readdir } from "node:fs/promises";
+import path from "node:path";
+import type { Low } from "lowdb";
+import type { Brain, BrainSession } from "../brain/brain.js";
+import type { Config } from "../config.js";
+import type { Logger } from "../log.js";
+import { appendCycleRecord, writeDb, type DbData } from "../memory/db.js";
+import { writeFileDurably } from "../memory/durable-write.js";
+import type { EpisodeLog } from "../memory/episodes.js";
+import { loadGoals, type Goal } from "../memory/goals-file.js";
+import { archiveInbox, readCharter, readInbox } from "../memory/inbox.js";
+import { appendJournalEntry, readRecentJournalEntries, type JournalEntry } from "../memory/journal.js";
+import type { StatePaths } from "../memory/state-paths.js";
+import { decideGate, type SkipReason } from "../sense/gate.js";
+import { describeSensors, type Sensors } from "../sense/read-sensors.js";
+import type { Tool } from "../tools/tool.js";
+import { runActLoop, type StepRecord } from "./act-loop.js";
+import { selectDueGoals } from "./due-goals.js";
+import { buildRecallSections } from "./recall.js";
+import { runCheck, type CheckResult } from "./run-check.js";
+
+/** Everything a cycle touches. Only the composition root builds the real ones; tests swap any of them. */
+export interface CycleDeps {
+  paths: StatePaths;
+  config: Config;
+  /** Resolved GGUF path, or undefined when none is configured. */
+  modelPath: string | undefined;
+  brain: Brain;
+  db: Low<DbData>;
+  episodes: EpisodeLog;
+  tools: readonly Tool[];
+  clock: () => Date;
+  logger: Logger;
+  readSensors: () => Promise<Sensors>;
+  /** Aborts the cycle (daemon shutdown). The cycle's own timeout is added on top. */
+  signal?: AbortSignal;
+  /** Observes progress (the CLI's progress line, tests that sample RSS mid-cycle). */
+  onProgress?: (event: CycleProgress) => void;
+}
+
+export type CycleProgress =
+  | { kind: "model-loaded"; cycle: number; loadMs: number }
+  | { kind: "step"; cycle: number; record: StepRecord }
+  | { kind: "model-unloaded"; cycle: number };
+
+export type CycleResult =
+  | {
+      status: "ran";
+      cycle: number;
+      durationMs: number;
+      steps: number;
+      failedSteps: number;
+      checks: Array<{ goal: string; passed: boolean }>;
+      summary?: string;
+      journalFile: string;
+    }
+  | { status: "skipped"; reason: SkipReason; detail: string }
+  | { status: "failed"; reason: string; cycle?: number };
+
+/** Runs one cycle. Throws only for broken invariants (a state dir that cannot be written); model and tool trouble is data. */
+export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
+  const { config, db, logger, paths } = deps;
+  await recordInterruptedCycle(deps);
+
+  const goalsResult = await loadGoals(paths.goals);
+  if (!goalsResult.ok) return { status: "failed", reason: goalsResult.error };
+  const inbox = await readInbox(paths.inbox);
+  for (const note of inbox.skipped) logger.warn(`inbox: ${note}`);
+  for (const message of inbox.messages) {
+    for (const warning of message.warnings) logger.warn(`inbox/${message.file}: ${warning}`);
+  }
+
+  // Goals whose check already passes are met without loading the model: the world judges.
+  let dueGoals = selectDueGoals(goalsResult.goals, db.data.goals, deps.clock());
+  const preChecks = await checkGoals(deps, dueGoals.filter((goal) => goal.check !== undefined));
+  if (preChecks.some((check) => check.passed)) {
+    dueGoals = dueGoals.filter((goal) => !preChecks.some((check) => check.goal === goal.id && check.passed));
+    await writeDb(db);
+  }
+
+  const sensors = await deps.readSensors();
+  const work = { dueGoals: dueGoals.length, inboxMessages: inbox.messages.length };
+  const early = decideGate({ work, cpuTempC: sensors.cpuTempC, maxTempC: config.limits.maxTempC, availableRamMB: sensors.availableRamMB, reserveRamMB: config.limits.reserveRamMB });
+  if (!early.run) return skip(deps, early.reason, early.detail);
+  if (deps.modelPath === undefined) return { status: "failed", reason: NO_MODEL_MESSAGE };
+  const estimate = await deps.brain.estimate(deps.modelPath, config.model.contextSize);
+  if (!estimate.ok) return { status: "failed", reason: estimate.reason };
+  const neededRamMB = Math.ceil(estimate.estimate.totalBytes / (1024 * 1024));
+  const gate = decideGate({ work, cpuTempC: sensors.cpuTempC, maxTempC: config.limits.maxTempC, availableRamMB: sensors.availableRamMB, neededRamMB, reserveRamMB: config.limits.reserveRamMB });
+  if (!gate.run) return skip(deps, gate.reason, gate.detail);
+
+  // From here on the cycle has a number and is marked in progress, so a crash is noticed on the next start.
+  const startedAt = deps.clock();
+  const startedMs = performance.now();
+  const cycle = db.data.cycle.count + 1;
+  db.data.cycle.count = cycle;
+  db.data.cycle.lastStartedAt = startedAt.toISOString();
+  db.data.cycle.inProgress = { cycle, startedAt: startedAt.toISOString(), pid: process.pid };
+  await writeDb(db);
+
+  const cycleSignal = AbortSignal.any([AbortSignal.timeout(config.limits.cycleTimeoutMs), ...(deps.signal ? [deps.signal] : [])]);
+  const notes: string[] = [];
+  let steps: StepRecord[] = [];
+  let finishSummary: string | undefined;
+  let failure: string | undefined;
+  let session: BrainSession | undefined;
+  try {
+    const loadStarted = performance.now();
+    const opened = await deps.brain.open({
+      modelPath: deps.modelPath,
+      contextSize: estimate.estimate.contextSize,
+      threads: config.model.threads,
+      temperature: config.model.temperature,
+      maxTokensPerStep: config.model.maxTokensPerStep,
+      ...(config.model.seed !== undefined ? { seed: config.model.seed } : {}),
+    });
+    if (!opened.ok) {
+      failure = opened.reason;
+    } else {
+      session = opened.session;
+      deps.onProgress?.({ kind: "model-loaded", cycle, loadMs: Math.round(performance.now() - loadStarted) });
+      const sections = buildRecallSections({
+        now: startedAt,
+        sensorsLine: describeSensors(sensors),
+        charter: await readCharter(paths.charter),
+        dueGoals,
+        progress: db.data.goals,
+        inbox: inbox.messages,
+        recentJournal: await readRecentJournalEntries(paths.journal, config.limits.recentJournalEntries),
+        toolLines: deps.tools.map((tool) => `- ${tool.name}: ${tool.description}`),
+      });
+      const loop = await runActLoop({
+        session,
+        sections,
+        tools: deps.tools,
+        maxSteps: config.limits.maxSteps,
+        stepTimeoutMs: config.limits.stepTimeoutMs,
+        limits: config.limits,
+        allowCommands: config.tools.allowCommands,
+        workspaceDir: paths.workspace,
+        signal: cycleSignal,
+        effects: {
+          writeNote: async (text) => void notes.push(text),
+          sendMessage: (text) => writeOutboxMessage(paths.outbox, cycle, text, deps.clock()),
+          readSensors: async () => describeSensors(await deps.readSensors()),
+        },
+        onStep: async (record) => {
+          await deps.episodes.append({
+            v: 1,
+            kind: "step",
+            id: `c${cycle}s${record.step}`,
+            cycle,
+            at: deps.clock().toISOString(),
+            ...(dueGoals[0] !== undefined ? { goal: dueGoals[0].id } : {}),
+            ...record,
+          });
+          deps.onProgress?.({ kind: "step", cycle, record });
+        },
+      });
+      steps = loop.steps;
+      finishSummary = loop.finishSummary;
+      if (loop.abortedBy !== undefined) failure = `aborted: ${loop.abortedBy}`;
+    }
+  } finally {
+    if (session !== undefined) {
+      await session.dispose();
+      deps.onProgress?.({ kind: "model-unloaded", cycle });
+    }
+  }
+
+  // Verify: the goals' own checks decide what was achieved, whatever the model claimed.
+  const checks = failure?.startsWith("aborted") ? [] : await checkGoals(deps, dueGoals.filter((goal) => goal.check !== undefined));
+  const now = deps.clock().toISOString();
+  for (const goal of dueGoals) {
+    const record = (db.data.goals[goal.id] ??= { attempts: 0 });
+    record.attempts += 1;
+    record.lastWorkedAt = now;
+  }
+
+  const failedSteps = steps.filter((step) => !step.ok).length;
+  const durationMs = Math.round(performance.now() - startedMs);
+  const status = failure === undefined ? "ran" : "failed";
+  const entry: JournalEntry = {
+    cycle,
+    startedAt,
+    durationMs,
+    status,
+    ...(failure !== undefined ? { reason: failure } : {}),
+    goals: dueGoals.map((goal) => ({ id: goal.id, title: goal.title })),
+    steps: steps.map((step) => ({
+      step: step.step,
+      tool: step.tool,
+      argsSummary: summarizeArgs(step.args),
+      ok: step.ok,
+      detail: step.ok ? firstLine(step.output) || "ok" : step.error ?? "failed",
+    })),
+    checks: checks.map((check) => ({ goal: check.goal, passed: check.passed, detail: check.detail })),
+    notes: [...notes, ...inbox.messages.map((message) => `read inbox message ${message.file}`)],
+    ...(finishSummary !== undefined ? { summary: finishSummary } : {}),
+    learned: [],
+    sensors: describeSensors(sensors),
+  };
+  const journalFile = await appendJournalEntry(paths.journal, entry, deps.clock);
+  await deps.episodes.sync();
+  if (status === "ran") await archiveInbox(paths.inbox, paths.inboxProcessed, inbox.messages.map((message) => message.file), cycle);
+  appendCycleRecord(db, {
+    cycle,
+    startedAt: startedAt.toISOString(),
+    endedAt: now,
+    status,
+    ...(failure !== undefined ? { reason: failure } : {}),
+    steps: steps.length,
+    failedSteps,
+    ...(finishSummary !== undefined ? { summary: finishSummary } : {}),
+    durationMs,
+  });
+  db.data.cycle.lastEndedAt = now;
+  delete db.data.cycle.inProgress;
+  await writeDb(db);
+  logger.info(`cycle ${cycle} ${status} in ${(durationMs / 1000).toFixed(1)} s: ${steps.length} steps, ${failedSteps} failed, checks ${checks.map((check) => `${check.goal}=${check.passed ? "pass" : "fail"}`).join(" ") || "none"}`);
+  if (failure !== undefined) return { status: "failed", reason: failure, cycle };
+  return {
+    status: "ran",
+    cycle,
+    durationMs,
+    steps: steps.length,
+    failedSteps,
+    checks: checks.map((check) => ({ goal: check.goal, passed: check.passed })),
+    ...(finishSummary !== undefined ? { summary: finishSummary } : {}),
+    journalFile,
+  };
+}
+
+/** Told to the operator whenever a cycle needs the model and none is configured. */
+export const NO_MODEL_MESSAGE = [
+  "no model is configured.",
+  "Put a GGUF file (a small instruct model such as Qwen2.5 0.5B/1.5B Instruct or Llama 3.2 1B Instruct, Q4_K_M) in the state dir's models/ folder",
+  'and set "model": {"path": "models/<file>.gguf"} in config.json, or pass --model PATH.',
+  "For an offline try-out with a random-weights stand-in, run: npm run demo",
+].join("\n");
+
+/** Runs the checks of `goals` and stores the results in the db's goal progress (the caller writes the db). */
+async function checkGoals(deps: CycleDeps, goals: readonly Goal[]): Promise<Array<CheckResult & { goal: string; detail: string }>> {
+  const results: Array<CheckResult & { goal: string; detail: string }> = [];
+  for (const goal of goals) {
+    if (goal.check === undefined) continue;
+    const result = await runCheck(goal.check, {
+      cwd: deps.paths.workspace,
+      timeoutMs: deps.config.limits.commandTimeoutMs,
+      maxOutputBytes: deps.config.limits.maxOutputBytes,
+    });
+    const at = deps.clock().toISOString();
+    const record = (deps.db.data.goals[goal.id] ??= { attempts: 0 });
+    record.lastCheckedAt = at;
+    record.lastCheckPassed = result.passed;
+    record.lastCheckOutput = result.output.slice(0, 500);
+    if (result.passed) record.doneAt = at;
+    const detail = result.passed ? `exit 0` : `${result.exitDescription}${result.output ? `: ${firstLine(result.output)}` : ""}`;
+    results.push({ ...result, goal: goal.id, detail });
+    await deps.episodes.append({
+      v: 1,
+      kind: "check",
+      id: `check-${goal.id}-${at}`,
+      cycle: deps.db.data.cycle.inProgress?.cycle ?? deps.db.data.cycle.count,
+      step: 0,
+      at,
+      goal: goal.id,
+      tool: "check",
+      args: { command: goal.check },
+      ok: result.passed,
+      ...(result.passed ? {} : { error: detail }),
+      output: result.output,
+      durationMs: result.durationMs,
+    });
+  }
+  return results;
+}
+
+/** A skipped cycle loads nothing and writes little: the reason goes to the log and into the db's cycle index. */
+async function skip(deps: CycleDeps, reason: SkipReason, detail: string): Promise<CycleResult> {
+  const level = reason === "nothing-to-do" ? "debug" : "warn";
+  deps.logger[level](`cycle skipped (${reason}): ${detail}`);
+  if (reason !== "nothing-to-do") {
+    deps.db.data.lastSkip = { at: deps.clock().toISOString(), reason, detail };
+    await writeDb(deps.db);
+  }
+  return { status: "skipped", reason, detail };
+}
+
+/**
+ * A cycle still marked in progress was cut off (kill -9, power cut). Record it as interrupted, so the journal and
+ * the cycle index say what happened; the episodes it wrote before the crash stay in the log.
+ */
+async function recordInterruptedCycle(deps: CycleDeps): Promise<void> {
+  const inProgress = deps.db.data.cycle.inProgress;
+  if (inProgress === undefined) return;
+  const now = deps.clock();
+  const reason = `the process (pid ${inProgress.pid}) stopped mid-cycle; steps recorded before that are kept in episodes.jsonl`;
+  deps.logger.warn(`cycle ${inProgress.cycle} was interrupted: ${reason}`);
+  await appendJournalEntry(
+    deps.paths.journal,
+    { cycle: inProgress.cycle, startedAt: new Date(inProgress.startedAt), durationMs: 0, status: "interrupted", reason, goals: [], steps: [], checks: [], notes: [], learned: [] },
+    deps.clock,
+  );
+  appendCycleRecord(deps.db, {
+    cycle: inProgress.cycle,
+    startedAt: inProgress.startedAt,
+    endedAt: now.toISOString(),
+    status: "interrupted",
+    reason,
+    steps: 0,
+    failedSteps: 0,
+    durationMs: Math.max(0, now.getTime() - Date.parse(inProgress.startedAt)),
+  });
+  delete deps.db.data.cycle.inProgress;
+  await writeDb(deps.db);
+}
+
+/** Writes one message to outbox/ durably and returns its file name. */
+async function writeOutboxMessage(outboxDir: string, cycle: number, text: string, now: Date): Promise<string> {
+  await mkdir(outboxDir, { recursive: true });
+  const stamp = now.toISOString().replace(/[:.]/g, "-");
+  const existing = (await readdir(outboxDir)).filter((name) => name.startsWith(`${stamp}-c${cycle}`)).length;
+  const name = `${stamp}-c${cycle}-${existing + 1}.md`;
+  await writeFileDurably(path.join(outboxDir, name), `${text.trim()}\n`);
+  return name;
+}
+
+function summarizeArgs(args: Record<string, unknown>): string {
+  const text = JSON.stringify(args);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+function firstLine(text: string | undefined): string {
+  return (text ?? "").trim().split("\n")[0]?.slice(0, 200) ?? "";
+}

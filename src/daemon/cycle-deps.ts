@@ -1,0 +1,32 @@
+// Builds the real CycleDeps for an open state dir: the one place where the cycle's effects are wired to the world.
+import type { Brain } from "../brain/brain.js";
+import type { CycleDeps, CycleProgress } from "../cycle/run-cycle.js";
+import type { Logger } from "../log.js";
+import { readSensors } from "../sense/read-sensors.js";
+import { defaultTools } from "../tools/registry.js";
+import type { OpenState } from "./open-state.js";
+
+export interface CycleDepsOptions {
+  brain: Brain;
+  logger: Logger;
+  clock: () => Date;
+  signal?: AbortSignal;
+  onProgress?: (event: CycleProgress) => void;
+}
+
+export function buildCycleDeps(state: OpenState, options: CycleDepsOptions): CycleDeps {
+  return {
+    paths: state.paths,
+    config: state.config,
+    modelPath: state.modelPath,
+    brain: options.brain,
+    db: state.db,
+    episodes: state.episodes,
+    tools: defaultTools,
+    clock: options.clock,
+    logger: options.logger,
+    readSensors: () => readSensors(state.paths.root, options.clock, options.logger),
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
+  };
+}

@@ -1,0 +1,134 @@
+// The daemon: one lock, cycles on the cron schedule and on inbox/goals/charter changes, catch-up at start, graceful stop on SIGTERM/SIGINT.
+import { stat } from "node:fs/promises";
+import { LlamaBrain } from "../brain/llama-brain.js";
+import { NO_MODEL_MESSAGE, runCycle, type CycleProgress, type CycleResult } from "../cycle/run-cycle.js";
+import type { Logger } from "../log.js";
+import { shouldCatchUp, scheduleIntervalMs } from "./catch-up.js";
+import { buildCycleDeps } from "./cycle-deps.js";
+import { CycleScheduler, describeWakeTrigger } from "./cycle-scheduler.js";
+import { openState, StateError } from "./open-state.js";
+import { acquireStateLock } from "./state-lock.js";
+import { watchStateInputs } from "./state-watcher.js";
+
+export interface DaemonOptions {
+  stateDir: string;
+  modelOverride?: string;
+  logger: Logger;
+  clock: () => Date;
+  /** Observes each cycle's result (tests, a future status page). */
+  onCycle?: (result: CycleResult) => void;
+  onProgress?: (event: CycleProgress) => void;
+}
+
+/**
+ * Runs until SIGTERM/SIGINT. Resolves with the exit code: 0 after a clean stop, 2 when the operator must fix
+ * something first (lock held, bad config, no model). A second signal during shutdown exits at once.
+ */
+export async function runDaemon(options: DaemonOptions): Promise<number> {
+  const { logger, clock } = options;
+  const lock = await acquireStateLock(options.stateDir, { logger });
+  if (!lock.ok) {
+    process.stderr.write(`apprentice: ${lock.message}\n`);
+    return 2;
+  }
+  let released = false;
+  const releaseLock = async (): Promise<void> => {
+    if (released) return;
+    released = true;
+    await lock.release();
+  };
+
+  let state;
+  try {
+    state = await openState(options.stateDir, { ...(options.modelOverride !== undefined ? { modelOverride: options.modelOverride } : {}), logger, clock });
+  } catch (error) {
+    await releaseLock();
+    if (error instanceof StateError) {
+      process.stderr.write(`apprentice: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  for (const warning of state.warnings) logger.warn(warning);
+
+  // A daemon without a model could never do its work; say so now rather than at the first due goal.
+  const modelProblem = state.modelPath === undefined ? NO_MODEL_MESSAGE : await describeMissingFile(state.modelPath);
+  if (modelProblem !== undefined) {
+    process.stderr.write(`apprentice: ${modelProblem}\n`);
+    await state.close();
+    await releaseLock();
+    return 2;
+  }
+
+  const brain = new LlamaBrain(logger);
+  const shutdown = new AbortController();
+  const scheduler = new CycleScheduler({
+    cronExpr: state.config.schedule.cron,
+    debounceMs: state.config.schedule.debounceMs,
+    logger,
+    runCycle: async (trigger) => {
+      logger.info(`waking: ${describeWakeTrigger(trigger)}`);
+      const deps = buildCycleDeps(state, {
+        brain,
+        logger,
+        clock,
+        signal: shutdown.signal,
+        ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
+      });
+      const result = await runCycle(deps);
+      if (result.status === "failed") logger.error(`cycle failed: ${result.reason}`);
+      else if (result.status === "skipped") logger.info(`cycle skipped (${result.reason}): ${result.detail}`);
+      options.onCycle?.(result);
+      const next = scheduler.nextWakeAt();
+      if (next !== undefined) logger.info(`next scheduled wake: ${next.toISOString()}`);
+    },
+  });
+  const watcher = await watchStateInputs({
+    stateDir: state.paths.root,
+    logger,
+    onChange: (paths) => scheduler.wake({ kind: "change", paths }),
+  });
+  scheduler.start();
+  logger.info(`apprentice started on ${state.paths.root} (pid ${process.pid}), model ${state.modelPath}, schedule "${state.config.schedule.cron}"`);
+
+  const now = clock();
+  const lastCycleAt = state.db.data.cycle.lastEndedAt ?? state.db.data.cycle.lastStartedAt;
+  const catchUp = shouldCatchUp({
+    lastCycleAt: lastCycleAt !== undefined ? new Date(lastCycleAt) : undefined,
+    now,
+    intervalMs: scheduleIntervalMs(state.config.schedule.cron, now),
+  });
+  if (state.db.data.cycle.inProgress !== undefined) scheduler.wake({ kind: "catch-up", reason: "the last cycle was interrupted" });
+  else if (state.config.schedule.catchUp && catchUp.catchUp) scheduler.wake({ kind: "catch-up", reason: catchUp.reason });
+  else logger.info(`next scheduled wake: ${scheduler.nextWakeAt()?.toISOString() ?? "none"}`);
+
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (shutdown.signal.aborted) {
+        logger.warn(`${signal} again: exiting now`);
+        process.exit(130);
+      }
+      logger.info(`${signal} received: finishing the current step, unloading the model, releasing the lock`);
+      shutdown.abort(new Error(`stopped by ${signal}`));
+      resolve(signal);
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  });
+  await stopped;
+  await watcher.close();
+  await scheduler.stop();
+  await state.close();
+  await releaseLock();
+  logger.info("apprentice stopped cleanly");
+  return 0;
+}
+
+async function describeMissingFile(file: string): Promise<string | undefined> {
+  try {
+    const info = await stat(file);
+    return info.isFile() ? undefined : `model path ${file} is not a file`;
+  } catch (error) {
+    return `model file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}). ${NO_MODEL_MESSAGE}`;
+  }
+}

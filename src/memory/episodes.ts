@@ -1,0 +1,226 @@
+// The append-only episodes.jsonl log: one JSON object per line, appended and never rewritten; a torn last line is cut off and saved aside, never dropped.
+import { createReadStream } from "node:fs";
+import { open, stat } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
+import { createInterface } from "node:readline";
+import { z } from "zod";
+import type { Logger } from "../log.js";
+import { writeFileDurably } from "./durable-write.js";
+import { pickStampedPath } from "./quarantine.js";
+
+/** Longest `output` (and `error`) kept in one episode line, in characters. */
+export const MAX_EPISODE_OUTPUT_CHARS = 2000;
+
+/** One action the agent took. `at` is an ISO time; `signature` is the normalised failure text. */
+export type EpisodeRecord = {
+  v: 1;
+  id: string;
+  cycle: number;
+  step: number;
+  at: string;
+  goal?: string;
+  tool: string;
+  args: unknown;
+  ok: boolean;
+  error?: string;
+  signature?: string;
+  output?: string;
+  durationMs: number;
+  /** The step read world content (files, command output). */
+  fromWorld?: boolean;
+  /** The model's output did not validate against the action grammar. */
+  invalidOutput?: boolean;
+};
+
+/** A line of the log: an {@link EpisodeRecord} plus any extra fields a writer added. */
+export type EpisodeLine = EpisodeRecord & Record<string, unknown>;
+
+// Checks what readers rely on; anything else on the line is kept as is.
+const episodeLineSchema = z.looseObject({
+  v: z.literal(1),
+  id: z.string(),
+  cycle: z.number(),
+  step: z.number(),
+  at: z.string(),
+  tool: z.string(),
+  ok: z.boolean(),
+  durationMs: z.number(),
+});
+
+/** An open episodes log. Appends run one at a time, in call order. */
+export interface EpisodeLog {
+  /** Appends one line with a plain write(2): it survives a process kill, not a power cut until {@link sync}. */
+  append(record: EpisodeLine): Promise<void>;
+  /** Fsyncs the log; call once per cycle. */
+  sync(): Promise<void>;
+  /** Waits for pending appends and closes the file. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens (creating if needed) the episodes log for appending.
+ * If the file ends in a torn line, the first append starts on a new line so a good record is never glued to it;
+ * run {@link repairTornTail} before opening to cut the torn bytes off and save them aside.
+ */
+export async function openEpisodeLog(file: string, deps: { logger: Logger }): Promise<EpisodeLog> {
+  const handle = await open(file, "a+", 0o644);
+  let needsLeadingNewline = false;
+  try {
+    needsLeadingNewline = !(await checkEndsWithNewline(handle));
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  if (needsLeadingNewline) {
+    deps.logger.warn(`episodes: ${file} ends in a partial line; new records start on the next line`);
+  }
+  let last: Promise<void> = Promise.resolve();
+  const enqueue = (task: () => Promise<void>): Promise<void> => {
+    // Runs after the previous task whether it failed or not; that failure went to its own caller.
+    const next = last.then(task, task);
+    last = next;
+    return next;
+  };
+  return {
+    append(record) {
+      const line = `${needsLeadingNewline ? "\n" : ""}${JSON.stringify(capEpisodeFields(record))}\n`;
+      needsLeadingNewline = false;
+      return enqueue(async () => {
+        await handle.appendFile(line, "utf8");
+      });
+    },
+    sync() {
+      return enqueue(() => handle.sync());
+    },
+    close() {
+      return enqueue(() => handle.close());
+    },
+  };
+}
+
+async function checkEndsWithNewline(handle: FileHandle): Promise<boolean> {
+  const { size } = await handle.stat();
+  if (size === 0) return true;
+  const byte = Buffer.alloc(1);
+  await handle.read(byte, 0, 1, size - 1);
+  return byte[0] === 0x0a;
+}
+
+function capEpisodeFields(record: EpisodeLine): EpisodeLine {
+  const capped: EpisodeLine = { ...record };
+  if (typeof capped.output === "string") capped.output = capText(capped.output, MAX_EPISODE_OUTPUT_CHARS);
+  if (typeof capped.error === "string") capped.error = capText(capped.error, MAX_EPISODE_OUTPUT_CHARS);
+  return capped;
+}
+
+/** Cuts `text` to at most `maxChars` UTF-16 units, marking the cut and never splitting a surrogate pair. */
+function capText(text: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  const marker = `…[cut ${text.length} chars]`;
+  let end = maxChars - marker.length;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
+  return text.slice(0, end) + marker;
+}
+
+/**
+ * If `file` does not end with a newline, truncates it to just after its last newline. The cut bytes are first
+ * saved durably to `<file>.torn-<ts>`, so a crash between the two steps duplicates them rather than losing them.
+ * A missing or empty file needs no repair.
+ */
+export async function repairTornTail(
+  file: string,
+  deps: { logger: Logger; clock: () => Date },
+): Promise<{ repaired: boolean; bytesCut: number; savedTo?: string }> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, "r+");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { repaired: false, bytesCut: 0 };
+    throw error;
+  }
+  try {
+    if (await checkEndsWithNewline(handle)) return { repaired: false, bytesCut: 0 };
+    const { size } = await handle.stat();
+    const keepBytes = (await findLastNewline(handle, size)) + 1;
+    const torn = Buffer.alloc(size - keepBytes);
+    await handle.read(torn, 0, torn.length, keepBytes);
+    const savedTo = await pickStampedPath(`${file}.torn`, deps.clock);
+    await writeFileDurably(savedTo, torn);
+    await handle.truncate(keepBytes);
+    await handle.sync();
+    deps.logger.warn(`episodes: cut a torn last line of ${torn.length} bytes from ${file}; saved it to ${savedTo}`);
+    return { repaired: true, bytesCut: torn.length, savedTo };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Offset of the last `\n` before `size`, or -1; reads backwards in chunks so a big log is not loaded whole. */
+async function findLastNewline(handle: FileHandle, size: number): Promise<number> {
+  const chunkBytes = 64 * 1024;
+  const chunk = Buffer.alloc(chunkBytes);
+  for (let end = size; end > 0; end -= chunkBytes) {
+    const start = Math.max(0, end - chunkBytes);
+    const { bytesRead } = await handle.read(chunk, 0, end - start, start);
+    const index = chunk.subarray(0, bytesRead).lastIndexOf(0x0a);
+    if (index !== -1) return start + index;
+  }
+  return -1;
+}
+
+/** What {@link readEpisodes} found. */
+export interface EpisodeReadResult {
+  /** Parsed lines, in file order. */
+  records: EpisodeLine[];
+  /** Non-blank lines that were not valid JSON or not an episode record (torn, hand-edited, another version). */
+  skippedLines: number;
+  /** Why lines were skipped: the first {@link MAX_SKIP_REASONS} of them, 1-based line numbers. */
+  skipped: Array<{ lineNumber: number; reason: string }>;
+}
+
+/** How many skipped lines {@link readEpisodes} describes individually. */
+export const MAX_SKIP_REASONS = 10;
+
+/**
+ * Reads the log, streaming it line by line. Unusable lines are counted and skipped, never thrown.
+ * `sinceCycle` keeps only records with `cycle >= sinceCycle`. A missing file reads as empty.
+ */
+export async function readEpisodes(file: string, options: { sinceCycle?: number } = {}): Promise<EpisodeReadResult> {
+  const result: EpisodeReadResult = { records: [], skippedLines: 0, skipped: [] };
+  try {
+    await stat(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return result;
+    throw error;
+  }
+  const lines = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Infinity });
+  let lineNumber = 0;
+  for await (const line of lines) {
+    lineNumber += 1;
+    if (line.trim() === "") continue;
+    const parsed = parseEpisodeLine(line);
+    if (!parsed.ok) {
+      result.skippedLines += 1;
+      if (result.skipped.length < MAX_SKIP_REASONS) result.skipped.push({ lineNumber, reason: parsed.reason });
+      continue;
+    }
+    if (options.sinceCycle !== undefined && parsed.record.cycle < options.sinceCycle) continue;
+    result.records.push(parsed.record);
+  }
+  return result;
+}
+
+/** Parses one log line; a bad line is an expected outcome, returned with its reason. */
+function parseEpisodeLine(line: string): { ok: true; record: EpisodeLine } | { ok: false; reason: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    return { ok: false, reason: `invalid JSON: ${(error as Error).message}` };
+  }
+  const result = episodeLineSchema.safeParse(value);
+  if (result.success) return { ok: true, record: result.data as EpisodeLine };
+  const issue = result.error.issues[0];
+  return { ok: false, reason: `not an episode record: ${issue?.path.join(".") || "(line)"}: ${issue?.message ?? "invalid"}` };
+}

@@ -1,0 +1,75 @@
+// Reads the operator's goals.yaml: validated with zod, errors name the goal and field; the agent never writes this file.
+import { readFile } from "node:fs/promises";
+import { parse as parseYaml, YAMLParseError } from "yaml";
+import { z } from "zod";
+
+const DURATION = /^(\d+)\s*(m|h|d|w)$/;
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+
+/** Parses `30m`, `6h`, `1d`, `2w` into milliseconds; undefined for anything else. */
+export function parseDurationMs(text: string): number | undefined {
+  const match = DURATION.exec(text.trim());
+  if (match === null) return undefined;
+  const unit = match[2] as keyof typeof UNIT_MS;
+  return Number(match[1]) * UNIT_MS[unit];
+}
+
+const goalSchema = z
+  .object({
+    /** Stable id, used in the db, episodes and journal. */
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "a short id: lowercase letters, digits and dashes, e.g. \"tidy-notes\""),
+    /** What the operator wants, in a sentence or two. */
+    title: z.string().min(1).max(2000),
+    /** Shell command run in workspace/; exit status 0 means the goal is met. */
+    check: z.string().min(1).max(2000).optional(),
+    /** Recurrence: once met, the goal is due again after this long (e.g. `6h`, `1d`). */
+    every: z
+      .string()
+      .refine((value) => parseDurationMs(value) !== undefined, "a duration such as \"30m\", \"6h\", \"1d\" or \"1w\"")
+      .optional(),
+    /** Higher goes first. Defaults to `0`. */
+    priority: z.number().int().min(-100).max(100).default(0),
+  })
+  .strict();
+
+const goalsFileSchema = z
+  .object({
+    version: z.literal(1).default(1),
+    goals: z.array(goalSchema).max(100).default([]),
+  })
+  .strict()
+  .superRefine((file, context) => {
+    const seen = new Set<string>();
+    file.goals.forEach((goal, index) => {
+      if (seen.has(goal.id)) context.addIssue({ code: "custom", path: ["goals", index, "id"], message: `duplicate goal id "${goal.id}"` });
+      seen.add(goal.id);
+    });
+  });
+
+export type Goal = z.infer<typeof goalSchema>;
+
+export type GoalsResult = { ok: true; goals: Goal[] } | { ok: false; error: string };
+
+/** Loads and validates the goals file. A missing file means no goals; a bad one is an error naming the field. */
+export async function loadGoals(file: string): Promise<GoalsResult> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { ok: true, goals: [] };
+    return { ok: false, error: `${file}: cannot read: ${(error as Error).message}` };
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (error) {
+    const where = error instanceof YAMLParseError && error.linePos ? ` (line ${error.linePos[0].line})` : "";
+    return { ok: false, error: `${file}: not valid YAML${where}: ${(error as Error).message.split("\n")[0]}` };
+  }
+  const result = goalsFileSchema.safeParse(raw ?? {});
+  if (!result.success) {
+    const issues = result.error.issues.map((issue) => `${issue.path.join(".") || "(top level)"}: ${issue.message}`);
+    return { ok: false, error: `${file} is not a valid goals file:\n${issues.map((issue) => `  - ${issue}`).join("\n")}` };
+  }
+  return { ok: true, goals: result.data.goals };
+}

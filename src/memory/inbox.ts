@@ -1,0 +1,97 @@
+// Reads operator messages from inbox/ without trusting them: regular files only, size-capped, decoded leniently; archives them after use.
+import { lstat, mkdir, open, readdir, rename } from "node:fs/promises";
+import path from "node:path";
+import { fsyncDir, TEMP_SUFFIX } from "./durable-write.js";
+
+/** One message file as the cycle sees it. */
+export interface InboxMessage {
+  /** File name inside inbox/. */
+  file: string;
+  text: string;
+  /** The file was larger than the cap and was cut. */
+  truncated: boolean;
+  /** Something about the file that the operator should know (binary content, cut). */
+  warnings: string[];
+}
+
+export interface InboxOptions {
+  /** Bytes read from one message. Defaults to `16384`. */
+  maxBytesPerMessage?: number;
+  /** Messages taken per cycle; the rest wait for the next one. Defaults to `20`. */
+  maxMessages?: number;
+}
+
+/** Lists waiting messages, oldest name first. Dotfiles, temp files, directories, symlinks and special files are skipped. */
+export async function readInbox(inboxDir: string, options: InboxOptions = {}): Promise<{ messages: InboxMessage[]; skipped: string[] }> {
+  const maxBytes = options.maxBytesPerMessage ?? 16_384;
+  const maxMessages = options.maxMessages ?? 20;
+  let names: string[];
+  try {
+    names = (await readdir(inboxDir)).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { messages: [], skipped: [] };
+    throw error;
+  }
+  const messages: InboxMessage[] = [];
+  const skipped: string[] = [];
+  for (const name of names) {
+    if (messages.length >= maxMessages) break;
+    if (name.startsWith(".") || name.endsWith(TEMP_SUFFIX)) continue;
+    const full = path.join(inboxDir, name);
+    const info = await lstat(full);
+    if (!info.isFile()) {
+      skipped.push(`${name}: not a regular file (${info.isSymbolicLink() ? "symlink" : "special"}), left alone`);
+      continue;
+    }
+    messages.push(await readMessage(full, name, maxBytes));
+  }
+  return { messages, skipped };
+}
+
+async function readMessage(full: string, name: string, maxBytes: number): Promise<InboxMessage> {
+  const handle = await open(full, "r");
+  try {
+    const buffer = Buffer.alloc(maxBytes + 1);
+    const { bytesRead } = await handle.read(buffer, 0, maxBytes + 1, 0);
+    const truncated = bytesRead > maxBytes;
+    const bytes = buffer.subarray(0, Math.min(bytesRead, maxBytes));
+    const warnings: string[] = [];
+    if (truncated) warnings.push(`cut to the first ${maxBytes} bytes`);
+    if (bytes.includes(0)) warnings.push("binary content: NUL bytes removed");
+    const decoded = new TextDecoder("utf-8", { fatal: false }).decode(bytes);
+    if (decoded.includes("\uFFFD")) warnings.push("not valid UTF-8: undecodable bytes replaced");
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is being removed
+    const text = decoded.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, "");
+    return { file: name, text, truncated, warnings };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Moves handled messages into `processedDir` (kept, never deleted), with the cycle number in the name. */
+export async function archiveInbox(inboxDir: string, processedDir: string, files: readonly string[], cycle: number): Promise<void> {
+  if (files.length === 0) return;
+  await mkdir(processedDir, { recursive: true });
+  for (const file of files) {
+    await rename(path.join(inboxDir, file), path.join(processedDir, `c${cycle}-${file}`));
+  }
+  await fsyncDir(processedDir);
+  await fsyncDir(inboxDir);
+}
+
+/** Reads the charter, capped; a missing charter is an empty one. */
+export async function readCharter(file: string, maxBytes = 32_768): Promise<string> {
+  try {
+    const handle = await open(file, "r");
+    try {
+      const buffer = Buffer.alloc(maxBytes);
+      const { bytesRead } = await handle.read(buffer, 0, maxBytes, 0);
+      return new TextDecoder("utf-8", { fatal: false }).decode(buffer.subarray(0, bytesRead));
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "";
+    throw error;
+  }
+}

@@ -1,0 +1,188 @@
+// The human-readable journal: one Markdown file per local day, one `## Cycle` section per cycle; model-written text can never break that structure.
+import { mkdir, readdir, readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { appendFileDurably, fsyncDir } from "./durable-write.js";
+
+/** Longest model- or world-written field in a journal entry, in characters. */
+export const MAX_JOURNAL_FIELD_CHARS = 300;
+
+/** Most items shown per list (goals, steps, checks, notes, learned); the rest are counted. */
+export const MAX_JOURNAL_LIST_ITEMS = 30;
+
+/** Marks the first line of every entry; {@link readRecentJournalEntries} splits on it. */
+const ENTRY_HEADING_PREFIX = "## Cycle ";
+
+/** One cycle, as the journal shows it. Free-text fields are made single-line and capped on render. */
+export interface JournalEntry {
+  cycle: number;
+  /** When the cycle started; its local HH:MM goes in the heading. */
+  startedAt: Date;
+  durationMs: number;
+  status: "ran" | "skipped" | "failed" | "interrupted";
+  /** Why the cycle was skipped, failed or interrupted. */
+  reason?: string;
+  goals: Array<{ id: string; title: string }>;
+  /** `argsSummary` is a short rendering of the arguments; `detail` the outcome in a few words. */
+  steps: Array<{ step: number; tool: string; argsSummary: string; ok: boolean; detail: string }>;
+  checks: Array<{ goal: string; passed: boolean; detail: string }>;
+  notes: string[];
+  summary?: string;
+  learned: string[];
+  /** One line of sensor readings, e.g. `52.1 °C, 310 MB free`. */
+  sensors?: string;
+}
+
+/** Formats `date` as a local `YYYY-MM-DD`. */
+export function formatLocalDate(date: Date): string {
+  return `${date.getFullYear()}-${pad2(date.getMonth() + 1)}-${pad2(date.getDate())}`;
+}
+
+function pad2(value: number): string {
+  return String(value).padStart(2, "0");
+}
+
+/**
+ * Renders one entry as a Markdown section starting with `## Cycle N — HH:MM (status, 2.3 s)` and ending with a
+ * newline. Every text field is collapsed to one line, capped at {@link MAX_JOURNAL_FIELD_CHARS}, and escaped so it
+ * cannot open a heading, list, quote, code block or HTML.
+ */
+export function renderJournalEntry(entry: JournalEntry): string {
+  const time = `${pad2(entry.startedAt.getHours())}:${pad2(entry.startedAt.getMinutes())}`;
+  const seconds = (Math.max(0, entry.durationMs) / 1000).toFixed(1);
+  const blocks: string[] = [
+    `${ENTRY_HEADING_PREFIX}${Math.trunc(entry.cycle)} — ${time} (${entry.status}, ${seconds} s)`,
+  ];
+  const facts: string[] = [];
+  if (entry.reason !== undefined) facts.push(`Reason: ${cleanText(entry.reason)}`);
+  if (entry.sensors !== undefined) facts.push(`Sensors: ${cleanText(entry.sensors)}`);
+  if (facts.length > 0) blocks.push(facts.join("  \n"));
+  pushList(blocks, "Goals", entry.goals, (goal) => `- ${codeSpan(goal.id)} — ${cleanText(goal.title)}`);
+  pushList(
+    blocks,
+    "Steps",
+    entry.steps,
+    (step) =>
+      `${Math.trunc(step.step)}. ${mark(step.ok)} ${codeSpan(step.tool)} ${cleanText(step.argsSummary)} — ${cleanText(step.detail)}`,
+  );
+  pushList(blocks, "Checks", entry.checks, (check) => `- ${mark(check.passed)} ${cleanText(check.goal)} — ${cleanText(check.detail)}`);
+  pushList(blocks, "Notes", entry.notes, (note) => `- ${cleanItemStart(cleanText(note))}`);
+  if (entry.summary !== undefined) blocks.push(`**Summary:** ${cleanText(entry.summary)}`);
+  pushList(blocks, "Learned", entry.learned, (lesson) => `- ${cleanItemStart(cleanText(lesson))}`);
+  return `${blocks.join("\n\n")}\n`;
+}
+
+function pushList<T>(blocks: string[], title: string, items: T[], renderItem: (item: T) => string): void {
+  if (items.length === 0) return;
+  const lines = items.slice(0, MAX_JOURNAL_LIST_ITEMS).map(renderItem);
+  if (items.length > MAX_JOURNAL_LIST_ITEMS) lines.push(`- … and ${items.length - MAX_JOURNAL_LIST_ITEMS} more`);
+  blocks.push(`**${title}**\n\n${lines.join("\n")}`);
+}
+
+function mark(ok: boolean): string {
+  return ok ? "✓" : "✗";
+}
+
+function codeSpan(text: string): string {
+  // A backtick inside would end the span early; an empty span would not render.
+  const inner = capText(collapseWhitespace(text)).replace(/`/g, "'");
+  return `\`${inner === "" ? " " : inner}\``;
+}
+
+/** Makes untrusted text safe inside one Markdown line: one line, capped, and no raw HTML. */
+function cleanText(text: string): string {
+  return capText(collapseWhitespace(text)).replace(/\\/g, "\\\\").replace(/</g, "\\<");
+}
+
+/** Escapes a block marker at the start of a list item's text, where `# x` would become a heading and `1. x` a list. */
+function cleanItemStart(text: string): string {
+  return text.replace(/^([#>+\-*=_`~|[])/, "\\$1").replace(/^(\d+)([.)])/, "$1\\$2");
+}
+
+function collapseWhitespace(text: string): string {
+  // Control characters (ESC, NUL …) and every line separator Markdown or a terminal might honour become spaces.
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
+}
+
+function capText(text: string): string {
+  if (text.length <= MAX_JOURNAL_FIELD_CHARS) return text;
+  let end = MAX_JOURNAL_FIELD_CHARS - 1;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
+  return `${text.slice(0, end)}…`;
+}
+
+/**
+ * Appends `entry` to `journal/YYYY-MM-DD.md` (the local date of `clock()`), creating the directory and the day file
+ * (headed `# Journal YYYY-MM-DD`) when needed. The append is fsynced; a new file's directory entry is fsynced too.
+ * Returns the day file's path.
+ */
+export async function appendJournalEntry(journalDir: string, entry: JournalEntry, clock: () => Date): Promise<string> {
+  const day = formatLocalDate(clock());
+  const file = path.join(journalDir, `${day}.md`);
+  const createdDir = await mkdir(journalDir, { recursive: true });
+  if (createdDir !== undefined) await fsyncDir(path.dirname(path.resolve(createdDir)));
+  const isNewFile = !(await checkFileExists(file));
+  // The leading newline keeps the heading on its own line even after a torn previous append.
+  const text = `${isNewFile ? `# Journal ${day}\n` : ""}\n${renderJournalEntry(entry)}`;
+  await appendFileDurably(file, text);
+  if (isNewFile) await fsyncDir(journalDir);
+  return file;
+}
+
+async function checkFileExists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+    throw error;
+  }
+}
+
+/**
+ * Returns the texts of the last `count` entries across the day files, newest last. Each text is one `## Cycle`
+ * section, from its heading to the next one, without trailing blank lines. A missing directory has no entries.
+ */
+export async function readRecentJournalEntries(journalDir: string, count: number): Promise<string[]> {
+  if (count <= 0) return [];
+  let names: string[];
+  try {
+    names = await readdir(journalDir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+  const dayFiles = names.filter((name) => /^\d{4}-\d{2}-\d{2}\.md$/.test(name)).sort().reverse();
+  const newestFirst: string[] = [];
+  for (const name of dayFiles) {
+    const sections = splitJournalSections(await readFile(path.join(journalDir, name), "utf8"));
+    for (let index = sections.length - 1; index >= 0 && newestFirst.length < count; index -= 1) {
+      newestFirst.push(sections[index] as string);
+    }
+    if (newestFirst.length >= count) break;
+  }
+  return newestFirst.reverse();
+}
+
+/** Splits a day file into its `## Cycle` sections, in file order. */
+function splitJournalSections(text: string): string[] {
+  const sections: string[] = [];
+  let current: string[] | undefined;
+  const flush = (): void => {
+    if (current !== undefined) sections.push(current.join("\n").trimEnd());
+    current = undefined;
+  };
+  for (const line of text.split("\n")) {
+    if (line.startsWith(ENTRY_HEADING_PREFIX)) {
+      flush();
+      current = [line];
+    } else if (line.startsWith("# ")) {
+      flush();
+    } else if (current !== undefined) {
+      current.push(line);
+    }
+  }
+  flush();
+  return sections;
+}

@@ -1,0 +1,59 @@
+// The layout of a state directory: every file and folder the daemon reads or writes, as absolute paths, in one place.
+import path from "node:path";
+
+/** Absolute paths of everything in a state directory. See the state-dir README for what each one is. */
+export interface StatePaths {
+  /** The state directory itself. */
+  root: string;
+  /** `charter.md`: who the agent is (operator). */
+  charter: string;
+  /** `goals.yaml`: goals and their checks (operator). */
+  goals: string;
+  /** `config.json`: model, schedule, limits (operator). */
+  config: string;
+  /** `inbox/`: operator messages and lessons. */
+  inbox: string;
+  /** `inbox/.processed/`: inbox files already taken in. */
+  inboxProcessed: string;
+  /** `outbox/`: messages to the operator. */
+  outbox: string;
+  /** `journal/`: one Markdown file per day. */
+  journal: string;
+  /** `db.json`: lessons, skills, goal progress, cycle index. */
+  db: string;
+  /** `episodes.jsonl`: append-only action log. */
+  episodes: string;
+  /** `workspace/`: the sandbox tools act in. */
+  workspace: string;
+  /** `models/`: GGUF files. */
+  models: string;
+  /** `daemon.lock`: one writer per state dir. */
+  lock: string;
+  /** `README.md`: explains the state dir. */
+  readme: string;
+  /** `.cache/`: disposable derived data. */
+  cache: string;
+}
+
+/** Returns the absolute paths inside `stateDir` (resolved against the working directory if relative). */
+export function statePaths(stateDir: string): StatePaths {
+  const root = path.resolve(stateDir);
+  const at = (...parts: string[]): string => path.join(root, ...parts);
+  return {
+    root,
+    charter: at("charter.md"),
+    goals: at("goals.yaml"),
+    config: at("config.json"),
+    inbox: at("inbox"),
+    inboxProcessed: at("inbox", ".processed"),
+    outbox: at("outbox"),
+    journal: at("journal"),
+    db: at("db.json"),
+    episodes: at("episodes.jsonl"),
+    workspace: at("workspace"),
+    models: at("models"),
+    lock: at("daemon.lock"),
+    readme: at("README.md"),
+    cache: at(".cache"),
+  };
+}

@@ -1,0 +1,35 @@
+// Decides whether a cycle may load the model: pure, on plain data; a skip always carries a reason and the figures behind it.
+
+/** Why a cycle did not run. */
+export type SkipReason = "nothing-to-do" | "too-hot" | "low-memory" | "no-model" | "bad-model";
+
+export type GateDecision = { run: true } | { run: false; reason: SkipReason; detail: string };
+
+export interface GateInput {
+  /** Goals due now (after pre-checks) and inbox messages waiting. */
+  work: { dueGoals: number; inboxMessages: number };
+  cpuTempC?: number;
+  maxTempC: number;
+  availableRamMB: number;
+  /** Estimated RAM for model + context, in MB; undefined when not estimated yet. */
+  neededRamMB?: number;
+  reserveRamMB: number;
+}
+
+/** Work first (cheapest, and the common idle case), then heat, then memory. */
+export function decideGate(input: GateInput): GateDecision {
+  if (input.work.dueGoals === 0 && input.work.inboxMessages === 0) {
+    return { run: false, reason: "nothing-to-do", detail: "no goal is due and the inbox is empty" };
+  }
+  if (input.cpuTempC !== undefined && input.cpuTempC > input.maxTempC) {
+    return { run: false, reason: "too-hot", detail: `CPU at ${input.cpuTempC}°C, above maxTempC ${input.maxTempC}°C` };
+  }
+  if (input.neededRamMB !== undefined && input.availableRamMB < input.neededRamMB + input.reserveRamMB) {
+    return {
+      run: false,
+      reason: "low-memory",
+      detail: `${input.availableRamMB} MB available; the model needs about ${input.neededRamMB} MB plus ${input.reserveRamMB} MB reserve`,
+    };
+  }
+  return { run: true };
+}

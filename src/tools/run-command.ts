@@ -1,0 +1,133 @@
+// The `run` tool: runs an allowlisted program by argv in the workspace; invariant: no shell, a scrubbed env, and no process outlives its step.
+import { constants } from "node:fs";
+import { access, stat } from "node:fs/promises";
+import path from "node:path";
+import { describeFsError, readErrnoCode } from "./sandbox-path.js";
+import { SAFE_PATH, spawnCapped, type SpawnResult } from "./spawn-capped.js";
+import type { Tool, ToolContext, ToolOutcome } from "./tool.js";
+
+/** Most arguments accepted per command. */
+const MAX_ARGS = 8;
+/** Longest argument accepted, in characters. */
+const MAX_ARG_CHARS = 120;
+/** Same rule as config `tools.allowCommands`: a bare program name, never a path. */
+const PROGRAM_NAME = /^[A-Za-z0-9._+-]{1,64}$/;
+
+/** Runs a program from `allowCommands` with up to eight arguments; unavailable when the allowlist is empty. */
+export const runCommandTool: Tool = {
+  name: "run",
+  description: "Run an allowed program with arguments in the workspace (no shell: no pipes, globs or redirects).",
+  argsSchema(view) {
+    if (view.allowCommands.length === 0) return undefined;
+    return {
+      type: "object",
+      properties: {
+        command: { enum: view.allowCommands, description: "program name" },
+        args: { type: "array", items: { type: "string", maxLength: MAX_ARG_CHARS }, maxItems: MAX_ARGS },
+      },
+      required: ["command", "args"],
+      additionalProperties: false,
+    };
+  },
+  async execute(args, context) {
+    const command = args.command;
+    if (typeof command !== "string") return { ok: false, error: "command must be a string" };
+    // The schema's enum is not the only guard: the allowlist is checked again here.
+    if (!PROGRAM_NAME.test(command) || command === "." || command === "..") {
+      return { ok: false, error: `"${command}" is not a bare program name` };
+    }
+    if (!context.allowCommands.includes(command)) {
+      return { ok: false, error: `"${command}" is not an allowed command (allowed: ${context.allowCommands.join(", ") || "none"})` };
+    }
+    const argv = args.args ?? [];
+    if (!Array.isArray(argv)) return { ok: false, error: "args must be an array of strings" };
+    if (argv.length > MAX_ARGS) return { ok: false, error: `at most ${MAX_ARGS} arguments are allowed` };
+    const checked: string[] = [];
+    for (const [index, arg] of argv.entries()) {
+      const problem = findArgumentProblem(arg, index);
+      if (problem !== undefined) return { ok: false, error: problem };
+      checked.push(arg as string);
+    }
+    const program = await findProgram(command);
+    if (!program.ok) return program;
+    if (context.signal.aborted) return { ok: false, error: `${command} not started: the step was aborted` };
+    return runProgram(program.absolute, command, checked, context);
+  },
+};
+
+/** Why an argument is refused, or `undefined` when it may pass. */
+function findArgumentProblem(arg: unknown, index: number): string | undefined {
+  const which = `argument ${index + 1}`;
+  if (typeof arg !== "string") return `${which} is not a string`;
+  if (arg.length > MAX_ARG_CHARS) return `${which} is longer than ${MAX_ARG_CHARS} characters`;
+  if (arg.includes("\0")) return `${which} contains a NUL byte`;
+  // `--file=/etc/x` reaches outside as surely as `/etc/x` does.
+  const value = arg.startsWith("-") && arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : arg;
+  if (path.isAbsolute(arg) || path.isAbsolute(value)) {
+    return `${which} "${arg}" is an absolute path; use paths relative to the workspace`;
+  }
+  if (arg.split(/[\\/=:,]/).includes("..")) return `${which} "${arg}" contains "..", which is not allowed`;
+  return undefined;
+}
+
+/** Looks `name` up in `SAFE_PATH` only; the caller's PATH plays no part. */
+async function findProgram(name: string): Promise<{ ok: true; absolute: string } | { ok: false; error: string }> {
+  const misses: string[] = [];
+  for (const dir of SAFE_PATH.split(":")) {
+    const candidate = path.join(dir, name);
+    try {
+      const stats = await stat(candidate);
+      if (!stats.isFile()) {
+        misses.push(`${candidate}: not a regular file`);
+        continue;
+      }
+      await access(candidate, constants.X_OK);
+      return { ok: true, absolute: candidate };
+    } catch (error) {
+      // A plain "not here" is the normal miss; anything else (EACCES, ELOOP) is worth telling the model.
+      if (readErrnoCode(error) !== "ENOENT") misses.push(`${candidate}: ${describeFsError(error)}`);
+    }
+  }
+  return {
+    ok: false,
+    error: `${name} was not found in ${SAFE_PATH}${misses.length > 0 ? ` (${misses.join("; ")})` : ""}`,
+  };
+}
+
+/** Runs a checked program and turns how it ended into the tool's outcome. */
+async function runProgram(program: string, name: string, args: string[], context: ToolContext): Promise<ToolOutcome> {
+  const result = await spawnCapped(program, args, {
+    cwd: context.workspaceDir,
+    timeoutMs: context.limits.commandTimeoutMs,
+    maxOutputBytes: context.limits.maxOutputBytes,
+    signal: context.signal,
+    argv0: name,
+  });
+  return describeRun(name, result, context.limits.commandTimeoutMs);
+}
+
+/** Turns a finished run into the outcome: ok iff exit code 0; output always starts with the exit code. */
+function describeRun(name: string, result: SpawnResult, timeoutMs: number): ToolOutcome {
+  if (result.ending === "not-started") {
+    return { ok: false, error: `cannot start ${name}: ${result.startError ?? "unknown reason"}` };
+  }
+  const status =
+    result.exitCode !== null ? `exit code: ${result.exitCode}` : `exit code: none (signal ${result.signal ?? "unknown"})`;
+  const lines = [status];
+  const body = result.output.toString("utf8");
+  if (body.length > 0) lines.push(body.endsWith("\n") ? body.slice(0, -1) : body);
+  if (result.truncated) lines.push("[output truncated]");
+  for (const problem of result.problems) lines.push(`[${problem}]`);
+  const output = lines.join("\n");
+
+  let error: string | undefined;
+  if (result.ending === "timed-out") error = `timed out after ${timeoutMs} ms`;
+  else if (result.ending === "aborted") error = "aborted: the step or cycle ended";
+  else if (result.exitCode === null) error = `killed by ${result.signal ?? "an unknown signal"}`;
+  else if (result.exitCode !== 0) {
+    const firstLine = result.stderrHead.split("\n").find((line) => line.trim().length > 0);
+    error = firstLine === undefined ? `exit ${result.exitCode}` : `exit ${result.exitCode}: ${firstLine.trim()}`;
+  }
+  if (error === undefined) return { ok: true, output, fromWorld: true };
+  return { ok: false, error, output, fromWorld: true };
+}
