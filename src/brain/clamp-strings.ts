@@ -2,15 +2,14 @@
 import type { JsonSchema } from "../tools/json-schema.js";
 
 /**
- * Returns a copy of `value` where every string longer than its schema's `maxLength` is cut to it (by code points),
+ * Returns a copy of `value` where every string longer than its schema's `maxLength` is cut to it,
  * and whether anything was cut. Values that do not match the schema's shape are left as they are for the
  * validator to reject.
  */
 export function clampStrings(value: unknown, schema: JsonSchema): { value: unknown; clamped: boolean } {
   if (typeof value === "string" && "type" in schema && schema.type === "string" && schema.maxLength !== undefined) {
-    const chars = Array.from(value);
-    if (chars.length > schema.maxLength) return { value: chars.slice(0, schema.maxLength).join(""), clamped: true };
-    return { value, clamped: false };
+    if (value.length <= schema.maxLength) return { value, clamped: false };
+    return { value: cutToUtf16Length(value, schema.maxLength), clamped: true };
   }
   if (Array.isArray(value) && "type" in schema && schema.type === "array") {
     let clamped = false;
@@ -41,4 +40,16 @@ export function clampStrings(value: unknown, schema: JsonSchema): { value: unkno
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Cuts to at most `max` UTF-16 units (the unit node-llama-cpp's validator counts) without splitting a surrogate pair.
+ */
+function cutToUtf16Length(text: string, max: number): string {
+  let out = "";
+  for (const char of text) {
+    if (out.length + char.length > max) break;
+    out += char;
+  }
+  return out;
 }

@@ -153,16 +153,17 @@ class LlamaBrainSession implements BrainSession {
     const system = renderSections(fitted.sections);
     // A huge outcome (a long file, say) is cut rather than allowed to push the prompt past the context.
     const frame = this.countHistoryTokens([{ type: "system", text: system }, { type: "user", text: "" }, { type: "model", response: [] }]);
-    const request = cutToTokens(prompt.request, this.contextSize - reserve - frame - 32, (text) => this.countTokens(text));
+    const noteTokens = this.countTokens(omittedStepsNote(prompt.turns.length));
+    const request = cutToTokens(prompt.request, this.contextSize - reserve - frame - noteTokens - 16, (text) => this.countTokens(text));
     for (let dropped = 0; dropped <= prompt.turns.length; dropped++) {
       const kept = prompt.turns.slice(dropped);
       const history: ChatHistoryItem[] = [{ type: "system", text: system }];
       kept.forEach((turn, index) => {
-        const omitted = index === 0 && dropped > 0 ? `(${dropped} earlier steps omitted to fit the context)\n` : "";
+        const omitted = index === 0 && dropped > 0 ? omittedStepsNote(dropped) : "";
         history.push({ type: "user", text: omitted + turn.request });
         history.push({ type: "model", response: [turn.action] });
       });
-      const omitted = kept.length === 0 && dropped > 0 ? `(${dropped} earlier steps omitted to fit the context)\n` : "";
+      const omitted = kept.length === 0 && dropped > 0 ? omittedStepsNote(dropped) : "";
       history.push({ type: "user", text: omitted + request });
       history.push({ type: "model", response: [] });
       const promptTokens = this.countHistoryTokens(history);
@@ -253,9 +254,13 @@ export function parseDecision(
   try {
     action = grammar.parse(JSON.stringify(value)) as Action;
   } catch (error) {
-    return { ok: false, reason: "invalid-output", detail: `does not match the action schema: ${describeError(error)}`, raw, usage };
+    return { ok: false, reason: "invalid-output", detail: `does not match the action schema: ${describeError(error).slice(0, 160)}`, raw, usage };
   }
   return { ok: true, action, raw, usage, clamped };
+}
+
+function omittedStepsNote(count: number): string {
+  return `(${count} earlier steps omitted to fit the context)\n`;
 }
 
 function describeError(error: unknown): string {

@@ -10,7 +10,12 @@ const schema = {
   },
 };
 
-test("strings over maxLength are cut by code points and flagged", () => {
+test("strings over maxLength are cut to it in UTF-16 units, never splitting a pair, and flagged", () => {
+  const astral = clampStrings({ thought: "ab\u{1F600}cd" }, schema);
+  assert.deepEqual(astral.value, { thought: "ab\u{1F600}c" });
+  const split = clampStrings({ thought: "abcd\u{1F600}" }, schema);
+  assert.deepEqual(split.value, { thought: "abcd" }, "the emoji would need 6 units, so it is dropped whole");
+
   const result = clampStrings({ thought: "\uFFFD\uFFFDabcdef", args: { items: ["abcd", "ok"] } }, schema);
   assert.equal(result.clamped, true);
   assert.deepEqual(result.value, { thought: "\uFFFD\uFFFDabc", args: { items: ["abc", "ok"] } });
