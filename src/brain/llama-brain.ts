@@ -58,6 +58,20 @@ export class LlamaBrain implements Brain {
     return this.binding;
   }
 
+  /**
+   * Loads the native binding now rather than in the first cycle. The daemon calls this at start: the binding can never
+   * be unloaded, so loading it up front keeps every cycle's RSS returning to the level it started from, and a board
+   * without a usable binding fails at start with a clear message instead of at the first due goal.
+   */
+  async preload(): Promise<{ ok: true } | { ok: false; reason: string }> {
+    try {
+      await this.loadBinding();
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, reason: describeError(error) };
+    }
+  }
+
   async estimate(modelPath: string, contextSize: number): Promise<EstimateResult> {
     try {
       await access(modelPath, constants.R_OK);

@@ -61,13 +61,20 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   }
 
   const brain = new LlamaBrain(logger);
+  const binding = await brain.preload();
+  if (!binding.ok) {
+    process.stderr.write(`apprentice: ${binding.reason}\n`);
+    await state.close();
+    await releaseLock();
+    return 2;
+  }
   const shutdown = new AbortController();
   const scheduler = new CycleScheduler({
     cronExpr: state.config.schedule.cron,
     debounceMs: state.config.schedule.debounceMs,
     logger,
     runCycle: async (trigger) => {
-      logger.info(`waking: ${describeWakeTrigger(trigger)}`);
+      logger.debug(`cycle for ${describeWakeTrigger(trigger)}`);
       const deps = buildCycleDeps(state, {
         brain,
         logger,
@@ -88,6 +95,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     logger,
     onChange: (paths) => scheduler.wake({ kind: "change", paths }),
   });
+  await watcher.ready;
   scheduler.start();
   logger.info(`apprentice started on ${state.paths.root} (pid ${process.pid}), model ${state.modelPath}, schedule "${state.config.schedule.cron}"`);
 

@@ -75,8 +75,7 @@ test("a wake from inside runCycle is queued, not run re-entrantly", async () => 
   const runs: WakeTrigger[] = [];
   let active = 0;
   let maxActive = 0;
-  let scheduler: CycleScheduler | undefined;
-  scheduler = new CycleScheduler({
+  const scheduler: CycleScheduler = new CycleScheduler({
     cronExpr: "0 0 1 1 *",
     debounceMs: 10,
     logger: createMemoryLogger(),

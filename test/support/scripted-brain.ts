@@ -22,14 +22,17 @@ export class ScriptedBrain implements Brain {
 
   async open(): ReturnType<Brain["open"]> {
     this.opened += 1;
-    const brain = this;
+    const { prompts, schemas, script } = this;
+    const onDispose = (): void => {
+      this.disposed += 1;
+    };
     const session: BrainSession = {
       contextSize: 2048,
       countTokens: countWords,
       async decide(prompt: Prompt, schema: JsonSchema): Promise<Decision> {
-        brain.prompts.push(prompt);
-        brain.schemas.push(schema);
-        const raw = brain.script.shift() ?? '{"thought":"done","tool":"finish","args":{"summary":"script ended"}}';
+        prompts.push(prompt);
+        schemas.push(schema);
+        const raw = script.shift() ?? '{"thought":"done","tool":"finish","args":{"summary":"script ended"}}';
         const usage = { promptTokens: 0, evaluatedPromptTokens: 0, generatedTokens: 0, durationMs: 0, droppedSteps: 0, cutSections: [] };
         let parsed: { tool?: unknown; args?: unknown; thought?: unknown };
         try {
@@ -49,7 +52,7 @@ export class ScriptedBrain implements Brain {
         };
       },
       async dispose() {
-        brain.disposed += 1;
+        onDispose();
       },
     };
     return { ok: true, session };

@@ -1,0 +1,48 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { readEpisodes } from "../../src/memory/episodes.js";
+import { startCli } from "../support/cli-process.js";
+import { makeStateDir } from "../support/state-fixture.js";
+
+test("kill -9 during a cycle keeps every recorded step, and the next start records the interruption and runs a normal cycle", async (t) => {
+  const { dir, cleanup } = await makeStateDir({
+    inbox: { "task.md": "Please write the list." },
+    config: { schedule: { cron: "0 0 1 1 *", debounceMs: 100 }, limits: { maxSteps: 12 }, model: { maxTokensPerStep: 400, temperature: 1 } },
+  });
+  t.after(cleanup);
+  const first = startCli(["start", "--state", dir]);
+  t.after(() => first.child.kill("SIGKILL"));
+  await first.waitFor(/cycle 1: step 2 /, 60_000);
+  first.child.kill("SIGKILL");
+  assert.equal(await first.exited, "SIGKILL");
+
+  // Nothing recorded before the kill is lost or unreadable.
+  const db = JSON.parse(await readFile(path.join(dir, "db.json"), "utf8"));
+  assert.equal(db.cycle.inProgress.cycle, 1, "the db says cycle 1 was under way");
+  const before = await readEpisodes(path.join(dir, "episodes.jsonl"));
+  const stepsBefore = before.records.filter((record) => record.cycle === 1 && record.kind === "step");
+  assert.ok(stepsBefore.length >= 2, `at least the two announced steps were recorded, got ${stepsBefore.length}`);
+
+  const second = startCli(["start", "--state", dir]);
+  t.after(() => second.child.kill("SIGKILL"));
+  await second.waitFor(/cycle 2 (ran|failed) in/, 60_000);
+  second.child.kill("SIGTERM");
+  assert.equal(await second.exited, 0);
+  assert.match(second.output(), /cycle 1 was interrupted/);
+
+  const after = await readEpisodes(path.join(dir, "episodes.jsonl"));
+  assert.equal(after.skippedLines, 0, "every line parses");
+  for (const step of stepsBefore) assert.ok(after.records.some((record) => record.id === step.id), `episode ${step.id} survived`);
+  const dbAfter = JSON.parse(await readFile(path.join(dir, "db.json"), "utf8"));
+  assert.equal(dbAfter.cycle.inProgress, undefined);
+  assert.deepEqual(dbAfter.cycles.map((cycle: { cycle: number; status: string }) => [cycle.cycle, cycle.status]), [
+    [1, "interrupted"],
+    [2, "ran"],
+  ]);
+  const journalFiles = await readdir(path.join(dir, "journal"));
+  const journal = (await Promise.all(journalFiles.map((file) => readFile(path.join(dir, "journal", file), "utf8")))).join("\n");
+  assert.match(journal, /## Cycle 1 .*interrupted/);
+  assert.match(journal, /## Cycle 2 .*ran/);
+});
