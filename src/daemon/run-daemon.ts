@@ -86,6 +86,10 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       if (result.status === "failed") logger.error(`cycle failed: ${result.reason}`);
       else if (result.status === "skipped") logger.info(`cycle skipped (${result.reason}): ${result.detail}`);
       options.onCycle?.(result);
+      const gc = (globalThis as { gc?: () => void }).gc;
+      if (gc !== undefined) gc();
+      const memory = process.memoryUsage();
+      logger.debug(`memory after cycle: rss ${(memory.rss / 1048576).toFixed(1)} MB, heap ${(memory.heapUsed / 1048576).toFixed(1)} MB, external ${(memory.external / 1048576).toFixed(1)} MB`);
       const next = scheduler.nextWakeAt();
       if (next !== undefined) logger.info(`next scheduled wake: ${next.toISOString()}`);
     },

@@ -7,14 +7,17 @@ import { startCli } from "../support/cli-process.js";
 import { makeStateDir } from "../support/state-fixture.js";
 
 test("kill -9 during a cycle keeps every recorded step, and the next start records the interruption and runs a normal cycle", async (t) => {
+  // The slow check keeps the cycle in progress after the steps too, so the kill lands inside the cycle
+  // whether the random model stops at step 1 or goes on.
   const { dir, cleanup } = await makeStateDir({
+    goalsYaml: "version: 1\ngoals:\n  - id: shopping-list\n    title: Write shopping.txt listing milk.\n    check: sleep 2; grep -qi milk shopping.txt\n",
     inbox: { "task.md": "Please write the list." },
     config: { schedule: { cron: "0 0 1 1 *", debounceMs: 100 }, limits: { maxSteps: 12 }, model: { maxTokensPerStep: 400, temperature: 1 } },
   });
   t.after(cleanup);
   const first = startCli(["start", "--state", dir]);
   t.after(() => first.child.kill("SIGKILL"));
-  await first.waitFor(/cycle 1: step 2 /, 60_000);
+  await first.waitFor(/cycle 1: step 1 /, 60_000);
   first.child.kill("SIGKILL");
   assert.equal(await first.exited, "SIGKILL");
 
@@ -23,7 +26,7 @@ test("kill -9 during a cycle keeps every recorded step, and the next start recor
   assert.equal(db.cycle.inProgress.cycle, 1, "the db says cycle 1 was under way");
   const before = await readEpisodes(path.join(dir, "episodes.jsonl"));
   const stepsBefore = before.records.filter((record) => record.cycle === 1 && record.kind === "step");
-  assert.ok(stepsBefore.length >= 2, `at least the two announced steps were recorded, got ${stepsBefore.length}`);
+  assert.ok(stepsBefore.length >= 1, "the announced step was recorded before the kill");
 
   const second = startCli(["start", "--state", dir]);
   t.after(() => second.child.kill("SIGKILL"));

@@ -14,7 +14,8 @@ export interface CliRun {
 }
 
 export function startCli(args: string[], env: Record<string, string> = {}): CliRun {
-  const child = spawn(process.execPath, [CLI, ...args], {
+  // Executed through its shebang, as `npx apprentice` and the npm scripts run it, so its memory settings apply.
+  const child = spawn(CLI, args, {
     env: { ...process.env, APPRENTICE_LOG: "debug", ...env },
     stdio: ["pipe", "pipe", "pipe"],
   });
