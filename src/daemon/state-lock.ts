@@ -343,17 +343,36 @@ function refuse(owner: LockOwner, message: string): StateLockResult {
   return { ok: false, reason: "held", holderPid: owner.pid, holderStartedAt: owner.startedAt, message };
 }
 
-/** `process.kill(pid, 0)` probes without signalling: ESRCH means gone, EPERM means alive under another user. */
+/**
+ * `process.kill(pid, 0)` probes without signalling: ESRCH means gone, EPERM means alive under another user.
+ * A zombie (killed, not yet reaped by its parent) still answers the probe, so /proc is asked too: a restart right
+ * after `kill -9` must not be refused by a holder that is already dead.
+ */
 function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+    return !isZombie(pid);
   } catch (error) {
     const code = errorCode(error);
     if (code === "ESRCH") return false;
     if (code === "EPERM") return true;
     throw new Error(`cannot probe pid ${pid}`, { cause: error });
   }
+}
+
+/** True when /proc says `pid` has exited and waits to be reaped (state Z or X); false where /proc is absent. */
+function isZombie(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === "ENOENT" || code === "ESRCH") return false;
+    throw new Error(`cannot read /proc/${pid}/stat`, { cause: error });
+  }
+  // The command name sits in parentheses and may itself contain spaces or ")": the state follows the last ")".
+  const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+  return state === "Z" || state === "X";
 }
 
 /** The Linux boot id as a spreadable field; `{}` where the platform has none. */
