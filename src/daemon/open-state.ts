@@ -1,9 +1,11 @@
 // Opens a state dir for one writer: creates missing folders, reads and validates config, opens db and episodes, repairs a torn tail.
-import { mkdir, readFile, stat } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
+import path from "node:path";
 import type { Low } from "lowdb";
 import { ConfigError, parseConfig, resolveModelPath, type Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { openDb, type DbData } from "../memory/db.js";
+import { TEMP_SUFFIX } from "../memory/durable-write.js";
 import { openEpisodeLog, repairTornTail, type EpisodeLog } from "../memory/episodes.js";
 import { quarantineFile } from "../memory/quarantine.js";
 import { statePaths, type StatePaths } from "../memory/state-paths.js";
@@ -75,6 +77,7 @@ export async function openState(
     await mkdir(dir, { recursive: true });
   }
   const warnings: string[] = [];
+  await removeStaleTempFiles(paths.root, options.logger);
   const opened = await openDb(paths.db, options);
   warnings.push(...opened.warnings);
   const repaired = await repairTornTail(paths.episodes, options);
@@ -89,4 +92,16 @@ export async function openState(
     warnings,
     close: () => episodes.close(),
   };
+}
+
+/**
+ * Removes temp files that a crash left between write and rename (`.db.json.<hex>.tmp`). Safe only under the lock:
+ * no other writer can be mid-write. The real files are untouched, so nothing recorded is lost.
+ */
+async function removeStaleTempFiles(root: string, logger: Logger): Promise<void> {
+  for (const name of await readdir(root)) {
+    if (!name.startsWith(".") || !name.endsWith(TEMP_SUFFIX)) continue;
+    await rm(path.join(root, name), { force: true });
+    logger.info(`removed ${name}, a temp file left by an interrupted write`);
+  }
 }

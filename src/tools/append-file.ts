@@ -3,38 +3,22 @@ import { constants } from "node:fs";
 import { open } from "node:fs/promises";
 import { describeFsError, prepareWriteTarget } from "./sandbox-path.js";
 import type { Tool, ToolOutcome } from "./tool.js";
+import { buildWriteArgsSchema, checkWriteContent } from "./write-args.js";
 
-/** Longest path the schema lets the model write, in characters. */
-const MAX_WRITE_PATH_CHARS = 120;
-/** Longest content the schema lets the model emit in one step, in characters; bounds decoding time. */
-const MAX_CONTENT_CHARS = 2000;
 
 /** Appends to a file (created if missing, with its parent directories), refusing growth past the size cap. */
 export const appendFileTool: Tool = {
   name: "append_file",
   description: "Append text to the end of a workspace file (created if missing).",
-  argsSchema(view) {
-    return {
-      type: "object",
-      properties: {
-        path: { type: "string", minLength: 1, maxLength: MAX_WRITE_PATH_CHARS, description: "workspace-relative path" },
-        content: { type: "string", maxLength: Math.min(view.limits.maxFileBytes, MAX_CONTENT_CHARS) },
-      },
-      required: ["path", "content"],
-      additionalProperties: false,
-    };
-  },
+  argsSchema: buildWriteArgsSchema,
   async execute(args, context) {
-    const content = args.content;
-    if (typeof content !== "string") return { ok: false, error: "content must be a string" };
-    const data = Buffer.from(content, "utf8");
-    const maxBytes = context.limits.maxFileBytes;
-    if (data.length > maxBytes) return { ok: false, error: `content is ${data.length} bytes; the limit is ${maxBytes}` };
+    const content = checkWriteContent(args.content, context.limits.maxFileBytes);
+    if (!content.ok) return content;
 
     const target = await prepareWriteTarget(context.workspaceDir, args.path);
     if (!target.ok) return target;
     try {
-      return await appendChecked(target.absolute, target.relative, data, maxBytes);
+      return await appendChecked(target.absolute, target.relative, content.data, context.limits.maxFileBytes);
     } catch (error) {
       return { ok: false, error: `cannot append to ${target.relative}: ${describeFsError(error)}`, touched: [target.relative] };
     }
