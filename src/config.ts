@@ -26,6 +26,8 @@ export const configSchema = z
         seed: z.number().int().min(0).optional(),
         /** Upper bound on generated tokens per decision. Defaults to `256`. */
         maxTokensPerStep: z.number().int().min(32).max(4096).default(256),
+        /** Longest `thought` the model may write per step, in characters. Defaults to `160`. */
+        thoughtMaxChars: z.number().int().min(0).max(1000).default(160),
       })
       .strict()
       .prefault({}),
@@ -70,6 +72,32 @@ export const configSchema = z
       .object({
         /** Programs the `run` tool may execute (argv, no shell). Defaults to a few read-only ones. */
         allowCommands: z.array(commandName).max(64).default(["ls", "cat", "wc", "date", "echo"]),
+        /**
+         * Extra folders searched first for allowlisted programs (the operator's own scripts), absolute or relative to
+         * the state dir. Only names in allowCommands are ever run from them. Defaults to none.
+         */
+        commandDirs: z.array(z.string().min(1)).max(8).default([]),
+        /** Most arguments the model may pass to a given program, by name; others take up to 8. `0` makes a program argument-less. */
+        commandArgs: z.record(commandName, z.number().int().min(0).max(8)).default({}),
+        /** Tools offered to the model; `finish` is always offered. Defaults to all. */
+        enabled: z
+          .array(z.enum(["finish", "sense", "note", "message_operator", "list_dir", "read_file", "write_file", "append_file", "run", "use_skill"]))
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
+    learning: z
+      .object({
+        /** Learn from outcomes: masks, flaky detection, skills, lesson counts. Defaults to `true`. */
+        enabled: z.boolean().default(true),
+        /** After a failed step, ask the model for a one-line lesson (stored provisional). Defaults to `false`. */
+        reflect: z.boolean().default(false),
+        /** Consolidate lessons every this many cycles. Defaults to `10`. */
+        consolidateEveryCycles: z.number().int().min(1).max(10_000).default(10),
+        /** Active lessons kept after consolidation. Defaults to `200`. */
+        maxLessons: z.number().int().min(10).max(100_000).default(200),
+        /** Longest mask cooldown, in cycles. Defaults to `8`. */
+        maxCooldownCycles: z.number().int().min(1).max(1000).default(8),
       })
       .strict()
       .prefault({}),

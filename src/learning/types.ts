@@ -1,0 +1,127 @@
+// The data of learning: lessons, skills and per-situation outcome history, as stored in db.json (version 2). Plain data only.
+
+export type LessonKind = "avoid" | "prefer" | "flaky" | "fact" | "procedure";
+export type LessonStatus = "provisional" | "trusted" | "retired" | "pinned";
+export type LessonSource = "operator" | "self";
+
+/** One action in canonical form: the tool and its normalized arguments (free text dropped, keys sorted) as JSON. */
+export interface ActionKey {
+  tool: string;
+  /** Canonical JSON of the normalized arguments, e.g. `{"args":[],"command":"make-report"}`. */
+  args: string;
+}
+
+/** An active mask on an action for one goal: left out of the grammar while in cooldown and the world is unchanged. */
+export interface LessonMask {
+  /** World fingerprint at the failures; a different fingerprint lifts the mask (the world changed). */
+  fingerprint: string;
+  /** Failure signature the mask is about. */
+  signature: string;
+  /** Current cooldown length, in cycles: 1, 2, 4 … capped. */
+  cooldownCycles: number;
+  /** Masked through this cycle number; from `untilCycle + 1` one retest is allowed. */
+  untilCycle: number;
+  /** Failed retests so far. */
+  retests: number;
+}
+
+/** One change to a lesson, kept on the lesson (capped) and written to the journal. */
+export interface LessonChange {
+  cycle: number;
+  at: string;
+  /** `created`, `masked`, `retest-failed`, `retired`, `promoted`, `pinned`, `cited-helpful`, `merged` … */
+  change: string;
+  /** One line saying why. */
+  reason: string;
+}
+
+export interface Lesson {
+  /** `L1`, `L2`, … never reused. */
+  id: string;
+  text: string;
+  kind: LessonKind;
+  scope: { goal?: string; tool?: string; keywords: string[] };
+  /** The action an avoid or flaky lesson is about. */
+  action?: ActionKey;
+  /** Episode ids that support the lesson, newest last, capped. */
+  evidence: string[];
+  helpful: number;
+  harmful: number;
+  status: LessonStatus;
+  source: LessonSource;
+  /** Derived from a step that read world content: never promoted automatically. */
+  tainted: boolean;
+  createdAt: string;
+  createdCycle: number;
+  lastUsedAt?: string;
+  lastUsedCycle?: number;
+  mask?: LessonMask;
+  /** For flaky lessons: outcomes seen. */
+  stats?: { successes: number; failures: number };
+  history: LessonChange[];
+}
+
+/** A replayable procedure that once met a goal. */
+export interface Skill {
+  /** `S1`, `S2`, … */
+  id: string;
+  goal: string;
+  steps: Array<{ tool: string; args: Record<string, unknown> }>;
+  successes: number;
+  failures: number;
+  status: "active" | "retired";
+  createdAt: string;
+  createdCycle: number;
+  lastUsedCycle?: number;
+  /** Episode ids of the steps it was made from. */
+  evidence: string[];
+  history: LessonChange[];
+}
+
+/** How one executed action turned out, as the learning rule sees it. */
+export interface ActionOutcome {
+  episodeId: string;
+  cycle: number;
+  goal: string;
+  action: ActionKey;
+  /** The tool reported success (exit 0, file written). */
+  ok: boolean;
+  /** Failure signature when `ok` is false. */
+  signature?: string;
+  /** World fingerprint just before the action ran. */
+  fingerprint: string;
+  /** This execution was the one retest allowed after a mask's cooldown. */
+  retest: boolean;
+  /** The step read world content (file or command output). */
+  fromWorld: boolean;
+}
+
+/** Recent outcomes of one situation (goal + action), newest last, capped. */
+export interface SituationHistory {
+  goal: string;
+  action: ActionKey;
+  outcomes: Array<{ cycle: number; ok: boolean; signature?: string; fingerprint: string; episodeId: string }>;
+  /** Cycles in which the action ran ok but the goal's check still failed, and in which it passed. */
+  checkFailedCycles: number[];
+  checkPassedCycles: number[];
+  lastCycle: number;
+}
+
+/** Everything learning keeps in db.json. */
+export interface LearningData {
+  lessons: Lesson[];
+  skills: Skill[];
+  /** Keyed by `situationKey(goal, action)`. */
+  situations: Record<string, SituationHistory>;
+  nextLessonId: number;
+  nextSkillId: number;
+  lastConsolidationCycle: number;
+}
+
+/** A logged change, for the journal's "Learned" list. */
+export interface LearningDelta {
+  /** Lesson or skill id. */
+  id: string;
+  change: string;
+  reason: string;
+}
