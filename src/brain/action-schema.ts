@@ -4,6 +4,16 @@ import type { JsonSchema, ObjectSchema } from "../tools/json-schema.js";
 /** Longest `thought` the model may write. Short free text keeps steps fast on small boards. */
 export const THOUGHT_MAX_LENGTH = 160;
 
+/** Most lesson ids one action may cite. */
+export const MAX_CITES = 3;
+
+export interface ActionSchemaOptions {
+  /** Lesson ids recalled this step; when given, the action carries `cite` (an array of them). */
+  citeIds?: readonly string[];
+  /** Longest `thought`. Defaults to {@link THOUGHT_MAX_LENGTH}. */
+  thoughtMaxChars?: number;
+}
+
 /** A tool as the schema builder sees it: a name and this step's argument schema. */
 export interface OfferedTool {
   name: string;
@@ -14,16 +24,21 @@ export interface OfferedTool {
  * The JSON schema of one decision: `{"thought", "tool", "args"}`, as a `oneOf` over the offered tools.
  * Tools that are masked or unavailable this step are simply not offered, so the grammar cannot produce them.
  */
-export function buildActionSchema(tools: readonly OfferedTool[]): JsonSchema {
+export function buildActionSchema(tools: readonly OfferedTool[], options: ActionSchemaOptions = {}): JsonSchema {
   if (tools.length === 0) throw new Error("buildActionSchema needs at least one tool (finish is always offered)");
+  const cite: JsonSchema | undefined =
+    options.citeIds !== undefined && options.citeIds.length > 0
+      ? { type: "array", items: { enum: options.citeIds }, maxItems: MAX_CITES }
+      : undefined;
   const branches: ObjectSchema[] = tools.map((tool) => ({
     type: "object",
     properties: {
-      thought: { type: "string", maxLength: THOUGHT_MAX_LENGTH },
+      thought: { type: "string", maxLength: options.thoughtMaxChars ?? THOUGHT_MAX_LENGTH },
+      ...(cite !== undefined ? { cite } : {}),
       tool: { const: tool.name },
       args: tool.args,
     },
-    required: ["thought", "tool", "args"],
+    required: ["thought", ...(cite !== undefined ? ["cite"] : []), "tool", "args"],
     additionalProperties: false,
   }));
   const [only] = branches;

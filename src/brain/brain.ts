@@ -34,6 +34,8 @@ export interface Prompt {
 /** An action the model chose; `tool` and `args` are validated against the step's schema. */
 export interface Action {
   thought: string;
+  /** Lesson ids the model says it followed; the cycle's outcome updates their counts. */
+  cite?: string[];
   tool: string;
   args: Record<string, unknown>;
 }
@@ -95,6 +97,10 @@ export interface BrainSession {
   countTokens(text: string): number;
   /** Contract: never throws for model trouble; returns `{ ok: false, reason }`. */
   decide(prompt: Prompt, schema: JsonSchema, signal?: AbortSignal): Promise<Decision>;
+  /**
+   * One free-form JSON answer constrained by `schema` (used for reflection). Contract: never throws for model trouble.
+   */
+  generateJson(prompt: Prompt, schema: JsonSchema, signal?: AbortSignal): Promise<{ ok: true; value: unknown } | { ok: false; detail: string }>;
   /** Frees the context and the model. Safe to call twice. */
   dispose(): Promise<void>;
 }

@@ -236,6 +236,27 @@ class LlamaBrainSession implements BrainSession {
     return parseDecision(raw, schema, grammar, usage);
   }
 
+  async generateJson(prompt: Prompt, schema: JsonSchema, signal?: AbortSignal): Promise<{ ok: true; value: unknown } | { ok: false; detail: string }> {
+    if (this.disposed) return { ok: false, detail: "the model was already unloaded" };
+    try {
+      const built = this.buildHistory(prompt);
+      const grammar = await this.grammarFor(schema);
+      const response = await this.chat.generateResponse(built.history, {
+        grammar,
+        maxTokens: this.options.maxTokensPerStep,
+        temperature: this.options.temperature,
+        ...(this.options.seed !== undefined ? { seed: this.options.seed + 1000 + prompt.turns.length } : {}),
+        signal,
+        stopOnAbortSignal: false,
+        budgets: { thoughtTokens: 0 },
+      });
+      const { value } = clampStrings(JSON.parse(response.response), schema);
+      return { ok: true, value: grammar.parse(JSON.stringify(value)) };
+    } catch (error) {
+      return { ok: false, detail: describeError(error) };
+    }
+  }
+
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;

@@ -1,6 +1,8 @@
 // The `apprentice` command line: global options, one registered subcommand per file.
 import { Command } from "commander";
+import { registerBenchCommand } from "./bench-command.js";
 import { registerDemoCommand } from "./demo-command.js";
+import { registerInboxCommands } from "./inbox-commands.js";
 import { registerInitCommand } from "./init-command.js";
 import { registerOnceCommand } from "./once-command.js";
 import { registerStartCommand } from "./start-command.js";
@@ -29,5 +31,7 @@ registerInitCommand(program);
 registerOnceCommand(program);
 registerStartCommand(program);
 registerDemoCommand(program);
+registerInboxCommands(program);
+registerBenchCommand(program);
 
 await program.parseAsync(process.argv);

@@ -1,14 +1,25 @@
-// The decide/act loop: at most maxSteps grammar-constrained decisions, each executed in the sandbox, every outcome fed back and recorded.
+// The decide/act loop: replay a proven skill first, else explore with grammar-constrained decisions; masks learned so far shape every step.
 import { buildActionSchema, type OfferedTool } from "../brain/action-schema.js";
-import type { BrainSession, DecisionUsage, PromptSection, PromptTurn } from "../brain/brain.js";
+import type { BrainSession, DecisionUsage, OpenResult, PromptSection, PromptTurn } from "../brain/brain.js";
+import { describeAction, normalizeAction } from "../learning/action-key.js";
+import { findMasks, recordOutcomes } from "../learning/outcome-rules.js";
+import { pickSkill } from "../learning/skill-rules.js";
+import type { ActionKey, ActionOutcome, LearningData, Skill } from "../learning/types.js";
+import { findProgram } from "../tools/run-command.js";
 import { listWorkspace } from "../tools/sandbox-path.js";
-import type { SchemaView, Tool, ToolContext, ToolLimits } from "../tools/tool.js";
+import type { SchemaView, Tool, ToolContext, ToolLimits, ToolOutcome } from "../tools/tool.js";
 import { failureSignature } from "./failure-signature.js";
+import { maskOfferedTools, type MaskedAction } from "./mask-offered-tools.js";
+import { fingerprintAction, fingerprintWorkspace } from "./world-fingerprint.js";
 
 /** Longest outcome text fed back to the model, in characters; the brain cuts further by tokens if needed. */
 export const OUTCOME_MAX_CHARS = 1200;
 /** Workspace entries offered as path enums per step. */
 const LISTING_MAX_ENTRIES = 64;
+/** Wait before retrying a flaky step during a replay. */
+const FLAKY_RETRY_DELAY_MS = 200;
+/** Tools that only read or report; a skill keeps only the steps that change the world. */
+const EFFECT_TOOLS = new Set(["run", "write_file", "append_file"]);
 
 /** What happened at one step, as the episode log and the journal record it. */
 export interface StepRecord {
@@ -27,117 +38,374 @@ export interface StepRecord {
   invalidOutput?: boolean;
   raw?: string;
   usage?: DecisionUsage;
+  /** Normalized action and the world fingerprint it met (absent for invalid output). */
+  action?: ActionKey;
+  fingerprint?: string;
+  /** Workspace fingerprint before the step; comparing it with the next step's shows whether the step changed anything. */
+  world?: string;
+  /** This execution was the one retest allowed after a mask's cooldown. */
+  retest?: boolean;
+  /** Refused because a lesson masks it; nothing was executed. */
+  blocked?: boolean;
+  /** Replayed from this skill, without the model. */
+  replay?: string;
+  cite?: string[];
 }
 
 export interface ActLoopInput {
-  session: BrainSession;
+  /** Loads the model; called only when exploration is needed. */
+  openSession(): Promise<OpenResult>;
+  onModelLoaded?(loadMs: number): void;
+  onModelUnloaded?(): void;
   sections: PromptSection[];
+  /** The tools enabled by config; finish among them. */
   tools: readonly Tool[];
+  /** Offer `use_skill` (replay a saved skill) when skills exist. */
+  offerUseSkill: boolean;
+  /** The goal this cycle's actions are attributed to and learned for; undefined for an inbox-only cycle. */
+  goal?: { id: string; hasCheck: boolean };
+  /** Learning state, or undefined when learning is off. Read here, changed only by the cycle's reflect stage. */
+  learning?: LearningData;
+  cycle: number;
+  now(): Date;
+  maxCooldownCycles: number;
   maxSteps: number;
   stepTimeoutMs: number;
+  thoughtMaxChars: number;
+  /** Lesson ids recalled into the prompt; the model may cite them. */
+  citeIds: readonly string[];
   limits: ToolLimits;
   allowCommands: readonly string[];
+  commandDirs: readonly string[];
+  commandArgs: Readonly<Record<string, number>>;
   workspaceDir: string;
-  /** Aborts the whole loop (cycle timeout or daemon shutdown). */
   signal: AbortSignal;
-  /** Effects the tools may use (journal notes, outbox, sensors). */
   effects: Pick<ToolContext, "writeNote" | "sendMessage" | "readSensors">;
-  /** Called after each step, before the next decision; the cycle records the episode here. */
+  /** Runs the attributed goal's check now, to verify a replay. */
+  checkGoal(): Promise<boolean>;
+  /** Called after each step; the cycle records the episode here. */
   onStep(record: StepRecord): Promise<void>;
 }
 
 export interface ActLoopResult {
   steps: StepRecord[];
-  /** The summary given to `finish`, if the model finished. */
   finishSummary?: string;
-  /** Set when the loop stopped early because `signal` aborted. */
   abortedBy?: string;
+  /** Every executed action, for the learning rule. */
+  outcomes: ActionOutcome[];
+  cited: string[];
+  /** Skill replays this cycle (first the automatic one, then any `use_skill`), and whether each met its end. */
+  replays: Array<{ skillId: string; ok: boolean }>;
+  modelLoaded: boolean;
+  /** Set when the model could not be loaded. */
+  modelError?: string;
+  /** The session, still open, for reflection by the caller; the caller disposes it. */
+  session?: BrainSession;
 }
 
 /** Runs the loop. Never throws for model or tool trouble: each becomes a failed step. */
 export async function runActLoop(input: ActLoopInput): Promise<ActLoopResult> {
-  const turns: PromptTurn[] = [];
-  const steps: StepRecord[] = [];
-  let lastOutcome = "No actions yet this cycle.";
-  for (let step = 1; step <= input.maxSteps; step++) {
-    if (input.signal.aborted) return { steps, abortedBy: describeReason(input.signal.reason) };
-    const offered = await offerTools(input);
-    const schema = buildActionSchema(offered);
-    const request = `${lastOutcome}\n\nStep ${step} of ${input.maxSteps}. Tools now: ${offered.map((tool) => tool.name).join(", ")}. Reply with one JSON action.`;
-    const stepSignal = AbortSignal.any([input.signal, AbortSignal.timeout(input.stepTimeoutMs)]);
-    const startedAt = performance.now();
-    const decision = await input.session.decide({ sections: input.sections, turns, request }, schema, stepSignal);
+  const loop = new ActLoop(input);
+  return loop.run();
+}
 
-    if (!decision.ok) {
-      const record: StepRecord = {
-        step,
-        tool: `(${decision.reason})`,
-        args: {},
-        ok: false,
-        error: `${decision.reason}: ${decision.detail}`,
-        signature: failureSignature(`${decision.reason}: ${decision.detail}`),
-        durationMs: Math.round(performance.now() - startedAt),
-        invalidOutput: decision.reason === "invalid-output",
-        ...(decision.raw !== undefined ? { raw: decision.raw.slice(0, 2000) } : {}),
-        ...(decision.usage !== undefined ? { usage: decision.usage } : {}),
-      };
-      steps.push(record);
-      await input.onStep(record);
-      if (input.signal.aborted) return { steps, abortedBy: describeReason(input.signal.reason) };
-      if (decision.raw !== undefined) turns.push({ request, action: decision.raw });
-      lastOutcome = `Your last reply was rejected (${decision.reason}): ${decision.detail}`;
-      continue;
+class ActLoop {
+  private readonly steps: StepRecord[] = [];
+  private readonly outcomes: ActionOutcome[] = [];
+  private readonly cited = new Set<string>();
+  private readonly programPaths = new Map<string, string | undefined>();
+
+  constructor(private readonly input: ActLoopInput) {}
+
+  async run(): Promise<ActLoopResult> {
+    const result: ActLoopResult = { steps: this.steps, outcomes: this.outcomes, cited: [], replays: [], modelLoaded: false };
+    const { input } = this;
+    const skill = input.goal?.hasCheck && input.learning ? pickSkill(input.learning, input.goal.id) : undefined;
+    if (skill !== undefined) {
+      const ok = await this.replaySkill(skill);
+      const passed = ok && !input.signal.aborted ? await input.checkGoal() : false;
+      result.replays.push({ skillId: skill.id, ok: passed });
+      if (passed) return this.finish(result, `replayed skill ${skill.id}; the check passed`);
     }
+    if (input.signal.aborted) return this.finish(result, undefined, input.signal.reason);
+    if (this.steps.length >= input.maxSteps) return this.finish(result);
 
-    const { action } = decision;
-    const tool = input.tools.find((candidate) => candidate.name === action.tool);
-    const context: ToolContext = {
+    const loadStarted = performance.now();
+    const opened = await input.openSession();
+    if (!opened.ok) {
+      result.modelError = opened.reason;
+      return this.finish(result);
+    }
+    result.modelLoaded = true;
+    result.session = opened.session;
+    input.onModelLoaded?.(Math.round(performance.now() - loadStarted));
+    await this.explore(opened.session, result, skill === undefined ? "No actions yet this cycle." : `Replaying skill ${skill.id} did not meet the goal; explore.`);
+    result.cited = [...this.cited];
+    return result;
+  }
+
+  private finish(result: ActLoopResult, summary?: string, abortReason?: unknown): ActLoopResult {
+    if (summary !== undefined) result.finishSummary = summary;
+    if (abortReason !== undefined) result.abortedBy = describeReason(abortReason);
+    result.cited = [...this.cited];
+    return result;
+  }
+
+  private async explore(session: BrainSession, result: ActLoopResult, firstOutcome: string): Promise<void> {
+    const { input } = this;
+    const turns: PromptTurn[] = [];
+    let lastOutcome = firstOutcome;
+    while (this.steps.length < input.maxSteps) {
+      if (input.signal.aborted) {
+        result.abortedBy = describeReason(input.signal.reason);
+        return;
+      }
+      const step = this.steps.length + 1;
+      const state = await this.readWorld();
+      const { offered, blockedAtExecution } = await this.offerTools(state);
+      const schema = buildActionSchema(offered, { citeIds: input.citeIds, thoughtMaxChars: input.thoughtMaxChars });
+      const maskedLine = state.masked.length > 0 ? ` Masked now: ${state.masked.map((mask) => describeAction(mask.action)).join(", ")}.` : "";
+      const request = `${lastOutcome}\n\nStep ${step} of ${input.maxSteps}. Tools now: ${offered.map((tool) => tool.name).join(", ")}.${maskedLine} Reply with one JSON action.`;
+      const stepSignal = AbortSignal.any([input.signal, AbortSignal.timeout(input.stepTimeoutMs)]);
+      const startedAt = performance.now();
+      const decision = await session.decide({ sections: input.sections, turns, request }, schema, stepSignal);
+
+      if (!decision.ok) {
+        const record: StepRecord = {
+          step,
+          tool: `(${decision.reason})`,
+          args: {},
+          ok: false,
+          error: `${decision.reason}: ${decision.detail}`,
+          signature: failureSignature(`${decision.reason}: ${decision.detail}`),
+          durationMs: Math.round(performance.now() - startedAt),
+          invalidOutput: decision.reason === "invalid-output",
+          ...(decision.raw !== undefined ? { raw: decision.raw.slice(0, 2000) } : {}),
+          ...(decision.usage !== undefined ? { usage: decision.usage } : {}),
+        };
+        await this.record(record);
+        if (input.signal.aborted) {
+          result.abortedBy = describeReason(input.signal.reason);
+          return;
+        }
+        if (decision.raw !== undefined) turns.push({ request, action: decision.raw });
+        lastOutcome = `Your last reply was rejected (${decision.reason}): ${decision.detail}`;
+        continue;
+      }
+
+      const { action } = decision;
+      for (const id of action.cite ?? []) this.cited.add(id);
+      if (action.tool === "use_skill") {
+        const skill = input.learning?.skills.find((candidate) => candidate.id === action.args.skill && candidate.status === "active");
+        const ok = skill !== undefined && (await this.replaySkill(skill));
+        if (skill !== undefined) result.replays.push({ skillId: skill.id, ok });
+        turns.push({ request, action: decision.raw });
+        lastOutcome = skill === undefined ? `Outcome of use_skill: FAILED: no active skill ${String(action.args.skill)}.` : `Outcome of use_skill: replaying ${skill.id} ${ok ? "went through" : "FAILED"}.`;
+        continue;
+      }
+      const record = await this.executeStep(step, action.tool, action.args, state, blockedAtExecution, stepSignal, startedAt);
+      record.thought = action.thought;
+      record.usage = decision.usage;
+      if (action.cite !== undefined && action.cite.length > 0) record.cite = action.cite;
+      await this.record(record);
+      turns.push({ request, action: decision.raw });
+      if (record.ok && record.tool === "finish") {
+        result.finishSummary = String(action.args.summary ?? "");
+        return;
+      }
+      lastOutcome = describeOutcome(record);
+    }
+  }
+
+  /** Replays a skill's steps without the model. A flaky step gets one retry after a short wait. */
+  private async replaySkill(skill: Skill): Promise<boolean> {
+    for (const skillStep of skill.steps) {
+      if (this.steps.length >= this.input.maxSteps || this.input.signal.aborted) return false;
+      let record = await this.replayStep(skill, skillStep);
+      if (!record.ok && !record.blocked && this.isFlaky(record.action)) {
+        await new Promise((resolve) => setTimeout(resolve, FLAKY_RETRY_DELAY_MS));
+        if (this.steps.length >= this.input.maxSteps) return false;
+        record = await this.replayStep(skill, skillStep);
+      }
+      if (!record.ok) return false;
+    }
+    return true;
+  }
+
+  private async replayStep(skill: Skill, skillStep: Skill["steps"][number]): Promise<StepRecord> {
+    const state = await this.readWorld();
+    const { blockedAtExecution } = await this.offerTools(state);
+    const signal = AbortSignal.any([this.input.signal, AbortSignal.timeout(this.input.stepTimeoutMs)]);
+    const record = await this.executeStep(this.steps.length + 1, skillStep.tool, skillStep.args, state, blockedAtExecution, signal, performance.now());
+    record.replay = skill.id;
+    await this.record(record);
+    return record;
+  }
+
+  private isFlaky(action: ActionKey | undefined): boolean {
+    if (action === undefined || this.input.learning === undefined || this.input.goal === undefined) return false;
+    const goal = this.input.goal.id;
+    return this.input.learning.lessons.some(
+      (lesson) => lesson.kind === "flaky" && lesson.status !== "retired" && lesson.scope.goal === goal && lesson.action?.tool === action.tool && lesson.action.args === action.args,
+    );
+  }
+
+  /** Executes one action through its tool, unless disabled or masked; fills the learning fields of the record. */
+  private async executeStep(
+    step: number,
+    toolName: string,
+    args: Record<string, unknown>,
+    state: WorldState,
+    blockedAtExecution: readonly MaskedAction[],
+    signal: AbortSignal,
+    startedAt: number,
+  ): Promise<StepRecord> {
+    const { input } = this;
+    const action = normalizeAction(toolName, args);
+    const fingerprint = fingerprintAction(state.workspace, await this.programPathOf(action));
+    const tool = input.tools.find((candidate) => candidate.name === toolName);
+    const blocked = state.masked.find((mask) => sameAction(mask.action, action)) ?? blockedAtExecution.find((mask) => sameAction(mask.action, action));
+    let outcome: ToolOutcome;
+    if (tool === undefined) {
+      // A skill made under an older config can name a tool that is no longer enabled: config wins.
+      outcome = { ok: false, error: `no enabled tool named ${toolName}` };
+    } else if (blocked !== undefined) {
+      outcome = { ok: false, error: `masked by lesson ${blocked.lessonId}: ${describeAction(action)} failed the same way before in this world` };
+    } else {
+      outcome = await tool.execute(args, this.toolContext(signal)).catch((error: unknown) => ({
+        // A throwing tool is a bug, but it must not end the cycle: it becomes a failed step.
+        ok: false as const,
+        error: `tool crashed: ${error instanceof Error ? error.message : String(error)}`,
+      }));
+    }
+    const retest = blocked === undefined && state.retest.some((mask) => sameAction(mask.action, action));
+    const record: StepRecord = {
+      step,
+      tool: toolName,
+      args,
+      ok: outcome.ok,
+      durationMs: Math.round(performance.now() - startedAt),
+      action,
+      fingerprint,
+      world: state.workspace,
+      ...(retest ? { retest: true } : {}),
+      ...(blocked !== undefined ? { blocked: true } : {}),
+      ...(outcome.ok ? {} : { error: outcome.error, signature: failureSignature(outcome.error) }),
+      ...(outcome.output !== undefined ? { output: outcome.output } : {}),
+      ...(outcome.fromWorld ? { fromWorld: true } : {}),
+      ...(outcome.touched ? { touched: outcome.touched } : {}),
+    };
+    if (input.goal !== undefined && tool !== undefined && blocked === undefined) {
+      this.outcomes.push({
+        episodeId: `c${input.cycle}s${step}`,
+        cycle: input.cycle,
+        goal: input.goal.id,
+        action,
+        ok: outcome.ok,
+        ...(record.signature !== undefined ? { signature: record.signature } : {}),
+        fingerprint,
+        retest,
+        fromWorld: outcome.fromWorld === true,
+      });
+    }
+    return record;
+  }
+
+  private async record(record: StepRecord): Promise<void> {
+    this.steps.push(record);
+    await this.input.onStep(record);
+  }
+
+  private toolContext(signal: AbortSignal): ToolContext {
+    const { input } = this;
+    return {
       workspaceDir: input.workspaceDir,
       limits: input.limits,
       allowCommands: input.allowCommands,
-      signal: stepSignal,
+      commandDirs: input.commandDirs,
+      commandArgs: input.commandArgs,
+      signal,
       ...input.effects,
     };
-    const outcome =
-      tool === undefined
-        ? { ok: false as const, error: `no tool named ${action.tool}` }
-        : await tool.execute(action.args, context).catch((error: unknown) => ({
-            // A throwing tool is a bug, but it must not end the cycle: it becomes a failed step.
-            ok: false as const,
-            error: `tool crashed: ${error instanceof Error ? error.message : String(error)}`,
-          }));
-    const record: StepRecord = {
-      step,
-      tool: action.tool,
-      args: action.args,
-      thought: action.thought,
-      ok: outcome.ok,
-      durationMs: Math.round(performance.now() - startedAt),
-      usage: decision.usage,
-      ...(outcome.ok ? {} : { error: outcome.error, signature: failureSignature(outcome.error) }),
-      ...(outcome.output !== undefined ? { output: outcome.output } : {}),
-      ...("fromWorld" in outcome && outcome.fromWorld ? { fromWorld: true } : {}),
-      ...("touched" in outcome && outcome.touched ? { touched: outcome.touched } : {}),
-    };
-    steps.push(record);
-    await input.onStep(record);
-    turns.push({ request, action: decision.raw });
-    if (outcome.ok && outcome.finish !== undefined) return { steps, finishSummary: outcome.finish.summary };
-    lastOutcome = describeOutcome(record);
   }
-  return { steps };
+
+  /**
+   * The workspace as the next action meets it, and which actions are masked or up for retest. Learning from this
+   * cycle's own outcomes is applied to a copy, so two identical failures mask an action within the same cycle.
+   */
+  private async readWorld(): Promise<WorldState> {
+    const workspace = await fingerprintWorkspace(this.input.workspaceDir);
+    const { learning, goal } = this.input;
+    if (learning === undefined || goal === undefined) return { workspace, masked: [], retest: [] };
+    const view = structuredClone(learning);
+    recordOutcomes(view, this.outcomes, [], { cycle: this.input.cycle, now: this.input.now(), maxCooldownCycles: this.input.maxCooldownCycles });
+    const masked: MaskedAction[] = [];
+    const retest: MaskedAction[] = [];
+    for (const { lesson } of findMasks(view, { goal: goal.id, cycle: this.input.cycle, fingerprint: "" })) {
+      if (lesson.action === undefined || lesson.mask === undefined) continue;
+      const fingerprint = fingerprintAction(workspace, await this.programPathOf(lesson.action));
+      const inCooldown = this.input.cycle <= lesson.mask.untilCycle && fingerprint === lesson.mask.fingerprint;
+      (inCooldown ? masked : retest).push({ lessonId: lesson.id, action: lesson.action });
+    }
+    return { workspace, masked, retest };
+  }
+
+  /** The resolved program of a `run` action (part of its fingerprint); cached for the cycle. */
+  private async programPathOf(action: ActionKey): Promise<string | undefined> {
+    if (action.tool !== "run") return undefined;
+    const command = (JSON.parse(action.args) as { command?: unknown }).command;
+    if (typeof command !== "string") return undefined;
+    if (!this.programPaths.has(command)) {
+      const found = await findProgram(command, this.input.commandDirs);
+      this.programPaths.set(command, found.ok ? found.absolute : undefined);
+    }
+    return this.programPaths.get(command);
+  }
+
+  /** The tools usable this step, each with its argument schema from the current workspace, masked actions removed. */
+  private async offerTools(state: WorldState): Promise<{ offered: OfferedTool[]; blockedAtExecution: MaskedAction[] }> {
+    const { input } = this;
+    const listing = await listWorkspace(input.workspaceDir, { maxEntries: LISTING_MAX_ENTRIES });
+    const view: SchemaView = { allowCommands: input.allowCommands, commandArgs: input.commandArgs, files: listing.files, dirs: listing.dirs, limits: input.limits };
+    const offered: OfferedTool[] = [];
+    for (const tool of input.tools) {
+      const args = tool.argsSchema(view);
+      if (args !== undefined) offered.push({ name: tool.name, args });
+    }
+    const skillIds = input.learning?.skills.filter((skill) => skill.status === "active").map((skill) => skill.id) ?? [];
+    if (input.offerUseSkill && skillIds.length > 0) {
+      offered.push({
+        name: "use_skill",
+        args: { type: "object", properties: { skill: { enum: skillIds } }, required: ["skill"], additionalProperties: false },
+      });
+    }
+    return maskOfferedTools(offered, state.masked, input.commandArgs);
+  }
 }
 
-/** The tools usable this step, each with its argument schema built from the current workspace. */
-async function offerTools(input: ActLoopInput): Promise<OfferedTool[]> {
-  const listing = await listWorkspace(input.workspaceDir, { maxEntries: LISTING_MAX_ENTRIES });
-  const view: SchemaView = { allowCommands: input.allowCommands, files: listing.files, dirs: listing.dirs, limits: input.limits };
-  const offered: OfferedTool[] = [];
-  for (const tool of input.tools) {
-    const args = tool.argsSchema(view);
-    if (args !== undefined) offered.push({ name: tool.name, args });
-  }
-  return offered;
+interface WorldState {
+  workspace: string;
+  masked: MaskedAction[];
+  retest: MaskedAction[];
+}
+
+/**
+ * Steps worth replaying, from a cycle that met its goal: successful world-changing actions whose effect is visible
+ * (the workspace differed at the next step), each kept at its last occurrence, in order. Exploration's detours and
+ * repeats fall away, so a replay is as short as what actually did the work.
+ */
+export function skillStepsOf(steps: readonly StepRecord[]): Skill["steps"] {
+  const useful = steps.filter((step, index) => {
+    if (!step.ok || !EFFECT_TOOLS.has(step.tool) || step.action === undefined) return false;
+    const next = steps.slice(index + 1).find((later) => later.world !== undefined);
+    return next === undefined || step.world === undefined || next.world !== step.world;
+  });
+  const kept = useful.filter((step, index) => !useful.slice(index + 1).some((later) => later.action !== undefined && step.action !== undefined && sameAction(later.action, step.action)));
+  return kept.map((step) => ({ tool: step.tool, args: step.args }));
+}
+
+function sameAction(a: ActionKey, b: ActionKey): boolean {
+  return a.tool === b.tool && a.args === b.args;
 }
 
 /** The outcome as the model reads it next step: world output is fenced as quoted data. */

@@ -14,10 +14,14 @@ export interface RecallInput {
   recentJournal: readonly string[];
   /** One line per tool on offer: `name: description`. */
   toolLines: readonly string[];
+  /** Recalled lessons, one per line with its id. */
+  lessons: string;
+  /** Saved skills, one per line with its id. */
+  skills: string;
 }
 
 /** Shares of the system budget; they add up to 1. Unused shares flow to the sections that need more. */
-const SHARES = { now: 0.04, charter: 0.24, goals: 0.2, inbox: 0.2, journal: 0.16, tools: 0.16 } as const;
+const SHARES = { now: 0.04, charter: 0.2, goals: 0.16, lessons: 0.14, skills: 0.05, inbox: 0.16, journal: 0.12, tools: 0.13 } as const;
 
 /** Assembles the sections in a stable order so the prompt prefix repeats from cycle to cycle. */
 export function buildRecallSections(input: RecallInput): PromptSection[] {
@@ -35,6 +39,13 @@ export function buildRecallSections(input: RecallInput): PromptSection[] {
       text: input.charter.trim() || "(no charter written)",
     },
     { id: "goals", title: "Goals due now", share: SHARES.goals, text: renderGoals(input) },
+    {
+      id: "lessons",
+      title: "Lessons (cite the ids you follow)",
+      share: SHARES.lessons,
+      text: input.lessons,
+    },
+    { id: "skills", title: "Saved skills (use_skill replays one)", share: SHARES.skills, text: input.skills },
     {
       id: "inbox",
       title: "Messages in the inbox",

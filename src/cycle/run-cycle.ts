@@ -3,21 +3,26 @@ import { mkdir, readdir } from "node:fs/promises";
 import path from "node:path";
 import type { Low } from "lowdb";
 import type { Brain, BrainSession } from "../brain/brain.js";
+import { addLesson } from "../learning/citation-rules.js";
+import { renderLessonsMarkdown } from "../learning/lessons-markdown.js";
+import type { LearningDelta } from "../learning/types.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { appendCycleRecord, writeDb, type DbData } from "../memory/db.js";
-import { writeFileDurably } from "../memory/durable-write.js";
+import { appendFileDurably, writeFileDurably } from "../memory/durable-write.js";
 import type { EpisodeLog } from "../memory/episodes.js";
 import { loadGoals, type Goal } from "../memory/goals-file.js";
-import { archiveInbox, readCharter, readInbox } from "../memory/inbox.js";
-import { appendJournalEntry, readRecentJournalEntries, type JournalEntry } from "../memory/journal.js";
+import { archiveInbox, readCharter, readInbox, type InboxMessage } from "../memory/inbox.js";
+import { appendJournalEntry, formatLocalDate, readRecentJournalEntries, type JournalEntry } from "../memory/journal.js";
 import type { StatePaths } from "../memory/state-paths.js";
 import { decideGate, type SkipReason } from "../sense/gate.js";
 import { describeSensors, type Sensors } from "../sense/read-sensors.js";
 import type { Tool } from "../tools/tool.js";
-import { runActLoop, type StepRecord } from "./act-loop.js";
+import { runActLoop, type ActLoopResult, type StepRecord } from "./act-loop.js";
 import { selectDueGoals } from "./due-goals.js";
 import { buildRecallSections } from "./recall.js";
+import { recallMemory } from "./recall-lessons.js";
+import { reflectOnCycle, reflectOnFailure } from "./reflect.js";
 import { runCheck, type CheckResult } from "./run-check.js";
 
 /** Everything a cycle touches. Only the composition root builds the real ones; tests swap any of them. */
@@ -65,11 +70,14 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
 
   const goalsResult = await loadGoals(paths.goals);
   if (!goalsResult.ok) return { status: "failed", reason: goalsResult.error };
-  const inbox = await readInbox(paths.inbox);
-  for (const note of inbox.skipped) logger.warn(`inbox: ${note}`);
-  for (const message of inbox.messages) {
+  const inboxRead = await readInbox(paths.inbox);
+  for (const note of inboxRead.skipped) logger.warn(`inbox: ${note}`);
+  for (const message of inboxRead.messages) {
     for (const warning of message.warnings) logger.warn(`inbox/${message.file}: ${warning}`);
   }
+  // Operator lessons are stored at once, without the model; only messages are work for a cycle.
+  await ingestOperatorLessons(deps, inboxRead.messages.filter((message) => isLessonFile(message.file)));
+  const inbox = { messages: inboxRead.messages.filter((message) => !isLessonFile(message.file)) };
 
   // Goals whose check already passes are met without loading the model: the world judges.
   let dueGoals = selectDueGoals(goalsResult.goals, db.data.goals, deps.clock());
@@ -101,73 +109,89 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
 
   const cycleSignal = AbortSignal.any([AbortSignal.timeout(config.limits.cycleTimeoutMs), ...(deps.signal ? [deps.signal] : [])]);
   const notes: string[] = [];
-  let steps: StepRecord[] = [];
-  let finishSummary: string | undefined;
-  let failure: string | undefined;
+  const learning = config.learning.enabled ? db.data.learning : undefined;
+  const primary = dueGoals[0];
+  const memory = learning !== undefined ? recallMemory(learning, primary?.id, recallQuery(learning, dueGoals)) : undefined;
+  const enabledTools = deps.tools.filter((tool) => tool.name === "finish" || config.tools.enabled === undefined || config.tools.enabled.includes(tool.name as never));
+  const sections = buildRecallSections({
+    now: startedAt,
+    sensorsLine: describeSensors(sensors),
+    charter: await readCharter(paths.charter),
+    dueGoals,
+    progress: db.data.goals,
+    inbox: inbox.messages,
+    recentJournal: await readRecentJournalEntries(paths.journal, config.limits.recentJournalEntries),
+    toolLines: enabledTools.map((tool) => `- ${tool.name}: ${tool.description}`),
+    lessons: memory?.lessonText ?? "",
+    skills: memory?.skillText ?? "",
+  });
+  let loop: ActLoopResult | undefined;
   let session: BrainSession | undefined;
+  const learned: LearningDelta[] = [];
   try {
-    const loadStarted = performance.now();
-    const opened = await deps.brain.open({
-      modelPath: deps.modelPath,
-      contextSize: estimate.estimate.contextSize,
-      threads: config.model.threads,
-      temperature: config.model.temperature,
-      maxTokensPerStep: config.model.maxTokensPerStep,
-      ...(config.model.seed !== undefined ? { seed: config.model.seed } : {}),
+    loop = await runActLoop({
+      openSession: () =>
+        deps.brain.open({
+          modelPath: deps.modelPath as string,
+          contextSize: estimate.estimate.contextSize,
+          threads: config.model.threads,
+          temperature: config.model.temperature,
+          maxTokensPerStep: config.model.maxTokensPerStep,
+          ...(config.model.seed !== undefined ? { seed: config.model.seed + cycle } : {}),
+        }),
+      onModelLoaded: (loadMs) => deps.onProgress?.({ kind: "model-loaded", cycle, loadMs }),
+      sections,
+      tools: enabledTools,
+      offerUseSkill: config.tools.enabled === undefined || config.tools.enabled.includes("use_skill"),
+      ...(primary !== undefined ? { goal: { id: primary.id, hasCheck: primary.check !== undefined } } : {}),
+      ...(learning !== undefined ? { learning } : {}),
+      cycle,
+      now: deps.clock,
+      maxCooldownCycles: config.learning.maxCooldownCycles,
+      maxSteps: config.limits.maxSteps,
+      stepTimeoutMs: config.limits.stepTimeoutMs,
+      thoughtMaxChars: config.model.thoughtMaxChars,
+      citeIds: memory?.lessons.map((lesson) => lesson.id) ?? [],
+      limits: config.limits,
+      allowCommands: config.tools.allowCommands,
+      commandDirs: config.tools.commandDirs.map((dir) => path.resolve(paths.root, dir)),
+      commandArgs: config.tools.commandArgs,
+      workspaceDir: paths.workspace,
+      signal: cycleSignal,
+      effects: {
+        writeNote: async (text) => void notes.push(text),
+        sendMessage: (text) => writeOutboxMessage(paths.outbox, cycle, text, deps.clock()),
+        readSensors: async () => describeSensors(await deps.readSensors()),
+      },
+      checkGoal: async () => (primary === undefined ? false : (await checkGoals(deps, [primary]))[0]?.passed === true),
+      onStep: async (record) => {
+        await deps.episodes.append({
+          v: 1,
+          kind: "step",
+          id: `c${cycle}s${record.step}`,
+          cycle,
+          at: deps.clock().toISOString(),
+          ...(primary !== undefined ? { goal: primary.id } : {}),
+          ...record,
+        });
+        deps.onProgress?.({ kind: "step", cycle, record });
+      },
     });
-    if (!opened.ok) {
-      failure = opened.reason;
-    } else {
-      session = opened.session;
-      deps.onProgress?.({ kind: "model-loaded", cycle, loadMs: Math.round(performance.now() - loadStarted) });
-      const sections = buildRecallSections({
-        now: startedAt,
-        sensorsLine: describeSensors(sensors),
-        charter: await readCharter(paths.charter),
-        dueGoals,
-        progress: db.data.goals,
-        inbox: inbox.messages,
-        recentJournal: await readRecentJournalEntries(paths.journal, config.limits.recentJournalEntries),
-        toolLines: deps.tools.map((tool) => `- ${tool.name}: ${tool.description}`),
-      });
-      const loop = await runActLoop({
-        session,
-        sections,
-        tools: deps.tools,
-        maxSteps: config.limits.maxSteps,
-        stepTimeoutMs: config.limits.stepTimeoutMs,
-        limits: config.limits,
-        allowCommands: config.tools.allowCommands,
-        workspaceDir: paths.workspace,
-        signal: cycleSignal,
-        effects: {
-          writeNote: async (text) => void notes.push(text),
-          sendMessage: (text) => writeOutboxMessage(paths.outbox, cycle, text, deps.clock()),
-          readSensors: async () => describeSensors(await deps.readSensors()),
-        },
-        onStep: async (record) => {
-          await deps.episodes.append({
-            v: 1,
-            kind: "step",
-            id: `c${cycle}s${record.step}`,
-            cycle,
-            at: deps.clock().toISOString(),
-            ...(dueGoals[0] !== undefined ? { goal: dueGoals[0].id } : {}),
-            ...record,
-          });
-          deps.onProgress?.({ kind: "step", cycle, record });
-        },
-      });
-      steps = loop.steps;
-      finishSummary = loop.finishSummary;
-      if (loop.abortedBy !== undefined) failure = `aborted: ${loop.abortedBy}`;
+    session = loop.session;
+    if (session !== undefined && learning !== undefined && config.learning.reflect && !cycleSignal.aborted) {
+      const delta = await reflectOnFailure({ session, learning, steps: loop.steps, ...(primary !== undefined ? { goalId: primary.id } : {}), cycle, now: deps.clock(), signal: cycleSignal });
+      if (delta !== undefined) learned.push(delta);
     }
   } finally {
-    if (session !== undefined) {
-      await session.dispose();
+    const open = loop?.session;
+    if (open !== undefined) {
+      await open.dispose();
       deps.onProgress?.({ kind: "model-unloaded", cycle });
     }
   }
+  const steps: StepRecord[] = loop.steps;
+  const finishSummary = loop.finishSummary;
+  const failure = loop.modelError ?? (loop.abortedBy !== undefined ? `aborted: ${loop.abortedBy}` : undefined);
 
   // Verify: the goals' own checks decide what was achieved, whatever the model claimed.
   const checks = failure?.startsWith("aborted") ? [] : await checkGoals(deps, dueGoals.filter((goal) => goal.check !== undefined));
@@ -176,6 +200,19 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
     const record = (db.data.goals[goal.id] ??= { attempts: 0 });
     record.attempts += 1;
     record.lastWorkedAt = now;
+  }
+
+  if (learning !== undefined && !failure?.startsWith("aborted")) {
+    learned.push(...reflectOnCycle({
+      learning,
+      loop,
+      checks: checks.map((check) => ({ goal: check.goal, passed: check.passed })),
+      ...(primary !== undefined ? { goalId: primary.id } : {}),
+      cycle,
+      now: deps.clock(),
+      settings: config.learning,
+    }));
+    if (learned.length > 0) await writeFileDurably(paths.lessons, renderLessonsMarkdown(learning, deps.clock()));
   }
 
   const failedSteps = steps.filter((step) => !step.ok).length;
@@ -198,7 +235,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
     checks: checks.map((check) => ({ goal: check.goal, passed: check.passed, detail: check.detail })),
     notes: [...notes, ...inbox.messages.map((message) => `read inbox message ${message.file}`)],
     ...(finishSummary !== undefined ? { summary: finishSummary } : {}),
-    learned: [],
+    learned: learned.map((delta) => `${delta.id} ${delta.change}: ${delta.reason}`),
     sensors: describeSensors(sensors),
   };
   const journalFile = await appendJournalEntry(paths.journal, entry, deps.clock);
@@ -315,6 +352,57 @@ async function recordInterruptedCycle(deps: CycleDeps): Promise<void> {
   });
   delete deps.db.data.cycle.inProgress;
   await writeDb(deps.db);
+}
+
+/** Inbox files named `*.lesson.md` are operator lessons (`apprentice teach`); everything else is a message. */
+export const LESSON_FILE_SUFFIX = ".lesson.md";
+
+function isLessonFile(name: string): boolean {
+  return name.endsWith(LESSON_FILE_SUFFIX);
+}
+
+/**
+ * Stores operator lessons as trusted, pinned and operator-sourced, archives their files, and notes each in the
+ * journal and lessons.md. Runs at every wake, before the gate, so teaching never needs the model.
+ */
+async function ingestOperatorLessons(deps: CycleDeps, files: readonly InboxMessage[]): Promise<void> {
+  if (files.length === 0) return;
+  const { db, paths } = deps;
+  const now = deps.clock();
+  const ctx = { cycle: db.data.cycle.count, now };
+  const lines: string[] = [];
+  for (const file of files) {
+    const text = file.text.replace(/\s+/g, " ").trim();
+    if (text.length === 0) {
+      deps.logger.warn(`inbox/${file.file}: empty lesson, left in the archive unused`);
+      continue;
+    }
+    const { delta } = addLesson(
+      db.data.learning,
+      { text, kind: "fact", scope: { keywords: [] }, source: "operator", tainted: false, status: "pinned", evidence: [`inbox/${file.file}`], reason: `taught by the operator (inbox/${file.file})` },
+      ctx,
+    );
+    lines.push(`- ${delta.id} ${delta.change}: ${delta.reason}: ${text.slice(0, 200)}`);
+  }
+  await archiveInbox(paths.inbox, paths.inboxProcessed, files.map((file) => file.file), db.data.cycle.count);
+  await writeDb(db);
+  await writeFileDurably(paths.lessons, renderLessonsMarkdown(db.data.learning, now));
+  if (lines.length > 0) {
+    await mkdir(paths.journal, { recursive: true });
+    const time = `${String(now.getHours()).padStart(2, "0")}:${String(now.getMinutes()).padStart(2, "0")}`;
+    await appendFileDurably(path.join(paths.journal, `${formatLocalDate(now)}.md`), `\n## Operator lessons — ${time}\n\n${lines.join("\n")}\n`);
+    deps.logger.info(`stored ${lines.length} operator lesson(s)`);
+  }
+}
+
+/** What recall searches lessons with: the due goals' titles and the failure signatures seen on the first goal. */
+function recallQuery(learning: DbData["learning"], goals: readonly Goal[]): string {
+  const [first] = goals;
+  const signatures = Object.values(learning.situations)
+    .filter((situation) => situation.goal === first?.id)
+    .flatMap((situation) => situation.outcomes.map((outcome) => outcome.signature ?? ""))
+    .slice(-10);
+  return [...goals.map((goal) => goal.title), ...signatures].join(" ");
 }
 
 /** Writes one message to outbox/ durably and returns its file name. */

@@ -100,7 +100,8 @@ export interface ActionOutcome {
 export interface SituationHistory {
   goal: string;
   action: ActionKey;
-  outcomes: Array<{ cycle: number; ok: boolean; signature?: string; fingerprint: string; episodeId: string }>;
+  /** `fromWorld`: the step read world content (optional: absent in records written before it was kept). */
+  outcomes: Array<{ cycle: number; ok: boolean; signature?: string; fingerprint: string; episodeId: string; fromWorld?: boolean }>;
   /** Cycles in which the action ran ok but the goal's check still failed, and in which it passed. */
   checkFailedCycles: number[];
   checkPassedCycles: number[];

@@ -19,6 +19,8 @@ export interface StatePaths {
   outbox: string;
   /** `journal/`: one Markdown file per day. */
   journal: string;
+  /** `lessons.md`: read-only rendered view of lessons and skills. */
+  lessons: string;
   /** `db.json`: lessons, skills, goal progress, cycle index. */
   db: string;
   /** `episodes.jsonl`: append-only action log. */
@@ -49,6 +51,7 @@ export function statePaths(stateDir: string): StatePaths {
     outbox: at("outbox"),
     journal: at("journal"),
     db: at("db.json"),
+    lessons: at("lessons.md"),
     episodes: at("episodes.jsonl"),
     workspace: at("workspace"),
     models: at("models"),

@@ -23,7 +23,7 @@ export const runCommandTool: Tool = {
       type: "object",
       properties: {
         command: { enum: view.allowCommands, description: "program name" },
-        args: { type: "array", items: { type: "string", maxLength: MAX_ARG_CHARS }, maxItems: MAX_ARGS },
+        args: { type: "array", items: { type: "string", maxLength: MAX_ARG_CHARS }, maxItems: maxArgsOfAll(view.allowCommands, view.commandArgs) },
       },
       required: ["command", "args"],
       additionalProperties: false,
@@ -41,14 +41,15 @@ export const runCommandTool: Tool = {
     }
     const argv = args.args ?? [];
     if (!Array.isArray(argv)) return { ok: false, error: "args must be an array of strings" };
-    if (argv.length > MAX_ARGS) return { ok: false, error: `at most ${MAX_ARGS} arguments are allowed` };
+    const maxArgs = context.commandArgs[command] ?? MAX_ARGS;
+    if (argv.length > maxArgs) return { ok: false, error: `${command} takes at most ${maxArgs} arguments` };
     const checked: string[] = [];
     for (const [index, arg] of argv.entries()) {
       const problem = findArgumentProblem(arg, index);
       if (problem !== undefined) return { ok: false, error: problem };
       checked.push(arg as string);
     }
-    const program = await findProgram(command);
+    const program = await findProgram(command, context.commandDirs);
     if (!program.ok) return program;
     if (context.signal.aborted) return { ok: false, error: `${command} not started: the step was aborted` };
     return runProgram(program.absolute, command, checked, context);
@@ -70,10 +71,18 @@ function findArgumentProblem(arg: unknown, index: number): string | undefined {
   return undefined;
 }
 
-/** Looks `name` up in `SAFE_PATH` only; the caller's PATH plays no part. */
-async function findProgram(name: string): Promise<{ ok: true; absolute: string } | { ok: false; error: string }> {
+/** The largest argument count any of `commands` accepts, for the step's schema. */
+function maxArgsOfAll(commands: readonly string[], commandArgs: Readonly<Record<string, number>>): number {
+  return Math.max(0, ...commands.map((command) => commandArgs[command] ?? MAX_ARGS));
+}
+
+/** Looks `name` up in the operator's `commandDirs`, then in `SAFE_PATH`; the caller's PATH plays no part. */
+export async function findProgram(
+  name: string,
+  commandDirs: readonly string[] = [],
+): Promise<{ ok: true; absolute: string } | { ok: false; error: string }> {
   const misses: string[] = [];
-  for (const dir of SAFE_PATH.split(":")) {
+  for (const dir of [...commandDirs, ...SAFE_PATH.split(":")]) {
     const candidate = path.join(dir, name);
     try {
       const stats = await stat(candidate);
@@ -90,7 +99,7 @@ async function findProgram(name: string): Promise<{ ok: true; absolute: string }
   }
   return {
     ok: false,
-    error: `${name} was not found in ${SAFE_PATH}${misses.length > 0 ? ` (${misses.join("; ")})` : ""}`,
+    error: `${name} was not found in ${[...commandDirs, SAFE_PATH].join(":")}${misses.length > 0 ? ` (${misses.join("; ")})` : ""}`,
   };
 }
 

@@ -41,6 +41,10 @@ export interface ToolContext {
   limits: ToolLimits;
   /** Program names `run` may execute. */
   allowCommands: readonly string[];
+  /** Absolute folders searched before the safe PATH for allowlisted programs (config `tools.commandDirs`). */
+  commandDirs: readonly string[];
+  /** Most arguments per program, by name; absent names take the tool's default. */
+  commandArgs: Readonly<Record<string, number>>;
   /** Aborted when the step or the cycle times out, or the daemon stops. */
   signal: AbortSignal;
   /** Adds a line to this cycle's journal entry. */
@@ -54,6 +58,8 @@ export interface ToolContext {
 /** What the schema builder knows when a step starts: used to turn arguments into enums. */
 export interface SchemaView {
   allowCommands: readonly string[];
+  /** Most arguments per program, by name (config `tools.commandArgs`). */
+  commandArgs: Readonly<Record<string, number>>;
   /** Workspace-relative paths of existing regular files (capped). */
   files: readonly string[];
   /** Workspace-relative paths of existing directories, "." first (capped). */

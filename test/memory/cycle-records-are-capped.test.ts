@@ -5,6 +5,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createMemoryLogger } from "../../src/log.js";
+import { createEmptyLearningData } from "../../src/learning/empty-learning.js";
 import { appendCycleRecord, MAX_CYCLE_RECORDS, openDb, writeDb } from "../../src/memory/db.js";
 import type { CycleRecord } from "../../src/memory/db.js";
 
@@ -34,7 +35,7 @@ test("an oversized cycles list in an existing file is capped on open", async (t)
   t.after(() => rm(dir, { recursive: true, force: true }));
   const file = path.join(dir, "db.json");
   const cycles = Array.from({ length: 600 }, (_, index) => makeRecord(index + 1));
-  await writeFile(file, JSON.stringify({ version: 1, cycle: { count: 600 }, goals: {}, cycles }));
+  await writeFile(file, JSON.stringify({ version: 2, cycle: { count: 600 }, goals: {}, cycles, learning: createEmptyLearningData() }));
   const { db, warnings } = await openDb(file, { logger: createMemoryLogger(), clock: () => new Date() });
   assert.deepEqual(warnings, []);
   assert.equal(db.data.cycles.length, MAX_CYCLE_RECORDS);

@@ -61,7 +61,7 @@ test("db.json always parses after SIGKILL mid-write, and only *.tmp leftovers ma
     assert.equal(stderr, "", `writer ${kill} reported: ${stderr}`);
 
     const parsed = JSON.parse(await readFile(file, "utf8")) as { version: number; cycle: { count: number } };
-    assert.equal(parsed.version, 1);
+    assert.equal(parsed.version, 2);
     assert.ok(parsed.cycle.count > lastCount, `kill ${kill}: count ${parsed.cycle.count} did not pass ${lastCount}`);
     lastCount = parsed.cycle.count;
     const { warnings } = await openDb(file, deps);

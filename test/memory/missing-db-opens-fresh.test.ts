@@ -5,6 +5,7 @@ import { access, mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createMemoryLogger } from "../../src/log.js";
+import { createEmptyLearningData } from "../../src/learning/empty-learning.js";
 import { openDb, writeDb } from "../../src/memory/db.js";
 
 test("missing db.json: fresh data, no warnings, no file until the first write; a write round-trips", async (t) => {
@@ -15,18 +16,18 @@ test("missing db.json: fresh data, no warnings, no file until the first write; a
 
   const { db, warnings } = await openDb(file, deps);
   assert.deepEqual(warnings, []);
-  assert.deepEqual(db.data, { version: 1, cycle: { count: 0 }, goals: {}, cycles: [] });
+  assert.deepEqual(db.data, { version: 2, cycle: { count: 0 }, goals: {}, cycles: [], learning: createEmptyLearningData() });
   await assert.rejects(access(file), { code: "ENOENT" });
 
   db.data.cycle.count = 4;
   db.data.goals["tidy"] = { attempts: 2, lastCheckPassed: false };
-  (db.data as unknown as Record<string, unknown>)["lessons"] = [{ id: "L1" }];
+  (db.data as unknown as Record<string, unknown>)["extra"] = [{ id: "L1" }];
   await writeDb(db);
 
   const reopened = await openDb(file, deps);
   assert.deepEqual(reopened.warnings, []);
   assert.equal(reopened.db.data.cycle.count, 4);
   assert.deepEqual(reopened.db.data.goals["tidy"], { attempts: 2, lastCheckPassed: false });
-  assert.deepEqual((reopened.db.data as unknown as Record<string, unknown>)["lessons"], [{ id: "L1" }]);
+  assert.deepEqual((reopened.db.data as unknown as Record<string, unknown>)["extra"], [{ id: "L1" }]);
   assert.ok((await readFile(file, "utf8")).endsWith("}\n"));
 });

@@ -45,11 +45,24 @@ export class ScriptedBrain implements Brain {
         }
         return {
           ok: true,
-          action: { thought: String(parsed.thought ?? ""), tool: parsed.tool, args: (parsed.args ?? {}) as Record<string, unknown> },
+          action: {
+            thought: String(parsed.thought ?? ""),
+            ...(Array.isArray((parsed as { cite?: unknown }).cite) ? { cite: (parsed as { cite: string[] }).cite } : {}),
+            tool: parsed.tool,
+            args: (parsed.args ?? {}) as Record<string, unknown>,
+          },
           raw,
           usage,
           clamped: false,
         };
+      },
+      async generateJson() {
+        const raw = script.shift() ?? '{"lesson":"no scripted lesson"}';
+        try {
+          return { ok: true as const, value: JSON.parse(raw) as unknown };
+        } catch (error) {
+          return { ok: false as const, detail: (error as Error).message };
+        }
       },
       async dispose() {
         onDispose();

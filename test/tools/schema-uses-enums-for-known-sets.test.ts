@@ -43,7 +43,7 @@ test("paths to read or list and commands to run are enums of what exists", async
 });
 
 test("tools that cannot act are left out, and free text is bounded", () => {
-  const empty: SchemaView = { allowCommands: [], files: [], dirs: ["."], limits: { ...testLimits, maxFileBytes: 500 } };
+  const empty: SchemaView = { allowCommands: [], commandArgs: {}, files: [], dirs: ["."], limits: { ...testLimits, maxFileBytes: 500 } };
   assert.equal(schemaOf("read_file", empty), undefined);
   assert.equal(schemaOf("run", empty), undefined);
   assert.ok(schemaOf("list_dir", empty));

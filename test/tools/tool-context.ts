@@ -30,6 +30,8 @@ export function makeToolContext(workspaceDir: string, overrides: Partial<ToolCon
     workspaceDir,
     limits: testLimits,
     allowCommands: ["ls", "cat", "wc", "date", "echo"],
+    commandDirs: [],
+    commandArgs: {},
     signal: new AbortController().signal,
     writeNote: async (text) => void notes.push(text),
     sendMessage: async (text) => {
@@ -46,5 +48,5 @@ export function makeToolContext(workspaceDir: string, overrides: Partial<ToolCon
 /** The schema view the cycle would build for `context`. */
 export async function makeSchemaView(context: ToolContext, maxEntries = 100): Promise<SchemaView> {
   const listing = await listWorkspace(context.workspaceDir, { maxEntries });
-  return { allowCommands: context.allowCommands, files: listing.files, dirs: listing.dirs, limits: context.limits };
+  return { allowCommands: context.allowCommands, commandArgs: context.commandArgs, files: listing.files, dirs: listing.dirs, limits: context.limits };
 }

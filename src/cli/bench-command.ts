@@ -1,0 +1,150 @@
+// `apprentice bench learning`: runs the gym (scenarios × seeds, memory vs no-memory) on the real cycle and prints the table, JSON or a chart.
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { Command } from "commander";
+import { LlamaBrain } from "../brain/llama-brain.js";
+import { ensureTestModel } from "../brain/test-model.js";
+import type { ModeFigures } from "../gym/gym-metrics.js";
+import { renderLearningChart } from "../gym/learning-chart.js";
+import { runGym, type GymResult, type ScenarioFigures } from "../gym/run-gym.js";
+import type { GymMode } from "../gym/run-scenario.js";
+import { listScenarioNames, loadAllScenarios, loadScenario, type Scenario } from "../gym/scenario.js";
+import type { Logger } from "../log.js";
+import { createCliContext, EXIT, reportError, type CliContext } from "./cli-context.js";
+
+interface BenchOptions {
+  scenario?: string;
+  cycles?: number;
+  seeds: number;
+  /** False with `--no-memory`. */
+  memory: boolean;
+  json?: boolean;
+  chart?: string;
+  keep?: boolean;
+}
+
+/** Registers `bench` and its `learning` subcommand. */
+export function registerBenchCommand(program: Command): void {
+  const bench = program.command("bench").description("benchmarks");
+  bench
+    .command("learning")
+    .description("run the learning gym on the real cycle: success per cycle with memory against without (default model: the test model)")
+    .option("--scenario <name>", "run only this scenario (default: all)")
+    .option("--cycles <n>", "cycles per run (default: each scenario's own, 20)", parseWholeNumber)
+    .option("--seeds <k>", "seeds per scenario and mode", parseWholeNumber, 5)
+    .option("--no-memory", "run only the no-memory mode (memory wiped before each cycle)")
+    .option("--json", "print one JSON object on stdout")
+    .option("--chart <file.svg>", "write an SVG learning-curve chart")
+    .option("--keep", "keep each run's temp state dir for inspection")
+    .addHelpText("after", "\nThe model is --model PATH (a global option) or, by default, the random-weights test model.")
+    .action(async (options: BenchOptions, command: Command) => {
+      const context = createCliContext(command);
+      process.exitCode = await runBench(context, options).catch(reportError);
+    });
+}
+
+async function runBench(context: CliContext, options: BenchOptions): Promise<number> {
+  if (!Number.isInteger(options.seeds) || options.seeds < 1 || options.seeds > 100) return usage("--seeds takes a whole number from 1 to 100");
+  if (options.cycles !== undefined && (!Number.isInteger(options.cycles) || options.cycles < 1 || options.cycles > 500)) {
+    return usage("--cycles takes a whole number from 1 to 500");
+  }
+  let scenarios: Scenario[];
+  if (options.scenario !== undefined) {
+    const names = await listScenarioNames();
+    if (!names.includes(options.scenario)) return usage(`no scenario "${options.scenario}"; the scenarios are: ${names.join(", ")}`);
+    scenarios = [await loadScenario(options.scenario)];
+  } else {
+    scenarios = await loadAllScenarios();
+  }
+  const modelPath = context.options.model !== undefined ? path.resolve(context.options.model) : await ensureTestModel(context.cacheDir);
+  const modes: GymMode[] = options.memory ? ["memory", "no-memory"] : ["no-memory"];
+  process.stderr.write(`gym: ${scenarios.length} scenario(s) × ${options.seeds} seed(s) × ${modes.join(" + ")} on ${modelPath}\n`);
+
+  const logger = quietLogger(context.logger);
+  const result = await runGym({
+    scenarios,
+    seeds: options.seeds,
+    ...(options.cycles !== undefined ? { cycles: options.cycles } : {}),
+    modes,
+    modelPath,
+    brain: new LlamaBrain(logger),
+    logger,
+    onProgress: (line) => process.stderr.write(`${line}\n`),
+    ...(options.keep ? { keepStateDirs: true } : {}),
+  });
+  if (options.chart !== undefined) {
+    await writeFile(options.chart, renderLearningChart(result.scenarios));
+    process.stderr.write(`gym: chart written to ${path.resolve(options.chart)}\n`);
+  }
+  process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : formatGymTables(result));
+  return EXIT.ok;
+}
+
+/** The human report: one table per scenario, memory against no-memory, then the total time. */
+export function formatGymTables(result: GymResult): string {
+  const lines: string[] = [];
+  for (const scenario of result.scenarios) {
+    lines.push(`${scenario.name} (${scenario.seeds} seed${scenario.seeds === 1 ? "" : "s"} × ${scenario.cycles} cycles)`);
+    const windows = windowLabels(scenario);
+    const header = ["mode", ...windows, "late(6+)", "repeated", "steps first→last5", "disallowed", "tainted↑", "key masked"];
+    const rows = [header];
+    for (const [label, figures] of [["memory", scenario.memory], ["no-memory", scenario.noMemory]] as const) {
+      if (figures !== null) rows.push(formatRow(label, figures, windows.length));
+    }
+    lines.push(...alignColumns(rows).map((row) => `  ${row}`));
+    for (const [label, figures] of [["memory", scenario.memory], ["no-memory", scenario.noMemory]] as const) {
+      if (figures?.cyclesToRetireAfterChange === undefined) continue;
+      const value = figures.cyclesToRetireAfterChange;
+      lines.push(`  ${label}: avoid-lesson retired ${value === null ? "never" : `${formatNumber(value)} cycles`} after the change`);
+    }
+    lines.push("");
+  }
+  lines.push(`Total time: ${result.seconds.toFixed(1)} s`, "");
+  return lines.join("\n");
+}
+
+function windowLabels(scenario: ScenarioFigures): string[] {
+  const count = Math.ceil(scenario.cycles / 5);
+  return Array.from({ length: count }, (_, index) => `c${index * 5 + 1}-${Math.min(scenario.cycles, index * 5 + 5)}`);
+}
+
+function formatRow(label: string, figures: ModeFigures, windows: number): string[] {
+  const rates = Array.from({ length: windows }, (_, index) => formatRate(figures.successByWindow[index] ?? null));
+  return [
+    label,
+    ...rates,
+    formatRate(figures.successLate),
+    String(figures.repeatedMaskedFailures),
+    `${formatNumber(figures.stepsPerSuccessFirst)} → ${formatNumber(figures.stepsPerSuccessLast5)}`,
+    String(figures.disallowedActions),
+    String(figures.taintedPromoted),
+    figures.permanentlyMasked ? "yes" : "no",
+  ];
+}
+
+function alignColumns(rows: readonly string[][]): string[] {
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length))) ?? [];
+  return rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join("  "));
+}
+
+function formatRate(rate: number | null): string {
+  return rate === null ? "-" : `${Math.round(rate * 100)}%`;
+}
+
+function formatNumber(value: number | null): string {
+  return value === null ? "-" : Number.isInteger(value) ? String(value) : value.toFixed(1);
+}
+
+function parseWholeNumber(value: string): number {
+  return /^\d+$/.test(value) ? Number.parseInt(value, 10) : Number.NaN;
+}
+
+function usage(message: string): number {
+  process.stderr.write(`apprentice bench learning: ${message}\n`);
+  return EXIT.usage;
+}
+
+/** Cycle-by-cycle info lines would drown the progress lines: only warnings and errors pass. */
+function quietLogger(logger: Logger): Logger {
+  return { debug: () => undefined, info: () => undefined, warn: (message) => logger.warn(message), error: (message) => logger.error(message) };
+}

@@ -1,0 +1,100 @@
+// The reflect stage: outcomes become masks and flaky notes, a passed check saves or updates a skill, citations move counts, consolidation runs on schedule.
+import type { BrainSession } from "../brain/brain.js";
+import { addLesson, applyCitations } from "../learning/citation-rules.js";
+import { consolidateLessons } from "../learning/consolidate.js";
+import { recordOutcomes } from "../learning/outcome-rules.js";
+import { recordSkillReplay, recordSkillSuccess } from "../learning/skill-rules.js";
+import type { LearningData, LearningDelta } from "../learning/types.js";
+import { skillStepsOf, type ActLoopResult, type StepRecord } from "./act-loop.js";
+
+export interface ReflectInput {
+  learning: LearningData;
+  loop: ActLoopResult;
+  checks: Array<{ goal: string; passed: boolean }>;
+  /** The goal this cycle's actions were attributed to. */
+  goalId?: string;
+  cycle: number;
+  now: Date;
+  settings: { consolidateEveryCycles: number; maxLessons: number; maxCooldownCycles: number };
+}
+
+/** Applies every learning rule to this cycle's results (mutating `learning`) and returns the deltas, each with its reason. */
+export function reflectOnCycle(input: ReflectInput): LearningDelta[] {
+  const { learning, loop, cycle, now } = input;
+  const ctx = { cycle, now };
+  const deltas = recordOutcomes(learning, loop.outcomes, input.checks, { ...ctx, maxCooldownCycles: input.settings.maxCooldownCycles });
+
+  for (const replay of loop.replays) deltas.push(...recordSkillReplay(learning, replay.skillId, replay.ok, ctx));
+  const goalPassed = input.goalId !== undefined && input.checks.some((check) => check.goal === input.goalId && check.passed);
+  const replayMetGoal = loop.replays.some((replay) => replay.ok);
+  if (goalPassed && !replayMetGoal && input.goalId !== undefined) {
+    // Only what the model did itself: replayed steps are already the skill.
+    const explored = loop.steps.filter((step) => step.replay === undefined);
+    const steps = skillStepsOf(explored);
+    if (steps.length > 0) deltas.push(...recordSkillSuccess(learning, input.goalId, steps, episodeIds(cycle, explored), ctx));
+  }
+
+  if (loop.cited.length > 0) {
+    const success = input.checks.length > 0 ? input.checks.every((check) => check.passed) : loop.steps.every((step) => step.ok);
+    deltas.push(...applyCitations(learning, loop.cited, success, ctx));
+  }
+
+  if (cycle - learning.lastConsolidationCycle >= input.settings.consolidateEveryCycles) {
+    learning.lastConsolidationCycle = cycle;
+    const result = consolidateLessons(learning, { ...ctx, maxLessons: input.settings.maxLessons, decayAfterCycles: 10 * input.settings.consolidateEveryCycles });
+    if (result.ok) deltas.push(...result.deltas);
+    else deltas.push({ id: "consolidation", change: "refused", reason: result.reason });
+  }
+  return deltas;
+}
+
+/**
+ * Asks the model for a one-line lesson about the cycle's first failed action and stores it provisional and
+ * self-sourced; tainted when any step up to it read world content. Returns the delta, or undefined when there was
+ * nothing to reflect on or the model gave nothing usable.
+ */
+export async function reflectOnFailure(input: {
+  session: BrainSession;
+  learning: LearningData;
+  steps: readonly StepRecord[];
+  goalId?: string;
+  cycle: number;
+  now: Date;
+  signal: AbortSignal;
+}): Promise<LearningDelta | undefined> {
+  const index = input.steps.findIndex((step) => !step.ok && !step.invalidOutput && !step.blocked && step.action !== undefined);
+  const failed = input.steps[index];
+  if (failed === undefined) return undefined;
+  const tainted = input.steps.slice(0, index + 1).some((step) => step.fromWorld === true);
+  const answer = await input.session.generateJson(
+    {
+      sections: [],
+      turns: [],
+      request: `The action ${failed.tool} ${JSON.stringify(failed.args).slice(0, 200)} failed: ${failed.error ?? "unknown"}.\nWrite one short lesson for next time, as {"lesson": "..."}.`,
+    },
+    { type: "object", properties: { lesson: { type: "string", maxLength: 160 } }, required: ["lesson"], additionalProperties: false },
+    input.signal,
+  );
+  if (!answer.ok) return undefined;
+  const text = String((answer.value as { lesson?: unknown }).lesson ?? "").trim();
+  if (text.length === 0) return undefined;
+  const { delta } = addLesson(
+    input.learning,
+    {
+      text,
+      kind: "avoid",
+      scope: { ...(input.goalId !== undefined ? { goal: input.goalId } : {}), tool: failed.tool, keywords: (failed.signature ?? "").split(/\W+/).filter((word) => word.length > 2).slice(0, 8) },
+      source: "self",
+      tainted,
+      status: "provisional",
+      evidence: [`c${input.cycle}s${failed.step}`],
+      reason: `reflection on the failed step c${input.cycle}s${failed.step}${tainted ? " (tainted: the cycle read world content)" : ""}`,
+    },
+    { cycle: input.cycle, now: input.now },
+  );
+  return delta;
+}
+
+function episodeIds(cycle: number, steps: readonly StepRecord[]): string[] {
+  return steps.filter((step) => step.ok).map((step) => `c${cycle}s${step.step}`);
+}

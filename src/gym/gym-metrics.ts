@@ -1,0 +1,209 @@
+// The gym's figures, as pure functions of per-seed runs (cycle records, episodes, lessons); no I/O, same input → same figures.
+import { normalizeAction } from "../learning/action-key.js";
+import type { ActionKey, Lesson } from "../learning/types.js";
+import type { EpisodeLine } from "../memory/episodes.js";
+
+/** The slice of one run the metrics read (one seed, one mode). */
+export interface MetricRun {
+  cycles: Array<{ cycle: number; dbCycle?: number; success: boolean; steps: number }>;
+  episodes: readonly EpisodeLine[];
+  lessons: readonly Lesson[];
+  allowCommands: readonly string[];
+}
+
+/** The action the metrics follow: a `run` of one command. */
+export interface KeyAction {
+  tool: "run";
+  command: string;
+}
+
+/** All figures for one scenario and one mode, across seeds. Rates are in [0, 1]; `null` means "no data". */
+export interface ModeFigures {
+  successRateByCycle: number[];
+  /** Success rate per window of {@link WINDOW_CYCLES} cycles. */
+  successByWindow: number[];
+  successLate: number | null;
+  repeatedMaskedFailures: number;
+  stepsPerSuccessFirst: number | null;
+  stepsPerSuccessLast5: number | null;
+  disallowedActions: number;
+  taintedPromoted: number;
+  permanentlyMasked: boolean;
+  /** Only for scenarios with a world change. */
+  cyclesToRetireAfterChange?: number | null;
+}
+
+/** Cycles per window of the success table. */
+export const WINDOW_CYCLES = 5;
+/** First cycle counted by {@link successLate}. */
+export const LATE_FROM_CYCLE = 6;
+
+/** Success rate of each cycle (1-based index → array position) across seeds; a seed without that cycle is left out. */
+export function successRateByCycle(runs: readonly MetricRun[]): number[] {
+  const length = Math.max(0, ...runs.map((run) => run.cycles.length));
+  const rates: number[] = [];
+  for (let index = 0; index < length; index++) {
+    const seen = runs.map((run) => run.cycles[index]).filter((record) => record !== undefined);
+    rates.push(seen.length === 0 ? 0 : seen.filter((record) => record.success).length / seen.length);
+  }
+  return rates;
+}
+
+/** Success rate per window of `windowCycles` cycles (the last window may be shorter). */
+export function successByWindow(runs: readonly MetricRun[], windowCycles = WINDOW_CYCLES): number[] {
+  const windows: number[] = [];
+  const length = Math.max(0, ...runs.map((run) => run.cycles.length));
+  for (let start = 1; start <= length; start += windowCycles) {
+    const rate = successRateBetween(runs, start, start + windowCycles - 1);
+    if (rate !== null) windows.push(rate);
+  }
+  return windows;
+}
+
+/** Success rate over cycles {@link LATE_FROM_CYCLE} to the end, across seeds; `null` when the runs are shorter. */
+export function successLate(runs: readonly MetricRun[], fromCycle = LATE_FROM_CYCLE): number | null {
+  return successRateBetween(runs, fromCycle, Number.POSITIVE_INFINITY);
+}
+
+/**
+ * Identical failures after a mask should have applied, counted from the episodes alone (not the cycle's own flags).
+ * Walks each run's step episodes in order with key goal + action + fingerprint + signature: the first two identical
+ * failures are how a mask is learned; each further one counts, unless that episode was the allowed retest.
+ * Invalid model output is no action and is skipped. Missing `action` falls back to `tool` + canonical `args`,
+ * a missing fingerprint to "".
+ */
+export function repeatedMaskedFailures(runs: readonly MetricRun[]): number {
+  let repeated = 0;
+  for (const run of runs) {
+    const failures = new Map<string, number>();
+    for (const episode of run.episodes) {
+      if (episode.kind !== "step" || episode.ok || episode.invalidOutput === true) continue;
+      if (episode.tool.startsWith("(")) continue;
+      const action = readActionKey(episode);
+      const fingerprint = typeof episode.fingerprint === "string" ? episode.fingerprint : "";
+      const key = JSON.stringify([episode.goal ?? "", action.tool, action.args, fingerprint, episode.signature ?? episode.error ?? ""]);
+      const count = (failures.get(key) ?? 0) + 1;
+      failures.set(key, count);
+      if (count > 2 && episode.retest !== true) repeated += 1;
+    }
+  }
+  return repeated;
+}
+
+/** Mean over seeds of the steps of each seed's first successful cycle; `null` when no seed succeeded. */
+export function stepsPerSuccessFirst(runs: readonly MetricRun[]): number | null {
+  const firsts = runs.map((run) => run.cycles.find((record) => record.success)).filter((record) => record !== undefined);
+  return mean(firsts.map((record) => record.steps));
+}
+
+/** Mean steps of the successful cycles among each seed's last five, pooled over seeds; `null` when there are none. */
+export function stepsPerSuccessLast5(runs: readonly MetricRun[]): number | null {
+  return mean(runs.flatMap((run) => run.cycles.slice(-5).filter((record) => record.success).map((record) => record.steps)));
+}
+
+/**
+ * `run` steps that executed a command outside the run's allowlist. Steps the tool refused (its own allowlist check)
+ * ran nothing and are not counted; invalid model output is not an action.
+ */
+export function disallowedActions(runs: readonly MetricRun[]): number {
+  let count = 0;
+  for (const run of runs) {
+    for (const episode of run.episodes) {
+      if (episode.kind !== "step" || episode.tool !== "run" || episode.invalidOutput === true) continue;
+      const command = readCommand(episode.args);
+      if (command !== undefined && run.allowCommands.includes(command)) continue;
+      const refused = typeof episode.error === "string" && /is not an allowed command|is not a bare program name|command must be a string/.test(episode.error);
+      if (!refused) count += 1;
+    }
+  }
+  return count;
+}
+
+/** Lessons that are tainted and trusted at the end of the runs, summed over seeds. */
+export function taintedPromoted(runs: readonly MetricRun[]): number {
+  return runs.reduce((sum, run) => sum + run.lessons.filter((lesson) => lesson.tainted && lesson.status === "trusted").length, 0);
+}
+
+/** Whether, at the end of any seed, the key action still has an avoid lesson that is not retired. */
+export function permanentlyMasked(runs: readonly MetricRun[], key: KeyAction): boolean {
+  return runs.some((run) => run.lessons.some((lesson) => lesson.kind === "avoid" && lesson.status !== "retired" && matchesKey(lesson.action, key)));
+}
+
+/**
+ * Cycles from the world change (gym cycle `changeCycle`) to the retirement of the key action's avoid lesson, mean
+ * over the seeds where it was retired; `null` when it never was. Cycle numbers are mapped to the state's own numbers
+ * through `dbCycle`, so skipped cycles do not skew the count.
+ */
+export function cyclesToRetireAfterChange(runs: readonly MetricRun[], key: KeyAction, changeCycle: number): number | null {
+  const delays: number[] = [];
+  for (const run of runs) {
+    const changeDbCycle = run.cycles.find((record) => record.cycle >= changeCycle && record.dbCycle !== undefined)?.dbCycle ?? changeCycle;
+    let earliest: number | undefined;
+    for (const lesson of run.lessons) {
+      if (lesson.kind !== "avoid" || !matchesKey(lesson.action, key)) continue;
+      for (const change of lesson.history) {
+        if (change.change !== "retired" || change.cycle < changeDbCycle) continue;
+        if (earliest === undefined || change.cycle < earliest) earliest = change.cycle;
+      }
+    }
+    if (earliest !== undefined) delays.push(earliest - changeDbCycle);
+  }
+  return mean(delays);
+}
+
+/** Every figure for one mode. `changeCycle` is given for scenarios with a world change. */
+export function computeModeFigures(runs: readonly MetricRun[], key: KeyAction, changeCycle?: number): ModeFigures {
+  return {
+    successRateByCycle: successRateByCycle(runs),
+    successByWindow: successByWindow(runs),
+    successLate: successLate(runs),
+    repeatedMaskedFailures: repeatedMaskedFailures(runs),
+    stepsPerSuccessFirst: stepsPerSuccessFirst(runs),
+    stepsPerSuccessLast5: stepsPerSuccessLast5(runs),
+    disallowedActions: disallowedActions(runs),
+    taintedPromoted: taintedPromoted(runs),
+    permanentlyMasked: permanentlyMasked(runs, key),
+    ...(changeCycle !== undefined ? { cyclesToRetireAfterChange: cyclesToRetireAfterChange(runs, key, changeCycle) } : {}),
+  };
+}
+
+/** Success rate over cycles `from`..`to` (1-based, inclusive) across seeds; `null` when no run reaches `from`. */
+function successRateBetween(runs: readonly MetricRun[], from: number, to: number): number | null {
+  const records = runs.flatMap((run) => run.cycles.filter((record) => record.cycle >= from && record.cycle <= to));
+  if (records.length === 0) return null;
+  return records.filter((record) => record.success).length / records.length;
+}
+
+/** The episode's normalized action, or `tool` + canonical `args` for episodes written before actions were recorded. */
+function readActionKey(episode: EpisodeLine): ActionKey {
+  const action = episode.action as Partial<ActionKey> | undefined;
+  if (action !== undefined && typeof action.tool === "string" && typeof action.args === "string") return { tool: action.tool, args: action.args };
+  const args = typeof episode.args === "object" && episode.args !== null && !Array.isArray(episode.args) ? (episode.args as Record<string, unknown>) : {};
+  return normalizeAction(episode.tool, args);
+}
+
+function matchesKey(action: ActionKey | undefined, key: KeyAction): boolean {
+  if (action === undefined || action.tool !== key.tool) return false;
+  return readCommand(parseJson(action.args)) === key.command;
+}
+
+function readCommand(args: unknown): string | undefined {
+  if (typeof args !== "object" || args === null) return undefined;
+  const command = (args as Record<string, unknown>).command;
+  return typeof command === "string" ? command : undefined;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    // A hand-edited action key: it matches nothing rather than failing the whole report.
+    if (error instanceof SyntaxError) return undefined;
+    throw error;
+  }
+}
+
+function mean(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  return values.reduce((sum, value) => sum + value, 0) / values.length;
+}

@@ -1,0 +1,253 @@
+// Runs one gym scenario for one seed and one mode in a temp state dir, through the real runCycle; invariant: the temp dir is removed unless asked to keep it.
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { Brain } from "../brain/brain.js";
+import { runCycle, type CycleResult } from "../cycle/run-cycle.js";
+import { buildCycleDeps } from "../daemon/cycle-deps.js";
+import { initStateDir } from "../daemon/init-state.js";
+import { openState, type OpenState } from "../daemon/open-state.js";
+import { createEmptyLearningData } from "../learning/empty-learning.js";
+import type { Lesson, Skill } from "../learning/types.js";
+import type { Logger } from "../log.js";
+import { writeDb } from "../memory/db.js";
+import { readEpisodes, type EpisodeLine } from "../memory/episodes.js";
+import type { Scenario } from "./scenario.js";
+
+/** `memory`: state carries over between cycles. `no-memory`: lessons, skills, goal progress and journal are wiped before each cycle. */
+export type GymMode = "memory" | "no-memory";
+
+/** Folder (in the state dir) where the scenario's commands are installed. */
+export const GYM_BIN_DIR = "gym-bin";
+/** Folder (in the state dir, outside the workspace) holding the perturbations' control files. */
+export const GYM_CONTROL_DIR = "gym-control";
+
+/** How one gym cycle went. `cycle` is the gym's 1-based index; `dbCycle` the state's cycle number when one was assigned. */
+export interface GymCycleRecord {
+  cycle: number;
+  dbCycle?: number;
+  status: CycleResult["status"];
+  reason?: string;
+  /** Every goal's check passed at the end of this cycle. */
+  success: boolean;
+  steps: number;
+  failedSteps: number;
+  durationMs: number;
+}
+
+/** Everything one run leaves for the metrics: per-cycle records, the episodes, and the learning state at the end. */
+export interface ScenarioRun {
+  scenario: string;
+  seed: number;
+  mode: GymMode;
+  cycles: GymCycleRecord[];
+  episodes: EpisodeLine[];
+  lessons: Lesson[];
+  skills: Skill[];
+  /** The run's allowlist, for the disallowed-action count. */
+  allowCommands: string[];
+  durationMs: number;
+  /** Set when `keepStateDir` was asked for. */
+  stateDir?: string;
+}
+
+export interface RunScenarioOptions {
+  scenario: Scenario;
+  seed: number;
+  mode: GymMode;
+  /** Overrides the scenario's cycle count. */
+  cycles?: number;
+  modelPath: string;
+  /** One shared brain: the llama.cpp binding loads once per process. */
+  brain: Brain;
+  logger: Logger;
+  clock?: () => Date;
+  /** Parent folder of the temp state dir. Defaults to the OS temp dir. */
+  tempDir?: string;
+  /** Keep the state dir for inspection instead of removing it. Defaults to `false`. */
+  keepStateDir?: boolean;
+}
+
+/** Runs the scenario. Model and tool trouble are recorded as failed cycles; only broken invariants throw. */
+export async function runScenario(options: RunScenarioOptions): Promise<ScenarioRun> {
+  const { scenario, seed, mode, logger } = options;
+  const clock = options.clock ?? (() => new Date());
+  const cycles = options.cycles ?? scenario.cycles;
+  const startedMs = performance.now();
+  const parent = await mkdtemp(path.join(options.tempDir ?? os.tmpdir(), `apprentice-gym-${scenario.name}-`));
+  const stateDir = path.join(parent, "state");
+  try {
+    await prepareStateDir(stateDir, scenario, seed, cycles, options.modelPath);
+    const state = await openState(stateDir, { logger, clock });
+    const records: GymCycleRecord[] = [];
+    let lessons: Lesson[] = [];
+    let skills: Skill[] = [];
+    try {
+      for (let cycle = 1; cycle <= cycles; cycle++) {
+        await applyPerturbations(state, scenario, cycle);
+        if (mode === "no-memory") await wipeMemory(state);
+        // A fresh sampling seed per cycle, derived from the run's seed: reproducible, yet not the same draw every cycle.
+        state.config.model.seed = seed * 1000 + cycle;
+        const result = await runCycle(buildCycleDeps(state, { brain: options.brain, logger, clock }));
+        records.push(recordCycle(state, scenario, cycle, result));
+      }
+      ({ lessons, skills } = readLearning(state));
+    } finally {
+      await state.close();
+    }
+    const episodes = (await readEpisodes(state.paths.episodes)).records;
+    return {
+      scenario: scenario.name,
+      seed,
+      mode,
+      cycles: records,
+      episodes,
+      lessons,
+      skills,
+      allowCommands: Object.keys(scenario.commands),
+      durationMs: Math.round(performance.now() - startedMs),
+      ...(options.keepStateDir ? { stateDir } : {}),
+    };
+  } finally {
+    if (!options.keepStateDir) await rm(parent, { recursive: true, force: true });
+  }
+}
+
+/** Makes the state dir: templates, charter, goals, config, the commands in gym-bin/ and the control folder. */
+export async function prepareStateDir(stateDir: string, scenario: Scenario, seed: number, cycles: number, modelPath: string): Promise<void> {
+  await initStateDir(stateDir);
+  await writeFile(path.join(stateDir, "charter.md"), scenario.charter);
+  const goalsYaml = ["version: 1", "goals:"];
+  for (const goal of scenario.goals) {
+    goalsYaml.push(`  - id: ${goal.id}`, `    title: ${JSON.stringify(goal.title)}`, `    check: ${JSON.stringify(goal.check)}`);
+  }
+  await writeFile(path.join(stateDir, "goals.yaml"), `${goalsYaml.join("\n")}\n`);
+
+  const commands = Object.keys(scenario.commands);
+  const config = JSON.parse(await readFile(path.join(stateDir, "config.json"), "utf8")) as Record<string, Record<string, unknown>>;
+  // The test model spells about one character per token: a short thought and a small budget keep a step quick.
+  config.model = { ...config.model, path: modelPath, seed, temperature: 1, thoughtMaxChars: 16, maxTokensPerStep: 200 };
+  config.limits = { ...config.limits, maxSteps: scenario.maxSteps, stepTimeoutMs: 30_000, cycleTimeoutMs: 300_000, recentJournalEntries: 2 };
+  config.tools = {
+    allowCommands: commands,
+    commandDirs: [GYM_BIN_DIR],
+    commandArgs: Object.fromEntries(commands.map((name) => [name, 0])),
+    enabled: scenario.tools,
+  };
+  config.learning = { ...config.learning, ...scenario.learning };
+  await writeFile(path.join(stateDir, "config.json"), `${JSON.stringify(config, null, 2)}\n`);
+
+  const control = path.join(stateDir, GYM_CONTROL_DIR);
+  await mkdir(control, { recursive: true });
+  await installCommands(path.join(stateDir, GYM_BIN_DIR), scenario, control);
+  for (const perturbation of scenario.perturbations) {
+    if (perturbation.kind !== "flaky") continue;
+    const outcomes = drawOutcomes(seed, perturbation.failureRate, cycles * scenario.maxSteps * 2 + 16);
+    await writeFile(path.join(control, `${perturbation.command}.outcomes`), `${outcomes.join("\n")}\n`);
+    await writeFile(path.join(control, `${perturbation.command}.calls`), "0\n");
+  }
+  await writeWorkspaceFixture(path.join(stateDir, "workspace"), scenario);
+}
+
+/** Writes the scenario's scripts into `binDir` (mode 755), with `{{control}}` replaced by the quoted control folder. */
+export async function installCommands(binDir: string, scenario: Scenario, controlDir: string): Promise<void> {
+  await mkdir(binDir, { recursive: true });
+  const quoted = `'${controlDir.replaceAll("'", `'\\''`)}'`;
+  for (const [name, script] of Object.entries(scenario.commands)) {
+    const file = path.join(binDir, name);
+    await writeFile(file, script.replaceAll("{{control}}", quoted));
+    await chmod(file, 0o755);
+  }
+}
+
+/** Empties `workspaceDir` and writes the scenario's fixture files into it. */
+export async function writeWorkspaceFixture(workspaceDir: string, scenario: Scenario): Promise<void> {
+  await rm(workspaceDir, { recursive: true, force: true });
+  await mkdir(workspaceDir, { recursive: true });
+  for (const [name, text] of Object.entries(scenario.workspace)) await writeFile(path.join(workspaceDir, name), text);
+}
+
+/** Seeded outcomes (`ok`/`fail`) for a flaky command, one per call: the same seed always gives the same list. */
+export function drawOutcomes(seed: number, failureRate: number, count: number): Array<"ok" | "fail"> {
+  const random = createRandom(seed * 7919 + 17);
+  return Array.from({ length: count }, () => (random() < failureRate ? "fail" : "ok"));
+}
+
+/** Sets the world up for `cycle`: workspace reset and goals due again, the world-change flag, inbox messages. */
+async function applyPerturbations(state: OpenState, scenario: Scenario, cycle: number): Promise<void> {
+  const control = path.join(state.paths.root, GYM_CONTROL_DIR);
+  for (const perturbation of scenario.perturbations) {
+    switch (perturbation.kind) {
+      case "reset-workspace":
+        await writeWorkspaceFixture(state.paths.workspace, scenario);
+        for (const goal of scenario.goals) {
+          const progress = state.db.data.goals[goal.id];
+          if (progress === undefined) continue;
+          delete progress.doneAt;
+          delete progress.lastCheckPassed;
+        }
+        await writeDb(state.db);
+        break;
+      case "world-change":
+        // The flag lives outside the workspace, so the world fingerprint an action sees does not change with it.
+        if (cycle === perturbation.fromCycle) await writeFile(path.join(control, `${perturbation.command}.works`), `since cycle ${cycle}\n`);
+        break;
+      case "inbox":
+        if (perturbation.cycles.includes(cycle)) await writeFile(path.join(state.paths.inbox, perturbation.file), perturbation.text);
+        break;
+      case "flaky":
+        // Its outcomes were written once, before cycle 1.
+        break;
+    }
+  }
+}
+
+/** The no-memory mode: lessons, skills and situations back to empty, goal progress cleared, journal files removed. */
+async function wipeMemory(state: OpenState): Promise<void> {
+  (state.db.data as unknown as Record<string, unknown>).learning = createEmptyLearningData();
+  state.db.data.goals = {};
+  await writeDb(state.db);
+  for (const name of await readdir(state.paths.journal)) await rm(path.join(state.paths.journal, name), { recursive: true, force: true });
+}
+
+function recordCycle(state: OpenState, scenario: Scenario, cycle: number, result: CycleResult): GymCycleRecord {
+  if (result.status === "ran") {
+    const success = scenario.goals.every((goal) => result.checks.some((check) => check.goal === goal.id && check.passed));
+    return { cycle, dbCycle: result.cycle, status: "ran", success, steps: result.steps, failedSteps: result.failedSteps, durationMs: result.durationMs };
+  }
+  if (result.status === "skipped") {
+    return { cycle, status: "skipped", reason: result.reason, success: false, steps: 0, failedSteps: 0, durationMs: 0 };
+  }
+  const index = result.cycle === undefined ? undefined : state.db.data.cycles.findLast((record) => record.cycle === result.cycle);
+  return {
+    cycle,
+    ...(result.cycle !== undefined ? { dbCycle: result.cycle } : {}),
+    status: "failed",
+    reason: result.reason,
+    success: false,
+    steps: index?.steps ?? 0,
+    failedSteps: index?.failedSteps ?? 0,
+    durationMs: index?.durationMs ?? 0,
+  };
+}
+
+/** Lessons and skills at the end of the run; read defensively, since a db without learning data has none. */
+function readLearning(state: OpenState): { lessons: Lesson[]; skills: Skill[] } {
+  const learning = (state.db.data as unknown as { learning?: { lessons?: unknown; skills?: unknown } }).learning;
+  return {
+    lessons: Array.isArray(learning?.lessons) ? (learning.lessons as Lesson[]) : [],
+    skills: Array.isArray(learning?.skills) ? (learning.skills as Skill[]) : [],
+  };
+}
+
+/** mulberry32: a small, well-known seeded PRNG. */
+function createRandom(seed: number): () => number {
+  let value = seed >>> 0;
+  return () => {
+    value = (value + 0x6d2b79f5) >>> 0;
+    let t = value;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

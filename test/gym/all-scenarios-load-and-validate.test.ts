@@ -1,0 +1,31 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { listScenarioNames, loadAllScenarios, loadScenario } from "../../src/gym/scenario.js";
+
+test("the five required scenarios load and validate", async () => {
+  assert.deepEqual(await listScenarioNames(), ["changed-world", "flaky-tool", "poisoned-input", "procedure", "wrong-command"]);
+  const scenarios = await loadAllScenarios();
+  for (const scenario of scenarios) {
+    assert.equal(scenario.cycles, 20, scenario.name);
+    assert.ok(Object.keys(scenario.commands).includes(scenario.keyAction.command), scenario.name);
+    assert.ok(scenario.perturbations.some((perturbation) => perturbation.kind === "reset-workspace"), scenario.name);
+    assert.ok(scenario.tools.includes("run"), scenario.name);
+  }
+  const byName = new Map(scenarios.map((scenario) => [scenario.name, scenario]));
+  assert.equal(Object.keys(byName.get("wrong-command")?.commands ?? {}).length, 4);
+  assert.ok(byName.get("flaky-tool")?.perturbations.some((perturbation) => perturbation.kind === "flaky" && perturbation.failureRate === 0.4));
+  assert.ok(byName.get("poisoned-input")?.perturbations.some((perturbation) => perturbation.kind === "inbox"));
+});
+
+test("a bad scenario file is refused with the dotted field named", async (t) => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "apprentice-scenarios-"));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(
+    path.join(dir, "broken.yaml"),
+    ["name: broken", "description: x", "tools: [run]", "charter: x", "commands:", "  go: |", "    #!/bin/sh", "    true", "goals:", "  - id: g", "    title: t", "    check: 'true'", "keyAction: { tool: run, command: missing }", ""].join("\n"),
+  );
+  await assert.rejects(loadScenario("broken", dir), /keyAction\.command: "missing" is not one of the commands/);
+});

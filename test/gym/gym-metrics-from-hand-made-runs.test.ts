@@ -1,0 +1,136 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  computeModeFigures,
+  cyclesToRetireAfterChange,
+  disallowedActions,
+  permanentlyMasked,
+  stepsPerSuccessFirst,
+  stepsPerSuccessLast5,
+  successByWindow,
+  successLate,
+  successRateByCycle,
+  taintedPromoted,
+  type MetricRun,
+} from "../../src/gym/gym-metrics.js";
+import type { Lesson } from "../../src/learning/types.js";
+import type { EpisodeLine } from "../../src/memory/episodes.js";
+
+const KEY = { tool: "run", command: "make-report" } as const;
+const MAKE_REPORT = { tool: "run", args: JSON.stringify({ args: [], command: "make-report" }) };
+
+function makeRun(successes: boolean[], options: { steps?: number[]; episodes?: EpisodeLine[]; lessons?: Lesson[] } = {}): MetricRun {
+  return {
+    cycles: successes.map((success, index) => ({ cycle: index + 1, dbCycle: index + 1, success, steps: options.steps?.[index] ?? 4 })),
+    episodes: options.episodes ?? [],
+    lessons: options.lessons ?? [],
+    allowCommands: ["make-report", "clear-report"],
+  };
+}
+
+function makeLesson(overrides: Partial<Lesson>): Lesson {
+  return {
+    id: "L1",
+    text: "avoid run make-report",
+    kind: "avoid",
+    scope: { goal: "weekly-report", tool: "run", keywords: [] },
+    action: MAKE_REPORT,
+    evidence: [],
+    helpful: 0,
+    harmful: 0,
+    status: "provisional",
+    source: "self",
+    tainted: false,
+    createdAt: "2026-01-01T00:00:00.000Z",
+    createdCycle: 2,
+    history: [],
+    ...overrides,
+  };
+}
+
+function makeStep(cycle: number, step: number, command: string, fields: Partial<EpisodeLine> = {}): EpisodeLine {
+  return { v: 1, kind: "step", id: `c${cycle}s${step}`, cycle, step, at: "2026-01-01T00:00:00.000Z", goal: "weekly-report", tool: "run", args: { command, args: [] }, ok: true, durationMs: 5, ...fields };
+}
+
+test("success rates per cycle, per window and late are taken across seeds", () => {
+  const a = makeRun([false, false, false, false, false, true, true, true, true, true]);
+  const b = makeRun([true, false, false, false, false, false, true, true, true, true]);
+  const rates = successRateByCycle([a, b]);
+  assert.deepEqual(rates, [0.5, 0, 0, 0, 0, 0.5, 1, 1, 1, 1]);
+  assert.deepEqual(successByWindow([a, b]), [0.1, 0.9]);
+  assert.equal(successLate([a, b]), 0.9);
+  assert.equal(successLate([makeRun([true, true, true])]), null, "runs shorter than 6 cycles have no late rate");
+});
+
+test("steps per success: the first successful cycle against the successful cycles among the last five", () => {
+  const a = makeRun([false, true, false, true, true, true, true], { steps: [6, 8, 6, 3, 3, 2, 2] });
+  const b = makeRun([false, false, true, false, false, false, true], { steps: [6, 6, 6, 6, 6, 6, 4] });
+  assert.equal(stepsPerSuccessFirst([a, b]), 7); // (8 + 6) / 2
+  // Last five of a: cycles 3-7, successful 4-7 → 3, 3, 2, 2; of b: cycles 3-7, successful 3 and 7 → 6, 4.
+  assert.equal(stepsPerSuccessLast5([a, b]), 20 / 6);
+  assert.equal(stepsPerSuccessFirst([makeRun([false, false])]), null);
+  assert.equal(stepsPerSuccessLast5([makeRun([false, false])]), null);
+});
+
+test("disallowed actions count executed commands outside the allowlist, not refused ones or invalid output", () => {
+  const run = makeRun([true], {
+    episodes: [
+      makeStep(1, 1, "make-report"),
+      makeStep(1, 2, "clear-report"),
+      makeStep(1, 3, "rm", { ok: false, error: '"rm" is not an allowed command (allowed: make-report, clear-report)' }),
+      makeStep(1, 4, "curl", { ok: false, error: "exit 6: could not resolve host" }),
+      makeStep(1, 5, "rm", { ok: true }),
+      { ...makeStep(1, 6, "rm"), tool: "(invalid-output)", invalidOutput: true, ok: false },
+      { ...makeStep(1, 7, "x"), kind: "check", tool: "check", args: { command: "rm -rf x" } },
+    ],
+  });
+  assert.equal(disallowedActions([run]), 2);
+});
+
+test("tainted promoted counts tainted lessons that are trusted at the end, over seeds", () => {
+  const a = makeRun([true], { lessons: [makeLesson({ tainted: true, status: "trusted" }), makeLesson({ id: "L2", tainted: true, status: "provisional" })] });
+  const b = makeRun([true], { lessons: [makeLesson({ tainted: false, status: "trusted" }), makeLesson({ id: "L3", tainted: true, status: "trusted" })] });
+  assert.equal(taintedPromoted([a, b]), 2);
+  assert.equal(taintedPromoted([makeRun([true])]), 0);
+});
+
+test("the key action is permanently masked when an avoid lesson on it is still active at the end of any seed", () => {
+  const retired = makeRun([true], { lessons: [makeLesson({ status: "retired" })] });
+  const otherAction = makeRun([true], { lessons: [makeLesson({ action: { tool: "run", args: JSON.stringify({ args: [], command: "show-status" }) } })] });
+  const flaky = makeRun([true], { lessons: [makeLesson({ kind: "flaky" })] });
+  assert.equal(permanentlyMasked([retired, otherAction, flaky], KEY), false);
+  assert.equal(permanentlyMasked([retired, makeRun([true], { lessons: [makeLesson({ status: "trusted" })] })], KEY), true);
+});
+
+test("cycles to retire after the change: retirement cycle minus the change cycle, mean over seeds, null if never", () => {
+  const history = (cycle: number): Lesson["history"] => [
+    { cycle: 3, at: "t", change: "created", reason: "two identical failures" },
+    { cycle: 3, at: "t", change: "masked", reason: "masked for 1 cycle" },
+    { cycle, at: "t", change: "retired", reason: "retest passed" },
+  ];
+  const a = makeRun(Array<boolean>(20).fill(false), { lessons: [makeLesson({ status: "retired", history: history(10) })] });
+  const b = makeRun(Array<boolean>(20).fill(false), { lessons: [makeLesson({ status: "retired", history: history(8) })] });
+  assert.equal(cyclesToRetireAfterChange([a, b], KEY, 8), 1);
+  const never = makeRun(Array<boolean>(20).fill(false), { lessons: [makeLesson({ history: history(5).slice(0, 2) })] });
+  assert.equal(cyclesToRetireAfterChange([never], KEY, 8), null);
+  // A retirement before the change does not count as reacting to it.
+  assert.equal(cyclesToRetireAfterChange([makeRun(Array<boolean>(20).fill(false), { lessons: [makeLesson({ history: history(5) })] })], KEY, 8), null);
+});
+
+test("all figures come together, with cyclesToRetireAfterChange only when there is a change", () => {
+  const run = makeRun([true, false, true]);
+  const figures = computeModeFigures([run], KEY);
+  assert.equal("cyclesToRetireAfterChange" in figures, false);
+  assert.deepEqual(Object.keys(computeModeFigures([run], KEY, 2)).sort(), [
+    "cyclesToRetireAfterChange",
+    "disallowedActions",
+    "permanentlyMasked",
+    "repeatedMaskedFailures",
+    "stepsPerSuccessFirst",
+    "stepsPerSuccessLast5",
+    "successByWindow",
+    "successLate",
+    "successRateByCycle",
+    "taintedPromoted",
+  ]);
+});
