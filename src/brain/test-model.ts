@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { writeFileDurably } from "../memory/durable-write.js";
+import { createSeededRandom } from "../seeded-random.js";
 
 /** Shape of the test model. Defaults give about 0.5 MB. */
 export interface TestModelOptions {
@@ -72,17 +73,6 @@ export function buildTestVocab(): { tokens: string[]; scores: number[]; types: n
   return { tokens, scores, types };
 }
 
-/** mulberry32: a small, well-known seeded PRNG; enough for reproducible random weights. */
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomTensor(random: () => number, count: number, scale: number): Float32Array {
   const data = new Float32Array(count);
@@ -133,7 +123,7 @@ export function buildTestModelGguf(options: TestModelOptions = {}): Buffer {
     kv.push(["tokenizer.chat_template", { type: ValueType.String, value: options.chatTemplate }]);
   }
 
-  const random = createRandom(seed);
+  const random = createSeededRandom(seed);
   const tensors: TensorSpec[] = [
     { name: "token_embd.weight", dims: [nEmbd, nVocab], data: randomTensor(random, nEmbd * nVocab, 0.5) },
   ];
