@@ -95,7 +95,10 @@ export function formatGymTables(result: GymResult): string {
     for (const [label, figures] of [["memory", scenario.memory], ["no-memory", scenario.noMemory]] as const) {
       if (figures?.cyclesToRetireAfterChange === undefined) continue;
       const value = figures.cyclesToRetireAfterChange;
-      lines.push(`  ${label}: avoid-lesson retired ${value === null ? "never" : `${formatNumber(value)} cycles`} after the change`);
+      const cooldown = figures.cooldownAtChange ?? null;
+      const within = figures.retiredWithinTwoCooldowns ?? null;
+      const mask = cooldown === null ? "no mask on it at the change" : `mask cooldown at the change ${formatNumber(cooldown)}; within 2 cooldowns: ${within === true ? "yes" : "no"}`;
+      lines.push(`  ${label}: avoid-lesson retired ${value === null ? "never" : `${formatNumber(value)} cycles`} after the change (${mask})`);
     }
     lines.push("");
   }

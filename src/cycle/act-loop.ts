@@ -2,7 +2,7 @@
 import { buildActionSchema, type OfferedTool } from "../brain/action-schema.js";
 import type { BrainSession, DecisionUsage, OpenResult, PromptSection, PromptTurn } from "../brain/brain.js";
 import { describeAction, normalizeAction } from "../learning/action-key.js";
-import { findMasks, recordOutcomes } from "../learning/outcome-rules.js";
+import { findMasks, maskState, recordOutcomes } from "../learning/outcome-rules.js";
 import { pickSkill } from "../learning/skill-rules.js";
 import type { ActionKey, ActionOutcome, LearningData, Skill } from "../learning/types.js";
 import { findProgram } from "../tools/run-command.js";
@@ -41,8 +41,10 @@ export interface StepRecord {
   /** Normalized action and the world fingerprint it met (absent for invalid output). */
   action?: ActionKey;
   fingerprint?: string;
-  /** Workspace fingerprint before the step; comparing it with the next step's shows whether the step changed anything. */
+  /** Workspace fingerprint before the step. */
   world?: string;
+  /** The workspace differed after the step (only checked for effect tools that succeeded). */
+  changedWorld?: boolean;
   /** This execution was the one retest allowed after a mask's cooldown. */
   retest?: boolean;
   /** Refused because a lesson masks it; nothing was executed. */
@@ -279,6 +281,8 @@ class ActLoop {
       }));
     }
     const retest = blocked === undefined && state.retest.some((mask) => sameAction(mask.action, action));
+    // Only an effect tool that succeeded can have changed the workspace; anything else is not worth a rescan.
+    const changedWorld = outcome.ok && EFFECT_TOOLS.has(toolName) && (await fingerprintWorkspace(input.workspaceDir)) !== state.workspace;
     const record: StepRecord = {
       step,
       tool: toolName,
@@ -288,6 +292,7 @@ class ActLoop {
       action,
       fingerprint,
       world: state.workspace,
+      ...(changedWorld ? { changedWorld: true } : {}),
       ...(retest ? { retest: true } : {}),
       ...(blocked !== undefined ? { blocked: true } : {}),
       ...(outcome.ok ? {} : { error: outcome.error, signature: failureSignature(outcome.error) }),
@@ -306,6 +311,7 @@ class ActLoop {
         fingerprint,
         retest,
         fromWorld: outcome.fromWorld === true,
+        changedWorld,
       });
     }
     return record;
@@ -344,8 +350,8 @@ class ActLoop {
     for (const { lesson } of findMasks(view, { goal: goal.id, cycle: this.input.cycle, fingerprint: "" })) {
       if (lesson.action === undefined || lesson.mask === undefined) continue;
       const fingerprint = fingerprintAction(workspace, await this.programPathOf(lesson.action));
-      const inCooldown = this.input.cycle <= lesson.mask.untilCycle && fingerprint === lesson.mask.fingerprint;
-      (inCooldown ? masked : retest).push({ lessonId: lesson.id, action: lesson.action });
+      const state = maskState(lesson.mask, this.input.cycle, fingerprint);
+      if (state !== "other-world") (state === "masked" ? masked : retest).push({ lessonId: lesson.id, action: lesson.action });
     }
     return { workspace, masked, retest };
   }
@@ -390,18 +396,19 @@ interface WorldState {
 }
 
 /**
- * Steps worth replaying, from a cycle that met its goal: successful world-changing actions whose effect is visible
- * (the workspace differed at the next step), each kept at its last occurrence, in order. Exploration's detours and
- * repeats fall away, so a replay is as short as what actually did the work.
+ * Steps worth replaying, from a cycle that met its goal: successful actions that visibly changed the workspace, in
+ * the order they first did so; an exact repeat is dropped. Exploration's failures, reads and no-op repeats fall
+ * away, so a replay is as short as what actually did the work, and a prerequisite stays before what needs it.
  */
 export function skillStepsOf(steps: readonly StepRecord[]): Skill["steps"] {
-  const useful = steps.filter((step, index) => {
-    if (!step.ok || !EFFECT_TOOLS.has(step.tool) || step.action === undefined) return false;
-    const next = steps.slice(index + 1).find((later) => later.world !== undefined);
-    return next === undefined || step.world === undefined || next.world !== step.world;
-  });
-  const kept = useful.filter((step, index) => !useful.slice(index + 1).some((later) => later.action !== undefined && step.action !== undefined && sameAction(later.action, step.action)));
-  return kept.map((step) => ({ tool: step.tool, args: step.args }));
+  const kept: Skill["steps"] = [];
+  for (const step of steps) {
+    if (!step.ok || !EFFECT_TOOLS.has(step.tool) || step.action === undefined || step.changedWorld !== true) continue;
+    const args = JSON.stringify(step.args);
+    if (kept.some((earlier) => earlier.tool === step.tool && JSON.stringify(earlier.args) === args)) continue;
+    kept.push({ tool: step.tool, args: step.args });
+  }
+  return kept;
 }
 
 function sameAction(a: ActionKey, b: ActionKey): boolean {

@@ -28,8 +28,8 @@ export function reflectOnCycle(input: ReflectInput): LearningDelta[] {
   const goalPassed = input.goalId !== undefined && input.checks.some((check) => check.goal === input.goalId && check.passed);
   const replayMetGoal = loop.replays.some((replay) => replay.ok);
   if (goalPassed && !replayMetGoal && input.goalId !== undefined) {
-    // Only what the model did itself: replayed steps are already the skill.
-    const explored = loop.steps.filter((step) => step.replay === undefined);
+    // No replay met the goal, so every step that did work counts, a failed replay's good steps included.
+    const explored = loop.steps;
     const steps = skillStepsOf(explored);
     if (steps.length > 0) deltas.push(...recordSkillSuccess(learning, input.goalId, steps, episodeIds(cycle, explored), ctx));
   }

@@ -13,7 +13,7 @@ import { appendFileDurably, writeFileDurably } from "../memory/durable-write.js"
 import type { EpisodeLog } from "../memory/episodes.js";
 import { loadGoals, type Goal } from "../memory/goals-file.js";
 import { archiveInbox, readCharter, readInbox, type InboxMessage } from "../memory/inbox.js";
-import { appendJournalEntry, formatLocalDate, readRecentJournalEntries, type JournalEntry } from "../memory/journal.js";
+import { appendJournalEntry, formatLocalDate, journalEntryForPrompt, readRecentJournalEntries, type JournalEntry } from "../memory/journal.js";
 import type { StatePaths } from "../memory/state-paths.js";
 import { decideGate, type SkipReason } from "../sense/gate.js";
 import { describeSensors, type Sensors } from "../sense/read-sensors.js";
@@ -120,7 +120,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
     dueGoals,
     progress: db.data.goals,
     inbox: inbox.messages,
-    recentJournal: await readRecentJournalEntries(paths.journal, config.limits.recentJournalEntries),
+    recentJournal: (await readRecentJournalEntries(paths.journal, config.limits.recentJournalEntries)).map(journalEntryForPrompt),
     toolLines: enabledTools.map((tool) => `- ${tool.name}: ${tool.description}`),
     lessons: memory?.lessonText ?? "",
     skills: memory?.skillText ?? "",

@@ -31,6 +31,10 @@ export interface ModeFigures {
   permanentlyMasked: boolean;
   /** Only for scenarios with a world change. */
   cyclesToRetireAfterChange?: number | null;
+  /** Mean cooldown (cycles) of the key action's mask in force at the change; only for scenarios with a world change. */
+  cooldownAtChange?: number | null;
+  /** Every seed that had a mask at the change retired it within two of its cooldowns; `null` when none had one. */
+  retiredWithinTwoCooldowns?: boolean | null;
 }
 
 /** Cycles per window of the success table. */
@@ -135,20 +139,44 @@ export function permanentlyMasked(runs: readonly MetricRun[], key: KeyAction): b
  * through `dbCycle`, so skipped cycles do not skew the count.
  */
 export function cyclesToRetireAfterChange(runs: readonly MetricRun[], key: KeyAction, changeCycle: number): number | null {
-  const delays: number[] = [];
-  for (const run of runs) {
-    const changeDbCycle = run.cycles.find((record) => record.cycle >= changeCycle && record.dbCycle !== undefined)?.dbCycle ?? changeCycle;
-    let earliest: number | undefined;
-    for (const lesson of run.lessons) {
-      if (lesson.kind !== "avoid" || !matchesKey(lesson.action, key)) continue;
-      for (const change of lesson.history) {
-        if (change.change !== "retired" || change.cycle < changeDbCycle) continue;
-        if (earliest === undefined || change.cycle < earliest) earliest = change.cycle;
+  return mean(runs.map((run) => retirementAfterChange(run, key, changeCycle).delay).filter((delay) => delay !== undefined));
+}
+
+/** Mean over seeds of the cooldown of the key action's mask in force at the change; `null` when no seed had a mask. */
+export function cooldownAtChange(runs: readonly MetricRun[], key: KeyAction, changeCycle: number): number | null {
+  return mean(runs.map((run) => retirementAfterChange(run, key, changeCycle).cooldown).filter((cooldown) => cooldown !== undefined));
+}
+
+/**
+ * Whether each seed that had a mask on the key action at the change retired it within two of that mask's cooldowns
+ * after the change; `null` when no seed had a mask then (nothing to retire).
+ */
+export function retiredWithinTwoCooldowns(runs: readonly MetricRun[], key: KeyAction, changeCycle: number): boolean | null {
+  const masked = runs.map((run) => retirementAfterChange(run, key, changeCycle)).filter((seen) => seen.cooldown !== undefined);
+  if (masked.length === 0) return null;
+  return masked.every((seen) => seen.delay !== undefined && seen.cooldown !== undefined && seen.delay <= 2 * seen.cooldown);
+}
+
+/**
+ * For one seed: cycles from the change to the first retirement of the key action's avoid lesson after it, and the
+ * cooldown its mask had at the change (the latest `masked` / `retest-failed` change before it). Cycle numbers are the
+ * state's own, through `dbCycle`.
+ */
+function retirementAfterChange(run: MetricRun, key: KeyAction, changeCycle: number): { delay?: number; cooldown?: number } {
+  const changeDbCycle = run.cycles.find((record) => record.cycle >= changeCycle && record.dbCycle !== undefined)?.dbCycle ?? changeCycle;
+  let earliest: number | undefined;
+  let cooldown: { cycle: number; cycles: number } | undefined;
+  for (const lesson of run.lessons) {
+    if (lesson.kind !== "avoid" || !matchesKey(lesson.action, key)) continue;
+    for (const change of lesson.history) {
+      if (change.cycle < changeDbCycle && change.cooldownCycles !== undefined && (cooldown === undefined || change.cycle >= cooldown.cycle)) {
+        cooldown = { cycle: change.cycle, cycles: change.cooldownCycles };
       }
+      if (change.change !== "retired" || change.cycle < changeDbCycle) continue;
+      if (earliest === undefined || change.cycle < earliest) earliest = change.cycle;
     }
-    if (earliest !== undefined) delays.push(earliest - changeDbCycle);
   }
-  return mean(delays);
+  return { ...(earliest !== undefined ? { delay: earliest - changeDbCycle } : {}), ...(cooldown !== undefined ? { cooldown: cooldown.cycles } : {}) };
 }
 
 /** Every figure for one mode. `changeCycle` is given for scenarios with a world change. */
@@ -163,7 +191,13 @@ export function computeModeFigures(runs: readonly MetricRun[], key: KeyAction, c
     disallowedActions: disallowedActions(runs),
     taintedPromoted: taintedPromoted(runs),
     permanentlyMasked: permanentlyMasked(runs, key),
-    ...(changeCycle !== undefined ? { cyclesToRetireAfterChange: cyclesToRetireAfterChange(runs, key, changeCycle) } : {}),
+    ...(changeCycle !== undefined
+      ? {
+          cyclesToRetireAfterChange: cyclesToRetireAfterChange(runs, key, changeCycle),
+          cooldownAtChange: cooldownAtChange(runs, key, changeCycle),
+          retiredWithinTwoCooldowns: retiredWithinTwoCooldowns(runs, key, changeCycle),
+        }
+      : {}),
   };
 }
 

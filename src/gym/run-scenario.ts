@@ -13,6 +13,8 @@ import type { Logger } from "../log.js";
 import { writeDb } from "../memory/db.js";
 import { readEpisodes, type EpisodeLine } from "../memory/episodes.js";
 import type { Scenario } from "./scenario.js";
+import { createSeededRandom } from "../seeded-random.js";
+import type { Sensors } from "../sense/read-sensors.js";
 
 /** `memory`: state carries over between cycles. `no-memory`: lessons, skills, goal progress and journal are wiped before each cycle. */
 export type GymMode = "memory" | "no-memory";
@@ -21,6 +23,11 @@ export type GymMode = "memory" | "no-memory";
 export const GYM_BIN_DIR = "gym-bin";
 /** Folder (in the state dir, outside the workspace) holding the perturbations' control files. */
 export const GYM_CONTROL_DIR = "gym-control";
+
+/** The simulated time of the gym's cycle 1 (a Monday morning); each later cycle is one hour on. */
+export const GYM_START = Date.UTC(2026, 0, 5, 9, 0, 0);
+/** The quiet board the prompt's sensor line shows, so that a seed gives the same run every time (see {@link gymSensors}). */
+export const GYM_SENSORS = { availableRamMB: 2048, totalRamMB: 4096, load1: 0.5, diskFreeMB: 16_000 } as const;
 
 /** How one gym cycle went. `cycle` is the gym's 1-based index; `dbCycle` the state's cycle number when one was assigned. */
 export interface GymCycleRecord {
@@ -61,6 +68,7 @@ export interface RunScenarioOptions {
   /** One shared brain: the llama.cpp binding loads once per process. */
   brain: Brain;
   logger: Logger;
+  /** Defaults to the gym's simulated clock: {@link GYM_START} plus one hour per cycle. */
   clock?: () => Date;
   /** Parent folder of the temp state dir. Defaults to the OS temp dir. */
   tempDir?: string;
@@ -71,7 +79,9 @@ export interface RunScenarioOptions {
 /** Runs the scenario. Model and tool trouble are recorded as failed cycles; only broken invariants throw. */
 export async function runScenario(options: RunScenarioOptions): Promise<ScenarioRun> {
   const { scenario, seed, mode, logger } = options;
-  const clock = options.clock ?? (() => new Date());
+  // The prompt shows the time and the sensors; live values would make a seed's run differ from one run to the next.
+  let simulatedNow = GYM_START;
+  const clock = options.clock ?? (() => new Date(simulatedNow));
   const cycles = options.cycles ?? scenario.cycles;
   const startedMs = performance.now();
   const parent = await mkdtemp(path.join(options.tempDir ?? os.tmpdir(), `apprentice-gym-${scenario.name}-`));
@@ -88,7 +98,10 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
         if (mode === "no-memory") await wipeMemory(state);
         // A fresh sampling seed per cycle, derived from the run's seed: reproducible, yet not the same draw every cycle.
         state.config.model.seed = seed * 1000 + cycle;
-        const result = await runCycle(buildCycleDeps(state, { brain: options.brain, logger, clock }));
+        simulatedNow = GYM_START + (cycle - 1) * 3_600_000;
+        const deps = buildCycleDeps(state, { brain: options.brain, logger, clock });
+        const live = deps.readSensors;
+        const result = await runCycle({ ...deps, readSensors: async () => gymSensors(await live(), clock(), state.config.limits.maxTempC) });
         records.push(recordCycle(state, scenario, cycle, result));
       }
       ({ lessons, skills } = readLearning(state));
@@ -167,9 +180,23 @@ export async function writeWorkspaceFixture(workspaceDir: string, scenario: Scen
   for (const [name, text] of Object.entries(scenario.workspace)) await writeFile(path.join(workspaceDir, name), text);
 }
 
+/**
+ * The sensor reading a gym cycle sees: {@link GYM_SENSORS} at the simulated time, so prompts do not drift with the
+ * machine's load. Real pressure is never hidden: free RAM is the lower of the two, and a temperature at or over the
+ * limit is passed on, so the gate still skips a cycle on a hot or short board.
+ */
+export function gymSensors(live: Sensors, now: Date, maxTempC: number): Sensors {
+  return {
+    ...GYM_SENSORS,
+    at: now.toISOString(),
+    availableRamMB: Math.min(live.availableRamMB, GYM_SENSORS.availableRamMB),
+    ...(live.cpuTempC !== undefined && live.cpuTempC >= maxTempC ? { cpuTempC: live.cpuTempC } : {}),
+  };
+}
+
 /** Seeded outcomes (`ok`/`fail`) for a flaky command, one per call: the same seed always gives the same list. */
 export function drawOutcomes(seed: number, failureRate: number, count: number): Array<"ok" | "fail"> {
-  const random = createRandom(seed * 7919 + 17);
+  const random = createSeededRandom(seed * 7919 + 17);
   return Array.from({ length: count }, () => (random() < failureRate ? "fail" : "ok"));
 }
 
@@ -233,21 +260,6 @@ function recordCycle(state: OpenState, scenario: Scenario, cycle: number, result
 
 /** Lessons and skills at the end of the run; read defensively, since a db without learning data has none. */
 function readLearning(state: OpenState): { lessons: Lesson[]; skills: Skill[] } {
-  const learning = (state.db.data as unknown as { learning?: { lessons?: unknown; skills?: unknown } }).learning;
-  return {
-    lessons: Array.isArray(learning?.lessons) ? (learning.lessons as Lesson[]) : [],
-    skills: Array.isArray(learning?.skills) ? (learning.skills as Skill[]) : [],
-  };
+  return { lessons: state.db.data.learning.lessons, skills: state.db.data.learning.skills };
 }
 
-/** mulberry32: a small, well-known seeded PRNG. */
-function createRandom(seed: number): () => number {
-  let value = seed >>> 0;
-  return () => {
-    value = (value + 0x6d2b79f5) >>> 0;
-    let t = value;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -129,8 +129,8 @@ export function retireLesson(lesson: Lesson, reason: string, ctx: ChangeContext)
 }
 
 /** Appends one change to a lesson's history, keeping the last {@link MAX_HISTORY_ENTRIES}. */
-export function recordLessonChange(lesson: Pick<Lesson, "history">, change: string, reason: string, ctx: ChangeContext): void {
-  lesson.history.push({ cycle: ctx.cycle, at: ctx.now.toISOString(), change, reason });
+export function recordLessonChange(lesson: Pick<Lesson, "history">, change: string, reason: string, ctx: ChangeContext, cooldownCycles?: number): void {
+  lesson.history.push({ cycle: ctx.cycle, at: ctx.now.toISOString(), change, reason, ...(cooldownCycles !== undefined ? { cooldownCycles } : {}) });
   if (lesson.history.length > MAX_HISTORY_ENTRIES) lesson.history.splice(0, lesson.history.length - MAX_HISTORY_ENTRIES);
 }
 

@@ -70,7 +70,7 @@ function renderLesson(lesson: Lesson): string[] {
   if (lesson.mask) {
     const { mask } = lesson;
     lines.push(
-      `- mask: masked through cycle ${mask.untilCycle} (cooldown ${mask.cooldownCycles}, failed retests ${mask.retests}); signature "${escapeMarkdownLine(mask.signature, 160)}"; world ${escapeMarkdownLine(mask.fingerprint, 40)}`,
+      `- mask: masked through cycle ${mask.untilCycle} (cooldown ${mask.cooldownCycles}, failed retests ${mask.retests}); signature "${escapeMarkdownLine(mask.signature, 160)}"; world ${escapeMarkdownLine(mask.fingerprint, 40)}${mask.worlds !== undefined && mask.worlds.length > 0 ? ` (+${mask.worlds.length} earlier)` : ""}`,
     );
   }
   lines.push(`- evidence: ${renderIds(lesson.evidence)}`);

@@ -2,7 +2,7 @@
 import { describeAction, isSameAction, situationKey } from "./action-key.js";
 import { addEvidence, addLesson, isProtectedLesson, recordLessonChange, retireLesson } from "./citation-rules.js";
 import type { ChangeContext } from "./citation-rules.js";
-import type { ActionKey, ActionOutcome, Lesson, LearningData, LearningDelta, SituationHistory } from "./types.js";
+import type { ActionKey, ActionOutcome, Lesson, LearningData, LearningDelta, LessonMask, SituationHistory } from "./types.js";
 
 /** Outcomes kept per situation, newest last. */
 export const MAX_SITUATION_OUTCOMES = 10;
@@ -10,7 +10,7 @@ export const MAX_SITUATION_OUTCOMES = 10;
 export const MAX_SITUATIONS = 500;
 /** Cycles kept in each of `checkPassedCycles` / `checkFailedCycles`. */
 export const MAX_CHECK_CYCLES = 10;
-/** Signature of a mask on an action that runs fine but does not make the goal's check pass. */
+/** Signature of a mask on an action that runs fine, changes nothing in the workspace, and does not make the goal's check pass. */
 export const INEFFECTIVE_SIGNATURE = "ineffective";
 /** Failed checks after an always-ok action (and none passed) that make it ineffective. */
 export const INEFFECTIVE_AFTER_FAILED_CHECKS = 2;
@@ -55,6 +55,7 @@ export function recordOutcomes(data: LearningData, outcomes: ActionOutcome[], ch
       fingerprint: outcome.fingerprint,
       episodeId: outcome.episodeId,
       fromWorld: outcome.fromWorld,
+      changedWorld: outcome.changedWorld,
     };
     if (!outcome.ok) record.signature = outcome.signature ?? "";
     situation.outcomes.push(record);
@@ -73,17 +74,34 @@ export function recordOutcomes(data: LearningData, outcomes: ActionOutcome[], ch
   return deltas;
 }
 
+/** How a mask meets an action in one world: left out, up for its one retest, or not about this world at all. */
+export type MaskState = "masked" | "retest" | "other-world";
+
+/** Worlds one mask remembers besides its latest; the oldest go first. */
+export const MAX_MASK_WORLDS = 8;
+
+/** Whether the mask was learned in (or extended to) the world with this fingerprint. */
+export function maskCovers(mask: LessonMask, fingerprint: string): boolean {
+  return mask.fingerprint === fingerprint || (mask.worlds ?? []).includes(fingerprint);
+}
+
+/** The state of `mask` for an action about to run in world `fingerprint` in `cycle`. */
+export function maskState(mask: LessonMask, cycle: number, fingerprint: string): MaskState {
+  if (!maskCovers(mask, fingerprint)) return "other-world";
+  return cycle <= mask.untilCycle ? "masked" : "retest";
+}
+
 /**
- * The masks that apply to a goal now: each active avoid lesson with a mask for `goal`, `masked` while
- * `cycle <= mask.untilCycle` and the world fingerprint is unchanged, otherwise `retest` (one retest allowed).
+ * The masks for a goal: each active avoid lesson with a mask, and its {@link maskState} in world `fingerprint`.
+ * A mask is about the worlds the action failed in: elsewhere (a file it needs now exists) the action is free, and
+ * its success there says nothing about the masked world.
  */
-export function findMasks(data: LearningData, q: { goal: string; cycle: number; fingerprint: string }): Array<{ lesson: Lesson; state: "masked" | "retest" }> {
-  const found: Array<{ lesson: Lesson; state: "masked" | "retest" }> = [];
+export function findMasks(data: LearningData, q: { goal: string; cycle: number; fingerprint: string }): Array<{ lesson: Lesson; state: MaskState }> {
+  const found: Array<{ lesson: Lesson; state: MaskState }> = [];
   for (const lesson of data.lessons) {
     const mask = lesson.mask;
     if (lesson.status === "retired" || lesson.kind !== "avoid" || !mask || lesson.scope.goal !== q.goal) continue;
-    const state = q.cycle <= mask.untilCycle && q.fingerprint === mask.fingerprint ? "masked" : "retest";
-    found.push({ lesson, state });
+    found.push({ lesson, state: maskState(mask, q.cycle, q.fingerprint) });
   }
   return found;
 }
@@ -91,14 +109,21 @@ export function findMasks(data: LearningData, q: { goal: string; cycle: number; 
 function judgeRetest(data: LearningData, situation: SituationHistory, outcome: ActionOutcome, checkPassed: boolean | undefined, ctx: OutcomeContext): LearningDelta[] {
   const lesson = findActiveLesson(data, "avoid", situation.goal, situation.action);
   const mask = lesson?.mask;
-  if (!lesson || !mask) return [];
+  // A run in a world the mask does not cover is no retest of it; the situation rules judge it like any other run.
+  if (!lesson || !mask || !maskCovers(mask, outcome.fingerprint)) return [];
   const ineffective = mask.signature === INEFFECTIVE_SIGNATURE;
   if (outcome.ok) {
-    // An ineffective action is judged by the goal's check, not by its own exit; without a check there is no verdict.
-    if (ineffective && checkPassed === undefined) return [];
-    if (!ineffective || checkPassed === true) {
+    // An ineffective action is judged by the goal's check, or by now having a visible effect; otherwise there is no
+    // verdict without a check.
+    const nowEffective = ineffective && outcome.changedWorld;
+    if (ineffective && !nowEffective && checkPassed === undefined) return [];
+    if (!ineffective || nowEffective || checkPassed === true) {
       addEvidence(lesson, [outcome.episodeId]);
-      const reason = ineffective ? "the world changed: the retest succeeded and the goal's check passed" : "the world changed: the retest succeeded";
+      const reason = !ineffective
+        ? "the world changed: the retest succeeded"
+        : checkPassed === true
+          ? "the world changed: the retest succeeded and the goal's check passed"
+          : "the world changed: the retest now changes the workspace, so it may be a needed step";
       if (isProtectedLesson(lesson)) {
         recordLessonChange(lesson, "retest-succeeded", `${reason}; kept because it is ${lesson.status === "pinned" ? "pinned" : "an operator lesson"}`, ctx);
         return [{ id: lesson.id, change: "retest-succeeded", reason: `${reason}; kept (protected)` }];
@@ -113,17 +138,22 @@ function judgeRetest(data: LearningData, situation: SituationHistory, outcome: A
       return [retireLesson(lesson, reason, ctx)];
     }
   }
+  if (mask.lastRetestCycle === ctx.cycle) {
+    // Another retest this cycle (in another covered world): more evidence, but the cooldown doubles once per cycle.
+    addEvidence(lesson, [outcome.episodeId]);
+    return [];
+  }
+  mask.lastRetestCycle = ctx.cycle;
   mask.retests += 1;
   mask.cooldownCycles = Math.min(2 * mask.cooldownCycles, ctx.maxCooldownCycles);
   mask.untilCycle = ctx.cycle + mask.cooldownCycles;
-  mask.fingerprint = outcome.fingerprint;
   const signature = outcome.ok ? INEFFECTIVE_SIGNATURE : (outcome.signature ?? "");
   const changed = signature !== mask.signature ? ` (new signature, was "${mask.signature}")` : "";
   mask.signature = signature;
   addEvidence(lesson, [outcome.episodeId]);
   const what = outcome.ok ? "ran fine but the goal's check still failed" : `failed with "${signature}"${changed}`;
   const reason = `retest ${what}; masked ${mask.cooldownCycles} more cycle(s), through cycle ${mask.untilCycle}`;
-  recordLessonChange(lesson, "retest-failed", reason, ctx);
+  recordLessonChange(lesson, "retest-failed", reason, ctx, mask.cooldownCycles);
   return [{ id: lesson.id, change: "retest-failed", reason }];
 }
 
@@ -131,17 +161,29 @@ function judgeSituation(data: LearningData, situation: SituationHistory, ctx: Ou
   const { goal, action, outcomes } = situation;
   const failures = outcomes.filter((outcome) => !outcome.ok);
   const successes = outcomes.length - failures.length;
-  if (successes > 0 && failures.length > 0) return markFlaky(data, situation, failures.length, ctx);
+  // Flaky means "same world, different outcome": failing while a needed file is missing and working once it
+  // exists is not flakiness, it is the world.
+  const mixed = outcomes.filter((outcome) => outcomes.some((other) => other.fingerprint === outcome.fingerprint && other.ok !== outcome.ok));
+  if (mixed.length > 0) return markFlaky(data, situation, mixed, ctx);
 
   const deltas: LearningDelta[] = [];
   const flaky = findActiveLesson(data, "flaky", goal, action);
   if (flaky && outcomes.length >= MAX_SITUATION_OUTCOMES && !isProtectedLesson(flaky)) {
-    deltas.push(retireLesson(flaky, `no longer flaky: the last ${outcomes.length} tries all ${successes > 0 ? "succeeded" : "failed"}`, ctx));
+    const how = successes === 0 ? "all failed" : failures.length === 0 ? "all succeeded" : "never both succeeded and failed in the same world";
+    deltas.push(retireLesson(flaky, `no longer flaky: the last ${outcomes.length} tries ${how}`, ctx));
   }
-  if (NEVER_MASKED_TOOLS.has(action.tool) || findActiveLesson(data, "avoid", goal, action)) return deltas;
+  if (NEVER_MASKED_TOOLS.has(action.tool)) return deltas;
 
-  const [before, last] = outcomes.slice(-2);
-  if (before && last && !before.ok && !last.ok && before.signature === last.signature && before.fingerprint === last.fingerprint) {
+  // The latest two runs in the latest run's world; runs in other worlds in between do not break the pair.
+  const latestWorld = outcomes.at(-1)?.fingerprint;
+  const [before, last] = outcomes.filter((outcome) => outcome.fingerprint === latestWorld).slice(-2);
+  const twoIdentical = before && last && !before.ok && !last.ok && before.signature === last.signature && before.fingerprint === last.fingerprint;
+  const existing = findActiveLesson(data, "avoid", goal, action);
+  if (existing) {
+    if (twoIdentical && existing.mask && !maskCovers(existing.mask, last.fingerprint)) deltas.push(extendMask(existing, existing.mask, [before, last], ctx));
+    return deltas;
+  }
+  if (twoIdentical) {
     const signature = last.signature ?? "";
     const text = `Avoid \`${describeAction(action)}\` for goal ${goal}: it failed twice with "${signature}"`;
     const reason = `two identical failures ("${signature}") with the world unchanged`;
@@ -150,24 +192,46 @@ function judgeSituation(data: LearningData, situation: SituationHistory, ctx: Ou
   }
 
   const failedCycles = situation.checkFailedCycles;
+  const latest = outcomes.at(-1);
   if (
     failures.length === 0 &&
-    last &&
+    latest &&
     !NEVER_INEFFECTIVE_TOOLS.has(action.tool) &&
     failedCycles.length >= INEFFECTIVE_AFTER_FAILED_CHECKS &&
-    situation.checkPassedCycles.length === 0
+    situation.checkPassedCycles.length === 0 &&
+    // An action that changes the workspace may be a needed first step of a longer procedure: never "ineffective".
+    !outcomes.some((outcome) => outcome.changedWorld === true)
   ) {
     const cycles = failedCycles.join(", ");
-    const text = `\`${describeAction(action)}\` runs fine but goal ${goal}'s check still failed after it (cycles ${cycles})`;
-    const reason = `ran ok in ${failedCycles.length} cycles whose check failed, and in none whose check passed`;
+    const text = `\`${describeAction(action)}\` runs fine but changes nothing, and goal ${goal}'s check still failed after it (cycles ${cycles})`;
+    const reason = `ran ok without changing the workspace in ${failedCycles.length} cycles whose check failed, and in none whose check passed`;
     const support = outcomes.filter((outcome) => failedCycles.includes(outcome.cycle));
-    deltas.push(createMask(data, situation, support, { signature: INEFFECTIVE_SIGNATURE, fingerprint: last.fingerprint, text, reason }, ctx));
+    deltas.push(createMask(data, situation, support, { signature: INEFFECTIVE_SIGNATURE, fingerprint: latest.fingerprint, text, reason }, ctx));
+    // It did nothing in every world it ran in: the mask covers them all.
+    const others = support.map((outcome) => outcome.fingerprint).filter((world, index, all) => world !== latest.fingerprint && all.indexOf(world) === index);
+    const mask = findActiveLesson(data, "avoid", goal, action)?.mask;
+    if (mask && others.length > 0) mask.worlds = others.slice(-MAX_MASK_WORLDS);
   }
   return deltas;
 }
 
-function markFlaky(data: LearningData, situation: SituationHistory, failures: number, ctx: OutcomeContext): LearningDelta[] {
-  const { goal, action, outcomes } = situation;
+/** The action failed twice the same way in one more world: the mask covers it too, with its current cooldown. */
+function extendMask(lesson: Lesson, mask: LessonMask, support: SituationHistory["outcomes"], ctx: OutcomeContext): LearningDelta {
+  const worlds = [...(mask.worlds ?? []), mask.fingerprint].filter((world, index, all) => all.indexOf(world) === index);
+  mask.worlds = worlds.slice(-MAX_MASK_WORLDS);
+  mask.fingerprint = support.at(-1)?.fingerprint ?? mask.fingerprint;
+  mask.untilCycle = Math.max(mask.untilCycle, ctx.cycle + mask.cooldownCycles);
+  addEvidence(lesson, support.map((outcome) => outcome.episodeId));
+  if (support.some((outcome) => outcome.fromWorld === true)) lesson.tainted = true;
+  const reason = `two identical failures ("${support.at(-1)?.signature ?? ""}") in another world too; masked there through cycle ${mask.untilCycle}`;
+  recordLessonChange(lesson, "mask-extended", reason, ctx, mask.cooldownCycles);
+  return { id: lesson.id, change: "mask-extended", reason };
+}
+
+function markFlaky(data: LearningData, situation: SituationHistory, mixed: SituationHistory["outcomes"], ctx: OutcomeContext): LearningDelta[] {
+  const { goal, action } = situation;
+  const outcomes = mixed;
+  const failures = mixed.filter((outcome) => !outcome.ok).length;
   const deltas: LearningDelta[] = [];
   for (const lesson of data.lessons) {
     if (lesson.kind !== "avoid" || lesson.status === "retired" || isProtectedLesson(lesson)) continue;
@@ -233,7 +297,7 @@ function createMask(
   );
   lesson.mask = { fingerprint: mask.fingerprint, signature: mask.signature, cooldownCycles: 1, untilCycle: ctx.cycle + 1, retests: 0 };
   const reason = `${mask.reason}; masked through cycle ${lesson.mask.untilCycle}`;
-  recordLessonChange(lesson, "masked", reason, ctx);
+  recordLessonChange(lesson, "masked", reason, ctx, lesson.mask.cooldownCycles);
   return { id: lesson.id, change: "masked", reason };
 }
 

@@ -13,8 +13,10 @@ export interface ActionKey {
 
 /** An active mask on an action for one goal: left out of the grammar while in cooldown and the world is unchanged. */
 export interface LessonMask {
-  /** World fingerprint at the failures; a different fingerprint lifts the mask (the world changed). */
+  /** World fingerprint of the latest failures; in a world the mask does not cover, the action is free. */
   fingerprint: string;
+  /** Other worlds the action failed the same way in, oldest first, capped (absent: only `fingerprint`). */
+  worlds?: string[];
   /** Failure signature the mask is about. */
   signature: string;
   /** Current cooldown length, in cycles: 1, 2, 4 … capped. */
@@ -23,6 +25,8 @@ export interface LessonMask {
   untilCycle: number;
   /** Failed retests so far. */
   retests: number;
+  /** Cycle of the last failed retest: a cycle doubles the cooldown at most once, however many worlds it retested in. */
+  lastRetestCycle?: number;
 }
 
 /** One change to a lesson, kept on the lesson (capped) and written to the journal. */
@@ -33,6 +37,8 @@ export interface LessonChange {
   change: string;
   /** One line saying why. */
   reason: string;
+  /** For `masked` and `retest-failed`: the cooldown set by this change, in cycles. */
+  cooldownCycles?: number;
 }
 
 export interface Lesson {
@@ -94,14 +100,19 @@ export interface ActionOutcome {
   retest: boolean;
   /** The step read world content (file or command output). */
   fromWorld: boolean;
+  /** The workspace differed after the action (it had a visible effect, so it may be a prerequisite). */
+  changedWorld: boolean;
 }
 
 /** Recent outcomes of one situation (goal + action), newest last, capped. */
 export interface SituationHistory {
   goal: string;
   action: ActionKey;
-  /** `fromWorld`: the step read world content (optional: absent in records written before it was kept). */
-  outcomes: Array<{ cycle: number; ok: boolean; signature?: string; fingerprint: string; episodeId: string; fromWorld?: boolean }>;
+  /**
+   * `fromWorld`: the step read world content; `changedWorld`: the workspace differed after it (both optional: absent
+   * in records written before they were kept).
+   */
+  outcomes: Array<{ cycle: number; ok: boolean; signature?: string; fingerprint: string; episodeId: string; fromWorld?: boolean; changedWorld?: boolean }>;
   /** Cycles in which the action ran ok but the goal's check still failed, and in which it passed. */
   checkFailedCycles: number[];
   checkPassedCycles: number[];

@@ -38,7 +38,7 @@ const goalProgressSchema = z.object({
 
 const actionKeySchema = z.object({ tool: z.string(), args: z.string() });
 
-const changeSchema = z.looseObject({ cycle: z.number().int(), at: z.string(), change: z.string(), reason: z.string() });
+const changeSchema = z.looseObject({ cycle: z.number().int(), at: z.string(), change: z.string(), reason: z.string(), cooldownCycles: z.number().int().min(1).optional() });
 
 // Lessons, skills and situations are loose: a field added later is kept on rewrite; the fields the rules rely on are checked.
 const lessonSchema = z.looseObject({
@@ -64,6 +64,8 @@ const lessonSchema = z.looseObject({
       cooldownCycles: z.number().int().min(1),
       untilCycle: z.number().int(),
       retests: z.number().int().min(0),
+      lastRetestCycle: z.number().int().optional(),
+      worlds: z.array(z.string()).optional(),
     })
     .optional(),
   stats: z.object({ successes: z.number().int().min(0), failures: z.number().int().min(0) }).optional(),

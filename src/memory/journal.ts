@@ -165,6 +165,18 @@ export async function readRecentJournalEntries(journalDir: string, count: number
   return newestFirst.reverse();
 }
 
+/**
+ * An entry as the model reads it: without the cycle's duration and the sensor line. Neither helps it act (the
+ * current sensors have their own prompt section), both change from run to run, and on a small context every token
+ * counts. Text that does not look like a rendered entry is returned unchanged.
+ */
+export function journalEntryForPrompt(section: string): string {
+  return section
+    .replace(/^(## Cycle \d+ — \d{2}:\d{2} \([a-z]+), \d+(?:\.\d+)? s\)/, "$1)")
+    .replace(/^Sensors: .*(?:\n|$)/m, "")
+    .replace(/\n{3,}/g, "\n\n");
+}
+
 /** Splits a day file into its `## Cycle` sections, in file order. */
 function splitJournalSections(text: string): string[] {
   const sections: string[] = [];

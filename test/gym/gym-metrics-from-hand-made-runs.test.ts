@@ -2,9 +2,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   computeModeFigures,
+  cooldownAtChange,
   cyclesToRetireAfterChange,
   disallowedActions,
   permanentlyMasked,
+  retiredWithinTwoCooldowns,
   stepsPerSuccessFirst,
   stepsPerSuccessLast5,
   successByWindow,
@@ -117,15 +119,36 @@ test("cycles to retire after the change: retirement cycle minus the change cycle
   assert.equal(cyclesToRetireAfterChange([makeRun(Array<boolean>(20).fill(false), { lessons: [makeLesson({ history: history(5) })] })], KEY, 8), null);
 });
 
+test("the cooldown in force at the change is the latest one set before it; within two cooldowns is checked per seed", () => {
+  const history = (retiredAt: number): Lesson["history"] => [
+    { cycle: 2, at: "t", change: "masked", reason: "two identical failures", cooldownCycles: 1 },
+    { cycle: 4, at: "t", change: "retest-failed", reason: "failed again", cooldownCycles: 2 },
+    { cycle: 7, at: "t", change: "retest-failed", reason: "failed again", cooldownCycles: 4 },
+    // Set after the change: not the cooldown the change met.
+    { cycle: 9, at: "t", change: "retest-failed", reason: "failed again", cooldownCycles: 8 },
+    { cycle: retiredAt, at: "t", change: "retired", reason: "retest passed" },
+  ];
+  const fast = makeRun(Array<boolean>(20).fill(false), { lessons: [makeLesson({ status: "retired", history: history(12) })] });
+  const slow = makeRun(Array<boolean>(20).fill(false), { lessons: [makeLesson({ status: "retired", history: history(17) })] });
+  assert.equal(cooldownAtChange([fast, slow], KEY, 8), 4);
+  assert.equal(retiredWithinTwoCooldowns([fast], KEY, 8), true, "4 cycles after the change, cooldown 4");
+  assert.equal(retiredWithinTwoCooldowns([fast, slow], KEY, 8), false, "9 cycles is more than 2 × 4");
+  assert.equal(retiredWithinTwoCooldowns([makeRun([false])], KEY, 8), null, "no mask at the change: nothing to judge");
+  const neverRetired = makeRun(Array<boolean>(20).fill(false), { lessons: [makeLesson({ history: history(0).slice(0, 3) })] });
+  assert.equal(retiredWithinTwoCooldowns([neverRetired], KEY, 8), false);
+});
+
 test("all figures come together, with cyclesToRetireAfterChange only when there is a change", () => {
   const run = makeRun([true, false, true]);
   const figures = computeModeFigures([run], KEY);
   assert.equal("cyclesToRetireAfterChange" in figures, false);
   assert.deepEqual(Object.keys(computeModeFigures([run], KEY, 2)).sort(), [
+    "cooldownAtChange",
     "cyclesToRetireAfterChange",
     "disallowedActions",
     "permanentlyMasked",
     "repeatedMaskedFailures",
+    "retiredWithinTwoCooldowns",
     "stepsPerSuccessFirst",
     "stepsPerSuccessLast5",
     "successByWindow",

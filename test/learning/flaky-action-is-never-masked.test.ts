@@ -36,3 +36,26 @@ test("an existing avoid lesson is retired once the action also succeeds", () => 
   assert.ok(deltas.some((delta) => delta.id === "L1" && delta.reason === "flaky: it has also succeeded; flaky actions are never masked"));
   assert.ok(deltas.some((delta) => delta.change === "created" && data.lessons.find((lesson) => lesson.id === delta.id)?.kind === "flaky"));
 });
+
+test("flaky needs both outcomes in the same world: failing without a file and working with it is not flaky", () => {
+  const data = emptyData();
+  const action = runAction("clean-data");
+  recordOutcomes(data, [outcome(1, action, { fingerprint: "no-raw" }), outcome(1, action, { ok: true, fingerprint: "with-raw" })], [], outcomeCtx(1));
+  recordOutcomes(data, [outcome(2, action, { fingerprint: "no-raw" })], [], outcomeCtx(2));
+  assert.equal(data.lessons.some((lesson) => lesson.kind === "flaky"), false);
+  const avoid = data.lessons.find((lesson) => lesson.kind === "avoid");
+  assert.equal(avoid?.mask?.fingerprint, "no-raw", "two identical failures in the world without the file mask it there");
+});
+
+test("two identical failures in a second world extend the existing mask to it", () => {
+  const data = emptyData();
+  const action = runAction("make-report");
+  recordOutcomes(data, [outcome(1, action, { fingerprint: "w1" }), outcome(1, action, { fingerprint: "w1" })], [], outcomeCtx(1));
+  const deltas = recordOutcomes(data, [outcome(2, action, { fingerprint: "w2" }), outcome(2, action, { fingerprint: "w2" })], [], outcomeCtx(2));
+  assert.deepEqual(deltas.map((delta) => delta.change), ["mask-extended"]);
+  assert.equal(data.lessons.length, 1);
+  const mask = data.lessons[0]?.mask;
+  assert.equal(mask?.fingerprint, "w2");
+  assert.deepEqual(mask?.worlds, ["w1"]);
+  assert.equal(mask?.untilCycle, 3);
+});

@@ -1,4 +1,4 @@
-// An action that always runs ok but whose goal's check failed in two cycles (and passed in none) is masked as ineffective; harmless tools never are.
+// An action that always runs ok, changes nothing, and whose goal's check failed in two cycles (and passed in none) is masked as ineffective; harmless tools and world-changing actions never are.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { normalizeAction } from "../../src/learning/action-key.js";
@@ -16,8 +16,9 @@ test("ok in cycles 3 and 5 with failed checks: avoid lesson with signature ineff
   assert.deepEqual(deltas.map((delta) => delta.change), ["masked"]);
   const lesson = data.lessons[0];
   assert.equal(lesson?.kind, "avoid");
-  assert.equal(lesson?.text, "`run make-draft` runs fine but goal report's check still failed after it (cycles 3, 5)");
-  assert.deepEqual(lesson?.mask, { fingerprint: "world-b", signature: INEFFECTIVE_SIGNATURE, cooldownCycles: 1, untilCycle: 6, retests: 0 });
+  assert.equal(lesson?.text, "`run make-draft` runs fine but changes nothing, and goal report's check still failed after it (cycles 3, 5)");
+  assert.deepEqual(lesson?.mask, { fingerprint: "world-b", worlds: ["world-a"], signature: INEFFECTIVE_SIGNATURE, cooldownCycles: 1, untilCycle: 6, retests: 0 });
+  assert.equal(findMasks(data, { goal: "report", cycle: 6, fingerprint: "world-a" })[0]?.state, "masked", "it did nothing in either world");
   assert.equal(lesson?.evidence.length, 2);
   assert.equal(findMasks(data, { goal: "report", cycle: 6, fingerprint: "world-b" })[0]?.state, "masked");
 });
@@ -29,6 +30,23 @@ test("a cycle whose check passed after the action prevents the mask", () => {
   recordOutcomes(data, [outcome(2, action, { ok: true })], failed, outcomeCtx(2));
   recordOutcomes(data, [outcome(3, action, { ok: true })], failed, outcomeCtx(3));
   assert.deepEqual(data.lessons, []);
+});
+
+test("an action that changes the workspace is never ineffective: it may be the first step of a procedure", () => {
+  const data = emptyData();
+  const action = runAction("fetch-data");
+  for (const cycle of [1, 2, 3, 4]) recordOutcomes(data, [outcome(cycle, action, { ok: true, changedWorld: true })], failed, outcomeCtx(cycle));
+  assert.deepEqual(data.lessons, []);
+});
+
+test("an ineffective mask whose retest now changes the workspace is retired", () => {
+  const data = emptyData();
+  const action = runAction("make-draft");
+  recordOutcomes(data, [outcome(1, action, { ok: true })], failed, outcomeCtx(1));
+  recordOutcomes(data, [outcome(2, action, { ok: true })], failed, outcomeCtx(2));
+  const deltas = recordOutcomes(data, [outcome(4, action, { ok: true, retest: true, changedWorld: true })], failed, outcomeCtx(4));
+  assert.deepEqual(deltas.map((delta) => delta.change), ["retired"]);
+  assert.match(data.lessons[0]?.history.at(-1)?.reason ?? "", /now changes the workspace/);
 });
 
 test("harmless tools are never masked as ineffective", () => {

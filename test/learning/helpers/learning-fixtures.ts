@@ -35,6 +35,7 @@ export function outcome(cycle: number, action: ActionKey, over: Partial<ActionOu
     fingerprint: "world-a",
     retest: false,
     fromWorld: false,
+    changedWorld: false,
     ...over,
   };
 }
