@@ -1,5 +1,5 @@
 // `apprentice bench learning`: runs the gym (scenarios × seeds, memory vs no-memory) on the real cycle and prints the table, JSON or a chart.
-import { writeFile } from "node:fs/promises";
+import { stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
 import { LlamaBrain } from "../brain/llama-brain.js";
@@ -36,7 +36,7 @@ export function registerBenchCommand(program: Command): void {
     .option("--json", "print one JSON object on stdout")
     .option("--chart <file.svg>", "write an SVG learning-curve chart")
     .option("--keep", "keep each run's temp state dir for inspection")
-    .addHelpText("after", "\nThe model is --model PATH (a global option) or, by default, the random-weights test model.")
+    .addHelpText("after", "\nThe model is --model PATH (a global option) or, by default, the random-weights test model.\n")
     .action(async (options: BenchOptions, command: Command) => {
       const context = createCliContext(command);
       process.exitCode = await runBench(context, options).catch(reportError);
@@ -57,6 +57,9 @@ async function runBench(context: CliContext, options: BenchOptions): Promise<num
     scenarios = await loadAllScenarios();
   }
   const modelPath = context.options.model !== undefined ? path.resolve(context.options.model) : await ensureTestModel(context.cacheDir);
+  // Checked up front: otherwise every cycle of every run would fail the same way, minutes later.
+  const modelFile = await stat(modelPath).catch(() => undefined);
+  if (modelFile === undefined || !modelFile.isFile()) return usage(`model file not found: ${modelPath} (give a GGUF with --model PATH, or leave it out for the test model)`);
   const modes: GymMode[] = options.memory ? ["memory", "no-memory"] : ["no-memory"];
   process.stderr.write(`gym: ${scenarios.length} scenario(s) × ${options.seeds} seed(s) × ${modes.join(" + ")} on ${modelPath}\n`);
 

@@ -70,20 +70,24 @@ export function successLate(runs: readonly MetricRun[], fromCycle = LATE_FROM_CY
 }
 
 /**
- * Identical failures after a mask should have applied, counted from the episodes alone (not the cycle's own flags).
+ * Identical failures after a mask should have applied, counted from the episodes (not the cycle's own flags).
  * Walks each run's step episodes in order with key goal + action + fingerprint + signature: the first two identical
- * failures are how a mask is learned; each further one counts, unless that episode was the allowed retest.
- * Invalid model output is no action and is skipped. Missing `action` falls back to `tool` + canonical `args`,
- * a missing fingerprint to "".
+ * failures are how a mask is learned; each further one counts, unless that episode was the allowed retest or the
+ * action was held flaky then (a flaky action is retried on purpose and never masked; whether that was right shows
+ * in the scenario's success and `permanentlyMasked`). Invalid model output is no action and is skipped. Missing
+ * `action` falls back to `tool` + canonical `args`, a missing fingerprint to "".
  */
 export function repeatedMaskedFailures(runs: readonly MetricRun[]): number {
   let repeated = 0;
   for (const run of runs) {
     const failures = new Map<string, number>();
+    const flakyCycles = flakySpans(run.lessons);
     for (const episode of run.episodes) {
       if (episode.kind !== "step" || episode.ok || episode.invalidOutput === true) continue;
       if (episode.tool.startsWith("(")) continue;
       const action = readActionKey(episode);
+      const spans = flakyCycles.get(JSON.stringify([episode.goal ?? "", action.tool, action.args])) ?? [];
+      if (spans.some(([from, to]) => episode.cycle >= from && episode.cycle <= to)) continue;
       const fingerprint = typeof episode.fingerprint === "string" ? episode.fingerprint : "";
       const key = JSON.stringify([episode.goal ?? "", action.tool, action.args, fingerprint, episode.signature ?? episode.error ?? ""]);
       const count = (failures.get(key) ?? 0) + 1;
@@ -92,6 +96,18 @@ export function repeatedMaskedFailures(runs: readonly MetricRun[]): number {
     }
   }
   return repeated;
+}
+
+/** Cycles (first, last; inclusive) during which each goal + action had an active flaky lesson, from the lessons' histories. */
+function flakySpans(lessons: readonly Lesson[]): Map<string, Array<[number, number]>> {
+  const spans = new Map<string, Array<[number, number]>>();
+  for (const lesson of lessons) {
+    if (lesson.kind !== "flaky" || lesson.action === undefined) continue;
+    const key = JSON.stringify([lesson.scope.goal ?? "", lesson.action.tool, lesson.action.args]);
+    const retired = lesson.history.find((change) => change.change === "retired")?.cycle ?? Number.POSITIVE_INFINITY;
+    spans.set(key, [...(spans.get(key) ?? []), [lesson.createdCycle, retired]]);
+  }
+  return spans;
 }
 
 /** Mean over seeds of the steps of each seed's first successful cycle; `null` when no seed succeeded. */
@@ -128,9 +144,25 @@ export function taintedPromoted(runs: readonly MetricRun[]): number {
   return runs.reduce((sum, run) => sum + run.lessons.filter((lesson) => lesson.tainted && lesson.status === "trusted").length, 0);
 }
 
-/** Whether, at the end of any seed, the key action still has an avoid lesson that is not retired. */
+/**
+ * Whether, at the end of any seed, the key action is still masked where it is needed: an active avoid lesson on it
+ * covers a world in which the key action has succeeded in that run, or, in a run where it never succeeded, any
+ * active avoid lesson on it. (A mask on make-report in the world before its input exists is right, not "permanent".)
+ */
 export function permanentlyMasked(runs: readonly MetricRun[], key: KeyAction): boolean {
-  return runs.some((run) => run.lessons.some((lesson) => lesson.kind === "avoid" && lesson.status !== "retired" && matchesKey(lesson.action, key)));
+  return runs.some((run) => {
+    const worked = new Set(
+      run.episodes
+        .filter((episode) => episode.kind === "step" && episode.ok && episode.tool === "run" && readCommand(episode.args) === key.command)
+        .map((episode) => (typeof episode.fingerprint === "string" ? episode.fingerprint : "")),
+    );
+    return run.lessons.some((lesson) => {
+      if (lesson.kind !== "avoid" || lesson.status === "retired" || !matchesKey(lesson.action, key)) return false;
+      if (worked.size === 0 || lesson.mask === undefined) return true;
+      const covered = [lesson.mask.fingerprint, ...(lesson.mask.worlds ?? [])];
+      return covered.some((world) => worked.has(world));
+    });
+  });
 }
 
 /**
@@ -168,8 +200,10 @@ function retirementAfterChange(run: MetricRun, key: KeyAction, changeCycle: numb
   let cooldown: { cycle: number; cycles: number } | undefined;
   for (const lesson of run.lessons) {
     if (lesson.kind !== "avoid" || !matchesKey(lesson.action, key)) continue;
+    // A lesson retired before the change had no mask in force at it.
+    const retiredBefore = lesson.history.some((change) => change.change === "retired" && change.cycle < changeDbCycle);
     for (const change of lesson.history) {
-      if (change.cycle < changeDbCycle && change.cooldownCycles !== undefined && (cooldown === undefined || change.cycle >= cooldown.cycle)) {
+      if (!retiredBefore && change.cycle < changeDbCycle && change.cooldownCycles !== undefined && (cooldown === undefined || change.cycle >= cooldown.cycle)) {
         cooldown = { cycle: change.cycle, cycles: change.cooldownCycles };
       }
       if (change.change !== "retired" || change.cycle < changeDbCycle) continue;

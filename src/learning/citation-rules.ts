@@ -86,12 +86,14 @@ export type CountVerdict =
 
 /**
  * Promotion: provisional, helpful ≥ 3 and helpful ≥ 2 × harmful (tainted lessons are blocked, reported once).
- * Retirement: harmful ≥ 3 and harmful > helpful, never for operator or pinned lessons.
+ * Retirement: harmful ≥ 3 and harmful > helpful, never for operator or pinned lessons nor for a lesson with a mask.
  */
-export function judgeCounts(lesson: Pick<Lesson, "status" | "source" | "tainted" | "helpful" | "harmful" | "history">): CountVerdict {
+export function judgeCounts(lesson: Pick<Lesson, "status" | "source" | "tainted" | "helpful" | "harmful" | "history" | "mask">): CountVerdict {
   if (lesson.status === "retired") return { verdict: "none" };
   const { helpful, harmful } = lesson;
-  if (harmful >= 3 && harmful > helpful && lesson.source !== "operator" && lesson.status !== "pinned") {
+  // A masking lesson is judged by its retests: citing "avoid X" in a cycle that failed for another reason says
+  // nothing about X, and retiring it by counts would only let X fail twice more to learn it again.
+  if (harmful >= 3 && harmful > helpful && lesson.source !== "operator" && lesson.status !== "pinned" && lesson.mask === undefined) {
     return { verdict: "retire", reason: `harmful ${harmful} ≥ 3 and more than helpful ${helpful}` };
   }
   if (lesson.status === "provisional" && helpful >= 3 && helpful >= 2 * harmful) {
@@ -128,10 +130,11 @@ export function retireLesson(lesson: Lesson, reason: string, ctx: ChangeContext)
   return { id: lesson.id, change: "retired", reason };
 }
 
-/** Appends one change to a lesson's history, keeping the last {@link MAX_HISTORY_ENTRIES}. */
+/** Appends one change to a lesson's history, keeping the first and the latest, {@link MAX_HISTORY_ENTRIES} in all. */
 export function recordLessonChange(lesson: Pick<Lesson, "history">, change: string, reason: string, ctx: ChangeContext, cooldownCycles?: number): void {
   lesson.history.push({ cycle: ctx.cycle, at: ctx.now.toISOString(), change, reason, ...(cooldownCycles !== undefined ? { cooldownCycles } : {}) });
-  if (lesson.history.length > MAX_HISTORY_ENTRIES) lesson.history.splice(0, lesson.history.length - MAX_HISTORY_ENTRIES);
+  // The first entry says why the lesson exists: it stays; the oldest after it go first.
+  if (lesson.history.length > MAX_HISTORY_ENTRIES) lesson.history.splice(1, lesson.history.length - MAX_HISTORY_ENTRIES);
 }
 
 /** Adds episode ids to a lesson's evidence without repeats, keeping the newest {@link MAX_EVIDENCE_IDS}. */

@@ -7,7 +7,7 @@ export const MAX_RENDERED_TEXT_CHARS = 300;
 /** Retired lessons listed, newest retirement first. */
 export const RETIRED_SHOWN = 20;
 /** Changes shown per lesson or skill, newest last. */
-export const CHANGES_SHOWN = 3;
+export const CHANGES_SHOWN = 6;
 
 /** The whole lessons.md: a generated, read-only header, then masked, trusted and pinned, provisional, flaky, skills, retired. */
 export function renderLessonsMarkdown(data: LearningData, now: Date): string {
@@ -108,10 +108,15 @@ function renderIds(ids: string[]): string {
   return ids.length > 0 ? ids.map((id) => escapeMarkdownLine(id, 60)).join(", ") : "none";
 }
 
+/** The first change (why it exists) and the latest ones; the ones between are counted, and kept in db.json. */
 function renderChanges(history: Lesson["history"]): string[] {
-  const latest = history.slice(-CHANGES_SHOWN);
-  if (latest.length === 0) return ["- changes: none"];
-  return ["- changes:", ...latest.map((entry) => `  - cycle ${entry.cycle}: ${escapeMarkdownLine(entry.change, 40)}: ${escapeMarkdownLine(entry.reason, 200)}`)];
+  if (history.length === 0) return ["- changes: none"];
+  const line = (entry: Lesson["history"][number]): string => `  - cycle ${entry.cycle}: ${escapeMarkdownLine(entry.change, 40)}: ${escapeMarkdownLine(entry.reason, 200)}`;
+  if (history.length <= CHANGES_SHOWN) return ["- changes:", ...history.map(line)];
+  const [first] = history;
+  const latest = history.slice(-(CHANGES_SHOWN - 1));
+  const hidden = history.length - latest.length - 1;
+  return ["- changes:", ...(first ? [line(first)] : []), ...(hidden > 0 ? [`  - … ${hidden} more (see db.json)`] : []), ...latest.map(line)];
 }
 
 function lastChangeCycle(lesson: Lesson): number {

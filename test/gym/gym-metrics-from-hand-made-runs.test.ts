@@ -104,6 +104,18 @@ test("the key action is permanently masked when an avoid lesson on it is still a
   assert.equal(permanentlyMasked([retired, makeRun([true], { lessons: [makeLesson({ status: "trusted" })] })], KEY), true);
 });
 
+test("a mask only on worlds where the key action never worked is not permanent; one on a world where it worked is", () => {
+  const worked: EpisodeLine = {
+    v: 1, kind: "step", id: "c5s3", cycle: 5, step: 3, at: "t", goal: "weekly-report", tool: "run",
+    args: { command: "make-report", args: [] }, fingerprint: "with-input", ok: true, durationMs: 1,
+  };
+  const mask = (fingerprint: string, worlds?: string[]): Lesson["mask"] => ({ fingerprint, signature: "exit #: input missing", cooldownCycles: 2, untilCycle: 22, retests: 1, ...(worlds ? { worlds } : {}) });
+  const rightMask = makeRun([true], { episodes: [worked], lessons: [makeLesson({ mask: mask("no-input") })] });
+  assert.equal(permanentlyMasked([rightMask], KEY), false);
+  const wrongMask = makeRun([true], { episodes: [worked], lessons: [makeLesson({ mask: mask("no-input", ["with-input"]) })] });
+  assert.equal(permanentlyMasked([wrongMask], KEY), true);
+});
+
 test("cycles to retire after the change: retirement cycle minus the change cycle, mean over seeds, null if never", () => {
   const history = (cycle: number): Lesson["history"] => [
     { cycle: 3, at: "t", change: "created", reason: "two identical failures" },

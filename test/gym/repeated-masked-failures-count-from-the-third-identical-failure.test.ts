@@ -62,3 +62,29 @@ test("episodes without action or fingerprint fall back to tool + args, and seeds
   assert.equal(repeatedMaskedFailures([runOf([bare(1), bare(2), bare(3)])]), 1);
   assert.equal(repeatedMaskedFailures([runOf([failure(1), failure(2)]), runOf([failure(1), failure(2)])]), 0);
 });
+
+test("failures while the action was held flaky are retries by design, not repeats of a masked failure", () => {
+  const flaky = {
+    id: "L1",
+    text: "`run build-report` fails about 40% of the time",
+    kind: "flaky" as const,
+    scope: { goal: "weekly-report", tool: "run", keywords: [] },
+    action: ACTION,
+    evidence: [],
+    helpful: 0,
+    harmful: 0,
+    status: "retired" as const,
+    source: "self" as const,
+    tainted: false,
+    createdAt: "t",
+    createdCycle: 3,
+    history: [
+      { cycle: 3, at: "t", change: "created", reason: "flaky" },
+      { cycle: 6, at: "t", change: "retired", reason: "no longer flaky" },
+    ],
+  };
+  const episodes = [1, 2, 3, 4, 5, 6, 7].map((cycle) => failure(cycle));
+  // Cycles 3–6 are covered by the flaky lesson; 7 is the one repeat outside it.
+  assert.equal(repeatedMaskedFailures([{ ...runOf(episodes), lessons: [flaky] }]), 1);
+  assert.equal(repeatedMaskedFailures([runOf(episodes)]), 5);
+});

@@ -48,7 +48,7 @@ test("sections, evidence ids, counts, changes with cycle and reason; hostile tex
   assert.match(trustedSection, new RegExp(`### ${trusted.id} · fact · trusted`));
   assert.match(trustedSection, /helpful 3, harmful 0/);
   assert.match(trustedSection, /cycle 7: promoted: helpful 3/);
-  assert.ok(!trustedSection.includes("cycle 4: created"), "only the last 3 changes are shown");
+  assert.ok(trustedSection.includes("cycle 4: created"), "a short history is shown whole");
   assert.match(sectionOf(markdown, "Provisional"), new RegExp(`### ${hostile.id} · fact`));
   assert.match(sectionOf(markdown, "Skills"), /### S1 · goal report · active[\s\S]*1\. run make-report/);
   assert.match(sectionOf(markdown, "Retired (latest 20)"), new RegExp(`### ${gone.id}[\\s\\S]*harmful 3`));
@@ -58,4 +58,18 @@ test("escapeMarkdownLine collapses newlines, escapes a leading # and caps length
   assert.equal(escapeMarkdownLine("# a\n\nb"), "\\# a b");
   assert.equal(escapeMarkdownLine("x".repeat(400), 50).length, 50);
   assert.equal(escapeMarkdownLine("1. item"), "\\1. item");
+});
+
+test("a long history keeps its first entry (why the lesson exists); lessons.md shows it, a count, and the latest", () => {
+  const data = emptyData();
+  const lesson = seedLesson(data, 1, "retry the fetch");
+  for (let cycle = 2; cycle <= 40; cycle += 1) applyCitations(data, [lesson.id], cycle % 2 === 0, { cycle, now: timeOf(cycle) });
+  assert.equal(lesson.history.length, 20);
+  assert.equal(lesson.history[0]?.change, "created");
+  assert.equal(lesson.history.at(-1)?.cycle, 40);
+
+  const markdown = renderLessonsMarkdown(data, timeOf(41));
+  const block = markdown.slice(markdown.indexOf(`### ${lesson.id} `));
+  assert.match(block, /- changes:\n {2}- cycle 1: created: [^\n]+\n {2}- … 14 more \(see db\.json\)\n( {2}- cycle \d+: [^\n]+\n){5}/);
+  assert.match(block, /cycle 40: cited-helpful/);
 });

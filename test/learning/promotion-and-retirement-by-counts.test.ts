@@ -2,7 +2,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { addLesson, applyCitations } from "../../src/learning/citation-rules.js";
-import { emptyData, seedLesson, timeOf } from "./helpers/learning-fixtures.js";
+import { recordOutcomes } from "../../src/learning/outcome-rules.js";
+import { emptyData, outcome, outcomeCtx, runAction, seedLesson, timeOf } from "./helpers/learning-fixtures.js";
 
 const at = (cycle: number) => ({ cycle, now: timeOf(cycle) });
 
@@ -57,4 +58,16 @@ test("three harmful citations outnumbering helpful retire the lesson, trusted or
   assert.equal(lesson.status, "retired");
   assert.deepEqual(deltas.map((delta) => delta.change), ["cited-harmful", "retired"]);
   assert.deepEqual(applyCitations(data, [lesson.id], true, at(5)), [], "retired lessons no longer count citations");
+});
+
+test("a lesson with a mask is not retired by harmful citations: its retests judge it", () => {
+  const data = emptyData();
+  const action = runAction("make-report");
+  recordOutcomes(data, [outcome(1, action), outcome(1, action)], [], outcomeCtx(1));
+  const avoid = data.lessons[0];
+  assert.ok(avoid?.mask);
+  for (const cycle of [2, 3, 4, 5]) applyCitations(data, [avoid.id], false, { cycle, now: timeOf(cycle) });
+  assert.equal(avoid.harmful, 4);
+  assert.equal(avoid.status, "provisional");
+  assert.ok(avoid.mask, "still masking");
 });
