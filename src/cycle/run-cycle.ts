@@ -212,7 +212,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
       now: deps.clock(),
       settings: config.learning,
     }));
-    if (learned.length > 0) await writeFileDurably(paths.lessons, renderLessonsMarkdown(learning, deps.clock()));
+    if (learned.length > 0) await writeFileDurably(paths.lessons, renderLessonsMarkdown(learning, deps.clock(), cycle));
   }
 
   const failedSteps = steps.filter((step) => !step.ok).length;
@@ -386,7 +386,7 @@ async function ingestOperatorLessons(deps: CycleDeps, files: readonly InboxMessa
   }
   await archiveInbox(paths.inbox, paths.inboxProcessed, files.map((file) => file.file), db.data.cycle.count);
   await writeDb(db);
-  await writeFileDurably(paths.lessons, renderLessonsMarkdown(db.data.learning, now));
+  await writeFileDurably(paths.lessons, renderLessonsMarkdown(db.data.learning, now, db.data.cycle.count));
   if (lines.length > 0) {
     await mkdir(paths.journal, { recursive: true });
     const time = `${String(now.getHours()).padStart(2, "0")}:${String(now.getMinutes()).padStart(2, "0")}`;

@@ -38,7 +38,7 @@ export interface GoalCheck {
 export function recordOutcomes(data: LearningData, outcomes: ActionOutcome[], checks: GoalCheck[], ctx: OutcomeContext): LearningDelta[] {
   const deltas: LearningDelta[] = [];
   const checkByGoal = new Map(checks.map((check) => [check.goal, check.passed]));
-  const touched = new Map<string, { situation: SituationHistory; ranOk: boolean }>();
+  const touched = new Map<string, { situation: SituationHistory; ranOk: boolean; worlds: string[] }>();
   for (const outcome of outcomes) {
     const key = situationKey(outcome.goal, outcome.action);
     const situation = (data.situations[key] ??= {
@@ -62,13 +62,14 @@ export function recordOutcomes(data: LearningData, outcomes: ActionOutcome[], ch
     trimFront(situation.outcomes, MAX_SITUATION_OUTCOMES);
     situation.lastCycle = Math.max(situation.lastCycle, outcome.cycle, ctx.cycle);
     const seen = touched.get(key);
-    touched.set(key, { situation, ranOk: (seen?.ranOk ?? false) || outcome.ok });
+    const worlds = [...(seen?.worlds ?? []).filter((world) => world !== outcome.fingerprint), outcome.fingerprint];
+    touched.set(key, { situation, ranOk: (seen?.ranOk ?? false) || outcome.ok, worlds });
     if (outcome.retest) deltas.push(...judgeRetest(data, situation, outcome, checkByGoal.get(outcome.goal), ctx));
   }
-  for (const { situation, ranOk } of touched.values()) {
+  for (const { situation, ranOk, worlds } of touched.values()) {
     const passed = checkByGoal.get(situation.goal);
     if (ranOk && passed !== undefined) recordCheckCycle(situation, passed, ctx.cycle);
-    deltas.push(...judgeSituation(data, situation, ctx));
+    deltas.push(...judgeSituation(data, situation, worlds, ctx));
   }
   capSituations(data);
   return deltas;
@@ -157,7 +158,8 @@ function judgeRetest(data: LearningData, situation: SituationHistory, outcome: A
   return [{ id: lesson.id, change: "retest-failed", reason }];
 }
 
-function judgeSituation(data: LearningData, situation: SituationHistory, ctx: OutcomeContext): LearningDelta[] {
+/** `worlds`: the fingerprints the action ran in during this call, in order of their latest run. */
+function judgeSituation(data: LearningData, situation: SituationHistory, worlds: readonly string[], ctx: OutcomeContext): LearningDelta[] {
   const { goal, action, outcomes } = situation;
   const failures = outcomes.filter((outcome) => !outcome.ok);
   const successes = outcomes.length - failures.length;
@@ -174,22 +176,24 @@ function judgeSituation(data: LearningData, situation: SituationHistory, ctx: Ou
   }
   if (NEVER_MASKED_TOOLS.has(action.tool)) return deltas;
 
-  // The latest two runs in the latest run's world; runs in other worlds in between do not break the pair.
-  const latestWorld = outcomes.at(-1)?.fingerprint;
-  const [before, last] = outcomes.filter((outcome) => outcome.fingerprint === latestWorld).slice(-2);
-  const twoIdentical = before && last && !before.ok && !last.ok && before.signature === last.signature && before.fingerprint === last.fingerprint;
-  const existing = findActiveLesson(data, "avoid", goal, action);
-  if (existing) {
-    if (twoIdentical && existing.mask && !maskCovers(existing.mask, last.fingerprint)) deltas.push(extendMask(existing, existing.mask, [before, last], ctx));
-    return deltas;
+  // Each world the action ran in this time, judged on its latest two runs there; runs elsewhere in between do not
+  // break the pair (make-report can fail without its input, work with it, and fail without it again).
+  let masked = false;
+  for (const world of worlds) {
+    const [before, last] = outcomes.filter((outcome) => outcome.fingerprint === world).slice(-2);
+    if (!before || !last || before.ok || last.ok || before.signature !== last.signature) continue;
+    const existing = findActiveLesson(data, "avoid", goal, action);
+    if (existing) {
+      if (existing.mask && !maskCovers(existing.mask, world)) deltas.push(extendMask(existing, existing.mask, [before, last], ctx));
+    } else {
+      const signature = last.signature ?? "";
+      const text = `Avoid \`${describeAction(action)}\` for goal ${goal}: it failed twice with "${signature}"`;
+      const reason = `two identical failures ("${signature}") with the world unchanged`;
+      deltas.push(createMask(data, situation, [before, last], { signature, fingerprint: world, text, reason }, ctx));
+    }
+    masked = true;
   }
-  if (twoIdentical) {
-    const signature = last.signature ?? "";
-    const text = `Avoid \`${describeAction(action)}\` for goal ${goal}: it failed twice with "${signature}"`;
-    const reason = `two identical failures ("${signature}") with the world unchanged`;
-    deltas.push(createMask(data, situation, [before, last], { signature, fingerprint: last.fingerprint, text, reason }, ctx));
-    return deltas;
-  }
+  if (masked || findActiveLesson(data, "avoid", goal, action)) return deltas;
 
   const failedCycles = situation.checkFailedCycles;
   const latest = outcomes.at(-1);

@@ -73,3 +73,11 @@ test("a long history keeps its first entry (why the lesson exists); lessons.md s
   assert.match(block, /- changes:\n {2}- cycle 1: created: [^\n]+\n {2}- … 14 more \(see db\.json\)\n( {2}- cycle \d+: [^\n]+\n){5}/);
   assert.match(block, /cycle 40: cited-helpful/);
 });
+
+test("with the latest cycle given, a mask past its cooldown says its retest is due", () => {
+  const data = emptyData();
+  recordOutcomes(data, [outcome(3, runAction("make-draft")), outcome(3, runAction("make-draft"))], [], outcomeCtx(3));
+  assert.match(renderLessonsMarkdown(data, timeOf(3), 3), /- mask: masked through cycle 4 \(cooldown 1/);
+  assert.match(renderLessonsMarkdown(data, timeOf(6), 6), /- mask: cooldown over after cycle 4: its next run in a world it covers is the retest \(cooldown 1/);
+  assert.match(renderLessonsMarkdown(data, timeOf(6), 6), /^1 active lesson, 0 retired, 0 active skills\.$/m);
+});

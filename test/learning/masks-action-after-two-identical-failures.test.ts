@@ -50,3 +50,18 @@ test("finish is never masked", () => {
   recordOutcomes(data, [outcome(2, finish), outcome(2, finish), outcome(3, finish)], [], outcomeCtx(3));
   assert.deepEqual(data.lessons, []);
 });
+
+test("two identical failures in one world are caught even when a run in another world came after them", () => {
+  const data = emptyData();
+  const action = runAction("make-report");
+  recordOutcomes(data, [outcome(1, action, { fingerprint: "no-input" })], [], outcomeCtx(1));
+  const deltas = recordOutcomes(
+    data,
+    [outcome(2, action, { fingerprint: "no-input" }), outcome(2, action, { ok: true, fingerprint: "with-input" })],
+    [{ goal: "report", passed: true }],
+    outcomeCtx(2),
+  );
+  assert.deepEqual(deltas.map((delta) => delta.change), ["masked"]);
+  assert.equal(data.lessons[0]?.mask?.fingerprint, "no-input");
+  assert.deepEqual(findMasks(data, { goal: "report", cycle: 3, fingerprint: "with-input" }).map((found) => found.state), ["other-world"]);
+});
