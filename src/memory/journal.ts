@@ -50,7 +50,8 @@ export function renderJournalEntry(entry: JournalEntry): string {
   const time = `${pad2(entry.startedAt.getHours())}:${pad2(entry.startedAt.getMinutes())}`;
   const seconds = (Math.max(0, entry.durationMs) / 1000).toFixed(1);
   const blocks: string[] = [
-    `${ENTRY_HEADING_PREFIX}${Math.trunc(entry.cycle)} — ${time} (${entry.status}, ${seconds} s)`,
+    // How long an interrupted cycle ran is not known (the process died), so no duration is claimed for it.
+    `${ENTRY_HEADING_PREFIX}${Math.trunc(entry.cycle)} — ${time} (${entry.status}${entry.status === "interrupted" ? "" : `, ${seconds} s`})`,
   ];
   const facts: string[] = [];
   if (entry.reason !== undefined) facts.push(`Reason: ${cleanText(entry.reason)}`);

@@ -46,6 +46,6 @@ test("kill -9 during a cycle keeps every recorded step, and the next start recor
   ]);
   const journalFiles = await readdir(path.join(dir, "journal"));
   const journal = (await Promise.all(journalFiles.map((file) => readFile(path.join(dir, "journal", file), "utf8")))).join("\n");
-  assert.match(journal, /## Cycle 1 .*interrupted/);
+  assert.match(journal, /## Cycle 1 — \d{2}:\d{2} \(interrupted\)\n/, "no made-up duration for a cycle that died");
   assert.match(journal, /## Cycle 2 .*ran/);
 });
