@@ -116,6 +116,8 @@ class ActLoop {
   private readonly outcomes: ActionOutcome[] = [];
   private readonly cited = new Set<string>();
   private readonly programPaths = new Map<string, string | undefined>();
+  /** The workspace fingerprint after the last executed step, so the next step need not scan again. */
+  private workspaceAfterLastStep: string | undefined;
 
   constructor(private readonly input: ActLoopInput) {}
 
@@ -281,8 +283,11 @@ class ActLoop {
       }));
     }
     const retest = blocked === undefined && state.retest.some((mask) => sameAction(mask.action, action));
-    // Only an effect tool that succeeded can have changed the workspace; anything else is not worth a rescan.
-    const changedWorld = outcome.ok && EFFECT_TOOLS.has(toolName) && (await fingerprintWorkspace(input.workspaceDir)) !== state.workspace;
+    // Only an effect tool can change the workspace (even a failing one may have written part of a file); after any
+    // other step it is as the step found it. The next step starts from this instead of scanning again.
+    const after = EFFECT_TOOLS.has(toolName) && blocked === undefined && tool !== undefined ? await fingerprintWorkspace(input.workspaceDir) : state.workspace;
+    this.workspaceAfterLastStep = after;
+    const changedWorld = outcome.ok && after !== state.workspace;
     const record: StepRecord = {
       step,
       tool: toolName,
@@ -340,7 +345,7 @@ class ActLoop {
    * cycle's own outcomes is applied to a copy, so two identical failures mask an action within the same cycle.
    */
   private async readWorld(): Promise<WorldState> {
-    const workspace = await fingerprintWorkspace(this.input.workspaceDir);
+    const workspace = this.workspaceAfterLastStep ?? (await fingerprintWorkspace(this.input.workspaceDir));
     const { learning, goal } = this.input;
     if (learning === undefined || goal === undefined) return { workspace, masked: [], retest: [] };
     const view = structuredClone(learning);
