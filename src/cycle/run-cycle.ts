@@ -251,6 +251,14 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
     failedSteps,
     ...(finishSummary !== undefined ? { summary: finishSummary } : {}),
     durationMs,
+    ...(checks.length > 0 ? { goalsMet: checks.every((check) => check.passed) } : {}),
+    learned: learned.length,
+    activeLessons: db.data.learning.lessons.filter((lesson) => lesson.status !== "retired").length,
+    sensors: {
+      ...(sensors.cpuTempC !== undefined ? { cpuTempC: sensors.cpuTempC } : {}),
+      availableRamMB: sensors.availableRamMB,
+      totalRamMB: sensors.totalRamMB,
+    },
   });
   db.data.cycle.lastEndedAt = now;
   delete db.data.cycle.inProgress;

@@ -25,6 +25,10 @@ const cycleRecordSchema = z.object({
   failedSteps: z.number().int().min(0),
   summary: z.string().optional(),
   durationMs: z.number().min(0),
+  goalsMet: z.boolean().optional(),
+  learned: z.number().int().min(0).optional(),
+  activeLessons: z.number().int().min(0).optional(),
+  sensors: z.object({ cpuTempC: z.number().optional(), availableRamMB: z.number(), totalRamMB: z.number() }).optional(),
 });
 
 const goalProgressSchema = z.object({
@@ -142,6 +146,14 @@ export interface CycleRecord {
   failedSteps: number;
   summary?: string;
   durationMs: number;
+  /** Every goal worked on had its check pass at the end (absent when no goal was checked). */
+  goalsMet?: boolean;
+  /** Learning changes (deltas) this cycle made. */
+  learned?: number;
+  /** Lessons not retired after the cycle. */
+  activeLessons?: number;
+  /** The sensor reading the cycle's gate used. */
+  sensors?: { cpuTempC?: number; availableRamMB: number; totalRamMB: number };
 }
 
 /** Progress of one goal, keyed by goal id in {@link DbData.goals}. */
