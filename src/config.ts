@@ -101,6 +101,13 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    history: z
+      .object({
+        /** Commit the state (db, lessons, journal, goals, config) to `.history/` after each cycle. Defaults to `true`. */
+        enabled: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

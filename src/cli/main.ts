@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import { registerBenchCommand } from "./bench-command.js";
 import { registerDemoCommand } from "./demo-command.js";
+import { registerHistoryCommands } from "./history-command.js";
 import { registerInboxCommands } from "./inbox-commands.js";
 import { registerInitCommand } from "./init-command.js";
 import { registerOnceCommand } from "./once-command.js";
@@ -33,5 +34,6 @@ registerStartCommand(program);
 registerDemoCommand(program);
 registerInboxCommands(program);
 registerBenchCommand(program);
+registerHistoryCommands(program);
 
 await program.parseAsync(process.argv);

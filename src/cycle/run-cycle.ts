@@ -13,6 +13,7 @@ import { appendFileDurably, writeFileDurably } from "../memory/durable-write.js"
 import type { EpisodeLog } from "../memory/episodes.js";
 import { loadGoals, type Goal } from "../memory/goals-file.js";
 import { archiveInbox, readCharter, readInbox, type InboxMessage } from "../memory/inbox.js";
+import { recordHistory } from "../history/state-history.js";
 import { appendJournalEntry, formatLocalDate, journalEntryForPrompt, readRecentJournalEntries, type JournalEntry } from "../memory/journal.js";
 import type { StatePaths } from "../memory/state-paths.js";
 import { decideGate, type SkipReason } from "../sense/gate.js";
@@ -263,6 +264,14 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   db.data.cycle.lastEndedAt = now;
   delete db.data.cycle.inProgress;
   await writeDb(db);
+  if (config.history.enabled) {
+    const subject = `Cycle ${cycle} ${status} in ${(durationMs / 1000).toFixed(1)} s${checks.length > 0 ? `, goals ${checks.every((check) => check.passed) ? "met" : "not met"}` : ""}${finishSummary !== undefined ? `: ${oneLine(finishSummary, 120)}` : failure !== undefined ? `: ${oneLine(failure, 120)}` : ""}`;
+    const lines = learned.map((delta) => `- ${delta.id} ${delta.change}: ${oneLine(delta.reason, 200)}`);
+    // History is for the operator; a failure to record it must not cost the cycle.
+    await recordHistory(paths, { event: "cycle", cycle, subject, lines, now: deps.clock() }).catch((error: unknown) =>
+      logger.warn(`history: could not record cycle ${cycle}: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
   logger.info(`cycle ${cycle} ${status} in ${(durationMs / 1000).toFixed(1)} s: ${steps.length} steps, ${failedSteps} failed, checks ${checks.map((check) => `${check.goal}=${check.passed ? "pass" : "fail"}`).join(" ") || "none"}`);
   if (failure !== undefined) return { status: "failed", reason: failure, cycle };
   return {
@@ -430,4 +439,10 @@ function summarizeArgs(args: Record<string, unknown>): string {
 
 function firstLine(text: string | undefined): string {
   return (text ?? "").trim().split("\n")[0]?.slice(0, 200) ?? "";
+}
+
+/** Text collapsed to one line and capped, for a commit message. */
+function oneLine(text: string, maxChars: number): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > maxChars ? `${line.slice(0, maxChars - 1)}…` : line;
 }

@@ -140,6 +140,8 @@ export async function prepareStateDir(stateDir: string, scenario: Scenario, seed
   const config = JSON.parse(await readFile(path.join(stateDir, "config.json"), "utf8")) as Record<string, Record<string, unknown>>;
   // The test model spells about one character per token: a short thought and a small budget keep a step quick.
   config.model = { ...config.model, path: modelPath, seed, temperature: 1, thoughtMaxChars: 16, maxTokensPerStep: 200 };
+  // Gym runs are thrown away: no per-cycle history commits.
+  config.history = { enabled: false };
   config.limits = { ...config.limits, maxSteps: scenario.maxSteps, stepTimeoutMs: 30_000, cycleTimeoutMs: 300_000, recentJournalEntries: 2 };
   config.tools = {
     allowCommands: commands,

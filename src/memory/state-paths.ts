@@ -35,6 +35,8 @@ export interface StatePaths {
   readme: string;
   /** `.cache/`: disposable derived data. */
   cache: string;
+  /** `.history/`: the git dir of the state's history (one commit per cycle); the state dir is its work tree. */
+  history: string;
 }
 
 /** Returns the absolute paths inside `stateDir` (resolved against the working directory if relative). */
@@ -58,5 +60,6 @@ export function statePaths(stateDir: string): StatePaths {
     lock: at("daemon.lock"),
     readme: at("README.md"),
     cache: at(".cache"),
+    history: at(".history"),
   };
 }

@@ -7,6 +7,8 @@ export interface CliRun {
   child: ChildProcessWithoutNullStreams;
   /** Everything written to stdout and stderr so far. */
   output(): string;
+  /** What was written to stdout alone (for `--json`). */
+  stdout(): string;
   /** Resolves when a line matching `pattern` appears; rejects after `timeoutMs` with the output so far. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** Resolves with the exit code (or the signal name) when the process ends. */
@@ -20,6 +22,7 @@ export function startCli(args: string[], env: Record<string, string> = {}): CliR
     stdio: ["pipe", "pipe", "pipe"],
   });
   let text = "";
+  let stdout = "";
   const waiters: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
   const onData = (chunk: Buffer): void => {
     text += chunk.toString("utf8");
@@ -31,12 +34,16 @@ export function startCli(args: string[], env: Record<string, string> = {}): CliR
       }
     }
   };
-  child.stdout.on("data", onData);
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString("utf8");
+    onData(chunk);
+  });
   child.stderr.on("data", onData);
   const exited = new Promise<number | string>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal ?? "unknown")));
   return {
     child,
     output: () => text,
+    stdout: () => stdout,
     exited,
     waitFor(pattern, timeoutMs = 30_000) {
       const match = pattern.exec(text);
@@ -60,10 +67,10 @@ export function startCli(args: string[], env: Record<string, string> = {}): CliR
 }
 
 /** Runs the CLI to completion. */
-export async function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | string; output: string }> {
+export async function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | string; output: string; stdout: string }> {
   const run = startCli(args, env);
   const code = await run.exited;
-  return { code, output: run.output() };
+  return { code, output: run.output(), stdout: run.stdout() };
 }
 
 /** Resident set size of a live process, in MB, from /proc. */

@@ -1,0 +1,200 @@
+// The state dir's history: one git commit per cycle (isomorphic-git, pure JS) in `.history/`, with the state dir as work tree.
+import fs from "node:fs";
+import { mkdir, readFile, rm } from "node:fs/promises";
+import path from "node:path";
+import { createTwoFilesPatch } from "diff";
+import git from "isomorphic-git";
+import { writeFileDurably } from "../memory/durable-write.js";
+import type { StatePaths } from "../memory/state-paths.js";
+
+/** Files at the top of the state dir that history keeps: what operators edit and what rollback restores. */
+export const TRACKED_FILES = ["README.md", "charter.md", "goals.yaml", "config.json", "db.json", "lessons.md"] as const;
+/** Folders whose Markdown files history keeps. */
+export const TRACKED_DIRS = ["journal"] as const;
+
+const AUTHOR = { name: "Apprentice", email: "apprentice@localhost" };
+const BRANCH = "main";
+/** Trailer lines in commit messages; `history` reads them back. */
+const CYCLE_TRAILER = "Apprentice-Cycle";
+const EVENT_TRAILER = "Apprentice-Event";
+
+/** What a history entry records: a cycle, an operator change, a rollback or a fork. */
+export type HistoryEvent = "cycle" | "operator" | "rollback" | "fork";
+
+export interface HistoryEntry {
+  oid: string;
+  event: HistoryEvent;
+  /** The state's cycle count when the entry was made. */
+  cycle?: number;
+  /** ISO time of the commit. */
+  at: string;
+  /** First line of the message. */
+  subject: string;
+  /** The rest of the message without trailers (for a cycle: what was learned). */
+  body: string;
+}
+
+export interface HistoryRecord {
+  event: HistoryEvent;
+  cycle: number;
+  subject: string;
+  /** Extra lines, e.g. one per learning change. */
+  lines?: readonly string[];
+  now: Date;
+  /** Record the entry even when no tracked file changed (a fork marks where it began). */
+  allowEmpty?: boolean;
+}
+
+/** One changed file of an entry against its parent; `patch` is a unified diff for text files. */
+export interface HistoryFileChange {
+  path: string;
+  change: "added" | "modified" | "deleted";
+  patch: string;
+}
+
+/** A state dir's history, or the reason it cannot be read. */
+export class HistoryError extends Error {}
+
+function isTracked(filepath: string): boolean {
+  if ((TRACKED_FILES as readonly string[]).includes(filepath)) return true;
+  return TRACKED_DIRS.some((dir) => filepath.startsWith(`${dir}/`) && filepath.endsWith(".md") && !filepath.slice(dir.length + 1).includes("/"));
+}
+
+function repo(paths: StatePaths): { fs: typeof fs; dir: string; gitdir: string } {
+  return { fs, dir: paths.root, gitdir: paths.history };
+}
+
+/**
+ * Commits the tracked files as they are now. Returns the new commit id, or `undefined` when nothing changed since
+ * the last entry. Creates `.history/` on first use. The caller holds the state lock.
+ */
+export async function recordHistory(paths: StatePaths, record: HistoryRecord): Promise<string | undefined> {
+  const options = repo(paths);
+  if (!fs.existsSync(path.join(paths.history, "HEAD"))) await git.init({ ...options, defaultBranch: BRANCH });
+  const rows = await git.statusMatrix({ ...options, filepaths: [...TRACKED_FILES, ...TRACKED_DIRS], filter: isTracked });
+  let changed = false;
+  for (const [filepath, head, workdir, stage] of rows) {
+    if (head === 1 && workdir === 1 && stage === 1) continue;
+    if (workdir === 0) await git.remove({ ...options, filepath });
+    else await git.add({ ...options, filepath });
+    changed = true;
+  }
+  if (!changed && record.allowEmpty !== true) return undefined;
+  const message = [record.subject, "", ...(record.lines ?? []), ...(record.lines?.length ? [""] : []), `${EVENT_TRAILER}: ${record.event}`, `${CYCLE_TRAILER}: ${record.cycle}`].join("\n");
+  const timestamp = Math.floor(record.now.getTime() / 1000);
+  const signature = { ...AUTHOR, timestamp, timezoneOffset: 0 };
+  return git.commit({ ...options, message, author: signature, committer: signature });
+}
+
+/** Entries newest first, at most `limit`. An absent history is empty. */
+export async function listHistory(paths: StatePaths, limit?: number): Promise<HistoryEntry[]> {
+  if (!fs.existsSync(path.join(paths.history, "HEAD"))) return [];
+  try {
+    const commits = await git.log({ ...repo(paths), ref: BRANCH, ...(limit !== undefined ? { depth: limit } : {}) });
+    return commits.map((entry) => parseEntry(entry.oid, entry.commit.message, entry.commit.committer.timestamp));
+  } catch (error) {
+    // A history with no commit yet has no branch.
+    if (error instanceof git.Errors.NotFoundError) return [];
+    throw error;
+  }
+}
+
+/** The newest entry recorded after `cycle` (the state as it was after that cycle), or `undefined`. */
+export async function findCycleEntry(paths: StatePaths, cycle: number): Promise<HistoryEntry | undefined> {
+  const entries = await listHistory(paths);
+  return entries.find((entry) => entry.event === "cycle" && entry.cycle === cycle);
+}
+
+/** The files an entry changed against its parent, with unified diffs of their text. */
+export async function diffEntry(paths: StatePaths, entry: HistoryEntry): Promise<HistoryFileChange[]> {
+  const options = repo(paths);
+  const { commit } = await git.readCommit({ ...options, oid: entry.oid });
+  const parent = commit.parent[0];
+  const after = await readTree(paths, entry.oid);
+  const before = parent !== undefined ? await readTree(paths, parent) : new Map<string, string>();
+  const changes: HistoryFileChange[] = [];
+  for (const filepath of [...new Set([...before.keys(), ...after.keys()])].sort()) {
+    const old = before.get(filepath);
+    const now = after.get(filepath);
+    if (old === now) continue;
+    const change = old === undefined ? "added" : now === undefined ? "deleted" : "modified";
+    const oldText = old !== undefined ? await readBlobText(paths, old) : "";
+    const newText = now !== undefined ? await readBlobText(paths, now) : "";
+    const patch = createTwoFilesPatch(`a/${filepath}`, `b/${filepath}`, oldText, newText, "", "", { context: 2 });
+    // Without jsdiff's "=====" rule, and without the tab it puts after an empty header.
+    const body = patch.split("\n").slice(1).map((line) => (line.startsWith("--- ") || line.startsWith("+++ ") ? line.replace(/\t$/, "") : line));
+    changes.push({ path: filepath, change, patch: body.join("\n") });
+  }
+  return changes;
+}
+
+/**
+ * Writes the tracked files as they were at `entry` back into the state dir (each durably), and deletes tracked
+ * files that did not exist then. Returns the paths it wrote or deleted. The caller holds the state lock.
+ */
+export async function restoreEntry(paths: StatePaths, entry: HistoryEntry): Promise<string[]> {
+  const then = await readTree(paths, entry.oid);
+  const touched: string[] = [];
+  for (const [filepath, oid] of then) {
+    const content = Buffer.from((await git.readBlob({ ...repo(paths), oid })).blob);
+    const target = path.join(paths.root, filepath);
+    const current = await readFile(target).catch(() => undefined);
+    if (current !== undefined && current.equals(content)) continue;
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFileDurably(target, content);
+    touched.push(filepath);
+  }
+  for (const filepath of await listTrackedNow(paths)) {
+    if (then.has(filepath)) continue;
+    await rm(path.join(paths.root, filepath), { force: true });
+    touched.push(`${filepath} (removed: it did not exist then)`);
+  }
+  return touched.sort();
+}
+
+/** Tracked files present in the state dir now. */
+async function listTrackedNow(paths: StatePaths): Promise<string[]> {
+  const found: string[] = TRACKED_FILES.filter((file) => fs.existsSync(path.join(paths.root, file)));
+  for (const dir of TRACKED_DIRS) {
+    const names = await fs.promises.readdir(path.join(paths.root, dir)).catch(() => [] as string[]);
+    found.push(...names.map((name) => `${dir}/${name}`).filter(isTracked));
+  }
+  return found;
+}
+
+/** Tracked path → blob id at a commit. */
+async function readTree(paths: StatePaths, oid: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  const options = repo(paths);
+  for (const filepath of await git.listFiles({ ...options, ref: oid })) {
+    if (!isTracked(filepath)) continue;
+    const { oid: blob } = await git.readBlob({ ...options, oid, filepath });
+    files.set(filepath, blob);
+  }
+  return files;
+}
+
+async function readBlobText(paths: StatePaths, oid: string): Promise<string> {
+  const { blob } = await git.readBlob({ ...repo(paths), oid });
+  return Buffer.from(blob).toString("utf8");
+}
+
+function parseEntry(oid: string, message: string, timestamp: number): HistoryEntry {
+  const lines = message.replace(/\n+$/, "").split("\n");
+  const trailer = (name: string): string | undefined => lines.find((line) => line.startsWith(`${name}: `))?.slice(name.length + 2);
+  const event = trailer(EVENT_TRAILER);
+  const cycle = Number(trailer(CYCLE_TRAILER));
+  const body = lines
+    .slice(1)
+    .filter((line) => !line.startsWith(`${EVENT_TRAILER}: `) && !line.startsWith(`${CYCLE_TRAILER}: `))
+    .join("\n")
+    .trim();
+  return {
+    oid,
+    event: event === "operator" || event === "rollback" || event === "fork" ? event : "cycle",
+    ...(Number.isInteger(cycle) ? { cycle } : {}),
+    at: new Date(timestamp * 1000).toISOString(),
+    subject: lines[0] ?? "",
+    body,
+  };
+}
