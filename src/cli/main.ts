@@ -5,6 +5,10 @@ import { registerDemoCommand } from "./demo-command.js";
 import { registerHistoryCommands } from "./history-command.js";
 import { registerInboxCommands } from "./inbox-commands.js";
 import { registerInitCommand } from "./init-command.js";
+import { registerGoalsCommands } from "./goals-command.js";
+import { registerLessonsCommands } from "./lessons-command.js";
+import { registerLogCommand } from "./log-command.js";
+import { registerStatusCommand } from "./status-command.js";
 import { registerOnceCommand } from "./once-command.js";
 import { registerStartCommand } from "./start-command.js";
 
@@ -35,5 +39,9 @@ registerDemoCommand(program);
 registerInboxCommands(program);
 registerBenchCommand(program);
 registerHistoryCommands(program);
+registerStatusCommand(program);
+registerLogCommand(program);
+registerGoalsCommands(program);
+registerLessonsCommands(program);
 
 await program.parseAsync(process.argv);

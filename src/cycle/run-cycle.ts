@@ -5,6 +5,7 @@ import type { Low } from "lowdb";
 import type { Brain, BrainSession } from "../brain/brain.js";
 import { addLesson } from "../learning/citation-rules.js";
 import { renderLessonsMarkdown } from "../learning/lessons-markdown.js";
+import { applyLessonOp, describeLessonOpResult, parseLessonOp } from "../learning/operator-ops.js";
 import type { LearningDelta } from "../learning/types.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
@@ -12,7 +13,7 @@ import { appendCycleRecord, writeDb, type DbData } from "../memory/db.js";
 import { appendFileDurably, writeFileDurably } from "../memory/durable-write.js";
 import type { EpisodeLog } from "../memory/episodes.js";
 import { loadGoals, type Goal } from "../memory/goals-file.js";
-import { archiveInbox, readCharter, readInbox, type InboxMessage } from "../memory/inbox.js";
+import { archiveInbox, readCharter, readInbox, readLessonOpFiles, type InboxMessage } from "../memory/inbox.js";
 import { recordHistory } from "../history/state-history.js";
 import { appendJournalEntry, formatLocalDate, journalEntryForPrompt, readRecentJournalEntries, type JournalEntry } from "../memory/journal.js";
 import type { StatePaths } from "../memory/state-paths.js";
@@ -76,8 +77,10 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   for (const message of inboxRead.messages) {
     for (const warning of message.warnings) logger.warn(`inbox/${message.file}: ${warning}`);
   }
-  // Operator lessons are stored at once, without the model; only messages are work for a cycle.
-  await ingestOperatorLessons(deps, inboxRead.messages.filter((message) => isLessonFile(message.file)));
+  const lessonOps = await readLessonOpFiles(paths.inbox);
+  for (const note of lessonOps.skipped) logger.warn(`inbox: ${note}`);
+  // Operator lessons and lesson changes are applied at once, without the model; only messages are work for a cycle.
+  await ingestOperatorLessons(deps, inboxRead.messages.filter((message) => isLessonFile(message.file)), lessonOps.files);
   const inbox = { messages: inboxRead.messages.filter((message) => !isLessonFile(message.file)) };
 
   // Goals whose check already passes are met without loading the model: the world judges.
@@ -379,11 +382,13 @@ function isLessonFile(name: string): boolean {
 }
 
 /**
- * Stores operator lessons as trusted, pinned and operator-sourced, archives their files, and notes each in the
- * journal and lessons.md. Runs at every wake, before the gate, so teaching never needs the model.
+ * Stores operator lessons as trusted, pinned and operator-sourced, applies lesson change requests
+ * (`*.lesson-op.json`: pin, retire, forget), archives their files, and notes each in the journal and lessons.md.
+ * A request that is not valid JSON, names no lesson or changes nothing is archived too, with its reason in the
+ * journal. Runs at every wake, before the gate, so none of this needs the model.
  */
-async function ingestOperatorLessons(deps: CycleDeps, files: readonly InboxMessage[]): Promise<void> {
-  if (files.length === 0) return;
+async function ingestOperatorLessons(deps: CycleDeps, files: readonly InboxMessage[], opFiles: readonly InboxMessage[]): Promise<void> {
+  if (files.length === 0 && opFiles.length === 0) return;
   const { db, paths } = deps;
   const now = deps.clock();
   const ctx = { cycle: db.data.cycle.count, now };
@@ -401,15 +406,34 @@ async function ingestOperatorLessons(deps: CycleDeps, files: readonly InboxMessa
     );
     lines.push(`- ${delta.id} ${delta.change}: ${delta.reason}: ${text.slice(0, 200)}`);
   }
-  await archiveInbox(paths.inbox, paths.inboxProcessed, files.map((file) => file.file), db.data.cycle.count);
+  for (const file of opFiles) {
+    const parsed = parseLessonOp(file.text);
+    if (!parsed.ok) {
+      deps.logger.warn(`inbox/${file.file}: lesson change not applied: ${parsed.reason}`);
+      lines.push(`- lesson change not applied: ${parsed.reason} (inbox/${file.file})`);
+      continue;
+    }
+    const result = applyLessonOp(db.data.learning, parsed.request, ctx);
+    const line = describeLessonOpResult(parsed.request, result);
+    if (result.status !== "applied") deps.logger.warn(`inbox/${file.file}: ${line}`);
+    lines.push(`- ${line} (inbox/${file.file})`);
+  }
+  await archiveInbox(paths.inbox, paths.inboxProcessed, [...files, ...opFiles].map((file) => file.file), db.data.cycle.count);
   await writeDb(db);
   await writeFileDurably(paths.lessons, renderLessonsMarkdown(db.data.learning, now, db.data.cycle.count));
-  if (lines.length > 0) {
-    await mkdir(paths.journal, { recursive: true });
-    const time = `${String(now.getHours()).padStart(2, "0")}:${String(now.getMinutes()).padStart(2, "0")}`;
-    await appendFileDurably(path.join(paths.journal, `${formatLocalDate(now)}.md`), `\n## Operator lessons — ${time}\n\n${lines.join("\n")}\n`);
-    deps.logger.info(`stored ${lines.length} operator lesson(s)`);
-  }
+  await appendOperatorLessonsNote(paths.journal, lines, now);
+  if (lines.length > 0) deps.logger.info(`took ${lines.length} operator lesson(s) and lesson change(s) from the inbox`);
+}
+
+/**
+ * Appends a `## Operator lessons — HH:MM` section with `lines` (Markdown list items) to today's journal file; the
+ * CLI uses it too when it changes lessons itself. Nothing is written for no lines.
+ */
+export async function appendOperatorLessonsNote(journalDir: string, lines: readonly string[], now: Date): Promise<void> {
+  if (lines.length === 0) return;
+  await mkdir(journalDir, { recursive: true });
+  const time = `${String(now.getHours()).padStart(2, "0")}:${String(now.getMinutes()).padStart(2, "0")}`;
+  await appendFileDurably(path.join(journalDir, `${formatLocalDate(now)}.md`), `\n## Operator lessons — ${time}\n\n${lines.join("\n")}\n`);
 }
 
 /** What recall searches lessons with: the due goals' titles and the failure signatures seen on the first goal. */

@@ -21,10 +21,34 @@ export interface InboxOptions {
   maxMessages?: number;
 }
 
-/** Lists waiting messages, oldest name first. Dotfiles, temp files, directories, symlinks and special files are skipped. */
+/** Inbox files named `*.lesson-op.json` are operator changes to lessons (`apprentice lessons pin|retire|forget`), never messages. */
+export const LESSON_OP_FILE_SUFFIX = ".lesson-op.json";
+
+/** Whether an inbox file name is a lesson change request rather than a message. */
+export function isLessonOpFile(name: string): boolean {
+  return name.endsWith(LESSON_OP_FILE_SUFFIX);
+}
+
+/**
+ * Lists waiting messages, oldest name first. Dotfiles, temp files, lesson change requests (`*.lesson-op.json`),
+ * directories, symlinks and special files are skipped.
+ */
 export async function readInbox(inboxDir: string, options: InboxOptions = {}): Promise<{ messages: InboxMessage[]; skipped: string[] }> {
-  const maxBytes = options.maxBytesPerMessage ?? 16_384;
-  const maxMessages = options.maxMessages ?? 20;
+  return readInboxFiles(inboxDir, (name) => !isLessonOpFile(name), options.maxBytesPerMessage ?? 16_384, options.maxMessages ?? 20);
+}
+
+/** Lists waiting lesson change requests (`*.lesson-op.json`), oldest name first, each read up to 4 KB, at most 100. */
+export async function readLessonOpFiles(inboxDir: string): Promise<{ files: InboxMessage[]; skipped: string[] }> {
+  const { messages, skipped } = await readInboxFiles(inboxDir, isLessonOpFile, 4096, 100);
+  return { files: messages, skipped };
+}
+
+async function readInboxFiles(
+  inboxDir: string,
+  select: (name: string) => boolean,
+  maxBytes: number,
+  maxMessages: number,
+): Promise<{ messages: InboxMessage[]; skipped: string[] }> {
   let names: string[];
   try {
     names = (await readdir(inboxDir)).sort();
@@ -36,7 +60,7 @@ export async function readInbox(inboxDir: string, options: InboxOptions = {}): P
   const skipped: string[] = [];
   for (const name of names) {
     if (messages.length >= maxMessages) break;
-    if (name.startsWith(".") || name.endsWith(TEMP_SUFFIX)) continue;
+    if (name.startsWith(".") || name.endsWith(TEMP_SUFFIX) || !select(name)) continue;
     const full = path.join(inboxDir, name);
     const info = await lstat(full);
     if (!info.isFile()) {

@@ -1,0 +1,188 @@
+// `apprentice lessons list|show|pin|retire|forget`: inspect lessons, and steer them while keeping one writer: a running daemon gets the change through its inbox.
+import path from "node:path";
+import { mkdir } from "node:fs/promises";
+import type { Command } from "commander";
+import { appendOperatorLessonsNote } from "../cycle/run-cycle.js";
+import { acquireStateLock } from "../daemon/state-lock.js";
+import { describeAction } from "../learning/action-key.js";
+import { renderLessonsMarkdown } from "../learning/lessons-markdown.js";
+import { applyLessonOp, describeLessonOpResult, formatLessonOp, LESSON_OP_KINDS, type LessonOp, type LessonOpKind } from "../learning/operator-ops.js";
+import type { Lesson, LessonStatus } from "../learning/types.js";
+import { writeDb } from "../memory/db.js";
+import { writeFileDurably } from "../memory/durable-write.js";
+import { readEpisodes, type EpisodeLine } from "../memory/episodes.js";
+import { LESSON_OP_FILE_SUFFIX } from "../memory/inbox.js";
+import type { StatePaths } from "../memory/state-paths.js";
+import { createCliContext, EXIT, reportError, type CliContext } from "./cli-context.js";
+import { formatTime, loadDb, oneLine, printJson, requireStateDir } from "./read-state.js";
+
+const STATUSES: readonly LessonStatus[] = ["provisional", "trusted", "pinned", "retired"];
+
+const OP_HELP: Record<LessonOpKind, string> = {
+  pin: "pin a lesson: trusted, recalled in every cycle, never dropped automatically",
+  retire: "retire a lesson: kept in db.json and lessons.md for the record, no longer recalled or masking",
+  forget: "delete a lesson from db.json (its id is not reused; the journal keeps a note)",
+};
+
+/** What `lessons show --json` prints: the lesson, and each evidence id with its episode when it is one. */
+export interface LessonDetail {
+  lesson: Lesson;
+  evidence: Array<{ id: string; episode: EpisodeLine | null }>;
+}
+
+/** How a change request ended, as `lessons pin|retire|forget --json` prints it. */
+export type LessonOpOutcome =
+  | { status: "applied"; op: LessonOpKind; id: string; change: string; reason: string }
+  | { status: "queued"; op: LessonOpKind; id: string; file: string; holderPid?: number }
+  | { status: "unchanged"; op: LessonOpKind; id: string; reason: string };
+
+export function registerLessonsCommands(program: Command): void {
+  const lessons = program.command("lessons").description("inspect lessons and steer them: list, show, pin, retire, forget");
+  lessons
+    .command("list")
+    .description("list lessons: id, status, kind, source, helpful/harmful counts and text (reads only)")
+    .option("--status <status>", `only lessons with this status (${STATUSES.join(", ")})`)
+    .option("--json", "print the lessons as one JSON array")
+    .action(async (options: { status?: string; json?: boolean }, command: Command) => {
+      process.exitCode = await listLessons(createCliContext(command), options).catch(reportError);
+    });
+  lessons
+    .command("show <id>")
+    .description("show one lesson with its history and its evidence episodes from episodes.jsonl (reads only)")
+    .option("--json", "print the lesson and its evidence as one JSON object")
+    .action(async (id: string, options: { json?: boolean }, command: Command) => {
+      process.exitCode = await showLesson(createCliContext(command), id, options.json === true).catch(reportError);
+    });
+  for (const op of LESSON_OP_KINDS) {
+    lessons
+      .command(`${op} <id>`)
+      .description(`${OP_HELP[op]}; a running daemon applies it from its inbox within seconds`)
+      .option("--json", "print the outcome as one JSON object")
+      .action(async (id: string, options: { json?: boolean }, command: Command) => {
+        process.exitCode = await changeLesson(createCliContext(command), { op, id }, options.json === true).catch(reportError);
+      });
+  }
+}
+
+async function listLessons(context: CliContext, options: { status?: string; json?: boolean }): Promise<number> {
+  const status = options.status;
+  if (status !== undefined && !STATUSES.includes(status as LessonStatus)) {
+    process.stderr.write(`apprentice: --status must be one of ${STATUSES.join(", ")}, not "${status}"\n`);
+    return EXIT.usage;
+  }
+  const paths = await requireStateDir(context.options.state);
+  const lessons = (await loadDb(paths)).data.learning.lessons.filter((lesson) => status === undefined || lesson.status === status);
+  if (options.json === true) printJson(lessons);
+  else if (lessons.length === 0) process.stdout.write(`No ${status ?? ""}${status !== undefined ? " " : ""}lessons.\n`);
+  else {
+    const idWidth = Math.max(...lessons.map((lesson) => lesson.id.length));
+    for (const lesson of lessons) {
+      const counts = `+${lesson.helpful}/-${lesson.harmful}`;
+      process.stdout.write(`${lesson.id.padEnd(idWidth)}  ${lesson.status.padEnd(11)}  ${lesson.kind.padEnd(9)}  ${lesson.source.padEnd(8)}  ${counts.padEnd(7)}  ${oneLine(lesson.text, 100)}\n`);
+    }
+  }
+  return EXIT.ok;
+}
+
+async function showLesson(context: CliContext, id: string, json: boolean): Promise<number> {
+  const paths = await requireStateDir(context.options.state);
+  const lesson = (await loadDb(paths)).data.learning.lessons.find((candidate) => candidate.id === id);
+  if (lesson === undefined) return reportUnknownLesson(id);
+  const byId = new Map<string, EpisodeLine>();
+  // Later lines win: after a fresh db the cycle numbers, and so the ids, start again, and the lesson cites the new ones.
+  for (const record of (await readEpisodes(paths.episodes)).records) byId.set(record.id, record);
+  const detail: LessonDetail = { lesson, evidence: lesson.evidence.map((evidenceId) => ({ id: evidenceId, episode: byId.get(evidenceId) ?? null })) };
+  if (json) printJson(detail);
+  else process.stdout.write(formatLesson(detail));
+  return EXIT.ok;
+}
+
+function formatLesson({ lesson, evidence }: LessonDetail): string {
+  const lines = [
+    `${lesson.id}: ${lesson.kind}, ${lesson.status}, ${lesson.source}${lesson.tainted ? ", tainted (learned from world content)" : ""}`,
+    `  ${oneLine(lesson.text, 300)}`,
+    `  scope: ${[lesson.scope.goal !== undefined ? `goal ${lesson.scope.goal}` : "", lesson.action !== undefined ? `action ${oneLine(describeAction(lesson.action), 120)}` : lesson.scope.tool !== undefined ? `tool ${lesson.scope.tool}` : ""].filter(Boolean).join(", ") || "everywhere"}`,
+    `  counts: helpful ${lesson.helpful}, harmful ${lesson.harmful}${lesson.stats !== undefined ? `; recent tries ${lesson.stats.successes} ok, ${lesson.stats.failures} failed` : ""}`,
+    `  created: cycle ${lesson.createdCycle} at ${formatTime(lesson.createdAt)}${lesson.lastUsedCycle !== undefined ? `; last cited in cycle ${lesson.lastUsedCycle}` : ""}`,
+  ];
+  if (lesson.mask !== undefined) {
+    lines.push(`  mask: through cycle ${lesson.mask.untilCycle} (cooldown ${lesson.mask.cooldownCycles}, failed retests ${lesson.mask.retests}); signature "${oneLine(lesson.mask.signature, 120)}"`);
+  }
+  lines.push("History:");
+  for (const change of lesson.history) lines.push(`  cycle ${change.cycle}, ${formatTime(change.at)}: ${change.change}: ${oneLine(change.reason, 200)}`);
+  lines.push("Evidence:");
+  if (evidence.length === 0) lines.push("  none");
+  for (const { id, episode } of evidence) {
+    if (episode === null) {
+      lines.push(`  ${id}: not in episodes.jsonl${id.startsWith("inbox/") ? " (an operator's inbox file)" : ""}`);
+      continue;
+    }
+    const outcome = episode.ok ? `ok${episode.output !== undefined ? `: ${oneLine(episode.output, 100)}` : ""}` : `failed: ${oneLine(episode.error ?? "", 100)}`;
+    lines.push(`  ${id}: cycle ${episode.cycle} step ${episode.step}, ${episode.tool} ${oneLine(JSON.stringify(episode.args ?? {}), 100)} — ${outcome}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * Applies `request` through {@link applyLessonOp}, keeping the daemon the single writer: when the state lock is free
+ * this process takes it and writes db.json, lessons.md and a journal note itself; when another process holds it, the
+ * request goes to `inbox/<time>-<pid>.lesson-op.json` for the holder to apply at its next wake.
+ */
+async function changeLesson(context: CliContext, request: LessonOp, json: boolean): Promise<number> {
+  const paths = await requireStateDir(context.options.state);
+  // Judged on db.json as it is now, so an unknown id or a no-op is refused before anything is written or queued.
+  const preview = applyLessonOp(structuredClone((await loadDb(paths)).data.learning), request, { cycle: 0, now: context.clock() });
+  if (preview.status === "unknown-id") return reportUnknownLesson(request.id);
+  if (preview.status === "unchanged") return printOutcome({ status: "unchanged", ...request, reason: preview.reason }, json);
+
+  const lock = await acquireStateLock(paths.root, { logger: context.logger, clock: context.clock });
+  if (!lock.ok) {
+    if (lock.reason === "error") {
+      process.stderr.write(`apprentice: ${lock.message}\n`);
+      return EXIT.usage;
+    }
+    const file = await queueLessonOp(paths, request, context.clock());
+    return printOutcome({ status: "queued", ...request, file, ...(lock.holderPid !== undefined ? { holderPid: lock.holderPid } : {}) }, json);
+  }
+  try {
+    // Read again under the lock: a daemon may have written db.json since the preview.
+    const db = await loadDb(paths);
+    const now = context.clock();
+    const result = applyLessonOp(db.data.learning, request, { cycle: db.data.cycle.count, now });
+    if (result.status === "unknown-id") return reportUnknownLesson(request.id);
+    if (result.status === "unchanged") return printOutcome({ status: "unchanged", ...request, reason: result.reason }, json);
+    await writeDb(db);
+    await writeFileDurably(paths.lessons, renderLessonsMarkdown(db.data.learning, now, db.data.cycle.count));
+    await appendOperatorLessonsNote(paths.journal, [`- ${describeLessonOpResult(request, result)} (apprentice lessons ${request.op})`], now);
+    return printOutcome({ status: "applied", ...request, change: result.delta.change, reason: result.delta.reason }, json);
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Writes the request atomically (temp file, then rename) into the inbox, where the state watcher wakes the daemon. */
+async function queueLessonOp(paths: StatePaths, request: LessonOp, now: Date): Promise<string> {
+  await mkdir(paths.inbox, { recursive: true });
+  const file = path.join(paths.inbox, `${now.toISOString().replace(/[:.]/g, "-")}-${process.pid}${LESSON_OP_FILE_SUFFIX}`);
+  await writeFileDurably(file, formatLessonOp(request));
+  return file;
+}
+
+function printOutcome(outcome: LessonOpOutcome, json: boolean): number {
+  if (json) printJson(outcome);
+  else if (outcome.status === "applied") process.stdout.write(`${outcome.id} ${outcome.change}: ${outcome.reason}. db.json, lessons.md and the journal are updated.\n`);
+  else if (outcome.status === "unchanged") process.stdout.write(`Nothing to do: ${outcome.reason}.\n`);
+  else {
+    const holder = outcome.holderPid !== undefined ? `pid ${outcome.holderPid}` : "another process";
+    process.stdout.write(
+      `The daemon (${holder}) holds the state dir, so the change was queued as ${outcome.file}.\n` +
+        "It applies it at its next wake, within seconds (after the current cycle if one is running), and notes it in the journal.\n",
+    );
+  }
+  return EXIT.ok;
+}
+
+function reportUnknownLesson(id: string): number {
+  process.stderr.write(`apprentice: there is no lesson ${JSON.stringify(id)}; \`apprentice lessons list\` shows the ids (L1, L2, …)\n`);
+  return EXIT.usage;
+}

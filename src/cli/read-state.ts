@@ -1,0 +1,94 @@
+// Read-only access to a state dir for the inspect commands: nothing here creates, repairs, quarantines or rewrites a file.
+import { readFile, stat } from "node:fs/promises";
+import { Low } from "lowdb";
+import { ConfigError, parseConfig, type Config } from "../config.js";
+import { StateError } from "../daemon/open-state.js";
+import { createDefaultDbData, parseDbData, type DbData } from "../memory/db.js";
+import { CorruptStateError, DurableJsonFile } from "../memory/durable-json-file.js";
+import { loadGoals, type Goal } from "../memory/goals-file.js";
+import { statePaths, type StatePaths } from "../memory/state-paths.js";
+
+/** The paths of `stateDir`; throws {@link StateError} when it is not an existing directory. */
+export async function requireStateDir(stateDir: string): Promise<StatePaths> {
+  const paths = statePaths(stateDir);
+  const info = await stat(paths.root).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT" || error.code === "ENOTDIR") return undefined;
+    throw new StateError(`cannot read ${paths.root}: ${error.message}`);
+  });
+  if (info === undefined || !info.isDirectory()) {
+    throw new StateError(`${paths.root} is not a state dir. Create one with \`apprentice init ${paths.root}\`.`);
+  }
+  return paths;
+}
+
+/**
+ * Reads db.json as it is: a missing file reads as a fresh db; an unusable one throws {@link StateError} and is left
+ * where it is (the daemon moves it aside when it next opens the state dir). The returned `Low` writes durably with
+ * `writeDb`, for a caller that holds the state lock.
+ */
+export async function loadDb(paths: StatePaths): Promise<Low<DbData>> {
+  const db = new Low<DbData>(new DurableJsonFile<DbData>(paths.db, { parse: parseDbData }), createDefaultDbData());
+  try {
+    await db.read();
+  } catch (error) {
+    if (error instanceof CorruptStateError) {
+      throw new StateError(
+        `${paths.db} cannot be read (${error.reason}). It was left as it is; the next \`apprentice once\` or \`start\` moves it aside and starts a fresh one.`,
+      );
+    }
+    throw new StateError(`cannot read ${paths.db}: ${(error as Error).message}`);
+  }
+  return db;
+}
+
+/** Reads and validates config.json without touching it; throws {@link StateError} naming the problem. */
+export async function readConfig(paths: StatePaths): Promise<Config> {
+  let text: string;
+  try {
+    text = await readFile(paths.config, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      throw new StateError(`${paths.config} is missing. Run \`apprentice init ${paths.root}\` to create it from the template.`);
+    }
+    throw new StateError(`cannot read ${paths.config}: ${(error as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new StateError(`${paths.config} is not valid JSON (${(error as Error).message}).`);
+  }
+  try {
+    return parseConfig(raw, paths.config);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new StateError(error.message);
+    throw error;
+  }
+}
+
+/** Reads goals.yaml (a missing file has no goals); throws {@link StateError} naming the bad field. */
+export async function readGoals(paths: StatePaths): Promise<Goal[]> {
+  const result = await loadGoals(paths.goals);
+  if (!result.ok) throw new StateError(result.error);
+  return result.goals;
+}
+
+/** Prints one JSON value and a newline on stdout. */
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Text collapsed to one line, without control characters (terminal escapes), capped at `maxChars`; for terminal output. */
+export function oneLine(text: string, maxChars: number): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is being removed
+  const line = text.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
+  return line.length > maxChars ? `${line.slice(0, maxChars - 1)}…` : line;
+}
+
+/** An ISO time as local `YYYY-MM-DD HH:MM:SS`; `?` when absent or not a date. */
+export function formatTime(iso: string | undefined): string {
+  const date = iso === undefined ? undefined : new Date(iso);
+  if (date === undefined || Number.isNaN(date.getTime())) return "?";
+  const pad = (value: number): string => String(value).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}

@@ -1,0 +1,212 @@
+// `apprentice status`: whether the daemon runs, the last cycle, the next wake, the model, sensors and counts; reads the state dir and changes nothing.
+import { stat } from "node:fs/promises";
+import type { Command } from "commander";
+import { createTask } from "node-cron";
+import { resolveModelPath } from "../config.js";
+import { selectDueGoals } from "../cycle/due-goals.js";
+import { LESSON_FILE_SUFFIX } from "../cycle/run-cycle.js";
+import { readLockHolder } from "../daemon/state-lock.js";
+import type { CycleRecord } from "../memory/db.js";
+import { readInbox, readLessonOpFiles } from "../memory/inbox.js";
+import type { StatePaths } from "../memory/state-paths.js";
+import { describeSensors, readSensors, type Sensors } from "../sense/read-sensors.js";
+import type { LessonStatus } from "../learning/types.js";
+import { createCliContext, EXIT, reportError, type CliContext } from "./cli-context.js";
+import { formatTime, loadDb, oneLine, printJson, readConfig, readGoals, requireStateDir } from "./read-state.js";
+
+/** How much RAM a model takes for the status line's rough fit test: the file size times this, plus the reserve. */
+const MODEL_RAM_FACTOR = 1.2;
+const MB = 1024 * 1024;
+
+/** What `status --json` prints. Times are ISO strings. */
+export interface StatusReport {
+  stateDir: string;
+  /** `running`: a live process holds the lock; `stale`: a lock remains whose holder is gone or unreadable. */
+  daemon: { running: boolean; pid?: number; since?: string; hostname?: string; staleLock?: boolean };
+  cycles: {
+    count: number;
+    last?: Pick<CycleRecord, "cycle" | "status" | "startedAt" | "endedAt" | "durationMs" | "summary" | "reason">;
+    inProgress?: { cycle: number; startedAt: string; pid: number };
+    lastSkip?: { at: string; reason: string; detail: string };
+  };
+  /** The next scheduled wake, only while the daemon runs; it also wakes early on inbox and goals changes. */
+  nextWake: { cron: string; at?: string };
+  model: {
+    path?: string;
+    exists: boolean;
+    sizeBytes?: number;
+    /** Rough need in MB: file size × 1.2 plus `limits.reserveRamMB`. The daemon's own gate reads the GGUF header. */
+    estimatedNeedMB?: number;
+    availableRamMB: number;
+    fits?: boolean;
+  };
+  sensors: Sensors;
+  goals: { total: number; open: number; done: number } | { error: string };
+  lessons: Record<LessonStatus, number>;
+  skills: { active: number; retired: number };
+  inbox: { messages: number; lessons: number; lessonChanges: number };
+}
+
+export function registerStatusCommand(program: Command): void {
+  program
+    .command("status")
+    .description("show whether the daemon runs, the last cycle, the next wake, the model, sensors and counts (reads only)")
+    .option("--json", "print the report as one JSON object")
+    .action(async (options: { json?: boolean }, command: Command) => {
+      const context = createCliContext(command);
+      process.exitCode = await readStatus(context)
+        .then((report) => {
+          if (options.json === true) printJson(report);
+          else process.stdout.write(formatStatus(report, context.clock()));
+          return EXIT.ok;
+        })
+        .catch(reportError);
+    });
+}
+
+/** Gathers the report. Throws StateError for a missing state dir or an unreadable config or db. */
+export async function readStatus(context: CliContext): Promise<StatusReport> {
+  const paths = await requireStateDir(context.options.state);
+  const config = await readConfig(paths);
+  const data = (await loadDb(paths)).data;
+  const daemon = await readDaemon(paths);
+  const sensors = await readSensors(paths.root, context.clock, context.logger);
+  const last = data.cycles.at(-1);
+  const nextAt = daemon.running ? findNextRun(config.schedule.cron) : undefined;
+  const modelPath = resolveModelPath(config, paths.root, context.options.model);
+  const inboxMessages = (await readInbox(paths.inbox, { maxMessages: Number.MAX_SAFE_INTEGER, maxBytesPerMessage: 1 })).messages;
+  const lessonLike = inboxMessages.filter((message) => message.file.endsWith(LESSON_FILE_SUFFIX)).length;
+  return {
+    stateDir: paths.root,
+    daemon,
+    cycles: {
+      count: data.cycle.count,
+      ...(last !== undefined
+        ? { last: { cycle: last.cycle, status: last.status, startedAt: last.startedAt, endedAt: last.endedAt, durationMs: last.durationMs, ...pickText(last) } }
+        : {}),
+      ...(data.cycle.inProgress !== undefined ? { inProgress: data.cycle.inProgress } : {}),
+      ...(data.lastSkip !== undefined ? { lastSkip: data.lastSkip } : {}),
+    },
+    nextWake: { cron: config.schedule.cron, ...(nextAt !== undefined ? { at: nextAt.toISOString() } : {}) },
+    model: await describeModel(modelPath, config.limits.reserveRamMB, sensors.availableRamMB),
+    sensors,
+    goals: await countGoals(paths, data.goals, context.clock()),
+    lessons: {
+      provisional: data.learning.lessons.filter((lesson) => lesson.status === "provisional").length,
+      trusted: data.learning.lessons.filter((lesson) => lesson.status === "trusted").length,
+      pinned: data.learning.lessons.filter((lesson) => lesson.status === "pinned").length,
+      retired: data.learning.lessons.filter((lesson) => lesson.status === "retired").length,
+    },
+    skills: {
+      active: data.learning.skills.filter((skill) => skill.status === "active").length,
+      retired: data.learning.skills.filter((skill) => skill.status === "retired").length,
+    },
+    inbox: { messages: inboxMessages.length - lessonLike, lessons: lessonLike, lessonChanges: (await readLessonOpFiles(paths.inbox)).files.length },
+  };
+}
+
+function pickText(record: CycleRecord): { summary?: string; reason?: string } {
+  return { ...(record.summary !== undefined ? { summary: record.summary } : {}), ...(record.reason !== undefined ? { reason: record.reason } : {}) };
+}
+
+async function readDaemon(paths: StatePaths): Promise<StatusReport["daemon"]> {
+  const holder = await readLockHolder(paths.root);
+  if (holder !== undefined) {
+    return holder.alive
+      ? { running: true, pid: holder.pid, since: holder.startedAt, hostname: holder.hostname }
+      : { running: false, pid: holder.pid, since: holder.startedAt, hostname: holder.hostname, staleLock: true };
+  }
+  // A lock without a readable owner: either being taken this instant or left by a crash mid-take.
+  const lockExists = await stat(paths.lock).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return false;
+      throw error;
+    },
+  );
+  return lockExists ? { running: false, staleLock: true } : { running: false };
+}
+
+/**
+ * The next run of `cron` from now, in local time, as node-cron computes it; the task is created but never started
+ * (node-cron arms no timer before `start()`) and is destroyed at once.
+ */
+function findNextRun(cron: string): Date | undefined {
+  const task = createTask(cron, () => undefined);
+  try {
+    return task.getNextRuns(1)[0];
+  } finally {
+    void task.destroy();
+  }
+}
+
+async function describeModel(modelPath: string | undefined, reserveRamMB: number, availableRamMB: number): Promise<StatusReport["model"]> {
+  if (modelPath === undefined) return { exists: false, availableRamMB };
+  const info = await stat(modelPath).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT" || error.code === "ENOTDIR") return undefined;
+    throw error;
+  });
+  if (info === undefined || !info.isFile()) return { path: modelPath, exists: false, availableRamMB };
+  const estimatedNeedMB = Math.ceil((info.size * MODEL_RAM_FACTOR) / MB) + reserveRamMB;
+  return { path: modelPath, exists: true, sizeBytes: info.size, estimatedNeedMB, availableRamMB, fits: estimatedNeedMB <= availableRamMB };
+}
+
+async function countGoals(paths: StatePaths, progress: Parameters<typeof selectDueGoals>[1], now: Date): Promise<StatusReport["goals"]> {
+  try {
+    const goals = await readGoals(paths);
+    // Open means due now: never met, or met longer ago than its `every`; the daemon judges goals the same way.
+    const open = selectDueGoals(goals, progress, now).length;
+    return { total: goals.length, open, done: goals.length - open };
+  } catch (error) {
+    return { error: (error as Error).message };
+  }
+}
+
+/** The report for people, one fact per line. */
+export function formatStatus(report: StatusReport, now: Date): string {
+  const lines: string[] = [`State dir:  ${report.stateDir}`];
+  const { daemon, cycles, model } = report;
+  if (daemon.running) lines.push(`Daemon:     running, pid ${daemon.pid ?? "?"} since ${formatTime(daemon.since)}`);
+  else if (daemon.staleLock) lines.push(`Daemon:     not running (a stale lock${daemon.pid !== undefined ? ` of pid ${daemon.pid}` : ""} remains; the next start takes it over)`);
+  else lines.push("Daemon:     not running");
+  if (cycles.inProgress !== undefined && daemon.running) lines.push(`Now:        cycle ${cycles.inProgress.cycle} running since ${formatTime(cycles.inProgress.startedAt)}`);
+  const last = cycles.last;
+  if (last === undefined) lines.push("Last cycle: none yet");
+  else {
+    const duration = last.status === "interrupted" ? "" : `, ${(last.durationMs / 1000).toFixed(1)} s`;
+    const text = last.summary ?? last.reason;
+    lines.push(`Last cycle: ${last.cycle} ${last.status} at ${formatTime(last.startedAt)}${duration}${text !== undefined ? `: ${oneLine(text, 160)}` : ""}`);
+  }
+  if (cycles.lastSkip !== undefined) lines.push(`Last skip:  ${formatTime(cycles.lastSkip.at)} (${cycles.lastSkip.reason}): ${oneLine(cycles.lastSkip.detail, 160)}`);
+  lines.push(
+    report.nextWake.at !== undefined
+      ? `Next wake:  ${formatTime(report.nextWake.at)} (in ${formatDuration(Date.parse(report.nextWake.at) - now.getTime())}, schedule "${report.nextWake.cron}"; earlier when the inbox or goals change)`
+      : `Next wake:  none until \`apprentice start\` (schedule "${report.nextWake.cron}")`,
+  );
+  if (model.path === undefined) lines.push("Model:      none configured (set model.path in config.json or pass --model)");
+  else if (!model.exists) lines.push(`Model:      ${model.path} is missing`);
+  else {
+    const verdict = model.fits ? "fits" : "does NOT fit";
+    lines.push(
+      `Model:      ${model.path}, ${formatMB(model.sizeBytes ?? 0)}; needs about ${model.estimatedNeedMB} MB with the reserve, ${model.availableRamMB} MB free: ${verdict} (rough estimate: file size × ${MODEL_RAM_FACTOR} + reserve)`,
+    );
+  }
+  lines.push(`Sensors:    ${describeSensors(report.sensors)}`);
+  lines.push("error" in report.goals ? `Goals:      goals.yaml cannot be read: ${oneLine(report.goals.error, 200)}` : `Goals:      ${report.goals.open} open, ${report.goals.done} done (${report.goals.total} in goals.yaml)`);
+  const { lessons, skills, inbox } = report;
+  lines.push(`Lessons:    ${lessons.pinned} pinned, ${lessons.trusted} trusted, ${lessons.provisional} provisional, ${lessons.retired} retired`);
+  lines.push(`Skills:     ${skills.active} active, ${skills.retired} retired`);
+  lines.push(`Inbox:      ${inbox.messages} message(s) waiting, ${inbox.lessons} lesson(s), ${inbox.lessonChanges} lesson change(s)`);
+  return `${lines.join("\n")}\n`;
+}
+
+function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 120) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 120 ? `${minutes} min` : `${(minutes / 60).toFixed(1)} h`;
+}
+
+function formatMB(bytes: number): string {
+  return `${(bytes / MB).toFixed(bytes < 10 * MB ? 1 : 0)} MB`;
+}

@@ -1,0 +1,78 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { StatusReport } from "../../src/cli/status-command.js";
+import { acquireStateLock } from "../../src/daemon/state-lock.js";
+import { createMemoryLogger } from "../../src/log.js";
+import { runCli } from "../support/cli-process.js";
+import { FAKE_MODEL_BYTES, makeInspectState, runCliJson, snapshotTree } from "./helpers/inspect-fixture.js";
+
+test("status --json reports the recorded cycle, model estimate, goal, lesson, skill and inbox counts, and changes nothing", async (t) => {
+  const { dir, cleanup } = await makeInspectState();
+  t.after(cleanup);
+  await writeFile(path.join(dir, "inbox", "note.md"), "please add eggs\n");
+  await writeFile(path.join(dir, "inbox", "t2.lesson.md"), "Keep a backup.\n");
+  await writeFile(path.join(dir, "inbox", "x.lesson-op.json"), '{"op":"pin","id":"L2"}\n');
+  const before = await snapshotTree(dir);
+
+  const report = await runCliJson<StatusReport>(["status", "--state", dir, "--json"]);
+
+  assert.equal(report.stateDir, dir);
+  assert.deepEqual(report.daemon, { running: false });
+  assert.equal(report.cycles.count, 3);
+  assert.deepEqual(report.cycles.last, {
+    cycle: 3, status: "ran", startedAt: "2026-01-05T09:03:00.000Z", endedAt: "2026-01-05T09:03:02.500Z", durationMs: 2500, summary: "wrote shopping.txt",
+  });
+  assert.equal(report.nextWake.at, undefined, "no wake is promised while no daemon runs");
+  assert.equal(report.model.path, path.join(dir, "models", "tiny.gguf"));
+  assert.equal(report.model.exists, true);
+  assert.equal(report.model.sizeBytes, FAKE_MODEL_BYTES);
+  assert.equal(report.model.estimatedNeedMB, Math.ceil(2 * 1.2) + 64, "file size × 1.2 plus the 64 MB default reserve");
+  assert.equal(report.model.fits, (report.model.estimatedNeedMB ?? Infinity) <= report.model.availableRamMB);
+  assert.ok(report.sensors.totalRamMB > 0);
+  assert.deepEqual(report.goals, { total: 3, open: 2, done: 1 });
+  assert.deepEqual(report.lessons, { provisional: 2, trusted: 0, pinned: 1, retired: 1 });
+  assert.deepEqual(report.skills, { active: 1, retired: 0 });
+  assert.deepEqual(report.inbox, { messages: 1, lessons: 1, lessonChanges: 1 });
+  assert.deepEqual(await snapshotTree(dir), before, "status reads only");
+});
+
+test("status names the live lock holder as the running daemon, with its pid and the next scheduled wake", async (t) => {
+  const { dir, cleanup } = await makeInspectState();
+  t.after(cleanup);
+  const lock = await acquireStateLock(dir, { logger: createMemoryLogger() });
+  assert.ok(lock.ok);
+  t.after(() => lock.release());
+
+  const report = await runCliJson<StatusReport>(["status", "--state", dir, "--json"]);
+  assert.equal(report.daemon.running, true);
+  assert.equal(report.daemon.pid, process.pid);
+  assert.ok(report.nextWake.at !== undefined && Date.parse(report.nextWake.at) > Date.now(), `next wake in the future, got ${report.nextWake.at}`);
+
+  const text = await runCli(["status", "--state", dir]);
+  assert.equal(text.code, 0);
+  assert.match(text.stdout, new RegExp(`Daemon: +running, pid ${process.pid}`));
+  assert.match(text.stdout, /Last cycle: 3 ran at .*2\.5 s: wrote shopping\.txt/);
+  assert.match(text.stdout, /Model: .*tiny\.gguf, 2\.0 MB; needs about 67 MB .*(fits|does NOT fit) \(rough estimate/);
+  assert.match(text.stdout, /Goals: +2 open, 1 done \(3 in goals\.yaml\)/);
+});
+
+test("a lock left by a dead pid is reported as not running, with the stale lock named", async (t) => {
+  const { dir, cleanup } = await makeInspectState();
+  t.after(cleanup);
+  const dead = spawnSync("true");
+  assert.ok(dead.pid !== undefined);
+  await mkdir(path.join(dir, "daemon.lock"));
+  await writeFile(
+    path.join(dir, "daemon.lock", "owner.json"),
+    JSON.stringify({ version: 1, pid: dead.pid, startedAt: "2026-01-05T08:00:00.000Z", hostname: os.hostname() }),
+  );
+
+  const report = await runCliJson<StatusReport>(["status", "--state", dir, "--json"]);
+  assert.equal(report.daemon.running, false);
+  assert.equal(report.daemon.staleLock, true);
+  assert.equal(report.daemon.pid, dead.pid);
+});
