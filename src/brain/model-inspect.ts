@@ -1,0 +1,130 @@
+// Looks at a GGUF file and the llama.cpp binding without loading weights: header facts, truncation, binding health. Trouble is data, never a throw.
+import { stat } from "node:fs/promises";
+import { getLlama, GgufFileType, GgufInsights, LlamaLogLevel, readGgufFileInfo } from "node-llama-cpp";
+import type { Logger } from "../log.js";
+
+/** What a GGUF header says about a model. */
+export interface GgufSummary {
+  sizeBytes: number;
+  /** GGUF format version (2 or 3). */
+  version: number;
+  /** `general.architecture`, e.g. `llama`, `qwen2`. */
+  architecture?: string;
+  /** `general.name`, when present. */
+  name?: string;
+  /** Quantization from `general.file_type`, e.g. `Q4_K_M`, `Q8_0`, `F32`. */
+  quantization?: string;
+  /** Context length the model was trained with, in tokens. */
+  trainContextSize?: number;
+  parameterCount: number;
+  /** False when this llama.cpp build does not know the architecture. */
+  supported: boolean;
+}
+
+export type GgufInspection =
+  | { ok: true; summary: GgufSummary }
+  | {
+      ok: false;
+      /** `unreadable`: cannot open; `not-gguf`: bad header; `truncated`: header fine but tensor data is missing. */
+      problem: "unreadable" | "not-gguf" | "truncated";
+      detail: string;
+      sizeBytes?: number;
+      /** For `truncated`: the size the header implies. */
+      expectedBytes?: number;
+    };
+
+/**
+ * Reads the header (metadata and tensor table) of `file` and checks that the file holds all the tensor data the header
+ * promises: an interrupted copy or download has a valid header and too few bytes.
+ */
+export async function inspectGgufFile(file: string): Promise<GgufInspection> {
+  let sizeBytes: number;
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) return { ok: false, problem: "unreadable", detail: `${file} is not a regular file` };
+    sizeBytes = info.size;
+  } catch (error) {
+    return { ok: false, problem: "unreadable", detail: `${file} cannot be read (${errorCode(error) ?? describeError(error)})` };
+  }
+  try {
+    const info = await readGgufFileInfo(file, { logWarnings: false, sourceType: "filesystem" });
+    const insights = await GgufInsights.from(info);
+    const expectedBytes = (info.infoEndOffset ?? 0) + insights.modelSize;
+    if (info.infoEndOffset !== undefined && sizeBytes < expectedBytes) {
+      return {
+        ok: false,
+        problem: "truncated",
+        detail: `${file} is incomplete: ${formatSize(sizeBytes)} of the ${formatSize(expectedBytes)} its header describes`,
+        sizeBytes,
+        expectedBytes,
+      };
+    }
+    const general = info.metadata?.general;
+    const fileType = general?.file_type;
+    const summary: GgufSummary = {
+      sizeBytes,
+      version: Number(info.version),
+      parameterCount: insights.totalParameters,
+      supported: insights.isSupportedByLlamaCpp,
+    };
+    if (typeof general?.architecture === "string") summary.architecture = general.architecture;
+    if (typeof general?.name === "string") summary.name = general.name;
+    if (typeof fileType === "number") summary.quantization = describeFileType(fileType);
+    if (insights.trainContextSize !== undefined) summary.trainContextSize = insights.trainContextSize;
+    return { ok: true, summary };
+  } catch (error) {
+    return { ok: false, problem: "not-gguf", detail: `${file} is not a GGUF file (${describeError(error)})`, sizeBytes };
+  }
+}
+
+/** `MOSTLY_Q4_K_M` → `Q4_K_M`, `ALL_F32` → `F32`; unknown numbers stay visible. */
+function describeFileType(fileType: number): string {
+  const name = (GgufFileType as unknown as Record<number, string | undefined>)[fileType];
+  if (name === undefined) return `file type ${fileType}`;
+  return name.replace(/^(MOSTLY|ALL)_/, "");
+}
+
+/** What loading the native binding showed. */
+export type BindingProbe = { ok: true; detail: string } | { ok: false; reason: string };
+
+/**
+ * Loads the llama.cpp binding the way the brain does (CPU only, never built or downloaded) and disposes it again.
+ * Takes about half a second; the binding stays mapped in this process, which is fine for a one-shot command.
+ */
+export async function probeLlamaBinding(logger: Logger): Promise<BindingProbe> {
+  try {
+    const llama = await getLlama({
+      gpu: false,
+      build: "never",
+      logLevel: LlamaLogLevel.error,
+      logger: (_level, message) => {
+        const text = message.trim();
+        if (text.length > 0) logger.debug(`llama.cpp: ${text}`);
+      },
+    });
+    const release = llama.llamaCppRelease;
+    const detail = `${llama.buildType} build of ${release.repo} ${release.release}, CPU, ${llama.cpuMathCores} math cores`;
+    await llama.dispose();
+    return { ok: true, detail };
+  } catch (error) {
+    return { ok: false, reason: describeError(error) };
+  }
+}
+
+/** Bytes in MB of 2^20 bytes (the unit the sensors and `limits.reserveRamMB` use), one decimal below 10 MB, bytes below 0.1 MB. */
+export function formatSize(bytes: number): string {
+  const mb = bytes / (1024 * 1024);
+  if (mb < 0.1) return `${bytes} bytes`;
+  return mb < 10 ? `${mb.toFixed(1)} MB` : `${Math.round(mb)} MB`;
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error !== "object" || error === null || !("code" in error)) return undefined;
+  const { code } = error as { code: unknown };
+  return typeof code === "string" ? code : undefined;
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message.split("\n")[0] ?? error.name;
+  return String(error);
+}
