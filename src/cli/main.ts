@@ -12,6 +12,7 @@ import { registerLogCommand } from "./log-command.js";
 import { registerModelCommand } from "./model-command.js";
 import { registerStatusCommand } from "./status-command.js";
 import { registerOnceCommand } from "./once-command.js";
+import { registerServeCommand } from "./serve-command.js";
 import { registerStartCommand } from "./start-command.js";
 
 const program = new Command()
@@ -37,6 +38,7 @@ const program = new Command()
 registerInitCommand(program);
 registerOnceCommand(program);
 registerStartCommand(program);
+registerServeCommand(program);
 registerDemoCommand(program);
 registerInboxCommands(program);
 registerBenchCommand(program);

@@ -3,6 +3,8 @@ import { stat } from "node:fs/promises";
 import { LlamaBrain } from "../brain/llama-brain.js";
 import { NO_MODEL_MESSAGE, runCycle, type CycleProgress, type CycleResult } from "../cycle/run-cycle.js";
 import type { Logger } from "../log.js";
+import type { ServeOptions } from "../serve/serve-options.js";
+import { startStatusServer } from "../serve/status-server.js";
 import { shouldCatchUp, scheduleIntervalMs } from "./catch-up.js";
 import { buildCycleDeps } from "./cycle-deps.js";
 import { CycleScheduler, describeWakeTrigger } from "./cycle-scheduler.js";
@@ -18,6 +20,8 @@ export interface DaemonOptions {
   /** Observes each cycle's result (tests, a future status page). */
   onCycle?: (result: CycleResult) => void;
   onProgress?: (event: CycleProgress) => void;
+  /** Also serve the read-only status page while the daemon runs (`start --serve`); closed on stop. */
+  serve?: ServeOptions;
 }
 
 /**
@@ -68,6 +72,14 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     await releaseLock();
     return 2;
   }
+  const status = options.serve === undefined ? undefined : await startStatusServer({ ...options.serve, stateDir: state.paths.root, logger, clock });
+  if (status !== undefined && !status.ok) {
+    process.stderr.write(`apprentice: ${status.message}\n`);
+    await state.close();
+    await releaseLock();
+    return 2;
+  }
+  if (status !== undefined) logger.info(`status page at ${status.server.url}${options.serve?.token !== undefined ? " (token required)" : ""}`);
   const shutdown = new AbortController();
   const scheduler = new CycleScheduler({
     cronExpr: state.config.schedule.cron,
@@ -128,6 +140,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     process.on("SIGTERM", onSignal);
   });
   await stopped;
+  await status?.server.close();
   await watcher.close();
   await scheduler.stop();
   await state.close();
