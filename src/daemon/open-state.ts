@@ -6,7 +6,7 @@ import { ConfigError, parseConfig, resolveModelPath, type Config } from "../conf
 import type { Logger } from "../log.js";
 import { openDb, type DbData } from "../memory/db.js";
 import { TEMP_SUFFIX } from "../memory/durable-write.js";
-import { openEpisodeLog, repairTornTail, type EpisodeLog } from "../memory/episodes.js";
+import { openEpisodeLog, readLastEpisodeCycle, repairTornTail, type EpisodeLog } from "../memory/episodes.js";
 import { quarantineFile } from "../memory/quarantine.js";
 import { statePaths, type StatePaths } from "../memory/state-paths.js";
 
@@ -82,6 +82,13 @@ export async function openState(
   warnings.push(...opened.warnings);
   const repaired = await repairTornTail(paths.episodes, options);
   if (repaired.repaired) warnings.push(`episodes: cut a torn last line (${repaired.bytesCut} bytes) left by a crash; the bytes were saved beside the log`);
+  // After a rollback db.json counts from an earlier cycle, but episodes.jsonl keeps every cycle: numbers go on from
+  // the highest one, so an episode id (c7s1) never names two different steps.
+  const lastEpisodeCycle = await readLastEpisodeCycle(paths.episodes);
+  if (lastEpisodeCycle !== undefined && lastEpisodeCycle > opened.db.data.cycle.count) {
+    warnings.push(`cycle numbers go on from ${lastEpisodeCycle + 1}: db.json counts ${opened.db.data.cycle.count} cycles but episodes.jsonl already holds cycle ${lastEpisodeCycle} (after a rollback)`);
+    opened.db.data.cycle.count = lastEpisodeCycle;
+  }
   const episodes = await openEpisodeLog(paths.episodes, options);
   return {
     paths,

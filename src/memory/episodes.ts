@@ -156,6 +156,40 @@ export async function repairTornTail(
   }
 }
 
+/**
+ * The cycle number of the last well-formed line of `file`, or undefined for a missing or empty log. Reads only the
+ * last 64 KB, so it costs the same for ten episodes as for a million.
+ */
+export async function readLastEpisodeCycle(file: string): Promise<number | undefined> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, "r");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+  try {
+    const { size } = await handle.stat();
+    const length = Math.min(size, 64 * 1024);
+    const tail = Buffer.alloc(length);
+    await handle.read(tail, 0, length, size - length);
+    const lines = tail.toString("utf8").split("\n");
+    for (let index = lines.length - 1; index >= 0; index -= 1) {
+      const line = lines[index]?.trim() ?? "";
+      if (line.length === 0) continue;
+      try {
+        const parsed = episodeLineSchema.safeParse(JSON.parse(line));
+        if (parsed.success) return parsed.data.cycle;
+      } catch {
+        // A partial first line of the window, or a torn one: look further back.
+      }
+    }
+    return undefined;
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Offset of the last `\n` before `size`, or -1; reads backwards in chunks so a big log is not loaded whole. */
 async function findLastNewline(handle: FileHandle, size: number): Promise<number> {
   const chunkBytes = 64 * 1024;

@@ -16,7 +16,7 @@ test("three cycles give three entries; rollback returns db.json and lessons.md t
   for (let cycle = 1; cycle <= 2; cycle += 1) assert.equal((await runCli(["once", "--state", dir])).code, 0);
   const dbAfter2 = await readFile(path.join(dir, "db.json"), "utf8");
   const lessonsAfter2 = await readFile(path.join(dir, "lessons.md"), "utf8").catch(() => undefined);
-  // Cycle 3 learns an operator lesson, so lessons.md and db.json both move on.
+  // The operator teaches a lesson (its own history entry), so lessons.md and db.json both move on.
   assert.equal((await runCli(["teach", "--state", dir, "Keep notes short."])).code, 0);
   assert.equal((await runCli(["once", "--state", dir])).code, 0);
   assert.notEqual(await readFile(path.join(dir, "db.json"), "utf8"), dbAfter2);
@@ -24,7 +24,8 @@ test("three cycles give three entries; rollback returns db.json and lessons.md t
   const listed = await runCli(["history", "--state", dir, "--json"]);
   assert.equal(listed.code, 0);
   const entries = JSON.parse(listed.stdout) as Array<{ cycle: number; event: string; subject: string }>;
-  assert.deepEqual(entries.map((entry) => [entry.event, entry.cycle]), [["cycle", 3], ["cycle", 2], ["cycle", 1]]);
+  assert.deepEqual(entries.map((entry) => [entry.event, entry.cycle]), [["cycle", 3], ["operator", 2], ["cycle", 2], ["cycle", 1]]);
+  assert.equal(entries[1]?.subject, "Operator: taught a lesson");
   assert.match(entries[0]?.subject ?? "", /^Cycle 3 ran in \d+\.\d s/);
 
   const shown = await runCli(["history", "show", "3", "--state", dir, "--json"]);
@@ -40,9 +41,15 @@ test("three cycles give three entries; rollback returns db.json and lessons.md t
   assert.equal(await readFile(path.join(dir, "lessons.md"), "utf8").catch(() => undefined), lessonsAfter2);
   const after = JSON.parse((await runCli(["history", "--state", dir, "--json"])).stdout) as Array<{ event: string; cycle: number }>;
   assert.deepEqual(after[0], { ...after[0], event: "rollback", cycle: 2 });
+  // The next cycle does not reuse number 3: episodes.jsonl still holds cycle 3's steps.
+  const next = await runCli(["once", "--state", dir]);
+  assert.equal(next.code, 0, next.output);
+  assert.match(next.output, /cycle numbers go on from 4/);
+  const latest = JSON.parse((await runCli(["history", "--state", dir, "--json", "-n", "1"])).stdout) as Array<{ event: string; cycle: number }>;
+  assert.deepEqual([latest[0]?.event, latest[0]?.cycle], ["cycle", 4]);
   // Plain git can read it too.
   const log = execFileSync("git", ["--git-dir", path.join(dir, ".history"), "log", "--format=%s"], { encoding: "utf8" });
-  assert.match(log, /^Rolled back to the state after cycle 2\nCycle 3 ran/);
+  assert.match(log, /^Cycle 4 ran.*\nRolled back to the state after cycle 2\nCycle 3 ran/);
 });
 
 test("rollback refuses while another process holds the lock, and names a cycle that was never recorded", async (t) => {
