@@ -74,8 +74,10 @@ async function listCommand(context: CliContext, count: number, json: boolean): P
     return EXIT.ok;
   }
   for (const entry of entries.slice().reverse()) {
-    process.stdout.write(`${entry.cycle !== undefined ? `#${entry.cycle}`.padStart(5) : "    -"}  ${formatTime(entry.at)}  ${entry.subject}\n`);
-    for (const line of entry.body.split("\n").filter((text) => text.length > 0)) process.stdout.write(`                          ${line}\n`);
+    // Cycles show their number; operator changes, rollbacks and forks show what they were (they follow that cycle).
+    const label = entry.event === "cycle" ? (entry.cycle !== undefined ? `#${entry.cycle}` : "-") : entry.event;
+    process.stdout.write(`${label.padStart(8)}  ${formatTime(entry.at)}  ${entry.subject}\n`);
+    for (const line of entry.body.split("\n").filter((text) => text.length > 0)) process.stdout.write(`${" ".repeat(28)}${line}\n`);
   }
   return EXIT.ok;
 }

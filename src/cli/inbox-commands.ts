@@ -1,11 +1,15 @@
-// `apprentice tell "…"` and `apprentice teach "…"`: drop a message or a lesson into the inbox, where the daemon (or the next `once`) takes it in.
+// `apprentice tell "…"` leaves a message in the inbox; `apprentice teach "…"` stores a lesson at once, or queues it in the inbox while a daemon runs.
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
 import { LESSON_FILE_SUFFIX } from "../cycle/run-cycle.js";
 import { writeFileDurably } from "../memory/durable-write.js";
-import { statePaths } from "../memory/state-paths.js";
-import { createCliContext, EXIT } from "./cli-context.js";
+import { StateError } from "../daemon/open-state.js";
+import { teachLesson } from "../learning/operator-ops.js";
+import type { StatePaths } from "../memory/state-paths.js";
+import { createCliContext, EXIT, reportError } from "./cli-context.js";
+import { writeLessonsUnlessDaemon } from "./operator-write.js";
+import { printJson, requireStateDir } from "./read-state.js";
 
 /** Longest message or lesson accepted from the command line, in characters. */
 const MAX_TEXT_CHARS = 4000;
@@ -16,30 +20,77 @@ export function registerInboxCommands(program: Command): void {
     .description("leave a message for the agent in the inbox; it wakes a running daemon")
     .option("--json", "print the file written as JSON")
     .action(async (words: string[], options: { json?: boolean }, command: Command) => {
-      process.exitCode = await dropInInbox(command, words.join(" "), ".md", options.json === true);
+      process.exitCode = await tell(command, words.join(" "), options.json === true).catch(reportError);
     });
   program
     .command("teach <text...>")
-    .description("teach a lesson: stored as trusted, pinned and operator-sourced, recalled in every cycle")
+    .description("teach a lesson: stored pinned and operator-sourced (at once, or through the inbox while a daemon runs), recalled in every cycle")
     .option("--json", "print the file written as JSON")
     .action(async (words: string[], options: { json?: boolean }, command: Command) => {
-      process.exitCode = await dropInInbox(command, words.join(" "), LESSON_FILE_SUFFIX, options.json === true);
+      process.exitCode = await teach(command, words.join(" "), options.json === true).catch(reportError);
     });
 }
 
-async function dropInInbox(command: Command, text: string, suffix: string, json: boolean): Promise<number> {
+/** Checks the text's length; an error message for the operator, or undefined when it is fine. */
+function checkText(text: string): string | undefined {
+  return text.length === 0 || text.length > MAX_TEXT_CHARS ? `the text must be 1 to ${MAX_TEXT_CHARS} characters` : undefined;
+}
+
+async function tell(command: Command, text: string, json: boolean): Promise<number> {
   const context = createCliContext(command);
   const trimmed = text.trim();
-  if (trimmed.length === 0 || trimmed.length > MAX_TEXT_CHARS) {
-    process.stderr.write(`apprentice: the text must be 1 to ${MAX_TEXT_CHARS} characters\n`);
-    return EXIT.usage;
-  }
-  const paths = statePaths(context.options.state);
-  await mkdir(paths.inbox, { recursive: true });
-  const stamp = context.clock().toISOString().replace(/[:.]/g, "-");
-  const file = path.join(paths.inbox, `${stamp}-${process.pid}${suffix}`);
-  await writeFileDurably(file, `${trimmed}\n`);
-  if (json) process.stdout.write(`${JSON.stringify({ file })}\n`);
+  const problem = checkText(trimmed);
+  if (problem !== undefined) return usage(problem);
+  const paths = await requireStateDir(context.options.state);
+  const file = await dropInInbox(paths, context.clock(), trimmed, ".md");
+  if (json) printJson({ status: "queued", file });
   else process.stdout.write(`Wrote ${file}. A running daemon takes it in within a few seconds; otherwise the next \`apprentice once\` does.\n`);
   return EXIT.ok;
+}
+
+/**
+ * Stores the lesson at once when no daemon holds the state dir (db.json, lessons.md, the journal and the history),
+ * and otherwise leaves it in the inbox, where the daemon takes it in at its next wake without loading the model.
+ */
+async function teach(command: Command, text: string, json: boolean): Promise<number> {
+  const context = createCliContext(command);
+  const trimmed = text.trim();
+  const problem = checkText(trimmed);
+  if (problem !== undefined) return usage(problem);
+  const paths = await requireStateDir(context.options.state);
+  const outcome = await writeLessonsUnlessDaemon(context, paths, "Operator: taught a lesson", (db, now) => {
+    const taught = teachLesson(db.data.learning, trimmed, "apprentice teach", { cycle: db.data.cycle.count, now });
+    return taught === undefined
+      ? { changed: false, value: undefined }
+      : { changed: true, lines: [`- ${taught.delta.id} ${taught.delta.change}: ${taught.delta.reason}: ${taught.text.slice(0, 200)}`], value: taught.delta.id };
+  }).catch((error: unknown) => {
+    // db.json unreadable: the lesson must not be lost, so it waits in the inbox for the daemon, which repairs first.
+    if (error instanceof StateError) return { status: "error" as const, message: error.message };
+    throw error;
+  });
+  if (outcome.status === "written" && outcome.value !== undefined) {
+    if (json) printJson({ status: "stored", id: outcome.value });
+    else process.stdout.write(`Stored as ${outcome.value} (pinned, operator). db.json, lessons.md, the journal and the history are updated; \`apprentice lessons show ${outcome.value}\` shows it.\n`);
+    return EXIT.ok;
+  }
+  if (outcome.status === "error") process.stderr.write(`apprentice: ${outcome.message}\napprentice: the lesson goes to the inbox instead.\n`);
+  const file = await dropInInbox(paths, context.clock(), trimmed, LESSON_FILE_SUFFIX);
+  if (json) printJson({ status: "queued", file, ...(outcome.status === "held" && outcome.holderPid !== undefined ? { holderPid: outcome.holderPid } : {}) });
+  else if (outcome.status === "held") process.stdout.write(`The daemon holds the state dir, so the lesson was queued as ${file}; it stores it within a few seconds.\n`);
+  else process.stdout.write(`Wrote ${file}; the next \`apprentice once\` or \`start\` stores it.\n`);
+  return EXIT.ok;
+}
+
+function usage(message: string): number {
+  process.stderr.write(`apprentice: ${message}\n`);
+  return EXIT.usage;
+}
+
+/** Writes `text` durably into the inbox as `<time>-<pid><suffix>` and returns its path. */
+async function dropInInbox(paths: StatePaths, now: Date, text: string, suffix: string): Promise<string> {
+  await mkdir(paths.inbox, { recursive: true });
+  const stamp = now.toISOString().replace(/[:.]/g, "-");
+  const file = path.join(paths.inbox, `${stamp}-${process.pid}${suffix}`);
+  await writeFileDurably(file, `${text}\n`);
+  return file;
 }

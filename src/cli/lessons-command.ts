@@ -2,18 +2,15 @@
 import path from "node:path";
 import { mkdir } from "node:fs/promises";
 import type { Command } from "commander";
-import { appendOperatorLessonsNote } from "../cycle/run-cycle.js";
-import { acquireStateLock } from "../daemon/state-lock.js";
 import { describeAction } from "../learning/action-key.js";
-import { renderLessonsMarkdown } from "../learning/lessons-markdown.js";
-import { applyLessonOp, describeLessonOpResult, formatLessonOp, LESSON_OP_KINDS, type LessonOp, type LessonOpKind } from "../learning/operator-ops.js";
+import { applyLessonOp, describeLessonOpResult, formatLessonOp, LESSON_OP_KINDS, type LessonOp, type LessonOpKind, type LessonOpResult } from "../learning/operator-ops.js";
 import type { Lesson, LessonStatus } from "../learning/types.js";
-import { writeDb } from "../memory/db.js";
 import { writeFileDurably } from "../memory/durable-write.js";
 import { readEpisodes, type EpisodeLine } from "../memory/episodes.js";
 import { LESSON_OP_FILE_SUFFIX } from "../memory/inbox.js";
 import type { StatePaths } from "../memory/state-paths.js";
 import { createCliContext, EXIT, reportError, type CliContext } from "./cli-context.js";
+import { writeLessonsUnlessDaemon } from "./operator-write.js";
 import { formatTime, loadDb, oneLine, printJson, requireStateDir } from "./read-state.js";
 
 const STATUSES: readonly LessonStatus[] = ["provisional", "trusted", "pinned", "retired"];
@@ -75,10 +72,12 @@ async function listLessons(context: CliContext, options: { status?: string; json
   if (options.json === true) printJson(lessons);
   else if (lessons.length === 0) process.stdout.write(`No ${status ?? ""}${status !== undefined ? " " : ""}lessons.\n`);
   else {
-    const idWidth = Math.max(...lessons.map((lesson) => lesson.id.length));
+    const idWidth = Math.max(2, ...lessons.map((lesson) => lesson.id.length));
+    const row = (cells: readonly string[]): string =>
+      `${cells[0]?.padEnd(idWidth)}  ${cells[1]?.padEnd(11)}  ${cells[2]?.padEnd(9)}  ${cells[3]?.padEnd(8)}  ${cells[4]?.padEnd(7)}  ${cells[5]}\n`;
+    process.stdout.write(row(["id", "status", "kind", "source", "+/-", "text"]));
     for (const lesson of lessons) {
-      const counts = `+${lesson.helpful}/-${lesson.harmful}`;
-      process.stdout.write(`${lesson.id.padEnd(idWidth)}  ${lesson.status.padEnd(11)}  ${lesson.kind.padEnd(9)}  ${lesson.source.padEnd(8)}  ${counts.padEnd(7)}  ${oneLine(lesson.text, 100)}\n`);
+      process.stdout.write(row([lesson.id, lesson.status, lesson.kind, lesson.source, `+${lesson.helpful}/-${lesson.harmful}`, oneLine(lesson.text, 100)]));
     }
   }
   return EXIT.ok;
@@ -135,28 +134,28 @@ async function changeLesson(context: CliContext, request: LessonOp, json: boolea
   if (preview.status === "unknown-id") return reportUnknownLesson(request.id);
   if (preview.status === "unchanged") return printOutcome({ status: "unchanged", ...request, reason: preview.reason }, json);
 
-  const lock = await acquireStateLock(paths.root, { logger: context.logger, clock: context.clock });
-  if (!lock.ok) {
-    if (lock.reason === "error") {
-      process.stderr.write(`apprentice: ${lock.message}\n`);
-      return EXIT.usage;
-    }
-    const file = await queueLessonOp(paths, request, context.clock());
-    return printOutcome({ status: "queued", ...request, file, ...(lock.holderPid !== undefined ? { holderPid: lock.holderPid } : {}) }, json);
-  }
-  try {
-    // Read again under the lock: a daemon may have written db.json since the preview.
-    const db = await loadDb(paths);
-    const now = context.clock();
+  const outcome = await writeLessonsUnlessDaemon<LessonOpResult>(context, paths, `Operator: lessons ${request.op} ${request.id}`, (db, now) => {
+    // Judged again on a fresh read under the lock: a daemon may have written db.json since the preview.
     const result = applyLessonOp(db.data.learning, request, { cycle: db.data.cycle.count, now });
-    if (result.status === "unknown-id") return reportUnknownLesson(request.id);
-    if (result.status === "unchanged") return printOutcome({ status: "unchanged", ...request, reason: result.reason }, json);
-    await writeDb(db);
-    await writeFileDurably(paths.lessons, renderLessonsMarkdown(db.data.learning, now, db.data.cycle.count));
-    await appendOperatorLessonsNote(paths.journal, [`- ${describeLessonOpResult(request, result)} (apprentice lessons ${request.op})`], now);
-    return printOutcome({ status: "applied", ...request, change: result.delta.change, reason: result.delta.reason }, json);
-  } finally {
-    await lock.release();
+    return result.status === "applied"
+      ? { changed: true, lines: [`- ${describeLessonOpResult(request, result)} (apprentice lessons ${request.op})`], value: result }
+      : { changed: false, value: result };
+  });
+  switch (outcome.status) {
+    case "error":
+      process.stderr.write(`apprentice: ${outcome.message}\n`);
+      return EXIT.usage;
+    case "held": {
+      const file = await queueLessonOp(paths, request, context.clock());
+      return printOutcome({ status: "queued", ...request, file, ...(outcome.holderPid !== undefined ? { holderPid: outcome.holderPid } : {}) }, json);
+    }
+    case "unchanged":
+    case "written": {
+      const result = outcome.value;
+      if (result.status === "unknown-id") return reportUnknownLesson(request.id);
+      if (result.status === "unchanged") return printOutcome({ status: "unchanged", ...request, reason: result.reason }, json);
+      return printOutcome({ status: "applied", ...request, change: result.delta.change, reason: result.delta.reason }, json);
+    }
   }
 }
 
@@ -170,7 +169,7 @@ async function queueLessonOp(paths: StatePaths, request: LessonOp, now: Date): P
 
 function printOutcome(outcome: LessonOpOutcome, json: boolean): number {
   if (json) printJson(outcome);
-  else if (outcome.status === "applied") process.stdout.write(`${outcome.id} ${outcome.change}: ${outcome.reason}. db.json, lessons.md and the journal are updated.\n`);
+  else if (outcome.status === "applied") process.stdout.write(`${outcome.id} ${outcome.change}: ${outcome.reason}. db.json, lessons.md, the journal and the history are updated.\n`);
   else if (outcome.status === "unchanged") process.stdout.write(`Nothing to do: ${outcome.reason}.\n`);
   else {
     const holder = outcome.holderPid !== undefined ? `pid ${outcome.holderPid}` : "another process";

@@ -3,9 +3,8 @@ import { mkdir, readdir } from "node:fs/promises";
 import path from "node:path";
 import type { Low } from "lowdb";
 import type { Brain, BrainSession } from "../brain/brain.js";
-import { addLesson } from "../learning/citation-rules.js";
 import { renderLessonsMarkdown } from "../learning/lessons-markdown.js";
-import { applyLessonOp, describeLessonOpResult, parseLessonOp } from "../learning/operator-ops.js";
+import { applyLessonOp, describeLessonOpResult, parseLessonOp, teachLesson } from "../learning/operator-ops.js";
 import type { LearningDelta } from "../learning/types.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
@@ -394,17 +393,12 @@ async function ingestOperatorLessons(deps: CycleDeps, files: readonly InboxMessa
   const ctx = { cycle: db.data.cycle.count, now };
   const lines: string[] = [];
   for (const file of files) {
-    const text = file.text.replace(/\s+/g, " ").trim();
-    if (text.length === 0) {
+    const taught = teachLesson(db.data.learning, file.text, `inbox/${file.file}`, ctx);
+    if (taught === undefined) {
       deps.logger.warn(`inbox/${file.file}: empty lesson, left in the archive unused`);
       continue;
     }
-    const { delta } = addLesson(
-      db.data.learning,
-      { text, kind: "fact", scope: { keywords: [] }, source: "operator", tainted: false, status: "pinned", evidence: [`inbox/${file.file}`], reason: `taught by the operator (inbox/${file.file})` },
-      ctx,
-    );
-    lines.push(`- ${delta.id} ${delta.change}: ${delta.reason}: ${text.slice(0, 200)}`);
+    lines.push(`- ${taught.delta.id} ${taught.delta.change}: ${taught.delta.reason}: ${taught.text.slice(0, 200)}`);
   }
   for (const file of opFiles) {
     const parsed = parseLessonOp(file.text);

@@ -1,6 +1,6 @@
 // The operator's changes to lessons (pin, retire, forget): one pure function applies them, whether the CLI writes db.json itself or the daemon takes the request from its inbox.
 import { z } from "zod";
-import { recordLessonChange, retireLesson, type ChangeContext } from "./citation-rules.js";
+import { addLesson, recordLessonChange, retireLesson, type ChangeContext } from "./citation-rules.js";
 import type { LearningData, LearningDelta } from "./types.js";
 
 /** What the operator can do to a lesson. */
@@ -56,6 +56,22 @@ export function applyLessonOp(data: LearningData, request: LessonOp, ctx: Change
       data.lessons.splice(index, 1);
       return { status: "applied", delta: { id: lesson.id, change: "forgotten", reason: `forgotten by the operator (was ${lesson.status}: ${oneLine(lesson.text, 80)})` } };
   }
+}
+
+/**
+ * Stores an operator's lesson (`apprentice teach`) as a pinned, trusted, untainted fact that applies everywhere.
+ * `from` names where it came from (an inbox file, or the command line) and becomes its evidence. Whitespace runs are
+ * collapsed; an empty text stores nothing and returns undefined.
+ */
+export function teachLesson(data: LearningData, text: string, from: string, ctx: ChangeContext): { delta: LearningDelta; text: string } | undefined {
+  const clean = text.replace(/\s+/g, " ").trim();
+  if (clean.length === 0) return undefined;
+  const { delta } = addLesson(
+    data,
+    { text: clean, kind: "fact", scope: { keywords: [] }, source: "operator", tainted: false, status: "pinned", evidence: [from], reason: `taught by the operator (${from})` },
+    ctx,
+  );
+  return { delta, text: clean };
 }
 
 /** Parses the text of a `*.lesson-op.json` file; a bad file is an outcome with a reason naming the field, not a throw. */

@@ -21,6 +21,7 @@ test("lessons list --json gives every lesson, and --status filters them", async 
   assert.deepEqual(pinned.map((lesson) => lesson.id), ["L3"]);
 
   const text = await runCli(["lessons", "list", "--state", dir]);
+  assert.match(text.stdout, /^id +status +kind +source +\+\/- +text/);
   assert.match(text.stdout, /^L3 +pinned +fact +operator +\+0\/-0 +Keep answers short\.$/m);
   assert.deepEqual(await snapshotTree(dir), before, "lessons list reads only");
 });
