@@ -20,7 +20,7 @@ const program = new Command()
   .description("A daemon that runs a local GGUF model on a schedule and learns through plain-file memory.")
   .option("--state <dir>", "state directory", "state")
   .option("--model <path>", "GGUF model file (overrides model.path in config.json)")
-  .showHelpAfterError()
+  .showHelpAfterError("(add --help for usage)")
   .addHelpText(
     "after",
     [

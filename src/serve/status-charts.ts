@@ -6,8 +6,9 @@ import type { CurvePoint } from "./status-report.js";
 export const ROLLING_CYCLES = 5;
 
 const WIDTH = 320;
-const HEIGHT = 140;
-const MARGIN = { left: 34, right: 8, top: 22, bottom: 20 };
+const HEIGHT = 150;
+// The title takes the first line and the legend the second, so a long title never runs under the legend.
+const MARGIN = { left: 34, right: 8, top: 32, bottom: 20 };
 const COLORS = { met: "#1b7f3b", notMet: "#b03a2e", rate: "#1f5fa8", lessons: "#7a4fa0", temp: "#c0581b", ram: "#1f7a8c" } as const;
 
 /** One series of a panel: points in data units, drawn as a line, dots, or both. */
@@ -143,7 +144,7 @@ function renderLegend(series: readonly ChartSeries[]): string {
   for (const each of [...series].reverse()) {
     const label = escapeHtml(each.label);
     x -= label.length * 5 + 16;
-    items.push(`<rect x="${x}" y="6" width="8" height="8" fill="${each.color}"/><text x="${x + 11}" y="13">${label}</text>`);
+    items.push(`<rect x="${x}" y="18" width="8" height="8" fill="${each.color}"/><text x="${x + 11}" y="25">${label}</text>`);
   }
   return items.join("");
 }
