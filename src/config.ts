@@ -55,6 +55,13 @@ export const configSchema = z
         cycleTimeoutMs: z.number().int().min(1000).default(600_000),
         /** Skip the cycle above this CPU temperature. Defaults to `80`. */
         maxTempC: z.number().min(30).max(110).default(80),
+        /** Above this CPU temperature a cycle runs with half of `model.threads` (at least 1). Defaults to `70`. */
+        softTempC: z.number().min(30).max(110).default(70),
+        /**
+         * When free RAM cannot hold `model.contextSize`, the largest context that fits is used, down to this many
+         * tokens; below it the cycle is skipped for low memory. Defaults to `512`.
+         */
+        minContextSize: z.number().int().min(256).max(131_072).default(512),
         /** RAM kept free for the rest of the board on top of the model's estimate. Defaults to `64`. */
         reserveRamMB: z.number().int().min(0).default(64),
         /** Largest file the file tools read or write. Defaults to `65536`. */
@@ -67,6 +74,7 @@ export const configSchema = z
         recentJournalEntries: z.number().int().min(0).max(50).default(3),
       })
       .strict()
+      .refine((limits) => limits.softTempC <= limits.maxTempC, { message: "softTempC must not be above maxTempC", path: ["softTempC"] })
       .prefault({}),
     tools: z
       .object({

@@ -10,7 +10,7 @@ import { fsyncDir, TEMP_SUFFIX } from "../memory/durable-write.js";
 import { statePaths, type StatePaths } from "../memory/state-paths.js";
 import type { Sensors } from "../sense/read-sensors.js";
 import { readConfigFile } from "./read-config-file.js";
-import { decodeThrottleBits } from "./throttle-bits.js";
+import { decodeThrottleBits, describeThrottleBits } from "../sense/throttle-bits.js";
 
 export type CheckStatus = "ok" | "warn" | "fail";
 
@@ -187,8 +187,7 @@ function checkThrottle(sensors: Sensors): DoctorCheck {
   const state = decodeThrottleBits(sensors.throttled);
   if (state === undefined) return { id: "throttle", status: "warn", finding: `unreadable throttle bits "${sensors.throttled}"`, remedy: "run `vcgencmd get_throttled` to see them" };
   if (state.value === 0) return { id: "throttle", status: "ok", finding: `${sensors.throttled}: no under-voltage or throttling since boot` };
-  const words = [state.now.length > 0 ? `now: ${state.now.join(", ")}` : "", state.sinceBoot.length > 0 ? `since boot: ${state.sinceBoot.join(", ")}` : ""];
-  const finding = `${sensors.throttled}: ${words.filter((part) => part.length > 0).join("; ")}`;
+  const finding = describeThrottleBits(sensors.throttled);
   const remedy = state.now.includes("under-voltage") || state.sinceBoot.includes("under-voltage")
     ? "use the official power supply (5 V, 3 A or more) and a short, thick cable; under-voltage corrupts SD cards"
     : "improve cooling; a throttled CPU makes every cycle slower";

@@ -8,7 +8,7 @@ import { applyLessonOp, describeLessonOpResult, parseLessonOp, teachLesson } fro
 import type { LearningDelta } from "../learning/types.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
-import { appendCycleRecord, writeDb, type DbData } from "../memory/db.js";
+import { appendCycleRecord, writeDb, type CycleSensors, type DbData } from "../memory/db.js";
 import { appendFileDurably, writeFileDurably } from "../memory/durable-write.js";
 import type { EpisodeLog } from "../memory/episodes.js";
 import { loadGoals, type Goal } from "../memory/goals-file.js";
@@ -17,6 +17,7 @@ import { recordHistory } from "../history/state-history.js";
 import { appendJournalEntry, formatLocalDate, journalEntryForPrompt, readRecentJournalEntries, type JournalEntry } from "../memory/journal.js";
 import type { StatePaths } from "../memory/state-paths.js";
 import { decideGate, type SkipReason } from "../sense/gate.js";
+import { chooseThreads, fitContext } from "../sense/fit-resources.js";
 import { describeSensors, type Sensors } from "../sense/read-sensors.js";
 import type { Tool } from "../tools/tool.js";
 import { runActLoop, type ActLoopResult, type StepRecord } from "./act-loop.js";
@@ -93,13 +94,26 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   const sensors = await deps.readSensors();
   const work = { dueGoals: dueGoals.length, inboxMessages: inbox.messages.length };
   const early = decideGate({ work, cpuTempC: sensors.cpuTempC, maxTempC: config.limits.maxTempC, availableRamMB: sensors.availableRamMB, reserveRamMB: config.limits.reserveRamMB });
-  if (!early.run) return skip(deps, early.reason, early.detail);
+  if (!early.run) return skip(deps, early.reason, early.detail, sensors);
   if (deps.modelPath === undefined) return { status: "failed", reason: NO_MODEL_MESSAGE };
-  const estimate = await deps.brain.estimate(deps.modelPath, config.model.contextSize);
-  if (!estimate.ok) return { status: "failed", reason: estimate.reason };
-  const neededRamMB = Math.ceil(estimate.estimate.totalBytes / (1024 * 1024));
-  const gate = decideGate({ work, cpuTempC: sensors.cpuTempC, maxTempC: config.limits.maxTempC, availableRamMB: sensors.availableRamMB, neededRamMB, reserveRamMB: config.limits.reserveRamMB });
-  if (!gate.run) return skip(deps, gate.reason, gate.detail);
+  // Sized to the board before loading: the GGUF's metadata gives the memory at each context size.
+  const modelPath = deps.modelPath;
+  const fit = await fitContext({
+    configured: config.model.contextSize,
+    floor: config.limits.minContextSize,
+    availableRamMB: sensors.availableRamMB,
+    reserveRamMB: config.limits.reserveRamMB,
+    estimate: async (contextSize) => {
+      const result = await deps.brain.estimate(modelPath, contextSize);
+      return result.ok ? { ok: true, contextSize: result.estimate.contextSize, neededRamMB: Math.ceil(result.estimate.totalBytes / (1024 * 1024)) } : result;
+    },
+  });
+  if (!fit.ok && fit.kind === "bad-model") return { status: "failed", reason: fit.detail };
+  if (!fit.ok) return skip(deps, "low-memory", fit.detail, sensors);
+  const threadChoice = chooseThreads(config.model.threads, sensors.cpuTempC, config.limits.softTempC);
+  const resources = { contextSize: fit.contextSize, threads: threadChoice.threads, neededRamMB: fit.neededRamMB };
+  const resourceNotes = [fit.note, threadChoice.note].filter((note): note is string => note !== undefined);
+  for (const note of resourceNotes) logger.info(note);
 
   // From here on the cycle has a number and is marked in progress, so a crash is noticed on the next start.
   const startedAt = deps.clock();
@@ -111,7 +125,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   await writeDb(db);
 
   const cycleSignal = AbortSignal.any([AbortSignal.timeout(config.limits.cycleTimeoutMs), ...(deps.signal ? [deps.signal] : [])]);
-  const notes: string[] = [];
+  const notes: string[] = [...resourceNotes];
   const learning = config.learning.enabled ? db.data.learning : undefined;
   const primary = dueGoals[0];
   const memory = learning !== undefined ? recallMemory(learning, primary?.id, recallQuery(learning, dueGoals)) : undefined;
@@ -136,8 +150,8 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
       openSession: () =>
         deps.brain.open({
           modelPath: deps.modelPath as string,
-          contextSize: estimate.estimate.contextSize,
-          threads: config.model.threads,
+          contextSize: resources.contextSize,
+          threads: resources.threads,
           temperature: config.model.temperature,
           maxTokensPerStep: config.model.maxTokensPerStep,
           ...(config.model.seed !== undefined ? { seed: config.model.seed + cycle } : {}),
@@ -257,11 +271,8 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
     ...(checks.length > 0 ? { goalsMet: checks.every((check) => check.passed) } : {}),
     learned: learned.length,
     activeLessons: db.data.learning.lessons.filter((lesson) => lesson.status !== "retired").length,
-    sensors: {
-      ...(sensors.cpuTempC !== undefined ? { cpuTempC: sensors.cpuTempC } : {}),
-      availableRamMB: sensors.availableRamMB,
-      totalRamMB: sensors.totalRamMB,
-    },
+    sensors: cycleSensors(sensors),
+    resources,
   });
   db.data.cycle.lastEndedAt = now;
   delete db.data.cycle.inProgress;
@@ -334,14 +345,24 @@ async function checkGoals(deps: CycleDeps, goals: readonly Goal[]): Promise<Arra
 }
 
 /** A skipped cycle loads nothing and writes little: the reason goes to the log and into the db's cycle index. */
-async function skip(deps: CycleDeps, reason: SkipReason, detail: string): Promise<CycleResult> {
+async function skip(deps: CycleDeps, reason: SkipReason, detail: string, sensors?: Sensors): Promise<CycleResult> {
   const level = reason === "nothing-to-do" ? "debug" : "warn";
   deps.logger[level](`cycle skipped (${reason}): ${detail}`);
   if (reason !== "nothing-to-do") {
-    deps.db.data.lastSkip = { at: deps.clock().toISOString(), reason, detail };
+    deps.db.data.lastSkip = { at: deps.clock().toISOString(), reason, detail, ...(sensors !== undefined ? { sensors: cycleSensors(sensors) } : {}) };
     await writeDb(deps.db);
   }
   return { status: "skipped", reason, detail };
+}
+
+/** The part of a sensor reading kept with a cycle (or a skip) in db.json: heat, RAM and the Pi's throttle bits. */
+function cycleSensors(sensors: Sensors): CycleSensors {
+  return {
+    ...(sensors.cpuTempC !== undefined ? { cpuTempC: sensors.cpuTempC } : {}),
+    availableRamMB: sensors.availableRamMB,
+    totalRamMB: sensors.totalRamMB,
+    ...(sensors.throttled !== undefined ? { throttled: sensors.throttled } : {}),
+  };
 }
 
 /**

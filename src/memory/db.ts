@@ -15,6 +15,13 @@ export const MAX_CYCLE_RECORDS = 500;
 
 const cycleStatusSchema = z.enum(["ran", "skipped", "failed", "interrupted"]);
 
+const cycleSensorsSchema = z.object({
+  cpuTempC: z.number().optional(),
+  availableRamMB: z.number(),
+  totalRamMB: z.number(),
+  throttled: z.string().optional(),
+});
+
 const cycleRecordSchema = z.object({
   cycle: z.number().int().min(0),
   startedAt: z.string(),
@@ -28,7 +35,8 @@ const cycleRecordSchema = z.object({
   goalsMet: z.boolean().optional(),
   learned: z.number().int().min(0).optional(),
   activeLessons: z.number().int().min(0).optional(),
-  sensors: z.object({ cpuTempC: z.number().optional(), availableRamMB: z.number(), totalRamMB: z.number() }).optional(),
+  sensors: cycleSensorsSchema.optional(),
+  resources: z.object({ contextSize: z.number().int(), threads: z.number().int(), neededRamMB: z.number() }).optional(),
 });
 
 const goalProgressSchema = z.object({
@@ -128,7 +136,7 @@ const dbSchema = z.looseObject({
   }),
   goals: z.record(z.string(), goalProgressSchema),
   cycles: z.array(cycleRecordSchema),
-  lastSkip: z.object({ at: z.string(), reason: z.string(), detail: z.string() }).optional(),
+  lastSkip: z.object({ at: z.string(), reason: z.string(), detail: z.string(), sensors: cycleSensorsSchema.optional() }).optional(),
   learning: learningSchema,
 });
 
@@ -153,7 +161,18 @@ export interface CycleRecord {
   /** Lessons not retired after the cycle. */
   activeLessons?: number;
   /** The sensor reading the cycle's gate used. */
-  sensors?: { cpuTempC?: number; availableRamMB: number; totalRamMB: number };
+  sensors?: CycleSensors;
+  /** What the cycle ran with, after fitting the context to free RAM and the threads to the heat. */
+  resources?: { contextSize: number; threads: number; neededRamMB: number };
+}
+
+/** The part of a sensor reading kept with a cycle or a skip. */
+export interface CycleSensors {
+  cpuTempC?: number;
+  availableRamMB: number;
+  totalRamMB: number;
+  /** Raspberry Pi firmware throttle bits (`get_throttled`) as hex, where present. */
+  throttled?: string;
 }
 
 /** Progress of one goal, keyed by goal id in {@link DbData.goals}. */
@@ -181,7 +200,7 @@ export interface DbData {
   /** The last {@link MAX_CYCLE_RECORDS} cycles, oldest first. */
   cycles: CycleRecord[];
   /** The latest skip worth reporting (too hot, low memory, locked): ISO time, reason code, detail. */
-  lastSkip?: { at: string; reason: string; detail: string };
+  lastSkip?: { at: string; reason: string; detail: string; sensors?: CycleSensors };
   /** Lessons, skills and situation histories (added in version 2). */
   learning: LearningData;
 }

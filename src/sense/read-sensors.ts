@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import si from "systeminformation";
 import type { Logger } from "../log.js";
+import { describeThrottleBits } from "./throttle-bits.js";
 
 /** One reading of the board. Missing values mean the sensor is not available here. */
 export interface Sensors {
@@ -81,6 +82,6 @@ export function describeSensors(sensors: Sensors): string {
   ];
   if (sensors.load1 !== undefined) parts.push(`load ${sensors.load1.toFixed(2)}`);
   if (sensors.diskFreeMB !== undefined) parts.push(`disk ${sensors.diskFreeMB} MB free`);
-  if (sensors.throttled !== undefined) parts.push(`throttle bits ${sensors.throttled}`);
+  if (sensors.throttled !== undefined) parts.push(`throttle bits ${describeThrottleBits(sensors.throttled)}`);
   return parts.join(", ");
 }

@@ -43,7 +43,7 @@ test("throttle bits are decoded into words: under-voltage now fails, past thrott
   t.after(cleanup);
   const now = byId(await runDoctorChecks(deps(dir, { throttled: "0x50005" })), "throttle");
   assert.equal(now.status, "fail");
-  assert.equal(now.finding, "0x50005: now: under-voltage, throttled; since boot: under-voltage, throttling");
+  assert.equal(now.finding, "0x50005 (now: under-voltage, throttled; since boot: under-voltage, throttling)");
   assert.match(now.remedy ?? "", /power supply/);
   const past = byId(await runDoctorChecks(deps(dir, { throttled: "0x40000" })), "throttle");
   assert.equal(past.status, "warn");

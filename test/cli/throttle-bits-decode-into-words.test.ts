@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { decodeThrottleBits } from "../../src/cli/throttle-bits.js";
+import { decodeThrottleBits } from "../../src/sense/throttle-bits.js";
 
 test("get_throttled bits decode into what happens now and what happened since boot", () => {
   assert.deepEqual(decodeThrottleBits("0x0"), { value: 0, now: [], sinceBoot: [], underVoltageNow: false });

@@ -34,3 +34,12 @@ export function decodeThrottleBits(text: string): ThrottleState | undefined {
     underVoltageNow: has(0),
   };
 }
+
+/** `0x50005 (now: under-voltage, throttled; since boot: under-voltage, throttling)`, `0x0 (none)`, or the raw text. */
+export function describeThrottleBits(text: string): string {
+  const state = decodeThrottleBits(text);
+  if (state === undefined) return text;
+  if (state.value === 0) return `${text} (none)`;
+  const words = [state.now.length > 0 ? `now: ${state.now.join(", ")}` : "", state.sinceBoot.length > 0 ? `since boot: ${state.sinceBoot.join(", ")}` : ""];
+  return `${text} (${words.filter((part) => part.length > 0).join("; ")})`;
+}
