@@ -14,10 +14,12 @@ const BOOT_ID_PATH = "/proc/sys/kernel/random/boot_id";
 /**
  * Default time after which a lock that nobody refreshes counts as stale, in ms. Liveness is
  * judged by the holder's pid, so staleness only decides for a lock with no readable
- * owner.json or one held from another host; a long time keeps the refresh (one `utimes`
- * every half of it) rare on an SD card.
+ * owner.json (a crash between creating the lock and writing its owner) or one held from
+ * another host. The refresh (one `utimes` every half of it) is the idle daemon's only timer
+ * besides the schedule, and each one also wakes the state watcher and dirties an inode on
+ * the SD card: at 10 minutes that is 12 wakes an hour (it was 120 at one minute).
  */
-const DEFAULT_STALE_MS = 60_000;
+const DEFAULT_STALE_MS = 600_000;
 
 /** Contents of `<stateDir>/daemon.lock/owner.json`. */
 export interface LockOwner {
