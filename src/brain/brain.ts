@@ -48,6 +48,11 @@ export interface DecisionUsage {
   evaluatedPromptTokens: number;
   generatedTokens: number;
   durationMs: number;
+  /**
+   * Milliseconds from the start of the decision until the model's first generated token arrived: building the prompt,
+   * evaluating it and sampling one token. Absent when nothing was generated.
+   */
+  firstTokenMs?: number;
   /** Earlier steps left out to stay within the context. */
   droppedSteps: number;
   /** Section ids that were cut to fit their budget. */

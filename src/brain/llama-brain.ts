@@ -1,17 +1,18 @@
 // The node-llama-cpp brain, the only importer of node-llama-cpp: CPU load with explicit threads and context, grammar-constrained decisions, dispose per cycle.
+import { execFile } from "node:child_process";
 import { access, constants } from "node:fs/promises";
-import {
-  getLlama,
-  GgufInsights,
+import { fileURLToPath } from "node:url";
+import type * as NodeLlamaCppModule from "node-llama-cpp";
+import type {
+  ChatHistoryItem,
+  GbnfJsonSchema,
+  Llama,
   LlamaChat,
-  LlamaLogLevel,
-  readGgufFileInfo,
-  type ChatHistoryItem,
-  type GbnfJsonSchema,
-  type Llama,
-  type LlamaContext,
-  type LlamaGrammar,
-  type LlamaModel,
+  LlamaContext,
+  LlamaGrammar,
+  LlamaModel,
+  Token,
+  TokenBias,
 } from "node-llama-cpp";
 import type { Logger } from "../log.js";
 import type { JsonSchema } from "../tools/json-schema.js";
@@ -29,6 +30,18 @@ import type {
 } from "./brain.js";
 import { clampStrings } from "./clamp-strings.js";
 import { cutToTokens, fitSections, renderSections } from "./prompt-budget.js";
+import type { RawCompletionSession } from "./raw-completion.js";
+
+/**
+ * node-llama-cpp, imported on first use: its JavaScript alone adds about 20 MB to the process, which a daemon with
+ * nothing to do (or whose goals pass their checks without the model) never needs.
+ */
+type NodeLlamaCpp = typeof NodeLlamaCppModule;
+let nodeLlamaCpp: Promise<NodeLlamaCpp> | undefined;
+function importNodeLlamaCpp(): Promise<NodeLlamaCpp> {
+  nodeLlamaCpp ??= import("node-llama-cpp");
+  return nodeLlamaCpp;
+}
 
 /** Share of the context (after the generation reserve) that the system sections may take; the rest holds this cycle's steps. */
 export const SYSTEM_BUDGET_SHARE = 0.6;
@@ -41,17 +54,19 @@ export class LlamaBrain implements Brain {
 
   /** The llama.cpp binding, CPU only, never built or downloaded at run time. */
   private loadBinding(): Promise<Llama> {
-    this.binding ??= getLlama({
-      gpu: false,
-      build: "never",
-      logLevel: LlamaLogLevel.warn,
-      logger: (level, message) => {
-        const text = message.trim();
-        if (text.length === 0) return;
-        if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal) this.logger.warn(`llama.cpp: ${text}`);
-        else this.logger.debug(`llama.cpp: ${text}`);
-      },
-    }).catch((error: unknown) => {
+    this.binding ??= importNodeLlamaCpp().then(({ getLlama, LlamaLogLevel }) =>
+      getLlama({
+        gpu: false,
+        build: "never",
+        logLevel: LlamaLogLevel.warn,
+        logger: (level, message) => {
+          const text = message.trim();
+          if (text.length === 0) return;
+          if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal) this.logger.warn(`llama.cpp: ${text}`);
+          else this.logger.debug(`llama.cpp: ${text}`);
+        },
+      }),
+    ).catch((error: unknown) => {
       this.binding = undefined;
       throw new Error(`the llama.cpp binding could not be loaded: ${describeError(error)}`, { cause: error });
     });
@@ -59,9 +74,9 @@ export class LlamaBrain implements Brain {
   }
 
   /**
-   * Loads the native binding now rather than in the first cycle. The daemon calls this at start: the binding can never
-   * be unloaded, so loading it up front keeps every cycle's RSS returning to the level it started from, and a board
-   * without a usable binding fails at start with a clear message instead of at the first due goal.
+   * Loads the native binding now rather than at the first model load, in this process. The binding can never be
+   * unloaded; a long-lived process that wants its RSS to return to one level after every cycle, including the first,
+   * calls this up front (the daemon uses {@link checkBinding} instead, to stay small while idle).
    */
   async preload(): Promise<{ ok: true } | { ok: false; reason: string }> {
     try {
@@ -72,6 +87,22 @@ export class LlamaBrain implements Brain {
     }
   }
 
+  /**
+   * Checks, in a short-lived child process, that the binding loads. The daemon calls this at start instead of
+   * {@link preload}: a board without a usable binding still fails at start with a clear message, while the daemon's
+   * own process stays without node-llama-cpp and the binding until a cycle needs the model (about 35 MB less RSS
+   * while it waits; after its first model cycle a daemon holds both for good, and each cycle's RSS returns to that).
+   */
+  async checkBinding(): Promise<{ ok: true } | { ok: false; reason: string }> {
+    const probe = fileURLToPath(new URL("./binding-probe.js", import.meta.url));
+    return new Promise((resolve) => {
+      execFile(process.execPath, [probe], { timeout: 120_000 }, (error, _stdout, stderr) => {
+        if (error === null) resolve({ ok: true });
+        else resolve({ ok: false, reason: `the llama.cpp binding could not be loaded: ${stderr.trim() || describeError(error)}` });
+      });
+    });
+  }
+
   async estimate(modelPath: string, contextSize: number): Promise<EstimateResult> {
     try {
       await access(modelPath, constants.R_OK);
@@ -79,6 +110,7 @@ export class LlamaBrain implements Brain {
       return { ok: false, reason: `model file ${modelPath} is not readable: ${describeError(error)}` };
     }
     try {
+      const { GgufInsights, readGgufFileInfo } = await importNodeLlamaCpp();
       const info = await readGgufFileInfo(modelPath);
       const insights = await GgufInsights.from(info);
       const effectiveContext = Math.min(contextSize, insights.trainContextSize ?? contextSize);
@@ -100,6 +132,12 @@ export class LlamaBrain implements Brain {
     }
   }
 
+  /** node-llama-cpp's plain LlamaCompletion on this binding, for `bench speed` to compare against; throws on load trouble. */
+  async openRawCompletion(options: { modelPath: string; contextSize: number; threads: number }): Promise<RawCompletionSession> {
+    const { openRawCompletion } = await import("./raw-completion.js");
+    return openRawCompletion(await this.loadBinding(), options);
+  }
+
   async open(options: OpenOptions): Promise<OpenResult> {
     let llama: Llama;
     try {
@@ -112,7 +150,7 @@ export class LlamaBrain implements Brain {
       model = await llama.loadModel({ modelPath: options.modelPath, gpuLayers: 0, useMmap: true });
       const contextSize = Math.min(options.contextSize, model.trainContextSize);
       const context = await model.createContext({ contextSize, threads: options.threads, sequences: 1 });
-      return { ok: true, session: new LlamaBrainSession(llama, model, context, options, this.logger) };
+      return { ok: true, session: new LlamaBrainSession(await importNodeLlamaCpp(), llama, model, context, options, this.logger) };
     } catch (error) {
       await model?.dispose();
       return { ok: false, reason: `could not load ${options.modelPath}: ${describeError(error)}` };
@@ -125,9 +163,11 @@ class LlamaBrainSession implements BrainSession {
   readonly contextSize: number;
   private readonly chat: LlamaChat;
   private readonly grammars = new Map<string, LlamaGrammar>();
+  private readonly tokenBias: TokenBias | undefined;
   private disposed = false;
 
   constructor(
+    library: NodeLlamaCpp,
     private readonly llama: Llama,
     private readonly model: LlamaModel,
     private readonly context: LlamaContext,
@@ -135,7 +175,8 @@ class LlamaBrainSession implements BrainSession {
     private readonly logger: Logger,
   ) {
     this.contextSize = context.contextSize;
-    this.chat = new LlamaChat({ contextSequence: context.getSequence() });
+    this.chat = new library.LlamaChat({ contextSequence: context.getSequence() });
+    this.tokenBias = canonicalTokenBias(library, model);
   }
 
   countTokens(text: string): number {
@@ -195,6 +236,7 @@ class LlamaBrainSession implements BrainSession {
     const sequence = this.chat.sequence;
     const meterBefore = sequence.tokenMeter.getState();
     let usage: DecisionUsage | undefined;
+    let firstTokenAt: number | undefined;
     const measure = (built: { promptTokens: number; droppedSteps: number; cutSections: string[] }): DecisionUsage => {
       const meterAfter = sequence.tokenMeter.getState();
       return {
@@ -202,6 +244,7 @@ class LlamaBrainSession implements BrainSession {
         evaluatedPromptTokens: meterAfter.usedInputTokens - meterBefore.usedInputTokens,
         generatedTokens: meterAfter.usedOutputTokens - meterBefore.usedOutputTokens,
         durationMs: Math.round(performance.now() - startedAt),
+        ...(firstTokenAt !== undefined ? { firstTokenMs: firstTokenAt - startedAt } : {}),
         droppedSteps: built.droppedSteps,
         cutSections: built.cutSections,
       };
@@ -219,6 +262,10 @@ class LlamaBrainSession implements BrainSession {
         signal,
         stopOnAbortSignal: false,
         budgets: { thoughtTokens: 0 },
+        ...(this.tokenBias !== undefined ? { tokenBias: this.tokenBias } : {}),
+        onToken: () => {
+          firstTokenAt ??= performance.now();
+        },
       });
       usage = measure(built);
       raw = response.response;
@@ -249,6 +296,7 @@ class LlamaBrainSession implements BrainSession {
         signal,
         stopOnAbortSignal: false,
         budgets: { thoughtTokens: 0 },
+        ...(this.tokenBias !== undefined ? { tokenBias: this.tokenBias } : {}),
       });
       const { value } = clampStrings(JSON.parse(response.response), schema);
       return { ok: true, value: grammar.parse(JSON.stringify(value)) };
@@ -292,6 +340,30 @@ export function parseDecision(
     return { ok: false, reason: "invalid-output", detail: `does not match the action schema: ${describeError(error).slice(0, 160)}`, raw, usage };
   }
   return { ok: true, action, raw, usage, clamped };
+}
+
+/**
+ * Bans byte-fallback tokens (`<0x41>`) for printable ASCII characters that the vocabulary also holds as ordinary
+ * tokens (`A`). A model that emits the byte form writes the same text, but the next step's prompt tokenizes that text
+ * to the ordinary form, so the KV cache no longer matches from that reply on and the whole reply is evaluated again
+ * every step. Only SentencePiece vocabularies have byte-fallback tokens; for others there is nothing to ban.
+ */
+function canonicalTokenBias(library: NodeLlamaCpp, model: LlamaModel): TokenBias | undefined {
+  if (model.vocabularyType !== library.LlamaVocabularyType.spm) return undefined;
+  const vocabulary = model.fileInfo.metadata?.tokenizer?.ggml?.tokens;
+  if (!Array.isArray(vocabulary)) return undefined;
+  const ordinary = new Set(vocabulary.map((text) => (text === "\u2581" ? " " : text)));
+  const bias = new library.TokenBias(model.tokenizer);
+  let banned = 0;
+  vocabulary.forEach((text, id) => {
+    const match = /^<0x([0-9A-Fa-f]{2})>$/.exec(text);
+    if (match === null) return;
+    const byte = Number.parseInt(match[1] as string, 16);
+    if (byte < 0x20 || byte > 0x7e || !ordinary.has(String.fromCharCode(byte))) return;
+    bias.set(id as Token, "never");
+    banned += 1;
+  });
+  return banned > 0 ? bias : undefined;
 }
 
 function omittedStepsNote(count: number): string {

@@ -1,6 +1,6 @@
 // Looks at a GGUF file and the llama.cpp binding without loading weights: header facts, truncation, binding health. Trouble is data, never a throw.
 import { stat } from "node:fs/promises";
-import { getLlama, GgufFileType, GgufInsights, LlamaLogLevel, readGgufFileInfo } from "node-llama-cpp";
+import type { GgufFileType as GgufFileTypes } from "node-llama-cpp";
 import type { Logger } from "../log.js";
 
 /** What a GGUF header says about a model. */
@@ -47,6 +47,8 @@ export async function inspectGgufFile(file: string): Promise<GgufInspection> {
     return { ok: false, problem: "unreadable", detail: `${file} cannot be read (${errorCode(error) ?? describeError(error)})` };
   }
   try {
+    // Imported on use, like everywhere: the daemon process should not carry node-llama-cpp until a cycle needs it.
+    const { GgufFileType, GgufInsights, readGgufFileInfo } = await import("node-llama-cpp");
     const info = await readGgufFileInfo(file, { logWarnings: false, sourceType: "filesystem" });
     const insights = await GgufInsights.from(info);
     const expectedBytes = (info.infoEndOffset ?? 0) + insights.modelSize;
@@ -69,7 +71,7 @@ export async function inspectGgufFile(file: string): Promise<GgufInspection> {
     };
     if (typeof general?.architecture === "string") summary.architecture = general.architecture;
     if (typeof general?.name === "string") summary.name = general.name;
-    if (typeof fileType === "number") summary.quantization = describeFileType(fileType);
+    if (typeof fileType === "number") summary.quantization = describeFileType(GgufFileType, fileType);
     if (insights.trainContextSize !== undefined) summary.trainContextSize = insights.trainContextSize;
     return { ok: true, summary };
   } catch (error) {
@@ -78,7 +80,7 @@ export async function inspectGgufFile(file: string): Promise<GgufInspection> {
 }
 
 /** `MOSTLY_Q4_K_M` → `Q4_K_M`, `ALL_F32` → `F32`; unknown numbers stay visible. */
-function describeFileType(fileType: number): string {
+function describeFileType(GgufFileType: typeof GgufFileTypes, fileType: number): string {
   const name = (GgufFileType as unknown as Record<number, string | undefined>)[fileType];
   if (name === undefined) return `file type ${fileType}`;
   return name.replace(/^(MOSTLY|ALL)_/, "");
@@ -93,6 +95,7 @@ export type BindingProbe = { ok: true; detail: string } | { ok: false; reason: s
  */
 export async function probeLlamaBinding(logger: Logger): Promise<BindingProbe> {
   try {
+    const { getLlama, LlamaLogLevel } = await import("node-llama-cpp");
     const llama = await getLlama({
       gpu: false,
       build: "never",

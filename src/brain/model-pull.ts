@@ -1,7 +1,7 @@
 // Downloads a GGUF with node-llama-cpp's downloader, after a quick reachability probe so an offline board fails at once; outcomes are data.
 import { mkdir, open, rm, stat } from "node:fs/promises";
 import path from "node:path";
-import { createModelDownloader, type ModelDownloader } from "node-llama-cpp";
+import type { ModelDownloader } from "node-llama-cpp";
 import { fsyncDir } from "../memory/durable-write.js";
 import { inspectGgufFile } from "./model-inspect.js";
 
@@ -160,6 +160,7 @@ async function resolveDownloader(options: PullOptions, host: string): Promise<{ 
     options.signal?.addEventListener("abort", onAbort, { once: true });
   });
   try {
+    const { createModelDownloader } = await import("node-llama-cpp");
     const created = createModelDownloader({
       modelUri: options.uri,
       dirPath: options.modelsDir,

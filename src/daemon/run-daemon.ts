@@ -65,7 +65,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   }
 
   const brain = new LlamaBrain(logger);
-  const binding = await brain.preload();
+  // Checked in a child process: the daemon loads node-llama-cpp and the binding only when a cycle needs the model.
+  const binding = await brain.checkBinding();
   if (!binding.ok) {
     process.stderr.write(`apprentice: ${binding.reason}\n`);
     await state.close();
