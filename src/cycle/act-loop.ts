@@ -3,7 +3,8 @@ import { buildActionSchema, type OfferedTool } from "../brain/action-schema.js";
 import type { BrainSession, DecisionUsage, OpenResult, PromptSection, PromptTurn } from "../brain/brain.js";
 import { quoteWorld } from "../brain/quote-world.js";
 import { describeAction, normalizeAction } from "../learning/action-key.js";
-import { findMasks, maskState, recordOutcomes } from "../learning/outcome-rules.js";
+import { findMasks, maskState } from "../learning/outcome-rules.js";
+import { viewWithOutcomes } from "../learning/outcome-view.js";
 import { pickSkill } from "../learning/skill-rules.js";
 import type { ActionKey, ActionOutcome, LearningData, Skill } from "../learning/types.js";
 import { findProgram } from "../tools/run-command.js";
@@ -349,8 +350,8 @@ class ActLoop {
     const workspace = this.workspaceAfterLastStep ?? (await fingerprintWorkspace(this.input.workspaceDir));
     const { learning, goal } = this.input;
     if (learning === undefined || goal === undefined) return { workspace, masked: [], retest: [] };
-    const view = structuredClone(learning);
-    recordOutcomes(view, this.outcomes, [], { cycle: this.input.cycle, now: this.input.now(), maxCooldownCycles: this.input.maxCooldownCycles });
+    // Copy-on-write: cloning all of a big state's lessons every step cost more than the rest of the step.
+    const view = viewWithOutcomes(learning, this.outcomes, { cycle: this.input.cycle, now: this.input.now(), maxCooldownCycles: this.input.maxCooldownCycles });
     const masked: MaskedAction[] = [];
     const retest: MaskedAction[] = [];
     for (const { lesson } of findMasks(view, { goal: goal.id, cycle: this.input.cycle, fingerprint: "" })) {
