@@ -6,6 +6,12 @@ import type { Lesson, LearningData, Skill } from "./types.js";
 export const MAX_RENDERED_TEXT_CHARS = 300;
 /** Retired lessons listed, newest retirement first. */
 export const RETIRED_SHOWN = 20;
+/**
+ * Lessons shown per section (masked, trusted and pinned, provisional, flaky), most recently changed first; the rest
+ * are counted. A state with thousands of lessons would otherwise spend more time rendering this file every cycle
+ * than on everything else, and nobody reads thousands of entries: `apprentice lessons list` shows them all.
+ */
+export const MAX_SHOWN_PER_SECTION = 100;
 /** Changes shown per lesson or skill, newest last. */
 export const CHANGES_SHOWN = 6;
 
@@ -16,8 +22,10 @@ export const CHANGES_SHOWN = 6;
 export function renderLessonsMarkdown(data: LearningData, now: Date, cycle?: number): string {
   const active = data.lessons.filter((lesson) => lesson.status !== "retired");
   const masked = active.filter((lesson) => lesson.kind === "avoid" && lesson.mask);
-  const flaky = active.filter((lesson) => lesson.kind === "flaky" && !masked.includes(lesson));
-  const rest = active.filter((lesson) => !masked.includes(lesson) && !flaky.includes(lesson));
+  const isMasked = new Set(masked);
+  const flaky = active.filter((lesson) => lesson.kind === "flaky" && !isMasked.has(lesson));
+  const isFlaky = new Set(flaky);
+  const rest = active.filter((lesson) => !isMasked.has(lesson) && !isFlaky.has(lesson));
   const trusted = rest.filter((lesson) => lesson.status === "trusted" || lesson.status === "pinned");
   const provisional = rest.filter((lesson) => lesson.status === "provisional");
   const retired = data.lessons
@@ -35,10 +43,16 @@ export function renderLessonsMarkdown(data: LearningData, now: Date, cycle?: num
     "",
   ];
   const render = (lesson: Lesson): string[] => renderLesson(lesson, cycle);
-  lines.push(...renderSection("Masked actions", masked.map(render)));
-  lines.push(...renderSection("Trusted and pinned", trusted.map(render)));
-  lines.push(...renderSection("Provisional", provisional.map(render)));
-  lines.push(...renderSection("Flaky actions", flaky.map(render)));
+  const capped = (lessons: Lesson[]): string[][] => {
+    const shown = lessons.length <= MAX_SHOWN_PER_SECTION ? lessons : [...lessons].sort((a, b) => lastChangeCycle(b) - lastChangeCycle(a)).slice(0, MAX_SHOWN_PER_SECTION);
+    const blocks = shown.map(render);
+    if (lessons.length > shown.length) blocks.push([`_… and ${lessons.length - shown.length} more, changed longer ago: \`apprentice lessons list\` lists them all._`]);
+    return blocks;
+  };
+  lines.push(...renderSection("Masked actions", capped(masked)));
+  lines.push(...renderSection("Trusted and pinned", capped(trusted)));
+  lines.push(...renderSection("Provisional", capped(provisional)));
+  lines.push(...renderSection("Flaky actions", capped(flaky)));
   lines.push(...renderSection("Skills", data.skills.map(renderSkill)));
   lines.push(...renderSection(`Retired (latest ${RETIRED_SHOWN})`, retired.map(render)));
   return `${lines.join("\n").trimEnd()}\n`;
