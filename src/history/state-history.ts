@@ -1,16 +1,31 @@
 // The state dir's history: one git commit per cycle (isomorphic-git, pure JS) in `.history/`, with the state dir as work tree.
+import { createHash } from "node:crypto";
 import fs from "node:fs";
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { createTwoFilesPatch } from "diff";
-import git from "isomorphic-git";
+import { promisify } from "node:util";
+import { deflate } from "node:zlib";
 import { writeFileDurably } from "../memory/durable-write.js";
 import type { StatePaths } from "../memory/state-paths.js";
+import type IsomorphicGit from "isomorphic-git";
 
 /** Files at the top of the state dir that history keeps: what operators edit and what rollback restores. */
 export const TRACKED_FILES = ["README.md", "charter.md", "goals.yaml", "config.json", "db.json", "lessons.md"] as const;
 /** Folders whose Markdown files history keeps. */
 export const TRACKED_DIRS = ["journal"] as const;
+
+const deflateAsync = promisify(deflate);
+
+/**
+ * isomorphic-git, imported on first use: it adds about 10 MB to a process, and a daemon waiting for work has no
+ * history to write.
+ */
+type Git = typeof IsomorphicGit;
+let gitModule: Promise<Git> | undefined;
+function loadGit(): Promise<Git> {
+  gitModule ??= import("isomorphic-git").then((module) => module.default);
+  return gitModule;
+}
 
 const AUTHOR = { name: "Apprentice", email: "apprentice@localhost" };
 const BRANCH = "main";
@@ -67,16 +82,29 @@ function repo(paths: StatePaths): { fs: typeof fs; dir: string; gitdir: string }
 /**
  * Commits the tracked files as they are now. Returns the new commit id, or `undefined` when nothing changed since
  * the last entry. Creates `.history/` on first use. The caller holds the state lock.
+ *
+ * Each file is hashed natively and compared with the last entry's tree; only a changed file is stored, as a loose
+ * object deflated at the fastest level. isomorphic-git's own status walk and add hashed and deflated a multi-MB
+ * db.json in JavaScript-driven streams at the default level, which cost several times more each cycle.
  */
 export async function recordHistory(paths: StatePaths, record: HistoryRecord): Promise<string | undefined> {
+  const git = await loadGit();
   const options = repo(paths);
   if (!fs.existsSync(path.join(paths.history, "HEAD"))) await git.init({ ...options, defaultBranch: BRANCH });
-  const rows = await git.statusMatrix({ ...options, filepaths: [...TRACKED_FILES, ...TRACKED_DIRS], filter: isTracked });
+  const before = await readHeadTree(paths);
+  const now = await listTrackedNow(paths);
   let changed = false;
-  for (const [filepath, head, workdir, stage] of rows) {
-    if (head === 1 && workdir === 1 && stage === 1) continue;
-    if (workdir === 0) await git.remove({ ...options, filepath });
-    else await git.add({ ...options, filepath });
+  for (const filepath of now) {
+    const content = await readFile(path.join(paths.root, filepath));
+    const oid = blobOid(content);
+    if (before.get(filepath) === oid) continue;
+    await writeLooseBlob(paths.history, oid, content);
+    await git.updateIndex({ ...options, filepath, oid, add: true });
+    changed = true;
+  }
+  for (const filepath of before.keys()) {
+    if (now.includes(filepath)) continue;
+    await git.remove({ ...options, filepath });
     changed = true;
   }
   if (!changed && record.allowEmpty !== true) return undefined;
@@ -86,8 +114,51 @@ export async function recordHistory(paths: StatePaths, record: HistoryRecord): P
   return git.commit({ ...options, message, author: signature, committer: signature });
 }
 
+/** The git id of a blob: SHA-1 over `blob <size>\0` and the content. */
+export function blobOid(content: Uint8Array): string {
+  return createHash("sha1").update(`blob ${content.length}\0`).update(content).digest("hex");
+}
+
+/** Stores a blob as a loose object (deflated at level 1) unless it is there already; written whole, then renamed. */
+async function writeLooseBlob(gitdir: string, oid: string, content: Uint8Array): Promise<void> {
+  const file = path.join(gitdir, "objects", oid.slice(0, 2), oid.slice(2));
+  if (fs.existsSync(file)) return;
+  const deflated = await deflateAsync(Buffer.concat([Buffer.from(`blob ${content.length}\0`), content]), { level: 1 });
+  await mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, deflated);
+  await rename(temp, file);
+}
+
+/** Tracked path → blob id in the newest entry; empty before the first. */
+async function readHeadTree(paths: StatePaths): Promise<Map<string, string>> {
+  const git = await loadGit();
+  const options = repo(paths);
+  let head: string;
+  try {
+    head = await git.resolveRef({ ...options, ref: "HEAD" });
+  } catch (error) {
+    // A history with no commit yet has no branch to resolve.
+    if (error instanceof git.Errors.NotFoundError) return new Map();
+    throw error;
+  }
+  const files = new Map<string, string>();
+  const { tree } = await git.readTree({ ...options, oid: head });
+  for (const entry of tree) {
+    if (entry.type === "blob" && isTracked(entry.path)) files.set(entry.path, entry.oid);
+    if (entry.type !== "tree" || !(TRACKED_DIRS as readonly string[]).includes(entry.path)) continue;
+    const inner = await git.readTree({ ...options, oid: entry.oid });
+    for (const child of inner.tree) {
+      const filepath = `${entry.path}/${child.path}`;
+      if (child.type === "blob" && isTracked(filepath)) files.set(filepath, child.oid);
+    }
+  }
+  return files;
+}
+
 /** Entries newest first, at most `limit`. An absent history is empty. */
 export async function listHistory(paths: StatePaths, limit?: number): Promise<HistoryEntry[]> {
+  const git = await loadGit();
   if (!fs.existsSync(path.join(paths.history, "HEAD"))) return [];
   try {
     const commits = await git.log({ ...repo(paths), ref: BRANCH, ...(limit !== undefined ? { depth: limit } : {}) });
@@ -107,6 +178,7 @@ export async function findCycleEntry(paths: StatePaths, cycle: number): Promise<
 
 /** The files an entry changed against its parent, with unified diffs of their text. */
 export async function diffEntry(paths: StatePaths, entry: HistoryEntry): Promise<HistoryFileChange[]> {
+  const git = await loadGit();
   const options = repo(paths);
   const { commit } = await git.readCommit({ ...options, oid: entry.oid });
   const parent = commit.parent[0];
@@ -120,6 +192,7 @@ export async function diffEntry(paths: StatePaths, entry: HistoryEntry): Promise
     const change = old === undefined ? "added" : now === undefined ? "deleted" : "modified";
     const oldText = old !== undefined ? await readBlobText(paths, old) : "";
     const newText = now !== undefined ? await readBlobText(paths, now) : "";
+    const { createTwoFilesPatch } = await import("diff");
     const patch = createTwoFilesPatch(`a/${filepath}`, `b/${filepath}`, oldText, newText, "", "", { context: 2 });
     // Without jsdiff's "=====" rule, and without the tab it puts after an empty header.
     const body = patch.split("\n").slice(1).map((line) => (line.startsWith("--- ") || line.startsWith("+++ ") ? line.replace(/\t$/, "") : line));
@@ -133,6 +206,7 @@ export async function diffEntry(paths: StatePaths, entry: HistoryEntry): Promise
  * files that did not exist then. Returns the paths it wrote or deleted. The caller holds the state lock.
  */
 export async function restoreEntry(paths: StatePaths, entry: HistoryEntry): Promise<string[]> {
+  const git = await loadGit();
   const then = await readTree(paths, entry.oid);
   const touched: string[] = [];
   for (const [filepath, oid] of then) {
@@ -164,6 +238,7 @@ async function listTrackedNow(paths: StatePaths): Promise<string[]> {
 
 /** Tracked path → blob id at a commit. */
 async function readTree(paths: StatePaths, oid: string): Promise<Map<string, string>> {
+  const git = await loadGit();
   const files = new Map<string, string>();
   const options = repo(paths);
   for (const filepath of await git.listFiles({ ...options, ref: oid })) {
@@ -175,6 +250,7 @@ async function readTree(paths: StatePaths, oid: string): Promise<Map<string, str
 }
 
 async function readBlobText(paths: StatePaths, oid: string): Promise<string> {
+  const git = await loadGit();
   const { blob } = await git.readBlob({ ...repo(paths), oid });
   return Buffer.from(blob).toString("utf8");
 }
