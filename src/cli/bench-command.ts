@@ -1,9 +1,13 @@
-// `apprentice bench learning`: runs the gym (scenarios × seeds, memory vs no-memory) on the real cycle and prints the table, JSON or a chart.
+// `apprentice bench learning` (the gym on the real cycle: table, JSON or chart) and `apprentice bench speed` (speed and memory figures of this machine).
 import { stat, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import type { Command } from "commander";
 import { LlamaBrain } from "../brain/llama-brain.js";
 import { ensureTestModel } from "../brain/test-model.js";
+import type { TuneResult } from "../bench/write-tuned-threads.js";
+import { statePaths } from "../memory/state-paths.js";
+import { readConfigFile } from "./read-config-file.js";
 import type { ModeFigures } from "../gym/gym-metrics.js";
 import { renderLearningChart } from "../gym/learning-chart.js";
 import { runGym, type GymResult, type ScenarioFigures } from "../gym/run-gym.js";
@@ -23,7 +27,7 @@ interface BenchOptions {
   keep?: boolean;
 }
 
-/** Registers `bench` and its `learning` subcommand. */
+/** Registers `bench` and its `learning` and `speed` subcommands. */
 export function registerBenchCommand(program: Command): void {
   const bench = program.command("bench").description("benchmarks");
   bench
@@ -41,6 +45,89 @@ export function registerBenchCommand(program: Command): void {
       const context = createCliContext(command);
       process.exitCode = await runBench(context, options).catch(reportError);
     });
+  bench
+    .command("speed")
+    .description("measure load time, brain vs raw node-llama-cpp tokens/s, harness overhead, recall latency, prompt reuse, daemon RSS and a thread sweep")
+    .option("--json", "print one JSON object on stdout")
+    .option("--tune", "write the fastest thread count of the sweep to config.json's model.threads (of --state)")
+    .option("--quick", "a small, quick run (for tests): 1k lessons, 5k episodes, few runs")
+    .option("--lessons <n>", "lessons in the seeded state (default 10000)", parseWholeNumber)
+    .option("--episodes <n>", "episodes in the seeded state (default 100000)", parseWholeNumber)
+    .option("--cycles <n>", "cycles run on the seeded state (default 7)", parseWholeNumber)
+    .option("--runs <n>", "paired throughput runs (default 7)", parseWholeNumber)
+    .option("--threads <n>", "threads of the brain-vs-raw comparison (default 1)", parseWholeNumber)
+    .option("--daemon-cycles <n>", "daemon cycles for the RSS figures, 0 to skip the daemon (default 2)", parseWholeNumber)
+    .addHelpText("after", "\nThe model is --model PATH (a global option) or, by default, the random-weights test model.\n")
+    .action(async (options: SpeedOptions, command: Command) => {
+      const context = createCliContext(command);
+      process.exitCode = await runSpeed(context, options).catch(reportError);
+    });
+}
+
+interface SpeedOptions {
+  json?: boolean;
+  tune?: boolean;
+  quick?: boolean;
+  lessons?: number;
+  episodes?: number;
+  cycles?: number;
+  runs?: number;
+  threads?: number;
+  daemonCycles?: number;
+}
+
+async function runSpeed(context: CliContext, options: SpeedOptions): Promise<number> {
+  const cores = availableParallelism();
+  const checks: Array<[string, number | undefined, number, number]> = [
+    ["--lessons", options.lessons, 0, 1_000_000],
+    ["--episodes", options.episodes, 0, 10_000_000],
+    ["--cycles", options.cycles, 1, 100],
+    ["--runs", options.runs, 1, 100],
+    ["--threads", options.threads, 1, 64],
+    ["--daemon-cycles", options.daemonCycles, 0, 20],
+  ];
+  for (const [name, value, low, high] of checks) {
+    if (value !== undefined && (!Number.isInteger(value) || value < low || value > high)) return usage(`${name} takes a whole number from ${low} to ${high}`, "speed");
+  }
+  const paths = statePaths(path.resolve(context.options.state));
+  if (options.tune) {
+    // Checked before the long run: a config that cannot take the result should fail now, not minutes later.
+    const read = await readConfigFile(paths.config);
+    if (read.status !== "ok") return usage(`--tune writes ${paths.config}, which cannot be used: ${read.message}`, "speed");
+  }
+  const modelPath = context.options.model !== undefined ? path.resolve(context.options.model) : await ensureTestModel(context.cacheDir);
+  const modelFile = await stat(modelPath).catch(() => undefined);
+  if (modelFile === undefined || !modelFile.isFile()) return usage(`model file not found: ${modelPath} (give a GGUF with --model PATH, or leave it out for the test model)`, "speed");
+  const quick = options.quick === true;
+  // Loaded here, not with the CLI: every other command (and the daemon) would carry the bench's modules otherwise.
+  const { runSpeedBench } = await import("../bench/run-speed-bench.js");
+  const { formatSpeedReport } = await import("../bench/format-speed-report.js");
+  const { writeTunedThreads } = await import("../bench/write-tuned-threads.js");
+  const report = await runSpeedBench({
+    modelPath,
+    logger: quietLogger(context.logger),
+    lessons: options.lessons ?? (quick ? 1000 : 10_000),
+    episodes: options.episodes ?? (quick ? 5000 : 100_000),
+    cycles: options.cycles ?? (quick ? 3 : 7),
+    runs: options.runs ?? (quick ? 3 : 7),
+    maxTokens: quick ? 32 : 96,
+    threads: options.threads ?? 1,
+    maxThreads: cores,
+    sweepRuns: quick ? 1 : 3,
+    recallSizes: quick ? [100, 1000] : [1000, 10_000, 100_000],
+    recallQueries: quick ? 10 : 50,
+    daemonCycles: options.daemonCycles ?? (quick ? 1 : 2),
+    contextSize: 2048,
+    onProgress: (line) => process.stderr.write(`speed: ${line}\n`),
+  });
+  let tuned: TuneResult | undefined;
+  if (options.tune) {
+    tuned = await writeTunedThreads(paths.config, report.bestThreads);
+    if (!tuned.ok) process.stderr.write(`apprentice bench speed: ${tuned.message}\n`);
+    else process.stderr.write(`speed: model.threads in ${paths.config} set to ${tuned.threads} (was ${tuned.previous}); a running daemon needs a restart\n`);
+  }
+  process.stdout.write(options.json ? `${JSON.stringify({ ...report, ...(tuned?.ok ? { tuned: { configFile: paths.config, threads: tuned.threads, previous: tuned.previous } } : {}) })}\n` : formatSpeedReport(report));
+  return tuned !== undefined && !tuned.ok ? EXIT.usage : EXIT.ok;
 }
 
 async function runBench(context: CliContext, options: BenchOptions): Promise<number> {
@@ -145,8 +232,8 @@ function parseWholeNumber(value: string): number {
   return /^\d+$/.test(value) ? Number.parseInt(value, 10) : Number.NaN;
 }
 
-function usage(message: string): number {
-  process.stderr.write(`apprentice bench learning: ${message}\n`);
+function usage(message: string, command = "learning"): number {
+  process.stderr.write(`apprentice bench ${command}: ${message}\n`);
   return EXIT.usage;
 }
 

@@ -1,0 +1,130 @@
+// `bench speed`: load time, brain vs raw throughput, harness overhead per cycle on a big seeded state, recall latency, prompt reuse, daemon RSS and a thread sweep, all measured in one run on this machine.
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { LlamaBrain } from "../brain/llama-brain.js";
+import type { Logger } from "../log.js";
+import { measureCycles, type CycleTiming } from "./measure-cycles.js";
+import { measureDaemonRss, type RssFigures } from "./measure-daemon-rss.js";
+import { measureRecall, type RecallFigures } from "./measure-recall.js";
+import { measureThroughput, pickBestThreads, sweepThreads, type ThroughputFigures } from "./measure-throughput.js";
+import { seedBenchState } from "./seed-bench-state.js";
+
+/** Sizes of the bench. The defaults are the full size of issue 5; tests shrink them. */
+export interface SpeedBenchOptions {
+  modelPath: string;
+  logger: Logger;
+  /** Lessons and episodes of the seeded state for the harness-overhead cycles. Defaults to 10 000 and 100 000. */
+  lessons: number;
+  episodes: number;
+  /** Cycles run on the seeded state. Defaults to 7. */
+  cycles: number;
+  /** Paired throughput runs (brain, raw with grammar, raw without). Defaults to 7. */
+  runs: number;
+  /** Token cap per generation in the throughput runs. Defaults to 96. */
+  maxTokens: number;
+  /** Threads of the throughput comparison. Defaults to 1. */
+  threads: number;
+  /** Highest thread count of the sweep. Defaults to the number of cores. */
+  maxThreads: number;
+  /** Decisions per thread count in the sweep. Defaults to 3. */
+  sweepRuns: number;
+  /** Lesson counts of the recall measurement. Defaults to 1 000, 10 000 and 100 000. */
+  recallSizes: number[];
+  /** Recalls timed per size (fewer when a size takes long). Defaults to 50. */
+  recallQueries: number;
+  /** Daemon cycles for the RSS figures; 0 skips the daemon. Defaults to 2. */
+  daemonCycles: number;
+  contextSize: number;
+  onProgress?: (line: string) => void;
+  /** Parent of the temp dirs. Defaults to the OS temp dir. */
+  tempDir?: string;
+}
+
+export interface SpeedReport {
+  machine: { cpus: number; cpuModel: string; arch: string; platform: string; totalRamMB: number; node: string };
+  model: { path: string; bytes: number };
+  loadMs: number;
+  genTokensPerSecRatio: number;
+  promptTokensPerSecRatio: number;
+  genTokensPerSecRatioNoGrammar: number;
+  promptTokensPerSecRatioNoGrammar: number;
+  throughput: ThroughputFigures;
+  harnessOverheadMsMedian: number;
+  harnessOverheadMsMax: number;
+  cycles: CycleTiming[];
+  seededState: { lessons: number; episodes: number; dbBytes: number; lessonsMdBytes: number; episodesBytes: number };
+  recallP50Ms: Record<string, number>;
+  recallP95Ms: Record<string, number>;
+  recall: RecallFigures[];
+  promptReuseRatio: number;
+  promptReuse: { steps: number; evaluatedTokens: number; newTokens: number };
+  rss: RssFigures | null;
+  threadSweep: Array<{ threads: number; genTokensPerSec: number }>;
+  bestThreads: number;
+  seconds: number;
+}
+
+/** Runs every measurement in turn (the heavy, noisy parts first, the daemon last) and returns the report. */
+export async function runSpeedBench(options: SpeedBenchOptions): Promise<SpeedReport> {
+  const startedAt = performance.now();
+  const progress = options.onProgress ?? (() => undefined);
+  const brain = new LlamaBrain(options.logger);
+  const sampling = { brain, modelPath: options.modelPath, contextSize: options.contextSize, maxTokens: options.maxTokens, seed: 7, temperature: 0.2, onProgress: progress };
+  const parent = await mkdtemp(path.join(options.tempDir ?? os.tmpdir(), "apprentice-bench-speed-"));
+  try {
+    progress(`throughput: brain vs raw LlamaCompletion, ${options.runs} paired runs at ${options.threads} thread(s)`);
+    const throughput = await measureThroughput({ ...sampling, threads: options.threads, runs: options.runs });
+    progress(`thread sweep: 1 to ${options.maxThreads} thread(s)`);
+    const threadSweep = await sweepThreads({ ...sampling, runs: options.sweepRuns, maxThreads: options.maxThreads });
+
+    progress(`seeding a state with ${options.lessons} lessons and ${options.episodes} episodes`);
+    const stateDir = path.join(parent, "seeded");
+    await seedBenchState(stateDir, options.modelPath, { lessons: options.lessons, episodes: options.episodes });
+    const cycles = await measureCycles({ stateDir, brain, cycles: options.cycles, logger: options.logger, onProgress: progress });
+
+    const recall: RecallFigures[] = [];
+    for (const size of options.recallSizes) {
+      const figures = measureRecall(size, { queries: options.recallQueries, budgetMs: 20_000 });
+      recall.push(figures);
+      progress(`recall over ${size} lessons: p50 ${figures.p50Ms} ms, p95 ${figures.p95Ms} ms (${figures.samples} calls; first ${figures.coldMs} ms)`);
+    }
+
+    const rss = options.daemonCycles > 0 ? await measureDaemonRss({ stateDir: path.join(parent, "daemon"), modelPath: options.modelPath, cycles: options.daemonCycles, onProgress: progress }) : null;
+    const reuseEvaluated = cycles.reuseSteps.reduce((sum, step) => sum + step.evaluatedPromptTokens, 0);
+    const reuseNew = cycles.reuseSteps.reduce((sum, step) => sum + step.newTokens, 0);
+    const model = await stat(options.modelPath);
+    return {
+      machine: {
+        cpus: os.availableParallelism(),
+        cpuModel: os.cpus()[0]?.model.trim() ?? "unknown",
+        arch: os.arch(),
+        platform: os.platform(),
+        totalRamMB: Math.round(os.totalmem() / 1048576),
+        node: process.version,
+      },
+      model: { path: options.modelPath, bytes: model.size },
+      loadMs: throughput.loadMs,
+      genTokensPerSecRatio: throughput.genTokensPerSecRatio,
+      promptTokensPerSecRatio: throughput.promptTokensPerSecRatio,
+      genTokensPerSecRatioNoGrammar: throughput.genTokensPerSecRatioNoGrammar,
+      promptTokensPerSecRatioNoGrammar: throughput.promptTokensPerSecRatioNoGrammar,
+      throughput,
+      harnessOverheadMsMedian: cycles.harnessOverheadMsMedian,
+      harnessOverheadMsMax: cycles.harnessOverheadMsMax,
+      cycles: cycles.cycles,
+      seededState: { lessons: options.lessons, episodes: options.episodes, ...cycles.files },
+      recallP50Ms: Object.fromEntries(recall.map((figures) => [String(figures.lessons), figures.p50Ms])),
+      recallP95Ms: Object.fromEntries(recall.map((figures) => [String(figures.lessons), figures.p95Ms])),
+      recall,
+      promptReuseRatio: cycles.promptReuseRatio,
+      promptReuse: { steps: cycles.reuseSteps.length, evaluatedTokens: reuseEvaluated, newTokens: reuseNew },
+      rss,
+      threadSweep,
+      bestThreads: pickBestThreads(threadSweep),
+      seconds: Math.round((performance.now() - startedAt) / 100) / 10,
+    };
+  } finally {
+    await rm(parent, { recursive: true, force: true });
+  }
+}

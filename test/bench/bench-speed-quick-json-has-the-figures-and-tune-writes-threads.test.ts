@@ -1,0 +1,56 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import path from "node:path";
+import { runCli } from "../support/cli-process.js";
+import { makeStateDir } from "../support/state-fixture.js";
+
+test("bench speed --quick --json prints one object with every figure, sane values, and --tune writes the best thread count", async (t) => {
+  const { dir, cleanup } = await makeStateDir();
+  t.after(cleanup);
+  const run = await runCli(
+    ["bench", "speed", "--quick", "--json", "--tune", "--state", dir, "--lessons", "300", "--episodes", "2000", "--cycles", "2", "--runs", "2", "--daemon-cycles", "1"],
+    { APPRENTICE_LOG: "warn" },
+  );
+  assert.equal(run.code, 0, run.output);
+  const report = JSON.parse(run.stdout.trim()) as Record<string, unknown> & {
+    machine: { cpus: number };
+    recallP95Ms: Record<string, number>;
+    rss: { idleMB: number; peakMB: number; afterMB: number };
+    threadSweep: Array<{ threads: number; genTokensPerSec: number }>;
+    bestThreads: number;
+    cycles: Array<{ wallMs: number; modelMs: number; overheadMs: number }>;
+  };
+  assert.equal(run.stdout.trim().split("\n").length, 1, "one JSON line on stdout");
+  assert.equal(report.machine.cpus, availableParallelism());
+  for (const key of ["genTokensPerSecRatio", "promptTokensPerSecRatio", "genTokensPerSecRatioNoGrammar"]) {
+    const ratio = report[key] as number;
+    assert.ok(ratio > 0.1 && ratio < 10, `${key} = ${ratio}`);
+  }
+  assert.ok((report.loadMs as number) > 0);
+  assert.ok((report.harnessOverheadMsMedian as number) > 0);
+  for (const cycle of report.cycles) assert.ok(cycle.modelMs > 0 && cycle.wallMs >= cycle.modelMs && cycle.overheadMs > 0, JSON.stringify(cycle));
+  assert.deepEqual(Object.keys(report.recallP95Ms).sort(), ["100", "1000"]);
+  for (const ms of Object.values(report.recallP95Ms)) assert.ok(ms >= 0 && ms < 5000);
+  const reuse = report.promptReuseRatio as number;
+  assert.ok(Number.isNaN(reuse) || reuse === null || (reuse > 0.5 && reuse < 20), `promptReuseRatio = ${reuse}`);
+  assert.ok(report.rss.idleMB > 20 && report.rss.peakMB >= report.rss.idleMB && report.rss.afterMB > 20, JSON.stringify(report.rss));
+  assert.deepEqual(report.threadSweep.map((entry) => entry.threads), Array.from({ length: availableParallelism() }, (_, index) => index + 1));
+  for (const entry of report.threadSweep) assert.ok(entry.genTokensPerSec > 0, JSON.stringify(entry));
+  const fastest = Math.max(...report.threadSweep.map((entry) => entry.genTokensPerSec));
+  assert.equal(report.threadSweep.find((entry) => entry.threads === report.bestThreads)?.genTokensPerSec, fastest);
+
+  const config = JSON.parse(await readFile(path.join(dir, "config.json"), "utf8")) as { model: { threads: number; maxTokensPerStep: number } };
+  assert.equal(config.model.threads, report.bestThreads);
+  // Everything else in the config is kept as it was written.
+  assert.equal(config.model.maxTokensPerStep, 128);
+});
+
+test("bench speed --tune refuses a state without a usable config before measuring anything", async (t) => {
+  const { dir, cleanup } = await makeStateDir();
+  t.after(cleanup);
+  const run = await runCli(["bench", "speed", "--quick", "--tune", "--state", path.join(dir, "missing")], { APPRENTICE_LOG: "warn" });
+  assert.equal(run.code, 2);
+  assert.match(run.output, /--tune writes .*config\.json/);
+});
