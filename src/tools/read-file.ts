@@ -35,6 +35,10 @@ async function readCapped(absolute: string, relative: string, maxBytes: number):
   try {
     const stats = await handle.stat();
     if (!stats.isFile()) return { ok: false, error: `${relative} is not a regular file`, touched: [relative] };
+    // A second hard link may be a file outside the workspace that someone linked in; its content is not ours to show.
+    if (stats.nlink > 1) {
+      return { ok: false, error: `${relative} has ${stats.nlink} hard links; reading it could show a file outside the workspace`, touched: [relative] };
+    }
     const buffer = Buffer.alloc(maxBytes + 1);
     let filled = 0;
     while (filled < buffer.length) {

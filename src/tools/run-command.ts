@@ -1,15 +1,15 @@
-// The `run` tool: runs an allowlisted program by argv in the workspace; invariant: no shell, a scrubbed env, and no process outlives its step.
+// The `run` tool: runs an allowlisted program by argv in the workspace; invariant: no shell, a scrubbed env, no path argument or workspace link leading outside, and no process outlives its step.
 import { constants } from "node:fs";
 import { access, stat } from "node:fs/promises";
 import path from "node:path";
+import { findArgumentProblem, MAX_ARG_CHARS } from "./run-arguments.js";
 import { describeFsError, readErrnoCode } from "./sandbox-path.js";
 import { SAFE_PATH, spawnCapped, type SpawnResult } from "./spawn-capped.js";
 import type { Tool, ToolContext, ToolOutcome } from "./tool.js";
+import { MAX_SCANNED_ENTRIES, scanWorkspaceLinks } from "./workspace-links.js";
 
 /** Most arguments accepted per command. */
 const MAX_ARGS = 8;
-/** Longest argument accepted, in characters. */
-const MAX_ARG_CHARS = 120;
 /** Same rule as config `tools.allowCommands`: a bare program name, never a path. */
 const PROGRAM_NAME = /^[A-Za-z0-9._+-]{1,64}$/;
 
@@ -51,25 +51,19 @@ export const runCommandTool: Tool = {
     }
     const program = await findProgram(command, context.commandDirs);
     if (!program.ok) return program;
+    // Relative arguments stay inside only while no link in the workspace leads out; recursive programs
+    // (`grep -R`, `find -L`) follow links no argument names, so the whole workspace is checked.
+    const links = await scanWorkspaceLinks(context.workspaceDir);
+    if (links.escapes.length > 0) {
+      return { ok: false, error: `${command} not started, the workspace has a way out: ${links.escapes.join("; ")}` };
+    }
+    if (!links.complete) {
+      return { ok: false, error: `${command} not started: the workspace has more than ${MAX_SCANNED_ENTRIES} entries to check for links leading outside` };
+    }
     if (context.signal.aborted) return { ok: false, error: `${command} not started: the step was aborted` };
     return runProgram(program.absolute, command, checked, context);
   },
 };
-
-/** Why an argument is refused, or `undefined` when it may pass. */
-function findArgumentProblem(arg: unknown, index: number): string | undefined {
-  const which = `argument ${index + 1}`;
-  if (typeof arg !== "string") return `${which} is not a string`;
-  if (arg.length > MAX_ARG_CHARS) return `${which} is longer than ${MAX_ARG_CHARS} characters`;
-  if (arg.includes("\0")) return `${which} contains a NUL byte`;
-  // `--file=/etc/x` reaches outside as surely as `/etc/x` does.
-  const value = arg.startsWith("-") && arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : arg;
-  if (path.isAbsolute(arg) || path.isAbsolute(value)) {
-    return `${which} "${arg}" is an absolute path; use paths relative to the workspace`;
-  }
-  if (arg.split(/[\\/=:,]/).includes("..")) return `${which} "${arg}" contains "..", which is not allowed`;
-  return undefined;
-}
 
 /** The largest argument count any of `commands` accepts, for the step's schema. */
 function maxArgsOfAll(commands: readonly string[], commandArgs: Readonly<Record<string, number>>): number {

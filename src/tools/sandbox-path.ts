@@ -234,7 +234,8 @@ async function resolveMissing(
   return { ok: true, absolute, relative: toWorkspaceRelative(root, absolute), exists: false };
 }
 
-function isInside(root: string, target: string): boolean {
+/** Whether `target` is `root` or lies below it (both absolute, `root` real). */
+export function isInside(root: string, target: string): boolean {
   const relative = path.relative(root, target);
   return relative === "" || (relative !== ".." && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
 }

@@ -1,5 +1,7 @@
 // Runs one program in its own process group with a scrubbed env and capped output; invariant: nothing it starts outlives the call.
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
 import { describeFsError, readErrnoCode } from "./sandbox-path.js";
 
 /** The only PATH a child sees; `run` also looks programs up in these directories only. */
@@ -8,9 +10,18 @@ export const SAFE_PATH = "/usr/local/bin:/usr/bin:/bin";
 const STDERR_HEAD_BYTES = 512;
 /** After the program exits, how long its pipes may stay open (held by a stray descendant) before they are closed. */
 const PIPE_DRAIN_MS = 500;
+/**
+ * The child's `HOME`: a path under which nothing can exist or be created, so no program reads a dotfile the agent
+ * wrote (`.curlrc`, `.gitconfig`, `.wgetrc` in a workspace `HOME` would configure them past every argument check).
+ */
+export const CHILD_HOME = "/dev/null";
+/** Carries a per-run token; a descendant that left the process group (`setsid`) still has it and is found by it. */
+export const RUN_TOKEN_VARIABLE = "APPRENTICE_RUN";
+/** Passes over `/proc` looking for token holders: a second and third catch what forked during the first. */
+const SWEEP_ROUNDS = 3;
 
 export interface SpawnCappedOptions {
-  /** Working directory; also the child's `HOME`. */
+  /** Working directory. */
   cwd: string;
   /** Wall time before the whole process group is killed. */
   timeoutMs: number;
@@ -42,8 +53,8 @@ export interface SpawnResult {
 }
 
 /** The child's whole environment: nothing from the daemon's own environment reaches it except `TZ`. */
-export function buildChildEnvironment(homeDir: string): Record<string, string> {
-  const env: Record<string, string> = { PATH: SAFE_PATH, HOME: homeDir, LANG: "C.UTF-8" };
+export function buildChildEnvironment(runToken: string): Record<string, string> {
+  const env: Record<string, string> = { PATH: SAFE_PATH, HOME: CHILD_HOME, LANG: "C.UTF-8", [RUN_TOKEN_VARIABLE]: runToken };
   const timeZone = process.env.TZ;
   if (timeZone !== undefined && timeZone !== "") env.TZ = timeZone;
   return env;
@@ -52,11 +63,13 @@ export function buildChildEnvironment(homeDir: string): Record<string, string> {
 /**
  * Spawns `program` (a path; no PATH lookup, no shell) with `args` in its own process group, captures capped output,
  * and kills the group with SIGKILL on timeout, on abort, and once the program exits (stray background children).
- * Resolves when the program has exited and its pipes are closed; never rejects for an OS error.
+ * Once it exits, descendants that left the group (`setsid`) are found by their run token in `/proc/<pid>/environ` and
+ * killed too; only one that also replaced its environment (`env -i`) gets past that.
+ * Resolves when the program has exited, its pipes are closed and the sweep is done; never rejects for an OS error.
  */
 export function spawnCapped(program: string, args: readonly string[], options: SpawnCappedOptions): Promise<SpawnResult> {
   const { timeoutMs, maxOutputBytes, signal } = options;
-  return new Promise<SpawnResult>((resolve) => {
+  return new Promise<SpawnResult>((resolve, reject) => {
     const result: SpawnResult = {
       ending: "exited",
       exitCode: null,
@@ -76,13 +89,15 @@ export function spawnCapped(program: string, args: readonly string[], options: S
     let stderrBytes = 0;
     let settled = false;
     let drainTimer: NodeJS.Timeout | undefined;
+    let sweep: Promise<void> = Promise.resolve();
+    const runToken = randomBytes(12).toString("hex");
 
     let child;
     try {
       child = spawn(program, args, {
         shell: false,
         cwd: options.cwd,
-        env: buildChildEnvironment(options.cwd),
+        env: buildChildEnvironment(runToken),
         argv0: options.argv0 ?? program, // multi-call binaries such as busybox dispatch on argv[0]
         detached: true, // its own process group, so one kill reaches every descendant
         stdio: ["ignore", "pipe", "pipe"],
@@ -110,7 +125,8 @@ export function spawnCapped(program: string, args: readonly string[], options: S
       signal?.removeEventListener("abort", onAbort);
       result.output = Buffer.concat(chunks);
       result.stderrHead = Buffer.concat(stderrChunks).toString("utf8");
-      resolve(result);
+      // The sweep rejects only for a bug, which must surface rather than hang the step.
+      sweep.then(() => resolve(result), reject);
     };
     // Past the cap, chunks are still read and dropped: a flooding program never blocks on a full pipe.
     const keep = (chunk: Buffer): void => {
@@ -152,8 +168,9 @@ export function spawnCapped(program: string, args: readonly string[], options: S
     child.on("exit", (code, exitSignal) => {
       result.exitCode = code;
       result.signal = exitSignal;
-      // Background descendants would hold the pipes open and outlive the call: end the whole group.
+      // Background descendants would hold the pipes open and outlive the call: end the whole group, then the runaways.
       killGroup();
+      sweep = killTokenHolders(runToken, result.problems);
       drainTimer = setTimeout(() => {
         child.stdout.destroy();
         child.stderr.destroy();
@@ -162,4 +179,44 @@ export function spawnCapped(program: string, args: readonly string[], options: S
     });
     child.on("close", settle);
   });
+}
+
+/**
+ * SIGKILLs every process whose environment carries `runToken`, in up to {@link SWEEP_ROUNDS} passes over `/proc`.
+ * Other users' processes are unreadable and skipped (they cannot carry the token). Problems go to `problems`.
+ */
+async function killTokenHolders(runToken: string, problems: string[]): Promise<void> {
+  const needle = Buffer.from(`${RUN_TOKEN_VARIABLE}=${runToken}\0`);
+  for (let round = 0; round < SWEEP_ROUNDS; round++) {
+    let names: string[];
+    try {
+      names = await readdir("/proc");
+    } catch (error) {
+      problems.push(`could not look for runaway processes: ${describeFsError(error)}`);
+      return;
+    }
+    const pids = names.filter((name) => /^[0-9]+$/.test(name) && Number(name) !== process.pid).map(Number);
+    const holders = (await Promise.all(pids.map(async (pid) => ((await carriesNeedle(pid, needle)) ? pid : undefined)))).filter(
+      (pid): pid is number => pid !== undefined,
+    );
+    if (holders.length === 0) return;
+    for (const pid of holders) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch (error) {
+        if (readErrnoCode(error) !== "ESRCH") problems.push(`could not kill runaway process ${pid}: ${describeFsError(error)}`);
+      }
+    }
+  }
+}
+
+/** Whether process `pid`'s environment contains `needle`; false when it is gone, a kernel thread or another user's. */
+async function carriesNeedle(pid: number, needle: Buffer): Promise<boolean> {
+  try {
+    return (await readFile(`/proc/${pid}/environ`)).includes(needle);
+  } catch (error) {
+    // None of those is ours to kill; anything that is not an OS error is a bug.
+    if (readErrnoCode(error) === undefined) throw error;
+    return false;
+  }
 }
