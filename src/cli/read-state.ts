@@ -3,8 +3,8 @@ import { readFile, stat } from "node:fs/promises";
 import { Low } from "lowdb";
 import { ConfigError, parseConfig, type Config } from "../config.js";
 import { StateError } from "../daemon/open-state.js";
-import { createDefaultDbData, parseDbData, type DbData } from "../memory/db.js";
-import { CorruptStateError, DurableJsonFile } from "../memory/durable-json-file.js";
+import { createDefaultDbData, createStoreFile, type DbData } from "../memory/db.js";
+import { CorruptStateError } from "../memory/durable-json-file.js";
 import { loadGoals, type Goal } from "../memory/goals-file.js";
 import { statePaths, type StatePaths } from "../memory/state-paths.js";
 
@@ -22,18 +22,18 @@ export async function requireStateDir(stateDir: string): Promise<StatePaths> {
 }
 
 /**
- * Reads db.json as it is: a missing file reads as a fresh db; an unusable one throws {@link StateError} and is left
- * where it is (the daemon moves it aside when it next opens the state dir). The returned `Low` writes durably with
- * `writeDb`, for a caller that holds the state lock.
+ * Reads the db (db.json, lessons.json, cycle.json) as it is: missing files read as a fresh db; an unusable one throws
+ * {@link StateError} and is left where it is (the daemon moves it aside when it next opens the state dir). The
+ * returned `Low` writes durably with `writeDb`, for a caller that holds the state lock.
  */
 export async function loadDb(paths: StatePaths): Promise<Low<DbData>> {
-  const db = new Low<DbData>(new DurableJsonFile<DbData>(paths.db, { parse: parseDbData }), createDefaultDbData());
+  const db = new Low<DbData>(createStoreFile(paths.db), createDefaultDbData());
   try {
     await db.read();
   } catch (error) {
     if (error instanceof CorruptStateError) {
       throw new StateError(
-        `${paths.db} cannot be read (${error.reason}). It was left as it is; the next \`apprentice once\` or \`start\` moves it aside and starts a fresh one.`,
+        `${error.file} cannot be read (${error.reason}). It was left as it is; the next \`apprentice once\` or \`start\` moves it aside and goes on without it.`,
       );
     }
     throw new StateError(`cannot read ${paths.db}: ${(error as Error).message}`);

@@ -8,7 +8,7 @@ import { applyLessonOp, describeLessonOpResult, parseLessonOp, teachLesson } fro
 import type { LearningDelta } from "../learning/types.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
-import { appendCycleRecord, writeDb, type CycleSensors, type DbData } from "../memory/db.js";
+import { appendCycleRecord, writeCycleMarker, writeDb, type CycleSensors, type DbData } from "../memory/db.js";
 import { appendFileDurably, writeFileDurably } from "../memory/durable-write.js";
 import type { EpisodeLog } from "../memory/episodes.js";
 import { loadGoals, type Goal } from "../memory/goals-file.js";
@@ -115,14 +115,15 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   const resourceNotes = [fit.note, threadChoice.note].filter((note): note is string => note !== undefined);
   for (const note of resourceNotes) logger.info(note);
 
-  // From here on the cycle has a number and is marked in progress, so a crash is noticed on the next start.
+  // From here on the cycle has a number and is marked in progress (cycle.json, a few bytes), so a crash is noticed on
+  // the next start; the count and start time reach db.json with the cycle's end, and the marker carries them till then.
   const startedAt = deps.clock();
   const startedMs = performance.now();
   const cycle = db.data.cycle.count + 1;
   db.data.cycle.count = cycle;
   db.data.cycle.lastStartedAt = startedAt.toISOString();
   db.data.cycle.inProgress = { cycle, startedAt: startedAt.toISOString(), pid: process.pid };
-  await writeDb(db);
+  await writeCycleMarker(db);
 
   const cycleSignal = AbortSignal.any([AbortSignal.timeout(config.limits.cycleTimeoutMs), ...(deps.signal ? [deps.signal] : [])]);
   const notes: string[] = [...resourceNotes];
@@ -372,6 +373,18 @@ function cycleSensors(sensors: Sensors): CycleSensors {
 async function recordInterruptedCycle(deps: CycleDeps): Promise<void> {
   const inProgress = deps.db.data.cycle.inProgress;
   if (inProgress === undefined) return;
+  const { cycle: counter } = deps.db.data;
+  // The count reaches db.json only with a cycle's end: the marker's number is taken, whatever db.json says.
+  if (counter.count < inProgress.cycle) {
+    counter.count = inProgress.cycle;
+    counter.lastStartedAt = inProgress.startedAt;
+  }
+  // Cut off after its record was written but before the marker was removed: nothing was lost, only the marker is left.
+  if (deps.db.data.cycles.some((record) => record.cycle === inProgress.cycle && record.startedAt === inProgress.startedAt)) {
+    delete counter.inProgress;
+    await writeDb(deps.db);
+    return;
+  }
   const now = deps.clock();
   const reason = `the process (pid ${inProgress.pid}) stopped mid-cycle; steps recorded before that are kept in episodes.jsonl`;
   deps.logger.warn(`cycle ${inProgress.cycle} was interrupted: ${reason}`);

@@ -85,7 +85,9 @@ export async function openState(
   // After a rollback db.json counts from an earlier cycle, but episodes.jsonl keeps every cycle: numbers go on from
   // the highest one, so an episode id (c7s1) never names two different steps.
   const lastEpisodeCycle = await readLastEpisodeCycle(paths.episodes);
-  if (lastEpisodeCycle !== undefined && lastEpisodeCycle > opened.db.data.cycle.count) {
+  // A cycle cut off mid-way has its number in cycle.json only; recording it as interrupted takes that number.
+  const counted = Math.max(opened.db.data.cycle.count, opened.db.data.cycle.inProgress?.cycle ?? 0);
+  if (lastEpisodeCycle !== undefined && lastEpisodeCycle > counted) {
     warnings.push(`cycle numbers go on from ${lastEpisodeCycle + 1}: db.json counts ${opened.db.data.cycle.count} cycles but episodes.jsonl already holds cycle ${lastEpisodeCycle} (after a rollback)`);
     opened.db.data.cycle.count = lastEpisodeCycle;
   }

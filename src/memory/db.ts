@@ -1,14 +1,19 @@
-// The db.json store (lowdb over DurableJsonFile): schema version 2, validated on open; version 1 is migrated, a corrupt file is quarantined and reported, never silently reset.
+// The db store (lowdb over StateStoreFile: db.json, lessons.json and the cycle marker cycle.json): schema version 3, validated on open; versions 1 and 2 are migrated, a corrupt file is quarantined and reported, never silently reset.
+import path from "node:path";
 import { Low } from "lowdb";
 import { z } from "zod";
 import { createEmptyLearningData } from "../learning/empty-learning.js";
 import type { LearningData } from "../learning/types.js";
 import type { Logger } from "../log.js";
-import { CorruptStateError, DurableJsonFile } from "./durable-json-file.js";
+import { CorruptStateError } from "./durable-json-file.js";
 import { quarantineFile } from "./quarantine.js";
+import { StateStoreFile } from "./state-store-file.js";
 
-/** The db.json format version this code reads and writes. */
-export const DB_VERSION = 2;
+/**
+ * The db format version this code reads and writes. Version 3 keeps the lessons in `lessons.json` and the in-progress
+ * marker in `cycle.json`; in memory the data has the same shape as version 2 (`learning.lessons`, `cycle.inProgress`).
+ */
+export const DB_VERSION = 3;
 
 /** How many cycle records db.json keeps; older ones live on in the journal and episodes. */
 export const MAX_CYCLE_RECORDS = 500;
@@ -185,9 +190,9 @@ export interface GoalProgress {
   lastWorkedAt?: string;
 }
 
-/** The content of db.json, version 2. */
+/** The db's data in memory, version 3 (db.json, lessons.json and cycle.json together). */
 export interface DbData {
-  version: 2;
+  version: 3;
   cycle: {
     /** Cycles started so far; the next cycle's number is `count + 1`. */
     count: number;
@@ -227,14 +232,25 @@ export function migrateDbV1ToV2(value: Record<string, unknown>): Record<string, 
   return { ...value, version: 2, learning: createEmptyLearningData() };
 }
 
+/**
+ * Migrates db.json content from version 2 to 3. The data keeps its shape: version 2 held the lessons inline and the
+ * in-progress marker in `cycle.inProgress`, which is what version 3 has in memory; the next write moves them out to
+ * lessons.json and cycle.json (an old marker is honoured once: the next cycle records that cycle as interrupted).
+ */
+export function migrateDbV2ToV3(value: Record<string, unknown>): Record<string, unknown> {
+  return { ...value, version: 3 };
+}
+
 // One step per version: index N holds the migration from version N to N + 1.
-const migrations: Record<number, (value: Record<string, unknown>) => Record<string, unknown>> = { 1: migrateDbV1ToV2 };
+const migrations: Record<number, (value: Record<string, unknown>) => Record<string, unknown>> = { 1: migrateDbV1ToV2, 2: migrateDbV2ToV3 };
 
 /**
- * Validates parsed db.json content, migrating older versions step by step first; throws an Error whose message says
- * what is wrong (dotted path and expectation, or an unknown version).
+ * Validates parsed db content, migrating older versions step by step first; throws an Error whose message says
+ * what is wrong (dotted path and expectation, or an unknown version). `value` is db.json as parsed; a version 3
+ * db.json holds no lessons itself, and they come in `parts.lessons` (from lessons.json; none when absent), as does
+ * the marker of a cycle in progress (`parts.inProgress`, from cycle.json).
  */
-export function parseDbData(value: unknown): DbData {
+export function parseDbData(value: unknown, parts: StoredParts = {}): DbData {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new Error("schema mismatch: expected a JSON object at the top level");
   }
@@ -248,6 +264,7 @@ export function parseDbData(value: unknown): DbData {
   if (version !== DB_VERSION) {
     throw new Error(`unknown version ${JSON.stringify(version) ?? "undefined"} (this code reads version ${DB_VERSION})`);
   }
+  current = mergeStoredParts(current, parts);
   const result = dbSchema.safeParse(current);
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -259,25 +276,95 @@ export function parseDbData(value: unknown): DbData {
   return data;
 }
 
+/** What lives beside db.json since version 3: the lessons (lessons.json) and the marker of a running cycle (cycle.json). */
+export interface StoredParts {
+  lessons?: { nextLessonId: number; lessons: unknown[] };
+  inProgress?: { cycle: number; startedAt: string; pid: number };
+}
+
+function mergeStoredParts(value: Record<string, unknown>, parts: StoredParts): Record<string, unknown> {
+  const merged = { ...value };
+  const learning = merged["learning"];
+  if (typeof learning === "object" && learning !== null && !Array.isArray(learning)) {
+    const copy = { ...(learning as Record<string, unknown>) };
+    // Kept in db.json only so a missing lessons.json is noticed; not part of the data.
+    delete copy["lessonCount"];
+    if (parts.lessons !== undefined) {
+      copy["lessons"] = parts.lessons.lessons;
+      // Both files carry the counter, and a crash between their writes must never let an id be handed out twice.
+      copy["nextLessonId"] = Math.max(typeof copy["nextLessonId"] === "number" ? copy["nextLessonId"] : 1, parts.lessons.nextLessonId, nextIdAfter(parts.lessons.lessons));
+    } else copy["lessons"] ??= [];
+    merged["learning"] = copy;
+  }
+  if (parts.inProgress !== undefined) {
+    const cycle = { ...((merged["cycle"] ?? {}) as Record<string, unknown>) };
+    const inline = cycle["inProgress"] as { cycle?: unknown } | undefined;
+    // An old db.json may still carry its own marker; the newer of the two wins.
+    if (inline === undefined || typeof inline.cycle !== "number" || inline.cycle <= parts.inProgress.cycle) cycle["inProgress"] = parts.inProgress;
+    merged["cycle"] = cycle;
+  }
+  return merged;
+}
+
+/** One more than the highest `L<n>` id among `lessons` (1 for none). */
+function nextIdAfter(lessons: readonly unknown[]): number {
+  let highest = 0;
+  for (const lesson of lessons) {
+    const id = (lesson as { id?: unknown }).id;
+    const number = typeof id === "string" && id.startsWith("L") ? Number(id.slice(1)) : Number.NaN;
+    if (Number.isInteger(number) && number > highest) highest = number;
+  }
+  return highest + 1;
+}
+
+/** The store of the db whose db.json is `file`: lessons.json and cycle.json sit beside it. */
+export function createStoreFile(file: string): StateStoreFile {
+  const dir = path.dirname(file);
+  return new StateStoreFile({ db: file, lessons: path.join(dir, LESSONS_FILE), marker: path.join(dir, CYCLE_MARKER_FILE) });
+}
+
 /**
- * Opens db.json. A missing file gives fresh default data (written on the first {@link writeDb}); an older version is
- * migrated in memory (written back on the next write).
- * Corrupt JSON, an empty file, a schema mismatch or an unknown `version` moves the file to `db.json.corrupt-<ts>`,
- * logs a warning naming both paths, and starts fresh; the warning is also returned so the caller can surface it.
+ * Reads the db's files (db.json with lessons.json and cycle.json beside it) as they are, repairing nothing: fresh data
+ * when none exists. Throws {@link CorruptStateError} naming the unusable file.
+ */
+export async function readDbData(file: string): Promise<DbData> {
+  return (await createStoreFile(file).read()) ?? createDefaultDbData();
+}
+
+/** The lessons' file beside db.json. */
+export const LESSONS_FILE = "lessons.json";
+/** The marker of a cycle in progress beside db.json; it exists only while a cycle runs (or after one was cut off). */
+export const CYCLE_MARKER_FILE = "cycle.json";
+
+/**
+ * Opens the db (db.json with lessons.json and cycle.json beside it). Missing files give fresh default data (written on
+ * the first {@link writeDb}); an older version is migrated in memory (written back on the next write).
+ * Corrupt JSON, an empty file, a schema mismatch or an unknown `version` moves that one file to `<name>.corrupt-<ts>`,
+ * logs a warning naming both paths, and goes on with the others: a corrupt db.json keeps the lessons, a corrupt
+ * lessons.json keeps the rest of the db. The warnings are also returned so the caller can surface them.
  * Other I/O errors (permissions, a failing card) are thrown: they are not corruption and must not cost the data.
  */
 export async function openDb(file: string, deps: OpenDbDeps): Promise<{ db: Low<DbData>; warnings: string[] }> {
-  const db = new Low<DbData>(new DurableJsonFile<DbData>(file, { parse: parseDbData }), createDefaultDbData());
+  const store = createStoreFile(file);
+  const db = new Low<DbData>(store, createDefaultDbData());
   const warnings: string[] = [];
-  try {
-    await db.read();
-  } catch (error) {
-    if (!(error instanceof CorruptStateError)) throw error;
-    const quarantined = await quarantineFile(file, error.reason, deps.clock);
-    const warning = `db: ${file} is unusable (${error.reason}); moved it to ${quarantined} and started with a fresh db`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await db.read();
+      break;
+    } catch (error) {
+      // Each round moves one file aside; there are only three.
+      if (!(error instanceof CorruptStateError) || attempt >= 3) throw error;
+      const quarantined = await quarantineFile(error.file, error.reason, deps.clock);
+      const what = error.file === store.files.db ? "started with a fresh db (the lessons are kept)" : error.file === store.files.lessons ? "went on without lessons (the rest of the db is kept)" : "a cycle may have been cut off; it is not recorded";
+      const warning = `db: ${error.file} is unusable (${error.reason}); moved it to ${quarantined} and ${what}`;
+      deps.logger.warn(warning);
+      warnings.push(warning);
+    }
+  }
+  for (const warning of store.readWarnings) {
     deps.logger.warn(warning);
     warnings.push(warning);
-    db.data = createDefaultDbData();
   }
   return { db, warnings };
 }
@@ -292,7 +379,21 @@ function capCycleRecords(cycles: CycleRecord[]): void {
   if (cycles.length > MAX_CYCLE_RECORDS) cycles.splice(0, cycles.length - MAX_CYCLE_RECORDS);
 }
 
-/** Writes the db to disk: one durable write (temp → fsync → rename → fsync dir). */
+/**
+ * Writes the db to disk: each of its files whose content changed is written durably (temp → fsync → rename → fsync
+ * dir): lessons.json when the lessons changed, then db.json, then cycle.json is written or removed to match
+ * `cycle.inProgress`.
+ */
 export async function writeDb(db: Low<DbData>): Promise<void> {
   await db.write();
+}
+
+/**
+ * Writes only the marker of the cycle in progress (`db.data.cycle.inProgress`, set by the caller) to cycle.json,
+ * durably. The cycle count and start time go to db.json with the cycle's end; the marker carries them until then.
+ */
+export async function writeCycleMarker(db: Low<DbData>): Promise<void> {
+  const store = db.adapter;
+  if (!(store instanceof StateStoreFile)) throw new Error("writeCycleMarker needs a db opened with openDb or loadDb");
+  await store.writeMarker(db.data);
 }

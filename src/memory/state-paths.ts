@@ -21,8 +21,12 @@ export interface StatePaths {
   journal: string;
   /** `lessons.md`: read-only rendered view of lessons and skills. */
   lessons: string;
-  /** `db.json`: lessons, skills, goal progress, cycle index. */
+  /** `db.json`: skills, goal progress, situations, cycle index (everything of the db but the lessons). */
   db: string;
+  /** `lessons.json`: the lessons (the db's biggest part, rewritten only when they change). */
+  lessonsData: string;
+  /** `cycle.json`: the marker of a cycle in progress; present only while one runs or after one was cut off. */
+  cycleMarker: string;
   /** `episodes.jsonl`: append-only action log. */
   episodes: string;
   /** `workspace/`: the sandbox tools act in. */
@@ -53,6 +57,8 @@ export function statePaths(stateDir: string): StatePaths {
     outbox: at("outbox"),
     journal: at("journal"),
     db: at("db.json"),
+    lessonsData: at("lessons.json"),
+    cycleMarker: at("cycle.json"),
     lessons: at("lessons.md"),
     episodes: at("episodes.jsonl"),
     workspace: at("workspace"),

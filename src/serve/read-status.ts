@@ -1,8 +1,9 @@
-// Reads db.json, config.json and the lock owner for one status request; strictly read-only (no quarantine, no migration written back), and every failure becomes a reason in the report.
+// Reads the db (db.json, lessons.json, cycle.json), config.json and the lock owner for one status request; strictly read-only (no quarantine, no migration written back), and every failure becomes a reason in the report.
 import { readFile } from "node:fs/promises";
 import { parseConfig } from "../config.js";
 import { readLockHolder } from "../daemon/state-lock.js";
-import { createDefaultDbData, parseDbData } from "../memory/db.js";
+import { createDefaultDbData, createStoreFile } from "../memory/db.js";
+import { CorruptStateError } from "../memory/durable-json-file.js";
 import { statePaths } from "../memory/state-paths.js";
 import { buildStatusReport, type DaemonStatus, type StatusInputs, type StatusReport } from "./status-report.js";
 
@@ -23,21 +24,17 @@ export async function readStatusReport(stateDir: string, deps: ReadStatusDeps): 
 }
 
 async function readDb(file: string): Promise<StatusInputs["db"]> {
-  const text = await readText(file);
-  // No db.json yet: a fresh state dir, whose first cycle will write it.
-  if (text.status === "missing") return { ok: true, data: createDefaultDbData() };
-  if (text.status === "error") return { ok: false, reason: text.reason };
-  if (text.text.trim().length === 0) return { ok: false, reason: `${file} is empty` };
-  let value: unknown;
+  // The store only reads here; it writes nothing unless asked to.
+  const store = createStoreFile(file);
   try {
-    value = JSON.parse(text.text);
+    // No db files yet: a fresh state dir, whose first cycle will write them.
+    return { ok: true, data: (await store.read()) ?? createDefaultDbData() };
   } catch (error) {
-    return { ok: false, reason: `${file} is not valid JSON (${describeError(error)})` };
-  }
-  try {
-    return { ok: true, data: parseDbData(value) };
-  } catch (error) {
-    return { ok: false, reason: `${file}: ${describeError(error)}` };
+    if (error instanceof CorruptStateError) {
+      const what = error.reason === "empty file" ? "is empty" : error.reason.startsWith("invalid JSON") ? `is not valid JSON (${error.reason.slice("invalid JSON: ".length)})` : `: ${error.reason}`;
+      return { ok: false, reason: `${error.file}${what.startsWith(":") ? what : ` ${what}`}` };
+    }
+    return { ok: false, reason: `cannot read ${file} (${describeError(error)})` };
   }
 }
 

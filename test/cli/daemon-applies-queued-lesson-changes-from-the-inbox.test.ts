@@ -10,6 +10,7 @@ import { createMemoryLogger } from "../../src/log.js";
 import { readInbox } from "../../src/memory/inbox.js";
 import { ScriptedBrain } from "../support/scripted-brain.js";
 import { buildInspectDb, makeInspectState, timeOf } from "./helpers/inspect-fixture.js";
+import { readDbData } from "../../src/memory/db.js";
 
 test("a cycle applies queued .lesson-op.json files before the gate, archives them, and reports the invalid ones in the journal", async (t) => {
   const { dir, cleanup } = await makeInspectState();
@@ -37,7 +38,7 @@ test("a cycle applies queued .lesson-op.json files before the gate, archives the
   assert.equal(byId.get("L1")?.status, "retired");
   assert.equal(byId.get("L1")?.history.at(-1)?.reason, "retired by the operator");
   assert.equal(byId.has("L4"), false);
-  const onDisk = JSON.parse(await readFile(path.join(dir, "db.json"), "utf8")) as typeof state.db.data;
+  const onDisk = await readDbData(path.join(dir, "db.json"));
   assert.equal(onDisk.learning.lessons.find((lesson) => lesson.id === "L2")?.status, "pinned", "db.json was written");
   assert.match(await readFile(path.join(dir, "lessons.md"), "utf8"), /### L2 · fact · pinned/);
 

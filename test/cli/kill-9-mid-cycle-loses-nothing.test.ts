@@ -5,6 +5,7 @@ import path from "node:path";
 import { readEpisodes } from "../../src/memory/episodes.js";
 import { startCli } from "../support/cli-process.js";
 import { makeStateDir } from "../support/state-fixture.js";
+import { readDbData } from "../../src/memory/db.js";
 
 test("kill -9 during a cycle keeps every recorded step, and the next start records the interruption and runs a normal cycle", async (t) => {
   // The slow check keeps the cycle in progress after the steps too, so the kill lands inside the cycle
@@ -22,8 +23,9 @@ test("kill -9 during a cycle keeps every recorded step, and the next start recor
   assert.equal(await first.exited, "SIGKILL");
 
   // Nothing recorded before the kill is lost or unreadable.
-  const db = JSON.parse(await readFile(path.join(dir, "db.json"), "utf8"));
-  assert.equal(db.cycle.inProgress.cycle, 1, "the db says cycle 1 was under way");
+  const marker = JSON.parse(await readFile(path.join(dir, "cycle.json"), "utf8"));
+  assert.equal(marker.inProgress.cycle, 1, "cycle.json says cycle 1 was under way");
+  assert.equal((await readDbData(path.join(dir, "db.json"))).cycle.inProgress?.cycle, 1, "and the db reads it so");
   const before = await readEpisodes(path.join(dir, "episodes.jsonl"));
   const stepsBefore = before.records.filter((record) => record.cycle === 1 && record.kind === "step");
   assert.ok(stepsBefore.length >= 1, "the announced step was recorded before the kill");
@@ -38,9 +40,10 @@ test("kill -9 during a cycle keeps every recorded step, and the next start recor
   const after = await readEpisodes(path.join(dir, "episodes.jsonl"));
   assert.equal(after.skippedLines, 0, "every line parses");
   for (const step of stepsBefore) assert.ok(after.records.some((record) => record.id === step.id), `episode ${step.id} survived`);
-  const dbAfter = JSON.parse(await readFile(path.join(dir, "db.json"), "utf8"));
+  const dbAfter = await readDbData(path.join(dir, "db.json"));
   assert.equal(dbAfter.cycle.inProgress, undefined);
-  assert.deepEqual(dbAfter.cycles.map((cycle: { cycle: number; status: string }) => [cycle.cycle, cycle.status]), [
+  await assert.rejects(readFile(path.join(dir, "cycle.json")), { code: "ENOENT" }, "the marker is gone once the cycle is recorded");
+  assert.deepEqual(dbAfter.cycles.map((cycle) => [cycle.cycle, cycle.status]), [
     [1, "interrupted"],
     [2, "ran"],
   ]);

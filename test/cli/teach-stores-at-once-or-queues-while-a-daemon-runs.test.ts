@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { acquireStateLock } from "../../src/daemon/state-lock.js";
-import type { DbData } from "../../src/memory/db.js";
+import { readDbData } from "../../src/memory/db.js";
 import { createMemoryLogger } from "../../src/log.js";
 import { runCli } from "../support/cli-process.js";
 import { makeInspectState, runCliJson } from "./helpers/inspect-fixture.js";
@@ -11,12 +11,12 @@ import { makeInspectState, runCliJson } from "./helpers/inspect-fixture.js";
 test("with no daemon, teach stores the lesson pinned at once and notes it in lessons.md, the journal and the history", async (t) => {
   const { dir, cleanup } = await makeInspectState();
   t.after(cleanup);
-  const before = JSON.parse(await readFile(path.join(dir, "db.json"), "utf8")) as DbData;
+  const before = await readDbData(path.join(dir, "db.json"));
 
   const outcome = await runCliJson<{ status: string; id: string }>(["teach", "--state", dir, "--json", "Keep", "the", "list  sorted."]);
 
   assert.equal(outcome.status, "stored");
-  const db = JSON.parse(await readFile(path.join(dir, "db.json"), "utf8")) as DbData;
+  const db = await readDbData(path.join(dir, "db.json"));
   assert.equal(db.learning.lessons.length, before.learning.lessons.length + 1);
   const lesson = db.learning.lessons.find((candidate) => candidate.id === outcome.id);
   assert.equal(lesson?.text, "Keep the list sorted.");

@@ -8,6 +8,7 @@ import { buildCycleDeps } from "../../src/daemon/cycle-deps.js";
 import { openState } from "../../src/daemon/open-state.js";
 import { createMemoryLogger } from "../../src/log.js";
 import { makeStateDir } from "../support/state-fixture.js";
+import { readDbData } from "../../src/memory/db.js";
 
 test("a real node-llama-cpp cycle on the written GGUF acts, checks, journals, logs episodes and unloads", async (t) => {
   const { dir, cleanup } = await makeStateDir({ inbox: { "hello.md": "Please start the list." } });
@@ -41,12 +42,12 @@ test("a real node-llama-cpp cycle on the written GGUF acts, checks, journals, lo
     }
     assert.ok(episodes.some((episode) => episode.kind === "check" && episode.goal === "shopping-list"));
 
-    const db = JSON.parse(await readFile(path.join(dir, "db.json"), "utf8"));
+    const db = await readDbData(path.join(dir, "db.json"));
     assert.equal(db.cycle.count, 1);
     assert.equal(db.cycle.inProgress, undefined);
-    assert.equal(db.goals["shopping-list"].lastCheckPassed, false);
+    assert.equal(db.goals["shopping-list"]?.lastCheckPassed, false);
     assert.equal(db.cycles.length, 1);
-    assert.equal(db.cycles[0].status, "ran");
+    assert.equal(db.cycles[0]?.status, "ran");
 
     const journal = await readFile(result.journalFile, "utf8");
     assert.match(journal, /## Cycle 1/);

@@ -14,7 +14,7 @@ const cases: Array<{ name: string; content: string; reason: RegExp }> = [
   { name: "garbage", content: "\u0000\u0001garbage{{", reason: /invalid JSON/ },
   { name: "empty", content: "", reason: /empty/ },
   { name: "truncated JSON", content: goodDb.slice(0, goodDb.length / 2), reason: /invalid JSON/ },
-  { name: "unknown version", content: goodDb.replace("\"version\": 2", "\"version\": 3"), reason: /unknown version 3/ },
+  { name: "unknown version", content: goodDb.replace("\"version\": 2", "\"version\": 4"), reason: /unknown version 4/ },
   { name: "version 0", content: goodDb.replace("\"version\": 2", "\"version\": 0"), reason: /unknown version 0/ },
   { name: "schema mismatch", content: goodDb.replace("\"count\": 3", "\"count\": \"three\""), reason: /cycle\.count/ },
   { name: "learning schema mismatch", content: goodDb.replace("\"nextLessonId\": 1", "\"nextLessonId\": \"one\""), reason: /learning\.nextLessonId/ },

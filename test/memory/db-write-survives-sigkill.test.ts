@@ -29,6 +29,12 @@ for (;;) {
   db.data.cycle.lastStartedAt = at;
   db.data.goals["g" + (cycle % 20)] = { attempts: cycle, lastCheckOutput: "o".repeat(cycle % 500) };
   appendCycleRecord(db, { cycle, startedAt: at, endedAt: at, status: "ran", steps: 3, failedSteps: 1, summary: "s".repeat(200), durationMs: 5 });
+  // Lessons (lessons.json) and the marker (cycle.json) change too, so every file of the store is mid-write at some kill.
+  const id = "L" + db.data.learning.nextLessonId++;
+  db.data.learning.lessons.push({ id, text: "t".repeat(cycle % 300), kind: "fact", scope: { keywords: [] }, evidence: [], helpful: 0, harmful: 0, status: "provisional", source: "self", tainted: false, createdAt: at, createdCycle: cycle, history: [] });
+  if (db.data.learning.lessons.length > 40) db.data.learning.lessons.splice(0, 1);
+  if (cycle % 2 === 0) db.data.cycle.inProgress = { cycle, startedAt: at, pid: process.pid };
+  else delete db.data.cycle.inProgress;
   await writeDb(db);
   if (!announced) { process.stdout.write("ready\\n"); announced = true; }
 }
@@ -61,12 +67,15 @@ test("db.json always parses after SIGKILL mid-write, and only *.tmp leftovers ma
     assert.equal(stderr, "", `writer ${kill} reported: ${stderr}`);
 
     const parsed = JSON.parse(await readFile(file, "utf8")) as { version: number; cycle: { count: number } };
-    assert.equal(parsed.version, 2);
+    assert.equal(parsed.version, 3);
     assert.ok(parsed.cycle.count > lastCount, `kill ${kill}: count ${parsed.cycle.count} did not pass ${lastCount}`);
     lastCount = parsed.cycle.count;
-    const { warnings } = await openDb(file, deps);
+    const { db: reopened, warnings } = await openDb(file, deps);
     assert.deepEqual(warnings, [], `kill ${kill}: db.json did not load cleanly`);
-    const stray = (await readdir(stateDir)).filter((name) => name !== "db.json" && !name.endsWith(".tmp"));
+    // A kill between lessons.json and db.json must never let a lesson id be handed out twice.
+    const highest = Math.max(0, ...reopened.data.learning.lessons.map((lesson) => Number(lesson.id.slice(1))));
+    assert.ok(reopened.data.learning.nextLessonId > highest, `kill ${kill}: nextLessonId ${reopened.data.learning.nextLessonId} ≤ L${highest}`);
+    const stray = (await readdir(stateDir)).filter((name) => !["db.json", "lessons.json", "cycle.json"].includes(name) && !name.endsWith(".tmp"));
     assert.deepEqual(stray, [], `kill ${kill}: unexpected files`);
   }
 

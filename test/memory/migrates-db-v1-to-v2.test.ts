@@ -1,4 +1,4 @@
-// A version-1 db.json is migrated to version 2 (empty learning added), not quarantined; everything it held is kept and the write-back is v2.
+// A version-1 db.json is migrated through version 2 (empty learning added) to 3, not quarantined; everything it held is kept and the write-back is v3.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { copyFile, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
@@ -12,7 +12,7 @@ import { openDb, writeDb } from "../../src/memory/db.js";
 // Compiled to dist/test/memory; the fixture stays in the source tree.
 const FIXTURE = fileURLToPath(new URL("../../../test/fixtures/db-v1.json", import.meta.url));
 
-test("db v1 fixture: migrated to v2 on open with empty learning, nothing quarantined, old data and unknown keys kept", async (t) => {
+test("db v1 fixture: migrated to v3 on open with empty learning, nothing quarantined, old data and unknown keys kept", async (t) => {
   const dir = await mkdtemp(path.join(os.tmpdir(), "apprentice-db-"));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const file = path.join(dir, "db.json");
@@ -24,7 +24,7 @@ test("db v1 fixture: migrated to v2 on open with empty learning, nothing quarant
 
   assert.deepEqual(warnings, []);
   assert.deepEqual((await readdir(dir)).filter((entry) => entry.includes("corrupt")), []);
-  assert.equal(db.data.version, 2);
+  assert.equal(db.data.version, 3);
   assert.deepEqual(db.data.learning, createEmptyLearningData());
   assert.deepEqual(db.data.cycle, original["cycle"]);
   assert.deepEqual(db.data.goals, original["goals"]);
@@ -34,8 +34,10 @@ test("db v1 fixture: migrated to v2 on open with empty learning, nothing quarant
 
   await writeDb(db);
   const written = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>;
-  assert.equal(written["version"], 2);
-  assert.deepEqual(written["learning"], createEmptyLearningData());
+  assert.equal(written["version"], 3);
+  const { lessons, ...rest } = createEmptyLearningData();
+  assert.deepEqual(written["learning"], { ...rest, lessonCount: lessons.length });
+  assert.deepEqual(JSON.parse(await readFile(path.join(dir, "lessons.json"), "utf8")), { version: 1, nextLessonId: 1, lessons: [] });
   const reopened = await openDb(file, { logger, clock: () => new Date() });
   assert.deepEqual(reopened.warnings, []);
   assert.deepEqual(reopened.db.data, db.data);

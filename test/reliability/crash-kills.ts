@@ -7,7 +7,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseConfig } from "../../src/config.js";
 import { listHistory } from "../../src/history/state-history.js";
-import { parseDbData, type DbData } from "../../src/memory/db.js";
+import { readDbData, type DbData } from "../../src/memory/db.js";
 import { loadGoals } from "../../src/memory/goals-file.js";
 import { statePaths } from "../../src/memory/state-paths.js";
 import { startCli } from "../support/cli-process.js";
@@ -92,7 +92,7 @@ async function checkState(dir: string, seen: Map<number, Set<string>>): Promise<
   const failures: string[] = [];
   let db: DbData | undefined;
   try {
-    db = parseDbData(JSON.parse(await readFile(paths.db, "utf8")));
+    db = await readDbData(paths.db);
   } catch (error) {
     failures.push(`db.json does not parse: ${describe(error)}`);
   }

@@ -11,7 +11,7 @@ import { runCycle } from "../../src/cycle/run-cycle.js";
 import { buildCycleDeps } from "../../src/daemon/cycle-deps.js";
 import { openState } from "../../src/daemon/open-state.js";
 import { createMemoryLogger } from "../../src/log.js";
-import type { DbData } from "../../src/memory/db.js";
+import { readDbData, type DbData } from "../../src/memory/db.js";
 import { ScriptedBrain } from "../support/scripted-brain.js";
 import { makeStateDir } from "../support/state-fixture.js";
 import type { PropertyResult, ReliabilityProperty } from "./property.js";
@@ -103,7 +103,7 @@ export const property: ReliabilityProperty = {
       if (await exists(path.join(path.dirname(dir), "pwned"))) failures.push("../pwned was created");
 
       // Nothing learned from world content is trusted; no lesson claims the operator as its source.
-      const db = JSON.parse(await readFile(path.join(dir, "db.json"), "utf8")) as DbData;
+      const db: DbData = await readDbData(path.join(dir, "db.json"));
       const tainted = db.learning.lessons.filter((lesson) => lesson.tainted);
       for (const lesson of db.learning.lessons) {
         if (lesson.tainted && (lesson.status === "trusted" || lesson.status === "pinned")) failures.push(`tainted lesson ${lesson.id} became ${lesson.status}: ${lesson.text}`);

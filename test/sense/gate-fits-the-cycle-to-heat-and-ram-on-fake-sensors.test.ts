@@ -11,6 +11,7 @@ import { openState } from "../../src/daemon/open-state.js";
 import { createMemoryLogger } from "../../src/log.js";
 import type { Sensors } from "../../src/sense/read-sensors.js";
 import { makeStateDir, testModel } from "../support/state-fixture.js";
+import { readDbData } from "../../src/memory/db.js";
 
 const logger = createMemoryLogger();
 const real = new LlamaBrain(logger);
@@ -46,7 +47,7 @@ async function cycleOn(reading: Partial<Sensors>, config: Record<string, Record<
   } finally {
     await state.close();
   }
-  const db = JSON.parse(await readFile(state.paths.db, "utf8")) as {
+  const db = (await readDbData(state.paths.db)) as {
     lastSkip?: { reason: string; detail: string; sensors?: { throttled?: string; cpuTempC?: number } };
     cycles: Array<{ resources?: { contextSize: number; threads: number; neededRamMB: number }; sensors?: { throttled?: string } }>;
   };

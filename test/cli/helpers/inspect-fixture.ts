@@ -1,11 +1,11 @@
 // A state dir with a known history for the inspect and steer commands: three goals, four lessons (one masked), one skill, episodes, a fake model.
-import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { normalizeAction } from "../../../src/learning/action-key.js";
 import { addLesson, retireLesson } from "../../../src/learning/citation-rules.js";
 import { recordOutcomes } from "../../../src/learning/outcome-rules.js";
 import { recordSkillSuccess } from "../../../src/learning/skill-rules.js";
-import { createDefaultDbData, type DbData } from "../../../src/memory/db.js";
+import { createDefaultDbData, readDbData, type DbData } from "../../../src/memory/db.js";
 import { runCli } from "../../support/cli-process.js";
 import { makeStateDir } from "../../support/state-fixture.js";
 
@@ -119,7 +119,7 @@ export async function runCliJson<T>(args: string[]): Promise<T> {
   }
 }
 
-/** Reads and parses a state dir's db.json. */
+/** Reads a state dir's db (db.json, lessons.json, cycle.json) as the daemon would. */
 export async function readDbFile(dir: string): Promise<DbData> {
-  return JSON.parse(await readFile(path.join(dir, "db.json"), "utf8")) as DbData;
+  return readDbData(path.join(dir, "db.json"));
 }

@@ -99,7 +99,7 @@ export function makeStatusDb(): DbData {
   learning.nextSkillId = 2;
   const last = cycles[cycles.length - 1];
   return {
-    version: 2,
+    version: 3,
     cycle: { count: EXPECTED.cycles, ...(last ? { lastStartedAt: last.startedAt, lastEndedAt: last.endedAt } : {}) },
     goals: { "shopping-list": { attempts: 10, lastCheckPassed: true } },
     cycles,

@@ -1,0 +1,83 @@
+// The store rewrites lessons.json only when lessonsSignature changed: every change the learning rules and the operator make must change it, or a restart would lose that change.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { normalizeAction } from "../../src/learning/action-key.js";
+import { applyCitations } from "../../src/learning/citation-rules.js";
+import { consolidateLessons } from "../../src/learning/consolidate.js";
+import { createEmptyLearningData } from "../../src/learning/empty-learning.js";
+import { applyLessonOp, teachLesson } from "../../src/learning/operator-ops.js";
+import { recordOutcomes } from "../../src/learning/outcome-rules.js";
+import type { ActionOutcome, LearningData } from "../../src/learning/types.js";
+import { makeBenchLessons } from "../../src/bench/seed-bench-state.js";
+import { lessonsSignature } from "../../src/memory/lessons-signature.js";
+import { createSeededRandom } from "../../src/seeded-random.js";
+
+test("every change of the learning rules and operator ops to the lessons changes the signature; no change keeps it", () => {
+  const data: LearningData = { ...createEmptyLearningData(), lessons: makeBenchLessons(400, { seed: 3, cycles: 200 }), nextLessonId: 401 };
+  const random = createSeededRandom(11);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+  const goals = ["goal-1", "goal-2", "goal-3"];
+  const actions = [normalizeAction("run", { command: "ls", args: [] }), normalizeAction("run", { command: "make-report", args: [] }), normalizeAction("read_file", { path: "notes.txt" })];
+  const signatures = ["exit status #: No such file or directory: <path>", "timed out after #ms"];
+  let changes = 0;
+  for (let cycle = 201; cycle <= 320; cycle++) {
+    const now = new Date(Date.UTC(2026, 1, 1) + cycle * 60_000);
+    const ctx = { cycle, now, maxCooldownCycles: 8 };
+    const steps: Array<() => unknown> = [
+      () => {
+        const outcomes: ActionOutcome[] = Array.from({ length: 3 }, (_, step) => {
+          const ok = random() < 0.3;
+          return {
+            episodeId: `c${cycle}s${step + 1}`,
+            cycle,
+            goal: pick(goals),
+            action: pick(actions),
+            ok,
+            ...(ok ? {} : { signature: pick(signatures) }),
+            fingerprint: random() < 0.8 ? "w1" : "w2",
+            retest: random() < 0.2,
+            fromWorld: random() < 0.2,
+            changedWorld: random() < 0.3,
+          };
+        });
+        return recordOutcomes(data, outcomes, [{ goal: pick(goals), passed: random() < 0.4 }], ctx);
+      },
+      () => applyCitations(data, [`L${1 + Math.floor(random() * data.nextLessonId)}`, `L${1 + Math.floor(random() * 400)}`], random() < 0.5, ctx),
+      () => (cycle % 15 === 0 ? consolidateLessons(data, { ...ctx, maxLessons: 150, decayAfterCycles: 30 }) : undefined),
+      () => applyLessonOp(data, { op: pick(["pin", "retire", "forget"] as const), id: `L${1 + Math.floor(random() * data.nextLessonId)}` }, ctx),
+      () => (cycle % 7 === 0 ? teachLesson(data, `always check the ${pick(["feed", "disk", "report"])} first`, "test", ctx) : undefined),
+    ];
+    for (const step of steps) {
+      const textBefore = JSON.stringify({ nextLessonId: data.nextLessonId, lessons: data.lessons });
+      const signatureBefore = lessonsSignature(data);
+      step();
+      const changed = JSON.stringify({ nextLessonId: data.nextLessonId, lessons: data.lessons }) !== textBefore;
+      if (changed) changes += 1;
+      assert.equal(lessonsSignature(data) !== signatureBefore, changed, `cycle ${cycle}: the lessons ${changed ? "changed but the signature did not" : "did not change but the signature did"}`);
+    }
+  }
+  assert.ok(changes > 100, `the rules changed the lessons ${changes} times: enough to mean something`);
+});
+
+test("direct edits of the fields the rules touch change the signature", () => {
+  const data: LearningData = { ...createEmptyLearningData(), lessons: makeBenchLessons(50, { seed: 5, cycles: 100 }), nextLessonId: 51 };
+  const edits: Array<(lesson: LearningData["lessons"][number]) => void> = [
+    (lesson) => (lesson.status = lesson.status === "pinned" ? "retired" : "pinned"),
+    (lesson) => (lesson.helpful += 1),
+    (lesson) => (lesson.harmful += 1),
+    (lesson) => (lesson.tainted = !lesson.tainted),
+    (lesson) => (lesson.text += " and more"),
+    (lesson) => (lesson.lastUsedCycle = (lesson.lastUsedCycle ?? 0) + 1),
+    (lesson) => lesson.evidence.push("c999s1"),
+    (lesson) => lesson.history.push({ cycle: 999, at: "2026-01-01T00:00:00.000Z", change: "merged", reason: "x" }),
+    (lesson) => (lesson.mask = { fingerprint: "f", signature: "s", cooldownCycles: 2, untilCycle: 5, retests: 1 }),
+  ];
+  for (const [index, edit] of edits.entries()) {
+    const before = lessonsSignature(data);
+    edit(data.lessons[index] as LearningData["lessons"][number]);
+    assert.notEqual(lessonsSignature(data), before, `edit ${index}`);
+  }
+  const before = lessonsSignature(data);
+  data.lessons.reverse();
+  assert.notEqual(lessonsSignature(data), before, "order");
+});
