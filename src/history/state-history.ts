@@ -10,7 +10,7 @@ import type { StatePaths } from "../memory/state-paths.js";
 import type IsomorphicGit from "isomorphic-git";
 
 /** Files at the top of the state dir that history keeps: what operators edit and what rollback restores. */
-export const TRACKED_FILES = ["README.md", "charter.md", "goals.yaml", "config.json", "db.json", "lessons.md"] as const;
+export const TRACKED_FILES = ["README.md", "charter.md", "goals.yaml", "config.json", "db.json", "lessons.json", "lessons.md"] as const;
 /** Folders whose Markdown files history keeps. */
 export const TRACKED_DIRS = ["journal"] as const;
 
@@ -95,8 +95,14 @@ export async function recordHistory(paths: StatePaths, record: HistoryRecord): P
   const now = await listTrackedNow(paths);
   let changed = false;
   for (const filepath of now) {
-    const content = await readFile(path.join(paths.root, filepath));
+    const file = path.join(paths.root, filepath);
+    const stats = await fs.promises.stat(file, { bigint: true });
+    const known = knownBlobs.get(file);
+    // A file this process already hashed and that was not touched since keeps its id: no read, no hash.
+    if (known !== undefined && before.get(filepath) === known.oid && sameStats(known, stats)) continue;
+    const content = await readFile(file);
     const oid = blobOid(content);
+    knownBlobs.set(file, { oid, ino: stats.ino, size: stats.size, mtimeNs: stats.mtimeNs, ctimeNs: stats.ctimeNs });
     if (before.get(filepath) === oid) continue;
     await writeLooseBlob(paths.history, oid, content);
     await git.updateIndex({ ...options, filepath, oid, add: true });
@@ -112,6 +118,18 @@ export async function recordHistory(paths: StatePaths, record: HistoryRecord): P
   const timestamp = Math.floor(record.now.getTime() / 1000);
   const signature = { ...AUTHOR, timestamp, timezoneOffset: 0 };
   return git.commit({ ...options, message, author: signature, committer: signature });
+}
+
+/**
+ * Blob ids of tracked files as this process last hashed them, with the file's identity then. The state's writers
+ * replace files by rename (a new inode each time) and an editor's save changes the mtime and ctime (nanoseconds), so a
+ * file whose inode, size, mtime and ctime are all unchanged has the same content: hashing a 10 MB lessons.json every
+ * cycle to find that out cost more than the rest of the commit.
+ */
+const knownBlobs = new Map<string, { oid: string; ino: bigint; size: bigint; mtimeNs: bigint; ctimeNs: bigint }>();
+
+function sameStats(known: { ino: bigint; size: bigint; mtimeNs: bigint; ctimeNs: bigint }, stats: fs.BigIntStats): boolean {
+  return known.ino === stats.ino && known.size === stats.size && known.mtimeNs === stats.mtimeNs && known.ctimeNs === stats.ctimeNs;
 }
 
 /** The git id of a blob: SHA-1 over `blob <size>\0` and the content. */
