@@ -1,5 +1,6 @@
-// Reads the board's sensors through systeminformation (plus the Pi's throttle bits); a sensor that fails is reported missing, not fatal.
-import { readFile } from "node:fs/promises";
+// Reads the board's sensors (systeminformation for RAM and temperature; the kernel's own files for the rest) without starting a process per reading where it can; a sensor that fails is reported missing, not fatal.
+import { readdir, readFile, statfs } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import si from "systeminformation";
 import type { Logger } from "../log.js";
@@ -23,15 +24,31 @@ export interface Sensors {
 }
 
 const THROTTLE_FILE = "/sys/devices/platform/soc/soc:firmware/get_throttled";
+const THERMAL_DIR = "/sys/class/thermal";
 const MB = 1024 * 1024;
+/** How long a board where systeminformation found no CPU temperature is believed before it is asked again. */
+const NO_TEMPERATURE_RECHECK_MS = 60 * 60 * 1000;
 
-/** Reads every sensor once. `stateDir` selects which filesystem's free space is reported. */
+/**
+ * When systeminformation last found no CPU temperature (ms since the epoch). Its Linux reading runs several shells
+ * (`execSync` of `cat`, a `for` loop over hwmon, `sensors`, `vcgencmd`) each time, about 17 ms and a blocked event
+ * loop, even where there is no sensor at all; a sensor does not appear while the board runs.
+ */
+let noTemperatureSince: number | undefined;
+
+/**
+ * Reads every sensor once. `stateDir` selects which filesystem's free space is reported.
+ * Per reading: RAM from systeminformation (/proc/meminfo, no process); CPU temperature from the kernel's CPU thermal
+ * zone (the file systeminformation reads on a Pi, `cpu-thermal`), else from systeminformation; load from
+ * `os.loadavg()` per core, as systeminformation's `avgLoad` gives it; free disk from `statfs` of the state dir.
+ * systeminformation's `currentLoad` (two `cat /proc/stat | grep` pipelines, and half a second on its first call) and
+ * `fsSize` (a `df`) are not used.
+ */
 export async function readSensors(stateDir: string, clock: () => Date, logger: Logger): Promise<Sensors> {
-  const [temp, mem, load, disks, throttled] = await Promise.all([
-    si.cpuTemperature().catch((error: unknown) => warnMissing(logger, "cpu temperature", error)),
+  const [temp, mem, disk, throttled] = await Promise.all([
+    readCpuTempC(clock, logger).catch((error: unknown) => warnMissing(logger, "cpu temperature", error)),
     si.mem(),
-    si.currentLoad().catch((error: unknown) => warnMissing(logger, "load", error)),
-    si.fsSize().catch((error: unknown) => warnMissing(logger, "disk", error)),
+    statfs(path.resolve(stateDir)).catch((error: unknown) => warnMissing(logger, "disk", error)),
     readThrottleBits(logger),
   ]);
   const sensors: Sensors = {
@@ -39,23 +56,48 @@ export async function readSensors(stateDir: string, clock: () => Date, logger: L
     availableRamMB: Math.round(mem.available / MB),
     totalRamMB: Math.round(mem.total / MB),
   };
-  // systeminformation reports a missing sensor as null or -1.
-  if (temp !== undefined && typeof temp.main === "number" && temp.main > 0) sensors.cpuTempC = Math.round(temp.main * 10) / 10;
-  if (load !== undefined && typeof load.avgLoad === "number") sensors.load1 = load.avgLoad;
-  const disk = disks === undefined ? undefined : pickFilesystem(disks, path.resolve(stateDir));
-  if (disk !== undefined) sensors.diskFreeMB = Math.round(disk.available / MB);
+  if (temp !== undefined) sensors.cpuTempC = temp;
+  const cores = os.availableParallelism();
+  sensors.load1 = Math.round(((os.loadavg()[0] ?? 0) / cores) * 100) / 100;
+  if (disk !== undefined) sensors.diskFreeMB = Math.round((disk.bavail * disk.bsize) / MB);
   if (throttled !== undefined) sensors.throttled = throttled;
   return sensors;
 }
 
-/** The mounted filesystem with the longest mount point that contains `dir`. */
-function pickFilesystem<T extends { mount: string }>(filesystems: readonly T[], dir: string): T | undefined {
-  let best: T | undefined;
-  for (const fs of filesystems) {
-    const inside = dir === fs.mount || dir.startsWith(fs.mount.endsWith("/") ? fs.mount : `${fs.mount}/`);
-    if (inside && (best === undefined || fs.mount.length > best.mount.length)) best = fs;
+/** CPU temperature in °C, one decimal; undefined where the board has no sensor. */
+async function readCpuTempC(clock: () => Date, logger: Logger): Promise<number | undefined> {
+  const zone = await readCpuThermalZone(logger);
+  if (zone !== undefined) return zone;
+  const now = clock().getTime();
+  if (noTemperatureSince !== undefined && now - noTemperatureSince < NO_TEMPERATURE_RECHECK_MS) return undefined;
+  const temp = await si.cpuTemperature();
+  // systeminformation reports a missing sensor as null or -1.
+  if (typeof temp.main === "number" && temp.main > 0) {
+    noTemperatureSince = undefined;
+    return Math.round(temp.main * 10) / 10;
   }
-  return best;
+  noTemperatureSince = now;
+  return undefined;
+}
+
+/** The first thermal zone whose type names the CPU (`cpu-thermal` on a Raspberry Pi), read from sysfs. */
+async function readCpuThermalZone(logger: Logger): Promise<number | undefined> {
+  let zones: string[];
+  try {
+    zones = (await readdir(THERMAL_DIR)).filter((name) => name.startsWith("thermal_zone")).sort();
+  } catch (error) {
+    // No thermal class at all (a VM, a container): systeminformation gets its chance.
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") logger.debug(`thermal zones unreadable: ${String(error)}`);
+    return undefined;
+  }
+  for (const zone of zones) {
+    // A zone whose files cannot be read is not one to report; the next may be.
+    const type = await readFile(path.join(THERMAL_DIR, zone, "type"), "utf8").catch((error: unknown) => warnMissing(logger, `${zone} type`, error) ?? "");
+    if (!type.toLowerCase().includes("cpu")) continue;
+    const milli = Number.parseInt((await readFile(path.join(THERMAL_DIR, zone, "temp"), "utf8").catch((error: unknown) => warnMissing(logger, `${zone} temp`, error))) ?? "", 10);
+    if (Number.isFinite(milli) && milli > 0) return Math.round(milli / 100) / 10;
+  }
+  return undefined;
 }
 
 async function readThrottleBits(logger: Logger): Promise<string | undefined> {
