@@ -343,27 +343,48 @@ export function parseDecision(
 }
 
 /**
- * Bans byte-fallback tokens (`<0x41>`) for printable ASCII characters that the vocabulary also holds as ordinary
- * tokens (`A`). A model that emits the byte form writes the same text, but the next step's prompt tokenizes that text
- * to the ordinary form, so the KV cache no longer matches from that reply on and the whole reply is evaluated again
- * every step. Only SentencePiece vocabularies have byte-fallback tokens; for others there is nothing to ban.
+ * Bans byte-fallback tokens (`<0x41>`) whose text the next step's prompt cannot hold as the same tokens:
+ * - printable ASCII characters that the vocabulary also holds as ordinary tokens (`A`): the model writes the same
+ *   text, but the next prompt tokenizes it to the ordinary form;
+ * - bytes that never occur in UTF-8 (0xC0, 0xC1, 0xF5–0xFF), and 0xF4: llama.cpp's grammar reads any 0xF_ byte as
+ *   the start of a four-byte sequence, so a model (the random-weights test model does) can emit, say,
+ *   0xFA 0xAD 0x95 0x83 inside a JSON string; the reply then decodes to U+FFFD replacement characters, which tokenize
+ *   differently. 0xF4 starts only U+100000–U+10FFFF (the last private-use plane) and, more often, sequences past
+ *   U+10FFFF, so it goes too.
+ *
+ * Either way the KV cache no longer matches from that reply on, and the whole reply (70–90 tokens) is evaluated again
+ * at the next step. Valid UTF-8 lead and continuation bytes stay allowed: for a character the vocabulary lacks (an
+ * emoji, say) the byte tokens are the canonical form, and the grammar already refuses a stray continuation byte.
+ *
+ * Only SentencePiece (`spm`) vocabularies (Llama 2, Mistral, Gemma, the test model) have byte-fallback tokens.
+ * Byte-level BPE vocabularies (`bpe`: Qwen, Llama 3, SmolLM2) have none: llama.cpp describes SPM as "byte-level BPE
+ * with byte fallback" and BPE as the "GPT-2 tokenizer based on byte-level BPE", whose 256 single bytes are ordinary
+ * vocabulary entries (GPT-2's byte-to-unicode mapping), never `<0xXX>` tokens. For them nothing is banned.
  */
-function canonicalTokenBias(library: NodeLlamaCpp, model: LlamaModel): TokenBias | undefined {
+export function canonicalTokenBias(library: NodeLlamaCpp, model: LlamaModel): TokenBias | undefined {
   if (model.vocabularyType !== library.LlamaVocabularyType.spm) return undefined;
   const vocabulary = model.fileInfo.metadata?.tokenizer?.ggml?.tokens;
   if (!Array.isArray(vocabulary)) return undefined;
-  const ordinary = new Set(vocabulary.map((text) => (text === "\u2581" ? " " : text)));
+  const banned = bannedByteFallbackTokens(vocabulary);
+  if (banned.length === 0) return undefined;
   const bias = new library.TokenBias(model.tokenizer);
-  let banned = 0;
+  for (const id of banned) bias.set(id as Token, "never");
+  return bias;
+}
+
+/** Ids of the byte-fallback tokens {@link canonicalTokenBias} bans, from a SentencePiece vocabulary's token texts. */
+export function bannedByteFallbackTokens(vocabulary: readonly string[]): number[] {
+  const ordinary = new Set(vocabulary.map((text) => (text === "\u2581" ? " " : text)));
+  const banned: number[] = [];
   vocabulary.forEach((text, id) => {
     const match = /^<0x([0-9A-Fa-f]{2})>$/.exec(text);
     if (match === null) return;
     const byte = Number.parseInt(match[1] as string, 16);
-    if (byte < 0x20 || byte > 0x7e || !ordinary.has(String.fromCharCode(byte))) return;
-    bias.set(id as Token, "never");
-    banned += 1;
+    const printableWithOrdinaryToken = byte >= 0x20 && byte <= 0x7e && ordinary.has(String.fromCharCode(byte));
+    const neverInUtf8 = byte === 0xc0 || byte === 0xc1 || byte >= 0xf4;
+    if (printableWithOrdinaryToken || neverInUtf8) banned.push(id);
   });
-  return banned > 0 ? bias : undefined;
+  return banned;
 }
 
 function omittedStepsNote(count: number): string {
