@@ -1,6 +1,6 @@
 // The daemon: one lock, cycles on the cron schedule and on inbox/goals/charter changes, catch-up at start, graceful stop on SIGTERM/SIGINT.
 import { stat } from "node:fs/promises";
-import { LlamaBrain } from "../brain/llama-brain.js";
+import { WorkerBrain } from "../brain/worker-brain.js";
 import { NO_MODEL_MESSAGE, runCycle, type CycleProgress, type CycleResult } from "../cycle/run-cycle.js";
 import type { Logger } from "../log.js";
 import type { ServeOptions } from "../serve/serve-options.js";
@@ -64,8 +64,10 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     return 2;
   }
 
-  const brain = new LlamaBrain(logger);
-  // Checked in a child process: the daemon loads node-llama-cpp and the binding only when a cycle needs the model.
+  // The model runs in a child process per cycle (see WorkerBrain), so the idle daemon never holds node-llama-cpp, the
+  // binding or a model, and each cycle's memory goes back to the OS when its model process ends. The binding is
+  // checked the same way now, so a board without a usable one fails at start rather than at the first due goal.
+  const brain = new WorkerBrain(logger);
   const binding = await brain.checkBinding();
   if (!binding.ok) {
     process.stderr.write(`apprentice: ${binding.reason}\n`);
@@ -141,6 +143,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     process.on("SIGTERM", onSignal);
   });
   await stopped;
+  await brain.close();
   await status?.server.close();
   await watcher.close();
   await scheduler.stop();
