@@ -29,7 +29,7 @@ export function formatSpeedReport(report: SpeedReport): string {
     "Recall latency (lesson recall of a cycle):",
     ...table([["lessons", "p50 ms", "p95 ms", "first ms", "calls"], ...report.recall.map((figures) => [String(figures.lessons), String(figures.p50Ms), String(figures.p95Ms), String(figures.coldMs), String(figures.samples)])]),
     "",
-    `Prompt reuse: ${report.promptReuseRatio} × (input tokens evaluated per step ÷ new tokens of the step, over ${report.promptReuse.steps} steps after a cycle's first)`,
+    `Prompt reuse: ${report.promptReuseRatio} × (input tokens evaluated per step ÷ new tokens of the step, over ${report.promptReuse.steps} of ${report.promptReuse.laterSteps} steps after a cycle's first; the others followed a dropped earlier step)`,
     "",
   ];
   if (report.rss !== null) {

@@ -37,6 +37,8 @@ export interface CycleFigures {
   /** Σ evaluated input tokens ÷ Σ new tokens over every step after a cycle's first; 1 means only new tokens were evaluated. */
   promptReuseRatio: number;
   reuseSteps: StepReuse[];
+  /** Steps after a cycle's first, measured or not: those after a dropped earlier step are left out of the ratio. */
+  laterSteps: number;
   /** Sizes of the state's big files after the run, in bytes. */
   files: { dbBytes: number; lessonsMdBytes: number; episodesBytes: number };
 }
@@ -48,6 +50,7 @@ export async function measureCycles(options: { stateDir: string; brain: Brain; c
   const state = await openState(options.stateDir, { logger: options.logger, clock });
   const timings: CycleTiming[] = [];
   const reuseSteps: StepReuse[] = [];
+  let laterSteps = 0;
   try {
     for (let index = 0; index < options.cycles; index++) {
       await makeGoalDue(state.paths.workspace, state.db.data.goals);
@@ -60,6 +63,7 @@ export async function measureCycles(options: { stateDir: string; brain: Brain; c
       const steps = result.status === "ran" ? result.steps : decisions.length;
       timings.push({ status: result.status, steps, wallMs: round(wallMs), modelMs: round(modelMs), overheadMs: round(wallMs - modelMs) });
       reuseSteps.push(...stepReuse(decisions));
+      laterSteps += Math.max(0, decisions.length - 1);
       options.onProgress?.(`cycle ${index + 1}/${options.cycles}: ${result.status}, ${steps} steps, ${Math.round(wallMs)} ms wall, ${Math.round(modelMs)} ms model, ${Math.round(wallMs - modelMs)} ms harness`);
     }
   } finally {
@@ -74,6 +78,7 @@ export async function measureCycles(options: { stateDir: string; brain: Brain; c
     harnessOverheadMsMax: round(Math.max(...timings.map((timing) => timing.overheadMs))),
     promptReuseRatio: fresh > 0 ? round(evaluated / fresh, 2) : Number.NaN,
     reuseSteps,
+    laterSteps,
     files: { dbBytes: await size(state.paths.db), lessonsMdBytes: await size(state.paths.lessons), episodesBytes: await size(state.paths.episodes) },
   };
 }
@@ -81,6 +86,9 @@ export async function measureCycles(options: { stateDir: string; brain: Brain; c
 /**
  * Prompt reuse within one cycle: for each step after the first whose earlier steps were all kept, the tokens it
  * evaluated against the tokens that were new (its prompt minus the previous prompt and the previous reply).
+ * node-llama-cpp's token meter counts the prompt's last token (the one whose logits are sampled) as output, and the
+ * reply's last token is sampled but never evaluated; the two offsets cancel, so a step that reuses the previous
+ * prompt and reply in full shows evaluated = new exactly (seen on the test model), and anything above is re-evaluation.
  */
 export function stepReuse(decisions: readonly DecisionUsage[]): StepReuse[] {
   const found: StepReuse[] = [];

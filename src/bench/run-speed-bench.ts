@@ -58,7 +58,8 @@ export interface SpeedReport {
   recallP95Ms: Record<string, number>;
   recall: RecallFigures[];
   promptReuseRatio: number;
-  promptReuse: { steps: number; evaluatedTokens: number; newTokens: number };
+  /** `steps` measured of `laterSteps` after a cycle's first; a step after a dropped earlier step is not measured. */
+  promptReuse: { steps: number; laterSteps: number; evaluatedTokens: number; newTokens: number };
   rss: RssFigures | null;
   threadSweep: Array<{ threads: number; genTokensPerSec: number }>;
   bestThreads: number;
@@ -118,7 +119,7 @@ export async function runSpeedBench(options: SpeedBenchOptions): Promise<SpeedRe
       recallP95Ms: Object.fromEntries(recall.map((figures) => [String(figures.lessons), figures.p95Ms])),
       recall,
       promptReuseRatio: cycles.promptReuseRatio,
-      promptReuse: { steps: cycles.reuseSteps.length, evaluatedTokens: reuseEvaluated, newTokens: reuseNew },
+      promptReuse: { steps: cycles.reuseSteps.length, laterSteps: cycles.laterSteps, evaluatedTokens: reuseEvaluated, newTokens: reuseNew },
       rss,
       threadSweep,
       bestThreads: pickBestThreads(threadSweep),
