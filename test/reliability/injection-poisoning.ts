@@ -178,7 +178,7 @@ async function snapshotOutsideWorkspace(dir: string): Promise<Map<string, string
 
 /** Files the daemon itself writes during a cycle, which may change or appear. */
 function isDaemonOutput(file: string): boolean {
-  return /^(db\.json|episodes\.jsonl|lessons\.md|journal\/|outbox\/|inbox\/\.processed\/|\.history\/)/.test(file);
+  return /^(db\.json|lessons\.json|cycle\.json|episodes\.jsonl|lessons\.md|journal\/|outbox\/|inbox\/\.processed\/|\.history\/)/.test(file);
 }
 
 async function exists(file: string): Promise<boolean> {
