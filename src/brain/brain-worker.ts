@@ -11,7 +11,11 @@ let session: BrainSession | undefined;
 const aborts = new Map<number, AbortController>();
 
 function reply(message: WorkerReply): void {
-  process.send?.(message);
+  // The daemon may be gone (killed mid-cycle): there is no one left to answer, and that is not an error.
+  if (!process.connected) return;
+  process.send?.(message, (error: Error | null) => {
+    if (error !== null && process.connected) logger.warn(`model process: could not answer the daemon: ${error.message}`);
+  });
 }
 
 async function handle(request: WorkerRequest): Promise<unknown> {
