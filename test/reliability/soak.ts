@@ -1,0 +1,126 @@
+// Soak: one real daemon process runs fast cycles on the test model (a cycle every second, one short step each) for a
+// long time. Its RSS must not drift more than 10% from cycle 100 to the end, it must not leak file descriptors, and
+// the state dir's size is followed part by part: what consolidation keeps bounded (db.json, lessons.json, lessons.md)
+// must stop growing, while the append-only logs (episodes, journal, history) are reported with their growth per cycle.
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { readRssMB, startCli } from "../support/cli-process.js";
+import { makeStateDir } from "../support/state-fixture.js";
+import type { PropertyResult, ReliabilityProperty } from "./property.js";
+
+const FULL_CYCLES = 1000;
+const QUICK_CYCLES = 25;
+/** Where the baseline is taken: after warm-up (full), or early (quick). */
+const FULL_BASELINE = 100;
+const QUICK_BASELINE = 8;
+
+interface Sample {
+  cycle: number;
+  rssMB: number;
+  fds: number;
+  sizes: Record<string, number>;
+}
+
+export const property: ReliabilityProperty = {
+  name: "soak",
+  async run({ quick }): Promise<PropertyResult> {
+    const cycles = quick ? QUICK_CYCLES : FULL_CYCLES;
+    const baselineCycle = quick ? QUICK_BASELINE : FULL_BASELINE;
+    const { dir, cleanup } = await makeStateDir({
+      goalsYaml: "version: 1\ngoals:\n  - id: never\n    title: Write never.txt.\n    check: test -f never-ever.txt\n",
+      config: {
+        schedule: { cron: "* * * * * *", debounceMs: 100, catchUp: true },
+        limits: { maxSteps: 1, stepTimeoutMs: 20_000, cycleTimeoutMs: 60_000 },
+        model: { maxTokensPerStep: 32, temperature: 1 },
+        learning: { consolidateEveryCycles: 10 },
+      },
+    });
+    const failures: string[] = [];
+    const samples: Sample[] = [];
+    const daemon = startCli(["start", "--state", dir], { APPRENTICE_LOG: "info" });
+    const pid = daemon.child.pid ?? 0;
+    const started = performance.now();
+    try {
+      for (let next = baselineCycle; ; ) {
+        await daemon.waitFor(new RegExp(`cycle ${next} (ran|failed) in`), 120_000);
+        samples.push({ cycle: next, rssMB: readRssMB(pid), fds: readdirSync(`/proc/${pid}/fd`).length, sizes: measureSizes(dir) });
+        if (next >= cycles) break;
+        next = Math.min(cycles, next + (quick ? 8 : 100));
+      }
+      daemon.child.kill("SIGTERM");
+      const code = await daemon.exited;
+      if (code !== 0) failures.push(`the daemon exited ${String(code)} on SIGTERM`);
+    } catch (error) {
+      daemon.child.kill("SIGKILL");
+      failures.push(`the soak stopped early: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+    }
+    const output = daemon.output();
+    if (/\n\s+at .+:\d+:\d+\)?\n/.test(output)) failures.push(`a stack trace in the daemon's output: ${output.slice(output.search(/\n\s+at /) - 300, output.search(/\n\s+at /) + 200)}`);
+    // A cycle cut short by the final SIGTERM is the shutdown working, not a failure.
+    const cycleFailures = output.split("\n").filter((line) => /cycle failed:/.test(line) && !/stopped by SIGTERM/.test(line));
+    if (cycleFailures.length > 0) failures.push(`${cycleFailures.length} cycles failed (model trouble is a failed step, not a failed cycle), e.g. ${cycleFailures[0]}`);
+    await cleanup();
+
+    const first = samples[0];
+    const last = samples.at(-1);
+    if (first === undefined || last === undefined || last.cycle < cycles) {
+      failures.push(`only ${last?.cycle ?? 0} of ${cycles} cycles ran`);
+      return { ok: false, figures: `${last?.cycle ?? 0} of ${cycles} cycles`, failures };
+    }
+    const drift = (last.rssMB - first.rssMB) / first.rssMB;
+    if (drift > 0.1) failures.push(`RSS drifted ${(drift * 100).toFixed(1)}% from cycle ${first.cycle} (${first.rssMB.toFixed(1)} MB) to ${last.cycle} (${last.rssMB.toFixed(1)} MB)`);
+    if (last.fds > first.fds) failures.push(`file descriptors grew from ${first.fds} at cycle ${first.cycle} to ${last.fds} at ${last.cycle}`);
+    // What consolidation bounds: at most 10% (and 64 KB) more at the end than at the baseline.
+    for (const part of ["db.json", "lessons.json", "lessons.md"]) {
+      const before = first.sizes[part] ?? 0;
+      const after = last.sizes[part] ?? 0;
+      if (after > Math.max(before * 1.1, before + 65_536)) failures.push(`${part} grew from ${before} to ${after} bytes between cycles ${first.cycle} and ${last.cycle}`);
+    }
+    const span = last.cycle - first.cycle;
+    const growth = (part: string): string => `${part} ${(((last.sizes[part] ?? 0) - (first.sizes[part] ?? 0)) / span / 1024).toFixed(2)} KB/cycle`;
+    const minutes = ((performance.now() - started) / 60_000).toFixed(1);
+    return {
+      ok: failures.length === 0,
+      figures:
+        `${last.cycle} cycles in ${minutes} min; RSS ${first.rssMB.toFixed(1)} → ${last.rssMB.toFixed(1)} MB (${(drift * 100).toFixed(1)}%), fds ${first.fds} → ${last.fds}; ` +
+        `db.json ${kb(first.sizes["db.json"])} → ${kb(last.sizes["db.json"])}, lessons.json ${kb(first.sizes["lessons.json"])} → ${kb(last.sizes["lessons.json"])}; ` +
+        `logs grow: ${growth("episodes.jsonl")}, ${growth("journal")}, ${growth(".history")}; state ${kb(total(first.sizes))} → ${kb(total(last.sizes))}`,
+      failures,
+    };
+  },
+};
+
+/** Bytes of the state dir's parts: top-level files by name, folders summed. */
+function measureSizes(dir: string): Record<string, number> {
+  const sizes: Record<string, number> = {};
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "models") continue;
+    sizes[entry.name] = entry.isDirectory() ? folderBytes(path.join(dir, entry.name)) : fileBytes(path.join(dir, entry.name));
+  }
+  return sizes;
+}
+
+function folderBytes(folder: string): number {
+  let bytes = 0;
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const full = path.join(folder, entry.name);
+    bytes += entry.isDirectory() ? folderBytes(full) : fileBytes(full);
+  }
+  return bytes;
+}
+
+function fileBytes(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+function total(sizes: Record<string, number>): number {
+  return Object.values(sizes).reduce((sum, bytes) => sum + bytes, 0);
+}
+
+function kb(bytes: number | undefined): string {
+  return `${((bytes ?? 0) / 1024).toFixed(0)} KB`;
+}
