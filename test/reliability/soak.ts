@@ -41,8 +41,10 @@ export const property: ReliabilityProperty = {
     const pid = daemon.child.pid ?? 0;
     const started = performance.now();
     try {
-      for (let next = baselineCycle; ; ) {
-        await daemon.waitFor(new RegExp(`cycle ${next} (ran|failed) in`), 120_000);
+      for (let next = baselineCycle, previous = 0; ; ) {
+        // A cycle takes one to three seconds here; ten per cycle is the point where something is wrong.
+        await daemon.waitFor(new RegExp(`cycle ${next} (ran|failed) in`), (next - previous) * 10_000);
+        previous = next;
         samples.push({ cycle: next, rssMB: readRssMB(pid), fds: readdirSync(`/proc/${pid}/fd`).length, sizes: measureSizes(dir) });
         if (next >= cycles) break;
         next = Math.min(cycles, next + (quick ? 8 : 100));
