@@ -1,10 +1,10 @@
 // `apprentice status`: whether the daemon runs, the last cycle, the next wake, the model, sensors and counts; reads the state dir and changes nothing.
 import { stat } from "node:fs/promises";
 import type { Command } from "commander";
-import { createTask } from "node-cron";
 import { resolveModelPath } from "../config.js";
 import { selectDueGoals } from "../cycle/due-goals.js";
 import { LESSON_FILE_SUFFIX } from "../cycle/run-cycle.js";
+import { findNextCronRun } from "../daemon/next-cron-run.js";
 import { readLockHolder } from "../daemon/state-lock.js";
 import type { CycleRecord } from "../memory/db.js";
 import { readInbox, readLessonOpFiles } from "../memory/inbox.js";
@@ -72,7 +72,8 @@ export async function readStatus(context: CliContext): Promise<StatusReport> {
   const daemon = await readDaemon(paths);
   const sensors = await readSensors(paths.root, context.clock, context.logger);
   const last = data.cycles.at(-1);
-  const nextAt = daemon.running ? findNextRun(config.schedule.cron) : undefined;
+  const next = daemon.running ? findNextCronRun(config.schedule.cron, context.clock()) : undefined;
+  const nextAt = next?.ok === true ? next.at : undefined;
   const modelPath = resolveModelPath(config, paths.root, context.options.model);
   const inboxMessages = (await readInbox(paths.inbox, { maxMessages: Number.MAX_SAFE_INTEGER, maxBytesPerMessage: 1 })).messages;
   const lessonLike = inboxMessages.filter((message) => message.file.endsWith(LESSON_FILE_SUFFIX)).length;
@@ -125,19 +126,6 @@ async function readDaemon(paths: StatePaths): Promise<StatusReport["daemon"]> {
     },
   );
   return lockExists ? { running: false, staleLock: true } : { running: false };
-}
-
-/**
- * The next run of `cron` from now, in local time, as node-cron computes it; the task is created but never started
- * (node-cron arms no timer before `start()`) and is destroyed at once.
- */
-function findNextRun(cron: string): Date | undefined {
-  const task = createTask(cron, () => undefined);
-  try {
-    return task.getNextRuns(1)[0];
-  } finally {
-    void task.destroy();
-  }
 }
 
 async function describeModel(modelPath: string | undefined, reserveRamMB: number, availableRamMB: number): Promise<StatusReport["model"]> {

@@ -1,7 +1,7 @@
 // The figures the status page and /status.json show, computed from what was read from the state dir; pure: the same inputs give the same report.
 import type { CycleRecord, CycleStatus, DbData } from "../memory/db.js";
 import type { LessonKind, LessonSource, LessonStatus } from "../learning/types.js";
-import { findNextCronRun } from "./next-cron-run.js";
+import { findNextCronRun } from "../daemon/next-cron-run.js";
 
 /** Cycle rows in the "last cycles" table, newest first. */
 export const TABLE_CYCLES = 20;

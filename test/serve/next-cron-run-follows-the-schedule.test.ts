@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { getTasks } from "node-cron";
-import { findNextCronRun } from "../../src/serve/next-cron-run.js";
+import { findNextCronRun } from "../../src/daemon/next-cron-run.js";
 
 function next(cronExpr: string, after: Date): Date {
   const result = findNextCronRun(cronExpr, after);
