@@ -2,6 +2,7 @@
 import { readFile } from "node:fs/promises";
 import type { Adapter } from "lowdb";
 import { writeFileDurably } from "./durable-write.js";
+import { checkJsonTooDeep, MAX_STATE_JSON_DEPTH } from "./json-depth.js";
 
 /** Thrown by {@link DurableJsonFile.read} when a file exists but cannot be used: empty, not JSON, or rejected by `parse`. */
 export class CorruptStateError extends Error {
@@ -58,6 +59,8 @@ export class DurableJsonFile<T> implements Adapter<T> {
     } catch (error) {
       throw new CorruptStateError(this.file, `invalid JSON: ${(error as Error).message}`, { cause: error });
     }
+    // JSON.stringify recurses: a value this deep could be read but never written back.
+    if (checkJsonTooDeep(value)) throw new CorruptStateError(this.file, `nested more than ${MAX_STATE_JSON_DEPTH} levels deep`);
     try {
       return this.#parse(value);
     } catch (error) {

@@ -6,6 +6,7 @@ import type { LearningData } from "../learning/types.js";
 import { createDefaultDbData, parseDbData, type DbData, type StoredParts } from "./db.js";
 import { CorruptStateError } from "./durable-json-file.js";
 import { fsyncDir, writeFileDurably } from "./durable-write.js";
+import { checkJsonTooDeep, MAX_STATE_JSON_DEPTH } from "./json-depth.js";
 import { lessonsSignature } from "./lessons-signature.js";
 
 /** The lessons.json format version this code reads and writes. */
@@ -38,6 +39,8 @@ export class StateStoreFile implements Adapter<DbData> {
   readonly files: StoreFiles;
   /** Things worth telling the operator found by the last `read` (e.g. a lessons.json gone missing). */
   readWarnings: string[] = [];
+  /** Ids of the lessons whose text the last `read` cut to {@link MAX_LESSON_TEXT_CHARS}; lessons.json still holds them whole. */
+  cutLessons: string[] = [];
   #lastWrite: Promise<void> = Promise.resolve();
   /** What the files on disk hold, as far as this process wrote or read them; undefined: unknown, write it. */
   #lessonsSignature: string | undefined;
@@ -69,8 +72,10 @@ export class StateStoreFile implements Adapter<DbData> {
       const file = lessonsText !== undefined && message.includes("learning.lessons") ? this.files.lessons : this.files.db;
       throw new CorruptStateError(file, message, { cause: error });
     }
-    // Whatever was read is what is on disk: an unchanged write skips it. A version 2 db.json (lessons inline) is not.
-    this.#lessonsSignature = lessonsText !== undefined ? lessonsSignature(data.learning) : undefined;
+    this.cutLessons = cutOversizedLessons(data.learning);
+    // Whatever was read is what is on disk: an unchanged write skips it. A version 2 db.json (lessons inline) is not,
+    // and neither is a lesson cut just now.
+    this.#lessonsSignature = lessonsText !== undefined && this.cutLessons.length === 0 ? lessonsSignature(data.learning) : undefined;
     this.#dbText = undefined;
     this.#markerText = markerText;
     return data;
@@ -121,6 +126,27 @@ export class StateStoreFile implements Adapter<DbData> {
   }
 }
 
+/**
+ * Longest lesson text kept, in characters: what the inbox takes from one message, and far more than any prompt shows.
+ * Only a hand-edited or damaged lessons.json holds longer ones.
+ */
+export const MAX_LESSON_TEXT_CHARS = 16_384;
+
+/** Cuts every lesson text longer than {@link MAX_LESSON_TEXT_CHARS}, marking the cut; returns the ids of those cut. */
+function cutOversizedLessons(learning: LearningData): string[] {
+  const cut: string[] = [];
+  for (const lesson of learning.lessons) {
+    if (lesson.text.length <= MAX_LESSON_TEXT_CHARS) continue;
+    const marker = `…[cut ${lesson.text.length} chars]`;
+    let end = MAX_LESSON_TEXT_CHARS - marker.length;
+    const code = lesson.text.charCodeAt(end - 1);
+    if (code >= 0xd800 && code <= 0xdbff) end -= 1;
+    lesson.text = lesson.text.slice(0, end) + marker;
+    cut.push(lesson.id);
+  }
+  return cut;
+}
+
 /** lessons.json's text: the header on the first line, then one compact lesson per line. */
 export function serializeLessons(learning: LearningData): string {
   const lines = learning.lessons.map((lesson) => JSON.stringify(lesson));
@@ -140,7 +166,7 @@ function serializeMarker(data: DbData): string | undefined {
 }
 
 function parseLessonsFile(file: string, text: string): NonNullable<StoredParts["lessons"]> {
-  const value = parseJson(file, text) as { version?: unknown; nextLessonId?: unknown; lessons?: unknown };
+  const value = parseJsonObject(file, text) as { version?: unknown; nextLessonId?: unknown; lessons?: unknown };
   if (value.version !== LESSONS_FILE_VERSION) throw new CorruptStateError(file, `unknown version ${JSON.stringify(value.version) ?? "undefined"} (this code reads version ${LESSONS_FILE_VERSION})`);
   if (!Array.isArray(value.lessons)) throw new CorruptStateError(file, "schema mismatch at lessons: expected an array");
   if (typeof value.nextLessonId !== "number" || !Number.isInteger(value.nextLessonId) || value.nextLessonId < 1) throw new CorruptStateError(file, "schema mismatch at nextLessonId: expected a whole number ≥ 1");
@@ -148,10 +174,10 @@ function parseLessonsFile(file: string, text: string): NonNullable<StoredParts["
 }
 
 function parseMarkerFile(file: string, text: string): NonNullable<StoredParts["inProgress"]> {
-  const value = parseJson(file, text) as { version?: unknown; inProgress?: { cycle?: unknown; startedAt?: unknown; pid?: unknown } };
+  const value = parseJsonObject(file, text) as { version?: unknown; inProgress?: { cycle?: unknown; startedAt?: unknown; pid?: unknown } | null };
   if (value.version !== CYCLE_MARKER_VERSION) throw new CorruptStateError(file, `unknown version ${JSON.stringify(value.version) ?? "undefined"} (this code reads version ${CYCLE_MARKER_VERSION})`);
   const marker = value.inProgress;
-  if (marker === undefined || !Number.isInteger(marker.cycle) || typeof marker.startedAt !== "string" || !Number.isInteger(marker.pid)) {
+  if (typeof marker !== "object" || marker === null || !Number.isInteger(marker.cycle) || typeof marker.startedAt !== "string" || !Number.isInteger(marker.pid)) {
     throw new CorruptStateError(file, "schema mismatch at inProgress: expected {cycle, startedAt, pid}");
   }
   return { cycle: marker.cycle as number, startedAt: marker.startedAt, pid: marker.pid as number };
@@ -159,11 +185,22 @@ function parseMarkerFile(file: string, text: string): NonNullable<StoredParts["i
 
 function parseJson(file: string, text: string): unknown {
   if (text.trim() === "") throw new CorruptStateError(file, "empty file");
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     throw new CorruptStateError(file, `invalid JSON: ${(error as Error).message}`, { cause: error });
   }
+  // Read once, such a file could never be written again (JSON.stringify recurses): every later cycle would fail.
+  if (checkJsonTooDeep(value)) throw new CorruptStateError(file, `nested more than ${MAX_STATE_JSON_DEPTH} levels deep`);
+  return value;
+}
+
+/** {@link parseJson} for a file whose top level must be an object (`null`, an array or a number is corrupt, not a crash). */
+function parseJsonObject(file: string, text: string): Record<string, unknown> {
+  const value = parseJson(file, text);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new CorruptStateError(file, "schema mismatch: expected a JSON object at the top level");
+  return value as Record<string, unknown>;
 }
 
 async function readOptional(file: string): Promise<string | undefined> {
