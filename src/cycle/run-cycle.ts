@@ -9,12 +9,12 @@ import type { LearningDelta } from "../learning/types.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { appendCycleRecord, writeCycleMarker, writeDb, type CycleSensors, type DbData } from "../memory/db.js";
-import { appendFileDurably, writeFileDurably } from "../memory/durable-write.js";
+import { writeFileDurably } from "../memory/durable-write.js";
 import type { EpisodeLog } from "../memory/episodes.js";
 import { loadGoals, type Goal } from "../memory/goals-file.js";
 import { archiveInbox, readCharter, readInbox, readLessonOpFiles, type InboxMessage } from "../memory/inbox.js";
 import { recordHistory } from "../history/state-history.js";
-import { appendJournalEntry, formatLocalDate, journalEntryForPrompt, readRecentJournalEntries, type JournalEntry } from "../memory/journal.js";
+import { appendJournalEntry, appendToJournalDay, journalEntryForPrompt, readRecentJournalEntries, type JournalEntry } from "../memory/journal.js";
 import type { StatePaths } from "../memory/state-paths.js";
 import { decideGate, type SkipReason } from "../sense/gate.js";
 import { chooseThreads, fitContext } from "../sense/fit-resources.js";
@@ -72,13 +72,14 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
 
   const goalsResult = await loadGoals(paths.goals);
   if (!goalsResult.ok) return { status: "failed", reason: goalsResult.error };
+  if (goalsResult.warning !== undefined) logger.warn(goalsResult.warning);
   const inboxRead = await readInbox(paths.inbox);
-  for (const note of inboxRead.skipped) logger.warn(`inbox: ${note}`);
+  for (const note of inboxRead.skipped) logger.warn(`inbox/${note}`);
   for (const message of inboxRead.messages) {
     for (const warning of message.warnings) logger.warn(`inbox/${message.file}: ${warning}`);
   }
   const lessonOps = await readLessonOpFiles(paths.inbox);
-  for (const note of lessonOps.skipped) logger.warn(`inbox: ${note}`);
+  for (const note of lessonOps.skipped) logger.warn(`inbox/${note}`);
   // Operator lessons and lesson changes are applied at once, without the model; only messages are work for a cycle.
   await ingestOperatorLessons(deps, inboxRead.messages.filter((message) => isLessonFile(message.file)), lessonOps.files);
   const inbox = { messages: inboxRead.messages.filter((message) => !isLessonFile(message.file)) };
@@ -256,7 +257,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
     learned: learned.map((delta) => `${delta.id} ${delta.change}: ${delta.reason}`),
     sensors: describeSensors(sensors),
   };
-  const journalFile = await appendJournalEntry(paths.journal, entry, deps.clock);
+  const journalFile = await appendJournalEntry(paths.journal, entry, deps.clock, (message) => logger.warn(message));
   await deps.episodes.sync();
   if (status === "ran") await archiveInbox(paths.inbox, paths.inboxProcessed, inbox.messages.map((message) => message.file), cycle);
   appendCycleRecord(db, {
@@ -392,6 +393,7 @@ async function recordInterruptedCycle(deps: CycleDeps): Promise<void> {
     deps.paths.journal,
     { cycle: inProgress.cycle, startedAt: new Date(inProgress.startedAt), durationMs: 0, status: "interrupted", reason, goals: [], steps: [], checks: [], notes: [], learned: [] },
     deps.clock,
+    (message) => deps.logger.warn(message),
   );
   appendCycleRecord(deps.db, {
     cycle: inProgress.cycle,
@@ -449,7 +451,7 @@ async function ingestOperatorLessons(deps: CycleDeps, files: readonly InboxMessa
   await archiveInbox(paths.inbox, paths.inboxProcessed, [...files, ...opFiles].map((file) => file.file), db.data.cycle.count);
   await writeDb(db);
   await writeFileDurably(paths.lessons, renderLessonsMarkdown(db.data.learning, now, db.data.cycle.count));
-  await appendOperatorLessonsNote(paths.journal, lines, now);
+  await appendOperatorLessonsNote(paths.journal, lines, now, (message) => deps.logger.warn(message));
   if (lines.length > 0) deps.logger.info(`took ${lines.length} operator lesson(s) and lesson change(s) from the inbox`);
 }
 
@@ -457,11 +459,10 @@ async function ingestOperatorLessons(deps: CycleDeps, files: readonly InboxMessa
  * Appends a `## Operator lessons — HH:MM` section with `lines` (Markdown list items) to today's journal file; the
  * CLI uses it too when it changes lessons itself. Nothing is written for no lines.
  */
-export async function appendOperatorLessonsNote(journalDir: string, lines: readonly string[], now: Date): Promise<void> {
+export async function appendOperatorLessonsNote(journalDir: string, lines: readonly string[], now: Date, warn?: (message: string) => void): Promise<void> {
   if (lines.length === 0) return;
-  await mkdir(journalDir, { recursive: true });
   const time = `${String(now.getHours()).padStart(2, "0")}:${String(now.getMinutes()).padStart(2, "0")}`;
-  await appendFileDurably(path.join(journalDir, `${formatLocalDate(now)}.md`), `\n## Operator lessons — ${time}\n\n${lines.join("\n")}\n`);
+  await appendToJournalDay(journalDir, now, `\n## Operator lessons — ${time}\n\n${lines.join("\n")}\n`, () => now, warn);
 }
 
 /** What recall searches lessons with: the due goals' titles and the failure signatures seen on the first goal. */

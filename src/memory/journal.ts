@@ -1,7 +1,9 @@
 // The human-readable journal: one Markdown file per local day, one `## Cycle` section per cycle; model-written text can never break that structure.
-import { mkdir, readdir, readFile, stat } from "node:fs/promises";
+import { constants, type Stats } from "node:fs";
+import { lstat, mkdir, open, readdir, type FileHandle } from "node:fs/promises";
 import path from "node:path";
-import { appendFileDurably, fsyncDir } from "./durable-write.js";
+import { fsyncDir } from "./durable-write.js";
+import { quarantineFile } from "./quarantine.js";
 
 /** Longest model- or world-written field in a journal entry, in characters. */
 export const MAX_JOURNAL_FIELD_CHARS = 300;
@@ -118,27 +120,72 @@ function capText(text: string): string {
  * (headed `# Journal YYYY-MM-DD`) when needed. The append is fsynced; a new file's directory entry is fsynced too.
  * Returns the day file's path.
  */
-export async function appendJournalEntry(journalDir: string, entry: JournalEntry, clock: () => Date): Promise<string> {
+export async function appendJournalEntry(journalDir: string, entry: JournalEntry, clock: () => Date, warn?: (message: string) => void): Promise<string> {
   const day = formatLocalDate(clock());
   const file = path.join(journalDir, `${day}.md`);
-  const createdDir = await mkdir(journalDir, { recursive: true });
-  if (createdDir !== undefined) await fsyncDir(path.dirname(path.resolve(createdDir)));
-  const isNewFile = !(await checkFileExists(file));
   // The leading newline keeps the heading on its own line even after a torn previous append.
-  const text = `${isNewFile ? `# Journal ${day}\n` : ""}\n${renderJournalEntry(entry)}`;
-  await appendFileDurably(file, text);
-  if (isNewFile) await fsyncDir(journalDir);
+  await appendToJournalDay(journalDir, clock(), `\n${renderJournalEntry(entry)}`, clock, warn);
   return file;
 }
 
-async function checkFileExists(file: string): Promise<boolean> {
+/**
+ * Appends `text` to the day file of `day` (headed `# Journal YYYY-MM-DD` when new) and fsyncs it, creating the
+ * directory when needed. Never writes through a symlink and never blocks on a FIFO: a day file that is not a regular
+ * file (a symlink, FIFO, socket, device or directory) is moved aside as `<file>.corrupt-<ts>` (the link itself, not what
+ * it points at), `warn` is told, and a fresh day file is started.
+ */
+export async function appendToJournalDay(journalDir: string, day: Date, text: string, clock: () => Date, warn?: (message: string) => void): Promise<void> {
+  const name = formatLocalDate(day);
+  const file = path.join(journalDir, `${name}.md`);
+  const createdDir = await mkdir(journalDir, { recursive: true });
+  if (createdDir !== undefined) await fsyncDir(path.dirname(path.resolve(createdDir)));
+  const { handle, isNewFile } = await openDayFile(file, clock, warn);
   try {
-    await stat(file);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
-    throw error;
+    await handle.appendFile(`${isNewFile ? `# Journal ${name}\n` : ""}${text}`);
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
+  if (isNewFile) await fsyncDir(journalDir);
+}
+
+// O_NOFOLLOW: a symlink fails with ELOOP instead of being written through; O_NONBLOCK: a FIFO without a reader fails
+// with ENXIO instead of blocking the daemon (and is harmless on a regular file).
+const APPEND_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+const NOT_A_FILE_CODES = new Set(["ELOOP", "EMLINK", "ENXIO", "EISDIR", "ENODEV", "EOPNOTSUPP"]);
+
+async function openDayFile(file: string, clock: () => Date, warn: ((message: string) => void) | undefined): Promise<{ handle: FileHandle; isNewFile: boolean }> {
+  for (let attempt = 0; ; attempt += 1) {
+    const before = await lstat(file).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return undefined;
+      throw error;
+    });
+    let handle: FileHandle | undefined;
+    if (before === undefined || before.isFile()) {
+      try {
+        handle = await open(file, APPEND_FLAGS, 0o644);
+      } catch (error) {
+        if (!NOT_A_FILE_CODES.has((error as NodeJS.ErrnoException).code ?? "")) throw error;
+      }
+    }
+    if (handle !== undefined) {
+      if ((await handle.stat()).isFile()) return { handle, isNewFile: before === undefined };
+      await handle.close();
+    }
+    if (attempt > 0) throw new Error(`${file} is still not a regular file after it was moved aside`);
+    const kind = before === undefined ? "special file" : describeKind(before);
+    const moved = await quarantineFile(file, `not a regular file (${kind})`, clock);
+    warn?.(`journal: ${file} is a ${kind}, not a regular file; moved it to ${moved} (nothing was written through it) and started a fresh day file`);
+  }
+}
+
+function describeKind(info: Stats): string {
+  if (info.isSymbolicLink()) return "symlink";
+  if (info.isFIFO()) return "FIFO";
+  if (info.isSocket()) return "socket";
+  if (info.isDirectory()) return "directory";
+  if (info.isCharacterDevice() || info.isBlockDevice()) return "device";
+  return "special file";
 }
 
 /**
@@ -157,7 +204,10 @@ export async function readRecentJournalEntries(journalDir: string, count: number
   const dayFiles = names.filter((name) => /^\d{4}-\d{2}-\d{2}\.md$/.test(name)).sort().reverse();
   const newestFirst: string[] = [];
   for (const name of dayFiles) {
-    const sections = splitJournalSections(await readFile(path.join(journalDir, name), "utf8"));
+    const text = await readRegularFile(path.join(journalDir, name));
+    // A symlink (to anywhere), FIFO or device planted here is not the agent's journal: never read into a prompt.
+    if (text === undefined) continue;
+    const sections = splitJournalSections(text);
     for (let index = sections.length - 1; index >= 0 && newestFirst.length < count; index -= 1) {
       newestFirst.push(sections[index] as string);
     }
@@ -198,4 +248,21 @@ function splitJournalSections(text: string): string[] {
   }
   flush();
   return sections;
+}
+
+/** The text of `file` when it is a regular file (not followed through a symlink, never blocking on a FIFO); else undefined. */
+async function readRegularFile(file: string): Promise<string | undefined> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    if (NOT_A_FILE_CODES.has((error as NodeJS.ErrnoException).code ?? "") || (error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+  try {
+    if (!(await handle.stat()).isFile()) return undefined;
+    return await handle.readFile("utf8");
+  } finally {
+    await handle.close();
+  }
 }
