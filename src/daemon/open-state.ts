@@ -91,6 +91,8 @@ export async function openState(
     warnings.push(`cycle numbers go on from ${lastEpisodeCycle + 1}: db.json counts ${opened.db.data.cycle.count} cycles but episodes.jsonl already holds cycle ${lastEpisodeCycle} (after a rollback)`);
     opened.db.data.cycle.count = lastEpisodeCycle;
   }
+  warnings.push(...(await describeEpisodeLogTrouble(paths.episodes, lastEpisodeCycle, opened.db.data.cycle.count)));
+  for (const dir of [paths.workspace, paths.journal]) warnings.push(...(await findSpecialEntries(paths.root, dir)));
   const episodes = await openEpisodeLog(paths.episodes, options);
   return {
     paths,
@@ -113,4 +115,37 @@ async function removeStaleTempFiles(root: string, logger: Logger): Promise<void>
     await rm(path.join(root, name), { force: true });
     logger.info(`removed ${name}, a temp file left by an interrupted write`);
   }
+}
+
+/** Most entries of a folder looked at for symlinks and special files, so a huge workspace costs the same as a small one. */
+const MAX_SCANNED_ENTRIES = 1000;
+
+/**
+ * Warns about symlinks and special files (FIFOs, sockets, devices) at the top of `dir`: the tools and the journal never
+ * follow or open them, and the operator should know they are there. Nothing is changed.
+ */
+async function findSpecialEntries(root: string, dir: string): Promise<string[]> {
+  const warnings: string[] = [];
+  const entries = await readdir(dir, { withFileTypes: true });
+  for (const entry of entries.slice(0, MAX_SCANNED_ENTRIES)) {
+    if (entry.isFile() || entry.isDirectory()) continue;
+    const kind = entry.isSymbolicLink() ? "a symlink" : entry.isFIFO() ? "a FIFO" : entry.isSocket() ? "a socket" : "a device or special file";
+    warnings.push(`${path.relative(root, path.join(dir, entry.name))} is ${kind}, not a regular file; it is never followed, read or written`);
+  }
+  return warnings;
+}
+
+/** Warns when episodes.jsonl has bytes but no readable episode at its end, or is empty while db.json counts cycles. */
+async function describeEpisodeLogTrouble(file: string, lastEpisodeCycle: number | undefined, countedCycles: number): Promise<string[]> {
+  if (lastEpisodeCycle !== undefined) return [];
+  const size = await stat(file).then(
+    (info) => info.size,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return undefined;
+      throw error;
+    },
+  );
+  if (size === undefined) return [];
+  if (size > 0) return [`episodes: ${file} holds ${size} bytes but no readable episode at its end; its lines are kept, unreadable ones are skipped where the log is read, and new episodes are appended`];
+  return countedCycles > 0 ? [`episodes: ${file} is empty but db.json counts ${countedCycles} cycles; earlier episodes are gone from it (new ones are appended)`] : [];
 }

@@ -6,8 +6,8 @@ import { createEmptyLearningData } from "../learning/empty-learning.js";
 import type { LearningData } from "../learning/types.js";
 import type { Logger } from "../log.js";
 import { CorruptStateError } from "./durable-json-file.js";
-import { quarantineFile } from "./quarantine.js";
-import { StateStoreFile } from "./state-store-file.js";
+import { copyAside, quarantineFile } from "./quarantine.js";
+import { MAX_LESSON_TEXT_CHARS, StateStoreFile } from "./state-store-file.js";
 
 /**
  * The db format version this code reads and writes. Version 3 keeps the lessons in `lessons.json` and the in-progress
@@ -363,6 +363,14 @@ export async function openDb(file: string, deps: OpenDbDeps): Promise<{ db: Low<
     }
   }
   for (const warning of store.readWarnings) {
+    deps.logger.warn(warning);
+    warnings.push(warning);
+  }
+  if (store.cutLessons.length > 0) {
+    // The whole file is kept aside first, so the cut text is never the only copy; the rewrite makes the next start clean.
+    const kept = await copyAside(store.files.lessons, deps.clock);
+    await db.write();
+    const warning = `db: ${store.files.lessons} holds lesson text longer than ${MAX_LESSON_TEXT_CHARS} characters (${store.cutLessons.join(", ")}); cut it, and kept the file as it was in ${kept}`;
     deps.logger.warn(warning);
     warnings.push(warning);
   }

@@ -1,5 +1,5 @@
 // Reads the operator's goals.yaml: validated with zod, errors name the goal and field; the agent never writes this file.
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { z } from "zod";
 
@@ -48,12 +48,20 @@ const goalsFileSchema = z
 
 export type Goal = z.infer<typeof goalSchema>;
 
-export type GoalsResult = { ok: true; goals: Goal[] } | { ok: false; error: string };
+/** `warning` names the file when it loaded but looks damaged (empty, or cut off without a final newline). */
+export type GoalsResult = { ok: true; goals: Goal[]; warning?: string } | { ok: false; error: string };
+
+/** Largest goals file read; 100 goals of a few lines each fit many times over. */
+export const MAX_GOALS_FILE_BYTES = 1024 * 1024;
 
 /** Loads and validates the goals file. A missing file means no goals; a bad one is an error naming the field. */
 export async function loadGoals(file: string): Promise<GoalsResult> {
   let text: string;
   try {
+    const info = await stat(file);
+    if (!info.isFile()) return { ok: false, error: `${file} is not a regular file` };
+    // Parsing tens of MB of YAML would hold a small board's CPU and memory for minutes.
+    if (info.size > MAX_GOALS_FILE_BYTES) return { ok: false, error: `${file} is ${info.size} bytes; a goals file is at most ${MAX_GOALS_FILE_BYTES} bytes` };
     text = await readFile(file, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return { ok: true, goals: [] };
@@ -71,5 +79,11 @@ export async function loadGoals(file: string): Promise<GoalsResult> {
     const issues = result.error.issues.map((issue) => `${issue.path.join(".") || "(top level)"}: ${issue.message}`);
     return { ok: false, error: `${file} is not a valid goals file:\n${issues.map((issue) => `  - ${issue}`).join("\n")}` };
   }
-  return { ok: true, goals: result.data.goals };
+  const warning =
+    text.trim() === ""
+      ? `${file} is empty: no goals`
+      : !text.endsWith("\n")
+        ? `${file} does not end with a newline; if it was cut off (a crash while saving), its last goal may be incomplete`
+        : undefined;
+  return { ok: true, goals: result.data.goals, ...(warning !== undefined ? { warning } : {}) };
 }

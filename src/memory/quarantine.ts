@@ -1,5 +1,6 @@
 // Moves a corrupt state file aside as `<file>.corrupt-<ts>` so it can be inspected; never deletes or overwrites anything.
-import { lstat, rename } from "node:fs/promises";
+import { constants } from "node:fs";
+import { copyFile, lstat, open, rename } from "node:fs/promises";
 import path from "node:path";
 import { fsyncDir } from "./durable-write.js";
 
@@ -41,6 +42,23 @@ export async function quarantineFile(file: string, reason: string, clock: () => 
     await rename(file, target);
   } catch (error) {
     throw new Error(`could not quarantine ${file} (${reason}) as ${target}`, { cause: error });
+  }
+  await fsyncDir(path.dirname(file));
+  return target;
+}
+
+/**
+ * Copies `file` to `<file>.corrupt-<ts>` (never overwriting; the copy is fsynced with its directory) before the caller
+ * repairs the original in place, and returns the copy's path.
+ */
+export async function copyAside(file: string, clock: () => Date): Promise<string> {
+  const target = await pickStampedPath(`${file}.corrupt`, clock);
+  await copyFile(file, target, constants.COPYFILE_EXCL);
+  const handle = await open(target, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
   await fsyncDir(path.dirname(file));
   return target;
