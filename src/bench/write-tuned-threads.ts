@@ -1,6 +1,6 @@
 // Writes a thread count to config.json's model.threads: validated with the config schema before it is written, written durably, every other field kept as written.
 import { ConfigError, parseConfig } from "../config.js";
-import { readConfigFile } from "../cli/read-config-file.js";
+import { readConfigFile } from "../config-file.js";
 import { writeFileDurably } from "../memory/durable-write.js";
 
 export type TuneResult = { ok: true; threads: number; previous: number } | { ok: false; message: string };

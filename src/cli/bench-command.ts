@@ -7,7 +7,7 @@ import { LlamaBrain } from "../brain/llama-brain.js";
 import { ensureTestModel } from "../brain/test-model.js";
 import type { TuneResult } from "../bench/write-tuned-threads.js";
 import { statePaths } from "../memory/state-paths.js";
-import { readConfigFile } from "./read-config-file.js";
+import { readConfigFile } from "../config-file.js";
 import type { ModeFigures } from "../gym/gym-metrics.js";
 import { renderLearningChart } from "../gym/learning-chart.js";
 import { runGym, type GymResult, type ScenarioFigures } from "../gym/run-gym.js";

@@ -9,7 +9,7 @@ import type { LockHolder } from "../daemon/state-lock.js";
 import { fsyncDir, TEMP_SUFFIX } from "../memory/durable-write.js";
 import { statePaths, type StatePaths } from "../memory/state-paths.js";
 import type { Sensors } from "../sense/read-sensors.js";
-import { readConfigFile } from "./read-config-file.js";
+import { readConfigFile } from "../config-file.js";
 import { decodeThrottleBits, describeThrottleBits } from "../sense/throttle-bits.js";
 
 export type CheckStatus = "ok" | "warn" | "fail";

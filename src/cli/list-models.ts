@@ -5,7 +5,7 @@ import { formatSize, inspectGgufFile } from "../brain/model-inspect.js";
 import { PARTIAL_SUFFIX } from "../brain/model-pull.js";
 import { resolveModelPath } from "../config.js";
 import type { StatePaths } from "../memory/state-paths.js";
-import { readConfigFile } from "./read-config-file.js";
+import { readConfigFile } from "../config-file.js";
 
 /** One model file. */
 export interface ListedModel {

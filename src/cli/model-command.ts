@@ -10,7 +10,7 @@ import { readSensors } from "../sense/read-sensors.js";
 import { createCliContext, EXIT, reportError, type CliContext } from "./cli-context.js";
 import { formatModelList, listModels } from "./list-models.js";
 import { createProgressReporter } from "./progress-bar.js";
-import { readConfigFile } from "./read-config-file.js";
+import { readConfigFile } from "../config-file.js";
 import { buildRecommendation, formatRecommendation } from "./recommend-models.js";
 import { checkConfigWritable, useModel } from "./use-model.js";
 

@@ -1,7 +1,8 @@
 // Read-only access to a state dir for the inspect commands: nothing here creates, repairs, quarantines or rewrites a file.
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { Low } from "lowdb";
-import { ConfigError, parseConfig, type Config } from "../config.js";
+import type { Config } from "../config.js";
+import { readConfigFile } from "../config-file.js";
 import { StateError } from "../daemon/open-state.js";
 import { createDefaultDbData, createStoreFile, type DbData } from "../memory/db.js";
 import { CorruptStateError } from "../memory/durable-json-file.js";
@@ -43,27 +44,15 @@ export async function loadDb(paths: StatePaths): Promise<Low<DbData>> {
 
 /** Reads and validates config.json without touching it; throws {@link StateError} naming the problem. */
 export async function readConfig(paths: StatePaths): Promise<Config> {
-  let text: string;
-  try {
-    text = await readFile(paths.config, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new StateError(`${paths.config} is missing. Run \`apprentice init ${paths.root}\` to create it from the template.`);
-    }
-    throw new StateError(`cannot read ${paths.config}: ${(error as Error).message}`);
+  const read = await readConfigFile(paths.config).catch((error: unknown) => {
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    throw new StateError(`cannot read ${paths.config}: ${cause instanceof Error ? cause.message : String(cause)}`);
+  });
+  if (read.status === "ok") return read.config;
+  if (read.status === "missing") {
+    throw new StateError(`${paths.config} is missing. Run \`apprentice init ${paths.root}\` to create it from the template.`);
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new StateError(`${paths.config} is not valid JSON (${(error as Error).message}).`);
-  }
-  try {
-    return parseConfig(raw, paths.config);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new StateError(error.message);
-    throw error;
-  }
+  throw new StateError(read.kind === "json" ? `${read.message}.` : read.detail);
 }
 
 /** Reads goals.yaml (a missing file has no goals); throws {@link StateError} naming the bad field. */

@@ -3,7 +3,7 @@ import path from "node:path";
 import { ConfigError, parseConfig } from "../config.js";
 import { writeFileDurably } from "../memory/durable-write.js";
 import type { StatePaths } from "../memory/state-paths.js";
-import { readConfigFile } from "./read-config-file.js";
+import { readConfigFile } from "../config-file.js";
 
 export type UseModelResult = { ok: true; modelPath: string } | { ok: false; message: string };
 

@@ -1,8 +1,9 @@
 // Opens a state dir for one writer: creates missing folders, reads and validates config, opens db and episodes, repairs a torn tail.
-import { mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Low } from "lowdb";
-import { ConfigError, parseConfig, resolveModelPath, type Config } from "../config.js";
+import { resolveModelPath, type Config } from "../config.js";
+import { readConfigFile } from "../config-file.js";
 import type { Logger } from "../log.js";
 import { openDb, type DbData } from "../memory/db.js";
 import { TEMP_SUFFIX } from "../memory/durable-write.js";
@@ -32,31 +33,17 @@ export class StateError extends Error {
 
 /** Reads and validates config.json. Unparseable JSON is quarantined; a schema error names the fields and leaves the file. */
 export async function loadConfig(paths: StatePaths, clock: () => Date): Promise<Config> {
-  let text: string;
-  try {
-    text = await readFile(paths.config, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new StateError(`${paths.config} is missing. Run \`apprentice init ${paths.root}\` to create it from the template.`);
-    }
-    throw error;
+  const read = await readConfigFile(paths.config);
+  if (read.status === "ok") return read.config;
+  if (read.status === "missing") {
+    throw new StateError(`${paths.config} is missing. Run \`apprentice init ${paths.root}\` to create it from the template.`);
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    const moved = await quarantineFile(paths.config, (error as Error).message, clock);
-    throw new StateError(
-      `${paths.config} is not valid JSON (${(error as Error).message}); it was moved to ${moved}.\n` +
-        `Fix it and move it back, or run \`apprentice init ${paths.root}\` to write a fresh one from the template.`,
-    );
-  }
-  try {
-    return parseConfig(raw, paths.config);
-  } catch (error) {
-    if (error instanceof ConfigError) throw new StateError(error.message);
-    throw error;
-  }
+  if (read.kind === "schema") throw new StateError(read.detail);
+  const moved = await quarantineFile(paths.config, read.detail, clock);
+  throw new StateError(
+    `${paths.config} is not valid JSON (${read.detail}); it was moved to ${moved}.\n` +
+      `Fix it and move it back, or run \`apprentice init ${paths.root}\` to write a fresh one from the template.`,
+  );
 }
 
 /** Opens `stateDir`. Throws {@link StateError} with a remedy when the dir or its config cannot be used. */

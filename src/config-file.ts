@@ -1,6 +1,6 @@
-// Reads and validates a state dir's config.json without changing anything: unlike loadConfig, bad JSON is reported, not moved aside.
+// Reads and validates a state dir's config.json without changing anything: the one reader behind the daemon's loadConfig (which then moves bad JSON aside) and the CLI's read-only commands.
 import { readFile } from "node:fs/promises";
-import { ConfigError, parseConfig, type Config } from "../config.js";
+import { ConfigError, parseConfig, type Config } from "./config.js";
 
 /** The outcome of reading config.json; `raw` is the parsed JSON as written, for edits that keep the operator's other fields. */
 export type ConfigRead =
@@ -11,6 +11,8 @@ export type ConfigRead =
       /** `json`: not parseable; `schema`: parseable, but a field is wrong (`raw` holds what was written). */
       kind: "json" | "schema";
       message: string;
+      /** The parser's own message: JSON.parse's error, or the config error listing each field on its own line. */
+      detail: string;
       issues: string[];
       raw?: unknown;
     };
@@ -29,14 +31,14 @@ export async function readConfigFile(file: string): Promise<ConfigRead> {
     raw = JSON.parse(text);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    return { status: "invalid", kind: "json", message: `${file} is not valid JSON (${detail})`, issues: [detail] };
+    return { status: "invalid", kind: "json", message: `${file} is not valid JSON (${detail})`, detail, issues: [detail] };
   }
   try {
     const config = parseConfig(raw, file);
     return { status: "ok", config, raw: raw as Record<string, unknown> };
   } catch (error) {
     if (error instanceof ConfigError) {
-      return { status: "invalid", kind: "schema", message: `${file} is not a valid config: ${error.issues.join("; ")}`, issues: error.issues, raw };
+      return { status: "invalid", kind: "schema", message: `${file} is not a valid config: ${error.issues.join("; ")}`, detail: error.message, issues: error.issues, raw };
     }
     throw error;
   }
