@@ -2,7 +2,7 @@
 // a random token budget per loop, executing whatever validates against the real tools in a temp workspace. Every
 // decision that did not validate must come back as a failed step marked invalid output; nothing may throw or hang.
 // Then random bytes and mangled actions go straight to the raw-output parser, which must answer, never throw.
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { getLlama } from "node-llama-cpp";
@@ -34,7 +34,7 @@ export const property: ReliabilityProperty = {
     const modelPath = await testModel();
     const workspaceParent = await mkdtemp(path.join(os.tmpdir(), "apprentice-fuzz-"));
     const workspaceDir = path.join(workspaceParent, "workspace");
-    await import("node:fs/promises").then((fs) => fs.mkdir(workspaceDir));
+    await mkdir(workspaceDir);
     const target = quick ? QUICK_STEPS : FULL_STEPS;
     let steps = 0;
     let invalid = 0;

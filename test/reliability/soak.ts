@@ -115,6 +115,7 @@ function fileBytes(file: string): number {
   try {
     return statSync(file).size;
   } catch {
+    // Gone between listing and stat (a temp file renamed into place): it holds nothing now.
     return 0;
   }
 }
