@@ -157,7 +157,9 @@ export class WorkerBrain implements Brain {
     if (this.sessionOpen || this.worker === undefined || this.worker.busy) return;
     const worker = this.worker;
     this.idleTimer = setTimeout(() => {
-      if (this.worker === worker && !this.sessionOpen) this.worker = undefined;
+      // Never end a process that is answering a request or holds the cycle's session.
+      if (worker.busy || (this.worker === worker && this.sessionOpen)) return;
+      if (this.worker === worker) this.worker = undefined;
       void worker.end();
     }, this.idleExitMs);
     this.idleTimer.unref();
