@@ -1,7 +1,5 @@
 // The node-llama-cpp brain, the only importer of node-llama-cpp: CPU load with explicit threads and context, grammar-constrained decisions, dispose per cycle.
-import { execFile } from "node:child_process";
 import { access, constants } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import type * as NodeLlamaCppModule from "node-llama-cpp";
 import type {
   ChatHistoryItem,
@@ -74,9 +72,8 @@ export class LlamaBrain implements Brain {
   }
 
   /**
-   * Loads the native binding now rather than at the first model load, in this process. The binding can never be
-   * unloaded; a long-lived process that wants its RSS to return to one level after every cycle, including the first,
-   * calls this up front (the daemon uses {@link checkBinding} instead, to stay small while idle).
+   * Loads the native binding now rather than at the first model load, in this process (it can never be unloaded).
+   * The model process (brain-worker) runs it for the daemon's check at start.
    */
   async preload(): Promise<{ ok: true } | { ok: false; reason: string }> {
     try {
@@ -85,22 +82,6 @@ export class LlamaBrain implements Brain {
     } catch (error) {
       return { ok: false, reason: describeError(error) };
     }
-  }
-
-  /**
-   * Checks, in a short-lived child process, that the binding loads. The daemon calls this at start instead of
-   * {@link preload}: a board without a usable binding still fails at start with a clear message, while the daemon's
-   * own process stays without node-llama-cpp and the binding until a cycle needs the model (about 35 MB less RSS
-   * while it waits; after its first model cycle a daemon holds both for good, and each cycle's RSS returns to that).
-   */
-  async checkBinding(): Promise<{ ok: true } | { ok: false; reason: string }> {
-    const probe = fileURLToPath(new URL("./binding-probe.js", import.meta.url));
-    return new Promise((resolve) => {
-      execFile(process.execPath, [probe], { timeout: 120_000 }, (error, _stdout, stderr) => {
-        if (error === null) resolve({ ok: true });
-        else resolve({ ok: false, reason: `the llama.cpp binding could not be loaded: ${stderr.trim() || describeError(error)}` });
-      });
-    });
   }
 
   async estimate(modelPath: string, contextSize: number): Promise<EstimateResult> {
