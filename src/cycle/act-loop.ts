@@ -139,6 +139,8 @@ class ActLoop {
     const loadStarted = performance.now();
     const opened = await input.openSession();
     if (!opened.ok) {
+      // A stop while loading ends the model process under the load: the cycle was stopped, the model is not at fault.
+      if (input.signal.aborted) return this.finish(result, undefined, input.signal.reason);
       result.modelError = opened.reason;
       return this.finish(result);
     }

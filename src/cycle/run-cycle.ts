@@ -109,6 +109,8 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
       return result.ok ? { ok: true, contextSize: result.estimate.contextSize, neededRamMB: Math.ceil(result.estimate.totalBytes / (1024 * 1024)) } : result;
     },
   });
+  // A stop during the estimate ends the model process under it: that is the shutdown, not a bad model.
+  if (!fit.ok && deps.signal?.aborted === true) return skip(deps, "stopping", `${describeReason(deps.signal.reason)} while sizing the model (${fit.detail})`);
   if (!fit.ok && fit.kind === "bad-model") return { status: "failed", reason: fit.detail };
   if (!fit.ok) return skip(deps, "low-memory", fit.detail, sensors);
   const threadChoice = chooseThreads(config.model.threads, sensors.cpuTempC, config.limits.softTempC);
@@ -348,13 +350,17 @@ async function checkGoals(deps: CycleDeps, goals: readonly Goal[]): Promise<Arra
 
 /** A skipped cycle loads nothing and writes little: the reason goes to the log and into the db's cycle index. */
 async function skip(deps: CycleDeps, reason: SkipReason, detail: string, sensors?: Sensors): Promise<CycleResult> {
-  const level = reason === "nothing-to-do" ? "debug" : "warn";
+  const level = reason === "nothing-to-do" ? "debug" : reason === "stopping" ? "info" : "warn";
   deps.logger[level](`cycle skipped (${reason}): ${detail}`);
-  if (reason !== "nothing-to-do") {
+  if (reason !== "nothing-to-do" && reason !== "stopping") {
     deps.db.data.lastSkip = { at: deps.clock().toISOString(), reason, detail, ...(sensors !== undefined ? { sensors: cycleSensors(sensors) } : {}) };
     await writeDb(deps.db);
   }
   return { status: "skipped", reason, detail };
+}
+
+function describeReason(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason ?? "stopped");
 }
 
 /** The part of a sensor reading kept with a cycle (or a skip) in db.json: heat, RAM and the Pi's throttle bits. */

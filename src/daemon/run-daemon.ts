@@ -98,8 +98,10 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
       });
       const result = await runCycle(deps);
-      if (result.status === "failed") logger.error(`cycle failed: ${result.reason}`);
-      else if (result.status === "skipped") logger.info(`cycle skipped (${result.reason}): ${result.detail}`);
+      // A cycle cut short by SIGTERM/SIGINT is the stop working; the other skips were logged by the cycle itself.
+      if (result.status === "failed" && shutdown.signal.aborted) logger.info(`cycle${result.cycle !== undefined ? ` ${result.cycle}` : ""} stopped: ${result.reason}`);
+      else if (result.status === "failed") logger.error(`cycle failed: ${result.reason}`);
+      else if (result.status === "skipped" && result.reason === "nothing-to-do") logger.info(`cycle skipped (${result.reason}): ${result.detail}`);
       options.onCycle?.(result);
       const gc = (globalThis as { gc?: () => void }).gc;
       if (gc !== undefined) gc();

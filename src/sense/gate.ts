@@ -1,7 +1,7 @@
 // Decides whether a cycle may load the model: pure, on plain data; a skip always carries a reason and the figures behind it.
 
-/** Why a cycle did not run. */
-export type SkipReason = "nothing-to-do" | "too-hot" | "low-memory" | "no-model" | "bad-model";
+/** Why a cycle did not run. `stopping`: the daemon was told to stop before the cycle got a number. */
+export type SkipReason = "nothing-to-do" | "too-hot" | "low-memory" | "no-model" | "bad-model" | "stopping";
 
 export type GateDecision = { run: true } | { run: false; reason: SkipReason; detail: string };
 
