@@ -89,10 +89,13 @@ function renderGoals(input: RecallInput): string {
     .join("\n");
 }
 
+/** English day names by `Date.getDay()`: `toLocaleDateString` built an Intl formatter on every call (≈1.5 ms). */
+const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"] as const;
+
 /** `Sunday 2026-11-22 14:03 (local time, UTC+01:00)`. */
 export function formatNow(now: Date): string {
   const pad = (value: number) => String(value).padStart(2, "0");
-  const day = now.toLocaleDateString("en-GB", { weekday: "long" });
+  const day = WEEKDAYS[now.getDay()] as string;
   const offset = -now.getTimezoneOffset();
   const sign = offset >= 0 ? "+" : "-";
   const tz = `UTC${sign}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;

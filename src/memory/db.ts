@@ -320,7 +320,7 @@ function nextIdAfter(lessons: readonly unknown[]): number {
 /** The store of the db whose db.json is `file`: lessons.json and cycle.json sit beside it. */
 export function createStoreFile(file: string): StateStoreFile {
   const dir = path.dirname(file);
-  return new StateStoreFile({ db: file, lessons: path.join(dir, LESSONS_FILE), marker: path.join(dir, CYCLE_MARKER_FILE) });
+  return new StateStoreFile({ db: file, lessons: path.join(dir, LESSONS_FILE), lessonChanges: path.join(dir, LESSON_CHANGES_FILE), marker: path.join(dir, CYCLE_MARKER_FILE) });
 }
 
 /**
@@ -333,6 +333,8 @@ export async function readDbData(file: string): Promise<DbData> {
 
 /** The lessons' file beside db.json. */
 export const LESSONS_FILE = "lessons.json";
+/** The lessons changed since lessons.json was written, one line per write, beside it. */
+export const LESSON_CHANGES_FILE = "lessons-changes.jsonl";
 /** The marker of a cycle in progress beside db.json; it exists only while a cycle runs (or after one was cut off). */
 export const CYCLE_MARKER_FILE = "cycle.json";
 
@@ -353,10 +355,17 @@ export async function openDb(file: string, deps: OpenDbDeps): Promise<{ db: Low<
       await db.read();
       break;
     } catch (error) {
-      // Each round moves one file aside; there are only three.
-      if (!(error instanceof CorruptStateError) || attempt >= 3) throw error;
+      // Each round moves one file aside; there are only four.
+      if (!(error instanceof CorruptStateError) || attempt >= 4) throw error;
       const quarantined = await quarantineFile(error.file, error.reason, deps.clock);
-      const what = error.file === store.files.db ? "started with a fresh db (the lessons are kept)" : error.file === store.files.lessons ? "went on without lessons (the rest of the db is kept)" : "a cycle may have been cut off; it is not recorded";
+      const what =
+        error.file === store.files.db
+          ? "started with a fresh db (the lessons are kept)"
+          : error.file === store.files.lessons
+            ? "went on without lessons (the rest of the db is kept)"
+            : error.file === store.files.lessonChanges
+              ? "went on with the lessons as lessons.json holds them (the changes since are lost)"
+              : "a cycle may have been cut off; it is not recorded";
       const warning = `db: ${error.file} is unusable (${error.reason}); moved it to ${quarantined} and ${what}`;
       deps.logger.warn(warning);
       warnings.push(warning);

@@ -1,38 +1,52 @@
-// The lowdb adapter of the db: db.json (everything but the lessons, pretty), lessons.json (one lesson per line) and cycle.json (the marker of a running cycle); each written durably, and only when its content changed.
+// The lowdb adapter of the db: db.json (everything but the lessons, pretty), lessons.json (one lesson per line) with lessons-changes.jsonl (the lessons changed since, appended) and cycle.json (the marker of a running cycle); each written durably, and only when its content changed.
 import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Adapter } from "lowdb";
 import type { LearningData } from "../learning/types.js";
 import { createDefaultDbData, parseDbData, type DbData, type StoredParts } from "./db.js";
 import { CorruptStateError } from "./durable-json-file.js";
-import { fsyncDir, writeFileDurably } from "./durable-write.js";
+import { appendFileDurably, fsyncDir, writeFileDurably } from "./durable-write.js";
 import { checkJsonTooDeep, MAX_STATE_JSON_DEPTH } from "./json-depth.js";
-import { lessonsSignature } from "./lessons-signature.js";
+import { LessonsSnapshot, type LessonsChange } from "./lessons-snapshot.js";
 
 /** The lessons.json format version this code reads and writes. */
 export const LESSONS_FILE_VERSION = 1;
 /** The cycle.json format version this code reads and writes. */
 export const CYCLE_MARKER_VERSION = 1;
 
-/** The three files of the db. */
+/**
+ * lessons-changes.jsonl may grow to this share of lessons.json before the next change rewrites lessons.json whole and
+ * empties it: a change costs one appended line, and a full rewrite comes once every few dozen cycles on a big state.
+ */
+const CHANGES_SHARE = 1 / 8;
+
+/** The four files of the db. */
 export interface StoreFiles {
   db: string;
   lessons: string;
+  lessonChanges: string;
   marker: string;
 }
 
 /**
- * lowdb `Adapter<DbData>` over three files, so a cycle rewrites only what it changed:
+ * lowdb `Adapter<DbData>` over four files, so a cycle writes only what it changed:
  * - `db.json`: the db without the lessons and without the in-progress marker, pretty-printed (small, read by people);
- * - `lessons.json`: `{"version":1,"nextLessonId":N,"lessons":[` and then one lesson per line: compact, and a history
- *   diff shows one line per changed lesson. Rewritten only when {@link lessonsSignature} changed since the last
- *   read or write, so a cycle that learned nothing does not serialize thousands of lessons;
+ * - `lessons.json`: `{"version":1,"nextLessonId":N,"generation":G,"lessons":[` and then one lesson per line: compact,
+ *   and a history diff shows one line per changed lesson;
+ * - `lessons-changes.jsonl`: one line per write that changed lessons since lessons.json was written,
+ *   `{"generation":G,"nextLessonId":N,"set":[lessons…],"removed":[ids…]}`, replayed over lessons.json on read (a
+ *   lesson in `set` replaces the one with its id, or is added at the end). A cycle that changes three lessons of ten
+ *   thousand appends three lessons, not ten thousand. Once the file reaches {@link CHANGES_SHARE} of lessons.json,
+ *   the next change rewrites lessons.json whole with the next generation and removes it; a line of an older generation
+ *   (a crash between those two steps) is ignored. Which lessons changed is found by {@link LessonsSnapshot}, which
+ *   compares the fields the learning rules touch with what was last read or written;
  * - `cycle.json`: `{"version":1,"inProgress":{…}}` while a cycle runs, removed when it ends.
  *
  * `read` throws {@link CorruptStateError} naming the one file that is unusable, so the caller can move that file
- * aside and read again; a missing file reads as absent. Writes run one at a time, in call order, and are serialised
+ * aside and read again; a missing file reads as absent, and a torn last line of lessons-changes.jsonl (a crash in
+ * the middle of an append) is dropped with a warning. Writes run one at a time, in call order, and are serialised
  * when called (lowdb hands over its live object). Order within a write: a new marker first (a crash after it is
- * noticed), then lessons.json, db.json, and the marker's removal last (a crash before it is noticed too; the next
+ * noticed), then the lessons, db.json, and the marker's removal last (a crash before it is noticed too; the next
  * start sees the cycle already recorded and only clears the marker).
  */
 export class StateStoreFile implements Adapter<DbData> {
@@ -42,8 +56,15 @@ export class StateStoreFile implements Adapter<DbData> {
   /** Ids of the lessons whose text the last `read` cut to {@link MAX_LESSON_TEXT_CHARS}; lessons.json still holds them whole. */
   cutLessons: string[] = [];
   #lastWrite: Promise<void> = Promise.resolve();
+  /** The lessons as lessons.json and lessons-changes.jsonl hold them, as far as this process read or wrote them. */
+  readonly #snapshot = new LessonsSnapshot();
+  /** The next write rewrites lessons.json whole (absent, migrated, cut, a torn or stale changes file, a failed append). */
+  #rewriteLessons = true;
+  #generation = 0;
+  /** Characters in lessons.json and lessons-changes.jsonl, for {@link CHANGES_SHARE}. */
+  #lessonsChars = 0;
+  #changesChars = 0;
   /** What the files on disk hold, as far as this process wrote or read them; undefined: unknown, write it. */
-  #lessonsSignature: string | undefined;
   #dbText: string | undefined;
   #markerText: string | undefined;
 
@@ -53,10 +74,19 @@ export class StateStoreFile implements Adapter<DbData> {
 
   async read(): Promise<DbData | null> {
     this.readWarnings = [];
-    const [dbText, lessonsText, markerText] = await Promise.all([readOptional(this.files.db), readOptional(this.files.lessons), readOptional(this.files.marker)]);
-    if (dbText === undefined && lessonsText === undefined && markerText === undefined) return null;
+    const [dbText, lessonsText, changesText, markerText] = await Promise.all([
+      readOptional(this.files.db),
+      readOptional(this.files.lessons),
+      readOptional(this.files.lessonChanges),
+      readOptional(this.files.marker),
+    ]);
+    if (dbText === undefined && lessonsText === undefined && changesText === undefined && markerText === undefined) return null;
     const parts: StoredParts = {};
-    if (lessonsText !== undefined) parts.lessons = parseLessonsFile(this.files.lessons, lessonsText);
+    const base = lessonsText !== undefined ? parseLessonsFile(this.files.lessons, lessonsText) : undefined;
+    const replayed = changesText !== undefined ? replayLessonChanges(this.files.lessonChanges, changesText, base ?? { generation: 0, nextLessonId: 1, lessons: [] }) : undefined;
+    if (replayed?.torn === true) this.readWarnings.push(`db: ${this.files.lessonChanges} ended in a half-written line (a write was cut off); dropped that line`);
+    const lessons = replayed?.lessons ?? base;
+    if (lessons !== undefined) parts.lessons = { nextLessonId: lessons.nextLessonId, lessons: lessons.lessons };
     if (markerText !== undefined) parts.inProgress = parseMarkerFile(this.files.marker, markerText);
     const dbValue = dbText === undefined ? createDefaultDbData() : parseJson(this.files.db, dbText);
     const expected = (dbValue as { learning?: { lessonCount?: unknown } }).learning?.lessonCount;
@@ -69,29 +99,33 @@ export class StateStoreFile implements Adapter<DbData> {
     } catch (error) {
       // The lessons are checked with the rest; say which file a bad lesson came from.
       const message = (error as Error).message;
-      const file = lessonsText !== undefined && message.includes("learning.lessons") ? this.files.lessons : this.files.db;
+      const file = lessons !== undefined && message.includes("learning.lessons") ? (replayed?.applied ? this.files.lessonChanges : this.files.lessons) : this.files.db;
       throw new CorruptStateError(file, message, { cause: error });
     }
     this.cutLessons = cutOversizedLessons(data.learning);
-    // Whatever was read is what is on disk: an unchanged write skips it. A version 2 db.json (lessons inline) is not,
-    // and neither is a lesson cut just now.
-    this.#lessonsSignature = lessonsText !== undefined && this.cutLessons.length === 0 ? lessonsSignature(data.learning) : undefined;
+    // Whatever was read is what is on disk, so an unchanged write skips the lessons. Not so for a version 2 db.json
+    // (lessons inline), a lesson cut just now, or a changes file with a torn or stale line: those rewrite lessons.json.
+    this.#snapshot.reset(data.learning.lessons, data.learning.nextLessonId);
+    this.#generation = base?.generation ?? 0;
+    this.#lessonsChars = lessonsText?.length ?? 0;
+    this.#changesChars = changesText?.length ?? 0;
+    this.#rewriteLessons = lessonsText === undefined || this.cutLessons.length > 0 || replayed?.torn === true || replayed?.stale === true;
     this.#dbText = undefined;
     this.#markerText = markerText;
     return data;
   }
 
   write(data: DbData): Promise<void> {
-    const signature = lessonsSignature(data.learning);
-    const lessonsText = signature !== this.#lessonsSignature ? serializeLessons(data.learning) : undefined;
+    const change = this.#snapshot.diff(data.learning.lessons, data.learning.nextLessonId);
+    const lessonsWrite = this.#planLessonsWrite(data.learning, change);
     const dbText = serializeRest(data);
     const markerText = serializeMarker(data);
     return this.#enqueue(async () => {
       const markerChanged = markerText !== this.#markerText;
       if (markerChanged && markerText !== undefined) await this.#writeMarkerText(markerText);
-      if (lessonsText !== undefined) {
-        await writeFileDurably(this.files.lessons, lessonsText);
-        this.#lessonsSignature = signature;
+      if (lessonsWrite !== undefined) {
+        await lessonsWrite();
+        this.#snapshot.commit(change);
       }
       if (dbText !== this.#dbText) {
         await writeFileDurably(this.files.db, dbText);
@@ -99,6 +133,49 @@ export class StateStoreFile implements Adapter<DbData> {
       }
       if (markerChanged && markerText === undefined) await this.#writeMarkerText(undefined);
     });
+  }
+
+  /**
+   * Decides now (the data is live) how the lessons reach disk: nothing, one appended line of the changed ones, or
+   * lessons.json rewritten whole with the next generation and the changes file removed. Serialises what it writes.
+   */
+  #planLessonsWrite(learning: LearningData, change: LessonsChange): (() => Promise<void>) | undefined {
+    const changed = change.changed.length > 0 || change.removed.length > 0 || change.counterMoved || change.reordered;
+    if (!changed && !this.#rewriteLessons) return undefined;
+    if (!this.#rewriteLessons && !change.reordered) {
+      const line = `${JSON.stringify({ generation: this.#generation, nextLessonId: learning.nextLessonId, set: change.changed, removed: change.removed })}\n`;
+      if (this.#changesChars + line.length <= this.#lessonsChars * CHANGES_SHARE) {
+        this.#changesChars += line.length;
+        const created = this.#changesChars === line.length;
+        return async () => {
+          try {
+            await appendFileDurably(this.files.lessonChanges, line);
+            if (created) await fsyncDir(path.dirname(this.files.lessonChanges));
+          } catch (error) {
+            // A part of the line may have landed: only a whole rewrite leaves the files certain again.
+            this.#rewriteLessons = true;
+            throw error;
+          }
+        };
+      }
+    }
+    const generation = this.#generation + 1;
+    const text = serializeLessons(learning, generation);
+    this.#generation = generation;
+    this.#lessonsChars = text.length;
+    this.#changesChars = 0;
+    this.#rewriteLessons = false;
+    return async () => {
+      try {
+        await writeFileDurably(this.files.lessons, text);
+        // Lines of the older generation are ignored from here on, so a crash before this removal loses nothing.
+        await rm(this.files.lessonChanges, { force: true });
+        await fsyncDir(path.dirname(this.files.lessonChanges));
+      } catch (error) {
+        this.#rewriteLessons = true;
+        throw error;
+      }
+    };
   }
 
   /** Writes or removes only cycle.json, to match `data.cycle.inProgress`. */
@@ -148,9 +225,9 @@ function cutOversizedLessons(learning: LearningData): string[] {
 }
 
 /** lessons.json's text: the header on the first line, then one compact lesson per line. */
-export function serializeLessons(learning: LearningData): string {
+export function serializeLessons(learning: LearningData, generation: number): string {
   const lines = learning.lessons.map((lesson) => JSON.stringify(lesson));
-  return `{"version":${LESSONS_FILE_VERSION},"nextLessonId":${learning.nextLessonId},"lessons":[${lines.length > 0 ? `\n${lines.join(",\n")}\n` : ""}]}\n`;
+  return `{"version":${LESSONS_FILE_VERSION},"nextLessonId":${learning.nextLessonId},"generation":${generation},"lessons":[${lines.length > 0 ? `\n${lines.join(",\n")}\n` : ""}]}\n`;
 }
 
 /** db.json's text: everything but the lessons (counted, so a lost lessons.json is noticed) and the marker. */
@@ -165,12 +242,74 @@ function serializeMarker(data: DbData): string | undefined {
   return marker === undefined ? undefined : `${JSON.stringify({ version: CYCLE_MARKER_VERSION, inProgress: marker })}\n`;
 }
 
-function parseLessonsFile(file: string, text: string): NonNullable<StoredParts["lessons"]> {
-  const value = parseJsonObject(file, text) as { version?: unknown; nextLessonId?: unknown; lessons?: unknown };
+interface LessonsParts {
+  generation: number;
+  nextLessonId: number;
+  lessons: unknown[];
+}
+
+function parseLessonsFile(file: string, text: string): LessonsParts {
+  const value = parseJsonObject(file, text) as { version?: unknown; nextLessonId?: unknown; generation?: unknown; lessons?: unknown };
   if (value.version !== LESSONS_FILE_VERSION) throw new CorruptStateError(file, `unknown version ${JSON.stringify(value.version) ?? "undefined"} (this code reads version ${LESSONS_FILE_VERSION})`);
   if (!Array.isArray(value.lessons)) throw new CorruptStateError(file, "schema mismatch at lessons: expected an array");
-  if (typeof value.nextLessonId !== "number" || !Number.isInteger(value.nextLessonId) || value.nextLessonId < 1) throw new CorruptStateError(file, "schema mismatch at nextLessonId: expected a whole number ≥ 1");
-  return { nextLessonId: value.nextLessonId, lessons: value.lessons as unknown[] };
+  if (!isWholeNumber(value.nextLessonId, 1)) throw new CorruptStateError(file, "schema mismatch at nextLessonId: expected a whole number ≥ 1");
+  // Written before lessons-changes.jsonl existed: generation 0.
+  if (value.generation !== undefined && !isWholeNumber(value.generation, 0)) throw new CorruptStateError(file, "schema mismatch at generation: expected a whole number ≥ 0");
+  return { generation: (value.generation as number | undefined) ?? 0, nextLessonId: value.nextLessonId as number, lessons: value.lessons };
+}
+
+/**
+ * Applies lessons-changes.jsonl's lines of `base`'s generation over a copy of `base`'s lessons. A last line with no
+ * newline is a write cut off by a crash (`torn`, dropped); a whole line that is not a change is corruption.
+ */
+function replayLessonChanges(file: string, text: string, base: LessonsParts): { lessons: LessonsParts; torn: boolean; stale: boolean; applied: boolean } {
+  const lines = text.split("\n");
+  const last = lines.pop() ?? "";
+  const torn = last !== "";
+  const lessons = [...base.lessons];
+  const at = new Map<string, number>();
+  lessons.forEach((lesson, index) => {
+    const id = (lesson as { id?: unknown } | null)?.id;
+    if (typeof id === "string") at.set(id, index);
+  });
+  let nextLessonId = base.nextLessonId;
+  let stale = false;
+  let applied = false;
+  let removedAny = false;
+  for (const [index, line] of lines.entries()) {
+    if (line === "") continue;
+    const change = parseJsonObject(file, line) as { generation?: unknown; nextLessonId?: unknown; set?: unknown; removed?: unknown };
+    const where = `line ${index + 1}`;
+    if (!isWholeNumber(change.generation, 0) || !isWholeNumber(change.nextLessonId, 1) || !Array.isArray(change.set) || !Array.isArray(change.removed)) {
+      throw new CorruptStateError(file, `schema mismatch at ${where}: expected {generation, nextLessonId, set: [lessons], removed: [ids]}`);
+    }
+    if (change.generation !== base.generation) {
+      stale = true;
+      continue;
+    }
+    applied = true;
+    for (const id of change.removed) {
+      if (typeof id !== "string") throw new CorruptStateError(file, `schema mismatch at ${where}: a removed id is not a string`);
+      const found = at.get(id);
+      if (found === undefined) continue;
+      lessons[found] = undefined;
+      at.delete(id);
+      removedAny = true;
+    }
+    for (const lesson of change.set) {
+      const id = (lesson as { id?: unknown } | null)?.id;
+      if (typeof id !== "string") throw new CorruptStateError(file, `schema mismatch at ${where}: a lesson without an id`);
+      const found = at.get(id);
+      if (found !== undefined) lessons[found] = lesson;
+      else at.set(id, lessons.push(lesson) - 1);
+    }
+    nextLessonId = Math.max(nextLessonId, change.nextLessonId as number);
+  }
+  return { lessons: { generation: base.generation, nextLessonId, lessons: removedAny ? lessons.filter((lesson) => lesson !== undefined) : lessons }, torn, stale, applied };
+}
+
+function isWholeNumber(value: unknown, least: number): boolean {
+  return typeof value === "number" && Number.isInteger(value) && value >= least;
 }
 
 function parseMarkerFile(file: string, text: string): NonNullable<StoredParts["inProgress"]> {

@@ -1,4 +1,4 @@
-// Crash test: a real child process rewriting db.json in a tight loop is SIGKILLed again and again; db.json must always load.
+// Crash test: a real child process rewriting db.json (and appending lesson changes) in a tight loop is SIGKILLed again and again; the db must always load.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -71,11 +71,12 @@ test("db.json always parses after SIGKILL mid-write, and only *.tmp leftovers ma
     assert.ok(parsed.cycle.count > lastCount, `kill ${kill}: count ${parsed.cycle.count} did not pass ${lastCount}`);
     lastCount = parsed.cycle.count;
     const { db: reopened, warnings } = await openDb(file, deps);
-    assert.deepEqual(warnings, [], `kill ${kill}: db.json did not load cleanly`);
+    // A kill in the middle of an append to lessons-changes.jsonl leaves a torn last line: dropped with a warning, not an error.
+    assert.deepEqual(warnings.filter((warning) => !/lessons-changes\.jsonl ended in a half-written line/.test(warning)), [], `kill ${kill}: db.json did not load cleanly`);
     // A kill between lessons.json and db.json must never let a lesson id be handed out twice.
     const highest = Math.max(0, ...reopened.data.learning.lessons.map((lesson) => Number(lesson.id.slice(1))));
     assert.ok(reopened.data.learning.nextLessonId > highest, `kill ${kill}: nextLessonId ${reopened.data.learning.nextLessonId} ≤ L${highest}`);
-    const stray = (await readdir(stateDir)).filter((name) => !["db.json", "lessons.json", "cycle.json"].includes(name) && !name.endsWith(".tmp"));
+    const stray = (await readdir(stateDir)).filter((name) => !["db.json", "lessons.json", "lessons-changes.jsonl", "cycle.json"].includes(name) && !name.endsWith(".tmp"));
     assert.deepEqual(stray, [], `kill ${kill}: unexpected files`);
   }
 

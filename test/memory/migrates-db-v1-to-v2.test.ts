@@ -37,7 +37,7 @@ test("db v1 fixture: migrated to v3 on open with empty learning, nothing quarant
   assert.equal(written["version"], 3);
   const { lessons, ...rest } = createEmptyLearningData();
   assert.deepEqual(written["learning"], { ...rest, lessonCount: lessons.length });
-  assert.deepEqual(JSON.parse(await readFile(path.join(dir, "lessons.json"), "utf8")), { version: 1, nextLessonId: 1, lessons: [] });
+  assert.deepEqual(JSON.parse(await readFile(path.join(dir, "lessons.json"), "utf8")), { version: 1, nextLessonId: 1, generation: 1, lessons: [] });
   const reopened = await openDb(file, { logger, clock: () => new Date() });
   assert.deepEqual(reopened.warnings, []);
   assert.deepEqual(reopened.db.data, db.data);

@@ -37,7 +37,7 @@ test("db v2 fixture: opens as v3 with the same lessons and marker; the write spl
   assert.equal(written["cycle"].inProgress, undefined, "nor the marker");
   const lessonsText = await readFile(path.join(dir, "lessons.json"), "utf8");
   assert.equal(lessonsText.split("\n").length, 5, "header, one line per lesson, closing line, final newline");
-  assert.deepEqual(JSON.parse(lessonsText), { version: 1, nextLessonId: 3, lessons: original["learning"].lessons });
+  assert.deepEqual(JSON.parse(lessonsText), { version: 1, nextLessonId: 3, generation: 1, lessons: original["learning"].lessons });
   assert.deepEqual(JSON.parse(await readFile(path.join(dir, "cycle.json"), "utf8")), { version: 1, inProgress: original["cycle"].inProgress });
 
   const reopened = await openDb(file, deps);

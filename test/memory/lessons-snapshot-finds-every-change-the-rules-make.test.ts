@@ -1,4 +1,4 @@
-// The store rewrites lessons.json only when lessonsSignature changed: every change the learning rules and the operator make must change it, or a restart would lose that change.
+// The store writes only the lessons LessonsSnapshot finds changed: every change the learning rules and the operator make must be found, or a restart would lose that change.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { normalizeAction } from "../../src/learning/action-key.js";
@@ -9,11 +9,21 @@ import { applyLessonOp, teachLesson } from "../../src/learning/operator-ops.js";
 import { recordOutcomes } from "../../src/learning/outcome-rules.js";
 import type { ActionOutcome, LearningData } from "../../src/learning/types.js";
 import { makeBenchLessons } from "../../src/bench/seed-bench-state.js";
-import { lessonsSignature } from "../../src/memory/lessons-signature.js";
+import { LessonsSnapshot } from "../../src/memory/lessons-snapshot.js";
 import { createSeededRandom } from "../../src/seeded-random.js";
 
-test("every change of the learning rules and operator ops to the lessons changes the signature; no change keeps it", () => {
+/** Whether the snapshot finds any change in `data` since it last looked; it then records what it found, as the store does after a write. */
+function foundChange(snapshot: LessonsSnapshot, data: LearningData): boolean {
+  const change = snapshot.diff(data.lessons, data.nextLessonId);
+  const found = change.changed.length > 0 || change.removed.length > 0 || change.counterMoved || change.reordered;
+  snapshot.commit(change);
+  return found;
+}
+
+test("every change of the learning rules and operator ops to the lessons is found, and no change is found where there was none", () => {
   const data: LearningData = { ...createEmptyLearningData(), lessons: makeBenchLessons(400, { seed: 3, cycles: 200 }), nextLessonId: 401 };
+  const snapshot = new LessonsSnapshot();
+  snapshot.reset(data.lessons, data.nextLessonId);
   const random = createSeededRandom(11);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const goals = ["goal-1", "goal-2", "goal-3"];
@@ -49,35 +59,44 @@ test("every change of the learning rules and operator ops to the lessons changes
     ];
     for (const step of steps) {
       const textBefore = JSON.stringify({ nextLessonId: data.nextLessonId, lessons: data.lessons });
-      const signatureBefore = lessonsSignature(data);
       step();
       const changed = JSON.stringify({ nextLessonId: data.nextLessonId, lessons: data.lessons }) !== textBefore;
       if (changed) changes += 1;
-      assert.equal(lessonsSignature(data) !== signatureBefore, changed, `cycle ${cycle}: the lessons ${changed ? "changed but the signature did not" : "did not change but the signature did"}`);
+      assert.equal(foundChange(snapshot, data), changed, `cycle ${cycle}: the lessons ${changed ? "changed but no change was found" : "did not change but a change was found"}`);
     }
   }
   assert.ok(changes > 100, `the rules changed the lessons ${changes} times: enough to mean something`);
 });
 
-test("direct edits of the fields the rules touch change the signature", () => {
+test("direct edits of the fields the rules touch are found, each in the lesson it touched; a reordering is found", () => {
   const data: LearningData = { ...createEmptyLearningData(), lessons: makeBenchLessons(50, { seed: 5, cycles: 100 }), nextLessonId: 51 };
+  const snapshot = new LessonsSnapshot();
+  snapshot.reset(data.lessons, data.nextLessonId);
   const edits: Array<(lesson: LearningData["lessons"][number]) => void> = [
     (lesson) => (lesson.status = lesson.status === "pinned" ? "retired" : "pinned"),
     (lesson) => (lesson.helpful += 1),
     (lesson) => (lesson.harmful += 1),
     (lesson) => (lesson.tainted = !lesson.tainted),
     (lesson) => (lesson.text += " and more"),
+    // Same length, other words: found by the text itself.
+    (lesson) => (lesson.text = lesson.text.split("").reverse().join("") === lesson.text ? `${lesson.text.slice(1)}x` : lesson.text.split("").reverse().join("")),
     (lesson) => (lesson.lastUsedCycle = (lesson.lastUsedCycle ?? 0) + 1),
     (lesson) => lesson.evidence.push("c999s1"),
     (lesson) => lesson.history.push({ cycle: 999, at: "2026-01-01T00:00:00.000Z", change: "merged", reason: "x" }),
     (lesson) => (lesson.mask = { fingerprint: "f", signature: "s", cooldownCycles: 2, untilCycle: 5, retests: 1 }),
   ];
   for (const [index, edit] of edits.entries()) {
-    const before = lessonsSignature(data);
-    edit(data.lessons[index] as LearningData["lessons"][number]);
-    assert.notEqual(lessonsSignature(data), before, `edit ${index}`);
+    const lesson = data.lessons[index] as LearningData["lessons"][number];
+    edit(lesson);
+    const change = snapshot.diff(data.lessons, data.nextLessonId);
+    assert.deepEqual(change.changed.map((found) => found.id), [lesson.id], `edit ${index}`);
+    snapshot.commit(change);
   }
-  const before = lessonsSignature(data);
+  const removed = data.lessons.splice(3, 2).map((lesson) => lesson.id);
+  const afterRemoval = snapshot.diff(data.lessons, data.nextLessonId);
+  assert.deepEqual([afterRemoval.changed.length, afterRemoval.removed, afterRemoval.reordered], [0, removed, false]);
+  snapshot.commit(afterRemoval);
   data.lessons.reverse();
-  assert.notEqual(lessonsSignature(data), before, "order");
+  const afterReverse = snapshot.diff(data.lessons, data.nextLessonId);
+  assert.deepEqual([afterReverse.changed.length, afterReverse.removed.length, afterReverse.reordered], [0, 0, true], "order");
 });
