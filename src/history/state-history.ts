@@ -10,7 +10,7 @@ import type { StatePaths } from "../memory/state-paths.js";
 import type IsomorphicGit from "isomorphic-git";
 
 /** Files at the top of the state dir that history keeps: what operators edit and what rollback restores. */
-export const TRACKED_FILES = ["README.md", "charter.md", "goals.yaml", "config.json", "db.json", "lessons.json", "lessons.md"] as const;
+export const TRACKED_FILES = ["README.md", "charter.md", "goals.yaml", "config.json", "db.json", "lessons.json", "lessons-changes.jsonl", "lessons.md"] as const;
 /** Folders whose Markdown files history keeps. */
 export const TRACKED_DIRS = ["journal"] as const;
 
@@ -84,41 +84,86 @@ function repo(paths: StatePaths): { fs: typeof fs; dir: string; gitdir: string }
  * the last entry. Creates `.history/` on first use. The caller holds the state lock.
  *
  * Each file is hashed natively and compared with the last entry's tree; only a changed file is stored, as a loose
- * object deflated at the fastest level. isomorphic-git's own status walk and add hashed and deflated a multi-MB
- * db.json in JavaScript-driven streams at the default level, which cost several times more each cycle.
+ * object deflated at the fastest level. The commit is made from a tree written directly (isomorphic-git's writeTree
+ * and commit with `tree`), not through git's index: staging each file rewrote the whole index, and building the tree
+ * from it read it back, which cost more than the rest of the commit. So `.history` keeps no index; `git log`,
+ * `git show` and `git diff` between commits work as usual.
  */
 export async function recordHistory(paths: StatePaths, record: HistoryRecord): Promise<string | undefined> {
   const git = await loadGit();
   const options = repo(paths);
   if (!fs.existsSync(path.join(paths.history, "HEAD"))) await git.init({ ...options, defaultBranch: BRANCH });
-  const before = await readHeadTree(paths);
-  const now = await listTrackedNow(paths);
+  const head = await resolveHead(paths);
+  const before = head === undefined ? new Map<string, string>() : await readHeadTree(paths, head);
+  const after = new Map<string, string>();
   let changed = false;
-  for (const filepath of now) {
+  for (const filepath of await listTrackedNow(paths)) {
     const file = path.join(paths.root, filepath);
     const stats = await fs.promises.stat(file, { bigint: true });
     const known = knownBlobs.get(file);
     // A file this process already hashed and that was not touched since keeps its id: no read, no hash.
-    if (known !== undefined && before.get(filepath) === known.oid && sameStats(known, stats)) continue;
+    if (known !== undefined && before.get(filepath) === known.oid && sameStats(known, stats)) {
+      after.set(filepath, known.oid);
+      continue;
+    }
     const content = await readFile(file);
     const oid = blobOid(content);
     knownBlobs.set(file, { oid, ino: stats.ino, size: stats.size, mtimeNs: stats.mtimeNs, ctimeNs: stats.ctimeNs });
+    after.set(filepath, oid);
     if (before.get(filepath) === oid) continue;
     await writeLooseBlob(paths.history, oid, content);
-    await git.updateIndex({ ...options, filepath, oid, add: true });
     changed = true;
   }
-  for (const filepath of before.keys()) {
-    if (now.includes(filepath)) continue;
-    await git.remove({ ...options, filepath });
-    changed = true;
-  }
+  if (before.size !== after.size || [...before.keys()].some((filepath) => !after.has(filepath))) changed = true;
   if (!changed && record.allowEmpty !== true) return undefined;
   const message = [record.subject, "", ...(record.lines ?? []), ...(record.lines?.length ? [""] : []), `${EVENT_TRAILER}: ${record.event}`, `${CYCLE_TRAILER}: ${record.cycle}`].join("\n");
   const timestamp = Math.floor(record.now.getTime() / 1000);
   const signature = { ...AUTHOR, timestamp, timezoneOffset: 0 };
-  return git.commit({ ...options, message, author: signature, committer: signature });
+  const tree = await writeStateTree(git, options, after);
+  const oid = await git.commit({ ...options, message, author: signature, committer: signature, tree, parent: head === undefined ? [] : [head] });
+  headTrees.set(paths.history, { commit: oid, files: after });
+  // An index left by an older Apprentice would only mislead `git status`.
+  if (!indexChecked.has(paths.history)) {
+    await rm(path.join(paths.history, "index"), { force: true });
+    indexChecked.add(paths.history);
+  }
+  return oid;
 }
+
+const indexChecked = new Set<string>();
+
+/** The tree of one entry: the tracked top-level files, and `journal/` as a subtree. */
+async function writeStateTree(git: Git, options: ReturnType<typeof repo>, files: ReadonlyMap<string, string>): Promise<string> {
+  const top: Array<{ mode: string; path: string; oid: string; type: "blob" | "tree" }> = [];
+  const folders = new Map<string, Array<{ mode: string; path: string; oid: string; type: "blob" }>>();
+  for (const [filepath, oid] of files) {
+    const slash = filepath.indexOf("/");
+    if (slash < 0) top.push({ mode: "100644", path: filepath, oid, type: "blob" });
+    else {
+      const folder = filepath.slice(0, slash);
+      const entries = folders.get(folder) ?? [];
+      entries.push({ mode: "100644", path: filepath.slice(slash + 1), oid, type: "blob" });
+      folders.set(folder, entries);
+    }
+  }
+  for (const [folder, entries] of folders) top.push({ mode: "040000", path: folder, oid: await git.writeTree({ ...options, tree: entries }), type: "tree" });
+  return git.writeTree({ ...options, tree: top });
+}
+
+/** The commit HEAD names, or `undefined` before the first entry. */
+async function resolveHead(paths: StatePaths): Promise<string | undefined> {
+  const git = await loadGit();
+  try {
+    return await git.resolveRef({ ...repo(paths), ref: "HEAD" });
+  } catch (error) {
+    // A history with no commit yet has no branch to resolve.
+    if (error instanceof git.Errors.NotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/** The tracked files of the newest entry this process wrote or read, by git dir: a cycle reads no tree back. */
+const headTrees = new Map<string, { commit: string; files: ReadonlyMap<string, string> }>();
 
 /**
  * Blob ids of tracked files as this process last hashed them, with the file's identity then. The state's writers
@@ -148,18 +193,12 @@ async function writeLooseBlob(gitdir: string, oid: string, content: Uint8Array):
   await rename(temp, file);
 }
 
-/** Tracked path → blob id in the newest entry; empty before the first. */
-async function readHeadTree(paths: StatePaths): Promise<Map<string, string>> {
+/** Tracked path → blob id in `head`, the newest entry. */
+async function readHeadTree(paths: StatePaths, head: string): Promise<ReadonlyMap<string, string>> {
+  const cached = headTrees.get(paths.history);
+  if (cached?.commit === head) return cached.files;
   const git = await loadGit();
   const options = repo(paths);
-  let head: string;
-  try {
-    head = await git.resolveRef({ ...options, ref: "HEAD" });
-  } catch (error) {
-    // A history with no commit yet has no branch to resolve.
-    if (error instanceof git.Errors.NotFoundError) return new Map();
-    throw error;
-  }
   const files = new Map<string, string>();
   const { tree } = await git.readTree({ ...options, oid: head });
   for (const entry of tree) {
@@ -171,6 +210,7 @@ async function readHeadTree(paths: StatePaths): Promise<Map<string, string>> {
       if (child.type === "blob" && isTracked(filepath)) files.set(filepath, child.oid);
     }
   }
+  headTrees.set(paths.history, { commit: head, files });
   return files;
 }
 
