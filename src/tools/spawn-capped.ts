@@ -1,7 +1,8 @@
 // Runs one program in its own process group with a scrubbed env and capped output; invariant: nothing it starts outlives the call.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { readdir } from "node:fs/promises";
 import { describeFsError, readErrnoCode } from "./sandbox-path.js";
 
 /** The only PATH a child sees; `run` also looks programs up in these directories only. */
@@ -196,9 +197,7 @@ async function killTokenHolders(runToken: string, problems: string[]): Promise<v
       return;
     }
     const pids = names.filter((name) => /^[0-9]+$/.test(name) && Number(name) !== process.pid).map(Number);
-    const holders = (await Promise.all(pids.map(async (pid) => ((await carriesNeedle(pid, needle)) ? pid : undefined)))).filter(
-      (pid): pid is number => pid !== undefined,
-    );
+    const holders = pids.filter((pid) => carriesNeedle(pid, needle));
     if (holders.length === 0) return;
     for (const pid of holders) {
       try {
@@ -210,10 +209,15 @@ async function killTokenHolders(runToken: string, problems: string[]): Promise<v
   }
 }
 
-/** Whether process `pid`'s environment contains `needle`; false when it is gone, a kernel thread or another user's. */
-async function carriesNeedle(pid: number, needle: Buffer): Promise<boolean> {
+/**
+ * Whether process `pid`'s environment contains `needle`; false when it is gone, a kernel thread or another user's.
+ * Read synchronously: /proc is answered from kernel memory, and one pass over a board's hundred-odd processes takes
+ * about 1 ms this way against about 3 ms through the thread pool (four open/read/close round trips per process),
+ * and a pass follows every command and goal check.
+ */
+function carriesNeedle(pid: number, needle: Buffer): boolean {
   try {
-    return (await readFile(`/proc/${pid}/environ`)).includes(needle);
+    return readFileSync(`/proc/${pid}/environ`).includes(needle);
   } catch (error) {
     // None of those is ours to kill; anything that is not an OS error is a bug.
     if (readErrnoCode(error) === undefined) throw error;
