@@ -16,7 +16,7 @@ export interface CycleTiming {
   status: string;
   steps: number;
   wallMs: number;
-  /** Inside the brain: load, decide, generate, dispose. */
+  /** Inside the brain: estimate, load, decide, generate, dispose. */
   modelMs: number;
   /** `wallMs − modelMs`: everything Apprentice does around the model. */
   overheadMs: number;

@@ -3,6 +3,7 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { LlamaBrain } from "../brain/llama-brain.js";
+import { WorkerBrain } from "../brain/worker-brain.js";
 import type { Logger } from "../log.js";
 import { measureCycles, type CycleTiming } from "./measure-cycles.js";
 import { measureDaemonRss, type RssFigures } from "./measure-daemon-rss.js";
@@ -66,7 +67,7 @@ export interface SpeedReport {
   seconds: number;
 }
 
-/** Runs every measurement in turn (the heavy, noisy parts first, the daemon last) and returns the report. */
+/** Runs every measurement in turn (the cycles first, then the model's throughput, the daemon last) and returns the report. */
 export async function runSpeedBench(options: SpeedBenchOptions): Promise<SpeedReport> {
   const startedAt = performance.now();
   const progress = options.onProgress ?? (() => undefined);
@@ -74,15 +75,18 @@ export async function runSpeedBench(options: SpeedBenchOptions): Promise<SpeedRe
   const sampling = { brain, modelPath: options.modelPath, contextSize: options.contextSize, maxTokens: options.maxTokens, seed: 7, temperature: 0.2, onProgress: progress };
   const parent = await mkdtemp(path.join(options.tempDir ?? os.tmpdir(), "apprentice-bench-speed-"));
   try {
+    progress(`seeding a state with ${options.lessons} lessons and ${options.episodes} episodes`);
+    const stateDir = path.join(parent, "seeded");
+    await seedBenchState(stateDir, options.modelPath, { lessons: options.lessons, episodes: options.episodes });
+    // First, and through the daemon's brain (the model in its own process): the cycles run in a process as lean as the
+    // daemon's, which never loads llama.cpp itself. A fork for a goal check costs more from a process that did.
+    const workerBrain = new WorkerBrain(options.logger);
+    const cycles = await measureCycles({ stateDir, brain: workerBrain, cycles: options.cycles, logger: options.logger, onProgress: progress }).finally(() => workerBrain.close());
+
     progress(`throughput: brain vs raw LlamaCompletion, ${options.runs} paired runs at ${options.threads} thread(s)`);
     const throughput = await measureThroughput({ ...sampling, threads: options.threads, runs: options.runs });
     progress(`thread sweep: 1 to ${options.maxThreads} thread(s)`);
     const threadSweep = await sweepThreads({ ...sampling, runs: options.sweepRuns, maxThreads: options.maxThreads });
-
-    progress(`seeding a state with ${options.lessons} lessons and ${options.episodes} episodes`);
-    const stateDir = path.join(parent, "seeded");
-    await seedBenchState(stateDir, options.modelPath, { lessons: options.lessons, episodes: options.episodes });
-    const cycles = await measureCycles({ stateDir, brain, cycles: options.cycles, logger: options.logger, onProgress: progress });
 
     const recall: RecallFigures[] = [];
     for (const size of options.recallSizes) {

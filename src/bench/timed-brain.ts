@@ -3,15 +3,15 @@ import type { Brain, BrainSession, DecisionUsage, EstimateResult, OpenOptions, O
 
 /** What the decorator saw since the last {@link TimedBrain.reset}. */
 export interface ModelTime {
-  /** Milliseconds inside open, decide, generateJson and dispose. */
+  /** Milliseconds inside estimate, open, decide, generateJson and dispose. */
   modelMs: number;
   /** Usage of each decision, in call order. */
   decisions: DecisionUsage[];
 }
 
 /**
- * Wraps a brain: each call into the model is timed and summed. `estimate` (a GGUF header read) is not counted as model
- * time, so a bench that subtracts model time charges it to the harness.
+ * Wraps a brain: each call into the model is timed and summed, `estimate` included (it reads the GGUF's header with
+ * node-llama-cpp, in the model's process for the daemon's brain, which it starts).
  */
 export class TimedBrain implements Brain {
   private modelMs = 0;
@@ -28,7 +28,7 @@ export class TimedBrain implements Brain {
   }
 
   estimate(modelPath: string, contextSize: number): Promise<EstimateResult> {
-    return this.inner.estimate(modelPath, contextSize);
+    return this.time(() => this.inner.estimate(modelPath, contextSize));
   }
 
   async open(options: OpenOptions): Promise<OpenResult> {
