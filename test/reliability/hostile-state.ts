@@ -150,6 +150,13 @@ const CASES: HostileCase[] = [
     plant: async () => undefined,
   },
   { name: "db.json version 99", target: "db.json", quarantine: true, plant: (c) => replaceInFile(path.join(c.dir, "db.json"), '"version": 3', '"version": 99') },
+  {
+    // A crash in the middle of an append: the whole lines count, the torn one is dropped with a warning.
+    name: "lessons-changes.jsonl with a torn last line",
+    target: "lessons-changes.jsonl",
+    plant: (c) => writeFile(path.join(c.dir, "lessons-changes.jsonl"), '{"generation":1,"nextLessonId":2,"set":[{"id":"L9","te'),
+  },
+  { name: "lessons-changes.jsonl with a garbage line", target: "lessons-changes.jsonl", quarantine: true, plant: (c) => writeFile(path.join(c.dir, "lessons-changes.jsonl"), "not a change\n") },
   { name: "lessons.json version 99", target: "lessons.json", quarantine: true, plant: (c) => replaceInFile(path.join(c.dir, "lessons.json"), '"version":1', '"version":99') },
   { name: "config.json version 2", target: "config.json", exit: 2, plant: (c) => replaceInFile(path.join(c.dir, "config.json"), '"version": 1', '"version": 2') },
   { name: "symlink in workspace/", target: "workspace/link.txt", work: true, plant: (c) => symlink(c.canary, path.join(c.dir, "workspace", "link.txt")) },
