@@ -1,19 +1,6 @@
-// The `apprentice` command line: global options, one registered subcommand per file.
+// The `apprentice` command line: global options, then the subcommand's own file, loaded on demand (see command-modules.ts).
 import { Command } from "commander";
-import { registerBenchCommand } from "./bench-command.js";
-import { registerDemoCommand } from "./demo-command.js";
-import { registerDoctorCommand } from "./doctor-command.js";
-import { registerHistoryCommands } from "./history-command.js";
-import { registerInboxCommands } from "./inbox-commands.js";
-import { registerInitCommand } from "./init-command.js";
-import { registerGoalsCommands } from "./goals-command.js";
-import { registerLessonsCommands } from "./lessons-command.js";
-import { registerLogCommand } from "./log-command.js";
-import { registerModelCommand } from "./model-command.js";
-import { registerStatusCommand } from "./status-command.js";
-import { registerOnceCommand } from "./once-command.js";
-import { registerServeCommand } from "./serve-command.js";
-import { registerStartCommand } from "./start-command.js";
+import { registerCommands } from "./command-modules.js";
 
 const program = new Command()
   .name("apprentice")
@@ -35,19 +22,5 @@ const program = new Command()
     ].join("\n"),
   );
 
-registerInitCommand(program);
-registerOnceCommand(program);
-registerStartCommand(program);
-registerServeCommand(program);
-registerDemoCommand(program);
-registerInboxCommands(program);
-registerBenchCommand(program);
-registerDoctorCommand(program);
-registerModelCommand(program);
-registerHistoryCommands(program);
-registerStatusCommand(program);
-registerLogCommand(program);
-registerGoalsCommands(program);
-registerLessonsCommands(program);
-
+await registerCommands(program, process.argv.slice(2));
 await program.parseAsync(process.argv);

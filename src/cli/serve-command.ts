@@ -3,7 +3,6 @@ import { stat } from "node:fs/promises";
 import type { Command } from "commander";
 import { statePaths } from "../memory/state-paths.js";
 import { DEFAULT_SERVE_HOST, DEFAULT_SERVE_PORT, resolveServeOptions, type RawServeOptions, type ServeOptions } from "../serve/serve-options.js";
-import { startStatusServer } from "../serve/status-server.js";
 import { createCliContext, EXIT, reportError, type CliContext } from "./cli-context.js";
 
 /** Adds `--port`, `--host` and `--token` to a command (`serve`, and `start` for `--serve`). */
@@ -48,6 +47,7 @@ async function runServe(context: CliContext, raw: RawServeOptions): Promise<numb
     process.stderr.write(`apprentice: ${paths.root} is not a state dir. Give the daemon's one with --state DIR.\n`);
     return EXIT.usage;
   }
+  const { startStatusServer } = await import("../serve/status-server.js");
   const started = await startStatusServer({ ...options, stateDir: paths.root, logger: context.logger, clock: context.clock });
   if (!started.ok) {
     process.stderr.write(`apprentice: ${started.message}\n`);

@@ -4,7 +4,6 @@ import { WorkerBrain } from "../brain/worker-brain.js";
 import { NO_MODEL_MESSAGE, runCycle, type CycleProgress, type CycleResult } from "../cycle/run-cycle.js";
 import type { Logger } from "../log.js";
 import type { ServeOptions } from "../serve/serve-options.js";
-import { startStatusServer } from "../serve/status-server.js";
 import { shouldCatchUp, scheduleIntervalMs } from "./catch-up.js";
 import { buildCycleDeps } from "./cycle-deps.js";
 import { CycleScheduler, describeWakeTrigger } from "./cycle-scheduler.js";
@@ -75,7 +74,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     await releaseLock();
     return 2;
   }
-  const status = options.serve === undefined ? undefined : await startStatusServer({ ...options.serve, stateDir: state.paths.root, logger, clock });
+  // The status page's code (http, rendering, charts) is loaded only when it is served.
+  const status = options.serve === undefined ? undefined : await (await import("../serve/status-server.js")).startStatusServer({ ...options.serve, stateDir: state.paths.root, logger, clock });
   if (status !== undefined && !status.ok) {
     process.stderr.write(`apprentice: ${status.message}\n`);
     await state.close();
