@@ -20,7 +20,7 @@ import { decideGate, type SkipReason } from "../sense/gate.js";
 import { chooseThreads, fitContext } from "../sense/fit-resources.js";
 import { describeSensors, type Sensors } from "../sense/read-sensors.js";
 import type { Tool } from "../tools/tool.js";
-import { runActLoop, type ActLoopResult, type StepRecord } from "./act-loop.js";
+import { describeReason, runActLoop, type ActLoopResult, type StepRecord } from "./act-loop.js";
 import { selectDueGoals } from "./due-goals.js";
 import { buildRecallSections } from "./recall.js";
 import { recallMemory } from "./recall-lessons.js";
@@ -357,10 +357,6 @@ async function skip(deps: CycleDeps, reason: SkipReason, detail: string, sensors
     await writeDb(deps.db);
   }
   return { status: "skipped", reason, detail };
-}
-
-function describeReason(reason: unknown): string {
-  return reason instanceof Error ? reason.message : String(reason ?? "stopped");
 }
 
 /** The part of a sensor reading kept with a cycle (or a skip) in db.json: heat, RAM and the Pi's throttle bits. */

@@ -114,7 +114,8 @@ export async function recordHistory(paths: StatePaths, record: HistoryRecord): P
     await writeLooseBlob(paths.history, oid, content);
     changed = true;
   }
-  if (before.size !== after.size || [...before.keys()].some((filepath) => !after.has(filepath))) changed = true;
+  // A tracked file that is gone (lessons-changes.jsonl after lessons.json was rewritten, an old journal day).
+  if ([...before.keys()].some((filepath) => !after.has(filepath))) changed = true;
   if (!changed && record.allowEmpty !== true) return undefined;
   const message = [record.subject, "", ...(record.lines ?? []), ...(record.lines?.length ? [""] : []), `${EVENT_TRAILER}: ${record.event}`, `${CYCLE_TRAILER}: ${record.cycle}`].join("\n");
   const timestamp = Math.floor(record.now.getTime() / 1000);

@@ -1,4 +1,5 @@
-// The db store (lowdb over StateStoreFile: db.json, lessons.json and the cycle marker cycle.json): schema version 3, validated on open; versions 1 and 2 are migrated, a corrupt file is quarantined and reported, never silently reset.
+// The db store (lowdb over StateStoreFile: db.json, lessons.json with lessons-changes.jsonl, and the cycle marker cycle.json): schema version 3, validated on open; versions 1 and 2 are migrated, a corrupt file is quarantined and reported, never silently reset.
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { Low } from "lowdb";
 import { z } from "zod";
@@ -376,10 +377,12 @@ export async function openDb(file: string, deps: OpenDbDeps): Promise<{ db: Low<
     warnings.push(warning);
   }
   if (store.cutLessons.length > 0) {
-    // The whole file is kept aside first, so the cut text is never the only copy; the rewrite makes the next start clean.
-    const kept = await copyAside(store.files.lessons, deps.clock);
+    // The lessons' files are kept aside whole first (the long text may sit in either), so the cut text is never the
+    // only copy; the rewrite makes the next start clean.
+    const kept: string[] = [];
+    for (const file of [store.files.lessons, store.files.lessonChanges]) if (existsSync(file)) kept.push(await copyAside(file, deps.clock));
     await db.write();
-    const warning = `db: ${store.files.lessons} holds lesson text longer than ${MAX_LESSON_TEXT_CHARS} characters (${store.cutLessons.join(", ")}); cut it, and kept the file as it was in ${kept}`;
+    const warning = `db: ${store.files.lessons} holds lesson text longer than ${MAX_LESSON_TEXT_CHARS} characters (${store.cutLessons.join(", ")}); cut it, and kept the files as they were in ${kept.join(" and ")}`;
     deps.logger.warn(warning);
     warnings.push(warning);
   }

@@ -3,9 +3,10 @@ import type { Lesson } from "../learning/types.js";
 
 /**
  * What {@link LessonsSnapshot} keeps of one lesson: every field the learning rules or the operator change, as the
- * values themselves (numbers, short strings, and the identity of the objects a rule replaces). Long texts are not
- * kept, only their length: a change to a lesson's free text or keywords comes with a change of its length or with a
- * new history entry (every rule records one through `recordLessonChange`, and a new entry is a new object).
+ * values themselves (numbers, strings, and the identity of the objects a rule replaces). The text is kept by
+ * reference (strings are immutable, so this copies nothing, and an edit of the same length is still seen); keywords
+ * by their count and the scope object: a change to them comes with a new history entry (every rule records one
+ * through `recordLessonChange`, and a new entry is a new object).
  */
 function observe(lesson: Lesson, into: unknown[]): void {
   const mask = lesson.mask;
@@ -17,7 +18,7 @@ function observe(lesson: Lesson, into: unknown[]): void {
   into[3] = lesson.helpful;
   into[4] = lesson.harmful;
   into[5] = lesson.tainted;
-  into[6] = lesson.text.length;
+  into[6] = lesson.text;
   into[7] = lesson.createdCycle;
   into[8] = lesson.lastUsedCycle;
   into[9] = lesson.lastUsedAt;
@@ -43,10 +44,9 @@ function observe(lesson: Lesson, into: unknown[]): void {
   into[29] = lesson.stats?.failures;
   into[30] = history.length;
   into[31] = history[history.length - 1];
-  into[32] = lesson.text;
 }
 
-const FIELDS = 33;
+const FIELDS = 32;
 
 /**
  * The lessons as this process last read or wrote them, compared field by field with the live ones: about 7 ms for

@@ -120,8 +120,9 @@ function liveChildren(pid: number): number {
   for (const task of readdirSync(`/proc/${pid}/task`)) {
     try {
       count += readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").trim().split(/\s+/).filter(Boolean).length;
-    } catch {
-      // The thread ended between the listing and the read.
+    } catch (error) {
+      // The thread ended between the listing and the read; anything else is a broken measurement.
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT" && (error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
     }
   }
   return count;
