@@ -113,6 +113,30 @@ export const configSchema = z
       .object({
         /** Commit the state (db, lessons, journal, goals, config) to `.history/` after each cycle. Defaults to `true`. */
         enabled: z.boolean().default(true),
+        /**
+         * Entries kept: once there are half as many again (counted every `min(100, keepEntries / 2)` cycles), the
+         * history is cut after the newest `keepEntries` (marked in `.history/shallow`) and what no kept entry holds is
+         * deleted. An entry costs about the compressed size of the files that changed, mostly db.json. Defaults to
+         * `1000` (about three weeks at the default schedule).
+         */
+        keepEntries: z.number().int().min(10).max(1_000_000).default(1000),
+      })
+      .strict()
+      .prefault({}),
+    retention: z
+      .object({
+        /**
+         * `episodes.jsonl` past this size (MB) is cut to half of it: the newest episodes and every episode a lesson,
+         * skill or situation cites as evidence are kept. Defaults to `64`.
+         */
+        episodesMaxMB: z.number().min(0.05).max(100_000).default(64),
+        /**
+         * The journal past this size (MB, all day files) loses its oldest days (today's is cut to its newest
+         * entries only when it alone is too big); day files older than `journalDays` go too. Defaults to `32`.
+         */
+        journalMaxMB: z.number().min(0.05).max(100_000).default(32),
+        /** Journal day files kept, counting today. Defaults to `365`. */
+        journalDays: z.number().int().min(1).max(100_000).default(365),
       })
       .strict()
       .prefault({}),

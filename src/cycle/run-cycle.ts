@@ -20,6 +20,7 @@ import { decideGate, type SkipReason } from "../sense/gate.js";
 import { chooseThreads, fitContext } from "../sense/fit-resources.js";
 import { describeSensors, type Sensors } from "../sense/read-sensors.js";
 import type { Tool } from "../tools/tool.js";
+import { applyRetention } from "./apply-retention.js";
 import { describeReason, runActLoop, type ActLoopResult, type StepRecord } from "./act-loop.js";
 import { selectDueGoals } from "./due-goals.js";
 import { buildRecallSections } from "./recall.js";
@@ -289,6 +290,11 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
       logger.warn(`history: could not record cycle ${cycle}: ${error instanceof Error ? error.message : String(error)}`),
     );
   }
+  // Keeping the logs to size is housekeeping: a failure is logged and tried again next cycle.
+  await applyRetention({ cycle, config, paths, learning: db.data.learning, episodes: deps.episodes, now: deps.clock() }).then(
+    (done) => done.forEach((line) => logger.info(`retention: ${line}`)),
+    (error: unknown) => logger.warn(`retention: ${error instanceof Error ? error.message : String(error)}`),
+  );
   logger.info(`cycle ${cycle} ${status} in ${(durationMs / 1000).toFixed(1)} s: ${steps.length} steps, ${failedSteps} failed, checks ${checks.map((check) => `${check.goal}=${check.passed ? "pass" : "fail"}`).join(" ") || "none"}`);
   if (failure !== undefined) return { status: "failed", reason: failure, cycle };
   return {

@@ -1,7 +1,7 @@
 // The state dir's history: one git commit per cycle (isomorphic-git, pure JS) in `.history/`, with the state dir as work tree.
 import { createHash } from "node:crypto";
 import fs from "node:fs";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { deflate } from "node:zlib";
@@ -240,7 +240,8 @@ export async function diffEntry(paths: StatePaths, entry: HistoryEntry): Promise
   const git = await loadGit();
   const options = repo(paths);
   const { commit } = await git.readCommit({ ...options, oid: entry.oid });
-  const parent = commit.parent[0];
+  // The oldest kept entry of a pruned history has its parent listed in `shallow`, and the parent is gone.
+  const parent = (await readShallow(paths)).has(entry.oid) ? undefined : commit.parent[0];
   const after = await readTree(paths, entry.oid);
   const before = parent !== undefined ? await readTree(paths, parent) : new Map<string, string>();
   const changes: HistoryFileChange[] = [];
@@ -332,4 +333,78 @@ function parseEntry(oid: string, message: string, timestamp: number): HistoryEnt
     subject: lines[0] ?? "",
     body,
   };
+}
+
+/** What {@link pruneHistory} did. */
+export interface HistoryPrune {
+  /** Entries kept (the newest). */
+  kept: number;
+  /** Loose objects deleted: the older entries' commits, and trees and file versions no kept entry holds. */
+  deletedObjects: number;
+}
+
+/**
+ * Keeps the newest `keepEntries` entries once there are half as many again: the oldest kept entry is listed in
+ * `.history/shallow` (git's own mark for "history is cut here", which plain git and isomorphic-git both honour), so
+ * nothing is rewritten, and then every loose object no kept entry reaches is deleted. Returns `undefined` when there
+ * were few enough entries, or when `.history` has other branches or tags, whose objects an operator may want.
+ *
+ * A crash after `shallow` is written leaves only unreachable objects behind, and the next prune deletes them. The
+ * caller holds the state lock.
+ */
+export async function pruneHistory(paths: StatePaths, keepEntries: number): Promise<HistoryPrune | undefined> {
+  const git = await loadGit();
+  const options = repo(paths);
+  if (!fs.existsSync(path.join(paths.history, "HEAD"))) return undefined;
+  const limit = Math.floor(keepEntries * 1.5);
+  let commits: Awaited<ReturnType<Git["log"]>>;
+  try {
+    commits = await git.log({ ...options, ref: BRANCH, depth: limit + 1 });
+  } catch (error) {
+    if (error instanceof git.Errors.NotFoundError) return undefined;
+    throw error;
+  }
+  if (commits.length <= limit) return undefined;
+  const branches = await git.listBranches(options);
+  const tags = await git.listTags(options);
+  if (branches.some((branch) => branch !== BRANCH) || tags.length > 0) return undefined;
+  const kept = commits.slice(0, keepEntries);
+  const oldest = kept.at(-1);
+  if (oldest === undefined) return undefined;
+  await writeFileDurably(path.join(paths.history, "shallow"), `${oldest.oid}\n`);
+  const reachable = new Set<string>();
+  for (const { oid, commit } of kept) {
+    reachable.add(oid);
+    await collectTree(git, options, commit.tree, reachable);
+  }
+  let deletedObjects = 0;
+  const objects = path.join(paths.history, "objects");
+  for (const folder of await readdir(objects).catch(() => [] as string[])) {
+    if (!/^[0-9a-f]{2}$/.test(folder)) continue;
+    for (const name of await readdir(path.join(objects, folder))) {
+      // A temp file of a blob write cut short by a crash is as dead as an unreachable object.
+      if (reachable.has(`${folder}${name}`) && /^[0-9a-f]{38}$/.test(name)) continue;
+      await rm(path.join(objects, folder, name), { force: true });
+      deletedObjects += 1;
+    }
+  }
+  headTrees.delete(paths.history);
+  return { kept: kept.length, deletedObjects };
+}
+
+/** Adds a tree and everything under it to `into`; a tree already there was walked before. */
+async function collectTree(git: Git, options: ReturnType<typeof repo>, oid: string, into: Set<string>): Promise<void> {
+  if (into.has(oid)) return;
+  into.add(oid);
+  const { tree } = await git.readTree({ ...options, oid });
+  for (const entry of tree) {
+    if (entry.type === "tree") await collectTree(git, options, entry.oid, into);
+    else into.add(entry.oid);
+  }
+}
+
+/** Commits listed in `.history/shallow`: their parents were pruned. */
+async function readShallow(paths: StatePaths): Promise<Set<string>> {
+  const text = await readFile(path.join(paths.history, "shallow"), "utf8").catch(() => "");
+  return new Set(text.split("\n").filter((line) => /^[0-9a-f]{40}$/.test(line)));
 }

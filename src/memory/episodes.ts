@@ -1,11 +1,13 @@
-// The append-only episodes.jsonl log: one JSON object per line, appended and never rewritten; a torn last line is cut off and saved aside, never dropped.
-import { createReadStream } from "node:fs";
-import { open, stat } from "node:fs/promises";
+// The append-only episodes.jsonl log: one JSON object per line, appended, rewritten only to cut it to size (keeping the newest and every cited episode); a torn last line is cut off and saved aside, never dropped.
+import { createReadStream, createWriteStream } from "node:fs";
+import { open, rename, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import { finished } from "node:stream/promises";
 import type { FileHandle } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { z } from "zod";
 import type { Logger } from "../log.js";
-import { writeFileDurably } from "./durable-write.js";
+import { fsyncDir, TEMP_SUFFIX, writeFileDurably } from "./durable-write.js";
 import { pickStampedPath } from "./quarantine.js";
 
 /** Longest `output` (and `error`) kept in one episode line, in characters. */
@@ -55,6 +57,13 @@ export interface EpisodeLog {
   sync(): Promise<void>;
   /** Waits for pending appends and closes the file. */
   close(): Promise<void>;
+  /**
+   * When the log is larger than `maxBytes`, rewrites it (temp file, fsync, rename, fsync dir) with its newest lines
+   * up to half of `maxBytes` and, from the older ones, only those whose id `keep()` holds (evidence lessons, skills
+   * and situations cite; asked for only when a cut is due). Appends wait for it. Returns the sizes, or `undefined`
+   * when the log was small enough.
+   */
+  trim(maxBytes: number, keep: () => ReadonlySet<string>): Promise<{ beforeBytes: number; afterBytes: number; keptCited: number } | undefined>;
 }
 
 /**
@@ -63,7 +72,7 @@ export interface EpisodeLog {
  * run {@link repairTornTail} before opening to cut the torn bytes off and save them aside.
  */
 export async function openEpisodeLog(file: string, deps: { logger: Logger }): Promise<EpisodeLog> {
-  const handle = await open(file, "a+", 0o644);
+  let handle = await open(file, "a+", 0o644);
   let needsLeadingNewline = false;
   try {
     needsLeadingNewline = !(await checkEndsWithNewline(handle));
@@ -74,8 +83,8 @@ export async function openEpisodeLog(file: string, deps: { logger: Logger }): Pr
   if (needsLeadingNewline) {
     deps.logger.warn(`episodes: ${file} ends in a partial line; new records start on the next line`);
   }
-  let last: Promise<void> = Promise.resolve();
-  const enqueue = (task: () => Promise<void>): Promise<void> => {
+  let last: Promise<unknown> = Promise.resolve();
+  const enqueue = <T>(task: () => Promise<T>): Promise<T> => {
     // Runs after the previous task whether it failed or not; that failure went to its own caller.
     const next = last.then(task, task);
     last = next;
@@ -95,7 +104,72 @@ export async function openEpisodeLog(file: string, deps: { logger: Logger }): Pr
     close() {
       return enqueue(() => handle.close());
     },
+    trim(maxBytes, keep) {
+      return enqueue(async () => {
+        const { size } = await handle.stat();
+        if (size <= maxBytes) return undefined;
+        await handle.sync();
+        const trimmed = await rewriteKeeping(file, size - Math.floor(maxBytes / 2), keep());
+        const reopened = await open(file, "a+", 0o644);
+        await handle.close();
+        handle = reopened;
+        return { beforeBytes: size, ...trimmed };
+      });
+    },
   };
+}
+
+/**
+ * Rewrites `file` durably with the lines that start at or after byte `cutoff`, and the earlier lines whose top-level
+ * `id` is in `keep`. Streams, so a 64 MB log never sits in memory whole.
+ */
+async function rewriteKeeping(file: string, cutoff: number, keep: ReadonlySet<string>): Promise<{ afterBytes: number; keptCited: number }> {
+  const temp = `${file}${TEMP_SUFFIX}`;
+  const out = createWriteStream(temp, { flags: "w", mode: 0o644 });
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  let position = 0;
+  let afterBytes = 0;
+  let keptCited = 0;
+  try {
+    for await (const line of lines) {
+      const start = position;
+      position += Buffer.byteLength(line) + 1;
+      if (start < cutoff) {
+        const id = recordId(line);
+        if (id === undefined || !keep.has(id)) continue;
+        keptCited += 1;
+      }
+      afterBytes += Buffer.byteLength(line) + 1;
+      if (!out.write(`${line}\n`)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
+    }
+    out.end();
+    await finished(out);
+    const handle = await open(temp, "r+");
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+    await fsyncDir(path.dirname(file));
+  } catch (error) {
+    out.destroy();
+    await rm(temp, { force: true });
+    throw error;
+  }
+  return { afterBytes, keptCited };
+}
+
+/** The `id` of an episode line, or `undefined` for a line that is not a JSON object with a string id. */
+function recordId(line: string): string | undefined {
+  try {
+    const record: unknown = JSON.parse(line);
+    const id = typeof record === "object" && record !== null ? (record as { id?: unknown }).id : undefined;
+    return typeof id === "string" ? id : undefined;
+  } catch {
+    // An unreadable old line is dropped with the rest of the old lines.
+    return undefined;
+  }
 }
 
 async function checkEndsWithNewline(handle: FileHandle): Promise<boolean> {

@@ -1,8 +1,8 @@
 // The human-readable journal: one Markdown file per local day, one `## Cycle` section per cycle; model-written text can never break that structure.
 import { constants, type Stats } from "node:fs";
-import { lstat, mkdir, open, readdir, type FileHandle } from "node:fs/promises";
+import { lstat, mkdir, open, readdir, rm, type FileHandle } from "node:fs/promises";
 import path from "node:path";
-import { fsyncDir } from "./durable-write.js";
+import { fsyncDir, writeFileDurably } from "./durable-write.js";
 import { quarantineFile } from "./quarantine.js";
 
 /** Longest model- or world-written field in a journal entry, in characters. */
@@ -266,3 +266,57 @@ async function readRegularFile(file: string): Promise<string | undefined> {
     await handle.close();
   }
 }
+
+/** What {@link trimJournal} did. */
+export interface JournalTrim {
+  /** Day files deleted, oldest first. */
+  removed: string[];
+  /** Entries cut from the start of today's file (it alone was past the size). */
+  cutEntries: number;
+}
+
+/**
+ * Keeps the journal within `keepDays` day files (counting today's) and `maxBytes` in all: day files older than that
+ * go, then the oldest days until the rest fits. Today's file is never deleted; when it alone is past `maxBytes`, it
+ * is rewritten durably with its newest entries up to half of that. Only regular day files are counted or touched.
+ */
+export async function trimJournal(journalDir: string, options: { maxBytes: number; keepDays: number; now: Date }): Promise<JournalTrim> {
+  const trim: JournalTrim = { removed: [], cutEntries: 0 };
+  const names = (await readdir(journalDir).catch(() => [] as string[])).filter((name) => DAY_FILE.test(name)).sort();
+  const today = `${formatLocalDate(options.now)}.md`;
+  const firstKept = `${formatLocalDate(new Date(options.now.getFullYear(), options.now.getMonth(), options.now.getDate() - (options.keepDays - 1)))}.md`;
+  const days: Array<{ name: string; bytes: number }> = [];
+  for (const name of names) {
+    const info = await lstat(path.join(journalDir, name)).catch(() => undefined);
+    if (info?.isFile() === true) days.push({ name, bytes: info.size });
+  }
+  let total = days.reduce((sum, day) => sum + day.bytes, 0);
+  for (const day of days) {
+    if (day.name === today || (day.name >= firstKept && total <= options.maxBytes)) continue;
+    await rm(path.join(journalDir, day.name), { force: true });
+    trim.removed.push(day.name);
+    total -= day.bytes;
+  }
+  if (trim.removed.length > 0) await fsyncDir(journalDir);
+  const todayDay = days.find((day) => day.name === today);
+  if (todayDay !== undefined && total > options.maxBytes) {
+    const file = path.join(journalDir, today);
+    const text = await readRegularFile(file);
+    if (text !== undefined) {
+      const [heading, ...entries] = text.split(/\n(?=## )/);
+      const kept: string[] = [];
+      let bytes = Buffer.byteLength(heading ?? "");
+      for (let index = entries.length - 1; index >= 0; index -= 1) {
+        const entry = entries[index] as string;
+        bytes += Buffer.byteLength(entry) + 1;
+        if (bytes > options.maxBytes / 2 && kept.length > 0) break;
+        kept.unshift(entry);
+      }
+      trim.cutEntries = entries.length - kept.length;
+      if (trim.cutEntries > 0) await writeFileDurably(file, [heading ?? `# Journal ${formatLocalDate(options.now)}`, ...kept].join("\n"));
+    }
+  }
+  return trim;
+}
+
+const DAY_FILE = /^\d{4}-\d{2}-\d{2}\.md$/;

@@ -1,10 +1,14 @@
 // Soak: one real daemon process runs fast cycles on the test model (a cycle every second, one short step each) for a
 // long time. Its RSS must not drift more than 10% from cycle 100 to the end, it must not leak file descriptors, and
 // the state dir's size is followed part by part: what consolidation keeps bounded (db.json, lessons.json, lessons.md)
-// must stop growing, while the append-only logs (episodes, journal, history) are reported with their growth per cycle.
+// must stop growing, the logs (episodes, journal) must stay within their retention limits, the history within its
+// entry count, and the whole state dir must not grow from the first half of the bounded stretch to the second.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { historyPruneInterval } from "../../src/cycle/apply-retention.js";
+import { listHistory } from "../../src/history/state-history.js";
 import { MAX_CYCLE_RECORDS } from "../../src/memory/db.js";
+import { statePaths } from "../../src/memory/state-paths.js";
 import { readRssMB, startCli } from "../support/cli-process.js";
 import { makeStateDir } from "../support/state-fixture.js";
 import type { PropertyResult, ReliabilityProperty } from "./property.js";
@@ -14,6 +18,13 @@ const QUICK_CYCLES = 25;
 /** Where the baseline is taken: after warm-up (full), or early (quick). */
 const FULL_BASELINE = 100;
 const QUICK_BASELINE = 8;
+/** Retention limits small enough that 1,000 cycles hit each several times. */
+const EPISODES_MAX_MB = 0.5;
+const JOURNAL_MAX_MB = 0.25;
+const FULL_KEEP_ENTRIES = 100;
+const QUICK_KEEP_ENTRIES = 10;
+/** What one cycle may add past a limit before retention runs (the journal is trimmed every 20 cycles). */
+const SLACK_BYTES = 64 * 1024;
 
 interface Sample {
   cycle: number;
@@ -27,6 +38,7 @@ export const property: ReliabilityProperty = {
   async run({ quick }): Promise<PropertyResult> {
     const cycles = quick ? QUICK_CYCLES : FULL_CYCLES;
     const baselineCycle = quick ? QUICK_BASELINE : FULL_BASELINE;
+    const keepEntries = quick ? QUICK_KEEP_ENTRIES : FULL_KEEP_ENTRIES;
     const { dir, cleanup } = await makeStateDir({
       goalsYaml: "version: 1\ngoals:\n  - id: never\n    title: Write never.txt.\n    check: test -f never-ever.txt\n",
       config: {
@@ -34,6 +46,8 @@ export const property: ReliabilityProperty = {
         limits: { maxSteps: 1, stepTimeoutMs: 20_000, cycleTimeoutMs: 60_000 },
         model: { maxTokensPerStep: 32, temperature: 1 },
         learning: { consolidateEveryCycles: 10 },
+        retention: { episodesMaxMB: EPISODES_MAX_MB, journalMaxMB: JOURNAL_MAX_MB },
+        history: { keepEntries: keepEntries },
       },
     });
     const failures: string[] = [];
@@ -57,6 +71,7 @@ export const property: ReliabilityProperty = {
       daemon.child.kill("SIGKILL");
       failures.push(`the soak stopped early: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
     }
+    const historyEntries = (await listHistory(statePaths(dir)).catch(() => [])).length;
     const output = daemon.output();
     if (/\n\s+at .+:\d+:\d+\)?\n/.test(output)) failures.push(`a stack trace in the daemon's output: ${output.slice(output.search(/\n\s+at /) - 300, output.search(/\n\s+at /) + 200)}`);
     // A cycle cut short by the final SIGTERM is the shutdown working, not a failure.
@@ -81,15 +96,35 @@ export const property: ReliabilityProperty = {
       const after = last.sizes[part] ?? 0;
       if (after > Math.max(before * 1.1, before + 65_536)) failures.push(`${part} grew from ${before} to ${after} bytes between cycles ${bounded.cycle} and ${last.cycle}`);
     }
-    const span = last.cycle - first.cycle;
-    const growth = (part: string): string => `${part} ${(((last.sizes[part] ?? 0) - (first.sizes[part] ?? 0)) / span / 1024).toFixed(2)} KB/cycle`;
+    // The logs: within their limits at every sample, and the history within its entry count.
+    for (const sample of samples) {
+      for (const [part, limitMB] of [["episodes.jsonl", EPISODES_MAX_MB], ["journal", JOURNAL_MAX_MB]] as const) {
+        const bytes = sample.sizes[part] ?? 0;
+        if (bytes > limitMB * 1024 * 1024 + SLACK_BYTES) failures.push(`${part} was ${kb(bytes)} at cycle ${sample.cycle}, past its ${limitMB} MB limit`);
+      }
+    }
+    const maxEntries = Math.floor(keepEntries * 1.5) + historyPruneInterval(keepEntries);
+    if (historyEntries > maxEntries) failures.push(`the history holds ${historyEntries} entries, more than ${maxEntries} for keepEntries ${keepEntries}`);
+    // The whole state dir, once everything bounded has filled: its largest size in the second half of that stretch
+    // is at most 10% (and 256 KB) over its largest in the first half. Logs cut in half at a limit saw-tooth, so a
+    // single reading would not do.
+    const stretch = samples.filter((sample) => sample.cycle >= bounded.cycle);
+    if (!quick && stretch.length >= 4) {
+      const half = Math.floor(stretch.length / 2);
+      const largest = (part: (sizes: Record<string, number>) => number, from: Sample[]): number => Math.max(...from.map((sample) => part(sample.sizes)));
+      for (const [name, part] of [["the state dir", total], [".history", (sizes: Record<string, number>) => sizes[".history"] ?? 0]] as const) {
+        const early = largest(part, stretch.slice(0, half));
+        const late = largest(part, stretch.slice(half));
+        if (late > Math.max(early * 1.1, early + 262_144)) failures.push(`${name} grew: largest ${kb(early)} up to cycle ${stretch[half - 1]?.cycle}, then ${kb(late)} up to ${last.cycle}`);
+      }
+    }
     const minutes = ((performance.now() - started) / 60_000).toFixed(1);
     return {
       ok: failures.length === 0,
       figures:
         `${last.cycle} cycles in ${minutes} min; RSS ${first.rssMB.toFixed(1)} → ${last.rssMB.toFixed(1)} MB (${(drift * 100).toFixed(1)}%), fds ${first.fds} → ${last.fds}; ` +
         `db.json ${kb(first.sizes["db.json"])} → ${kb(last.sizes["db.json"])}, lessons.json ${kb(first.sizes["lessons.json"])} → ${kb(last.sizes["lessons.json"])}; ` +
-        `logs grow: ${growth("episodes.jsonl")}, ${growth("journal")}, ${growth(".history")}; state ${kb(total(first.sizes))} → ${kb(total(last.sizes))}`,
+        `episodes.jsonl ${kb(last.sizes["episodes.jsonl"])}, journal ${kb(last.sizes.journal)}, .history ${kb(last.sizes[".history"])} (${historyEntries} entries); state ${kb(total(first.sizes))} → ${kb(total(last.sizes))}`,
       failures,
     };
   },
