@@ -1,7 +1,7 @@
 // `apprentice once`: takes the lock, runs one cycle in the foreground, prints the result; exit 0 when it ran or was skipped with a reason.
 import type { Command } from "commander";
 import { LlamaBrain } from "../brain/llama-brain.js";
-import { NO_MODEL_MESSAGE, runCycle } from "../cycle/run-cycle.js";
+import { runCycle } from "../cycle/run-cycle.js";
 import { buildCycleDeps } from "../daemon/cycle-deps.js";
 import { ensureStateDir } from "../daemon/init-state.js";
 import { openState } from "../daemon/open-state.js";
@@ -52,7 +52,8 @@ async function runOnce(context: ReturnType<typeof createCliContext>, json: boole
       });
       const result = await runCycle(deps);
       process.stdout.write(json ? `${JSON.stringify(result)}\n` : `${formatResult(result)}\n`);
-      if (result.status === "failed") return result.reason === NO_MODEL_MESSAGE ? EXIT.usage : EXIT.failed;
+      // Exit 2 when the operator must fix the state first (as for a bad config.json), 1 when the cycle itself failed.
+      if (result.status === "failed") return result.operatorError === true ? EXIT.usage : EXIT.failed;
       return EXIT.ok;
     } finally {
       await state.close();

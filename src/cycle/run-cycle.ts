@@ -64,7 +64,13 @@ export type CycleResult =
       journalFile: string;
     }
   | { status: "skipped"; reason: SkipReason; detail: string }
-  | { status: "failed"; reason: string; cycle?: number };
+  | {
+      status: "failed";
+      reason: string;
+      cycle?: number;
+      /** The operator must fix something first (no model configured, an unreadable goals.yaml): retrying will not help. */
+      operatorError?: true;
+    };
 
 /** Runs one cycle. Throws only for broken invariants (a state dir that cannot be written); model and tool trouble is data. */
 export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
@@ -72,7 +78,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   await recordInterruptedCycle(deps);
 
   const goalsResult = await loadGoals(paths.goals);
-  if (!goalsResult.ok) return { status: "failed", reason: goalsResult.error };
+  if (!goalsResult.ok) return { status: "failed", reason: goalsResult.error, operatorError: true };
   if (goalsResult.warning !== undefined) logger.warn(goalsResult.warning);
   const inboxRead = await readInbox(paths.inbox);
   for (const note of inboxRead.skipped) logger.warn(`inbox/${note}`);
@@ -97,7 +103,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   const work = { dueGoals: dueGoals.length, inboxMessages: inbox.messages.length };
   const early = decideGate({ work, cpuTempC: sensors.cpuTempC, maxTempC: config.limits.maxTempC, availableRamMB: sensors.availableRamMB, reserveRamMB: config.limits.reserveRamMB });
   if (!early.run) return skip(deps, early.reason, early.detail, sensors);
-  if (deps.modelPath === undefined) return { status: "failed", reason: NO_MODEL_MESSAGE };
+  if (deps.modelPath === undefined) return { status: "failed", reason: NO_MODEL_MESSAGE, operatorError: true };
   // Sized to the board before loading: the GGUF's metadata gives the memory at each context size.
   const modelPath = deps.modelPath;
   const fit = await fitContext({

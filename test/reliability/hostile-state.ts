@@ -119,7 +119,7 @@ const CASES: HostileCase[] = [
     // Not JSON at all is moved aside; JSON that fails the schema stays for the operator to fix. Both refuse to run.
     ({ ...hostile, quarantine: !/wrong shape|nesting bomb/.test(hostile.name) }),
   ),
-  ...garbageCases("goals.yaml", { wrongShape: "goals: 42\n", quarantine: false, exit: 1, bomb: async () => jsonBomb() }).map((hostile) =>
+  ...garbageCases("goals.yaml", { wrongShape: "goals: 42\n", quarantine: false, exit: 2, bomb: async () => jsonBomb() }).map((hostile) =>
     // Cut or emptied, the operator's file still parses (fewer goals): a warning, and the cycle goes on.
     /truncated|empty/.test(hostile.name) ? { ...hostile, exit: 0 } : hostile,
   ),
