@@ -1,4 +1,5 @@
 // runCycle(deps): sense → gate → recall → decide/act → verify → record. Every effect arrives in deps; every outcome is returned as data.
+import { existsSync } from "node:fs";
 import { mkdir, readdir } from "node:fs/promises";
 import path from "node:path";
 import type { Low } from "lowdb";
@@ -14,7 +15,15 @@ import type { EpisodeLog } from "../memory/episodes.js";
 import { loadGoals, type Goal } from "../memory/goals-file.js";
 import { archiveInbox, readCharter, readInbox, readLessonOpFiles, type InboxMessage } from "../memory/inbox.js";
 import { recordHistory } from "../history/state-history.js";
-import { appendJournalEntry, appendToJournalDay, journalEntryForPrompt, readRecentJournalEntries, type JournalEntry } from "../memory/journal.js";
+import {
+  appendToJournalDay,
+  completeJournalEntry,
+  formatLocalDate,
+  journalEntryForPrompt,
+  readRecentJournalEntries,
+  renderJournalEntry,
+  type JournalEntry,
+} from "../memory/journal.js";
 import type { StatePaths } from "../memory/state-paths.js";
 import { decideGate, type SkipReason } from "../sense/gate.js";
 import { chooseThreads, fitContext } from "../sense/fit-resources.js";
@@ -266,9 +275,13 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
     learned: learned.map((delta) => `${delta.id} ${delta.change}: ${delta.reason}`),
     sensors: describeSensors(sensors),
   };
-  const journalFile = await appendJournalEntry(paths.journal, entry, deps.clock, (message) => logger.warn(message));
+  // Record, then tell: db.json gets the cycle's record together with its journal entry (and the inbox files it
+  // read); the journal and the inbox archive follow. A crash in between leaves db.json with a pending entry that the
+  // next cycle completes, so the journal never reports a cycle db.json lacks and no message is read twice.
+  const journalDay = deps.clock();
+  const journalText = renderJournalEntry(entry);
   await deps.episodes.sync();
-  if (status === "ran") await archiveInbox(paths.inbox, paths.inboxProcessed, inbox.messages.map((message) => message.file), cycle);
+  db.data.cycle.pendingJournal = { cycle, day: formatLocalDate(journalDay), text: journalText, inbox: status === "ran" ? inbox.messages.map((message) => message.file) : [] };
   appendCycleRecord(db, {
     cycle,
     startedAt: startedAt.toISOString(),
@@ -288,6 +301,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   db.data.cycle.lastEndedAt = now;
   delete db.data.cycle.inProgress;
   await writeDb(db);
+  const { journalFile } = await completePendingJournal(deps, { justRecorded: true });
   if (config.history.enabled) {
     const subject = `Cycle ${cycle} ${status} in ${(durationMs / 1000).toFixed(1)} s${checks.length > 0 ? `, goals ${checks.every((check) => check.passed) ? "met" : "not met"}` : ""}${finishSummary !== undefined ? `: ${oneLine(finishSummary, 120)}` : failure !== undefined ? `: ${oneLine(failure, 120)}` : ""}`;
     const lines = learned.map((delta) => `- ${delta.id} ${delta.change}: ${oneLine(delta.reason, 200)}`);
@@ -386,6 +400,15 @@ function cycleSensors(sensors: Sensors): CycleSensors {
  * the cycle index say what happened; the episodes it wrote before the crash stay in the log.
  */
 async function recordInterruptedCycle(deps: CycleDeps): Promise<void> {
+  if (deps.db.data.cycle.pendingJournal !== undefined) {
+    const { cycle } = deps.db.data.cycle.pendingJournal;
+    // Normally done long ago (the entry stays in db.json until the next write): then this only reads the day file.
+    const { repaired } = await completePendingJournal(deps);
+    if (repaired.length > 0) {
+      deps.logger.warn(`cycle ${cycle} was recorded, but a crash cut off its end; completed now: ${repaired.join(", ")}`);
+      if (deps.db.data.cycle.inProgress === undefined) await writeDb(deps.db);
+    }
+  }
   const inProgress = deps.db.data.cycle.inProgress;
   if (inProgress === undefined) return;
   const { cycle: counter } = deps.db.data;
@@ -403,12 +426,8 @@ async function recordInterruptedCycle(deps: CycleDeps): Promise<void> {
   const now = deps.clock();
   const reason = `the process (pid ${inProgress.pid}) stopped mid-cycle; steps recorded before that are kept in episodes.jsonl`;
   deps.logger.warn(`cycle ${inProgress.cycle} was interrupted: ${reason}`);
-  await appendJournalEntry(
-    deps.paths.journal,
-    { cycle: inProgress.cycle, startedAt: new Date(inProgress.startedAt), durationMs: 0, status: "interrupted", reason, goals: [], steps: [], checks: [], notes: [], learned: [] },
-    deps.clock,
-    (message) => deps.logger.warn(message),
-  );
+  const text = renderJournalEntry({ cycle: inProgress.cycle, startedAt: new Date(inProgress.startedAt), durationMs: 0, status: "interrupted", reason, goals: [], steps: [], checks: [], notes: [], learned: [] });
+  deps.db.data.cycle.pendingJournal = { cycle: inProgress.cycle, day: formatLocalDate(now), text, inbox: [] };
   appendCycleRecord(deps.db, {
     cycle: inProgress.cycle,
     startedAt: inProgress.startedAt,
@@ -421,6 +440,27 @@ async function recordInterruptedCycle(deps: CycleDeps): Promise<void> {
   });
   delete deps.db.data.cycle.inProgress;
   await writeDb(deps.db);
+  await completePendingJournal(deps, { justRecorded: true });
+}
+
+/**
+ * Appends the pending journal entry of the last recorded cycle (unless it is there whole already) and archives the
+ * inbox files it read that are still in `inbox/`, then drops it from memory; the next db write leaves it out. Returns
+ * the journal day file.
+ */
+async function completePendingJournal(deps: CycleDeps, options: { justRecorded?: boolean } = {}): Promise<{ journalFile: string; repaired: string[] }> {
+  const pending = deps.db.data.cycle.pendingJournal;
+  if (pending === undefined) throw new Error("completePendingJournal: no journal entry is pending");
+  const [year, month, date] = pending.day.split("-").map(Number) as [number, number, number];
+  const day = new Date(year, month - 1, date, 12);
+  const warn = (message: string): void => deps.logger.warn(message);
+  // Just recorded by this process: the entry cannot be there yet, and reading a big day file every cycle is waste.
+  const journal = options.justRecorded === true ? (await appendToJournalDay(deps.paths.journal, day, `\n${pending.text}`, deps.clock, warn), "appended") : await completeJournalEntry(deps.paths.journal, day, pending.text, deps.clock, warn);
+  const stillThere = pending.inbox.filter((file) => existsSync(path.join(deps.paths.inbox, file)));
+  await archiveInbox(deps.paths.inbox, deps.paths.inboxProcessed, stillThere, pending.cycle);
+  delete deps.db.data.cycle.pendingJournal;
+  const repaired = [...(journal !== "present" ? [`journal entry ${journal}`] : []), ...(stillThere.length > 0 ? [`${stillThere.length} inbox files archived`] : [])];
+  return { journalFile: path.join(deps.paths.journal, `${pending.day}.md`), repaired };
 }
 
 /** Inbox files named `*.lesson.md` are operator lessons (`apprentice teach`); everything else is a message. */

@@ -139,6 +139,15 @@ const dbSchema = z.looseObject({
     lastStartedAt: z.string().optional(),
     lastEndedAt: z.string().optional(),
     inProgress: z.object({ cycle: z.number().int().min(0), startedAt: z.string(), pid: z.number().int() }).optional(),
+    pendingJournal: z
+      .object({
+        cycle: z.number().int().min(0),
+        day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+        text: z.string(),
+        // Plain names inside inbox/ only: a name is joined to a path when it is archived.
+        inbox: z.array(z.string().regex(/^[^/\\\0.][^/\\\0]*$/)),
+      })
+      .optional(),
   }),
   goals: z.record(z.string(), goalProgressSchema),
   cycles: z.array(cycleRecordSchema),
@@ -201,6 +210,13 @@ export interface DbData {
     lastEndedAt?: string;
     /** Set while a cycle runs; still set on open means the last cycle was interrupted. */
     inProgress?: { cycle: number; startedAt: string; pid: number };
+    /**
+     * The journal entry of the last recorded cycle, written to db.json with the cycle's record and appended to the
+     * journal after it, with the inbox files it read (archived after that). Dropped from memory once both are done, so
+     * the next write leaves it out; still in db.json on open means a crash came in between, and the next cycle
+     * finishes the job. So the journal never tells of a cycle db.json does not have.
+     */
+    pendingJournal?: { cycle: number; day: string; text: string; inbox: string[] };
   };
   goals: Record<string, GoalProgress>;
   /** The last {@link MAX_CYCLE_RECORDS} cycles, oldest first. */

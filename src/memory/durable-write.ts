@@ -1,10 +1,29 @@
 // Crash-safe file writes: temp file → fsync → rename → fsync dir. A reader sees the old file or the new one, never a mix.
 import { randomBytes } from "node:crypto";
+import { writeSync } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 
 /** Suffix of the temp files this module writes; watchers must ignore it. */
 export const TEMP_SUFFIX = ".tmp";
+
+/**
+ * Test hook of the reliability suite's crash-points property: with `APPRENTICE_CRASH_POINT=N` in the environment, the
+ * process kills itself with SIGKILL at the Nth write boundary it reaches (between writing, fsyncing and renaming a file,
+ * or in the middle of an append), naming the boundary on stderr first. `beforeDeath` can leave a torn write behind.
+ * Without the variable this is one comparison.
+ */
+export function crashPoint(label: string, beforeDeath?: () => void): void {
+  if (CRASH_AT === 0) return;
+  boundariesReached += 1;
+  if (boundariesReached !== CRASH_AT) return;
+  beforeDeath?.();
+  writeSync(2, `apprentice: crash point ${CRASH_AT}: ${label}\n`);
+  process.kill(process.pid, "SIGKILL");
+}
+
+const CRASH_AT = Number.parseInt(process.env.APPRENTICE_CRASH_POINT ?? "", 10) || 0;
+let boundariesReached = 0;
 
 /** Fsyncs a directory so that a rename inside it survives a power cut. */
 export async function fsyncDir(dir: string): Promise<void> {
@@ -26,6 +45,7 @@ export async function writeFileDurably(file: string, data: string | Uint8Array):
   const handle = await open(temp, "wx", 0o644);
   try {
     await handle.writeFile(data);
+    crashPoint(`${path.basename(file)}: temp file written, not synced`);
     await handle.sync();
   } catch (error) {
     await handle.close();
@@ -33,12 +53,14 @@ export async function writeFileDurably(file: string, data: string | Uint8Array):
     throw error;
   }
   await handle.close();
+  crashPoint(`${path.basename(file)}: temp file synced, not renamed`);
   try {
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
   }
+  crashPoint(`${path.basename(file)}: renamed, directory not synced`);
   await fsyncDir(dir);
 }
 
@@ -46,7 +68,9 @@ export async function writeFileDurably(file: string, data: string | Uint8Array):
 export async function appendFileDurably(file: string, data: string): Promise<void> {
   const handle = await open(file, "a", 0o644);
   try {
+    crashPoint(`${path.basename(file)}: half an append`, () => writeSync(handle.fd, data.slice(0, Math.ceil(data.length / 2))));
     await handle.appendFile(data);
+    crashPoint(`${path.basename(file)}: appended, not synced`);
     await handle.sync();
   } finally {
     await handle.close();

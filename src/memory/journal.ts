@@ -1,8 +1,8 @@
 // The human-readable journal: one Markdown file per local day, one `## Cycle` section per cycle; model-written text can never break that structure.
-import { constants, type Stats } from "node:fs";
+import { constants, writeSync, type Stats } from "node:fs";
 import { lstat, mkdir, open, readdir, rm, type FileHandle } from "node:fs/promises";
 import path from "node:path";
-import { fsyncDir, writeFileDurably } from "./durable-write.js";
+import { crashPoint, fsyncDir, writeFileDurably } from "./durable-write.js";
 import { quarantineFile } from "./quarantine.js";
 
 /** Longest model- or world-written field in a journal entry, in characters. */
@@ -141,7 +141,10 @@ export async function appendToJournalDay(journalDir: string, day: Date, text: st
   if (createdDir !== undefined) await fsyncDir(path.dirname(path.resolve(createdDir)));
   const { handle, isNewFile } = await openDayFile(file, clock, warn);
   try {
-    await handle.appendFile(`${isNewFile ? `# Journal ${name}\n` : ""}${text}`);
+    const appended = `${isNewFile ? `# Journal ${name}\n` : ""}${text}`;
+    crashPoint(`journal ${name}: half an entry`, () => writeSync(handle.fd, appended.slice(0, Math.ceil(appended.length / 2))));
+    await handle.appendFile(appended);
+    crashPoint(`journal ${name}: entry appended, not synced`);
     await handle.sync();
   } finally {
     await handle.close();
@@ -251,7 +254,9 @@ function splitJournalSections(text: string): string[] {
 }
 
 /** The text of `file` when it is a regular file (not followed through a symlink, never blocking on a FIFO); else undefined. */
-async function readRegularFile(file: string): Promise<string | undefined> {
+async function readRegularFile(file: string): Promise<string | undefined>;
+async function readRegularFile(file: string, as: "buffer"): Promise<Buffer | undefined>;
+async function readRegularFile(file: string, as: "text" | "buffer" = "text"): Promise<string | Buffer | undefined> {
   let handle: FileHandle;
   try {
     handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -261,10 +266,49 @@ async function readRegularFile(file: string): Promise<string | undefined> {
   }
   try {
     if (!(await handle.stat()).isFile()) return undefined;
-    return await handle.readFile("utf8");
+    return as === "buffer" ? await handle.readFile() : await handle.readFile("utf8");
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Makes sure the day file of `day` ends its `## Cycle` entry `text` whole, after a crash between a cycle's record and
+ * its journal entry: present already, nothing is written; a torn start of it at the end of the file (a crash in the
+ * middle of the append) is cut off first; then the entry is appended as {@link appendJournalEntry} would have.
+ */
+export async function completeJournalEntry(
+  journalDir: string,
+  day: Date,
+  text: string,
+  clock: () => Date,
+  warn?: (message: string) => void,
+): Promise<"present" | "appended" | "replaced a torn copy"> {
+  const file = path.join(journalDir, `${formatLocalDate(day)}.md`);
+  const content = (await readRegularFile(file, "buffer")) ?? Buffer.alloc(0);
+  const chunk = `\n${text}`;
+  const bytes = Buffer.from(chunk);
+  if (content.includes(bytes)) return "present";
+  // The longest start of the chunk the file ends with, in bytes (a torn append can end inside a character); two bytes
+  // at least, since a lone newline is only the end of the previous entry.
+  let torn = 0;
+  for (let length = Math.min(bytes.length - 1, content.length); length >= 2; length--) {
+    if (content.subarray(content.length - length).equals(bytes.subarray(0, length))) {
+      torn = length;
+      break;
+    }
+  }
+  if (torn > 0) {
+    const handle = await open(file, constants.O_WRONLY | constants.O_NOFOLLOW);
+    try {
+      await handle.truncate(content.length - torn);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+  await appendToJournalDay(journalDir, day, chunk, clock, warn);
+  return torn > 0 ? "replaced a torn copy" : "appended";
 }
 
 /** What {@link trimJournal} did. */

@@ -86,8 +86,8 @@ export const property: ReliabilityProperty = {
   },
 };
 
-/** Checks the state dir after a kill; `seen` carries the episode ids of complete cycles from check to check. */
-async function checkState(dir: string, seen: Map<number, Set<string>>): Promise<{ failures: string[]; completed: number }> {
+/** Checks the state dir after a kill (crash-points uses it too); `seen` carries the episode ids of complete cycles from check to check. */
+export async function checkState(dir: string, seen: Map<number, Set<string>>): Promise<{ failures: string[]; completed: number }> {
   const paths = statePaths(dir);
   const failures: string[] = [];
   let db: DbData | undefined;

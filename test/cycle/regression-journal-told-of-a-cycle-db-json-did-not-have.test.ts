@@ -1,0 +1,78 @@
+// Regression (found by the crash-points property): a cycle's journal entry was appended before db.json recorded the
+// cycle, so a crash in between left the journal saying "Cycle N (ran)" with no record of N in db.json, and a torn
+// entry that was never repaired. Now db.json records the cycle with its journal entry pending, then the journal is
+// appended; the next cycle completes an entry a crash cut off, and archives the inbox files the cycle read.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { runCycle } from "../../src/cycle/run-cycle.js";
+import { buildCycleDeps } from "../../src/daemon/cycle-deps.js";
+import { openState } from "../../src/daemon/open-state.js";
+import { createMemoryLogger } from "../../src/log.js";
+import { readDbData } from "../../src/memory/db.js";
+import { formatLocalDate } from "../../src/memory/journal.js";
+import { ScriptedBrain } from "../support/scripted-brain.js";
+import { makeStateDir } from "../support/state-fixture.js";
+
+const WRITE = '{"thought":"write","tool":"write_file","args":{"path":"notes.txt","content":"a note"}}';
+
+test("db.json failing at a cycle's end leaves no journal entry claiming the cycle", async (t) => {
+  const { dir, cleanup } = await makeStateDir();
+  t.after(cleanup);
+  const logger = createMemoryLogger();
+  const state = await openState(dir, { logger, clock: () => new Date() });
+  const brain = new ScriptedBrain([WRITE]);
+  const decide = brain.open.bind(brain);
+  // While the cycle runs, db.json becomes a directory: the end-of-cycle write cannot land.
+  brain.open = async (...args) => {
+    await rm(path.join(dir, "db.json"), { force: true });
+    await mkdir(path.join(dir, "db.json"));
+    return decide(...args);
+  };
+  try {
+    await assert.rejects(runCycle(buildCycleDeps(state, { brain, logger, clock: () => new Date() })));
+  } finally {
+    await state.close();
+  }
+  const journal = await readFile(path.join(dir, "journal", `${formatLocalDate(new Date())}.md`), "utf8").catch(() => "");
+  assert.doesNotMatch(journal, /## Cycle 1 — \d\d:\d\d \((ran|failed)/, "the journal does not report a cycle db.json lacks");
+});
+
+test("a journal entry torn by a crash after db.json recorded the cycle is completed by the next cycle, once", async (t) => {
+  const { dir, cleanup } = await makeStateDir({ inbox: { "hello.md": "Please write a note." } });
+  t.after(cleanup);
+  const logger = createMemoryLogger();
+  const clock = (): Date => new Date();
+  let state = await openState(dir, { logger, clock });
+  try {
+    const result = await runCycle(buildCycleDeps(state, { brain: new ScriptedBrain([WRITE]), logger, clock }));
+    assert.equal(result.status, "ran");
+  } finally {
+    await state.close();
+  }
+  const db = await readDbData(path.join(dir, "db.json"));
+  const pending = db.cycle.pendingJournal;
+  assert.ok(pending !== undefined && pending.cycle === 1, "db.json carries cycle 1's journal entry");
+  assert.deepEqual(pending.inbox, ["hello.md"]);
+  // Make it look like a crash in the middle of the journal append, before the inbox was archived.
+  const dayFile = path.join(dir, "journal", `${pending.day}.md`);
+  const whole = await readFile(dayFile, "utf8");
+  const at = whole.indexOf(pending.text);
+  await writeFile(dayFile, whole.slice(0, at + Math.floor(pending.text.length / 2)));
+  await rename(path.join(dir, "inbox", ".processed", "c1-hello.md"), path.join(dir, "inbox", "hello.md"));
+
+  state = await openState(dir, { logger, clock });
+  try {
+    // Nothing is due (notes.txt does not meet the goal, but the brain finishes at once): the repair runs anyway.
+    await runCycle(buildCycleDeps(state, { brain: new ScriptedBrain([]), logger, clock }));
+  } finally {
+    await state.close();
+  }
+  const repaired = await readFile(dayFile, "utf8");
+  assert.equal(repaired.split(pending.text).length - 1, 1, "the entry is there whole, once");
+  assert.equal((repaired.match(/## Cycle 1 — /g) ?? []).length, 1, "the torn half was cut off");
+  assert.ok(logger.lines.some((line) => /cycle 1 was recorded, but a crash cut off its end; completed now: journal entry replaced a torn copy, 1 inbox files archived/.test(line)), logger.lines.join("\n"));
+  assert.deepEqual(await readdir(path.join(dir, "inbox")).then((names) => names.filter((name) => !name.startsWith("."))), []);
+  assert.ok((await readdir(path.join(dir, "inbox", ".processed"))).includes("c1-hello.md"));
+});
