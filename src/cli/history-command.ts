@@ -190,7 +190,7 @@ async function takeLock(context: CliContext, paths: StatePaths, stop: boolean): 
       result = await acquireStateLock(paths.root, { logger: context.logger });
     }
   }
-  if (!result.ok) throw new UsageError(`${result.message}${result.reason === "held" ? "; stop the daemon first, or pass --stop" : ""}`);
+  if (!result.ok) throw new UsageError(`${result.message}${result.reason === "held" ? " (or pass --stop to stop it and roll back)" : ""}`);
   return result.release;
 }
 

@@ -70,7 +70,7 @@ async function teach(command: Command, text: string, json: boolean): Promise<num
   });
   if (outcome.status === "written" && outcome.value !== undefined) {
     if (json) printJson({ status: "stored", id: outcome.value });
-    else process.stdout.write(`Stored as ${outcome.value} (pinned, operator). db.json, lessons.md, the journal and the history are updated; \`apprentice lessons show ${outcome.value}\` shows it.\n`);
+    else process.stdout.write(`Stored as ${outcome.value} (pinned, operator). lessons.json, lessons.md, the journal and the history are updated; \`apprentice lessons show ${outcome.value}\` shows it.\n`);
     return EXIT.ok;
   }
   if (outcome.status === "error") process.stderr.write(`apprentice: ${outcome.message}\napprentice: the lesson goes to the inbox instead.\n`);

@@ -17,8 +17,8 @@ const STATUSES: readonly LessonStatus[] = ["provisional", "trusted", "pinned", "
 
 const OP_HELP: Record<LessonOpKind, string> = {
   pin: "pin a lesson: trusted, recalled in every cycle, never dropped automatically",
-  retire: "retire a lesson: kept in db.json and lessons.md for the record, no longer recalled or masking",
-  forget: "delete a lesson from db.json (its id is not reused; the journal keeps a note)",
+  retire: "retire a lesson: kept in lessons.json and lessons.md for the record, no longer recalled or masking",
+  forget: "delete a lesson from lessons.json (its id is not reused; the journal keeps a note)",
 };
 
 /** What `lessons show --json` prints: the lesson, and each evidence id with its episode when it is one. */
@@ -169,7 +169,7 @@ async function queueLessonOp(paths: StatePaths, request: LessonOp, now: Date): P
 
 function printOutcome(outcome: LessonOpOutcome, json: boolean): number {
   if (json) printJson(outcome);
-  else if (outcome.status === "applied") process.stdout.write(`${outcome.id} ${outcome.change}: ${outcome.reason}. db.json, lessons.md, the journal and the history are updated.\n`);
+  else if (outcome.status === "applied") process.stdout.write(`${outcome.id} ${outcome.change}: ${outcome.reason}. lessons.json, lessons.md, the journal and the history are updated.\n`);
   else if (outcome.status === "unchanged") process.stdout.write(`Nothing to do: ${outcome.reason}.\n`);
   else {
     const holder = outcome.holderPid !== undefined ? `pid ${outcome.holderPid}` : "another process";

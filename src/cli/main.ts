@@ -2,6 +2,16 @@
 import { Command } from "commander";
 import { registerCommands } from "./command-modules.js";
 
+// A reader that goes away (`apprentice history | head -1`) is not an error: stop quietly, as Unix tools do. The
+// daemon writes nothing to stdout and must not die with its log reader, so an EPIPE on stderr is ignored.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  if (process.argv[2] !== "start") process.exit(0);
+});
+process.stderr.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+});
+
 const program = new Command()
   .name("apprentice")
   .description("A daemon that runs a local GGUF model on a schedule and learns through plain-file memory.")

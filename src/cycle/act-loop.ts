@@ -177,6 +177,12 @@ class ActLoop {
       const stepSignal = AbortSignal.any([input.signal, AbortSignal.timeout(input.stepTimeoutMs)]);
       const startedAt = performance.now();
       const decision = await session.decide({ sections: input.sections, turns, request }, schema, stepSignal);
+      // A stop ends the model process under the step: that reply was cut off by the stop, not failed by the model, so
+      // it is no step to record or learn from.
+      if (!decision.ok && input.signal.aborted) {
+        result.abortedBy = describeReason(input.signal.reason);
+        return;
+      }
 
       if (!decision.ok) {
         const record: StepRecord = {
@@ -192,10 +198,6 @@ class ActLoop {
           ...(decision.usage !== undefined ? { usage: decision.usage } : {}),
         };
         await this.record(record);
-        if (input.signal.aborted) {
-          result.abortedBy = describeReason(input.signal.reason);
-          return;
-        }
         if (decision.raw !== undefined) turns.push({ request, action: decision.raw });
         lastOutcome = `Your last reply was rejected (${decision.reason}): ${decision.detail}`;
         continue;

@@ -1,6 +1,6 @@
 // runCycle(deps): sense → gate → recall → decide/act → verify → record. Every effect arrives in deps; every outcome is returned as data.
 import { existsSync } from "node:fs";
-import { mkdir, readdir } from "node:fs/promises";
+import { mkdir, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Low } from "lowdb";
 import type { Brain, BrainSession } from "../brain/brain.js";
@@ -112,7 +112,8 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   const work = { dueGoals: dueGoals.length, inboxMessages: inbox.messages.length };
   const early = decideGate({ work, cpuTempC: sensors.cpuTempC, maxTempC: config.limits.maxTempC, availableRamMB: sensors.availableRamMB, reserveRamMB: config.limits.reserveRamMB });
   if (!early.run) return skip(deps, early.reason, early.detail, sensors);
-  if (deps.modelPath === undefined) return { status: "failed", reason: NO_MODEL_MESSAGE, operatorError: true };
+  const modelProblem = deps.modelPath === undefined ? NO_MODEL_MESSAGE : await describeModelFileProblem(deps.modelPath);
+  if (modelProblem !== undefined || deps.modelPath === undefined) return { status: "failed", reason: modelProblem ?? NO_MODEL_MESSAGE, operatorError: true };
   // Sized to the board before loading: the GGUF's metadata gives the memory at each context size.
   const modelPath = deps.modelPath;
   const fit = await fitContext({
@@ -336,6 +337,16 @@ export const NO_MODEL_MESSAGE = [
   'and set "model": {"path": "models/<file>.gguf"} in config.json, or pass --model PATH.',
   "For an offline try-out with a random-weights stand-in, run: npm run demo",
 ].join("\n");
+
+/** Why the model file cannot be used (missing, unreadable, not a file), with the advice of {@link NO_MODEL_MESSAGE}; `undefined` when it can. */
+export async function describeModelFileProblem(file: string): Promise<string | undefined> {
+  try {
+    const info = await stat(file);
+    return info.isFile() ? undefined : `model path ${file} is not a file`;
+  } catch (error) {
+    return `model file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}). ${NO_MODEL_MESSAGE}`;
+  }
+}
 
 /** Runs the checks of `goals` and stores the results in the db's goal progress (the caller writes the db). */
 async function checkGoals(deps: CycleDeps, goals: readonly Goal[]): Promise<Array<CheckResult & { goal: string; detail: string }>> {

@@ -1,7 +1,6 @@
 // The daemon: one lock, cycles on the cron schedule and on inbox/goals/charter changes, catch-up at start, graceful stop on SIGTERM/SIGINT.
-import { stat } from "node:fs/promises";
 import { WorkerBrain } from "../brain/worker-brain.js";
-import { NO_MODEL_MESSAGE, runCycle, type CycleProgress, type CycleResult } from "../cycle/run-cycle.js";
+import { describeModelFileProblem, NO_MODEL_MESSAGE, runCycle, type CycleProgress, type CycleResult } from "../cycle/run-cycle.js";
 import type { Logger } from "../log.js";
 import type { ServeOptions } from "../serve/serve-options.js";
 import { shouldCatchUp, scheduleIntervalMs } from "./catch-up.js";
@@ -55,7 +54,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   for (const warning of state.warnings) logger.warn(warning);
 
   // A daemon without a model could never do its work; say so now rather than at the first due goal.
-  const modelProblem = state.modelPath === undefined ? NO_MODEL_MESSAGE : await describeMissingFile(state.modelPath);
+  const modelProblem = state.modelPath === undefined ? NO_MODEL_MESSAGE : await describeModelFileProblem(state.modelPath);
   if (modelProblem !== undefined) {
     process.stderr.write(`apprentice: ${modelProblem}\n`);
     await state.close();
@@ -137,7 +136,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         logger.warn(`${signal} again: exiting now`);
         process.exit(130);
       }
-      logger.info(`${signal} received: finishing the current step, unloading the model, releasing the lock`);
+      logger.info(`${signal} received: stopping the cycle (a reply the model is writing is dropped), unloading the model, releasing the lock`);
       shutdown.abort(new Error(`stopped by ${signal}`));
       resolve(signal);
     };
@@ -153,13 +152,4 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   await releaseLock();
   logger.info("apprentice stopped cleanly");
   return 0;
-}
-
-async function describeMissingFile(file: string): Promise<string | undefined> {
-  try {
-    const info = await stat(file);
-    return info.isFile() ? undefined : `model path ${file} is not a file`;
-  } catch (error) {
-    return `model file ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}). ${NO_MODEL_MESSAGE}`;
-  }
 }
