@@ -21,7 +21,8 @@ const LISTING_MAX_ENTRIES = 64;
 /** Wait before retrying a flaky step during a replay. */
 const FLAKY_RETRY_DELAY_MS = 200;
 /** Tools that only read or report; a skill keeps only the steps that change the world. */
-const EFFECT_TOOLS = new Set(["run", "write_file", "append_file"]);
+/** The tools that can change the workspace (a `run` of an allowlisted program as much as a write). */
+export const EFFECT_TOOLS: ReadonlySet<string> = new Set(["run", "write_file", "append_file"]);
 
 /** What happened at one step, as the episode log and the journal record it. */
 export interface StepRecord {

@@ -30,7 +30,7 @@ import { chooseThreads, fitContext } from "../sense/fit-resources.js";
 import { describeSensors, type Sensors } from "../sense/read-sensors.js";
 import type { Tool } from "../tools/tool.js";
 import { applyRetention } from "./apply-retention.js";
-import { describeReason, runActLoop, type ActLoopResult, type StepRecord } from "./act-loop.js";
+import { describeReason, EFFECT_TOOLS, runActLoop, type ActLoopResult, type StepRecord } from "./act-loop.js";
 import { selectDueGoals } from "./due-goals.js";
 import { buildRecallSections } from "./recall.js";
 import { recallMemory } from "./recall-lessons.js";
@@ -231,8 +231,16 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   const finishSummary = loop.finishSummary;
   const failure = loop.modelError ?? (loop.abortedBy !== undefined ? `aborted: ${loop.abortedBy}` : undefined);
 
-  // Verify: the goals' own checks decide what was achieved, whatever the model claimed.
-  const checks = failure?.startsWith("aborted") ? [] : await checkGoals(deps, dueGoals.filter((goal) => goal.check !== undefined));
+  // Verify: the goals' own checks decide what was achieved, whatever the model claimed. When no step could have
+  // changed the workspace (no run, write or append was executed), the checks made at the start of this cycle still
+  // hold: a check is a command run in the workspace, and running it again would only cost a fork of the daemon.
+  const untouched = steps.every((step) => !EFFECT_TOOLS.has(step.tool) || step.blocked === true);
+  const checkedGoals = dueGoals.filter((goal) => goal.check !== undefined);
+  const checks = failure?.startsWith("aborted")
+    ? []
+    : untouched && checkedGoals.every((goal) => preChecks.some((check) => check.goal === goal.id))
+      ? preChecks.filter((check) => checkedGoals.some((goal) => goal.id === check.goal)).map((check) => ({ ...check, detail: `${check.detail} (no step changed the workspace since the first check)` }))
+      : await checkGoals(deps, checkedGoals);
   const now = deps.clock().toISOString();
   for (const goal of dueGoals) {
     const record = (db.data.goals[goal.id] ??= { attempts: 0 });

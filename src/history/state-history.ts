@@ -1,11 +1,9 @@
 // The state dir's history: one git commit per cycle (isomorphic-git, pure JS) in `.history/`, with the state dir as work tree.
-import { createHash } from "node:crypto";
 import fs from "node:fs";
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
-import { promisify } from "node:util";
-import { deflate } from "node:zlib";
 import { writeFileDurably } from "../memory/durable-write.js";
+import { objectId, parseCommitHeaders, parseTree, readHeadRef, readLooseObject, renderCommit, renderTree, writeLooseObject, writeRef, type TreeEntry } from "./git-objects.js";
 import type { StatePaths } from "../memory/state-paths.js";
 import type IsomorphicGit from "isomorphic-git";
 
@@ -13,8 +11,6 @@ import type IsomorphicGit from "isomorphic-git";
 export const TRACKED_FILES = ["README.md", "charter.md", "goals.yaml", "config.json", "db.json", "lessons.json", "lessons-changes.jsonl", "lessons.md"] as const;
 /** Folders whose Markdown files history keeps. */
 export const TRACKED_DIRS = ["journal"] as const;
-
-const deflateAsync = promisify(deflate);
 
 /**
  * isomorphic-git, imported on first use: it adds about 10 MB to a process, and a daemon waiting for work has no
@@ -84,16 +80,19 @@ function repo(paths: StatePaths): { fs: typeof fs; dir: string; gitdir: string }
  * the last entry. Creates `.history/` on first use. The caller holds the state lock.
  *
  * Each file is hashed natively and compared with the last entry's tree; only a changed file is stored, as a loose
- * object deflated at the fastest level. The commit is made from a tree written directly (isomorphic-git's writeTree
- * and commit with `tree`), not through git's index: staging each file rewrote the whole index, and building the tree
- * from it read it back, which cost more than the rest of the commit. So `.history` keeps no index; `git log`,
- * `git show` and `git diff` between commits work as usual.
+ * object deflated at the fastest level. The trees and the commit are written natively too (git-objects.ts), and the
+ * branch is moved by a whole-file rename, so a cycle's history never loads isomorphic-git (about 10 MB, and its
+ * compression streams load more); staging through git's index cost more than the rest of the commit. So `.history`
+ * keeps no index; `git log`, `git show` and `git diff` between commits work as usual.
  */
 export async function recordHistory(paths: StatePaths, record: HistoryRecord): Promise<string | undefined> {
-  const git = await loadGit();
-  const options = repo(paths);
-  if (!fs.existsSync(path.join(paths.history, "HEAD"))) await git.init({ ...options, defaultBranch: BRANCH });
-  const head = await resolveHead(paths);
+  if (!fs.existsSync(path.join(paths.history, "HEAD"))) {
+    const git = await loadGit();
+    await git.init({ ...repo(paths), defaultBranch: BRANCH });
+  }
+  const headRef = await readHeadRef(paths.history);
+  if (headRef === undefined) throw new HistoryError(`${paths.history}/HEAD does not name a branch (checked out by hand?); run \`git --git-dir=${paths.history} checkout ${BRANCH}\``);
+  const head = headRef.oid;
   const before = head === undefined ? new Map<string, string>() : await readHeadTree(paths, head);
   const after = new Map<string, string>();
   let changed = false;
@@ -111,17 +110,17 @@ export async function recordHistory(paths: StatePaths, record: HistoryRecord): P
     knownBlobs.set(file, { oid, ino: stats.ino, size: stats.size, mtimeNs: stats.mtimeNs, ctimeNs: stats.ctimeNs });
     after.set(filepath, oid);
     if (before.get(filepath) === oid) continue;
-    await writeLooseBlob(paths.history, oid, content);
+    await writeLooseObject(paths.history, "blob", content, oid);
     changed = true;
   }
   // A tracked file that is gone (lessons-changes.jsonl after lessons.json was rewritten, an old journal day).
   if ([...before.keys()].some((filepath) => !after.has(filepath))) changed = true;
   if (!changed && record.allowEmpty !== true) return undefined;
   const message = [record.subject, "", ...(record.lines ?? []), ...(record.lines?.length ? [""] : []), `${EVENT_TRAILER}: ${record.event}`, `${CYCLE_TRAILER}: ${record.cycle}`].join("\n");
-  const timestamp = Math.floor(record.now.getTime() / 1000);
-  const signature = { ...AUTHOR, timestamp, timezoneOffset: 0 };
-  const tree = await writeStateTree(git, options, after);
-  const oid = await git.commit({ ...options, message, author: signature, committer: signature, tree, parent: head === undefined ? [] : [head] });
+  const tree = await writeStateTree(paths.history, after);
+  const commit = renderCommit({ tree, ...(head !== undefined ? { parent: head } : {}), author: `${AUTHOR.name} <${AUTHOR.email}>`, timestamp: Math.floor(record.now.getTime() / 1000), message });
+  const oid = await writeLooseObject(paths.history, "commit", commit);
+  await writeRef(paths.history, headRef.ref, oid);
   headTrees.set(paths.history, { commit: oid, files: after });
   // An index left by an older Apprentice would only mislead `git status`.
   if (!indexChecked.has(paths.history)) {
@@ -134,33 +133,21 @@ export async function recordHistory(paths: StatePaths, record: HistoryRecord): P
 const indexChecked = new Set<string>();
 
 /** The tree of one entry: the tracked top-level files, and `journal/` as a subtree. */
-async function writeStateTree(git: Git, options: ReturnType<typeof repo>, files: ReadonlyMap<string, string>): Promise<string> {
-  const top: Array<{ mode: string; path: string; oid: string; type: "blob" | "tree" }> = [];
-  const folders = new Map<string, Array<{ mode: string; path: string; oid: string; type: "blob" }>>();
+async function writeStateTree(gitdir: string, files: ReadonlyMap<string, string>): Promise<string> {
+  const top: TreeEntry[] = [];
+  const folders = new Map<string, TreeEntry[]>();
   for (const [filepath, oid] of files) {
     const slash = filepath.indexOf("/");
-    if (slash < 0) top.push({ mode: "100644", path: filepath, oid, type: "blob" });
+    if (slash < 0) top.push({ mode: "100644", name: filepath, oid });
     else {
       const folder = filepath.slice(0, slash);
       const entries = folders.get(folder) ?? [];
-      entries.push({ mode: "100644", path: filepath.slice(slash + 1), oid, type: "blob" });
+      entries.push({ mode: "100644", name: filepath.slice(slash + 1), oid });
       folders.set(folder, entries);
     }
   }
-  for (const [folder, entries] of folders) top.push({ mode: "040000", path: folder, oid: await git.writeTree({ ...options, tree: entries }), type: "tree" });
-  return git.writeTree({ ...options, tree: top });
-}
-
-/** The commit HEAD names, or `undefined` before the first entry. */
-async function resolveHead(paths: StatePaths): Promise<string | undefined> {
-  const git = await loadGit();
-  try {
-    return await git.resolveRef({ ...repo(paths), ref: "HEAD" });
-  } catch (error) {
-    // A history with no commit yet has no branch to resolve.
-    if (error instanceof git.Errors.NotFoundError) return undefined;
-    throw error;
-  }
+  for (const [folder, entries] of folders) top.push({ mode: "40000", name: folder, oid: await writeLooseObject(gitdir, "tree", renderTree(entries)) });
+  return writeLooseObject(gitdir, "tree", renderTree(top));
 }
 
 /** The tracked files of the newest entry this process wrote or read, by git dir: a cycle reads no tree back. */
@@ -180,39 +167,37 @@ function sameStats(known: { ino: bigint; size: bigint; mtimeNs: bigint; ctimeNs:
 
 /** The git id of a blob: SHA-1 over `blob <size>\0` and the content. */
 export function blobOid(content: Uint8Array): string {
-  return createHash("sha1").update(`blob ${content.length}\0`).update(content).digest("hex");
-}
-
-/** Stores a blob as a loose object (deflated at level 1) unless it is there already; written whole, then renamed. */
-async function writeLooseBlob(gitdir: string, oid: string, content: Uint8Array): Promise<void> {
-  const file = path.join(gitdir, "objects", oid.slice(0, 2), oid.slice(2));
-  if (fs.existsSync(file)) return;
-  const deflated = await deflateAsync(Buffer.concat([Buffer.from(`blob ${content.length}\0`), content]), { level: 1 });
-  await mkdir(path.dirname(file), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, deflated);
-  await rename(temp, file);
+  return objectId("blob", content);
 }
 
 /** Tracked path → blob id in `head`, the newest entry. */
 async function readHeadTree(paths: StatePaths, head: string): Promise<ReadonlyMap<string, string>> {
   const cached = headTrees.get(paths.history);
   if (cached?.commit === head) return cached.files;
-  const git = await loadGit();
-  const options = repo(paths);
   const files = new Map<string, string>();
-  const { tree } = await git.readTree({ ...options, oid: head });
-  for (const entry of tree) {
-    if (entry.type === "blob" && isTracked(entry.path)) files.set(entry.path, entry.oid);
-    if (entry.type !== "tree" || !(TRACKED_DIRS as readonly string[]).includes(entry.path)) continue;
-    const inner = await git.readTree({ ...options, oid: entry.oid });
-    for (const child of inner.tree) {
-      const filepath = `${entry.path}/${child.path}`;
-      if (child.type === "blob" && isTracked(filepath)) files.set(filepath, child.oid);
+  const commit = await readObject(paths, head, "commit");
+  for (const entry of parseTree(await readObject(paths, parseCommitHeaders(commit).tree, "tree"))) {
+    if (entry.mode === "100644" && isTracked(entry.name)) files.set(entry.name, entry.oid);
+    if (entry.mode !== "40000" || !(TRACKED_DIRS as readonly string[]).includes(entry.name)) continue;
+    for (const child of parseTree(await readObject(paths, entry.oid, "tree"))) {
+      const filepath = `${entry.name}/${child.name}`;
+      if (child.mode === "100644" && isTracked(filepath)) files.set(filepath, child.oid);
     }
   }
   headTrees.set(paths.history, { commit: head, files });
   return files;
+}
+
+/** An object's content: read natively when it is loose, through isomorphic-git when plain git has packed it. */
+async function readObject(paths: StatePaths, oid: string, type: "commit" | "tree"): Promise<Buffer> {
+  const loose = await readLooseObject(paths.history, oid);
+  if (loose !== undefined) {
+    if (loose.type !== type) throw new HistoryError(`git object ${oid} is a ${loose.type}, not a ${type}`);
+    return loose.content;
+  }
+  const git = await loadGit();
+  const { object } = await git.readObject({ ...repo(paths), oid, format: "content" });
+  return Buffer.from(object as Uint8Array);
 }
 
 /** Entries newest first, at most `limit`. An absent history is empty. */
@@ -353,52 +338,68 @@ export interface HistoryPrune {
  * caller holds the state lock.
  */
 export async function pruneHistory(paths: StatePaths, keepEntries: number): Promise<HistoryPrune | undefined> {
-  const git = await loadGit();
-  const options = repo(paths);
   if (!fs.existsSync(path.join(paths.history, "HEAD"))) return undefined;
+  const headRef = await readHeadRef(paths.history);
+  if (headRef?.oid === undefined) return undefined;
   const limit = Math.floor(keepEntries * 1.5);
-  let commits: Awaited<ReturnType<Git["log"]>>;
-  try {
-    commits = await git.log({ ...options, ref: BRANCH, depth: limit + 1 });
-  } catch (error) {
-    if (error instanceof git.Errors.NotFoundError) return undefined;
-    throw error;
+  const shallow = await readShallow(paths);
+  const chain: Array<{ oid: string; tree: string }> = [];
+  for (let oid: string | undefined = headRef.oid; oid !== undefined && chain.length <= limit; ) {
+    const { tree, parents } = parseCommitHeaders(await readObject(paths, oid, "commit"));
+    // A merge made with plain git: its other side would need walking too; such a history is left whole.
+    if (parents.length > 1) return undefined;
+    chain.push({ oid, tree });
+    oid = shallow.has(oid) ? undefined : parents[0];
   }
-  if (commits.length <= limit) return undefined;
-  const branches = await git.listBranches(options);
-  const tags = await git.listTags(options);
-  if (branches.some((branch) => branch !== BRANCH) || tags.length > 0) return undefined;
-  const kept = commits.slice(0, keepEntries);
+  if (chain.length <= limit) return undefined;
+  if (await hasOtherRefs(paths.history, headRef.ref)) return undefined;
+  const kept = chain.slice(0, keepEntries);
   const oldest = kept.at(-1);
   if (oldest === undefined) return undefined;
   await writeFileDurably(path.join(paths.history, "shallow"), `${oldest.oid}\n`);
   const reachable = new Set<string>();
-  for (const { oid, commit } of kept) {
+  for (const { oid, tree } of kept) {
     reachable.add(oid);
-    await collectTree(git, options, commit.tree, reachable);
+    await collectTree(paths, tree, reachable);
   }
   let deletedObjects = 0;
   const objects = path.join(paths.history, "objects");
   for (const folder of await readdir(objects).catch(() => [] as string[])) {
     if (!/^[0-9a-f]{2}$/.test(folder)) continue;
     for (const name of await readdir(path.join(objects, folder))) {
-      // A temp file of a blob write cut short by a crash is as dead as an unreachable object.
+      // A temp file of a write cut short by a crash is as dead as an unreachable object.
       if (reachable.has(`${folder}${name}`) && /^[0-9a-f]{38}$/.test(name)) continue;
       await rm(path.join(objects, folder, name), { force: true });
       deletedObjects += 1;
     }
   }
-  headTrees.delete(paths.history);
   return { kept: kept.length, deletedObjects };
 }
 
+/** Whether `.history` has a branch or tag besides `ref`, loose or packed (made with plain git). */
+async function hasOtherRefs(gitdir: string, ref: string): Promise<boolean> {
+  const walk = async (dir: string, prefix: string): Promise<string[]> => {
+    const found: string[] = [];
+    for (const entry of await fs.promises.readdir(dir, { withFileTypes: true }).catch(() => [] as fs.Dirent[])) {
+      if (entry.isDirectory()) found.push(...(await walk(path.join(dir, entry.name), `${prefix}${entry.name}/`)));
+      else if (!entry.name.endsWith(".lock")) found.push(`${prefix}${entry.name}`);
+    }
+    return found;
+  };
+  const loose = [...(await walk(path.join(gitdir, "refs", "heads"), "refs/heads/")), ...(await walk(path.join(gitdir, "refs", "tags"), "refs/tags/"))];
+  const packed = (await readFile(path.join(gitdir, "packed-refs"), "utf8").catch(() => ""))
+    .split("\n")
+    .filter((line) => /^[0-9a-f]{40} refs\/(heads|tags)\//.test(line))
+    .map((line) => line.slice(41));
+  return [...loose, ...packed].some((name) => name !== ref);
+}
+
 /** Adds a tree and everything under it to `into`; a tree already there was walked before. */
-async function collectTree(git: Git, options: ReturnType<typeof repo>, oid: string, into: Set<string>): Promise<void> {
+async function collectTree(paths: StatePaths, oid: string, into: Set<string>): Promise<void> {
   if (into.has(oid)) return;
   into.add(oid);
-  const { tree } = await git.readTree({ ...options, oid });
-  for (const entry of tree) {
-    if (entry.type === "tree") await collectTree(git, options, entry.oid, into);
+  for (const entry of parseTree(await readObject(paths, oid, "tree"))) {
+    if (entry.mode === "40000") await collectTree(paths, entry.oid, into);
     else into.add(entry.oid);
   }
 }
