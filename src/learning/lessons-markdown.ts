@@ -28,10 +28,10 @@ export function renderLessonsMarkdown(data: LearningData, now: Date, cycle?: num
   const rest = active.filter((lesson) => !isMasked.has(lesson) && !isFlaky.has(lesson));
   const trusted = rest.filter((lesson) => lesson.status === "trusted" || lesson.status === "pinned");
   const provisional = rest.filter((lesson) => lesson.status === "provisional");
-  const retired = data.lessons
-    .filter((lesson) => lesson.status === "retired")
-    .sort((a, b) => lastChangeCycle(b) - lastChangeCycle(a))
-    .slice(0, RETIRED_SHOWN);
+  const retired = newestChanged(
+    data.lessons.filter((lesson) => lesson.status === "retired"),
+    RETIRED_SHOWN,
+  );
 
   const lines = [
     "# Lessons",
@@ -44,7 +44,7 @@ export function renderLessonsMarkdown(data: LearningData, now: Date, cycle?: num
   ];
   const render = (lesson: Lesson): string[] => renderLesson(lesson, cycle);
   const capped = (lessons: Lesson[]): string[][] => {
-    const shown = lessons.length <= MAX_SHOWN_PER_SECTION ? lessons : [...lessons].sort((a, b) => lastChangeCycle(b) - lastChangeCycle(a)).slice(0, MAX_SHOWN_PER_SECTION);
+    const shown = lessons.length <= MAX_SHOWN_PER_SECTION ? lessons : newestChanged(lessons, MAX_SHOWN_PER_SECTION);
     const blocks = shown.map(render);
     if (lessons.length > shown.length) blocks.push([`_… and ${lessons.length - shown.length} more, changed longer ago: \`apprentice lessons list\` lists them all._`]);
     return blocks;
@@ -140,6 +140,23 @@ function renderChanges(history: Lesson["history"]): string[] {
   const latest = history.slice(-(CHANGES_SHOWN - 1));
   const hidden = history.length - latest.length - 1;
   return ["- changes:", ...(first ? [line(first)] : []), ...(hidden > 0 ? [`  - … ${hidden} more (see db.json)`] : []), ...latest.map(line)];
+}
+
+/**
+ * The `limit` most recently changed lessons, newest first (ties in their given order): what a stable sort by last
+ * change and a cut would give, without sorting thousands of lessons through a comparator. The cut-off cycle comes from
+ * a native sort of the bare numbers; only the lessons at or above it are sorted.
+ */
+function newestChanged(lessons: readonly Lesson[], limit: number): Lesson[] {
+  const keys = lessons.map(lastChangeCycle);
+  let picked: Lesson[];
+  if (lessons.length <= limit) picked = [...lessons];
+  else {
+    const cutoff = Float64Array.from(keys).sort()[lessons.length - limit] as number;
+    let ties = limit - keys.filter((key) => key > cutoff).length;
+    picked = lessons.filter((_, index) => (keys[index] as number) > cutoff || ((keys[index] as number) === cutoff && ties-- > 0));
+  }
+  return picked.sort((a, b) => lastChangeCycle(b) - lastChangeCycle(a));
 }
 
 function lastChangeCycle(lesson: Lesson): number {

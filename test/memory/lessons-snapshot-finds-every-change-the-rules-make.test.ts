@@ -100,3 +100,39 @@ test("direct edits of the fields the rules touch are found, each in the lesson i
   const afterReverse = snapshot.diff(data.lessons, data.nextLessonId);
   assert.deepEqual([afterReverse.changed.length, afterReverse.removed.length, afterReverse.reordered], [0, 0, true], "order");
 });
+
+test("two diffs before their commits (queued writes), an added lesson and a swap keep the in-place fast path right", () => {
+  const data: LearningData = { ...createEmptyLearningData(), lessons: makeBenchLessons(30, { seed: 7, cycles: 50 }), nextLessonId: 31 };
+  const snapshot = new LessonsSnapshot();
+  snapshot.reset(data.lessons, data.nextLessonId);
+  const at = (index: number): LearningData["lessons"][number] => data.lessons[index] as LearningData["lessons"][number];
+  at(2).helpful += 1;
+  const first = snapshot.diff(data.lessons, data.nextLessonId);
+  at(5).harmful += 1;
+  const second = snapshot.diff(data.lessons, data.nextLessonId);
+  assert.deepEqual(first.changed.map((lesson) => lesson.id), [at(2).id]);
+  assert.deepEqual(second.changed.map((lesson) => lesson.id), [at(2).id, at(5).id], "the second diff still sees the first change: it is not committed yet");
+  snapshot.commit(first);
+  snapshot.commit(second);
+  assert.equal(snapshot.diff(data.lessons, data.nextLessonId).changed.length, 0, "both are recorded");
+
+  // A new lesson at the end: the order changed, so the map path; then in place again.
+  data.lessons.push({ ...at(0), id: "L31", text: "a new one", history: [], evidence: [] });
+  data.nextLessonId = 32;
+  const added = snapshot.diff(data.lessons, data.nextLessonId);
+  assert.deepEqual([added.changed.map((lesson) => lesson.id), added.counterMoved, added.reordered], [["L31"], true, false]);
+  snapshot.commit(added);
+  at(30).helpful += 1;
+  assert.deepEqual(snapshot.diff(data.lessons, data.nextLessonId).changed.map((lesson) => lesson.id), ["L31"]);
+  at(30).helpful -= 1;
+
+  // Two lessons swap places and one of them changes: the swap is a reorder, the change is found.
+  const [a, b] = [at(3), at(4)];
+  data.lessons[3] = b;
+  data.lessons[4] = a;
+  b.text += "!";
+  const swapped = snapshot.diff(data.lessons, data.nextLessonId);
+  assert.deepEqual([swapped.changed.map((lesson) => lesson.id), swapped.reordered], [[b.id], true]);
+  snapshot.commit(swapped);
+  assert.equal(snapshot.diff(data.lessons, data.nextLessonId).changed.length, 0);
+});
