@@ -1,5 +1,5 @@
 // runCycle(deps): sense → gate → recall → decide/act → verify → record. Every effect arrives in deps; every outcome is returned as data.
-import { existsSync } from "node:fs";
+import { statSync } from "node:fs";
 import { mkdir, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Low } from "lowdb";
@@ -290,7 +290,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   const journalDay = deps.clock();
   const journalText = renderJournalEntry(entry);
   await deps.episodes.sync();
-  db.data.cycle.pendingJournal = { cycle, day: formatLocalDate(journalDay), text: journalText, inbox: status === "ran" ? inbox.messages.map((message) => message.file) : [] };
+  db.data.cycle.pendingJournal = { cycle, day: formatLocalDate(journalDay), text: journalText, at: journalDay.toISOString(), inbox: status === "ran" ? inbox.messages.map((message) => message.file) : [] };
   appendCycleRecord(db, {
     cycle,
     startedAt: startedAt.toISOString(),
@@ -446,7 +446,7 @@ async function recordInterruptedCycle(deps: CycleDeps): Promise<void> {
   const reason = `the process (pid ${inProgress.pid}) stopped mid-cycle; steps recorded before that are kept in episodes.jsonl`;
   deps.logger.warn(`cycle ${inProgress.cycle} was interrupted: ${reason}`);
   const text = renderJournalEntry({ cycle: inProgress.cycle, startedAt: new Date(inProgress.startedAt), durationMs: 0, status: "interrupted", reason, goals: [], steps: [], checks: [], notes: [], learned: [] });
-  deps.db.data.cycle.pendingJournal = { cycle: inProgress.cycle, day: formatLocalDate(now), text, inbox: [] };
+  deps.db.data.cycle.pendingJournal = { cycle: inProgress.cycle, day: formatLocalDate(now), text, at: now.toISOString(), inbox: [] };
   appendCycleRecord(deps.db, {
     cycle: inProgress.cycle,
     startedAt: inProgress.startedAt,
@@ -475,7 +475,12 @@ async function completePendingJournal(deps: CycleDeps, options: { justRecorded?:
   const warn = (message: string): void => deps.logger.warn(message);
   // Just recorded by this process: the entry cannot be there yet, and reading a big day file every cycle is waste.
   const journal = options.justRecorded === true ? (await appendToJournalDay(deps.paths.journal, day, `\n${pending.text}`, deps.clock, warn), "appended") : await completeJournalEntry(deps.paths.journal, day, pending.text, deps.clock, warn);
-  const stillThere = pending.inbox.filter((file) => existsSync(path.join(deps.paths.inbox, file)));
+  // Read by that cycle and still waiting: older than the record (a file of the same name dropped later is new).
+  const recordedMs = Date.parse(pending.at);
+  const stillThere = pending.inbox.filter((file) => {
+    const info = statSync(path.join(deps.paths.inbox, file), { throwIfNoEntry: false });
+    return info !== undefined && info.mtimeMs <= recordedMs;
+  });
   await archiveInbox(deps.paths.inbox, deps.paths.inboxProcessed, stillThere, pending.cycle);
   delete deps.db.data.cycle.pendingJournal;
   const repaired = [...(journal !== "present" ? [`journal entry ${journal}`] : []), ...(stillThere.length > 0 ? [`${stillThere.length} inbox files archived`] : [])];

@@ -144,6 +144,7 @@ const dbSchema = z.looseObject({
         cycle: z.number().int().min(0),
         day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
         text: z.string(),
+        at: z.string(),
         // Plain names inside inbox/ only: a name is joined to a path when it is archived.
         inbox: z.array(z.string().regex(/^[^/\\\0.][^/\\\0]*$/)),
       })
@@ -214,9 +215,10 @@ export interface DbData {
      * The journal entry of the last recorded cycle, written to db.json with the cycle's record and appended to the
      * journal after it, with the inbox files it read (archived after that). Dropped from memory once both are done, so
      * the next write leaves it out; still in db.json on open means a crash came in between, and the next cycle
-     * finishes the job. So the journal never tells of a cycle db.json does not have.
+     * finishes the job. So the journal never tells of a cycle db.json does not have. `at`: when it was recorded; an
+     * inbox file newer than that (the same name dropped again after a rollback) is a new message, not archived.
      */
-    pendingJournal?: { cycle: number; day: string; text: string; inbox: string[] };
+    pendingJournal?: { cycle: number; day: string; text: string; at: string; inbox: string[] };
   };
   goals: Record<string, GoalProgress>;
   /** The last {@link MAX_CYCLE_RECORDS} cycles, oldest first. */

@@ -76,3 +76,29 @@ test("a journal entry torn by a crash after db.json recorded the cycle is comple
   assert.deepEqual(await readdir(path.join(dir, "inbox")).then((names) => names.filter((name) => !name.startsWith("."))), []);
   assert.ok((await readdir(path.join(dir, "inbox", ".processed"))).includes("c1-hello.md"));
 });
+
+test("a message of the same name dropped after the cycle (as after a rollback) is read as new, not archived as the old one", async (t) => {
+  const { dir, cleanup } = await makeStateDir({ inbox: { "hello.md": "Please write a note." } });
+  t.after(cleanup);
+  const logger = createMemoryLogger();
+  const clock = (): Date => new Date();
+  let state = await openState(dir, { logger, clock });
+  try {
+    assert.equal((await runCycle(buildCycleDeps(state, { brain: new ScriptedBrain([WRITE]), logger, clock }))).status, "ran");
+  } finally {
+    await state.close();
+  }
+  // db.json still names hello.md as cycle 1's message; a new hello.md arrives a moment later.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  await writeFile(path.join(dir, "inbox", "hello.md"), "Please also list eggs.");
+  state = await openState(dir, { logger, clock });
+  try {
+    const second = await runCycle(buildCycleDeps(state, { brain: new ScriptedBrain([]), logger, clock }));
+    assert.equal(second.status, "ran");
+    const journal = await readFile(second.status === "ran" ? second.journalFile : "", "utf8");
+    assert.match(journal.slice(journal.lastIndexOf("## Cycle 2")), /read inbox message hello\.md/);
+  } finally {
+    await state.close();
+  }
+  assert.deepEqual((await readdir(path.join(dir, "inbox", ".processed"))).sort(), ["c1-hello.md", "c2-hello.md"]);
+});
