@@ -6,7 +6,7 @@ import { acquireStateLock } from "../daemon/state-lock.js";
 import { recordHistory } from "../history/state-history.js";
 import { renderLessonsMarkdown } from "../learning/lessons-markdown.js";
 import { writeDb, type DbData } from "../memory/db.js";
-import { writeFileDurably } from "../memory/durable-write.js";
+import { replaceFile } from "../memory/durable-write.js";
 import type { StatePaths } from "../memory/state-paths.js";
 import type { CliContext } from "./cli-context.js";
 import { loadDb, readConfig } from "./read-state.js";
@@ -43,7 +43,7 @@ export async function writeLessonsUnlessDaemon<T>(
     const result = change(db, now);
     if (!result.changed) return { status: "unchanged", value: result.value };
     await writeDb(db);
-    await writeFileDurably(paths.lessons, renderLessonsMarkdown(db.data.learning, now, db.data.cycle.count));
+    await replaceFile(paths.lessons, renderLessonsMarkdown(db.data.learning, now, db.data.cycle.count));
     await appendOperatorLessonsNote(paths.journal, result.lines, now);
     const historyOn = await readConfig(paths).then(
       (config) => config.history.enabled,

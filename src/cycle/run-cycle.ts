@@ -10,7 +10,7 @@ import type { LearningDelta } from "../learning/types.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
 import { appendCycleRecord, writeCycleMarker, writeDb, type CycleSensors, type DbData } from "../memory/db.js";
-import { writeFileDurably } from "../memory/durable-write.js";
+import { replaceFile, writeFileDurably } from "../memory/durable-write.js";
 import type { EpisodeLog } from "../memory/episodes.js";
 import { loadGoals, type Goal } from "../memory/goals-file.js";
 import { archiveInbox, readCharter, readInbox, readLessonOpFiles, type InboxMessage } from "../memory/inbox.js";
@@ -258,7 +258,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
       now: deps.clock(),
       settings: config.learning,
     }));
-    if (learned.length > 0) await writeFileDurably(paths.lessons, renderLessonsMarkdown(learning, deps.clock(), cycle));
+    if (learned.length > 0) await replaceFile(paths.lessons, renderLessonsMarkdown(learning, deps.clock(), cycle));
   }
 
   const failedSteps = steps.filter((step) => !step.ok).length;
@@ -528,7 +528,7 @@ async function ingestOperatorLessons(deps: CycleDeps, files: readonly InboxMessa
   }
   await archiveInbox(paths.inbox, paths.inboxProcessed, [...files, ...opFiles].map((file) => file.file), db.data.cycle.count);
   await writeDb(db);
-  await writeFileDurably(paths.lessons, renderLessonsMarkdown(db.data.learning, now, db.data.cycle.count));
+  await replaceFile(paths.lessons, renderLessonsMarkdown(db.data.learning, now, db.data.cycle.count));
   await appendOperatorLessonsNote(paths.journal, lines, now, (message) => deps.logger.warn(message));
   if (lines.length > 0) deps.logger.info(`took ${lines.length} operator lesson(s) and lesson change(s) from the inbox`);
 }

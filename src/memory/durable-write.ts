@@ -1,7 +1,7 @@
 // Crash-safe file writes: temp file → fsync → rename → fsync dir. A reader sees the old file or the new one, never a mix.
 import { randomBytes } from "node:crypto";
 import { writeSync } from "node:fs";
-import { open, rename, rm } from "node:fs/promises";
+import { open, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 /** Suffix of the temp files this module writes; watchers must ignore it. */
@@ -62,6 +62,22 @@ export async function writeFileDurably(file: string, data: string | Uint8Array):
   }
   crashPoint(`${path.basename(file)}: renamed, directory not synced`);
   await fsyncDir(dir);
+}
+
+/**
+ * Replaces `file` with `data` atomically but without fsyncs: for views derived from durable state (lessons.md), which
+ * the next change renders again. A reader still sees the old file or the new one; after a power cut it may be the old
+ * one. On an SD card this saves two flushes of a file of hundreds of KB per cycle that changes a lesson.
+ */
+export async function replaceFile(file: string, data: string | Uint8Array): Promise<void> {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString("hex")}${TEMP_SUFFIX}`);
+  try {
+    await writeFile(temp, data, { flag: "wx", mode: 0o644 });
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
 }
 
 /** Appends `data` to `file` (created if missing) and fsyncs it before returning. */
