@@ -1,4 +1,5 @@
 // The `apprentice` command line: global options, then the subcommand's own file, loaded on demand (see command-modules.ts).
+import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { registerCommands } from "./command-modules.js";
 
@@ -15,9 +16,14 @@ process.stderr.on("error", (error: NodeJS.ErrnoException) => {
 const program = new Command()
   .name("apprentice")
   .description("A daemon that runs a local GGUF model on a schedule and learns through plain-file memory.")
+  .version((JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string }).version, "-V, --version", "print the version")
   .option("--state <dir>", "state directory", "state")
   .option("--model <path>", "GGUF model file (overrides model.path in config.json)")
   .showHelpAfterError("(add --help for usage)")
+  // Every command's --help lists --state and --model too, which every command takes.
+  .configureHelp({ showGlobalOptions: true })
+  // A usage error found by commander (unknown command or option, missing argument) exits 2 like Apprentice's own.
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
   .addHelpText(
     "after",
     [
