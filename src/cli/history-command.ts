@@ -5,6 +5,7 @@ import path from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { acquireStateLock, readLockHolder } from "../daemon/state-lock.js";
 import { diffEntry, findCycleEntry, listHistory, recordHistory, restoreEntry, type HistoryEntry } from "../history/state-history.js";
+import { readDbData, recordIssuedIds } from "../memory/db.js";
 import { formatLocalDate } from "../memory/journal.js";
 import { statePaths, type StatePaths } from "../memory/state-paths.js";
 import { createCliContext, EXIT, type CliContext } from "./cli-context.js";
@@ -106,7 +107,12 @@ async function rollbackCommand(context: CliContext, cycleText: string, stop: boo
     const now = context.clock();
     // Nothing is lost: whatever changed since the last entry (an operator's edit, say) is recorded first.
     await recordHistory(paths, { event: "operator", cycle: entry.cycle ?? 0, subject: "State before a rollback", now });
+    const issued = await readCounters(paths.db);
     const restored = await restoreEntry(paths, entry);
+    // Lesson and skill ids name things in the history and the journal: one handed out before the rollback is never
+    // handed out again, though the restored db.json counts from lower.
+    const after = await readCounters(paths.db);
+    if (issued !== undefined && (after === undefined || after.nextLessonId < issued.nextLessonId || after.nextSkillId < issued.nextSkillId)) await recordIssuedIds(paths.root, issued);
     const time = `${String(now.getHours()).padStart(2, "0")}:${String(now.getMinutes()).padStart(2, "0")}`;
     const note = `\n## Rollback — ${time}\n\nRestored the state after cycle ${entry.cycle} (history entry ${entry.oid.slice(0, 12)}). Later entries stay in the history: \`apprentice history\`.\n`;
     await mkdir(paths.journal, { recursive: true });
@@ -123,6 +129,16 @@ async function rollbackCommand(context: CliContext, cycleText: string, stop: boo
     return EXIT.ok;
   } finally {
     await release();
+  }
+}
+
+/** The db's next lesson and skill ids, or `undefined` when it cannot be read (a rollback may be its repair). */
+async function readCounters(file: string): Promise<{ nextLessonId: number; nextSkillId: number } | undefined> {
+  try {
+    const { learning } = await readDbData(file);
+    return { nextLessonId: learning.nextLessonId, nextSkillId: learning.nextSkillId };
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,5 +1,6 @@
 // The db store (lowdb over StateStoreFile: db.json, lessons.json with lessons-changes.jsonl, and the cycle marker cycle.json): schema version 3, validated on open; versions 1 and 2 are migrated, a corrupt file is quarantined and reported, never silently reset.
 import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { Low } from "lowdb";
 import { z } from "zod";
@@ -7,6 +8,7 @@ import { createEmptyLearningData } from "../learning/empty-learning.js";
 import type { LearningData } from "../learning/types.js";
 import type { Logger } from "../log.js";
 import { CorruptStateError } from "./durable-json-file.js";
+import { writeFileDurably } from "./durable-write.js";
 import { copyAside, quarantineFile } from "./quarantine.js";
 import { MAX_LESSON_TEXT_CHARS, StateStoreFile } from "./state-store-file.js";
 
@@ -339,7 +341,13 @@ function nextIdAfter(lessons: readonly unknown[]): number {
 /** The store of the db whose db.json is `file`: lessons.json and cycle.json sit beside it. */
 export function createStoreFile(file: string): StateStoreFile {
   const dir = path.dirname(file);
-  return new StateStoreFile({ db: file, lessons: path.join(dir, LESSONS_FILE), lessonChanges: path.join(dir, LESSON_CHANGES_FILE), marker: path.join(dir, CYCLE_MARKER_FILE) });
+  return new StateStoreFile({
+    db: file,
+    lessons: path.join(dir, LESSONS_FILE),
+    lessonChanges: path.join(dir, LESSON_CHANGES_FILE),
+    marker: path.join(dir, CYCLE_MARKER_FILE),
+    issuedIds: path.join(dir, ISSUED_IDS_FILE),
+  });
 }
 
 /**
@@ -356,6 +364,33 @@ export const LESSONS_FILE = "lessons.json";
 export const LESSON_CHANGES_FILE = "lessons-changes.jsonl";
 /** The marker of a cycle in progress beside db.json; it exists only while a cycle runs (or after one was cut off). */
 export const CYCLE_MARKER_FILE = "cycle.json";
+/**
+ * The next lesson and skill ids as they were before a rollback lowered them, beside db.json and outside the history,
+ * so a rollback never hands out an id a second time (lesson ids name lessons in the history and the journal).
+ */
+export const ISSUED_IDS_FILE = "issued-ids.json";
+
+/** Records that ids up to `ids` were handed out, when that is more than `issued-ids.json` says already. */
+export async function recordIssuedIds(dir: string, ids: { nextLessonId: number; nextSkillId: number }): Promise<void> {
+  const file = path.join(dir, ISSUED_IDS_FILE);
+  const known = await readIssuedIds(file);
+  const next = { nextLessonId: Math.max(ids.nextLessonId, known?.nextLessonId ?? 1), nextSkillId: Math.max(ids.nextSkillId, known?.nextSkillId ?? 1) };
+  if (known !== undefined && known.nextLessonId === next.nextLessonId && known.nextSkillId === next.nextSkillId) return;
+  await writeFileDurably(file, `${JSON.stringify({ version: 1, ...next })}\n`);
+}
+
+/** What `issued-ids.json` says, or `undefined` when it is absent or unreadable (it only ever raises the counters). */
+export async function readIssuedIds(file: string): Promise<{ nextLessonId: number; nextSkillId: number } | undefined> {
+  const text = await readFile(file, "utf8").catch(() => undefined);
+  if (text === undefined) return undefined;
+  try {
+    const value = JSON.parse(text) as { version?: unknown; nextLessonId?: unknown; nextSkillId?: unknown };
+    if (value.version !== 1 || !Number.isSafeInteger(value.nextLessonId) || !Number.isSafeInteger(value.nextSkillId)) return undefined;
+    return { nextLessonId: value.nextLessonId as number, nextSkillId: value.nextSkillId as number };
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Opens the db (db.json with lessons.json and cycle.json beside it). Missing files give fresh default data (written on

@@ -3,7 +3,7 @@ import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Adapter } from "lowdb";
 import type { LearningData } from "../learning/types.js";
-import { createDefaultDbData, parseDbData, type DbData, type StoredParts } from "./db.js";
+import { createDefaultDbData, parseDbData, readIssuedIds, type DbData, type StoredParts } from "./db.js";
 import { CorruptStateError } from "./durable-json-file.js";
 import { appendFileDurably, fsyncDir, writeFileDurably } from "./durable-write.js";
 import { checkJsonTooDeep, MAX_STATE_JSON_DEPTH } from "./json-depth.js";
@@ -20,12 +20,14 @@ export const CYCLE_MARKER_VERSION = 1;
  */
 const CHANGES_SHARE = 1 / 8;
 
-/** The four files of the db. */
+/** The files of the db. */
 export interface StoreFiles {
   db: string;
   lessons: string;
   lessonChanges: string;
   marker: string;
+  /** Read only: the ids handed out before a rollback (see `recordIssuedIds`); the counters never go below them. */
+  issuedIds?: string;
 }
 
 /**
@@ -96,6 +98,11 @@ export class StateStoreFile implements Adapter<DbData> {
     let data: DbData;
     try {
       data = parseDbData(dbValue, parts);
+      const issued = this.files.issuedIds !== undefined ? await readIssuedIds(this.files.issuedIds) : undefined;
+      if (issued !== undefined) {
+        data.learning.nextLessonId = Math.max(data.learning.nextLessonId, issued.nextLessonId);
+        data.learning.nextSkillId = Math.max(data.learning.nextSkillId, issued.nextSkillId);
+      }
     } catch (error) {
       // The lessons are checked with the rest; say which file a bad lesson came from.
       const message = (error as Error).message;
