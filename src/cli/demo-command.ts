@@ -47,8 +47,8 @@ async function runDemo(context: CliContext, options: { dir: string; cycles: numb
   const startedMs = performance.now();
   process.stderr.write(`${BANNER}\n\n`);
   const dir = path.resolve(options.dir);
-  await prepareDemoDir(dir);
   const modelPath = await ensureTestModel(context.cacheDir);
+  await prepareDemoDir(dir, modelPath);
   const modelBytes = (await stat(modelPath)).size;
   process.stderr.write(`Test model: ${modelPath} (${(modelBytes / 1024).toFixed(0)} KiB, "${TEST_MODEL_LABEL}")\n`);
   process.stderr.write(`Demo state dir: ${dir}\n\n`);
@@ -94,6 +94,7 @@ async function runDemo(context: CliContext, options: { dir: string; cycles: numb
         "",
         lastEntry ?? "(none)",
         "",
+        `Go on with it: apprentice start --state ${dir}   (or once, status, log, lessons, history)`,
         "Reminder: the test model has random weights. Point model.path in config.json at a real GGUF",
         "(or pass --model PATH) for an agent that can actually meet its goals.",
         "",
@@ -104,7 +105,7 @@ async function runDemo(context: CliContext, options: { dir: string; cycles: numb
 }
 
 /** Makes `dir` a fresh demo state dir. Refuses to wipe a folder the demo did not make. */
-async function prepareDemoDir(dir: string): Promise<void> {
+async function prepareDemoDir(dir: string, modelPath: string): Promise<void> {
   const existing = await stat(dir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") return undefined;
     throw error;
@@ -146,7 +147,8 @@ async function prepareDemoDir(dir: string): Promise<void> {
   );
   const config = JSON.parse(await readFile(path.join(dir, "config.json"), "utf8")) as Record<string, Record<string, unknown>>;
   // The test model spells one character per token, so a whole action needs more tokens than a real model would.
-  config.model = { ...config.model, temperature: 0.8, seed: 7, maxTokensPerStep: 512 };
+  // The test model is configured, so `once`, `start` and `doctor` work on the demo state as they are.
+  config.model = { ...config.model, path: modelPath, temperature: 0.8, seed: 7, maxTokensPerStep: 512 };
   config.limits = { ...config.limits, maxSteps: 5, stepTimeoutMs: 20_000, cycleTimeoutMs: 60_000 };
   config.tools = { allowCommands: ["ls", "cat", "wc", "echo", "date"] };
   await writeFile(path.join(dir, "config.json"), `${JSON.stringify(config, null, 2)}\n`);
