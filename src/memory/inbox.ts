@@ -43,6 +43,18 @@ export async function readLessonOpFiles(inboxDir: string): Promise<{ files: Inbo
   return { files: messages, skipped };
 }
 
+/**
+ * Names of the files waiting in the inbox (messages, lessons and lesson changes; not hidden or temp files), without
+ * reading them: what a daemon that starts checks, since its watcher reports only files that arrive after it.
+ */
+export async function listWaitingInbox(inboxDir: string): Promise<string[]> {
+  const names = await readdir(inboxDir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return [] as string[];
+    throw error;
+  });
+  return names.filter((name) => !name.startsWith(".") && !name.endsWith(TEMP_SUFFIX)).sort();
+}
+
 async function readInboxFiles(
   inboxDir: string,
   select: (name: string) => boolean,
