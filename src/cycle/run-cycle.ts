@@ -460,6 +460,12 @@ async function recordInterruptedCycle(deps: CycleDeps): Promise<void> {
   delete deps.db.data.cycle.inProgress;
   await writeDb(deps.db);
   await completePendingJournal(deps, { justRecorded: true });
+  // Its own history entry, so `apprentice history` shows the interruption where it happened.
+  if (deps.config.history.enabled) {
+    await recordHistory(deps.paths, { event: "cycle", cycle: inProgress.cycle, subject: `Cycle ${inProgress.cycle} interrupted: ${reason}`, now }).catch((error: unknown) =>
+      deps.logger.warn(`history: could not record cycle ${inProgress.cycle}: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
 }
 
 /**

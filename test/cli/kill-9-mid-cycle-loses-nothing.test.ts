@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { readEpisodes } from "../../src/memory/episodes.js";
-import { startCli } from "../support/cli-process.js";
+import { runCli, startCli } from "../support/cli-process.js";
 import { makeStateDir } from "../support/state-fixture.js";
 import { readDbData } from "../../src/memory/db.js";
 
@@ -51,4 +51,9 @@ test("kill -9 during a cycle keeps every recorded step, and the next start recor
   const journal = (await Promise.all(journalFiles.map((file) => readFile(path.join(dir, "journal", file), "utf8")))).join("\n");
   assert.match(journal, /## Cycle 1 — \d{2}:\d{2} \(interrupted\)\n/, "no made-up duration for a cycle that died");
   assert.match(journal, /## Cycle 2 .*ran/);
+  // The interruption has its own history entry, between cycle 2's and nothing before.
+  const history = await runCli(["history", "--state", dir, "--json"]);
+  const entries = JSON.parse(history.stdout) as Array<{ cycle: number; subject: string }>;
+  assert.deepEqual(entries.map((entry) => entry.cycle), [2, 1]);
+  assert.match(entries[1]?.subject ?? "", /^Cycle 1 interrupted: the process \(pid \d+\) stopped mid-cycle/);
 });

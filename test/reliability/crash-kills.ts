@@ -18,10 +18,10 @@ import { seededRandom } from "./seeded-random.js";
 const FULL_KILLS = 110;
 const QUICK_KILLS = 6;
 
-/** A cycle the journal reports as finished, with the steps it lists. */
+/** A cycle the journal reports as finished or interrupted, with the steps it lists. */
 interface JournalCycle {
   cycle: number;
-  status: "ran" | "failed";
+  status: "ran" | "failed" | "interrupted";
   steps: number;
 }
 
@@ -151,20 +151,20 @@ export async function checkState(dir: string, seen: Map<number, Set<string>>): P
     for (const id of ids) if (!stepIds.get(cycle)?.has(id)) failures.push(`episode ${id} of complete cycle ${cycle} was lost`);
   }
   for (const entry of journal) seen.set(entry.cycle, new Set(stepIds.get(entry.cycle) ?? []));
-  return { failures, completed: journal.length };
+  return { failures, completed: journal.filter((entry) => entry.status !== "interrupted").length };
 }
 
-/** The finished (`ran` or `failed`) cycles in the journal, with the number of steps each lists. */
+/** The finished (`ran` or `failed`) and interrupted cycles in the journal, with the number of steps each lists. */
 async function readJournal(journalDir: string): Promise<JournalCycle[]> {
   const names = (await readdir(journalDir).catch(() => [] as string[])).filter((name) => name.endsWith(".md")).sort();
   const cycles: JournalCycle[] = [];
   for (const name of names) {
     const text = await readFile(path.join(journalDir, name), "utf8");
     for (const section of text.split(/\n(?=## )/)) {
-      const heading = /^## Cycle (\d+) — \d\d:\d\d \((ran|failed)\b/.exec(section);
+      const heading = /^## Cycle (\d+) — \d\d:\d\d \((ran|failed|interrupted)\b/.exec(section);
       if (heading === null) continue;
       const steps = section.split("\n").filter((line) => /^\d+\. [✓✗] /.test(line)).length;
-      cycles.push({ cycle: Number(heading[1]), status: heading[2] as "ran" | "failed", steps });
+      cycles.push({ cycle: Number(heading[1]), status: heading[2] as JournalCycle["status"], steps });
     }
   }
   return cycles;
