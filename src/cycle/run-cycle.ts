@@ -290,7 +290,11 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   const journalDay = deps.clock();
   const journalText = renderJournalEntry(entry);
   await deps.episodes.sync();
-  db.data.cycle.pendingJournal = { cycle, day: formatLocalDate(journalDay), text: journalText, at: journalDay.toISOString(), inbox: status === "ran" ? inbox.messages.map((message) => message.file) : [] };
+  const readMessages = status === "ran" ? inbox.messages.flatMap((message) => {
+    const info = statSync(path.join(paths.inbox, message.file), { throwIfNoEntry: false });
+    return info === undefined ? [] : [{ file: message.file, size: info.size, mtimeMs: info.mtimeMs }];
+  }) : [];
+  db.data.cycle.pendingJournal = { cycle, day: formatLocalDate(journalDay), text: journalText, inbox: readMessages };
   appendCycleRecord(db, {
     cycle,
     startedAt: startedAt.toISOString(),
@@ -446,7 +450,7 @@ async function recordInterruptedCycle(deps: CycleDeps): Promise<void> {
   const reason = `the process (pid ${inProgress.pid}) stopped mid-cycle; steps recorded before that are kept in episodes.jsonl`;
   deps.logger.warn(`cycle ${inProgress.cycle} was interrupted: ${reason}`);
   const text = renderJournalEntry({ cycle: inProgress.cycle, startedAt: new Date(inProgress.startedAt), durationMs: 0, status: "interrupted", reason, goals: [], steps: [], checks: [], notes: [], learned: [] });
-  deps.db.data.cycle.pendingJournal = { cycle: inProgress.cycle, day: formatLocalDate(now), text, at: now.toISOString(), inbox: [] };
+  deps.db.data.cycle.pendingJournal = { cycle: inProgress.cycle, day: formatLocalDate(now), text, inbox: [] };
   appendCycleRecord(deps.db, {
     cycle: inProgress.cycle,
     startedAt: inProgress.startedAt,
@@ -481,12 +485,14 @@ async function completePendingJournal(deps: CycleDeps, options: { justRecorded?:
   const warn = (message: string): void => deps.logger.warn(message);
   // Just recorded by this process: the entry cannot be there yet, and reading a big day file every cycle is waste.
   const journal = options.justRecorded === true ? (await appendToJournalDay(deps.paths.journal, day, `\n${pending.text}`, deps.clock, warn), "appended") : await completeJournalEntry(deps.paths.journal, day, pending.text, deps.clock, warn);
-  // Read by that cycle and still waiting: older than the record (a file of the same name dropped later is new).
-  const recordedMs = Date.parse(pending.at);
-  const stillThere = pending.inbox.filter((file) => {
-    const info = statSync(path.join(deps.paths.inbox, file), { throwIfNoEntry: false });
-    return info !== undefined && info.mtimeMs <= recordedMs;
-  });
+  // Just recorded: the files the cycle read. After a crash: those still waiting as they were read (a file of the same
+  // name with another size or mtime was dropped later, after a rollback say, and is a new message).
+  const stillThere = pending.inbox
+    .filter((read) => {
+      const info = statSync(path.join(deps.paths.inbox, read.file), { throwIfNoEntry: false });
+      return info !== undefined && (options.justRecorded === true || (info.size === read.size && info.mtimeMs === read.mtimeMs));
+    })
+    .map((read) => read.file);
   await archiveInbox(deps.paths.inbox, deps.paths.inboxProcessed, stillThere, pending.cycle);
   delete deps.db.data.cycle.pendingJournal;
   const repaired = [...(journal !== "present" ? [`journal entry ${journal}`] : []), ...(stillThere.length > 0 ? [`${stillThere.length} inbox files archived`] : [])];

@@ -146,9 +146,14 @@ const dbSchema = z.looseObject({
         cycle: z.number().int().min(0),
         day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
         text: z.string(),
-        at: z.string(),
-        // Plain names inside inbox/ only: a name is joined to a path when it is archived.
-        inbox: z.array(z.string().regex(/^[^/\\\0.][^/\\\0]*$/)),
+        inbox: z.array(
+          z.object({
+            // A plain name inside inbox/ only: it is joined to a path when it is archived.
+            file: z.string().regex(/^[^/\\\0.][^/\\\0]*$/),
+            size: z.number().int().min(0),
+            mtimeMs: z.number(),
+          }),
+        ),
       })
       .optional(),
   }),
@@ -217,10 +222,10 @@ export interface DbData {
      * The journal entry of the last recorded cycle, written to db.json with the cycle's record and appended to the
      * journal after it, with the inbox files it read (archived after that). Dropped from memory once both are done, so
      * the next write leaves it out; still in db.json on open means a crash came in between, and the next cycle
-     * finishes the job. So the journal never tells of a cycle db.json does not have. `at`: when it was recorded; an
-     * inbox file newer than that (the same name dropped again after a rollback) is a new message, not archived.
+     * finishes the job. So the journal never tells of a cycle db.json does not have. Each inbox file carries its size
+     * and mtime as read: a file of the same name with others (dropped again after a rollback) is a new message.
      */
-    pendingJournal?: { cycle: number; day: string; text: string; at: string; inbox: string[] };
+    pendingJournal?: { cycle: number; day: string; text: string; inbox: Array<{ file: string; size: number; mtimeMs: number }> };
   };
   goals: Record<string, GoalProgress>;
   /** The last {@link MAX_CYCLE_RECORDS} cycles, oldest first. */

@@ -54,7 +54,7 @@ test("a journal entry torn by a crash after db.json recorded the cycle is comple
   const db = await readDbData(path.join(dir, "db.json"));
   const pending = db.cycle.pendingJournal;
   assert.ok(pending !== undefined && pending.cycle === 1, "db.json carries cycle 1's journal entry");
-  assert.deepEqual(pending.inbox, ["hello.md"]);
+  assert.deepEqual(pending.inbox.map((read) => [read.file, read.size]), [["hello.md", Buffer.byteLength("Please write a note.")]]);
   // Make it look like a crash in the middle of the journal append, before the inbox was archived.
   const dayFile = path.join(dir, "journal", `${pending.day}.md`);
   const whole = await readFile(dayFile, "utf8");
@@ -88,7 +88,7 @@ test("a message of the same name dropped after the cycle (as after a rollback) i
   } finally {
     await state.close();
   }
-  // db.json still names hello.md as cycle 1's message; a new hello.md arrives a moment later.
+  // db.json still names hello.md as cycle 1's message; a new hello.md (another size and mtime) arrives a moment later.
   await new Promise((resolve) => setTimeout(resolve, 20));
   await writeFile(path.join(dir, "inbox", "hello.md"), "Please also list eggs.");
   state = await openState(dir, { logger, clock });
