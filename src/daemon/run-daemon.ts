@@ -140,7 +140,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
         logger.warn(`${signal} again: exiting now`);
         process.exit(130);
       }
-      logger.info(`${signal} received: stopping the cycle (a reply the model is writing is dropped), unloading the model, releasing the lock`);
+      logger.info(`${signal} received: stopping (a running cycle ends at once and is recorded as stopped), unloading the model, releasing the lock`);
       shutdown.abort(new Error(`stopped by ${signal}`));
       resolve(signal);
     };
