@@ -39,18 +39,23 @@ test("db.json failing at a cycle's end leaves no journal entry claiming the cycl
   assert.doesNotMatch(journal, /## Cycle 1 — \d\d:\d\d \((ran|failed)/, "the journal does not report a cycle db.json lacks");
 });
 
-test("a journal entry torn by a crash after db.json recorded the cycle is completed by the next cycle, once", async (t) => {
+/** A state whose first cycle read inbox/hello.md and wrote a note; closed again, as after a stop. */
+async function stateAfterOneCycle(t: { after: (fn: () => Promise<void>) => void }): Promise<{ dir: string; logger: ReturnType<typeof createMemoryLogger>; clock: () => Date }> {
   const { dir, cleanup } = await makeStateDir({ inbox: { "hello.md": "Please write a note." } });
   t.after(cleanup);
   const logger = createMemoryLogger();
   const clock = (): Date => new Date();
-  let state = await openState(dir, { logger, clock });
+  const state = await openState(dir, { logger, clock });
   try {
-    const result = await runCycle(buildCycleDeps(state, { brain: new ScriptedBrain([WRITE]), logger, clock }));
-    assert.equal(result.status, "ran");
+    assert.equal((await runCycle(buildCycleDeps(state, { brain: new ScriptedBrain([WRITE]), logger, clock }))).status, "ran");
   } finally {
     await state.close();
   }
+  return { dir, logger, clock };
+}
+
+test("a journal entry torn by a crash after db.json recorded the cycle is completed by the next cycle, once", async (t) => {
+  const { dir, logger, clock } = await stateAfterOneCycle(t);
   const db = await readDbData(path.join(dir, "db.json"));
   const pending = db.cycle.pendingJournal;
   assert.ok(pending !== undefined && pending.cycle === 1, "db.json carries cycle 1's journal entry");
@@ -62,7 +67,7 @@ test("a journal entry torn by a crash after db.json recorded the cycle is comple
   await writeFile(dayFile, whole.slice(0, at + Math.floor(pending.text.length / 2)));
   await rename(path.join(dir, "inbox", ".processed", "c1-hello.md"), path.join(dir, "inbox", "hello.md"));
 
-  state = await openState(dir, { logger, clock });
+  const state = await openState(dir, { logger, clock });
   try {
     // Nothing is due (notes.txt does not meet the goal, but the brain finishes at once): the repair runs anyway.
     await runCycle(buildCycleDeps(state, { brain: new ScriptedBrain([]), logger, clock }));
@@ -78,20 +83,11 @@ test("a journal entry torn by a crash after db.json recorded the cycle is comple
 });
 
 test("a message of the same name dropped after the cycle (as after a rollback) is read as new, not archived as the old one", async (t) => {
-  const { dir, cleanup } = await makeStateDir({ inbox: { "hello.md": "Please write a note." } });
-  t.after(cleanup);
-  const logger = createMemoryLogger();
-  const clock = (): Date => new Date();
-  let state = await openState(dir, { logger, clock });
-  try {
-    assert.equal((await runCycle(buildCycleDeps(state, { brain: new ScriptedBrain([WRITE]), logger, clock }))).status, "ran");
-  } finally {
-    await state.close();
-  }
+  const { dir, logger, clock } = await stateAfterOneCycle(t);
   // db.json still names hello.md as cycle 1's message; a new hello.md (another size and mtime) arrives a moment later.
   await new Promise((resolve) => setTimeout(resolve, 20));
   await writeFile(path.join(dir, "inbox", "hello.md"), "Please also list eggs.");
-  state = await openState(dir, { logger, clock });
+  const state = await openState(dir, { logger, clock });
   try {
     const second = await runCycle(buildCycleDeps(state, { brain: new ScriptedBrain([]), logger, clock }));
     assert.equal(second.status, "ran");
