@@ -107,12 +107,11 @@ async function rollbackCommand(context: CliContext, cycleText: string, stop: boo
     const now = context.clock();
     // Nothing is lost: whatever changed since the last entry (an operator's edit, say) is recorded first.
     await recordHistory(paths, { event: "operator", cycle: entry.cycle ?? 0, subject: "State before a rollback", now });
-    const issued = await readCounters(paths.db);
-    const restored = await restoreEntry(paths, entry);
     // Lesson and skill ids name things in the history and the journal: one handed out before the rollback is never
     // handed out again, though the restored db.json counts from lower.
-    const after = await readCounters(paths.db);
-    if (issued !== undefined && (after === undefined || after.nextLessonId < issued.nextLessonId || after.nextSkillId < issued.nextSkillId)) await recordIssuedIds(paths.root, issued);
+    const issued = await readCounters(paths.db);
+    if (issued !== undefined) await recordIssuedIds(paths.root, issued);
+    const restored = await restoreEntry(paths, entry);
     const time = `${String(now.getHours()).padStart(2, "0")}:${String(now.getMinutes()).padStart(2, "0")}`;
     const note = `\n## Rollback — ${time}\n\nRestored the state after cycle ${entry.cycle} (history entry ${entry.oid.slice(0, 12)}). Later entries stay in the history: \`apprentice history\`.\n`;
     await mkdir(paths.journal, { recursive: true });

@@ -7,9 +7,9 @@ import { trimJournal } from "../memory/journal.js";
 import type { StatePaths } from "../memory/state-paths.js";
 
 /** The journal's day files are counted every this many cycles: with a year of days that is hundreds of stats. */
-export const JOURNAL_TRIM_EVERY_CYCLES = 20;
+const JOURNAL_TRIM_EVERY_CYCLES = 20;
 /** History is counted at most every this many cycles (a walk of up to 1.5 × `keepEntries` commits). */
-export const HISTORY_PRUNE_EVERY_CYCLES = 100;
+const HISTORY_PRUNE_EVERY_CYCLES = 100;
 
 const MB = 1024 * 1024;
 

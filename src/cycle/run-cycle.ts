@@ -16,6 +16,7 @@ import { loadGoals, type Goal } from "../memory/goals-file.js";
 import { archiveInbox, readCharter, readInbox, readLessonOpFiles, type InboxMessage } from "../memory/inbox.js";
 import { recordHistory } from "../history/state-history.js";
 import {
+  appendRenderedEntry,
   appendToJournalDay,
   completeJournalEntry,
   formatLocalDate,
@@ -112,10 +113,11 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   const work = { dueGoals: dueGoals.length, inboxMessages: inbox.messages.length };
   const early = decideGate({ work, cpuTempC: sensors.cpuTempC, maxTempC: config.limits.maxTempC, availableRamMB: sensors.availableRamMB, reserveRamMB: config.limits.reserveRamMB });
   if (!early.run) return skip(deps, early.reason, early.detail, sensors);
-  const modelProblem = deps.modelPath === undefined ? NO_MODEL_MESSAGE : await describeModelFileProblem(deps.modelPath);
-  if (modelProblem !== undefined || deps.modelPath === undefined) return { status: "failed", reason: modelProblem ?? NO_MODEL_MESSAGE, operatorError: true };
-  // Sized to the board before loading: the GGUF's metadata gives the memory at each context size.
   const modelPath = deps.modelPath;
+  if (modelPath === undefined) return { status: "failed", reason: NO_MODEL_MESSAGE, operatorError: true };
+  const modelProblem = await describeModelFileProblem(modelPath);
+  if (modelProblem !== undefined) return { status: "failed", reason: modelProblem, operatorError: true };
+  // Sized to the board before loading: the GGUF's metadata gives the memory at each context size.
   const fit = await fitContext({
     configured: config.model.contextSize,
     floor: config.limits.minContextSize,
@@ -234,13 +236,15 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   // Verify: the goals' own checks decide what was achieved, whatever the model claimed. When no step could have
   // changed the workspace (no run, write or append was executed), the checks made at the start of this cycle still
   // hold: a check is a command run in the workspace, and running it again would only cost a fork of the daemon.
-  const untouched = steps.every((step) => !EFFECT_TOOLS.has(step.tool) || step.blocked === true);
   const checkedGoals = dueGoals.filter((goal) => goal.check !== undefined);
-  const checks = failure?.startsWith("aborted")
-    ? []
-    : untouched && checkedGoals.every((goal) => preChecks.some((check) => check.goal === goal.id))
-      ? preChecks.filter((check) => checkedGoals.some((goal) => goal.id === check.goal)).map((check) => ({ ...check, detail: `${check.detail} (no step changed the workspace since the first check)` }))
-      : await checkGoals(deps, checkedGoals);
+  const untouched = steps.every((step) => !EFFECT_TOOLS.has(step.tool) || step.blocked === true);
+  const stillValid = preChecks.filter((check) => checkedGoals.some((goal) => goal.id === check.goal));
+  const reusable = untouched && stillValid.length === checkedGoals.length;
+  // A stopped cycle judges nothing.
+  let checks: Awaited<ReturnType<typeof checkGoals>> = [];
+  if (failure?.startsWith("aborted") !== true) {
+    checks = reusable ? stillValid.map((check) => ({ ...check, detail: `${check.detail} (no step changed the workspace since the first check)` })) : await checkGoals(deps, checkedGoals);
+  }
   const now = deps.clock().toISOString();
   for (const goal of dueGoals) {
     const record = (db.data.goals[goal.id] ??= { attempts: 0 });
@@ -484,7 +488,9 @@ async function completePendingJournal(deps: CycleDeps, options: { justRecorded?:
   const day = new Date(year, month - 1, date, 12);
   const warn = (message: string): void => deps.logger.warn(message);
   // Just recorded by this process: the entry cannot be there yet, and reading a big day file every cycle is waste.
-  const journal = options.justRecorded === true ? (await appendToJournalDay(deps.paths.journal, day, `\n${pending.text}`, deps.clock, warn), "appended") : await completeJournalEntry(deps.paths.journal, day, pending.text, deps.clock, warn);
+  let journal: Awaited<ReturnType<typeof completeJournalEntry>> = "appended";
+  if (options.justRecorded === true) await appendRenderedEntry(deps.paths.journal, day, pending.text, deps.clock, warn);
+  else journal = await completeJournalEntry(deps.paths.journal, day, pending.text, deps.clock, warn);
   // Just recorded: the files the cycle read. After a crash: those still waiting as they were read (a file of the same
   // name with another size or mtime was dropped later, after a rollback say, and is a new message).
   const stillThere = pending.inbox

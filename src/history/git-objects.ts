@@ -6,6 +6,7 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { deflate, inflate } from "node:zlib";
+import { ifMissing } from "../memory/if-missing.js";
 
 const deflateAsync = promisify(deflate);
 const inflateAsync = promisify(inflate);
@@ -105,12 +106,9 @@ export async function readHeadRef(gitdir: string): Promise<{ ref: string; oid: s
   const head = (await readFile(path.join(gitdir, "HEAD"), "utf8")).trim();
   if (!head.startsWith("ref: ")) return undefined;
   const ref = head.slice(5);
-  const loose = await readFile(path.join(gitdir, ref), "utf8").catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") return undefined;
-    throw error;
-  });
+  const loose = await readFile(path.join(gitdir, ref), "utf8").catch(ifMissing(undefined));
   if (loose !== undefined) return { ref, oid: loose.trim() };
-  const packed = await readFile(path.join(gitdir, "packed-refs"), "utf8").catch(() => "");
+  const packed = await readFile(path.join(gitdir, "packed-refs"), "utf8").catch(ifMissing(""));
   const line = packed.split("\n").find((candidate) => candidate.endsWith(` ${ref}`));
   return { ref, oid: line?.slice(0, 40) };
 }

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { writeFileDurably } from "../memory/durable-write.js";
+import { ifMissing } from "../memory/if-missing.js";
 import { objectId, parseCommitHeaders, parseTree, readHeadRef, readLooseObject, renderCommit, renderTree, writeLooseObject, writeRef, type TreeEntry } from "./git-objects.js";
 import type { StatePaths } from "../memory/state-paths.js";
 import type IsomorphicGit from "isomorphic-git";
@@ -364,7 +365,7 @@ export async function pruneHistory(paths: StatePaths, keepEntries: number): Prom
   }
   let deletedObjects = 0;
   const objects = path.join(paths.history, "objects");
-  for (const folder of await readdir(objects).catch(() => [] as string[])) {
+  for (const folder of await readdir(objects).catch(ifMissing([] as string[]))) {
     if (!/^[0-9a-f]{2}$/.test(folder)) continue;
     for (const name of await readdir(path.join(objects, folder))) {
       // A temp file of a write cut short by a crash is as dead as an unreachable object.
@@ -380,14 +381,14 @@ export async function pruneHistory(paths: StatePaths, keepEntries: number): Prom
 async function hasOtherRefs(gitdir: string, ref: string): Promise<boolean> {
   const walk = async (dir: string, prefix: string): Promise<string[]> => {
     const found: string[] = [];
-    for (const entry of await fs.promises.readdir(dir, { withFileTypes: true }).catch(() => [] as fs.Dirent[])) {
+    for (const entry of await fs.promises.readdir(dir, { withFileTypes: true }).catch(ifMissing([] as fs.Dirent[]))) {
       if (entry.isDirectory()) found.push(...(await walk(path.join(dir, entry.name), `${prefix}${entry.name}/`)));
       else if (!entry.name.endsWith(".lock")) found.push(`${prefix}${entry.name}`);
     }
     return found;
   };
   const loose = [...(await walk(path.join(gitdir, "refs", "heads"), "refs/heads/")), ...(await walk(path.join(gitdir, "refs", "tags"), "refs/tags/"))];
-  const packed = (await readFile(path.join(gitdir, "packed-refs"), "utf8").catch(() => ""))
+  const packed = (await readFile(path.join(gitdir, "packed-refs"), "utf8").catch(ifMissing("")))
     .split("\n")
     .filter((line) => /^[0-9a-f]{40} refs\/(heads|tags)\//.test(line))
     .map((line) => line.slice(41));
@@ -406,6 +407,6 @@ async function collectTree(paths: StatePaths, oid: string, into: Set<string>): P
 
 /** Commits listed in `.history/shallow`: their parents were pruned. */
 async function readShallow(paths: StatePaths): Promise<Set<string>> {
-  const text = await readFile(path.join(paths.history, "shallow"), "utf8").catch(() => "");
+  const text = await readFile(path.join(paths.history, "shallow"), "utf8").catch(ifMissing(""));
   return new Set(text.split("\n").filter((line) => /^[0-9a-f]{40}$/.test(line)));
 }

@@ -9,6 +9,7 @@ import type { LearningData } from "../learning/types.js";
 import type { Logger } from "../log.js";
 import { CorruptStateError } from "./durable-json-file.js";
 import { writeFileDurably } from "./durable-write.js";
+import { ifMissing } from "./if-missing.js";
 import { copyAside, quarantineFile } from "./quarantine.js";
 import { MAX_LESSON_TEXT_CHARS, StateStoreFile } from "./state-store-file.js";
 
@@ -384,9 +385,12 @@ export async function recordIssuedIds(dir: string, ids: { nextLessonId: number; 
   await writeFileDurably(file, `${JSON.stringify({ version: 1, ...next })}\n`);
 }
 
-/** What `issued-ids.json` says, or `undefined` when it is absent or unreadable (it only ever raises the counters). */
+/**
+ * What `issued-ids.json` says, or `undefined` when it is absent or does not hold two whole numbers (it only ever
+ * raises the counters, so a damaged one is no reason to refuse the db).
+ */
 export async function readIssuedIds(file: string): Promise<{ nextLessonId: number; nextSkillId: number } | undefined> {
-  const text = await readFile(file, "utf8").catch(() => undefined);
+  const text = await readFile(file, "utf8").catch(ifMissing(undefined));
   if (text === undefined) return undefined;
   try {
     const value = JSON.parse(text) as { version?: unknown; nextLessonId?: unknown; nextSkillId?: unknown };

@@ -22,6 +22,11 @@ export function crashPoint(label: string, beforeDeath?: () => void): void {
   process.kill(process.pid, "SIGKILL");
 }
 
+/** The {@link crashPoint} before an append of `data` to the open file `fd`: a crash there leaves half of it written. */
+export function crashPointInsideAppend(label: string, fd: number, data: string): void {
+  crashPoint(label, () => writeSync(fd, data.slice(0, Math.ceil(data.length / 2))));
+}
+
 const CRASH_AT = Number.parseInt(process.env.APPRENTICE_CRASH_POINT ?? "", 10) || 0;
 let boundariesReached = 0;
 
@@ -41,7 +46,7 @@ export async function fsyncDir(dir: string): Promise<void> {
  */
 export async function writeFileDurably(file: string, data: string | Uint8Array): Promise<void> {
   const dir = path.dirname(file);
-  const temp = path.join(dir, `.${path.basename(file)}.${randomBytes(4).toString("hex")}${TEMP_SUFFIX}`);
+  const temp = tempPathBeside(file);
   const handle = await open(temp, "wx", 0o644);
   try {
     await handle.writeFile(data);
@@ -70,7 +75,7 @@ export async function writeFileDurably(file: string, data: string | Uint8Array):
  * one. On an SD card this saves two flushes of a file of hundreds of KB per cycle that changes a lesson.
  */
 export async function replaceFile(file: string, data: string | Uint8Array): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString("hex")}${TEMP_SUFFIX}`);
+  const temp = tempPathBeside(file);
   try {
     await writeFile(temp, data, { flag: "wx", mode: 0o644 });
     await rename(temp, file);
@@ -80,11 +85,16 @@ export async function replaceFile(file: string, data: string | Uint8Array): Prom
   }
 }
 
+/** A hidden temp file beside `file` (same filesystem, so a rename onto `file` is atomic), unique per call. */
+function tempPathBeside(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString("hex")}${TEMP_SUFFIX}`);
+}
+
 /** Appends `data` to `file` (created if missing) and fsyncs it before returning. */
 export async function appendFileDurably(file: string, data: string): Promise<void> {
   const handle = await open(file, "a", 0o644);
   try {
-    crashPoint(`${path.basename(file)}: half an append`, () => writeSync(handle.fd, data.slice(0, Math.ceil(data.length / 2))));
+    crashPointInsideAppend(`${path.basename(file)}: half an append`, handle.fd, data);
     await handle.appendFile(data);
     crashPoint(`${path.basename(file)}: appended, not synced`);
     await handle.sync();

@@ -1,5 +1,5 @@
 // The append-only episodes.jsonl log: one JSON object per line, appended, rewritten only to cut it to size (keeping the newest and every cited episode); a torn last line is cut off and saved aside, never dropped.
-import { createReadStream, createWriteStream, writeSync } from "node:fs";
+import { createReadStream, createWriteStream } from "node:fs";
 import { open, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { finished } from "node:stream/promises";
@@ -7,7 +7,7 @@ import type { FileHandle } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { z } from "zod";
 import type { Logger } from "../log.js";
-import { crashPoint, fsyncDir, TEMP_SUFFIX, writeFileDurably } from "./durable-write.js";
+import { crashPoint, crashPointInsideAppend, fsyncDir, TEMP_SUFFIX, writeFileDurably } from "./durable-write.js";
 import { pickStampedPath } from "./quarantine.js";
 
 /** Longest `output` (and `error`) kept in one episode line, in characters. */
@@ -95,7 +95,7 @@ export async function openEpisodeLog(file: string, deps: { logger: Logger }): Pr
       const line = `${needsLeadingNewline ? "\n" : ""}${JSON.stringify(capEpisodeFields(record))}\n`;
       needsLeadingNewline = false;
       return enqueue(async () => {
-        crashPoint("episodes.jsonl: half a line", () => writeSync(handle.fd, line.slice(0, Math.ceil(line.length / 2))));
+        crashPointInsideAppend("episodes.jsonl: half a line", handle.fd, line);
         await handle.appendFile(line, "utf8");
         crashPoint("episodes.jsonl: line appended, not synced");
       });

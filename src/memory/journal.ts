@@ -1,8 +1,9 @@
 // The human-readable journal: one Markdown file per local day, one `## Cycle` section per cycle; model-written text can never break that structure.
-import { constants, writeSync, type Stats } from "node:fs";
+import { constants, type Stats } from "node:fs";
 import { lstat, mkdir, open, readdir, rm, type FileHandle } from "node:fs/promises";
 import path from "node:path";
-import { crashPoint, fsyncDir, writeFileDurably } from "./durable-write.js";
+import { crashPoint, crashPointInsideAppend, fsyncDir, writeFileDurably } from "./durable-write.js";
+import { ifMissing } from "./if-missing.js";
 import { quarantineFile } from "./quarantine.js";
 
 /** Longest model- or world-written field in a journal entry, in characters. */
@@ -121,11 +122,19 @@ function capText(text: string): string {
  * Returns the day file's path.
  */
 export async function appendJournalEntry(journalDir: string, entry: JournalEntry, clock: () => Date, warn?: (message: string) => void): Promise<string> {
-  const day = formatLocalDate(clock());
-  const file = path.join(journalDir, `${day}.md`);
+  const day = clock();
+  await appendRenderedEntry(journalDir, day, renderJournalEntry(entry), clock, warn);
+  return path.join(journalDir, `${formatLocalDate(day)}.md`);
+}
+
+/** Appends an entry rendered by {@link renderJournalEntry} to the day file of `day`. */
+export async function appendRenderedEntry(journalDir: string, day: Date, text: string, clock: () => Date, warn?: (message: string) => void): Promise<void> {
   // The leading newline keeps the heading on its own line even after a torn previous append.
-  await appendToJournalDay(journalDir, clock(), `\n${renderJournalEntry(entry)}`, clock, warn);
-  return file;
+  await appendToJournalDay(journalDir, day, renderedChunk(text), clock, warn);
+}
+
+function renderedChunk(text: string): string {
+  return `\n${text}`;
 }
 
 /**
@@ -142,7 +151,7 @@ export async function appendToJournalDay(journalDir: string, day: Date, text: st
   const { handle, isNewFile } = await openDayFile(file, clock, warn);
   try {
     const appended = `${isNewFile ? `# Journal ${name}\n` : ""}${text}`;
-    crashPoint(`journal ${name}: half an entry`, () => writeSync(handle.fd, appended.slice(0, Math.ceil(appended.length / 2))));
+    crashPointInsideAppend(`journal ${name}: half an entry`, handle.fd, appended);
     await handle.appendFile(appended);
     crashPoint(`journal ${name}: entry appended, not synced`);
     await handle.sync();
@@ -275,7 +284,7 @@ async function readRegularFile(file: string, as: "text" | "buffer" = "text"): Pr
 /**
  * Makes sure the day file of `day` ends its `## Cycle` entry `text` whole, after a crash between a cycle's record and
  * its journal entry: present already, nothing is written; a torn start of it at the end of the file (a crash in the
- * middle of the append) is cut off first; then the entry is appended as {@link appendJournalEntry} would have.
+ * middle of the append) is cut off first; then the entry is appended with {@link appendRenderedEntry}.
  */
 export async function completeJournalEntry(
   journalDir: string,
@@ -286,8 +295,7 @@ export async function completeJournalEntry(
 ): Promise<"present" | "appended" | "replaced a torn copy"> {
   const file = path.join(journalDir, `${formatLocalDate(day)}.md`);
   const content = (await readRegularFile(file, "buffer")) ?? Buffer.alloc(0);
-  const chunk = `\n${text}`;
-  const bytes = Buffer.from(chunk);
+  const bytes = Buffer.from(renderedChunk(text));
   if (content.includes(bytes)) return "present";
   // The longest start of the chunk the file ends with, in bytes (a torn append can end inside a character); two bytes
   // at least, since a lone newline is only the end of the previous entry.
@@ -307,7 +315,7 @@ export async function completeJournalEntry(
       await handle.close();
     }
   }
-  await appendToJournalDay(journalDir, day, chunk, clock, warn);
+  await appendRenderedEntry(journalDir, day, text, clock, warn);
   return torn > 0 ? "replaced a torn copy" : "appended";
 }
 
@@ -326,12 +334,12 @@ export interface JournalTrim {
  */
 export async function trimJournal(journalDir: string, options: { maxBytes: number; keepDays: number; now: Date }): Promise<JournalTrim> {
   const trim: JournalTrim = { removed: [], cutEntries: 0 };
-  const names = (await readdir(journalDir).catch(() => [] as string[])).filter((name) => DAY_FILE.test(name)).sort();
+  const names = (await readdir(journalDir).catch(ifMissing([] as string[]))).filter((name) => DAY_FILE.test(name)).sort();
   const today = `${formatLocalDate(options.now)}.md`;
   const firstKept = `${formatLocalDate(new Date(options.now.getFullYear(), options.now.getMonth(), options.now.getDate() - (options.keepDays - 1)))}.md`;
   const days: Array<{ name: string; bytes: number }> = [];
   for (const name of names) {
-    const info = await lstat(path.join(journalDir, name)).catch(() => undefined);
+    const info = await lstat(path.join(journalDir, name)).catch(ifMissing(undefined));
     if (info?.isFile() === true) days.push({ name, bytes: info.size });
   }
   let total = days.reduce((sum, day) => sum + day.bytes, 0);
