@@ -117,8 +117,16 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   if (modelPath === undefined) return { status: "failed", reason: NO_MODEL_MESSAGE, operatorError: true };
   const modelProblem = await describeModelFileProblem(modelPath);
   if (modelProblem !== undefined) return { status: "failed", reason: modelProblem, operatorError: true };
+  // The cycle starts here: the model's process starts and sizes the model, and the prompt's memory is prepared
+  // meanwhile. Neither waits for the other (the prompt does not depend on the context size), so recall costs the
+  // cycle no time of its own; if the model does not fit, the prepared prompt is dropped unused.
+  const startedAt = deps.clock();
+  const startedMs = performance.now();
+  const learning = config.learning.enabled ? db.data.learning : undefined;
+  const primary = dueGoals[0];
+  const enabledTools = deps.tools.filter((tool) => tool.name === "finish" || config.tools.enabled === undefined || config.tools.enabled.includes(tool.name as never));
   // Sized to the board before loading: the GGUF's metadata gives the memory at each context size.
-  const fit = await fitContext({
+  const sizing = fitContext({
     configured: config.model.contextSize,
     floor: config.limits.minContextSize,
     availableRamMB: sensors.availableRamMB,
@@ -128,6 +136,25 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
       return result.ok ? { ok: true, contextSize: result.estimate.contextSize, neededRamMB: Math.ceil(result.estimate.totalBytes / (1024 * 1024)) } : result;
     },
   });
+  const preparing = (async () => {
+    const memory = learning !== undefined ? recallMemory(learning, primary?.id, recallQuery(learning, dueGoals)) : undefined;
+    const sections = buildRecallSections({
+      now: startedAt,
+      sensorsLine: describeSensors(sensors),
+      charter: await readCharter(paths.charter),
+      dueGoals,
+      progress: db.data.goals,
+      inbox: inbox.messages,
+      recentJournal: (await readRecentJournalEntries(paths.journal, config.limits.recentJournalEntries)).map(journalEntryForPrompt),
+      toolLines: enabledTools.map((tool) => `- ${tool.name}: ${tool.description}`),
+      lessons: memory?.lessonText ?? "",
+      skills: memory?.skillText ?? "",
+    });
+    return { memory, sections };
+  })();
+  const [sized, recalled] = await Promise.allSettled([sizing, preparing]);
+  if (sized.status === "rejected") throw sized.reason;
+  const fit = sized.value;
   // A stop during the estimate ends the model process under it: that is the shutdown, not a bad model.
   if (!fit.ok && deps.signal?.aborted === true) return skip(deps, "stopping", `${describeReason(deps.signal.reason)} while sizing the model (${fit.detail})`);
   if (!fit.ok && fit.kind === "bad-model") return { status: "failed", reason: fit.detail };
@@ -137,10 +164,11 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   const resourceNotes = [fit.note, threadChoice.note].filter((note): note is string => note !== undefined);
   for (const note of resourceNotes) logger.info(note);
 
+  if (recalled.status === "rejected") throw recalled.reason;
+  const { memory, sections } = recalled.value;
+
   // From here on the cycle has a number and is marked in progress (cycle.json, a few bytes), so a crash is noticed on
   // the next start; the count and start time reach db.json with the cycle's end, and the marker carries them till then.
-  const startedAt = deps.clock();
-  const startedMs = performance.now();
   const cycle = db.data.cycle.count + 1;
   db.data.cycle.count = cycle;
   db.data.cycle.lastStartedAt = startedAt.toISOString();
@@ -149,22 +177,6 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
 
   const cycleSignal = AbortSignal.any([AbortSignal.timeout(config.limits.cycleTimeoutMs), ...(deps.signal ? [deps.signal] : [])]);
   const notes: string[] = [...resourceNotes];
-  const learning = config.learning.enabled ? db.data.learning : undefined;
-  const primary = dueGoals[0];
-  const memory = learning !== undefined ? recallMemory(learning, primary?.id, recallQuery(learning, dueGoals)) : undefined;
-  const enabledTools = deps.tools.filter((tool) => tool.name === "finish" || config.tools.enabled === undefined || config.tools.enabled.includes(tool.name as never));
-  const sections = buildRecallSections({
-    now: startedAt,
-    sensorsLine: describeSensors(sensors),
-    charter: await readCharter(paths.charter),
-    dueGoals,
-    progress: db.data.goals,
-    inbox: inbox.messages,
-    recentJournal: (await readRecentJournalEntries(paths.journal, config.limits.recentJournalEntries)).map(journalEntryForPrompt),
-    toolLines: enabledTools.map((tool) => `- ${tool.name}: ${tool.description}`),
-    lessons: memory?.lessonText ?? "",
-    skills: memory?.skillText ?? "",
-  });
   let loop: ActLoopResult | undefined;
   let session: BrainSession | undefined;
   const learned: LearningDelta[] = [];

@@ -54,6 +54,12 @@ export type GoalsResult = { ok: true; goals: Goal[]; warning?: string } | { ok: 
 /** Largest goals file read; 100 goals of a few lines each fit many times over. */
 export const MAX_GOALS_FILE_BYTES = 1024 * 1024;
 
+/**
+ * The last goals file parsed, by its exact text: a daemon reads goals.yaml at every wake and it rarely changes, and
+ * parsing and validating the YAML cost more than the rest of a cycle's reading of its inputs. Each call gets a copy.
+ */
+let lastParsed: { file: string; text: string; result: GoalsResult } | undefined;
+
 /** Loads and validates the goals file. A missing file means no goals; a bad one is an error naming the field. */
 export async function loadGoals(file: string): Promise<GoalsResult> {
   let text: string;
@@ -67,6 +73,13 @@ export async function loadGoals(file: string): Promise<GoalsResult> {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return { ok: true, goals: [] };
     return { ok: false, error: `${file}: cannot read: ${(error as Error).message}` };
   }
+  if (lastParsed !== undefined && lastParsed.file === file && lastParsed.text === text) return structuredClone(lastParsed.result);
+  const result = parseGoalsText(file, text);
+  lastParsed = { file, text, result: structuredClone(result) };
+  return result;
+}
+
+function parseGoalsText(file: string, text: string): GoalsResult {
   let raw: unknown;
   try {
     raw = parseYaml(text);
