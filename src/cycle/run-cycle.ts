@@ -26,7 +26,7 @@ import {
   type JournalEntry,
 } from "../memory/journal.js";
 import type { StatePaths } from "../memory/state-paths.js";
-import { decideGate, type SkipReason } from "../sense/gate.js";
+import { decideGate, findNothingToDo, type SkipReason } from "../sense/gate.js";
 import { chooseThreads, fitContext } from "../sense/fit-resources.js";
 import { describeSensors, type Sensors } from "../sense/read-sensors.js";
 import type { Tool } from "../tools/tool.js";
@@ -109,8 +109,10 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
     await writeDb(db);
   }
 
-  const sensors = await deps.readSensors();
   const work = { dueGoals: dueGoals.length, inboxMessages: inbox.messages.length };
+  const idle = findNothingToDo(work);
+  if (idle !== undefined && !idle.run) return skip(deps, idle.reason, idle.detail);
+  const sensors = await deps.readSensors();
   const early = decideGate({ work, cpuTempC: sensors.cpuTempC, maxTempC: config.limits.maxTempC, availableRamMB: sensors.availableRamMB, reserveRamMB: config.limits.reserveRamMB });
   if (!early.run) return skip(deps, early.reason, early.detail, sensors);
   const modelPath = deps.modelPath;

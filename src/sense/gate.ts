@@ -18,9 +18,8 @@ export interface GateInput {
 
 /** Work first (cheapest, and the common idle case), then heat, then memory. */
 export function decideGate(input: GateInput): GateDecision {
-  if (input.work.dueGoals === 0 && input.work.inboxMessages === 0) {
-    return { run: false, reason: "nothing-to-do", detail: "no goal is due and the inbox is empty" };
-  }
+  const idle = findNothingToDo(input.work);
+  if (idle !== undefined) return idle;
   if (input.cpuTempC !== undefined && input.cpuTempC > input.maxTempC) {
     return { run: false, reason: "too-hot", detail: `CPU at ${input.cpuTempC}°C, above maxTempC ${input.maxTempC}°C` };
   }
@@ -32,4 +31,13 @@ export function decideGate(input: GateInput): GateDecision {
     };
   }
   return { run: true };
+}
+
+/**
+ * The gate's first rule alone, which needs no sensor: no due goal and no waiting message is nothing to do. A cycle
+ * asks it before reading the sensors, so an idle wake reads none.
+ */
+export function findNothingToDo(work: GateInput["work"]): GateDecision | undefined {
+  if (work.dueGoals > 0 || work.inboxMessages > 0) return undefined;
+  return { run: false, reason: "nothing-to-do", detail: "no goal is due and the inbox is empty" };
 }
