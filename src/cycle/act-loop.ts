@@ -186,6 +186,8 @@ class ActLoop {
       }
 
       if (!decision.ok) {
+        // No action ran: the next step meets the workspace this one found.
+        this.workspaceAfterLastStep = state.workspace;
         const record: StepRecord = {
           step,
           tool: `(${decision.reason})`,

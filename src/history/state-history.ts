@@ -4,7 +4,7 @@ import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { writeFileDurably } from "../memory/durable-write.js";
 import { ifMissing } from "../memory/if-missing.js";
-import { objectId, parseCommitHeaders, parseTree, readHeadRef, readLooseObject, renderCommit, renderTree, writeLooseObject, writeRef, type TreeEntry } from "./git-objects.js";
+import { objectId, parseCommitHeaders, parseTree, readHeadRef, readLooseObject, renderCommit, renderTree, writeLooseObject, writeRef, type ObjectType, type TreeEntry } from "./git-objects.js";
 import type { StatePaths } from "../memory/state-paths.js";
 import type IsomorphicGit from "isomorphic-git";
 
@@ -97,30 +97,45 @@ export async function recordHistory(paths: StatePaths, record: HistoryRecord): P
   const before = head === undefined ? new Map<string, string>() : await readHeadTree(paths, head);
   const after = new Map<string, string>();
   let changed = false;
-  for (const filepath of await listTrackedNow(paths)) {
+  // Stats are asked for all at once (a year of journal days is hundreds of files), and objects are written side by
+  // side; only the ref waits for all of them, so no entry ever names an object that is not there.
+  const tracked = await listTrackedNow(paths);
+  const stats = await Promise.all(tracked.map((filepath) => fs.promises.stat(path.join(paths.root, filepath), { bigint: true })));
+  const writes = new Map<string, Promise<string>>();
+  // The same object twice in one entry (two journal days alike) is written once: both writes would share a temp file.
+  const store = (type: ObjectType, content: Buffer, oid = objectId(type, content)): string => {
+    if (writes.has(oid)) return oid;
+    const write = writeLooseObject(paths.history, type, content, oid);
+    // Awaited together below; this only keeps a failure while a later file is read from going unhandled.
+    write.catch(() => undefined);
+    writes.set(oid, write);
+    return oid;
+  };
+  for (const [index, filepath] of tracked.entries()) {
     const file = path.join(paths.root, filepath);
-    const stats = await fs.promises.stat(file, { bigint: true });
+    const fileStats = stats[index] as fs.BigIntStats;
     const known = knownBlobs.get(file);
     // A file this process already hashed and that was not touched since keeps its id: no read, no hash.
-    if (known !== undefined && before.get(filepath) === known.oid && sameStats(known, stats)) {
+    if (known !== undefined && before.get(filepath) === known.oid && sameStats(known, fileStats)) {
       after.set(filepath, known.oid);
       continue;
     }
     const content = await readFile(file);
     const oid = blobOid(content);
-    knownBlobs.set(file, { oid, ino: stats.ino, size: stats.size, mtimeNs: stats.mtimeNs, ctimeNs: stats.ctimeNs });
+    knownBlobs.set(file, { oid, ino: fileStats.ino, size: fileStats.size, mtimeNs: fileStats.mtimeNs, ctimeNs: fileStats.ctimeNs });
     after.set(filepath, oid);
     if (before.get(filepath) === oid) continue;
-    await writeLooseObject(paths.history, "blob", content, oid);
+    store("blob", content, oid);
     changed = true;
   }
   // A tracked file that is gone (lessons-changes.jsonl after lessons.json was rewritten, an old journal day).
   if ([...before.keys()].some((filepath) => !after.has(filepath))) changed = true;
   if (!changed && record.allowEmpty !== true) return undefined;
   const message = [record.subject, "", ...(record.lines ?? []), ...(record.lines?.length ? [""] : []), `${EVENT_TRAILER}: ${record.event}`, `${CYCLE_TRAILER}: ${record.cycle}`].join("\n");
-  const tree = await writeStateTree(paths.history, after);
+  const tree = stateTree(after, store);
   const commit = renderCommit({ tree, ...(head !== undefined ? { parent: head } : {}), author: `${AUTHOR.name} <${AUTHOR.email}>`, timestamp: Math.floor(record.now.getTime() / 1000), message });
-  const oid = await writeLooseObject(paths.history, "commit", commit);
+  const oid = store("commit", commit);
+  await Promise.all(writes.values());
   await writeRef(paths.history, headRef.ref, oid);
   headTrees.set(paths.history, { commit: oid, files: after });
   // An index left by an older Apprentice would only mislead `git status`.
@@ -133,8 +148,8 @@ export async function recordHistory(paths: StatePaths, record: HistoryRecord): P
 
 const indexChecked = new Set<string>();
 
-/** The tree of one entry: the tracked top-level files, and `journal/` as a subtree. */
-async function writeStateTree(gitdir: string, files: ReadonlyMap<string, string>): Promise<string> {
+/** The tree of one entry: the tracked top-level files, and `journal/` as a subtree. `store` keeps each tree object and returns its id. */
+function stateTree(files: ReadonlyMap<string, string>, store: (type: "tree", content: Buffer) => string): string {
   const top: TreeEntry[] = [];
   const folders = new Map<string, TreeEntry[]>();
   for (const [filepath, oid] of files) {
@@ -147,8 +162,8 @@ async function writeStateTree(gitdir: string, files: ReadonlyMap<string, string>
       folders.set(folder, entries);
     }
   }
-  for (const [folder, entries] of folders) top.push({ mode: "40000", name: folder, oid: await writeLooseObject(gitdir, "tree", renderTree(entries)) });
-  return writeLooseObject(gitdir, "tree", renderTree(top));
+  for (const [folder, entries] of folders) top.push({ mode: "40000", name: folder, oid: store("tree", renderTree(entries)) });
+  return store("tree", renderTree(top));
 }
 
 /** The tracked files of the newest entry this process wrote or read, by git dir: a cycle reads no tree back. */

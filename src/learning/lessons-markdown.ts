@@ -1,4 +1,5 @@
 // Renders the operator's read-only lessons.md from learning data; every model- or world-written string is escaped so it cannot break the Markdown.
+import { FIELDS, observe, unchanged } from "../memory/lessons-snapshot.js";
 import { describeAction, normalizeAction } from "./action-key.js";
 import type { Lesson, LearningData, Skill } from "./types.js";
 
@@ -42,7 +43,7 @@ export function renderLessonsMarkdown(data: LearningData, now: Date, cycle?: num
     `${count(active.length, "active lesson")}, ${data.lessons.length - active.length} retired, ${count(data.skills.filter((skill) => skill.status === "active").length, "active skill")}.`,
     "",
   ];
-  const render = (lesson: Lesson): string[] => renderLesson(lesson, cycle);
+  const render = (lesson: Lesson): string[] => renderLessonCached(lesson, cycle);
   const capped = (lessons: Lesson[]): string[][] => {
     const shown = lessons.length <= MAX_SHOWN_PER_SECTION ? lessons : newestChanged(lessons, MAX_SHOWN_PER_SECTION);
     const blocks = shown.map(render);
@@ -78,6 +79,26 @@ function renderSection(title: string, blocks: string[][]): string[] {
 
 function count(value: number, noun: string): string {
   return `${value} ${noun}${value === 1 ? "" : "s"}`;
+}
+
+/**
+ * Each lesson's last rendered block, with what {@link observe} saw of it then and whether its mask's cooldown was over.
+ * A block is rendered again only when one of those moved: the fields the snapshot watches are the ones every learning
+ * rule and operator op changes (test/memory checks them against a full serialization), and the cycle shows in a block
+ * only as that cooldown. On a state of thousands of lessons this turns the file's few hundred blocks per change cycle
+ * into the few that changed.
+ */
+const renderedBlocks = new WeakMap<Lesson, { seen: unknown[]; cooldownOver: boolean; lines: string[] }>();
+
+function renderLessonCached(lesson: Lesson, cycle?: number): string[] {
+  const cooldownOver = lesson.mask !== undefined && cycle !== undefined && cycle >= lesson.mask.untilCycle;
+  const cached = renderedBlocks.get(lesson);
+  if (cached !== undefined && cached.cooldownOver === cooldownOver && unchanged(lesson, cached.seen)) return cached.lines;
+  const lines = renderLesson(lesson, cycle);
+  const seen = new Array<unknown>(FIELDS);
+  observe(lesson, seen);
+  renderedBlocks.set(lesson, { seen, cooldownOver, lines });
+  return lines;
 }
 
 function renderLesson(lesson: Lesson, cycle?: number): string[] {
