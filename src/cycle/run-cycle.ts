@@ -111,7 +111,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
 
   const work = { dueGoals: dueGoals.length, inboxMessages: inbox.messages.length };
   const idle = findNothingToDo(work);
-  if (idle !== undefined && !idle.run) return skip(deps, idle.reason, idle.detail);
+  if (idle !== undefined) return skip(deps, idle.reason, idle.detail);
   const sensors = await deps.readSensors();
   const early = decideGate({ work, cpuTempC: sensors.cpuTempC, maxTempC: config.limits.maxTempC, availableRamMB: sensors.availableRamMB, reserveRamMB: config.limits.reserveRamMB });
   if (!early.run) return skip(deps, early.reason, early.detail, sensors);

@@ -37,7 +37,7 @@ export function decideGate(input: GateInput): GateDecision {
  * The gate's first rule alone, which needs no sensor: no due goal and no waiting message is nothing to do. A cycle
  * asks it before reading the sensors, so an idle wake reads none.
  */
-export function findNothingToDo(work: GateInput["work"]): GateDecision | undefined {
+export function findNothingToDo(work: GateInput["work"]): Extract<GateDecision, { run: false }> | undefined {
   if (work.dueGoals > 0 || work.inboxMessages > 0) return undefined;
   return { run: false, reason: "nothing-to-do", detail: "no goal is due and the inbox is empty" };
 }
