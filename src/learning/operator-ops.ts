@@ -1,5 +1,7 @@
 // The operator's changes to lessons (pin, retire, forget): one pure function applies them, whether the CLI writes db.json itself or the daemon takes the request from its inbox.
-import { z } from "zod";
+import * as v from "valibot";
+import { describeSchemaIssue } from "../validation/describe-schema-issue.js";
+import { plainObject } from "../validation/plain-object.js";
 import { addLesson, recordLessonChange, retireLesson, type ChangeContext } from "./citation-rules.js";
 import type { LearningData, LearningDelta } from "./types.js";
 
@@ -23,14 +25,16 @@ export type LessonOpResult =
   | { status: "unchanged"; reason: string }
   | { status: "unknown-id"; reason: string };
 
-const lessonOpSchema = z
-  .object({
+// An object first, so that a list in the file is called what it is rather than an object missing `op`.
+const lessonOpSchema = v.pipe(
+  plainObject,
+  v.strictObject({
     /** File format version. Defaults to `1`. */
-    version: z.literal(1).default(1),
-    op: z.enum(LESSON_OP_KINDS),
-    id: z.string().regex(/^L\d{1,9}$/, 'a lesson id such as "L3"'),
-  })
-  .strict();
+    version: v.optional(v.literal(1), 1),
+    op: v.picklist(LESSON_OP_KINDS),
+    id: v.pipe(v.string(), v.regex(/^L\d{1,9}$/, 'a lesson id such as "L3"')),
+  }),
+);
 
 /**
  * Applies one request to `data` in place. Pin sets status `pinned`; retire uses {@link retireLesson}; both add a
@@ -82,13 +86,9 @@ export function parseLessonOp(text: string): { ok: true; request: LessonOp } | {
   } catch (error) {
     return { ok: false, reason: `not valid JSON (${oneLine((error as Error).message, 120)})` };
   }
-  const result = lessonOpSchema.safeParse(raw);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue !== undefined && issue.path.length > 0 ? issue.path.join(".") : "(top level)";
-    return { ok: false, reason: `${where}: ${issue?.message ?? "invalid"} (expected {"op":"pin"|"retire"|"forget","id":"L3"})` };
-  }
-  return { ok: true, request: { op: result.data.op, id: result.data.id } };
+  const result = v.safeParse(lessonOpSchema, raw);
+  if (!result.success) return { ok: false, reason: `${describeSchemaIssue(result.issues[0])} (expected {"op":"pin"|"retire"|"forget","id":"L3"})` };
+  return { ok: true, request: { op: result.output.op, id: result.output.id } };
 }
 
 /** The file content for a request: one JSON object with `version`, `op` and `id`, ending in a newline. */

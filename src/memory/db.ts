@@ -3,10 +3,12 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { Low } from "lowdb";
-import { z } from "zod";
+import * as v from "valibot";
 import { createEmptyLearningData } from "../learning/empty-learning.js";
 import type { LearningData } from "../learning/types.js";
 import type { Logger } from "../log.js";
+import { describeSchemaIssue } from "../validation/describe-schema-issue.js";
+import { plainRecord } from "../validation/plain-record.js";
 import { CorruptStateError } from "./durable-json-file.js";
 import { writeFileDurably } from "./durable-write.js";
 import { ifMissing } from "./if-missing.js";
@@ -22,150 +24,157 @@ export const DB_VERSION = 3;
 /** How many cycle records db.json keeps; older ones live on in the journal and episodes. */
 export const MAX_CYCLE_RECORDS = 500;
 
-const cycleStatusSchema = z.enum(["ran", "skipped", "failed", "interrupted"]);
+// Valibot's number() takes Infinity, which JSON.parse makes of 1e999 and JSON.stringify would write back as null.
+const finiteNumber = v.pipe(v.number(), v.finite());
+// Safe integers only: 2**53 and beyond are refused, as are fractions and Infinity.
+const wholeNumber = v.pipe(v.number(), v.safeInteger());
+const count = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+const positiveCount = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
 
-const cycleSensorsSchema = z.object({
-  cpuTempC: z.number().optional(),
-  availableRamMB: z.number(),
-  totalRamMB: z.number(),
-  throttled: z.string().optional(),
+const cycleStatusSchema = v.picklist(["ran", "skipped", "failed", "interrupted"]);
+
+const cycleSensorsSchema = v.object({
+  cpuTempC: v.optional(finiteNumber),
+  availableRamMB: finiteNumber,
+  totalRamMB: finiteNumber,
+  throttled: v.optional(v.string()),
 });
 
-const cycleRecordSchema = z.object({
-  cycle: z.number().int().min(0),
-  startedAt: z.string(),
-  endedAt: z.string(),
+const cycleRecordSchema = v.object({
+  cycle: count,
+  startedAt: v.string(),
+  endedAt: v.string(),
   status: cycleStatusSchema,
-  reason: z.string().optional(),
-  steps: z.number().int().min(0),
-  failedSteps: z.number().int().min(0),
-  summary: z.string().optional(),
-  durationMs: z.number().min(0),
-  goalsMet: z.boolean().optional(),
-  learned: z.number().int().min(0).optional(),
-  activeLessons: z.number().int().min(0).optional(),
-  sensors: cycleSensorsSchema.optional(),
-  resources: z.object({ contextSize: z.number().int(), threads: z.number().int(), neededRamMB: z.number() }).optional(),
+  reason: v.optional(v.string()),
+  steps: count,
+  failedSteps: count,
+  summary: v.optional(v.string()),
+  durationMs: v.pipe(finiteNumber, v.minValue(0)),
+  goalsMet: v.optional(v.boolean()),
+  learned: v.optional(count),
+  activeLessons: v.optional(count),
+  sensors: v.optional(cycleSensorsSchema),
+  resources: v.optional(v.object({ contextSize: wholeNumber, threads: wholeNumber, neededRamMB: finiteNumber })),
 });
 
-const goalProgressSchema = z.object({
-  attempts: z.number().int().min(0),
-  lastCheckedAt: z.string().optional(),
-  lastCheckPassed: z.boolean().optional(),
-  lastCheckOutput: z.string().optional(),
-  doneAt: z.string().optional(),
-  lastWorkedAt: z.string().optional(),
+const goalProgressSchema = v.object({
+  attempts: count,
+  lastCheckedAt: v.optional(v.string()),
+  lastCheckPassed: v.optional(v.boolean()),
+  lastCheckOutput: v.optional(v.string()),
+  doneAt: v.optional(v.string()),
+  lastWorkedAt: v.optional(v.string()),
 });
 
-const actionKeySchema = z.object({ tool: z.string(), args: z.string() });
+const actionKeySchema = v.object({ tool: v.string(), args: v.string() });
 
-const changeSchema = z.looseObject({ cycle: z.number().int(), at: z.string(), change: z.string(), reason: z.string(), cooldownCycles: z.number().int().min(1).optional() });
+const changeSchema = v.looseObject({ cycle: wholeNumber, at: v.string(), change: v.string(), reason: v.string(), cooldownCycles: v.optional(positiveCount) });
 
 // Lessons, skills and situations are loose: a field added later is kept on rewrite; the fields the rules rely on are checked.
-const lessonSchema = z.looseObject({
-  id: z.string(),
-  text: z.string(),
-  kind: z.enum(["avoid", "prefer", "flaky", "fact", "procedure"]),
-  scope: z.looseObject({ goal: z.string().optional(), tool: z.string().optional(), keywords: z.array(z.string()) }),
-  action: actionKeySchema.optional(),
-  evidence: z.array(z.string()),
-  helpful: z.number().int().min(0),
-  harmful: z.number().int().min(0),
-  status: z.enum(["provisional", "trusted", "retired", "pinned"]),
-  source: z.enum(["operator", "self"]),
-  tainted: z.boolean(),
-  createdAt: z.string(),
-  createdCycle: z.number().int().min(0),
-  lastUsedAt: z.string().optional(),
-  lastUsedCycle: z.number().int().min(0).optional(),
-  mask: z
-    .object({
-      fingerprint: z.string(),
-      signature: z.string(),
-      cooldownCycles: z.number().int().min(1),
-      untilCycle: z.number().int(),
-      retests: z.number().int().min(0),
-      lastRetestCycle: z.number().int().optional(),
-      worlds: z.array(z.string()).optional(),
-    })
-    .optional(),
-  stats: z.object({ successes: z.number().int().min(0), failures: z.number().int().min(0) }).optional(),
-  history: z.array(changeSchema),
-});
-
-const skillSchema = z.looseObject({
-  id: z.string(),
-  goal: z.string(),
-  steps: z.array(z.object({ tool: z.string(), args: z.record(z.string(), z.unknown()) })),
-  successes: z.number().int().min(0),
-  failures: z.number().int().min(0),
-  status: z.enum(["active", "retired"]),
-  createdAt: z.string(),
-  createdCycle: z.number().int().min(0),
-  lastUsedCycle: z.number().int().min(0).optional(),
-  evidence: z.array(z.string()),
-  history: z.array(changeSchema),
-});
-
-const situationSchema = z.looseObject({
-  goal: z.string(),
-  action: actionKeySchema,
-  outcomes: z.array(
-    z.object({
-      cycle: z.number().int(),
-      ok: z.boolean(),
-      signature: z.string().optional(),
-      fingerprint: z.string(),
-      episodeId: z.string(),
-      fromWorld: z.boolean().optional(),
+const lessonSchema = v.looseObject({
+  id: v.string(),
+  text: v.string(),
+  kind: v.picklist(["avoid", "prefer", "flaky", "fact", "procedure"]),
+  scope: v.looseObject({ goal: v.optional(v.string()), tool: v.optional(v.string()), keywords: v.array(v.string()) }),
+  action: v.optional(actionKeySchema),
+  evidence: v.array(v.string()),
+  helpful: count,
+  harmful: count,
+  status: v.picklist(["provisional", "trusted", "retired", "pinned"]),
+  source: v.picklist(["operator", "self"]),
+  tainted: v.boolean(),
+  createdAt: v.string(),
+  createdCycle: count,
+  lastUsedAt: v.optional(v.string()),
+  lastUsedCycle: v.optional(count),
+  mask: v.optional(
+    v.object({
+      fingerprint: v.string(),
+      signature: v.string(),
+      cooldownCycles: positiveCount,
+      untilCycle: wholeNumber,
+      retests: count,
+      lastRetestCycle: v.optional(wholeNumber),
+      worlds: v.optional(v.array(v.string())),
     }),
   ),
-  checkFailedCycles: z.array(z.number().int()),
-  checkPassedCycles: z.array(z.number().int()),
-  lastCycle: z.number().int(),
+  stats: v.optional(v.object({ successes: count, failures: count })),
+  history: v.array(changeSchema),
 });
 
-const learningSchema = z.looseObject({
-  lessons: z.array(lessonSchema),
-  skills: z.array(skillSchema),
-  situations: z.record(z.string(), situationSchema),
-  nextLessonId: z.number().int().min(1),
-  nextSkillId: z.number().int().min(1),
-  lastConsolidationCycle: z.number().int().min(0),
+const skillSchema = v.looseObject({
+  id: v.string(),
+  goal: v.string(),
+  steps: v.array(v.object({ tool: v.string(), args: plainRecord(v.string(), v.unknown()) })),
+  successes: count,
+  failures: count,
+  status: v.picklist(["active", "retired"]),
+  createdAt: v.string(),
+  createdCycle: count,
+  lastUsedCycle: v.optional(count),
+  evidence: v.array(v.string()),
+  history: v.array(changeSchema),
+});
+
+const situationSchema = v.looseObject({
+  goal: v.string(),
+  action: actionKeySchema,
+  outcomes: v.array(
+    v.object({
+      cycle: wholeNumber,
+      ok: v.boolean(),
+      signature: v.optional(v.string()),
+      fingerprint: v.string(),
+      episodeId: v.string(),
+      fromWorld: v.optional(v.boolean()),
+    }),
+  ),
+  checkFailedCycles: v.array(wholeNumber),
+  checkPassedCycles: v.array(wholeNumber),
+  lastCycle: wholeNumber,
+});
+
+const learningSchema = v.looseObject({
+  lessons: v.array(lessonSchema),
+  skills: v.array(skillSchema),
+  situations: plainRecord(v.string(), situationSchema),
+  nextLessonId: positiveCount,
+  nextSkillId: positiveCount,
+  lastConsolidationCycle: count,
 });
 
 // Loose at the top level: keys this version does not know are kept on rewrite, so nothing is dropped silently.
-const dbSchema = z.looseObject({
-  version: z.literal(DB_VERSION),
-  cycle: z.object({
-    count: z.number().int().min(0),
-    lastStartedAt: z.string().optional(),
-    lastEndedAt: z.string().optional(),
-    inProgress: z.object({ cycle: z.number().int().min(0), startedAt: z.string(), pid: z.number().int() }).optional(),
-    pendingJournal: z
-      .object({
-        cycle: z.number().int().min(0),
-        day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-        text: z.string(),
-        inbox: z.array(
-          z.object({
+const dbSchema = v.looseObject({
+  version: v.literal(DB_VERSION),
+  cycle: v.object({
+    count,
+    lastStartedAt: v.optional(v.string()),
+    lastEndedAt: v.optional(v.string()),
+    inProgress: v.optional(v.object({ cycle: count, startedAt: v.string(), pid: wholeNumber })),
+    pendingJournal: v.optional(
+      v.object({
+        cycle: count,
+        day: v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/)),
+        text: v.string(),
+        inbox: v.array(
+          v.object({
             // A plain name inside inbox/ only: it is joined to a path when it is archived.
-            file: z.string().regex(/^[^/\\\0.][^/\\\0]*$/),
-            size: z.number().int().min(0),
-            mtimeMs: z.number(),
+            file: v.pipe(v.string(), v.regex(/^[^/\\\0.][^/\\\0]*$/)),
+            size: count,
+            mtimeMs: finiteNumber,
           }),
         ),
-      })
-      .optional(),
+      }),
+    ),
   }),
-  goals: z.record(z.string(), goalProgressSchema),
-  cycles: z.array(cycleRecordSchema),
-  lastSkip: z.object({ at: z.string(), reason: z.string(), detail: z.string(), sensors: cycleSensorsSchema.optional() }).optional(),
+  goals: plainRecord(v.string(), goalProgressSchema),
+  cycles: v.array(cycleRecordSchema),
+  lastSkip: v.optional(v.object({ at: v.string(), reason: v.string(), detail: v.string(), sensors: v.optional(cycleSensorsSchema) })),
   learning: learningSchema,
 });
 
 /** How one cycle ended. */
-export type CycleStatus = z.infer<typeof cycleStatusSchema>;
+export type CycleStatus = v.InferOutput<typeof cycleStatusSchema>;
 
 /** One line of the cycle index. Times are ISO strings; `steps`/`failedSteps` count decisions. */
 export interface CycleRecord {
@@ -238,7 +247,7 @@ export interface DbData {
 }
 
 // Fails to compile if the schema and the interface drift apart.
-const schemaMatchesInterface: (parsed: z.infer<typeof dbSchema>) => DbData = (parsed) => parsed;
+const schemaMatchesInterface: (parsed: v.InferOutput<typeof dbSchema>) => DbData = (parsed) => parsed;
 
 /** Dependencies of {@link openDb}. */
 export interface OpenDbDeps {
@@ -292,13 +301,9 @@ export function parseDbData(value: unknown, parts: StoredParts = {}): DbData {
     throw new Error(`unknown version ${JSON.stringify(version) ?? "undefined"} (this code reads version ${DB_VERSION})`);
   }
   current = mergeStoredParts(current, parts);
-  const result = dbSchema.safeParse(current);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue && issue.path.length > 0 ? issue.path.join(".") : "(top level)";
-    throw new Error(`schema mismatch at ${where}: ${issue?.message ?? "invalid"}`);
-  }
-  const data = schemaMatchesInterface(result.data);
+  const result = v.safeParse(dbSchema, current);
+  if (!result.success) throw new Error(`schema mismatch at ${describeSchemaIssue(result.issues[0])}`);
+  const data = schemaMatchesInterface(result.output);
   capCycleRecords(data.cycles);
   return data;
 }

@@ -5,8 +5,9 @@ import path from "node:path";
 import { finished } from "node:stream/promises";
 import type { FileHandle } from "node:fs/promises";
 import { createInterface } from "node:readline";
-import { z } from "zod";
+import * as v from "valibot";
 import type { Logger } from "../log.js";
+import { describeSchemaIssue } from "../validation/describe-schema-issue.js";
 import { crashPoint, crashPointInsideAppend, fsyncDir, TEMP_SUFFIX, writeFileDurably } from "./durable-write.js";
 import { pickStampedPath } from "./quarantine.js";
 
@@ -37,16 +38,19 @@ export type EpisodeRecord = {
 /** A line of the log: an {@link EpisodeRecord} plus any extra fields a writer added. */
 export type EpisodeLine = EpisodeRecord & Record<string, unknown>;
 
+// Valibot's number() takes Infinity, which JSON.parse makes of 1e999; a record must hold finite numbers.
+const finiteNumber = v.pipe(v.number(), v.finite());
+
 // Checks what readers rely on; anything else on the line is kept as is.
-const episodeLineSchema = z.looseObject({
-  v: z.literal(1),
-  id: z.string(),
-  cycle: z.number(),
-  step: z.number(),
-  at: z.string(),
-  tool: z.string(),
-  ok: z.boolean(),
-  durationMs: z.number(),
+const episodeLineSchema = v.looseObject({
+  v: v.literal(1),
+  id: v.string(),
+  cycle: finiteNumber,
+  step: finiteNumber,
+  at: v.string(),
+  tool: v.string(),
+  ok: v.boolean(),
+  durationMs: finiteNumber,
 });
 
 /** An open episodes log. Appends run one at a time, in call order. */
@@ -255,8 +259,8 @@ export async function readLastEpisodeCycle(file: string): Promise<number | undef
       const line = lines[index]?.trim() ?? "";
       if (line.length === 0) continue;
       try {
-        const parsed = episodeLineSchema.safeParse(JSON.parse(line));
-        if (parsed.success) return parsed.data.cycle;
+        const parsed = v.safeParse(episodeLineSchema, JSON.parse(line));
+        if (parsed.success) return parsed.output.cycle;
       } catch {
         // A partial first line of the window, or a torn one: look further back.
       }
@@ -330,8 +334,7 @@ function parseEpisodeLine(line: string): { ok: true; record: EpisodeLine } | { o
   } catch (error) {
     return { ok: false, reason: `invalid JSON: ${(error as Error).message}` };
   }
-  const result = episodeLineSchema.safeParse(value);
-  if (result.success) return { ok: true, record: result.data as EpisodeLine };
-  const issue = result.error.issues[0];
-  return { ok: false, reason: `not an episode record: ${issue?.path.join(".") || "(line)"}: ${issue?.message ?? "invalid"}` };
+  const result = v.safeParse(episodeLineSchema, value);
+  if (result.success) return { ok: true, record: result.output as EpisodeLine };
+  return { ok: false, reason: `not an episode record: ${describeSchemaIssue(result.issues[0], "(line)")}` };
 }

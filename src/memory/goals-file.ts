@@ -1,7 +1,9 @@
-// Reads the operator's goals.yaml: validated with zod, errors name the goal and field; the agent never writes this file.
+// Reads the operator's goals.yaml: validated with valibot, errors name the goal and field; the agent never writes this file.
 import { readFile, stat } from "node:fs/promises";
+import * as v from "valibot";
 import { parse as parseYaml, YAMLParseError } from "yaml";
-import { z } from "zod";
+import { describeSchemaIssue } from "../validation/describe-schema-issue.js";
+import { plainObject } from "../validation/plain-object.js";
 
 const DURATION = /^(\d+)\s*(m|h|d|w)$/;
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
@@ -14,39 +16,61 @@ export function parseDurationMs(text: string): number | undefined {
   return Number(match[1]) * UNIT_MS[unit];
 }
 
-const goalSchema = z
-  .object({
+// An object first: an array would otherwise be read as a goal whose `every` is Array.prototype.every.
+const goalSchema = v.pipe(
+  plainObject,
+  v.strictObject({
     /** Stable id, used in the db, episodes and journal. */
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "a short id: lowercase letters, digits and dashes, e.g. \"tidy-notes\""),
+    id: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "a short id: lowercase letters, digits and dashes, e.g. \"tidy-notes\"")),
     /** What the operator wants, in a sentence or two. */
-    title: z.string().min(1).max(2000),
+    title: v.pipe(v.string(), v.minLength(1), v.maxLength(2000)),
     /** Shell command run in workspace/; exit status 0 means the goal is met. */
-    check: z.string().min(1).max(2000).optional(),
+    check: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(2000))),
     /** Recurrence: once met, the goal is due again after this long (e.g. `6h`, `1d`). */
-    every: z
-      .string()
-      .refine((value) => parseDurationMs(value) !== undefined, "a duration such as \"30m\", \"6h\", \"1d\" or \"1w\"")
-      .optional(),
+    every: v.optional(
+      v.pipe(
+        v.string(),
+        v.check((value) => parseDurationMs(value) !== undefined, "a duration such as \"30m\", \"6h\", \"1d\" or \"1w\""),
+      ),
+    ),
     /** Higher goes first. Defaults to `0`. */
-    priority: z.number().int().min(-100).max(100).default(0),
-  })
-  .strict();
+    priority: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(-100), v.maxValue(100)), 0),
+  }),
+);
 
-const goalsFileSchema = z
-  .object({
-    version: z.literal(1).default(1),
-    goals: z.array(goalSchema).max(100).default([]),
-  })
-  .strict()
-  .superRefine((file, context) => {
-    const seen = new Set<string>();
-    file.goals.forEach((goal, index) => {
-      if (seen.has(goal.id)) context.addIssue({ code: "custom", path: ["goals", index, "id"], message: `duplicate goal id "${goal.id}"` });
-      seen.add(goal.id);
-    });
-  });
+// Every key is optional, so the file is an object first: a list at the top is refused, not read as no goals.
+const goalsFileSchema = v.pipe(
+  plainObject,
+  v.strictObject({
+    version: v.optional(v.literal(1), 1),
+    goals: v.optional(
+      v.pipe(
+        v.array(goalSchema),
+        v.maxLength(100),
+        v.rawCheck(({ dataset, addIssue }) => {
+          if (!dataset.typed) return;
+          const goals = dataset.value;
+          const seen = new Set<string>();
+          goals.forEach((goal, index) => {
+            if (seen.has(goal.id)) {
+              addIssue({
+                message: `duplicate goal id "${goal.id}"`,
+                path: [
+                  { type: "array", origin: "value", input: goals, key: index, value: goal },
+                  { type: "object", origin: "value", input: goal, key: "id", value: goal.id },
+                ],
+              });
+            }
+            seen.add(goal.id);
+          });
+        }),
+      ),
+      [],
+    ),
+  }),
+);
 
-export type Goal = z.infer<typeof goalSchema>;
+export type Goal = v.InferOutput<typeof goalSchema>;
 
 /** `warning` names the file when it loaded but looks damaged (empty, or cut off without a final newline). */
 export type GoalsResult = { ok: true; goals: Goal[]; warning?: string } | { ok: false; error: string };
@@ -87,9 +111,9 @@ function parseGoalsText(file: string, text: string): GoalsResult {
     const where = error instanceof YAMLParseError && error.linePos ? ` (line ${error.linePos[0].line})` : "";
     return { ok: false, error: `${file}: not valid YAML${where}: ${(error as Error).message.split("\n")[0]}` };
   }
-  const result = goalsFileSchema.safeParse(raw ?? {});
+  const result = v.safeParse(goalsFileSchema, raw ?? {});
   if (!result.success) {
-    const issues = result.error.issues.map((issue) => `${issue.path.join(".") || "(top level)"}: ${issue.message}`);
+    const issues = result.issues.map((issue) => describeSchemaIssue(issue));
     return { ok: false, error: `${file} is not a valid goals file:\n${issues.map((issue) => `  - ${issue}`).join("\n")}` };
   }
   const warning =
@@ -98,5 +122,5 @@ function parseGoalsText(file: string, text: string): GoalsResult {
       : !text.endsWith("\n")
         ? `${file} does not end with a newline; if it was cut off (a crash while saving), its last goal may be incomplete`
         : undefined;
-  return { ok: true, goals: result.data.goals, ...(warning !== undefined ? { warning } : {}) };
+  return { ok: true, goals: result.output.goals, ...(warning !== undefined ? { warning } : {}) };
 }
