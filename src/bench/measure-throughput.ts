@@ -10,6 +10,9 @@ import { defaultTools } from "../tools/registry.js";
 import type { JsonSchema } from "../tools/json-schema.js";
 import { median, round } from "./bench-stats.js";
 
+/** Unmeasured rounds before the paired runs. */
+const WARMUP_RUNS = 3;
+
 /** Rates of one side of the comparison: medians over the runs. */
 export interface SideFigures {
   promptTokensPerSec: number;
@@ -83,8 +86,9 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   const rawRuns: RunRates[] = [];
   const freeRuns: RunRates[] = [];
   try {
-    // One unmeasured round warms both sides up (grammar compilation, first allocations).
-    for (let run = -1; run < options.runs; run++) {
+    // Unmeasured rounds warm both sides up (grammar compilation, first allocations): on this VM the rates still rose
+    // by a quarter over the first few runs, and the brain, which runs first in each pair, paid for that rise.
+    for (let run = -WARMUP_RUNS; run < options.runs; run++) {
       const prompt = benchPrompt(run, session.contextSize);
       const brainRun = await decideTimed(session, prompt, schema);
       // The system text exactly as the brain fits it to its budget, so both sides evaluate the same tokens.

@@ -54,7 +54,7 @@ export function registerBenchCommand(program: Command): void {
     .option("--lessons <n>", "lessons in the seeded state (default 10000)", parseWholeNumber)
     .option("--episodes <n>", "episodes in the seeded state (default 100000)", parseWholeNumber)
     .option("--cycles <n>", "cycles run on the seeded state (default 7)", parseWholeNumber)
-    .option("--runs <n>", "paired throughput runs (default 7)", parseWholeNumber)
+    .option("--runs <n>", "paired throughput runs (default 15)", parseWholeNumber)
     .option("--threads <n>", "threads of the brain-vs-raw comparison (default 1)", parseWholeNumber)
     .option("--daemon-cycles <n>", "daemon cycles for the RSS figures, 0 to skip the daemon (default 2)", parseWholeNumber)
     .addHelpText("after", "\nThe model is --model PATH (a global option) or, by default, the random-weights test model.\n")
@@ -109,7 +109,7 @@ async function runSpeed(context: CliContext, options: SpeedOptions): Promise<num
     lessons: options.lessons ?? (quick ? 1000 : 10_000),
     episodes: options.episodes ?? (quick ? 5000 : 100_000),
     cycles: options.cycles ?? (quick ? 3 : 7),
-    runs: options.runs ?? (quick ? 3 : 7),
+    runs: options.runs ?? (quick ? 3 : 15),
     maxTokens: quick ? 32 : 96,
     threads: options.threads ?? 1,
     maxThreads: cores,
