@@ -23,55 +23,49 @@ function numberBetween(min: number, max: number) {
   return v.pipe(v.number(), v.minValue(min), v.maxValue(max));
 }
 
-// Every section's keys are optional, so each one is an object first (`[]` is refused, not read as `{}`), and a missing
-// section is read as `{}`: its defaults fill in.
+/**
+ * A config section: an object (a list is refused, not read as `{}`) with only these keys, all optional. A missing
+ * section is read as `{}`, so its defaults fill in.
+ */
+function section<const TEntries extends v.ObjectEntries>(entries: TEntries) {
+  return v.optional(v.pipe(plainObject, v.strictObject(entries)), {});
+}
+
 export const configSchema = v.pipe(
   plainObject,
   v.strictObject({
     /** Config file format version. */
     version: v.optional(v.literal(1), 1),
-    model: v.optional(
-      v.pipe(
-        plainObject,
-        v.strictObject({
-          /** GGUF path, absolute or relative to the state dir. `null` means not configured yet. Defaults to `null`. */
-          path: v.optional(v.nullable(v.pipe(v.string(), v.minLength(1))), null),
-          /** Context window in tokens. Defaults to `2048`. */
-          contextSize: v.optional(wholeNumber(256, 131072), 2048),
-          /** CPU threads for generation. Defaults to `1`: on small boards oversubscription is far worse than one thread. */
-          threads: v.optional(wholeNumber(1, 64), 1),
-          /** Sampling temperature; 0 is greedy. Defaults to `0.2`. */
-          temperature: v.optional(numberBetween(0, 2), 0.2),
-          /** Seed for sampling, for reproducible runs. Defaults to none (random). */
-          seed: v.optional(wholeNumber(0)),
-          /** Upper bound on generated tokens per decision. Defaults to `256`. */
-          maxTokensPerStep: v.optional(wholeNumber(32, 4096), 256),
-          /** Longest `thought` the model may write per step, in characters. Defaults to `160`. */
-          thoughtMaxChars: v.optional(wholeNumber(0, 1000), 160),
-        }),
+    model: section({
+      /** GGUF path, absolute or relative to the state dir. `null` means not configured yet. Defaults to `null`. */
+      path: v.optional(v.nullable(v.pipe(v.string(), v.minLength(1))), null),
+      /** Context window in tokens. Defaults to `2048`. */
+      contextSize: v.optional(wholeNumber(256, 131072), 2048),
+      /** CPU threads for generation. Defaults to `1`: on small boards oversubscription is far worse than one thread. */
+      threads: v.optional(wholeNumber(1, 64), 1),
+      /** Sampling temperature; 0 is greedy. Defaults to `0.2`. */
+      temperature: v.optional(numberBetween(0, 2), 0.2),
+      /** Seed for sampling, for reproducible runs. Defaults to none (random). */
+      seed: v.optional(wholeNumber(0)),
+      /** Upper bound on generated tokens per decision. Defaults to `256`. */
+      maxTokensPerStep: v.optional(wholeNumber(32, 4096), 256),
+      /** Longest `thought` the model may write per step, in characters. Defaults to `160`. */
+      thoughtMaxChars: v.optional(wholeNumber(0, 1000), 160),
+    }),
+    schedule: section({
+      /** node-cron expression (5 or 6 fields). Defaults to every 30 minutes. */
+      cron: v.optional(
+        v.pipe(
+          v.string(),
+          v.check((value) => isValidCron(value), "a valid cron expression such as \"*/30 * * * *\""),
+        ),
+        "*/30 * * * *",
       ),
-      {},
-    ),
-    schedule: v.optional(
-      v.pipe(
-        plainObject,
-        v.strictObject({
-          /** node-cron expression (5 or 6 fields). Defaults to every 30 minutes. */
-          cron: v.optional(
-            v.pipe(
-              v.string(),
-              v.check((value) => isValidCron(value), "a valid cron expression such as \"*/30 * * * *\""),
-            ),
-            "*/30 * * * *",
-          ),
-          /** Quiet time after the last inbox/goals/charter change before waking. Defaults to `2000`. */
-          debounceMs: v.optional(wholeNumber(0, 600_000), 2000),
-          /** Run a cycle at start when the last one is older than the schedule's interval. Defaults to `true`. */
-          catchUp: v.optional(v.boolean(), true),
-        }),
-      ),
-      {},
-    ),
+      /** Quiet time after the last inbox/goals/charter change before waking. Defaults to `2000`. */
+      debounceMs: v.optional(wholeNumber(0, 600_000), 2000),
+      /** Run a cycle at start when the last one is older than the schedule's interval. Defaults to `true`. */
+      catchUp: v.optional(v.boolean(), true),
+    }),
     limits: v.optional(
       v.pipe(
         plainObject,
@@ -109,82 +103,58 @@ export const configSchema = v.pipe(
       ),
       {},
     ),
-    tools: v.optional(
-      v.pipe(
-        plainObject,
-        v.strictObject({
-          /** Programs the `run` tool may execute (argv, no shell). Defaults to a few read-only ones. */
-          allowCommands: v.optional(v.pipe(v.array(commandName), v.maxLength(64)), ["ls", "cat", "wc", "date", "echo"]),
-          /**
-           * Extra folders searched first for allowlisted programs (the operator's own scripts), absolute or relative to
-           * the state dir. Only names in allowCommands are ever run from them. Defaults to none.
-           */
-          commandDirs: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1))), v.maxLength(8)), []),
-          /** Most arguments the model may pass to a given program, by name; others take up to 8. `0` makes a program argument-less. */
-          commandArgs: v.optional(plainRecord(commandName, wholeNumber(0, 8)), {}),
-          /** Tools offered to the model; `finish` is always offered. Defaults to all. */
-          enabled: v.optional(
-            v.array(v.picklist(["finish", "sense", "note", "message_operator", "list_dir", "read_file", "write_file", "append_file", "run", "use_skill"])),
-          ),
-        }),
+    tools: section({
+      /** Programs the `run` tool may execute (argv, no shell). Defaults to a few read-only ones. */
+      allowCommands: v.optional(v.pipe(v.array(commandName), v.maxLength(64)), ["ls", "cat", "wc", "date", "echo"]),
+      /**
+       * Extra folders searched first for allowlisted programs (the operator's own scripts), absolute or relative to
+       * the state dir. Only names in allowCommands are ever run from them. Defaults to none.
+       */
+      commandDirs: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1))), v.maxLength(8)), []),
+      /** Most arguments the model may pass to a given program, by name; others take up to 8. `0` makes a program argument-less. */
+      commandArgs: v.optional(plainRecord(commandName, wholeNumber(0, 8)), {}),
+      /** Tools offered to the model; `finish` is always offered. Defaults to all. */
+      enabled: v.optional(
+        v.array(v.picklist(["finish", "sense", "note", "message_operator", "list_dir", "read_file", "write_file", "append_file", "run", "use_skill"])),
       ),
-      {},
-    ),
-    learning: v.optional(
-      v.pipe(
-        plainObject,
-        v.strictObject({
-          /** Learn from outcomes: masks, flaky detection, skills, lesson counts. Defaults to `true`. */
-          enabled: v.optional(v.boolean(), true),
-          /** After a failed step, ask the model for a one-line lesson (stored provisional). Defaults to `false`. */
-          reflect: v.optional(v.boolean(), false),
-          /** Consolidate lessons every this many cycles. Defaults to `10`. */
-          consolidateEveryCycles: v.optional(wholeNumber(1, 10_000), 10),
-          /** Active lessons kept after consolidation. Defaults to `200`. */
-          maxLessons: v.optional(wholeNumber(10, 100_000), 200),
-          /** Longest mask cooldown, in cycles. Defaults to `8`. */
-          maxCooldownCycles: v.optional(wholeNumber(1, 1000), 8),
-        }),
-      ),
-      {},
-    ),
-    history: v.optional(
-      v.pipe(
-        plainObject,
-        v.strictObject({
-          /** Commit the state (db, lessons, journal, goals, config) to `.history/` after each cycle. Defaults to `true`. */
-          enabled: v.optional(v.boolean(), true),
-          /**
-           * Entries kept: once there are half as many again (counted every `min(100, keepEntries / 2)` cycles), the
-           * history is cut after the newest `keepEntries` (marked in `.history/shallow`) and what no kept entry holds is
-           * deleted. An entry costs about the compressed size of the files that changed, mostly db.json. Defaults to
-           * `1000` (about three weeks at the default schedule).
-           */
-          keepEntries: v.optional(wholeNumber(10, 1_000_000), 1000),
-        }),
-      ),
-      {},
-    ),
-    retention: v.optional(
-      v.pipe(
-        plainObject,
-        v.strictObject({
-          /**
-           * `episodes.jsonl` past this size (MB) is cut to half of it: the newest episodes and every episode a lesson,
-           * skill or situation cites as evidence are kept. Defaults to `64`.
-           */
-          episodesMaxMB: v.optional(numberBetween(0.05, 100_000), 64),
-          /**
-           * The journal past this size (MB, all day files) loses its oldest days (today's is cut to its newest
-           * entries only when it alone is too big); day files older than `journalDays` go too. Defaults to `32`.
-           */
-          journalMaxMB: v.optional(numberBetween(0.05, 100_000), 32),
-          /** Journal day files kept, counting today. Defaults to `365`. */
-          journalDays: v.optional(wholeNumber(1, 100_000), 365),
-        }),
-      ),
-      {},
-    ),
+    }),
+    learning: section({
+      /** Learn from outcomes: masks, flaky detection, skills, lesson counts. Defaults to `true`. */
+      enabled: v.optional(v.boolean(), true),
+      /** After a failed step, ask the model for a one-line lesson (stored provisional). Defaults to `false`. */
+      reflect: v.optional(v.boolean(), false),
+      /** Consolidate lessons every this many cycles. Defaults to `10`. */
+      consolidateEveryCycles: v.optional(wholeNumber(1, 10_000), 10),
+      /** Active lessons kept after consolidation. Defaults to `200`. */
+      maxLessons: v.optional(wholeNumber(10, 100_000), 200),
+      /** Longest mask cooldown, in cycles. Defaults to `8`. */
+      maxCooldownCycles: v.optional(wholeNumber(1, 1000), 8),
+    }),
+    history: section({
+      /** Commit the state (db, lessons, journal, goals, config) to `.history/` after each cycle. Defaults to `true`. */
+      enabled: v.optional(v.boolean(), true),
+      /**
+       * Entries kept: once there are half as many again (counted every `min(100, keepEntries / 2)` cycles), the
+       * history is cut after the newest `keepEntries` (marked in `.history/shallow`) and what no kept entry holds is
+       * deleted. An entry costs about the compressed size of the files that changed, mostly db.json. Defaults to
+       * `1000` (about three weeks at the default schedule).
+       */
+      keepEntries: v.optional(wholeNumber(10, 1_000_000), 1000),
+    }),
+    retention: section({
+      /**
+       * `episodes.jsonl` past this size (MB) is cut to half of it: the newest episodes and every episode a lesson,
+       * skill or situation cites as evidence are kept. Defaults to `64`.
+       */
+      episodesMaxMB: v.optional(numberBetween(0.05, 100_000), 64),
+      /**
+       * The journal past this size (MB, all day files) loses its oldest days (today's is cut to its newest
+       * entries only when it alone is too big); day files older than `journalDays` go too. Defaults to `32`.
+       */
+      journalMaxMB: v.optional(numberBetween(0.05, 100_000), 32),
+      /** Journal day files kept, counting today. Defaults to `365`. */
+      journalDays: v.optional(wholeNumber(1, 100_000), 365),
+    }),
   }),
 );
 
