@@ -22,7 +22,7 @@ const MB = 1024 * 1024;
 export interface StatusReport {
   stateDir: string;
   /** `running`: a live process holds the lock; `stale`: a lock remains whose holder is gone or unreadable. */
-  daemon: { running: boolean; pid?: number; since?: string; hostname?: string; staleLock?: boolean };
+  daemon: { running: boolean; pid?: number; since?: string; hostname?: string; staleLock?: boolean; model?: string };
   cycles: {
     count: number;
     last?: Pick<CycleRecord, "cycle" | "status" | "startedAt" | "endedAt" | "durationMs" | "summary" | "reason">;
@@ -33,6 +33,8 @@ export interface StatusReport {
   nextWake: { cron: string; at?: string };
   model: {
     path?: string;
+    /** Where the path came from: config.json, this command's `--model`, or the running daemon's `--model`. */
+    source?: "config" | "--model" | "daemon --model";
     exists: boolean;
     sizeBytes?: number;
     /** Rough need in MB: file size × 1.2 plus `limits.reserveRamMB`. The daemon's own gate reads the GGUF header. */
@@ -74,7 +76,10 @@ export async function readStatus(context: CliContext): Promise<StatusReport> {
   const last = data.cycles.at(-1);
   const next = daemon.running ? findNextCronRun(config.schedule.cron, context.clock()) : undefined;
   const nextAt = next?.ok === true ? next.at : undefined;
-  const modelPath = resolveModelPath(config, paths.root, context.options.model);
+  // The running daemon may have been started with --model, which config.json does not show; this command's own wins.
+  const fromDaemon = context.options.model === undefined ? daemon.model : undefined;
+  const modelPath = fromDaemon ?? resolveModelPath(config, paths.root, context.options.model);
+  const modelSource = fromDaemon !== undefined ? "daemon --model" : context.options.model !== undefined ? "--model" : "config";
   const inboxMessages = (await readInbox(paths.inbox, { maxMessages: Number.MAX_SAFE_INTEGER, maxBytesPerMessage: 1 })).messages;
   const lessonLike = inboxMessages.filter((message) => message.file.endsWith(LESSON_FILE_SUFFIX)).length;
   return {
@@ -89,7 +94,7 @@ export async function readStatus(context: CliContext): Promise<StatusReport> {
       ...(data.lastSkip !== undefined ? { lastSkip: data.lastSkip } : {}),
     },
     nextWake: { cron: config.schedule.cron, ...(nextAt !== undefined ? { at: nextAt.toISOString() } : {}) },
-    model: await describeModel(modelPath, config.limits.reserveRamMB, sensors.availableRamMB),
+    model: { ...(modelPath !== undefined ? { source: modelSource } : {}), ...(await describeModel(modelPath, config.limits.reserveRamMB, sensors.availableRamMB)) },
     sensors,
     goals: await countGoals(paths, data.goals, context.clock()),
     lessons: {
@@ -114,7 +119,7 @@ async function readDaemon(paths: StatePaths): Promise<StatusReport["daemon"]> {
   const holder = await readLockHolder(paths.root);
   if (holder !== undefined) {
     return holder.alive
-      ? { running: true, pid: holder.pid, since: holder.startedAt, hostname: holder.hostname }
+      ? { running: true, pid: holder.pid, since: holder.startedAt, hostname: holder.hostname, ...(holder.model !== undefined ? { model: holder.model } : {}) }
       : { running: false, pid: holder.pid, since: holder.startedAt, hostname: holder.hostname, staleLock: true };
   }
   // A lock without a readable owner: either being taken this instant or left by a crash mid-take.
@@ -126,6 +131,10 @@ async function readDaemon(paths: StatePaths): Promise<StatusReport["daemon"]> {
     },
   );
   return lockExists ? { running: false, staleLock: true } : { running: false };
+}
+
+function describeSource(source: StatusReport["model"]["source"]): string {
+  return source === "daemon --model" ? " (given to the running daemon with --model)" : "";
 }
 
 async function describeModel(modelPath: string | undefined, reserveRamMB: number, availableRamMB: number): Promise<StatusReport["model"]> {
@@ -172,11 +181,11 @@ export function formatStatus(report: StatusReport, now: Date): string {
       : `Next wake:  none until \`apprentice start\` (schedule "${report.nextWake.cron}")`,
   );
   if (model.path === undefined) lines.push("Model:      none configured (set model.path in config.json or pass --model)");
-  else if (!model.exists) lines.push(`Model:      ${model.path} is missing`);
+  else if (!model.exists) lines.push(`Model:      ${model.path}${describeSource(model.source)} is missing`);
   else {
     const verdict = model.fits ? "fits" : "does NOT fit";
     lines.push(
-      `Model:      ${model.path}, ${formatMB(model.sizeBytes ?? 0)}; needs about ${model.estimatedNeedMB} MB with the reserve, ${model.availableRamMB} MB free: ${verdict} (rough estimate: file size × ${MODEL_RAM_FACTOR} + reserve)`,
+      `Model:      ${model.path}${describeSource(model.source)}, ${formatMB(model.sizeBytes ?? 0)}; needs about ${model.estimatedNeedMB} MB with the reserve, ${model.availableRamMB} MB free: ${verdict} (rough estimate: file size × ${MODEL_RAM_FACTOR} + reserve)`,
     );
   }
   lines.push(`Sensors:    ${describeSensors(report.sensors)}`);

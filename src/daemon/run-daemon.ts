@@ -29,7 +29,7 @@ export interface DaemonOptions {
  */
 export async function runDaemon(options: DaemonOptions): Promise<number> {
   const { logger, clock } = options;
-  const lock = await acquireStateLock(options.stateDir, { logger });
+  const lock = await acquireStateLock(options.stateDir, { logger, ...(options.modelOverride !== undefined ? { model: options.modelOverride } : {}) });
   if (!lock.ok) {
     process.stderr.write(`apprentice: ${lock.message}\n`);
     return 2;

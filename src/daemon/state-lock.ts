@@ -30,6 +30,8 @@ export interface LockOwner {
   hostname: string;
   /** Linux boot id; a holder from an earlier boot is dead whatever its pid. */
   bootId?: string;
+  /** The model file the holder was given with `--model` (absolute), which config.json does not show. */
+  model?: string;
 }
 
 /** The holder of a state dir's lock, for `status`. */
@@ -37,6 +39,8 @@ export interface LockHolder {
   pid: number;
   startedAt: string;
   hostname: string;
+  /** See {@link LockOwner.model}. */
+  model?: string;
   /** Whether the holder still runs: its pid on this host, its lock's freshness on another. */
   alive: boolean;
 }
@@ -62,6 +66,8 @@ export interface AcquireStateLockOptions {
   staleMs?: number;
   /** Defaults to the system clock. */
   clock?: () => Date;
+  /** A model file given on the command line, recorded in owner.json for `status`. */
+  model?: string;
 }
 
 /** Locks held by this process: lock dir → owner record. */
@@ -141,8 +147,8 @@ export async function readLockHolder(stateDir: string, staleMs = DEFAULT_STALE_M
   const lockDir = path.join(path.resolve(stateDir), LOCK_DIR_NAME);
   const holder = await inspectHolder(lockDir, staleMs);
   if (!holder.owner) return undefined;
-  const { pid, startedAt, hostname } = holder.owner;
-  return { pid, startedAt, hostname, alive: holder.verdict === "alive" };
+  const { pid, startedAt, hostname, model } = holder.owner;
+  return { pid, startedAt, hostname, ...(typeof model === "string" ? { model } : {}), alive: holder.verdict === "alive" };
 }
 
 type TryLockOutcome =
@@ -176,6 +182,7 @@ async function tryLock(root: string, lockDir: string, options: AcquireStateLockO
     startedAt: (options.clock ?? (() => new Date()))().toISOString(),
     hostname: os.hostname(),
     ...bootId,
+    ...(options.model !== undefined ? { model: path.resolve(options.model) } : {}),
   };
   // Registered first, so that releasing after a failed write also removes a partial owner.json.
   heldLocks.set(lockDir, owner);

@@ -76,3 +76,24 @@ test("a lock left by a dead pid is reported as not running, with the stale lock 
   assert.equal(report.daemon.staleLock, true);
   assert.equal(report.daemon.pid, dead.pid);
 });
+
+test("a daemon started with --model is reported with that model, not config.json's; status's own --model still wins", async (t) => {
+  const { dir, cleanup } = await makeInspectState();
+  t.after(cleanup);
+  const given = path.join(dir, "models", "given.gguf");
+  await writeFile(given, Buffer.alloc(FAKE_MODEL_BYTES));
+  const lock = await acquireStateLock(dir, { logger: createMemoryLogger(), model: given });
+  assert.ok(lock.ok);
+  t.after(() => lock.release());
+
+  const report = await runCliJson<StatusReport>(["status", "--state", dir, "--json"]);
+  assert.equal(report.daemon.model, given);
+  assert.equal(report.model.path, given);
+  assert.equal(report.model.source, "daemon --model");
+  const text = await runCli(["status", "--state", dir]);
+  assert.match(text.stdout, /Model: +.*given\.gguf \(given to the running daemon with --model\), 2\.0 MB/);
+
+  const own = await runCliJson<StatusReport>(["status", "--state", dir, "--model", path.join(dir, "models", "tiny.gguf"), "--json"]);
+  assert.equal(own.model.path, path.join(dir, "models", "tiny.gguf"));
+  assert.equal(own.model.source, "--model");
+});
