@@ -7,7 +7,7 @@ import { ensureTestModel, TEST_MODEL_LABEL } from "../brain/test-model.js";
 import { runCycle, type CycleResult } from "../cycle/run-cycle.js";
 import { buildCycleDeps } from "../daemon/cycle-deps.js";
 import { initStateDir } from "../daemon/init-state.js";
-import { openState } from "../daemon/open-state.js";
+import { openState, StateError } from "../daemon/open-state.js";
 import { acquireStateLock } from "../daemon/state-lock.js";
 import { readRecentJournalEntries } from "../memory/journal.js";
 import { createCliContext, EXIT, reportError, type CliContext } from "./cli-context.js";
@@ -29,12 +29,21 @@ export function registerDemoCommand(program: Command): void {
   program
     .command("demo")
     .description("offline try-out: write the random-weights test model, make a fresh demo state dir, run a few cycles")
-    .option("--dir <dir>", "where to make the demo state dir (wiped and remade on each run)", "demo-state")
+    .option("--dir <dir>", "where to make the demo state dir (wiped and remade on each run; --state does the same)", "demo-state")
     .option("--cycles <n>", "how many cycles to run", (value) => Number.parseInt(value, 10), 3)
     .option("--json", "print the cycle results as JSON on stdout")
     .action(async (options: { dir: string; cycles: number; json?: boolean }, command: Command) => {
       const context = createCliContext(command);
-      process.exitCode = await runDemo(context, options).catch(reportError);
+      // `apprentice demo --state DIR` means DIR as the demo's folder (still only ever a folder the demo made).
+      const stateGiven = command.parent?.getOptionValueSource("state") === "cli";
+      const dirGiven = command.getOptionValueSource("dir") === "cli";
+      if (stateGiven && dirGiven && path.resolve(context.options.state) !== path.resolve(options.dir)) {
+        process.stderr.write("apprentice demo: --state and --dir name different folders; give one of them\n");
+        process.exitCode = EXIT.usage;
+        return;
+      }
+      const dir = stateGiven && !dirGiven ? context.options.state : options.dir;
+      process.exitCode = await runDemo(context, { ...options, dir }).catch(reportError);
     });
 }
 
@@ -115,7 +124,7 @@ async function prepareDemoDir(dir: string, modelPath: string): Promise<void> {
       () => true,
       () => false,
     );
-    if (!marked) throw new Error(`${dir} exists and was not made by the demo; pass --dir to choose another folder`);
+    if (!marked) throw new StateError(`${dir} exists and was not made by the demo, which wipes its folder on each run; pass --dir to choose another folder`);
     await rm(dir, { recursive: true, force: true });
   }
   await initStateDir(dir);
