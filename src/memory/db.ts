@@ -476,6 +476,16 @@ export async function writeDb(db: Low<DbData>): Promise<void> {
 }
 
 /**
+ * Writes the db once `after` has settled, preparing the write meanwhile (see {@link StateStoreFile.write}); rejects,
+ * writing nothing, when `after` rejects.
+ */
+export async function writeDbAfter(db: Low<DbData>, after: Promise<void>): Promise<void> {
+  const store = db.adapter;
+  if (!(store instanceof StateStoreFile)) throw new Error("writeDbAfter needs a db opened with openDb or loadDb");
+  await store.write(db.data, after);
+}
+
+/**
  * Writes only the marker of the cycle in progress (`db.data.cycle.inProgress`, set by the caller) to cycle.json,
  * durably. The cycle count and start time go to db.json with the cycle's end; the marker carries them until then.
  */

@@ -122,14 +122,27 @@ export class StateStoreFile implements Adapter<DbData> {
     return data;
   }
 
-  write(data: DbData): Promise<void> {
+  /**
+   * Writes what changed. With `after`, nothing reaches disk before it settles (and nothing at all if it rejects), while
+   * the comparing and serializing, done now, overlap it: a cycle passes the flush of its episodes, which its record
+   * refers to, so on an SD card the flush and the lessons diff run side by side.
+   */
+  write(data: DbData, after?: Promise<void>): Promise<void> {
     const change = this.#snapshot.diff(data.learning.lessons, data.learning.nextLessonId);
     const lessonsWrite = this.#planLessonsWrite(data.learning, change);
     const dbText = serializeRest(data);
     const markerText = serializeMarker(data);
     return this.#enqueue(async () => {
       const markerChanged = markerText !== this.#markerText;
-      if (markerChanged && markerText !== undefined) await this.#writeMarkerText(markerText);
+      try {
+        await after;
+        if (markerChanged && markerText !== undefined) await this.#writeMarkerText(markerText);
+      } catch (error) {
+        // The lessons' write was planned (its bookkeeping moved on) but never made: only a whole rewrite next time
+        // leaves the files certain again.
+        if (lessonsWrite !== undefined) this.#rewriteLessons = true;
+        throw error;
+      }
       if (lessonsWrite !== undefined) {
         await lessonsWrite();
         this.#snapshot.commit(change);
