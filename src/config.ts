@@ -3,6 +3,7 @@ import path from "node:path";
 import * as v from "valibot";
 import { validate as isValidCron } from "node-cron";
 import { describeSchemaIssue } from "./validation/describe-schema-issue.js";
+import { numberBetween, wholeNumber } from "./validation/numbers.js";
 import { plainObject } from "./validation/plain-object.js";
 import { plainRecord } from "./validation/plain-record.js";
 
@@ -11,17 +12,6 @@ const commandName = v.pipe(
   v.string(),
   v.regex(/^[A-Za-z0-9._+-]{1,64}$/, "a bare program name such as \"ls\" (letters, digits, . _ + -; no paths, no spaces)"),
 );
-
-/** A whole number of at least `min`, and at most `max` when given (safe integers only: 2**53 and beyond are refused). */
-function wholeNumber(min: number, max?: number) {
-  const atLeast = v.pipe(v.number(), v.safeInteger(), v.minValue(min));
-  return max === undefined ? atLeast : v.pipe(atLeast, v.maxValue(max));
-}
-
-/** A finite number from `min` to `max` inclusive. */
-function numberBetween(min: number, max: number) {
-  return v.pipe(v.number(), v.minValue(min), v.maxValue(max));
-}
 
 /**
  * A config section: an object (a list is refused, not read as `{}`) with only these keys, all optional. A missing

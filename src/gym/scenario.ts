@@ -5,22 +5,24 @@ import { fileURLToPath } from "node:url";
 import * as v from "valibot";
 import { parse as parseYaml } from "yaml";
 import { describeSchemaIssue } from "../validation/describe-schema-issue.js";
+import { numberBetween, wholeNumber } from "../validation/numbers.js";
 import { plainObject } from "../validation/plain-object.js";
 import { plainRecord } from "../validation/plain-record.js";
+import { valuePath } from "../validation/value-path.js";
 
 /** The scenario folder of the package: `src/gym/scenarios/`, found from `dist/src/gym/` as well as from `src/gym/`. */
 export const SCENARIO_DIR = fileURLToPath(new URL("../../../src/gym/scenarios/", import.meta.url));
 
 const commandName = v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{0,40}$/, "a command name: lowercase letters, digits and dashes"));
 const fileName = v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "a plain file name in the workspace (no folders)"));
-const positiveWholeNumber = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
+const positiveWholeNumber = wholeNumber(1);
 const nonEmptyString = v.pipe(v.string(), v.minLength(1));
 
 const perturbationSchema = v.variant("kind", [
   /** Each cycle starts from the fixture and the goals are due again. */
   v.strictObject({ kind: v.literal("reset-workspace") }),
   /** `command` fails with probability `failureRate`; outcomes are drawn per seed and consumed one per call. */
-  v.strictObject({ kind: v.literal("flaky"), command: commandName, failureRate: v.pipe(v.number(), v.minValue(0), v.maxValue(1)) }),
+  v.strictObject({ kind: v.literal("flaky"), command: commandName, failureRate: numberBetween(0, 1) }),
   /** `command` fails until cycle `fromCycle` (1-based), then works: the runner raises a control flag outside the workspace. */
   v.strictObject({ kind: v.literal("world-change"), command: commandName, fromCycle: positiveWholeNumber }),
   /** Drops `file` with `text` into the inbox before each of `cycles`. */
@@ -33,14 +35,14 @@ const scenarioSchema = v.pipe(
     name: v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{0,40}$/)),
     description: nonEmptyString,
     /** Cycles per run. Defaults to `20`. */
-    cycles: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(500)), 20),
+    cycles: v.optional(wholeNumber(1, 500), 20),
     /** Tools offered (config `tools.enabled`); `finish` is always offered. */
     tools: v.pipe(
       v.array(v.picklist(["finish", "sense", "note", "message_operator", "list_dir", "read_file", "write_file", "append_file", "run", "use_skill"])),
       v.minLength(1),
     ),
     /** Decisions per cycle (config `limits.maxSteps`). Defaults to `6`. */
-    maxSteps: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(32)), 6),
+    maxSteps: v.optional(wholeNumber(1, 32), 6),
     /** Overrides of config `learning` (e.g. `reflect: true`). */
     learning: v.optional(v.pipe(plainObject, v.strictObject({ reflect: v.optional(v.boolean()), maxCooldownCycles: v.optional(positiveWholeNumber) })), {}),
     charter: nonEmptyString,
@@ -66,27 +68,14 @@ const scenarioSchema = v.pipe(
     const commands = Object.keys(scenario.commands);
     const { keyAction, perturbations } = scenario;
     if (!commands.includes(keyAction.command)) {
-      addIssue({
-        message: `"${keyAction.command}" is not one of the commands`,
-        path: [
-          { type: "object", origin: "value", input: scenario, key: "keyAction", value: keyAction },
-          { type: "object", origin: "value", input: keyAction, key: "command", value: keyAction.command },
-        ],
-      });
+      addIssue({ message: `"${keyAction.command}" is not one of the commands`, path: valuePath(scenario, "keyAction", "command") });
     }
     if (commands.length > 0 && !scenario.tools.includes("run")) {
-      addIssue({ message: "commands are given, so the tools must include run", path: [{ type: "object", origin: "value", input: scenario, key: "tools", value: scenario.tools }] });
+      addIssue({ message: "commands are given, so the tools must include run", path: valuePath(scenario, "tools") });
     }
     perturbations.forEach((perturbation, index) => {
       if ((perturbation.kind === "flaky" || perturbation.kind === "world-change") && !commands.includes(perturbation.command)) {
-        addIssue({
-          message: `"${perturbation.command}" is not one of the commands`,
-          path: [
-            { type: "object", origin: "value", input: scenario, key: "perturbations", value: perturbations },
-            { type: "array", origin: "value", input: perturbations, key: index, value: perturbation },
-            { type: "object", origin: "value", input: perturbation, key: "command", value: perturbation.command },
-          ],
-        });
+        addIssue({ message: `"${perturbation.command}" is not one of the commands`, path: valuePath(scenario, "perturbations", index, "command") });
       }
     });
   }),

@@ -8,6 +8,7 @@ import { createEmptyLearningData } from "../learning/empty-learning.js";
 import type { LearningData } from "../learning/types.js";
 import type { Logger } from "../log.js";
 import { describeSchemaIssue } from "../validation/describe-schema-issue.js";
+import { finiteNumber, wholeNumber } from "../validation/numbers.js";
 import { plainRecord } from "../validation/plain-record.js";
 import { CorruptStateError } from "./durable-json-file.js";
 import { writeFileDurably } from "./durable-write.js";
@@ -24,12 +25,9 @@ export const DB_VERSION = 3;
 /** How many cycle records db.json keeps; older ones live on in the journal and episodes. */
 export const MAX_CYCLE_RECORDS = 500;
 
-// Valibot's number() takes Infinity, which JSON.parse makes of 1e999 and JSON.stringify would write back as null.
-const finiteNumber = v.pipe(v.number(), v.finite());
-// Safe integers only: 2**53 and beyond are refused, as are fractions and Infinity.
-const wholeNumber = v.pipe(v.number(), v.safeInteger());
-const count = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
-const positiveCount = v.pipe(v.number(), v.safeInteger(), v.minValue(1));
+const whole = wholeNumber();
+const count = wholeNumber(0);
+const positiveCount = wholeNumber(1);
 
 const cycleStatusSchema = v.picklist(["ran", "skipped", "failed", "interrupted"]);
 
@@ -54,7 +52,7 @@ const cycleRecordSchema = v.object({
   learned: v.optional(count),
   activeLessons: v.optional(count),
   sensors: v.optional(cycleSensorsSchema),
-  resources: v.optional(v.object({ contextSize: wholeNumber, threads: wholeNumber, neededRamMB: finiteNumber })),
+  resources: v.optional(v.object({ contextSize: whole, threads: whole, neededRamMB: finiteNumber })),
 });
 
 const goalProgressSchema = v.object({
@@ -68,7 +66,7 @@ const goalProgressSchema = v.object({
 
 const actionKeySchema = v.object({ tool: v.string(), args: v.string() });
 
-const changeSchema = v.looseObject({ cycle: wholeNumber, at: v.string(), change: v.string(), reason: v.string(), cooldownCycles: v.optional(positiveCount) });
+const changeSchema = v.looseObject({ cycle: whole, at: v.string(), change: v.string(), reason: v.string(), cooldownCycles: v.optional(positiveCount) });
 
 // Lessons, skills and situations are loose: a field added later is kept on rewrite; the fields the rules rely on are checked.
 const lessonSchema = v.looseObject({
@@ -92,9 +90,9 @@ const lessonSchema = v.looseObject({
       fingerprint: v.string(),
       signature: v.string(),
       cooldownCycles: positiveCount,
-      untilCycle: wholeNumber,
+      untilCycle: whole,
       retests: count,
-      lastRetestCycle: v.optional(wholeNumber),
+      lastRetestCycle: v.optional(whole),
       worlds: v.optional(v.array(v.string())),
     }),
   ),
@@ -121,7 +119,7 @@ const situationSchema = v.looseObject({
   action: actionKeySchema,
   outcomes: v.array(
     v.object({
-      cycle: wholeNumber,
+      cycle: whole,
       ok: v.boolean(),
       signature: v.optional(v.string()),
       fingerprint: v.string(),
@@ -129,9 +127,9 @@ const situationSchema = v.looseObject({
       fromWorld: v.optional(v.boolean()),
     }),
   ),
-  checkFailedCycles: v.array(wholeNumber),
-  checkPassedCycles: v.array(wholeNumber),
-  lastCycle: wholeNumber,
+  checkFailedCycles: v.array(whole),
+  checkPassedCycles: v.array(whole),
+  lastCycle: whole,
 });
 
 const learningSchema = v.looseObject({
@@ -150,7 +148,7 @@ const dbSchema = v.looseObject({
     count,
     lastStartedAt: v.optional(v.string()),
     lastEndedAt: v.optional(v.string()),
-    inProgress: v.optional(v.object({ cycle: count, startedAt: v.string(), pid: wholeNumber })),
+    inProgress: v.optional(v.object({ cycle: count, startedAt: v.string(), pid: whole })),
     pendingJournal: v.optional(
       v.object({
         cycle: count,

@@ -8,6 +8,7 @@ import { createInterface } from "node:readline";
 import * as v from "valibot";
 import type { Logger } from "../log.js";
 import { describeSchemaIssue } from "../validation/describe-schema-issue.js";
+import { finiteNumber } from "../validation/numbers.js";
 import { crashPoint, crashPointInsideAppend, fsyncDir, TEMP_SUFFIX, writeFileDurably } from "./durable-write.js";
 import { pickStampedPath } from "./quarantine.js";
 
@@ -37,9 +38,6 @@ export type EpisodeRecord = {
 
 /** A line of the log: an {@link EpisodeRecord} plus any extra fields a writer added. */
 export type EpisodeLine = EpisodeRecord & Record<string, unknown>;
-
-// Valibot's number() takes Infinity, which JSON.parse makes of 1e999; a record must hold finite numbers.
-const finiteNumber = v.pipe(v.number(), v.finite());
 
 // Checks what readers rely on; anything else on the line is kept as is.
 const episodeLineSchema = v.looseObject({

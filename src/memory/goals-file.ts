@@ -3,7 +3,9 @@ import { readFile, stat } from "node:fs/promises";
 import * as v from "valibot";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { describeSchemaIssue } from "../validation/describe-schema-issue.js";
+import { wholeNumber } from "../validation/numbers.js";
 import { plainObject } from "../validation/plain-object.js";
+import { valuePath } from "../validation/value-path.js";
 
 const DURATION = /^(\d+)\s*(m|h|d|w)$/;
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
@@ -34,7 +36,7 @@ const goalSchema = v.pipe(
       ),
     ),
     /** Higher goes first. Defaults to `0`. */
-    priority: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(-100), v.maxValue(100)), 0),
+    priority: v.optional(wholeNumber(-100, 100), 0),
   }),
 );
 
@@ -53,13 +55,7 @@ const goalsFileSchema = v.pipe(
           const seen = new Set<string>();
           goals.forEach((goal, index) => {
             if (seen.has(goal.id)) {
-              addIssue({
-                message: `duplicate goal id "${goal.id}"`,
-                path: [
-                  { type: "array", origin: "value", input: goals, key: index, value: goal },
-                  { type: "object", origin: "value", input: goal, key: "id", value: goal.id },
-                ],
-              });
+              addIssue({ message: `duplicate goal id "${goal.id}"`, path: valuePath(goals, index, "id") });
             }
             seen.add(goal.id);
           });

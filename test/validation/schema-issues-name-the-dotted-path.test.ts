@@ -1,8 +1,12 @@
 // Validation errors read `dotted.path: message`: an unknown key is named at its object, a missing key at its own path, numbers must be finite safe integers where whole.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { ConfigError, parseConfig } from "../../src/config.js";
 import { createDefaultDbData, parseDbData } from "../../src/memory/db.js";
+import { loadGoals } from "../../src/memory/goals-file.js";
 
 function configIssues(raw: unknown): string[] {
   try {
@@ -36,4 +40,13 @@ test("whole numbers must be safe integers and plain numbers finite", () => {
   const record = { cycle: 1, startedAt: "s", endedAt: "e", status: "ran", steps: 0, failedSteps: 0, durationMs: JSON.parse("1e999") as number };
   assert.throws(() => parseDbData({ ...db, cycles: [record] }), /schema mismatch at cycles\.0\.durationMs/);
   assert.throws(() => parseDbData({ ...db, cycle: { count: 2 ** 60 } }), /schema mismatch at cycle\.count/);
+});
+
+test("a check over a whole file names the nested field it found wrong", async (t) => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "apprentice-goals-dup-"));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const file = path.join(dir, "goals.yaml");
+  await writeFile(file, "version: 1\ngoals:\n  - id: tidy\n    title: Tidy notes.\n  - id: report\n    title: Write the report.\n  - id: tidy\n    title: Tidy again.\n");
+  const result = await loadGoals(file);
+  assert.deepEqual(result, { ok: false, error: `${file} is not a valid goals file:\n  - goals.2.id: duplicate goal id "tidy"` });
 });
