@@ -307,10 +307,6 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   // next cycle completes, so the journal never reports a cycle db.json lacks and no message is read twice.
   const journalDay = deps.clock();
   const journalText = renderJournalEntry(entry);
-  // The record refers to the episodes, so they are flushed first; the db write is prepared while they flush.
-  const episodesFlushed = deps.episodes.sync();
-  // Awaited through the db write below; this only keeps a failure from going unhandled if something throws before it.
-  episodesFlushed.catch(() => undefined);
   const readMessages = status === "ran" ? inbox.messages.flatMap((message) => {
     const info = statSync(path.join(paths.inbox, message.file), { throwIfNoEntry: false });
     return info === undefined ? [] : [{ file: message.file, size: info.size, mtimeMs: info.mtimeMs }];
@@ -334,7 +330,8 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   });
   db.data.cycle.lastEndedAt = now;
   delete db.data.cycle.inProgress;
-  await writeDbAfter(db, episodesFlushed);
+  // The record refers to the episodes, so they are flushed first; the db write is prepared while they flush.
+  await writeDbAfter(db, deps.episodes.sync());
   const { journalFile } = await completePendingJournal(deps, { justRecorded: true });
   if (config.history.enabled) {
     const subject = `Cycle ${cycle} ${status} in ${(durationMs / 1000).toFixed(1)} s${checks.length > 0 ? `, goals ${checks.every((check) => check.passed) ? "met" : "not met"}` : ""}${finishSummary !== undefined ? `: ${oneLine(finishSummary, 120)}` : failure !== undefined ? `: ${oneLine(failure, 120)}` : ""}`;

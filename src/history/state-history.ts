@@ -97,18 +97,14 @@ export async function recordHistory(paths: StatePaths, record: HistoryRecord): P
   const before = head === undefined ? new Map<string, string>() : await readHeadTree(paths, head);
   const after = new Map<string, string>();
   let changed = false;
-  // Stats are asked for all at once (a year of journal days is hundreds of files), and objects are written side by
-  // side; only the ref waits for all of them, so no entry ever names an object that is not there.
+  // Stats are asked for all at once (a year of journal days is hundreds of files); the new objects are collected, then
+  // written side by side, and only the ref waits for all of them, so no entry ever names an object that is not there.
   const tracked = await listTrackedNow(paths);
   const stats = await Promise.all(tracked.map((filepath) => fs.promises.stat(path.join(paths.root, filepath), { bigint: true })));
-  const writes = new Map<string, Promise<string>>();
-  // The same object twice in one entry (two journal days alike) is written once: both writes would share a temp file.
+  // By id: the same object twice in one entry (two journal days alike) is written once, as both writes would share a temp file.
+  const objects = new Map<string, { type: ObjectType; content: Buffer }>();
   const store = (type: ObjectType, content: Buffer, oid = objectId(type, content)): string => {
-    if (writes.has(oid)) return oid;
-    const write = writeLooseObject(paths.history, type, content, oid);
-    // Awaited together below; this only keeps a failure while a later file is read from going unhandled.
-    write.catch(() => undefined);
-    writes.set(oid, write);
+    objects.set(oid, { type, content });
     return oid;
   };
   for (const [index, filepath] of tracked.entries()) {
@@ -135,7 +131,7 @@ export async function recordHistory(paths: StatePaths, record: HistoryRecord): P
   const tree = stateTree(after, store);
   const commit = renderCommit({ tree, ...(head !== undefined ? { parent: head } : {}), author: `${AUTHOR.name} <${AUTHOR.email}>`, timestamp: Math.floor(record.now.getTime() / 1000), message });
   const oid = store("commit", commit);
-  await Promise.all(writes.values());
+  await Promise.all([...objects].map(([id, object]) => writeLooseObject(paths.history, object.type, object.content, id)));
   await writeRef(paths.history, headRef.ref, oid);
   headTrees.set(paths.history, { commit: oid, files: after });
   // An index left by an older Apprentice would only mislead `git status`.

@@ -1,5 +1,5 @@
 // Renders the operator's read-only lessons.md from learning data; every model- or world-written string is escaped so it cannot break the Markdown.
-import { FIELDS, observe, unchanged } from "../memory/lessons-snapshot.js";
+import { lessonUnchanged, OBSERVED_FIELDS, observeLesson } from "../memory/lessons-snapshot.js";
 import { describeAction, normalizeAction } from "./action-key.js";
 import type { Lesson, LearningData, Skill } from "./types.js";
 
@@ -82,7 +82,7 @@ function count(value: number, noun: string): string {
 }
 
 /**
- * Each lesson's last rendered block, with what {@link observe} saw of it then and whether its mask's cooldown was over.
+ * Each lesson's last rendered block, with what {@link observeLesson} saw of it then and whether its mask's cooldown was over.
  * A block is rendered again only when one of those moved: the fields the snapshot watches are the ones every learning
  * rule and operator op changes (test/memory checks them against a full serialization), and the cycle shows in a block
  * only as that cooldown. On a state of thousands of lessons this turns the file's few hundred blocks per change cycle
@@ -93,10 +93,10 @@ const renderedBlocks = new WeakMap<Lesson, { seen: unknown[]; cooldownOver: bool
 function renderLessonCached(lesson: Lesson, cycle?: number): string[] {
   const cooldownOver = lesson.mask !== undefined && cycle !== undefined && cycle >= lesson.mask.untilCycle;
   const cached = renderedBlocks.get(lesson);
-  if (cached !== undefined && cached.cooldownOver === cooldownOver && unchanged(lesson, cached.seen)) return cached.lines;
+  if (cached !== undefined && cached.cooldownOver === cooldownOver && lessonUnchanged(lesson, cached.seen)) return cached.lines;
   const lines = renderLesson(lesson, cycle);
-  const seen = new Array<unknown>(FIELDS);
-  observe(lesson, seen);
+  const seen = new Array<unknown>(OBSERVED_FIELDS);
+  observeLesson(lesson, seen);
   renderedBlocks.set(lesson, { seen, cooldownOver, lines });
   return lines;
 }

@@ -8,7 +8,7 @@ import type { Lesson } from "../learning/types.js";
  * by their count and the scope object: a change to them comes with a new history entry (every rule records one
  * through `recordLessonChange`, and a new entry is a new object).
  */
-export function observe(lesson: Lesson, into: unknown[]): void {
+export function observeLesson(lesson: Lesson, into: unknown[]): void {
   const mask = lesson.mask;
   const evidence = lesson.evidence;
   const history = lesson.history;
@@ -46,11 +46,11 @@ export function observe(lesson: Lesson, into: unknown[]): void {
   into[31] = history[history.length - 1];
 }
 
-/** How many values {@link observe} records. */
-export const FIELDS = 32;
+/** How many values {@link observeLesson} records. */
+export const OBSERVED_FIELDS = 32;
 
-/** Whether `lesson` still has every value {@link observe} recorded in `seen`; reads no further than the first change. */
-export function unchanged(lesson: Lesson, seen: readonly unknown[]): boolean {
+/** Whether `lesson` still has every value {@link observeLesson} recorded in `seen`; reads no further than the first change. */
+export function lessonUnchanged(lesson: Lesson, seen: readonly unknown[]): boolean {
   if (lesson.status !== seen[0] || lesson.kind !== seen[1] || lesson.source !== seen[2] || lesson.helpful !== seen[3] || lesson.harmful !== seen[4]) return false;
   if (lesson.tainted !== seen[5] || lesson.text !== seen[6] || lesson.createdCycle !== seen[7] || lesson.lastUsedCycle !== seen[8] || lesson.lastUsedAt !== seen[9]) return false;
   const scope = lesson.scope;
@@ -88,8 +88,8 @@ export class LessonsSnapshot {
     this.#seen = new Map();
     this.#seenInOrder = [];
     for (const lesson of lessons) {
-      const values = new Array<unknown>(FIELDS);
-      observe(lesson, values);
+      const values = new Array<unknown>(OBSERVED_FIELDS);
+      observeLesson(lesson, values);
       this.#seen.set(lesson.id, values);
       this.#seenInOrder.push(values);
     }
@@ -121,9 +121,9 @@ export class LessonsSnapshot {
         inPlace = false;
         seen = this.#seen.get(lesson.id);
       }
-      if (seen !== undefined && unchanged(lesson, seen)) continue;
-      const values = new Array<unknown>(FIELDS);
-      observe(lesson, values);
+      if (seen !== undefined && lessonUnchanged(lesson, seen)) continue;
+      const values = new Array<unknown>(OBSERVED_FIELDS);
+      observeLesson(lesson, values);
       changed.push(lesson);
       observed.push(values);
       changedAt.push(index);
