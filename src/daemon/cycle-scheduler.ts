@@ -1,7 +1,6 @@
 // Turns cron ticks, state-file changes, catch-ups and manual requests into cycles; at most one cycle runs at a time.
-import { createTask } from "node-cron";
-import type { ScheduledTask, Logger as CronLogger } from "node-cron";
 import type { Logger } from "../log.js";
+import { CronTimer, type CronSlotFiring } from "./cron-timer.js";
 
 /** Why a cycle runs. `change` paths are relative to the state dir. */
 export type WakeTrigger =
@@ -22,6 +21,8 @@ export interface CycleSchedulerOptions {
    */
   runCycle: (trigger: WakeTrigger) => Promise<void>;
   logger: Logger;
+  /** Wall clock in ms, for the slot timer. Defaults to `Date.now`. */
+  nowMs?: () => number;
 }
 
 /** Which trigger a coalesced follow-up reports: a change carries paths and implies work, so it wins. */
@@ -53,21 +54,20 @@ export function describeWakeTrigger(trigger: WakeTrigger): string {
 }
 
 /**
- * Schedules cycles with node-cron and runs them one at a time.
+ * Schedules cycles on a cron expression and runs them one at a time.
  *
- * Triggers that arrive while a cycle runs are coalesced into ONE follow-up run after it.
- * The cron callback only calls {@link wake} and returns at once, so this class, not
- * node-cron's `noOverlap` (set anyway), holds the overlap policy: node-cron would drop a
- * blocked tick, while here it becomes the follow-up. Slots node-cron reports as missed
- * (event loop blocked, suspend, clock jump) wake a `catch-up`.
+ * Triggers that arrive while a cycle runs are coalesced into ONE follow-up run after it: a
+ * slot that comes while a cycle runs is not dropped but becomes the follow-up. A slot that
+ * passed while the timer could not fire (suspend, blocked event loop, clock jump) wakes a
+ * `catch-up`.
  *
- * Idle cost: node-cron keeps one timer to the next slot (capped at 24 h); a debounce timer
- * exists only while change wakes are pending.
+ * Idle cost: one timer to the next slot (see {@link CronTimer}, capped at an hour); a debounce
+ * timer exists only while change wakes are pending.
  */
 export class CycleScheduler {
   readonly #options: CycleSchedulerOptions;
   #phase: "new" | "started" | "stopped" = "new";
-  #task: ScheduledTask | undefined;
+  #timer: CronTimer | undefined;
   /** True from the moment a run is launched until its follow-ups are drained; set synchronously. */
   #busy = false;
   #drained: Promise<void> | undefined;
@@ -83,24 +83,18 @@ export class CycleScheduler {
     this.#options = options;
   }
 
-  /** Arms the cron task. Throws on an invalid expression, or when called after {@link stop}. */
+  /** Arms the timer to the first slot. Throws on an invalid expression, or when called after {@link stop}. */
   start(): void {
     if (this.#phase === "stopped") throw new Error("CycleScheduler cannot start again after stop()");
     if (this.#phase === "started") return;
-    const { cronExpr, logger } = this.#options;
-    const task = createTask(cronExpr, () => this.wake({ kind: "schedule" }), {
-      name: "apprentice-cycle",
-      noOverlap: true,
-      logger: adaptLogger(logger),
+    const { cronExpr, logger, nowMs } = this.#options;
+    this.#timer = new CronTimer({
+      cronExpr,
+      nowMs,
+      onSlot: (firing) => this.wake(slotTrigger(firing)),
+      onError: (message) => logger.error(message),
     });
-    task.on("execution:missed", (context) => {
-      this.wake({ kind: "catch-up", reason: `node-cron missed the ${context.date.toISOString()} slot` });
-    });
-    this.#task = task;
     this.#phase = "started";
-    Promise.resolve(task.start()).catch((error: unknown) => {
-      logger.error(`cron task for "${cronExpr}" failed to start: ${describeError(error)}`);
-    });
     const next = this.nextWakeAt();
     logger.info(`scheduler started: "${cronExpr}", next wake ${next ? next.toISOString() : "unknown"}`);
   }
@@ -129,16 +123,8 @@ export class CycleScheduler {
   async stop(): Promise<void> {
     if (this.#phase !== "stopped") {
       this.#phase = "stopped";
-      const task = this.#task;
-      this.#task = undefined;
-      if (task) {
-        try {
-          await task.stop();
-          await task.destroy();
-        } catch (error) {
-          this.#options.logger.error(`stopping the cron task failed: ${describeError(error)}`);
-        }
-      }
+      this.#timer?.stop();
+      this.#timer = undefined;
       this.#clearDebounce();
       this.#pendingChangePaths.clear();
       if (this.#followUp) this.#options.logger.info(`scheduler stopping; dropped follow-up: ${describeWakeTrigger(this.#followUp)}`);
@@ -155,7 +141,7 @@ export class CycleScheduler {
   /** The earlier of the next cron slot and a pending debounced change; `undefined` when neither exists. */
   nextWakeAt(): Date | undefined {
     const candidates: number[] = [];
-    const next = this.#phase === "started" ? this.#task?.getNextRun() : undefined;
+    const next = this.#phase === "started" ? this.#timer?.nextRunAt() : undefined;
     if (next) candidates.push(next.getTime());
     if (this.#debounceDueAtMs !== undefined) candidates.push(this.#debounceDueAtMs);
     return candidates.length === 0 ? undefined : new Date(Math.min(...candidates));
@@ -236,16 +222,10 @@ export class CycleScheduler {
   }
 }
 
-/** Routes node-cron's own log lines (e.g. overlap warnings) to our logger instead of its colored console output. */
-function adaptLogger(logger: Logger): CronLogger {
-  const text = (message: string | Error, error?: Error): string =>
-    `node-cron: ${message instanceof Error ? message.message : message}${error ? `: ${error.message}` : ""}`;
-  return {
-    info: (message) => logger.info(text(message)),
-    warn: (message) => logger.warn(text(message)),
-    error: (message, error) => logger.error(text(message, error)),
-    debug: (message, error) => logger.debug(text(message, error)),
-  };
+/** A fired slot as a wake: on time it is the schedule; late, a catch-up that says which slot was missed and by how much. */
+function slotTrigger(firing: CronSlotFiring): WakeTrigger {
+  if (firing.kind === "on-time") return { kind: "schedule" };
+  return { kind: "catch-up", reason: `the ${firing.slot.toISOString()} slot passed ${Math.round(firing.lateMs / 1000)} s before the timer could fire` };
 }
 
 function describeError(error: unknown): string {

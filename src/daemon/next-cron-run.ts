@@ -1,6 +1,7 @@
-// The next fire time of a node-cron expression after a given instant, in local time; a pure function of its inputs that leaves no timer or task behind.
-import { createTask, parse } from "node-cron";
-import type { ParsedFields, ScheduledTask } from "node-cron";
+// The next fire time of a node-cron expression after a given instant, in local time; a pure function of its inputs that starts no timer and never touches Intl.
+import { parse } from "node-cron";
+import type { ParsedFields } from "node-cron";
+import { matchesCronDay } from "./cron-day-rule.js";
 
 /** How far ahead a run is searched, in days: 8 years, so a `29 2` (Feb 29) schedule is found across skipped leap years. */
 const SEARCH_DAYS = 366 * 8;
@@ -11,42 +12,38 @@ export type NextCronRun = { ok: true; at: Date } | { ok: false; reason: string }
 /**
  * The first run of `cronExpr` (5 fields, or 6 with seconds) strictly after `after`, in local time.
  *
- * node-cron's `getNextRuns` always counts from the real clock, so candidates come from node-cron's public `parse`
- * (hours, minutes, seconds, months) and each day is judged by the task's `match`, which owns the day-of-month and
- * day-of-week rules (`L`, ranges, steps). The task is created, never started (node-cron arms timers only in
- * `start()`), and destroyed before returning.
+ * node-cron's `parse` validates the expression and expands every field (names, ranges, steps, nicknames such as
+ * `@hourly`); each day is then judged by {@link matchesCronDay}, which applies node-cron's day rules (`L`, `nW`,
+ * `n#k`, day of month AND day of week). node-cron's own matcher formats every instant it judges through
+ * `Intl.DateTimeFormat`, which maps about 8 MB of ICU data into the process for good: more than the rest of the
+ * idle daemon's own state (see README, Performance).
  */
 export function findNextCronRun(cronExpr: string, after: Date): NextCronRun {
   let fields: ParsedFields;
-  let task: ScheduledTask;
   try {
     fields = parse(cronExpr);
-    task = createTask(cronExpr, () => undefined);
   } catch (error) {
     return { ok: false, reason: `invalid cron expression "${cronExpr}": ${error instanceof Error ? error.message : String(error)}` };
   }
-  try {
-    const at = searchDays(task, fields, after);
-    return at ? { ok: true, at } : { ok: false, reason: `"${cronExpr}" has no run within ${SEARCH_DAYS} days` };
-  } finally {
-    void task.destroy();
-  }
+  const at = searchDays(fields, after);
+  return at ? { ok: true, at } : { ok: false, reason: `"${cronExpr}" has no run within ${SEARCH_DAYS} days` };
 }
 
-function searchDays(task: ScheduledTask, fields: ParsedFields, after: Date): Date | undefined {
+function searchDays(fields: ParsedFields, after: Date): Date | undefined {
   const hours = sortAscending(fields.hour);
   const minutes = sortAscending(fields.minute);
   const seconds = sortAscending(fields.second);
   for (let dayIndex = 0; dayIndex < SEARCH_DAYS; dayIndex++) {
     const day = new Date(after.getFullYear(), after.getMonth(), after.getDate() + dayIndex);
     if (!fields.month.includes(day.getMonth() + 1)) continue;
-    const found = findRunOnDay(task, day, after, hours, minutes, seconds);
+    if (!matchesCronDay(fields, day.getFullYear(), day.getMonth() + 1, day.getDate())) continue;
+    const found = findRunOnDay(day, after, hours, minutes, seconds);
     if (found) return found;
   }
   return undefined;
 }
 
-function findRunOnDay(task: ScheduledTask, day: Date, after: Date, hours: number[], minutes: number[], seconds: number[]): Date | undefined {
+function findRunOnDay(day: Date, after: Date, hours: number[], minutes: number[], seconds: number[]): Date | undefined {
   for (const hour of hours) {
     for (const minute of minutes) {
       for (const second of seconds) {
@@ -54,8 +51,7 @@ function findRunOnDay(task: ScheduledTask, day: Date, after: Date, hours: number
         if (candidate.getTime() <= after.getTime()) continue;
         // A local time that a DST change skips reads back as another hour: not a real slot.
         if (candidate.getHours() !== hour || candidate.getMinutes() !== minute || candidate.getDate() !== day.getDate()) continue;
-        // Hour, minute, second and month are all allowed here, so only the day rule can fail, and then for the whole day.
-        return task.match(candidate) ? candidate : undefined;
+        return candidate;
       }
     }
   }

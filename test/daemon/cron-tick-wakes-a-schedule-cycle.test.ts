@@ -1,14 +1,13 @@
-// The started cron task wakes a `schedule` cycle on its slot; after stop() it wakes nothing.
+// The started scheduler wakes a `schedule` cycle on its slot; after stop() it wakes nothing and keeps no timer.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { getTasks } from "node-cron";
 import { CycleScheduler, type WakeTrigger } from "../../src/daemon/cycle-scheduler.js";
 import { createMemoryLogger } from "../../src/log.js";
 
 test("an every-second cron runs schedule cycles until stopped", async () => {
   const runs: WakeTrigger[] = [];
-  const tasksBefore = getTasks().size;
+  const timersBefore = countTimers();
   const scheduler = new CycleScheduler({
     cronExpr: "* * * * * *",
     debounceMs: 10,
@@ -26,5 +25,9 @@ test("an every-second cron runs schedule cycles until stopped", async () => {
   const afterStop = runs.length;
   await sleep(1_200);
   assert.equal(runs.length, afterStop, "no cycle after stop()");
-  assert.equal(getTasks().size, tasksBefore, "the cron task is destroyed");
+  assert.equal(countTimers(), timersBefore, "the slot timer is cleared");
 });
+
+function countTimers(): number {
+  return process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
+}

@@ -16,7 +16,7 @@ test("an idle scheduler arms a single timer and burns under 50 ms of CPU per sec
   });
   scheduler.start();
   try {
-    assert.equal(countTimers() - timersBefore, 1, "only node-cron's timer to the next slot");
+    assert.equal(countTimers() - timersBefore, 1, "only the timer to the next slot");
     const next = scheduler.nextWakeAt();
     assert.ok(next, "a next wake is known");
     assert.deepEqual([next.getMonth(), next.getDate(), next.getHours(), next.getMinutes()], [0, 1, 0, 0]);
