@@ -23,7 +23,8 @@ export function formatSpeedReport(report: SpeedReport): string {
     ]),
     "",
     `Harness overhead per cycle (wall − model time) on ${report.seededState.lessons} lessons, ${report.seededState.episodes} episodes: median ${report.harnessOverheadMsMedian} ms, max ${report.harnessOverheadMsMax} ms`,
-    ...table([["cycle", "status", "steps", "wall ms", "model ms", "harness ms"], ...report.cycles.map((cycle, index) => [String(index + 1), cycle.status, String(cycle.steps), String(cycle.wallMs), String(cycle.modelMs), String(cycle.overheadMs)])]),
+    `  median of the cycles that changed no lesson or skill ${msOrNone(report.harnessOverheadMsMedianBy.unchangedMemory)}, of those that did ${msOrNone(report.harnessOverheadMsMedianBy.changedMemory)}`,
+    ...table([["cycle", "status", "steps", "learned", "wall ms", "model ms", "harness ms"], ...report.cycles.map((cycle, index) => [String(index + 1), cycle.status, String(cycle.steps), String(cycle.learned), String(cycle.wallMs), String(cycle.modelMs), String(cycle.overheadMs)])]),
     `  db.json ${kb(report.seededState.dbBytes)}, lessons.md ${kb(report.seededState.lessonsMdBytes)}, episodes.jsonl ${kb(report.seededState.episodesBytes)}`,
     "",
     "Recall latency (lesson recall of a cycle):",
@@ -41,6 +42,10 @@ export function formatSpeedReport(report: SpeedReport): string {
   lines.push(...table([["threads", "gen tok/s"], ...report.threadSweep.map((entry) => [String(entry.threads), String(entry.genTokensPerSec)])]));
   lines.push(`Best: ${report.bestThreads} thread(s)`, "", `Total time: ${report.seconds} s`, "");
   return lines.join("\n");
+}
+
+function msOrNone(ms: number | null): string {
+  return ms === null ? "(none)" : `${ms} ms`;
 }
 
 function kb(bytes: number): string {

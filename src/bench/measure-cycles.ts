@@ -20,6 +20,8 @@ export interface CycleTiming {
   modelMs: number;
   /** `wallMs − modelMs`: everything Apprentice does around the model. */
   overheadMs: number;
+  /** Lessons and skills the cycle changed (its record's `learned`): such a cycle also renders lessons.md and commits more. */
+  learned: number;
 }
 
 /** Input tokens of one step after the first of a cycle, against what was new in it. */
@@ -34,6 +36,8 @@ export interface CycleFigures {
   cycles: CycleTiming[];
   harnessOverheadMsMedian: number;
   harnessOverheadMsMax: number;
+  /** Medians of the cycles that changed no lesson or skill and of those that did (null when there was none). */
+  harnessOverheadMsMedianBy: { unchangedMemory: number | null; changedMemory: number | null };
   /** Σ evaluated input tokens ÷ Σ new tokens over every step after a cycle's first; 1 means only new tokens were evaluated. */
   promptReuseRatio: number;
   reuseSteps: StepReuse[];
@@ -61,10 +65,11 @@ export async function measureCycles(options: { stateDir: string; brain: Brain; c
       const wallMs = performance.now() - startedAt;
       const { modelMs, decisions } = timed.reset();
       const steps = result.status === "ran" ? result.steps : decisions.length;
-      timings.push({ status: result.status, steps, wallMs: round(wallMs), modelMs: round(modelMs), overheadMs: round(wallMs - modelMs) });
+      const learned = state.db.data.cycles.at(-1)?.learned ?? 0;
+      timings.push({ status: result.status, steps, wallMs: round(wallMs), modelMs: round(modelMs), overheadMs: round(wallMs - modelMs), learned });
       reuseSteps.push(...stepReuse(decisions));
       laterSteps += Math.max(0, decisions.length - 1);
-      options.onProgress?.(`cycle ${index + 1}/${options.cycles}: ${result.status}, ${steps} steps, ${Math.round(wallMs)} ms wall, ${Math.round(modelMs)} ms model, ${Math.round(wallMs - modelMs)} ms harness`);
+      options.onProgress?.(`cycle ${index + 1}/${options.cycles}: ${result.status}, ${steps} steps, ${Math.round(wallMs)} ms wall, ${Math.round(modelMs)} ms model, ${Math.round(wallMs - modelMs)} ms harness${learned > 0 ? `, ${learned} memory change(s)` : ""}`);
     }
   } finally {
     await state.close();
@@ -76,11 +81,16 @@ export async function measureCycles(options: { stateDir: string; brain: Brain; c
     cycles: timings,
     harnessOverheadMsMedian: round(median(timings.map((timing) => timing.overheadMs))),
     harnessOverheadMsMax: round(Math.max(...timings.map((timing) => timing.overheadMs))),
+    harnessOverheadMsMedianBy: { unchangedMemory: medianOf(timings.filter((timing) => timing.learned === 0)), changedMemory: medianOf(timings.filter((timing) => timing.learned > 0)) },
     promptReuseRatio: fresh > 0 ? round(evaluated / fresh, 2) : Number.NaN,
     reuseSteps,
     laterSteps,
     files: { dbBytes: await size(state.paths.db), lessonsMdBytes: await size(state.paths.lessons), episodesBytes: await size(state.paths.episodes) },
   };
+}
+
+function medianOf(timings: readonly CycleTiming[]): number | null {
+  return timings.length === 0 ? null : round(median(timings.map((timing) => timing.overheadMs)));
 }
 
 /**

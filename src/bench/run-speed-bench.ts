@@ -5,7 +5,7 @@ import path from "node:path";
 import { LlamaBrain } from "../brain/llama-brain.js";
 import { WorkerBrain } from "../brain/worker-brain.js";
 import type { Logger } from "../log.js";
-import { measureCycles, type CycleTiming } from "./measure-cycles.js";
+import { measureCycles, type CycleFigures, type CycleTiming } from "./measure-cycles.js";
 import { measureDaemonRss, type RssFigures } from "./measure-daemon-rss.js";
 import { measureRecall, type RecallFigures } from "./measure-recall.js";
 import { measureThroughput, pickBestThreads, sweepThreads, type ThroughputFigures } from "./measure-throughput.js";
@@ -53,6 +53,7 @@ export interface SpeedReport {
   throughput: ThroughputFigures;
   harnessOverheadMsMedian: number;
   harnessOverheadMsMax: number;
+  harnessOverheadMsMedianBy: CycleFigures["harnessOverheadMsMedianBy"];
   cycles: CycleTiming[];
   seededState: { lessons: number; episodes: number; dbBytes: number; lessonsMdBytes: number; episodesBytes: number };
   recallP50Ms: Record<string, number>;
@@ -117,6 +118,7 @@ export async function runSpeedBench(options: SpeedBenchOptions): Promise<SpeedRe
       throughput,
       harnessOverheadMsMedian: cycles.harnessOverheadMsMedian,
       harnessOverheadMsMax: cycles.harnessOverheadMsMax,
+      harnessOverheadMsMedianBy: cycles.harnessOverheadMsMedianBy,
       cycles: cycles.cycles,
       seededState: { lessons: options.lessons, episodes: options.episodes, ...cycles.files },
       recallP50Ms: Object.fromEntries(recall.map((figures) => [String(figures.lessons), figures.p50Ms])),

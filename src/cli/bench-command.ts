@@ -53,7 +53,7 @@ export function registerBenchCommand(program: Command): void {
     .option("--quick", "a small, quick run (for tests): 1k lessons, 5k episodes, few runs")
     .option("--lessons <n>", "lessons in the seeded state (default 10000)", parseWholeNumber)
     .option("--episodes <n>", "episodes in the seeded state (default 100000)", parseWholeNumber)
-    .option("--cycles <n>", "cycles run on the seeded state (default 7)", parseWholeNumber)
+    .option("--cycles <n>", "cycles run on the seeded state (default 15)", parseWholeNumber)
     .option("--runs <n>", "paired throughput runs (default 15)", parseWholeNumber)
     .option("--threads <n>", "threads of the brain-vs-raw comparison (default 1)", parseWholeNumber)
     .option("--daemon-cycles <n>", "daemon cycles for the RSS figures, 0 to skip the daemon (default 2)", parseWholeNumber)
@@ -108,7 +108,7 @@ async function runSpeed(context: CliContext, options: SpeedOptions): Promise<num
     logger: quietLogger(context.logger),
     lessons: options.lessons ?? (quick ? 1000 : 10_000),
     episodes: options.episodes ?? (quick ? 5000 : 100_000),
-    cycles: options.cycles ?? (quick ? 3 : 7),
+    cycles: options.cycles ?? (quick ? 3 : 15),
     runs: options.runs ?? (quick ? 3 : 15),
     maxTokens: quick ? 32 : 96,
     threads: options.threads ?? 1,

@@ -20,7 +20,8 @@ test("bench speed --quick --json prints one object with every figure, sane value
     rss: { idleMB: number; peakMB: number; afterMB: number };
     threadSweep: Array<{ threads: number; genTokensPerSec: number }>;
     bestThreads: number;
-    cycles: Array<{ wallMs: number; modelMs: number; overheadMs: number }>;
+    cycles: Array<{ wallMs: number; modelMs: number; overheadMs: number; learned: number }>;
+    harnessOverheadMsMedianBy: { unchangedMemory: number | null; changedMemory: number | null };
   };
   assert.equal(run.stdout.trim().split("\n").length, 1, "one JSON line on stdout");
   assert.equal(report.machine.cpus, availableParallelism());
@@ -30,7 +31,13 @@ test("bench speed --quick --json prints one object with every figure, sane value
   }
   assert.ok((report.loadMs as number) > 0);
   assert.ok((report.harnessOverheadMsMedian as number) > 0);
-  for (const cycle of report.cycles) assert.ok(cycle.modelMs > 0 && cycle.wallMs >= cycle.modelMs && cycle.overheadMs > 0, JSON.stringify(cycle));
+  for (const cycle of report.cycles) assert.ok(cycle.modelMs > 0 && cycle.wallMs >= cycle.modelMs && cycle.overheadMs > 0 && Number.isInteger(cycle.learned), JSON.stringify(cycle));
+  // Each split median is one of its cycles' figures (two cycles: the mean of two), or null when no cycle is of that kind.
+  for (const [changed, median] of [[false, report.harnessOverheadMsMedianBy.unchangedMemory], [true, report.harnessOverheadMsMedianBy.changedMemory]] as const) {
+    const own = report.cycles.filter((cycle) => cycle.learned > 0 === changed).map((cycle) => cycle.overheadMs);
+    if (own.length === 0) assert.equal(median, null);
+    else assert.ok(median !== null && median >= Math.min(...own) && median <= Math.max(...own), `${median} within ${own.join(", ")}`);
+  }
   assert.deepEqual(Object.keys(report.recallP95Ms).sort(), ["100", "1000"]);
   for (const ms of Object.values(report.recallP95Ms)) assert.ok(ms >= 0 && ms < 5000);
   const reuse = report.promptReuseRatio as number;
