@@ -3,10 +3,12 @@ import { access, constants } from "node:fs/promises";
 import type * as NodeLlamaCppModule from "node-llama-cpp";
 import type {
   ChatHistoryItem,
+  ChatWrapper,
   GbnfJsonSchema,
   Llama,
-  LlamaChat,
+  LlamaCompletion,
   LlamaContext,
+  LlamaContextSequence,
   LlamaGrammar,
   LlamaModel,
   Token,
@@ -26,6 +28,7 @@ import type {
   OpenResult,
   Prompt,
 } from "./brain.js";
+import { renderChatTokens } from "./chat-tokens.js";
 import { clampStrings } from "./clamp-strings.js";
 import { cutToTokens, fitSections, renderSections } from "./prompt-budget.js";
 import type { RawCompletionSession } from "./raw-completion.js";
@@ -139,10 +142,18 @@ export class LlamaBrain implements Brain {
   }
 }
 
-/** One cycle's loaded model, context and chat. */
+/**
+ * One cycle's loaded model and context. A step's chat is rendered through the model's chat template and completed
+ * with LlamaCompletion, which keeps the longest common prefix of the sequence's tokens (the earlier steps), evaluates
+ * the rest and samples under the step's grammar. LlamaChat would do the same with more work per generated token
+ * (stop-text, segment and function-call detection the grammar makes moot): 3–5% of the generation rate on the test
+ * model, measured against raw LlamaCompletion by `bench speed`.
+ */
 class LlamaBrainSession implements BrainSession {
   readonly contextSize: number;
-  private readonly chat: LlamaChat;
+  private readonly sequence: LlamaContextSequence;
+  private readonly completion: LlamaCompletion;
+  private readonly chatWrapper: ChatWrapper;
   private readonly grammars = new Map<string, LlamaGrammar>();
   private readonly tokenBias: TokenBias | undefined;
   private disposed = false;
@@ -156,7 +167,9 @@ class LlamaBrainSession implements BrainSession {
     private readonly logger: Logger,
   ) {
     this.contextSize = context.contextSize;
-    this.chat = new library.LlamaChat({ contextSequence: context.getSequence() });
+    this.sequence = context.getSequence();
+    this.completion = new library.LlamaCompletion({ contextSequence: this.sequence });
+    this.chatWrapper = library.resolveChatWrapper(model);
     this.tokenBias = canonicalTokenBias(library, model);
   }
 
@@ -166,7 +179,7 @@ class LlamaBrainSession implements BrainSession {
 
   /** Tokens of a whole chat as this model's chat template renders it. */
   private countHistoryTokens(history: ChatHistoryItem[]): number {
-    const state = this.chat.chatWrapper.generateContextState({ chatHistory: history });
+    const state = this.chatWrapper.generateContextState({ chatHistory: history });
     return state.contextText.tokenize(this.model.tokenizer).length;
   }
 
@@ -214,7 +227,7 @@ class LlamaBrainSession implements BrainSession {
   async decide(prompt: Prompt, schema: JsonSchema, signal?: AbortSignal): Promise<Decision> {
     if (this.disposed) return { ok: false, reason: "model-error", detail: "the model was already unloaded" };
     const startedAt = performance.now();
-    const sequence = this.chat.sequence;
+    const sequence = this.sequence;
     const meterBefore = sequence.tokenMeter.getState();
     let usage: DecisionUsage | undefined;
     let firstTokenAt: number | undefined;
@@ -235,14 +248,13 @@ class LlamaBrainSession implements BrainSession {
     try {
       const built = this.buildHistory(prompt);
       grammar = await this.grammarFor(schema);
-      const response = await this.chat.generateResponse(built.history, {
+      const response = await this.completion.generateCompletionWithMeta(renderChatTokens(this.chatWrapper, this.model, built.history), {
         grammar,
         maxTokens: this.options.maxTokensPerStep,
         temperature: this.options.temperature,
         ...(this.options.seed !== undefined ? { seed: this.options.seed + prompt.turns.length } : {}),
         signal,
         stopOnAbortSignal: false,
-        budgets: { thoughtTokens: 0 },
         ...(this.tokenBias !== undefined ? { tokenBias: this.tokenBias } : {}),
         onToken: () => {
           firstTokenAt ??= performance.now();
@@ -269,14 +281,13 @@ class LlamaBrainSession implements BrainSession {
     try {
       const built = this.buildHistory(prompt);
       const grammar = await this.grammarFor(schema);
-      const response = await this.chat.generateResponse(built.history, {
+      const response = await this.completion.generateCompletionWithMeta(renderChatTokens(this.chatWrapper, this.model, built.history), {
         grammar,
         maxTokens: this.options.maxTokensPerStep,
         temperature: this.options.temperature,
         ...(this.options.seed !== undefined ? { seed: this.options.seed + 1000 + prompt.turns.length } : {}),
         signal,
         stopOnAbortSignal: false,
-        budgets: { thoughtTokens: 0 },
         ...(this.tokenBias !== undefined ? { tokenBias: this.tokenBias } : {}),
       });
       const { value } = clampStrings(JSON.parse(response.response), schema);
@@ -289,7 +300,7 @@ class LlamaBrainSession implements BrainSession {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    this.chat.dispose({ disposeSequence: true });
+    this.completion.dispose({ disposeSequence: true });
     await this.context.dispose();
     await this.model.dispose();
   }

@@ -1,6 +1,7 @@
 // node-llama-cpp's own LlamaCompletion on a model and context like the brain's, for `bench speed` to compare the brain against; not used by the cycle.
 import { LlamaCompletion, resolveChatWrapper, type GbnfJsonSchema, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaGrammar, type LlamaModel, type Token } from "node-llama-cpp";
 import type { JsonSchema } from "../tools/json-schema.js";
+import { renderChatTokens } from "./chat-tokens.js";
 
 /** One raw completion: what was evaluated and generated, and when the first token came. */
 export interface RawCompletionRun {
@@ -71,11 +72,7 @@ class RawSession implements RawCompletionSession {
   }
 
   renderChat(system: string, user: string): Token[] {
-    const wrapper = resolveChatWrapper(this.model);
-    const state = wrapper.generateContextState({ chatHistory: [{ type: "system", text: system }, { type: "user", text: user }, { type: "model", response: [] }] });
-    const tokens = state.contextText.tokenize(this.model.tokenizer);
-    const bos = this.model.tokens.bos;
-    return bos !== null && tokens[0] === bos ? tokens.slice(1) : tokens;
+    return renderChatTokens(resolveChatWrapper(this.model), this.model, [{ type: "system", text: system }, { type: "user", text: user }, { type: "model", response: [] }]);
   }
 
   async clearHistory(): Promise<void> {
