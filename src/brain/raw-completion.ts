@@ -1,7 +1,7 @@
 // node-llama-cpp's own LlamaCompletion on a model and context like the brain's, for `bench speed` to compare the brain against; not used by the cycle.
 import { LlamaCompletion, resolveChatWrapper, type GbnfJsonSchema, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaGrammar, type LlamaModel, type Token } from "node-llama-cpp";
 import type { JsonSchema } from "../tools/json-schema.js";
-import { renderChatTokens } from "./chat-tokens.js";
+import { renderChatTokens, toCompletionInput } from "./chat-tokens.js";
 
 /** One raw completion: what was evaluated and generated, and when the first token came. */
 export interface RawCompletionRun {
@@ -72,7 +72,8 @@ class RawSession implements RawCompletionSession {
   }
 
   renderChat(system: string, user: string): Token[] {
-    return renderChatTokens(resolveChatWrapper(this.model), this.model, [{ type: "system", text: system }, { type: "user", text: user }, { type: "model", response: [] }]);
+    const tokens = renderChatTokens(resolveChatWrapper(this.model), this.model, [{ type: "system", text: system }, { type: "user", text: user }, { type: "model", response: [] }]);
+    return toCompletionInput(this.model, tokens);
   }
 
   async clearHistory(): Promise<void> {

@@ -12,6 +12,14 @@ function movableClock(startMs: number): { nowMs: () => number; set: (ms: number)
   return { nowMs: () => Date.now() + offsetMs, set: (ms) => void (offsetMs = ms - Date.now()) };
 }
 
+/** A half-hourly timer whose wall clock starts 100 ms before the 10:30 slot and can be moved; it records what fires. */
+function halfHourTimerBeforeSlot(): { timer: CronTimer; firings: CronSlotFiring[]; setClock: (ms: number) => void } {
+  const clock = movableClock(new Date(2026, 2, 1, 10, 29, 59, 900).getTime());
+  const firings: CronSlotFiring[] = [];
+  const timer = new CronTimer({ cronExpr: "*/30 * * * *", nowMs: clock.nowMs, onSlot: (firing) => firings.push(firing), onError: assert.fail });
+  return { timer, firings, setClock: clock.set };
+}
+
 async function waitFor(done: () => boolean, timeoutMs = 3_000): Promise<void> {
   const deadlineMs = Date.now() + timeoutMs;
   while (!done() && Date.now() < deadlineMs) await sleep(10);
@@ -32,13 +40,11 @@ test("a slot that fires within a minute of its time is on time", async () => {
 });
 
 test("a slot the clock jumped far past fires once, late, with how late, and the next slot is counted from the new time", async () => {
-  const clock = movableClock(new Date(2026, 2, 1, 10, 29, 59, 900).getTime());
-  const firings: CronSlotFiring[] = [];
-  const timer = new CronTimer({ cronExpr: "*/30 * * * *", nowMs: clock.nowMs, onSlot: (firing) => firings.push(firing), onError: assert.fail });
+  const { timer, firings, setClock } = halfHourTimerBeforeSlot();
   try {
     assert.deepEqual(timer.nextRunAt(), new Date(2026, 2, 1, 10, 30));
     // The machine "sleeps" through four slots before the 100 ms timer can fire.
-    clock.set(new Date(2026, 2, 1, 12, 10).getTime());
+    setClock(new Date(2026, 2, 1, 12, 10).getTime());
     await waitFor(() => firings.length > 0);
     await sleep(150);
     assert.equal(firings.length, 1, "the missed slots are reported once, not replayed");
@@ -56,12 +62,10 @@ test("a slot the clock jumped far past fires once, late, with how late, and the 
 });
 
 test("a clock moved back makes the timer wake early, fire nothing and wait for the slot that now comes first", async () => {
-  const clock = movableClock(new Date(2026, 2, 1, 10, 29, 59, 900).getTime());
-  const firings: CronSlotFiring[] = [];
-  const timer = new CronTimer({ cronExpr: "*/30 * * * *", nowMs: clock.nowMs, onSlot: (firing) => firings.push(firing), onError: assert.fail });
+  const { timer, firings, setClock } = halfHourTimerBeforeSlot();
   try {
     // NTP corrects a clock that ran a day ahead: the 10:30 slot of the wrong day is far off now.
-    clock.set(new Date(2026, 1, 28, 10, 5).getTime());
+    setClock(new Date(2026, 1, 28, 10, 5).getTime());
     await sleep(300);
     assert.deepEqual(firings, []);
     assert.deepEqual(timer.nextRunAt(), new Date(2026, 1, 28, 10, 30));
