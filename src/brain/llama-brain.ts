@@ -7,6 +7,8 @@ import type {
   GbnfJsonSchema,
   Llama,
   LlamaCompletion,
+  LlamaCompletionGenerationOptions,
+  LlamaCompletionResponse,
   LlamaContext,
   LlamaContextSequence,
   LlamaGrammar,
@@ -165,6 +167,10 @@ class LlamaBrainSession implements BrainSession {
   private readonly grammars = new Map<string, LlamaGrammar>();
   private readonly tokenBias: TokenBias | undefined;
   private disposed = false;
+  /** Aborted by {@link dispose}, so a generation in flight ends before the sequence goes. */
+  private readonly unloading = new AbortController();
+  /** The generation running now, settled (never rejects); `undefined` when none runs. */
+  private inFlight: Promise<void> | undefined;
 
   constructor(
     library: NodeLlamaCpp,
@@ -200,6 +206,35 @@ class LlamaBrainSession implements BrainSession {
    * prompt, and a step that drops earlier steps still shares the system part: both keep it. A prompt that starts over
    * (the reflection after a failed step) clears.
    */
+  /**
+   * Completes `tokens` with the session's sampling settings and no context shift. The run is tracked, and it also
+   * ends when the session is disposed, so {@link dispose} can wait for it.
+   */
+  private complete(tokens: Token[], options: Pick<LlamaCompletionGenerationOptions, "grammar" | "seed" | "onToken">, signal: AbortSignal | undefined): Promise<LlamaCompletionResponse> {
+    const run = (async () => {
+      if (this.disposed) throw new Error("the model was already unloaded");
+      const input = await this.completionInput(tokens);
+      return this.completion.generateCompletionWithMeta(input, {
+        ...options,
+        maxTokens: this.options.maxTokensPerStep,
+        temperature: this.options.temperature,
+        signal: signal === undefined ? this.unloading.signal : AbortSignal.any([signal, this.unloading.signal]),
+        stopOnAbortSignal: false,
+        ...NO_CONTEXT_SHIFT,
+        ...(this.tokenBias !== undefined ? { tokenBias: this.tokenBias } : {}),
+      });
+    })();
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inFlight = settled;
+    void settled.then(() => {
+      if (this.inFlight === settled) this.inFlight = undefined;
+    });
+    return run;
+  }
+
   private async completionInput(tokens: Token[]): Promise<Token[]> {
     const input = toCompletionInput(this.model, tokens);
     const held = this.sequence.contextTokens;
@@ -272,19 +307,13 @@ class LlamaBrainSession implements BrainSession {
     try {
       const built = this.buildHistory(prompt);
       grammar = await this.grammarFor(schema);
-      const response = await this.completion.generateCompletionWithMeta(await this.completionInput(built.tokens), {
+      const response = await this.complete(built.tokens, {
         grammar,
-        maxTokens: this.options.maxTokensPerStep,
-        temperature: this.options.temperature,
         ...(this.options.seed !== undefined ? { seed: this.options.seed + prompt.turns.length } : {}),
-        signal,
-        stopOnAbortSignal: false,
-        ...NO_CONTEXT_SHIFT,
-        ...(this.tokenBias !== undefined ? { tokenBias: this.tokenBias } : {}),
         onToken: () => {
           firstTokenAt ??= performance.now();
         },
-      });
+      }, signal);
       usage = measure(built);
       raw = response.response;
       if (response.metadata.stopReason === "maxTokens") {
@@ -306,16 +335,10 @@ class LlamaBrainSession implements BrainSession {
     try {
       const built = this.buildHistory(prompt);
       const grammar = await this.grammarFor(schema);
-      const response = await this.completion.generateCompletionWithMeta(await this.completionInput(built.tokens), {
+      const response = await this.complete(built.tokens, {
         grammar,
-        maxTokens: this.options.maxTokensPerStep,
-        temperature: this.options.temperature,
         ...(this.options.seed !== undefined ? { seed: this.options.seed + 1000 + prompt.turns.length } : {}),
-        signal,
-        stopOnAbortSignal: false,
-        ...NO_CONTEXT_SHIFT,
-        ...(this.tokenBias !== undefined ? { tokenBias: this.tokenBias } : {}),
-      });
+      }, signal);
       const { value } = clampStrings(JSON.parse(response.response), schema);
       return { ok: true, value: grammar.parse(JSON.stringify(value)) };
     } catch (error) {
@@ -323,9 +346,16 @@ class LlamaBrainSession implements BrainSession {
     }
   }
 
+  /**
+   * Ends a generation in flight, then frees the model. node-llama-cpp throws from inside its decoding loop, where no
+   * caller can catch it, when the sequence is disposed under a running LlamaCompletion (it ended the model process
+   * with a stack trace when the daemon was killed mid-step); so the generation is aborted and awaited first.
+   */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    this.unloading.abort(new Error("the model is being unloaded"));
+    await this.inFlight;
     this.completion.dispose({ disposeSequence: true });
     await this.context.dispose();
     await this.model.dispose();
