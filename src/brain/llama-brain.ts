@@ -197,16 +197,6 @@ class LlamaBrainSession implements BrainSession {
   }
 
   /**
-   * The input for LlamaCompletion, after clearing the sequence when the input shares almost nothing (under 5%) with
-   * what it holds. LlamaCompletion keeps the shared prefix and erases the rest of the sequence's cells, and evaluating
-   * after such an erase measured slow on the test model: a 1 000-token prompt that shared 24 tokens with the one before
-   * evaluated at half the rate of the same prompt on a cleared sequence (19 000 vs 42 000 tokens/s). On a tiny model
-   * attention over the cache is most of the work, so a real model is likely to lose much less; clearing costs the
-   * shared tokens' re-evaluation, so it is done only when they are few. Steps of one cycle share their whole earlier
-   * prompt, and a step that drops earlier steps still shares the system part: both keep it. A prompt that starts over
-   * (the reflection after a failed step) clears.
-   */
-  /**
    * Completes `tokens` with the session's sampling settings and no context shift. The run is tracked, and it also
    * ends when the session is disposed, so {@link dispose} can wait for it.
    */
@@ -235,6 +225,16 @@ class LlamaBrainSession implements BrainSession {
     return run;
   }
 
+  /**
+   * The input for LlamaCompletion, after clearing the sequence when the input shares almost nothing (under 5%) with
+   * what it holds. LlamaCompletion keeps the shared prefix and erases the rest of the sequence's cells, and evaluating
+   * after such an erase measured slow on the test model: a 1 000-token prompt that shared 24 tokens with the one before
+   * evaluated at half the rate of the same prompt on a cleared sequence (19 000 vs 42 000 tokens/s). On a tiny model
+   * attention over the cache is most of the work, so a real model is likely to lose much less; clearing costs the
+   * shared tokens' re-evaluation, so it is done only when they are few. Steps of one cycle share their whole earlier
+   * prompt, and a step that drops earlier steps still shares the system part: both keep it. A prompt that starts over
+   * (the reflection after a failed step) clears.
+   */
   private async completionInput(tokens: Token[]): Promise<Token[]> {
     const input = toCompletionInput(this.model, tokens);
     const held = this.sequence.contextTokens;
