@@ -169,7 +169,7 @@ class LlamaBrainSession implements BrainSession {
   private disposed = false;
   /** Aborted by {@link dispose}, so a generation in flight ends before the sequence goes. */
   private readonly unloading = new AbortController();
-  /** The generation running now, settled (never rejects); `undefined` when none runs. */
+  /** The latest generation, as a promise that settles with it and never rejects; `undefined` before the first. */
   private inFlight: Promise<void> | undefined;
 
   constructor(
@@ -214,14 +214,10 @@ class LlamaBrainSession implements BrainSession {
         ...(this.tokenBias !== undefined ? { tokenBias: this.tokenBias } : {}),
       });
     })();
-    const settled = run.then(
+    this.inFlight = run.then(
       () => undefined,
       () => undefined,
     );
-    this.inFlight = settled;
-    void settled.then(() => {
-      if (this.inFlight === settled) this.inFlight = undefined;
-    });
     return run;
   }
 

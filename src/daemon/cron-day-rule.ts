@@ -51,7 +51,7 @@ function weekdayNearest(year: number, month: number, target: number, lastDay: nu
 }
 
 /** Days in `month` (1–12) of `year`. */
-export function daysInMonth(year: number, month: number): number {
+function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CycleScheduler, type WakeTrigger } from "../../src/daemon/cycle-scheduler.js";
 import { createMemoryLogger } from "../../src/log.js";
+import { countTimers } from "../support/active-timers.js";
 
 test("an every-second cron runs schedule cycles until stopped", async () => {
   const runs: WakeTrigger[] = [];
@@ -27,7 +28,3 @@ test("an every-second cron runs schedule cycles until stopped", async () => {
   assert.equal(runs.length, afterStop, "no cycle after stop()");
   assert.equal(countTimers(), timersBefore, "the slot timer is cleared");
 });
-
-function countTimers(): number {
-  return process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
-}

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { CronTimer, LATE_AFTER_MS, MAX_WAIT_MS, type CronSlotFiring } from "../../src/daemon/cron-timer.js";
 import { CycleScheduler, type WakeTrigger } from "../../src/daemon/cycle-scheduler.js";
 import { createMemoryLogger } from "../../src/log.js";
+import { countTimers } from "../support/active-timers.js";
 
 /** A wall clock the test moves; the timer still waits in real (monotonic) time. */
 function movableClock(startMs: number): { nowMs: () => number; set: (ms: number) => void } {
@@ -102,7 +103,3 @@ test("the scheduler turns a late slot into a catch-up wake that names the slot",
     await scheduler.stop();
   }
 });
-
-function countTimers(): number {
-  return process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
-}

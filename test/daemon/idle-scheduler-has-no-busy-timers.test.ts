@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CycleScheduler } from "../../src/daemon/cycle-scheduler.js";
 import { createMemoryLogger } from "../../src/log.js";
+import { countTimers } from "../support/active-timers.js";
 
 test("an idle scheduler arms a single timer and burns under 50 ms of CPU per second", async () => {
   const timersBefore = countTimers();
@@ -33,7 +34,3 @@ test("an idle scheduler arms a single timer and burns under 50 ms of CPU per sec
   }
   assert.equal(countTimers(), timersBefore, "stop() clears the timer");
 });
-
-function countTimers(): number {
-  return process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
-}

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createTask, getTasks } from "node-cron";
 import { scheduleIntervalMs } from "../../src/daemon/catch-up.js";
+import { countTimers } from "../support/active-timers.js";
 
 const minuteMs = 60_000;
 const hourMs = 60 * minuteMs;
@@ -55,7 +56,3 @@ test("computing an interval registers no task and arms no timer", () => {
   assert.equal(getTasks().size, tasksBefore);
   assert.equal(countTimers(), timersBefore);
 });
-
-function countTimers(): number {
-  return process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
-}

@@ -7,6 +7,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { watchStateInputs } from "../../src/daemon/state-watcher.js";
 import { createMemoryLogger } from "../../src/log.js";
+import { countTimers } from "../support/active-timers.js";
 
 test("inbox/msg.md and goals.yaml are reported; .tmp files, dotfiles and other state files are not", async (t) => {
   // A dot-named parent: dotfiles must be judged inside the state dir only.
@@ -81,7 +82,3 @@ test("a half-written inbox file is reported once, after the writer stops", async
     await watch.close();
   }
 });
-
-function countTimers(): number {
-  return process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
-}

@@ -1,8 +1,8 @@
 // The next wake is computed from the cron expression and an injected time, in local time, for the 5-field forms configs use (and 6-field ones).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { getTasks } from "node-cron";
 import { findNextCronRun } from "../../src/daemon/next-cron-run.js";
+import { countTimers } from "../support/active-timers.js";
 
 function next(cronExpr: string, after: Date): Date {
   const result = findNextCronRun(cronExpr, after);
@@ -22,11 +22,11 @@ test("steps, fixed times, weekdays, month days and seconds give the next slot st
   assert.deepEqual(next("*/10 * * * * *", new Date(2026, 2, 1, 10, 0, 5)), new Date(2026, 2, 1, 10, 0, 10), "6 fields: seconds");
 });
 
-test("an invalid expression is a reason, not a throw, and no node-cron task is left registered", () => {
-  const tasksBefore = getTasks().size;
+test("an invalid expression is a reason, not a throw, and neither call leaves a timer behind", () => {
+  const timersBefore = countTimers();
   const result = findNextCronRun("every tuesday", new Date(2026, 2, 1));
   assert.equal(result.ok, false);
   assert.match(result.ok ? "" : result.reason, /invalid cron expression "every tuesday"/);
   next("*/5 * * * *", new Date(2026, 2, 1));
-  assert.equal(getTasks().size, tasksBefore);
+  assert.equal(countTimers(), timersBefore);
 });

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { createMemoryLogger } from "../../src/log.js";
 import { startStatusServer, type StatusServer } from "../../src/serve/status-server.js";
 import { EXPECTED, makeStatusState } from "./helpers/status-fixture.js";
+import { countTimers } from "../support/active-timers.js";
 
 const TOKEN = "s3cret-token-0123456789";
 
@@ -121,7 +122,3 @@ test("an idle status server arms no timer of its own and burns under 20 ms of CP
   const cpuMs = (cpu.user + cpu.system) / 1_000;
   assert.ok(cpuMs < 20, `idle CPU was ${cpuMs.toFixed(1)} ms over 1 s`);
 });
-
-function countTimers(): number {
-  return process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
-}
