@@ -267,6 +267,42 @@ init_state() {
   setpriv --reuid="$uid" --regid="$gid" --clear-groups -- "$(at "$PROGRAM_DIR")/bin/apprentice.js" init "$1"
 }
 
+# bubblewrap, the sandbox the agent's commands and the goals' checks run in. Without it they refuse to run (unless the
+# operator opts out in config.json), so it is installed with the program.
+check_bubblewrap() {
+  if [ -n "$root" ]; then
+    if [ -x "$(at /usr/bin/bwrap)" ]; then
+      ok "bubblewrap is installed in $root"
+    else
+      note "no bubblewrap in $root: install it there (apt-get install bubblewrap) before booting it; without it the agent's commands and the goals' checks refuse to run"
+    fi
+    return
+  fi
+  if command -v bwrap >/dev/null; then
+    ok "bubblewrap: $(bwrap --version 2>/dev/null || echo 'version unknown') at $(command -v bwrap)"
+    return
+  fi
+  command -v apt-get >/dev/null || die "bubblewrap (bwrap) is missing, and there is no apt-get to install it." \
+    "Install your distribution's bubblewrap package, then run this again."
+  act "install bubblewrap (apt-get install bubblewrap: the sandbox the agent's commands and checks run in)" \
+    env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends bubblewrap
+}
+
+# Whether the service user can make the namespaces bubblewrap needs (user, mount, PID, network, IPC): unprivileged
+# user namespaces must be allowed on this kernel. Only warns: `apprentice doctor` tells the same at any time.
+probe_bubblewrap() {
+  local uid gid out
+  if [ -n "$root" ] || ((dry)) || ! command -v bwrap >/dev/null || [ -z "$(user_entry)" ]; then return; fi
+  read -r uid gid < <(user_ids)
+  if out=$(setpriv --reuid="$uid" --regid="$gid" --clear-groups -- bwrap --unshare-user --unshare-pid --unshare-net \
+    --unshare-ipc --die-with-parent --ro-bind / / true 2>&1); then
+    ok "bubblewrap works for $SERVICE_USER (user, PID, network and IPC namespaces)"
+  else
+    warn "bubblewrap does not work for $SERVICE_USER: $out"
+    warn "the agent's commands and checks will refuse to run; allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1 where it exists), then check with: sudo -u $SERVICE_USER apprentice doctor --state $STATE_DIR"
+  fi
+}
+
 # Whether the file at $1 is the command this script installs (any version of it).
 is_our_command() { [ -f "$1" ] && [ ! -L "$1" ] && grep -q '^# apprentice, as installed by deploy/install.sh' -- "$1"; }
 
@@ -283,6 +319,7 @@ do_install() {
 
   check_node
   check_source
+  check_bubblewrap
 
   # The system user.
   if [ -n "$(user_entry)" ]; then
@@ -358,6 +395,8 @@ do_install() {
   else
     act "create cache dir $cache (owner $SERVICE_USER, mode 0750)" make_service_dir "$cache"
   fi
+
+  probe_bubblewrap
 
   # Enabled: started at boot.
   if [ -L "$wants" ]; then

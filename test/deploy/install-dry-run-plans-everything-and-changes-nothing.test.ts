@@ -19,6 +19,8 @@ test("a dry run into an empty root plans user, program, command, unit, state dir
     `would enable apprentice.service (systemctl --root=${root} enable: starts at boot)`,
   ]);
   assert.match(first.stdout, /^ok: node v\d+\.\d+\.\d+ at /m);
+  // The sandbox of the agent's commands: looked for in the root, never installed into another root.
+  assert.match(first.stdout, /^(ok: bubblewrap is installed in |note: no bubblewrap in )/m);
   assert.match(first.stdout, /^dry run: 8 change\(s\) planned, nothing was changed$/m);
   assert.deepEqual(linesStartingWith(first.stdout, "+ "), [], "nothing was done");
   assert.deepEqual(await snapshotTree(root), [], "the root is still empty");

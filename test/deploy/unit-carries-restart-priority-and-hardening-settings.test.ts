@@ -81,8 +81,16 @@ test("the unit runs apprentice start as its own user on the state dir, with rest
     RestrictSUIDSGID: "yes",
     LockPersonality: "yes",
     CapabilityBoundingSet: "",
+    PrivateUsers: "yes",
+    PrivateNetwork: "yes",
+    IPAddressDeny: "any",
+    RestrictAddressFamilies: "AF_UNIX AF_NETLINK",
   };
   for (const [key, value] of Object.entries(hardening)) assert.equal(one(key), value, key);
+  // bubblewrap's namespaces for the agent's commands, and no others; its mount calls and capset on top of
+  // @system-service, with the rest of @privileged still denied.
+  assert.equal(one("RestrictNamespaces"), "user mnt pid net ipc");
+  assert.deepEqual(service.get("SystemCallFilter"), ["@system-service @mount", "~@privileged", "pivot_root capset"]);
   // StateDirectory= makes the state dir writable under ProtectSystem=strict; nothing else needs to be.
   assert.equal(service.get("ReadWritePaths"), undefined);
   // These would break the daemon: V8's JIT needs W+X memory; ProcSubset=pid hides /proc/meminfo from the sensors.
