@@ -1,6 +1,6 @@
 // The file-tool half of the sandbox-escape corpus: `..` and absolute spellings, odd names, NUL and length, size caps, links, /proc, and check-then-use races.
 import { renameSync, symlinkSync, writeFileSync } from "node:fs";
-import { link, lstat, mkdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { link, lstat, mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { appendFileTool } from "../../src/tools/append-file.js";
 import { listDirTool } from "../../src/tools/list-dir.js";
@@ -100,6 +100,117 @@ function raceSwap(tool: Tool, outsideName: string, rounds: number): (fixture: Es
     const refused = seen.filter((text) => text.startsWith("refused")).length;
     return { ok: false, error: `${rounds} calls raced ${swaps} swaps: ${refused} refused, ${rounds - refused} stayed inside, none escaped` };
   };
+}
+
+/** The workspace path a parent-swap race calls its tool on, for round `round`. */
+type RacePath = (round: number) => string;
+
+/**
+ * A race on an INTERMEDIATE directory (finding 6): `tool` is called `rounds` times on a path under `a/` while the event
+ * loop keeps swapping `a` (holding `b/file.txt`) for a symlink to an outside tree of the same shape (`b/file.txt`
+ * holding the canary, beside a file named after the canary) and back, by renames, between every await the tool makes.
+ * The attempt is ok:false ("none escaped") when no outcome showed the canary, the outside tree is as it was and the
+ * swaps really interleaved; ok:true with the evidence otherwise, so the case fails. The harness's snapshot, taken
+ * after the setup, judges everything outside as well.
+ */
+function parentSwapCase(name: string, tool: Tool, at: RacePath, rounds: number): EscapeCase {
+  const treeOf = (fixture: EscapeFixture) => path.join(fixture.outside, "tree");
+  return {
+    category: "links",
+    name,
+    expect: "refused",
+    reason: /none escaped/,
+    async setup(fixture) {
+      await mkdir(path.join(treeOf(fixture), "b"), { recursive: true });
+      await writeFile(path.join(treeOf(fixture), "b", "file.txt"), `${fixture.secret}\n`);
+      await writeFile(path.join(treeOf(fixture), "b", `${fixture.secret}.txt`), "named after the canary\n");
+      await mkdir(path.join(fixture.workspace, "a", "b"), { recursive: true });
+      await writeFile(path.join(fixture.workspace, "a", "b", "file.txt"), "inside\n");
+      await symlink(treeOf(fixture), path.join(fixture.workspace, ".a-link"));
+    },
+    async attempt(fixture) {
+      const treeBefore = await describeTree(treeOf(fixture));
+      const swapping = startParentSwaps(fixture.workspace);
+      const seen: string[] = [];
+      let swaps = 0;
+      try {
+        for (let round = 0; round < rounds; round++) {
+          seen.push(describeOutcome(await tool.execute({ path: at(round), content: "x" }, fixture.context)));
+        }
+      } finally {
+        swaps = swapping.stop();
+      }
+      const leaked = seen.filter((text) => text.includes(fixture.secret));
+      const changed = diffTrees(treeBefore, await describeTree(treeOf(fixture)));
+      if (leaked.length > 0 || changed.length > 0) {
+        const shown = changed.slice(0, 3).join("; ");
+        return { ok: true, output: `${leaked.length} of ${rounds} calls showed the canary; outside, ${changed.length} entries changed or created (${shown})` };
+      }
+      if (swaps < rounds) return { ok: true, output: `only ${swaps} swaps in ${rounds} calls: the race did not interleave` };
+      const refused = seen.filter((text) => text.startsWith("refused")).length;
+      return { ok: false, error: `${rounds} calls raced ${swaps} parent swaps: ${refused} refused, ${rounds - refused} stayed inside, none escaped` };
+    },
+  };
+}
+
+/** Swaps `a` and `.a-link` in `workspace` on every turn of the event loop until `stop()`, which returns the count. */
+function startParentSwaps(workspace: string): { stop(): number } {
+  const dir = path.join(workspace, "a");
+  const parked = path.join(workspace, ".a-parked");
+  const link = path.join(workspace, ".a-link");
+  let swaps = 0;
+  let running = true;
+  const swap = (): void => {
+    if (!running) return;
+    // Even swaps put the link in place of the directory, odd ones put the directory back.
+    if (swaps % 2 === 0) {
+      renameSync(dir, parked);
+      renameOnto(link, dir, swaps);
+    } else {
+      renameSync(dir, link);
+      renameOnto(parked, dir, swaps);
+    }
+    swaps++;
+    setImmediate(swap);
+  };
+  setImmediate(swap);
+  return {
+    stop: () => {
+      running = false;
+      return swaps;
+    },
+  };
+}
+
+/**
+ * Renames `from` to `to`. Between the two renames of a swap `a` is missing for a moment, and a tool making folders may
+ * create a fresh `a` right then: that one is moved aside (it stays inside the workspace) and the rename tried again.
+ */
+function renameOnto(from: string, to: string, swap: number): void {
+  try {
+    renameSync(from, to);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "EISDIR" && code !== "ENOTEMPTY" && code !== "EEXIST" && code !== "ENOTDIR") throw error;
+    renameSync(to, path.join(path.dirname(to), `.made-in-the-gap-${swap}`));
+    renameSync(from, to);
+  }
+}
+
+/** Every entry under `dir`, relative, with its content for files: what a parent-swap race must leave alone. */
+async function describeTree(dir: string): Promise<Map<string, string>> {
+  const entries = new Map<string, string>();
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    const full = path.join(entry.parentPath, entry.name);
+    entries.set(path.relative(dir, full), entry.isFile() ? await readFile(full, "utf8") : entry.isDirectory() ? "dir" : "other");
+  }
+  return entries;
+}
+
+/** One line per entry of `after` that is new or differs from `before`, and per entry gone. */
+function diffTrees(before: Map<string, string>, after: Map<string, string>): string[] {
+  const changes = [...after].filter(([name, body]) => before.get(name) !== body).map(([name]) => `${name} ${before.has(name) ? "changed" : "created"}`);
+  return [...changes, ...[...before.keys()].filter((name) => !after.has(name)).map((name) => `${name} removed`)];
 }
 
 /** The file-tool cases; `raceRounds` sets how many calls each race makes. */
@@ -220,6 +331,12 @@ export function buildFileCases(raceRounds: number): EscapeCase[] {
     { category: "links", name: "read while swap.txt flips to a symlink (race)", expect: "refused", reason: /none escaped/, attempt: raceSwap(readFileTool, "secret.txt", raceRounds) },
     { category: "links", name: "append while swap.txt flips to a symlink (race)", expect: "refused", reason: /none escaped/, attempt: raceSwap(appendFileTool, "victim.txt", raceRounds) },
     { category: "links", name: "write while swap.txt flips to a symlink (race)", expect: "refused", reason: /none escaped/, attempt: raceSwap(writeFileTool, "victim.txt", raceRounds) },
+    // The parent directory `a` of `a/b/file.txt` flips to a symlink to an outside tree of the same shape (finding 6).
+    parentSwapCase("read while a parent folder flips to a symlink (race)", readFileTool, () => "a/b/file.txt", raceRounds),
+    parentSwapCase("write while a parent folder flips to a symlink (race)", writeFileTool, () => "a/b/file.txt", raceRounds),
+    parentSwapCase("append while a parent folder flips to a symlink (race)", appendFileTool, () => "a/b/file.txt", raceRounds),
+    parentSwapCase("list while a parent folder flips to a symlink (race)", listDirTool, () => "a/b", raceRounds),
+    parentSwapCase("write new folders while a parent folder flips to a symlink (race on mkdir)", writeFileTool, (round) => `a/new-${round}/deeper/file.txt`, raceRounds),
 
     // /proc and /dev.
     { category: "proc", name: "read /proc/self/root/etc/passwd", expect: "refused", reason: ABSOLUTE, attempt: read("/proc/self/root/etc/passwd") },
