@@ -14,8 +14,8 @@ type PathSpec = string | ((fixture: EscapeFixture) => string);
 
 const DOTDOT = /contains "\.\.", which is not allowed/;
 const ABSOLUTE = /is absolute; use a path relative to the workspace/;
-const OUTSIDE = /resolves outside the workspace/;
-const THROUGH_LINK = /is a symbolic link; writing through links is not allowed/;
+/** File tools follow no link in any component: a link anywhere on the path is refused by name, wherever it leads. */
+const LINK = /is a symbolic link; file tools do not follow links/;
 const HARD_LINKS = /has 2 hard links/;
 
 function resolveSpec(spec: PathSpec, fixture: EscapeFixture): string {
@@ -301,30 +301,30 @@ export function buildFileCases(raceRounds: number): EscapeCase[] {
     { category: "size-caps", name: "append 300 bytes to a new file", expect: "refused", reason: /content is 300 bytes/, attempt: append("new.txt", "z".repeat(300)) },
 
     // Symlinks and hard links planted in the workspace.
-    { category: "links", name: "read through a symlinked folder", expect: "refused", reason: OUTSIDE, setup: plantSymlink("out", (f) => f.outside), attempt: read("out/secret.txt") },
-    { category: "links", name: "write a new file in a symlinked folder", expect: "refused", reason: OUTSIDE, setup: plantSymlink("out", (f) => f.outside), attempt: write("out/pwned.txt") },
-    { category: "links", name: "write under a symlinked folder (would mkdir outside)", expect: "refused", reason: OUTSIDE, setup: plantSymlink("out", (f) => f.outside), attempt: write("out/deeper/pwned.txt") },
-    { category: "links", name: "append through a symlinked folder", expect: "refused", reason: OUTSIDE, setup: plantSymlink("out", (f) => f.outside), attempt: append("out/victim.txt") },
-    { category: "links", name: "list a symlinked folder", expect: "refused", reason: OUTSIDE, setup: plantSymlink("out", (f) => f.outside), attempt: list("out") },
-    { category: "links", name: "read a symlink to an outside file", expect: "refused", reason: OUTSIDE, setup: plantSymlink("link.txt", outsideFile("secret.txt")), attempt: read("link.txt") },
-    { category: "links", name: "write a symlink to an outside file", expect: "refused", reason: THROUGH_LINK, setup: plantSymlink("link.txt", outsideFile("victim.txt")), attempt: write("link.txt") },
-    { category: "links", name: "append a symlink to an outside file", expect: "refused", reason: THROUGH_LINK, setup: plantSymlink("link.txt", outsideFile("victim.txt")), attempt: append("link.txt") },
+    { category: "links", name: "read through a symlinked folder", expect: "refused", reason: LINK, setup: plantSymlink("out", (f) => f.outside), attempt: read("out/secret.txt") },
+    { category: "links", name: "write a new file in a symlinked folder", expect: "refused", reason: LINK, setup: plantSymlink("out", (f) => f.outside), attempt: write("out/pwned.txt") },
+    { category: "links", name: "write under a symlinked folder (would mkdir outside)", expect: "refused", reason: LINK, setup: plantSymlink("out", (f) => f.outside), attempt: write("out/deeper/pwned.txt") },
+    { category: "links", name: "append through a symlinked folder", expect: "refused", reason: LINK, setup: plantSymlink("out", (f) => f.outside), attempt: append("out/victim.txt") },
+    { category: "links", name: "list a symlinked folder", expect: "refused", reason: LINK, setup: plantSymlink("out", (f) => f.outside), attempt: list("out") },
+    { category: "links", name: "read a symlink to an outside file", expect: "refused", reason: LINK, setup: plantSymlink("link.txt", outsideFile("secret.txt")), attempt: read("link.txt") },
+    { category: "links", name: "write a symlink to an outside file", expect: "refused", reason: LINK, setup: plantSymlink("link.txt", outsideFile("victim.txt")), attempt: write("link.txt") },
+    { category: "links", name: "append a symlink to an outside file", expect: "refused", reason: LINK, setup: plantSymlink("link.txt", outsideFile("victim.txt")), attempt: append("link.txt") },
     {
       category: "links",
       name: "read a symlink to a symlink to outside",
       expect: "refused",
-      reason: OUTSIDE,
+      reason: LINK,
       setup: async (f) => {
         await plantSymlink("b", outsideFile("secret.txt"))(f);
         await plantSymlink("a", "b")(f);
       },
       attempt: read("a"),
     },
-    { category: "links", name: "read through a symlinked folder mid-path", expect: "refused", reason: OUTSIDE, setup: plantSymlink("sub/mid", (f) => f.outside), attempt: read("sub/mid/dir/deep.txt") },
-    { category: "links", name: "write through a relative ../ symlink", expect: "refused", reason: OUTSIDE, setup: plantSymlink("rel", "../outside"), attempt: write("rel/victim.txt") },
-    { category: "links", name: "write a dangling symlink to outside", expect: "refused", reason: THROUGH_LINK, setup: plantSymlink("dang", (f) => path.join(f.outside, `pwned-${f.token}`)), attempt: write("dang") },
-    { category: "links", name: "append a dangling symlink to outside", expect: "refused", reason: THROUGH_LINK, setup: plantSymlink("dang", (f) => path.join(f.outside, `pwned-${f.token}`)), attempt: append("dang") },
-    { category: "links", name: "read via a symlink to /", expect: "refused", reason: OUTSIDE, setup: plantSymlink("rootlink", "/"), attempt: read("rootlink/etc/passwd") },
+    { category: "links", name: "read through a symlinked folder mid-path", expect: "refused", reason: LINK, setup: plantSymlink("sub/mid", (f) => f.outside), attempt: read("sub/mid/dir/deep.txt") },
+    { category: "links", name: "write through a relative ../ symlink", expect: "refused", reason: LINK, setup: plantSymlink("rel", "../outside"), attempt: write("rel/victim.txt") },
+    { category: "links", name: "write a dangling symlink to outside", expect: "refused", reason: LINK, setup: plantSymlink("dang", (f) => path.join(f.outside, `pwned-${f.token}`)), attempt: write("dang") },
+    { category: "links", name: "append a dangling symlink to outside", expect: "refused", reason: LINK, setup: plantSymlink("dang", (f) => path.join(f.outside, `pwned-${f.token}`)), attempt: append("dang") },
+    { category: "links", name: "read via a symlink to /", expect: "refused", reason: LINK, setup: plantSymlink("rootlink", "/"), attempt: read("rootlink/etc/passwd") },
     { category: "links", name: "write a hard link to an outside file", expect: "refused", reason: HARD_LINKS, setup: plantHardLink("hard.txt", "victim.txt"), attempt: write("hard.txt") },
     { category: "links", name: "append a hard link to an outside file", expect: "refused", reason: HARD_LINKS, setup: plantHardLink("hard.txt", "victim.txt"), attempt: append("hard.txt") },
     { category: "links", name: "read a hard link to an outside file", expect: "refused", reason: HARD_LINKS, setup: plantHardLink("hard.txt", "secret.txt"), attempt: read("hard.txt") },
@@ -343,12 +343,12 @@ export function buildFileCases(raceRounds: number): EscapeCase[] {
     { category: "proc", name: "read /proc/self/environ", expect: "refused", reason: ABSOLUTE, attempt: read("/proc/self/environ") },
     { category: "proc", name: "read /dev/stdin", expect: "refused", reason: ABSOLUTE, attempt: read("/dev/stdin") },
     { category: "proc", name: "write /proc/self/fd/1", expect: "refused", reason: ABSOLUTE, attempt: write("/proc/self/fd/1") },
-    { category: "proc", name: "read via a symlink to /proc/self/root", expect: "refused", reason: OUTSIDE, setup: plantSymlink("procroot", "/proc/self/root"), attempt: read("procroot/etc/passwd") },
-    { category: "proc", name: "write via a symlink to /proc/self/root", expect: "refused", reason: OUTSIDE, setup: plantSymlink("procroot", "/proc/self/root"), attempt: write((f) => `procroot${f.marker}`) },
-    { category: "proc", name: "read via a symlink to /proc/self/cwd", expect: "refused", reason: OUTSIDE, setup: plantSymlink("cwd", "/proc/self/cwd"), attempt: read("cwd/package.json") },
-    { category: "proc", name: "list via a symlink to /proc/self/fd", expect: "refused", reason: OUTSIDE, setup: plantSymlink("fd", "/proc/self/fd"), attempt: list("fd") },
-    { category: "proc", name: "read via a symlink to /proc/self/environ", expect: "refused", reason: OUTSIDE, setup: plantSymlink("environ", "/proc/self/environ"), attempt: read("environ") },
-    { category: "proc", name: "read via a symlink to /dev/stdin", expect: "refused", reason: /outside the workspace|dangling/, setup: plantSymlink("stdin", "/dev/stdin"), attempt: read("stdin") },
+    { category: "proc", name: "read via a symlink to /proc/self/root", expect: "refused", reason: LINK, setup: plantSymlink("procroot", "/proc/self/root"), attempt: read("procroot/etc/passwd") },
+    { category: "proc", name: "write via a symlink to /proc/self/root", expect: "refused", reason: LINK, setup: plantSymlink("procroot", "/proc/self/root"), attempt: write((f) => `procroot${f.marker}`) },
+    { category: "proc", name: "read via a symlink to /proc/self/cwd", expect: "refused", reason: LINK, setup: plantSymlink("cwd", "/proc/self/cwd"), attempt: read("cwd/package.json") },
+    { category: "proc", name: "list via a symlink to /proc/self/fd", expect: "refused", reason: LINK, setup: plantSymlink("fd", "/proc/self/fd"), attempt: list("fd") },
+    { category: "proc", name: "read via a symlink to /proc/self/environ", expect: "refused", reason: LINK, setup: plantSymlink("environ", "/proc/self/environ"), attempt: read("environ") },
+    { category: "proc", name: "read via a symlink to /dev/stdin", expect: "refused", reason: LINK, setup: plantSymlink("stdin", "/dev/stdin"), attempt: read("stdin") },
   ];
   return cases;
 }
