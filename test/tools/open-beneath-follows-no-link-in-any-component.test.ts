@@ -5,7 +5,12 @@ import { link, lstat, mkdir, readdir, readFile, rename, symlink, writeFile } fro
 import { createServer } from "node:net";
 import path from "node:path";
 import { inspectBeneath, openDirBeneath, openFileBeneath, openWorkspaceRoot, pathBeneath, readDirBeneath } from "../../src/tools/open-beneath.js";
+import { fingerprintWorkspace } from "../../src/cycle/world-fingerprint.js";
+import { appendFileTool } from "../../src/tools/append-file.js";
+import { listDirTool } from "../../src/tools/list-dir.js";
 import { readFileTool } from "../../src/tools/read-file.js";
+import type { Tool } from "../../src/tools/tool.js";
+import { writeFileTool } from "../../src/tools/write-file.js";
 import { replaceFileBeneath } from "../../src/tools/replace-beneath.js";
 import { waitForReader } from "../support/fifo-writer.js";
 import { makeTempDir, makeToolContext } from "./tool-context.js";
@@ -170,6 +175,29 @@ test("a FIFO, a socket, a device and a link to a FIFO are fstat'ed through O_PAT
   assert.equal(inside.opened(), false, "the FIFO in the workspace was opened");
   assert.equal(beyond.opened(), false, "the FIFO behind the link was opened");
   if (!asRoot) t.diagnostic("not root: the device case was skipped");
+});
+
+test("no descriptor is left open by the tools, whether they succeed or refuse", async (t) => {
+  const { workspace, outside } = await makeTree(t);
+  await symlink(outside, path.join(workspace, "out"));
+  await writeFile(path.join(workspace, "plain"), "x");
+  await link(path.join(outside, "b", "file.txt"), path.join(workspace, "hard.txt"));
+  execFileSync("mkfifo", [path.join(workspace, "pipe")]);
+  const context = makeToolContext(workspace);
+  const calls: [Tool, string][] = [
+    [readFileTool, "a/b/file.txt"], [readFileTool, "out/b/file.txt"], [readFileTool, "pipe"], [readFileTool, "hard.txt"],
+    [readFileTool, "missing/x"], [readFileTool, "plain/x"], [writeFileTool, "a/new/deeper/x.txt"], [writeFileTool, "out/x"],
+    [writeFileTool, "hard.txt"], [appendFileTool, "a/b/file.txt"], [appendFileTool, "a/b/new.txt"], [appendFileTool, "pipe"],
+    [listDirTool, "a"], [listDirTool, "out"], [listDirTool, "plain"],
+  ];
+  const runAll = async (): Promise<void> => {
+    for (const [tool, relPath] of calls) await tool.execute({ path: relPath, content: "y" }, context);
+    await fingerprintWorkspace(workspace);
+  };
+  await runAll();
+  const before = (await readdir("/proc/self/fd")).length;
+  for (let round = 0; round < 20; round++) await runAll();
+  assert.equal((await readdir("/proc/self/fd")).length, before);
 });
 
 test("openWorkspaceRoot throws for a workspace that is missing or not a directory", async (t) => {
