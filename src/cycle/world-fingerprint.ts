@@ -1,34 +1,49 @@
-// Fingerprints the world an action meets: the workspace's files (name, size, content hash) and, for `run`, the resolved program.
+// Fingerprints the world an action meets: workspace files (name, size, content hash) and `run`'s program; invariant: follows no link, opens no FIFO or device.
 import { createHash } from "node:crypto";
-import { open, stat } from "node:fs/promises";
+import { constants } from "node:fs";
+import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
+import { describeFileKind } from "../tools/fs-error.js";
+import { mapLimited } from "../tools/map-limited.js";
+import { inspectBeneath, openDirBeneath, openWorkspaceRoot, reopenFile, splitRelative } from "../tools/open-beneath.js";
 import { listWorkspace } from "../tools/sandbox-path.js";
 
 /** Files up to this size are hashed by content; larger ones by size and mtime, to stay cheap on an SD card. */
 const HASH_MAX_BYTES = 64 * 1024;
+/** Files read at once: enough to keep libuv's four threads busy, at most this many 64 KB buffers held. */
+const HASH_CONCURRENCY = 8;
 /** Workspace entries fingerprinted; a larger workspace is fingerprinted by its first ones. */
 const MAX_ENTRIES = 256;
 
 /**
  * A short hash of the workspace as an action would find it.
  * Content rather than mtime for small files: the same bytes rewritten (a reset, a re-run) are the same world, which
- * is what "the world is unchanged" means for masking. Large files fall back to size + mtime.
+ * is what "the world is unchanged" means for masking. Large files fall back to size + mtime. Each listed file is
+ * reached by plain names from the workspace root and fstat'ed through an O_PATH fd before it is opened: a link,
+ * FIFO, socket or device swapped in after the listing is hashed as its kind, never followed or opened.
  */
 export async function fingerprintWorkspace(workspaceDir: string): Promise<string> {
   const listing = await listWorkspace(workspaceDir, { maxEntries: MAX_ENTRIES });
   const hash = createHash("sha256");
-  for (const file of listing.files) {
-    const full = path.join(workspaceDir, file);
-    const info = await stat(full).catch((error: NodeJS.ErrnoException) => {
-      // A file removed between listing and stat (a background process) is simply not part of this world.
-      if (error.code === "ENOENT") return undefined;
-      throw error;
-    });
-    if (info === undefined) continue;
-    hash.update(`${file}\0${info.size}\0`);
-    if (info.size <= HASH_MAX_BYTES) hash.update(await readSmallFile(full, info.size));
-    else hash.update(String(info.mtimeMs));
-    hash.update("\0");
+  const root = await openWorkspaceRoot(workspaceDir);
+  try {
+    for (const [dir, files] of groupByDir(listing.files)) {
+      const opened = await openDirBeneath(root, splitRelative(dir), dir);
+      // A folder swapped for a link or removed since the listing: its files are not part of this world.
+      if (!opened.ok) {
+        hash.update(`unreachable\0${dir}\0`);
+        continue;
+      }
+      try {
+        // Read several at once (libuv has four threads), fed to the hash in listing order.
+        const parts = await mapLimited(files, HASH_CONCURRENCY, (file) => describeFile(opened.handle, file));
+        for (const part of parts) for (const chunk of part) hash.update(chunk);
+      } finally {
+        await opened.handle.close();
+      }
+    }
+  } finally {
+    await root.close();
   }
   for (const dir of listing.dirs) hash.update(`dir\0${dir}\0`);
   return hash.digest("hex").slice(0, 16);
@@ -40,8 +55,38 @@ export function fingerprintAction(workspaceFingerprint: string, programPath: str
   return createHash("sha256").update(`${workspaceFingerprint}\0${programPath}`).digest("hex").slice(0, 16);
 }
 
-async function readSmallFile(file: string, size: number): Promise<Buffer> {
-  const handle = await open(file, "r");
+/** The listed files by folder, in listing order (the listing keeps each folder's files together). */
+function groupByDir(files: readonly string[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const file of files) {
+    const dir = path.posix.dirname(file);
+    const group = groups.get(dir);
+    if (group === undefined) groups.set(dir, [file]);
+    else group.push(file);
+  }
+  return groups;
+}
+
+/**
+ * What one file adds to the hash: name, size and content (or mtime) for a regular file, name and kind for anything
+ * else, nothing for a file removed since the listing (a background process: not part of this world).
+ */
+async function describeFile(dir: FileHandle, file: string): Promise<(string | Buffer)[]> {
+  const found = await inspectBeneath(dir, path.posix.basename(file), file);
+  if (!found.ok) return found.missing ? [] : [`${file}\0unreachable\0`];
+  try {
+    const { stats } = found;
+    if (!stats.isFile()) return [`${file}\0${describeFileKind(stats)}\0`];
+    const body = stats.size <= HASH_MAX_BYTES ? await readSmallFile(found.handle, stats.size) : String(stats.mtimeMs);
+    return [`${file}\0${stats.size}\0`, body, "\0"];
+  } finally {
+    await found.handle.close();
+  }
+}
+
+/** Reads up to `size` bytes of the regular file an O_PATH handle names. */
+async function readSmallFile(pathHandle: FileHandle, size: number): Promise<Buffer> {
+  const handle = await reopenFile(pathHandle, constants.O_RDONLY);
   try {
     const buffer = Buffer.alloc(size);
     const { bytesRead } = await handle.read(buffer, 0, size, 0);

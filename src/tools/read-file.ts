@@ -1,7 +1,9 @@
-// The `read_file` tool: returns a workspace file's text; invariant: never more than maxFileBytes of it, and a marker says so.
-import { constants } from "node:fs";
-import { open } from "node:fs/promises";
-import { describeFsError, resolveInWorkspace } from "./sandbox-path.js";
+// The `read_file` tool: returns a workspace file's text; invariant: never more than maxFileBytes of it (a marker says so), never through a link.
+import type { Stats } from "node:fs";
+import type { FileHandle } from "node:fs/promises";
+import { describeFsError } from "./fs-error.js";
+import { openFileBeneath, withDirBeneath } from "./open-beneath.js";
+import { parseWorkspacePath } from "./sandbox-path.js";
 import type { Tool, ToolOutcome } from "./tool.js";
 
 /** Reads a file chosen from the schema view's `files`; unavailable when the workspace has no files. */
@@ -18,45 +20,43 @@ export const readFileTool: Tool = {
     };
   },
   async execute(args, context) {
-    const resolved = await resolveInWorkspace(context.workspaceDir, args.path, { mustExist: true });
-    if (!resolved.ok) return { ok: false, error: resolved.error };
-    try {
-      return await readCapped(resolved.absolute, resolved.relative, context.limits.maxFileBytes);
-    } catch (error) {
-      return { ok: false, error: `cannot read ${resolved.relative}: ${describeFsError(error)}`, touched: [resolved.relative] };
-    }
+    const target = parseWorkspacePath(args.path);
+    if (!target.ok) return target;
+    const { relative, parts } = target;
+    const name = parts.at(-1);
+    if (name === undefined) return { ok: false, error: `${relative} is a directory, not a regular file` };
+    // The parent is opened one name at a time and the file by its plain name in it: no component is ever a link.
+    return await withDirBeneath(context.workspaceDir, parts.slice(0, -1), relative, {}, async (dir): Promise<ToolOutcome> => {
+      const file = await openFileBeneath(dir, name, relative, "read");
+      if (!file.ok) return { ok: false, error: file.error };
+      try {
+        return await readCapped(file.handle, file.stats, relative, context.limits.maxFileBytes);
+      } catch (error) {
+        return { ok: false, error: `cannot read ${relative}: ${describeFsError(error)}`, touched: [relative] };
+      } finally {
+        await file.handle.close();
+      }
+    });
   },
 };
 
-/** Reads at most `maxBytes` (plus one, to learn whether there is more) from a checked path. */
-async function readCapped(absolute: string, relative: string, maxBytes: number): Promise<ToolOutcome> {
-  // O_NOFOLLOW and O_NONBLOCK: a symlink or FIFO swapped in after the check fails or returns, it never escapes or hangs.
-  const handle = await open(absolute, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  try {
-    const stats = await handle.stat();
-    if (!stats.isFile()) return { ok: false, error: `${relative} is not a regular file`, touched: [relative] };
-    // A second hard link may be a file outside the workspace that someone linked in; its content is not ours to show.
-    if (stats.nlink > 1) {
-      return { ok: false, error: `${relative} has ${stats.nlink} hard links; reading it could show a file outside the workspace`, touched: [relative] };
-    }
-    const buffer = Buffer.alloc(maxBytes + 1);
-    let filled = 0;
-    while (filled < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
-      if (bytesRead === 0) break;
-      filled += bytesRead;
-    }
-    const truncated = filled > maxBytes;
-    const kept = buffer.subarray(0, Math.min(filled, maxBytes));
-    let output: string;
-    if (kept.includes(0)) output = `[binary file, ${stats.size} bytes; not shown]`;
-    else if (kept.length === 0) output = "(empty file)";
-    else output = trimToCharBoundary(kept).toString("utf8");
-    if (truncated) output += `\n[truncated at ${maxBytes} bytes]`;
-    return { ok: true, output, touched: [relative], fromWorld: true };
-  } finally {
-    await handle.close();
+/** Reads at most `maxBytes` (plus one, to learn whether there is more) from an open regular file. */
+async function readCapped(handle: FileHandle, stats: Stats, relative: string, maxBytes: number): Promise<ToolOutcome> {
+  const buffer = Buffer.alloc(maxBytes + 1);
+  let filled = 0;
+  while (filled < buffer.length) {
+    const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
   }
+  const truncated = filled > maxBytes;
+  const kept = buffer.subarray(0, Math.min(filled, maxBytes));
+  let output: string;
+  if (kept.includes(0)) output = `[binary file, ${stats.size} bytes; not shown]`;
+  else if (kept.length === 0) output = "(empty file)";
+  else output = trimToCharBoundary(kept).toString("utf8");
+  if (truncated) output += `\n[truncated at ${maxBytes} bytes]`;
+  return { ok: true, output, touched: [relative], fromWorld: true };
 }
 
 /** Drops a UTF-8 sequence cut in half at the end, so the cap never produces a replacement character. */

@@ -1,6 +1,6 @@
 // The file-tool half of the sandbox-escape corpus: `..` and absolute spellings, odd names, NUL and length, size caps, links, /proc, and check-then-use races.
 import { renameSync, symlinkSync, writeFileSync } from "node:fs";
-import { link, lstat, mkdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { link, lstat, mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { appendFileTool } from "../../src/tools/append-file.js";
 import { listDirTool } from "../../src/tools/list-dir.js";
@@ -14,8 +14,8 @@ type PathSpec = string | ((fixture: EscapeFixture) => string);
 
 const DOTDOT = /contains "\.\.", which is not allowed/;
 const ABSOLUTE = /is absolute; use a path relative to the workspace/;
-const OUTSIDE = /resolves outside the workspace/;
-const THROUGH_LINK = /is a symbolic link; writing through links is not allowed/;
+/** File tools follow no link in any component: a link anywhere on the path is refused by name, wherever it leads. */
+const LINK = /is a symbolic link; file tools do not follow links/;
 const HARD_LINKS = /has 2 hard links/;
 
 function resolveSpec(spec: PathSpec, fixture: EscapeFixture): string {
@@ -100,6 +100,117 @@ function raceSwap(tool: Tool, outsideName: string, rounds: number): (fixture: Es
     const refused = seen.filter((text) => text.startsWith("refused")).length;
     return { ok: false, error: `${rounds} calls raced ${swaps} swaps: ${refused} refused, ${rounds - refused} stayed inside, none escaped` };
   };
+}
+
+/** The workspace path a parent-swap race calls its tool on, for round `round`. */
+type RacePath = (round: number) => string;
+
+/**
+ * A race on an INTERMEDIATE directory (finding 6): `tool` is called `rounds` times on a path under `a/` while the event
+ * loop keeps swapping `a` (holding `b/file.txt`) for a symlink to an outside tree of the same shape (`b/file.txt`
+ * holding the canary, beside a file named after the canary) and back, by renames, between every await the tool makes.
+ * The attempt is ok:false ("none escaped") when no outcome showed the canary, the outside tree is as it was and the
+ * swaps really interleaved; ok:true with the evidence otherwise, so the case fails. The harness's snapshot, taken
+ * after the setup, judges everything outside as well.
+ */
+function parentSwapCase(name: string, tool: Tool, at: RacePath, rounds: number): EscapeCase {
+  const treeOf = (fixture: EscapeFixture) => path.join(fixture.outside, "tree");
+  return {
+    category: "links",
+    name,
+    expect: "refused",
+    reason: /none escaped/,
+    async setup(fixture) {
+      await mkdir(path.join(treeOf(fixture), "b"), { recursive: true });
+      await writeFile(path.join(treeOf(fixture), "b", "file.txt"), `${fixture.secret}\n`);
+      await writeFile(path.join(treeOf(fixture), "b", `${fixture.secret}.txt`), "named after the canary\n");
+      await mkdir(path.join(fixture.workspace, "a", "b"), { recursive: true });
+      await writeFile(path.join(fixture.workspace, "a", "b", "file.txt"), "inside\n");
+      await symlink(treeOf(fixture), path.join(fixture.workspace, ".a-link"));
+    },
+    async attempt(fixture) {
+      const treeBefore = await describeTree(treeOf(fixture));
+      const swapping = startParentSwaps(fixture.workspace);
+      const seen: string[] = [];
+      let swaps = 0;
+      try {
+        for (let round = 0; round < rounds; round++) {
+          seen.push(describeOutcome(await tool.execute({ path: at(round), content: "x" }, fixture.context)));
+        }
+      } finally {
+        swaps = swapping.stop();
+      }
+      const leaked = seen.filter((text) => text.includes(fixture.secret));
+      const changed = diffTrees(treeBefore, await describeTree(treeOf(fixture)));
+      if (leaked.length > 0 || changed.length > 0) {
+        const shown = changed.slice(0, 3).join("; ");
+        return { ok: true, output: `${leaked.length} of ${rounds} calls showed the canary; outside, ${changed.length} entries changed or created (${shown})` };
+      }
+      if (swaps < rounds) return { ok: true, output: `only ${swaps} swaps in ${rounds} calls: the race did not interleave` };
+      const refused = seen.filter((text) => text.startsWith("refused")).length;
+      return { ok: false, error: `${rounds} calls raced ${swaps} parent swaps: ${refused} refused, ${rounds - refused} stayed inside, none escaped` };
+    },
+  };
+}
+
+/** Swaps `a` and `.a-link` in `workspace` on every turn of the event loop until `stop()`, which returns the count. */
+function startParentSwaps(workspace: string): { stop(): number } {
+  const dir = path.join(workspace, "a");
+  const parked = path.join(workspace, ".a-parked");
+  const link = path.join(workspace, ".a-link");
+  let swaps = 0;
+  let running = true;
+  const swap = (): void => {
+    if (!running) return;
+    // Even swaps put the link in place of the directory, odd ones put the directory back.
+    if (swaps % 2 === 0) {
+      renameSync(dir, parked);
+      renameOnto(link, dir, swaps);
+    } else {
+      renameSync(dir, link);
+      renameOnto(parked, dir, swaps);
+    }
+    swaps++;
+    setImmediate(swap);
+  };
+  setImmediate(swap);
+  return {
+    stop: () => {
+      running = false;
+      return swaps;
+    },
+  };
+}
+
+/**
+ * Renames `from` to `to`. Between the two renames of a swap `a` is missing for a moment, and a tool making folders may
+ * create a fresh `a` right then: that one is moved aside (it stays inside the workspace) and the rename tried again.
+ */
+function renameOnto(from: string, to: string, swap: number): void {
+  try {
+    renameSync(from, to);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "EISDIR" && code !== "ENOTEMPTY" && code !== "EEXIST" && code !== "ENOTDIR") throw error;
+    renameSync(to, path.join(path.dirname(to), `.made-in-the-gap-${swap}`));
+    renameSync(from, to);
+  }
+}
+
+/** Every entry under `dir`, relative, with its content for files: what a parent-swap race must leave alone. */
+async function describeTree(dir: string): Promise<Map<string, string>> {
+  const entries = new Map<string, string>();
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    const full = path.join(entry.parentPath, entry.name);
+    entries.set(path.relative(dir, full), entry.isFile() ? await readFile(full, "utf8") : entry.isDirectory() ? "dir" : "other");
+  }
+  return entries;
+}
+
+/** One line per entry of `after` that is new or differs from `before`, and per entry gone. */
+function diffTrees(before: Map<string, string>, after: Map<string, string>): string[] {
+  const changes = [...after].filter(([name, body]) => before.get(name) !== body).map(([name]) => `${name} ${before.has(name) ? "changed" : "created"}`);
+  return [...changes, ...[...before.keys()].filter((name) => !after.has(name)).map((name) => `${name} removed`)];
 }
 
 /** The file-tool cases; `raceRounds` sets how many calls each race makes. */
@@ -190,48 +301,54 @@ export function buildFileCases(raceRounds: number): EscapeCase[] {
     { category: "size-caps", name: "append 300 bytes to a new file", expect: "refused", reason: /content is 300 bytes/, attempt: append("new.txt", "z".repeat(300)) },
 
     // Symlinks and hard links planted in the workspace.
-    { category: "links", name: "read through a symlinked folder", expect: "refused", reason: OUTSIDE, setup: plantSymlink("out", (f) => f.outside), attempt: read("out/secret.txt") },
-    { category: "links", name: "write a new file in a symlinked folder", expect: "refused", reason: OUTSIDE, setup: plantSymlink("out", (f) => f.outside), attempt: write("out/pwned.txt") },
-    { category: "links", name: "write under a symlinked folder (would mkdir outside)", expect: "refused", reason: OUTSIDE, setup: plantSymlink("out", (f) => f.outside), attempt: write("out/deeper/pwned.txt") },
-    { category: "links", name: "append through a symlinked folder", expect: "refused", reason: OUTSIDE, setup: plantSymlink("out", (f) => f.outside), attempt: append("out/victim.txt") },
-    { category: "links", name: "list a symlinked folder", expect: "refused", reason: OUTSIDE, setup: plantSymlink("out", (f) => f.outside), attempt: list("out") },
-    { category: "links", name: "read a symlink to an outside file", expect: "refused", reason: OUTSIDE, setup: plantSymlink("link.txt", outsideFile("secret.txt")), attempt: read("link.txt") },
-    { category: "links", name: "write a symlink to an outside file", expect: "refused", reason: THROUGH_LINK, setup: plantSymlink("link.txt", outsideFile("victim.txt")), attempt: write("link.txt") },
-    { category: "links", name: "append a symlink to an outside file", expect: "refused", reason: THROUGH_LINK, setup: plantSymlink("link.txt", outsideFile("victim.txt")), attempt: append("link.txt") },
+    { category: "links", name: "read through a symlinked folder", expect: "refused", reason: LINK, setup: plantSymlink("out", (f) => f.outside), attempt: read("out/secret.txt") },
+    { category: "links", name: "write a new file in a symlinked folder", expect: "refused", reason: LINK, setup: plantSymlink("out", (f) => f.outside), attempt: write("out/pwned.txt") },
+    { category: "links", name: "write under a symlinked folder (would mkdir outside)", expect: "refused", reason: LINK, setup: plantSymlink("out", (f) => f.outside), attempt: write("out/deeper/pwned.txt") },
+    { category: "links", name: "append through a symlinked folder", expect: "refused", reason: LINK, setup: plantSymlink("out", (f) => f.outside), attempt: append("out/victim.txt") },
+    { category: "links", name: "list a symlinked folder", expect: "refused", reason: LINK, setup: plantSymlink("out", (f) => f.outside), attempt: list("out") },
+    { category: "links", name: "read a symlink to an outside file", expect: "refused", reason: LINK, setup: plantSymlink("link.txt", outsideFile("secret.txt")), attempt: read("link.txt") },
+    { category: "links", name: "write a symlink to an outside file", expect: "refused", reason: LINK, setup: plantSymlink("link.txt", outsideFile("victim.txt")), attempt: write("link.txt") },
+    { category: "links", name: "append a symlink to an outside file", expect: "refused", reason: LINK, setup: plantSymlink("link.txt", outsideFile("victim.txt")), attempt: append("link.txt") },
     {
       category: "links",
       name: "read a symlink to a symlink to outside",
       expect: "refused",
-      reason: OUTSIDE,
+      reason: LINK,
       setup: async (f) => {
         await plantSymlink("b", outsideFile("secret.txt"))(f);
         await plantSymlink("a", "b")(f);
       },
       attempt: read("a"),
     },
-    { category: "links", name: "read through a symlinked folder mid-path", expect: "refused", reason: OUTSIDE, setup: plantSymlink("sub/mid", (f) => f.outside), attempt: read("sub/mid/dir/deep.txt") },
-    { category: "links", name: "write through a relative ../ symlink", expect: "refused", reason: OUTSIDE, setup: plantSymlink("rel", "../outside"), attempt: write("rel/victim.txt") },
-    { category: "links", name: "write a dangling symlink to outside", expect: "refused", reason: THROUGH_LINK, setup: plantSymlink("dang", (f) => path.join(f.outside, `pwned-${f.token}`)), attempt: write("dang") },
-    { category: "links", name: "append a dangling symlink to outside", expect: "refused", reason: THROUGH_LINK, setup: plantSymlink("dang", (f) => path.join(f.outside, `pwned-${f.token}`)), attempt: append("dang") },
-    { category: "links", name: "read via a symlink to /", expect: "refused", reason: OUTSIDE, setup: plantSymlink("rootlink", "/"), attempt: read("rootlink/etc/passwd") },
+    { category: "links", name: "read through a symlinked folder mid-path", expect: "refused", reason: LINK, setup: plantSymlink("sub/mid", (f) => f.outside), attempt: read("sub/mid/dir/deep.txt") },
+    { category: "links", name: "write through a relative ../ symlink", expect: "refused", reason: LINK, setup: plantSymlink("rel", "../outside"), attempt: write("rel/victim.txt") },
+    { category: "links", name: "write a dangling symlink to outside", expect: "refused", reason: LINK, setup: plantSymlink("dang", (f) => path.join(f.outside, `pwned-${f.token}`)), attempt: write("dang") },
+    { category: "links", name: "append a dangling symlink to outside", expect: "refused", reason: LINK, setup: plantSymlink("dang", (f) => path.join(f.outside, `pwned-${f.token}`)), attempt: append("dang") },
+    { category: "links", name: "read via a symlink to /", expect: "refused", reason: LINK, setup: plantSymlink("rootlink", "/"), attempt: read("rootlink/etc/passwd") },
     { category: "links", name: "write a hard link to an outside file", expect: "refused", reason: HARD_LINKS, setup: plantHardLink("hard.txt", "victim.txt"), attempt: write("hard.txt") },
     { category: "links", name: "append a hard link to an outside file", expect: "refused", reason: HARD_LINKS, setup: plantHardLink("hard.txt", "victim.txt"), attempt: append("hard.txt") },
     { category: "links", name: "read a hard link to an outside file", expect: "refused", reason: HARD_LINKS, setup: plantHardLink("hard.txt", "secret.txt"), attempt: read("hard.txt") },
     { category: "links", name: "read while swap.txt flips to a symlink (race)", expect: "refused", reason: /none escaped/, attempt: raceSwap(readFileTool, "secret.txt", raceRounds) },
     { category: "links", name: "append while swap.txt flips to a symlink (race)", expect: "refused", reason: /none escaped/, attempt: raceSwap(appendFileTool, "victim.txt", raceRounds) },
     { category: "links", name: "write while swap.txt flips to a symlink (race)", expect: "refused", reason: /none escaped/, attempt: raceSwap(writeFileTool, "victim.txt", raceRounds) },
+    // The parent directory `a` of `a/b/file.txt` flips to a symlink to an outside tree of the same shape (finding 6).
+    parentSwapCase("read while a parent folder flips to a symlink (race)", readFileTool, () => "a/b/file.txt", raceRounds),
+    parentSwapCase("write while a parent folder flips to a symlink (race)", writeFileTool, () => "a/b/file.txt", raceRounds),
+    parentSwapCase("append while a parent folder flips to a symlink (race)", appendFileTool, () => "a/b/file.txt", raceRounds),
+    parentSwapCase("list while a parent folder flips to a symlink (race)", listDirTool, () => "a/b", raceRounds),
+    parentSwapCase("write new folders while a parent folder flips to a symlink (race on mkdir)", writeFileTool, (round) => `a/new-${round}/deeper/file.txt`, raceRounds),
 
     // /proc and /dev.
     { category: "proc", name: "read /proc/self/root/etc/passwd", expect: "refused", reason: ABSOLUTE, attempt: read("/proc/self/root/etc/passwd") },
     { category: "proc", name: "read /proc/self/environ", expect: "refused", reason: ABSOLUTE, attempt: read("/proc/self/environ") },
     { category: "proc", name: "read /dev/stdin", expect: "refused", reason: ABSOLUTE, attempt: read("/dev/stdin") },
     { category: "proc", name: "write /proc/self/fd/1", expect: "refused", reason: ABSOLUTE, attempt: write("/proc/self/fd/1") },
-    { category: "proc", name: "read via a symlink to /proc/self/root", expect: "refused", reason: OUTSIDE, setup: plantSymlink("procroot", "/proc/self/root"), attempt: read("procroot/etc/passwd") },
-    { category: "proc", name: "write via a symlink to /proc/self/root", expect: "refused", reason: OUTSIDE, setup: plantSymlink("procroot", "/proc/self/root"), attempt: write((f) => `procroot${f.marker}`) },
-    { category: "proc", name: "read via a symlink to /proc/self/cwd", expect: "refused", reason: OUTSIDE, setup: plantSymlink("cwd", "/proc/self/cwd"), attempt: read("cwd/package.json") },
-    { category: "proc", name: "list via a symlink to /proc/self/fd", expect: "refused", reason: OUTSIDE, setup: plantSymlink("fd", "/proc/self/fd"), attempt: list("fd") },
-    { category: "proc", name: "read via a symlink to /proc/self/environ", expect: "refused", reason: OUTSIDE, setup: plantSymlink("environ", "/proc/self/environ"), attempt: read("environ") },
-    { category: "proc", name: "read via a symlink to /dev/stdin", expect: "refused", reason: /outside the workspace|dangling/, setup: plantSymlink("stdin", "/dev/stdin"), attempt: read("stdin") },
+    { category: "proc", name: "read via a symlink to /proc/self/root", expect: "refused", reason: LINK, setup: plantSymlink("procroot", "/proc/self/root"), attempt: read("procroot/etc/passwd") },
+    { category: "proc", name: "write via a symlink to /proc/self/root", expect: "refused", reason: LINK, setup: plantSymlink("procroot", "/proc/self/root"), attempt: write((f) => `procroot${f.marker}`) },
+    { category: "proc", name: "read via a symlink to /proc/self/cwd", expect: "refused", reason: LINK, setup: plantSymlink("cwd", "/proc/self/cwd"), attempt: read("cwd/package.json") },
+    { category: "proc", name: "list via a symlink to /proc/self/fd", expect: "refused", reason: LINK, setup: plantSymlink("fd", "/proc/self/fd"), attempt: list("fd") },
+    { category: "proc", name: "read via a symlink to /proc/self/environ", expect: "refused", reason: LINK, setup: plantSymlink("environ", "/proc/self/environ"), attempt: read("environ") },
+    { category: "proc", name: "read via a symlink to /dev/stdin", expect: "refused", reason: LINK, setup: plantSymlink("stdin", "/dev/stdin"), attempt: read("stdin") },
   ];
   return cases;
 }

@@ -1,11 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { appendFileTool } from "../../src/tools/append-file.js";
 import { listDirTool } from "../../src/tools/list-dir.js";
 import { readFileTool } from "../../src/tools/read-file.js";
-import { resolveInWorkspace } from "../../src/tools/sandbox-path.js";
 import { writeFileTool } from "../../src/tools/write-file.js";
 import { makeTempDir, makeToolContext } from "./tool-context.js";
 
@@ -40,20 +39,25 @@ test("symlinks that lead outside the workspace are refused for reading, listing 
   await assert.rejects(stat(path.join(outside, "not-yet.txt")), { code: "ENOENT" });
 });
 
-test("a symlink that stays inside may be read but is never written through", async (t) => {
+test("a symlink is never followed, even one that stays inside: file tools refuse it by name", async (t) => {
   const workspace = await makeTempDir(t);
   await mkdir(path.join(workspace, "real"));
   await writeFile(path.join(workspace, "real", "data.txt"), "inside");
   await symlink(path.join(workspace, "real", "data.txt"), path.join(workspace, "alias.txt"));
+  await symlink("real", path.join(workspace, "alias-dir"));
   const context = makeToolContext(workspace);
 
   const read = await readFileTool.execute({ path: "alias.txt" }, context);
-  assert.deepEqual(read, { ok: true, output: "inside", touched: ["real/data.txt"], fromWorld: true });
+  assert.deepEqual(read, { ok: false, error: "alias.txt is a symbolic link; file tools do not follow links" });
+  const throughDir = await readFileTool.execute({ path: "alias-dir/data.txt" }, context);
+  assert.deepEqual(throughDir, { ok: false, error: "alias-dir/data.txt: alias-dir is a symbolic link; file tools do not follow links" });
+  const list = await listDirTool.execute({ path: "alias-dir" }, context);
+  assert.deepEqual(list, { ok: false, error: "alias-dir is a symbolic link; file tools do not follow links" });
   const write = await writeFileTool.execute({ path: "alias.txt", content: "changed" }, context);
   assert.equal(write.ok, false);
   assert.match(write.ok ? "" : write.error, /symbolic link/);
+  const writeThroughDir = await writeFileTool.execute({ path: "alias-dir/data.txt", content: "changed" }, context);
+  assert.equal(writeThroughDir.ok, false);
   assert.equal(await readFile(path.join(workspace, "real", "data.txt"), "utf8"), "inside");
-
-  const resolved = await resolveInWorkspace(workspace, "alias.txt", { mustExist: true });
-  assert.ok(resolved.ok && resolved.absolute === path.join(workspace, "real", "data.txt"));
+  assert.ok((await lstat(path.join(workspace, "alias.txt"))).isSymbolicLink(), "the link itself stays as it was");
 });
