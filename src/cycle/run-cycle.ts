@@ -152,6 +152,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
       recentJournal: (await readRecentJournalEntries(paths.journal, config.limits.recentJournalEntries)).map(journalEntryForPrompt),
       toolLines: enabledTools.map((tool) => `- ${tool.name}: ${tool.description}`),
       lessons: memory?.lessonText ?? "",
+      quotedLessons: memory?.quotedLessonText ?? "",
       skills: memory?.skillText ?? "",
     });
     return { memory, sections };
@@ -296,7 +297,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
       tool: step.tool,
       argsSummary: summarizeArgs(step.args),
       ok: step.ok,
-      detail: step.ok ? firstLine(step.output) || "ok" : step.error ?? "failed",
+      detail: step.ok ? firstLine(step.output) || "ok" : `${step.error ?? "failed"}${step.detail !== undefined ? `: ${step.detail}` : ""}`,
     })),
     checks: checks.map((check) => ({ goal: check.goal, passed: check.passed, detail: check.detail })),
     notes: [...notes, ...inbox.messages.map((message) => `read inbox message ${message.file}`)],
