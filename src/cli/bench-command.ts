@@ -15,6 +15,7 @@ import type { GymMode } from "../gym/run-scenario.js";
 import { listScenarioNames, loadAllScenarios, loadScenario, type Scenario } from "../gym/scenario.js";
 import type { Logger } from "../log.js";
 import { createCliContext, EXIT, reportError, type CliContext } from "./cli-context.js";
+import { printErr, printJsonLine, printOut } from "./terminal-output.js";
 
 interface BenchOptions {
   scenario?: string;
@@ -118,15 +119,16 @@ async function runSpeed(context: CliContext, options: SpeedOptions): Promise<num
     recallQueries: quick ? 10 : 50,
     daemonCycles: options.daemonCycles ?? (quick ? 1 : 2),
     contextSize: 2048,
-    onProgress: (line) => process.stderr.write(`speed: ${line}\n`),
+    onProgress: (line) => printErr(`speed: ${line}\n`),
   });
   let tuned: TuneResult | undefined;
   if (options.tune) {
     tuned = await writeTunedThreads(paths.config, report.bestThreads);
-    if (!tuned.ok) process.stderr.write(`apprentice bench speed: ${tuned.message}\n`);
-    else process.stderr.write(`speed: model.threads in ${paths.config} set to ${tuned.threads} (was ${tuned.previous}); a running daemon needs a restart\n`);
+    if (!tuned.ok) printErr(`apprentice bench speed: ${tuned.message}\n`);
+    else printErr(`speed: model.threads in ${paths.config} set to ${tuned.threads} (was ${tuned.previous}); a running daemon needs a restart\n`);
   }
-  process.stdout.write(options.json ? `${JSON.stringify({ ...report, ...(tuned?.ok ? { tuned: { configFile: paths.config, threads: tuned.threads, previous: tuned.previous } } : {}) })}\n` : formatSpeedReport(report));
+  if (options.json) printJsonLine({ ...report, ...(tuned?.ok ? { tuned: { configFile: paths.config, threads: tuned.threads, previous: tuned.previous } } : {}) });
+  else printOut(formatSpeedReport(report));
   return tuned !== undefined && !tuned.ok ? EXIT.usage : EXIT.ok;
 }
 
@@ -148,7 +150,7 @@ async function runBench(context: CliContext, options: BenchOptions): Promise<num
   const modelFile = await stat(modelPath).catch(() => undefined);
   if (modelFile === undefined || !modelFile.isFile()) return usage(`model file not found: ${modelPath} (give a GGUF with --model PATH, or leave it out for the test model)`);
   const modes: GymMode[] = options.memory ? ["memory", "no-memory"] : ["no-memory"];
-  process.stderr.write(`gym: ${scenarios.length} scenario(s) × ${options.seeds} seed(s) × ${modes.join(" + ")} on ${modelPath}\n`);
+  printErr(`gym: ${scenarios.length} scenario(s) × ${options.seeds} seed(s) × ${modes.join(" + ")} on ${modelPath}\n`);
 
   const logger = quietLogger(context.logger);
   const result = await runGym({
@@ -159,14 +161,15 @@ async function runBench(context: CliContext, options: BenchOptions): Promise<num
     modelPath,
     brain: new LlamaBrain(logger),
     logger,
-    onProgress: (line) => process.stderr.write(`${line}\n`),
+    onProgress: (line) => printErr(`${line}\n`),
     ...(options.keep ? { keepStateDirs: true } : {}),
   });
   if (options.chart !== undefined) {
     await writeFile(options.chart, renderLearningChart(result.scenarios));
-    process.stderr.write(`gym: chart written to ${path.resolve(options.chart)}\n`);
+    printErr(`gym: chart written to ${path.resolve(options.chart)}\n`);
   }
-  process.stdout.write(options.json ? `${JSON.stringify(result)}\n` : formatGymTables(result));
+  if (options.json) printJsonLine(result);
+  else printOut(formatGymTables(result));
   return EXIT.ok;
 }
 
@@ -233,7 +236,7 @@ function parseWholeNumber(value: string): number {
 }
 
 function usage(message: string, command = "learning"): number {
-  process.stderr.write(`apprentice bench ${command}: ${message}\n`);
+  printErr(`apprentice bench ${command}: ${message}\n`);
   return EXIT.usage;
 }
 

@@ -4,6 +4,7 @@ import { readEnvironment } from "../config.js";
 import { StateError } from "../daemon/open-state.js";
 import { createConsoleLogger, type Logger } from "../log.js";
 import { fileURLToPath } from "node:url";
+import { printErr } from "./terminal-output.js";
 
 /** Exit codes: 0 ok, 1 a cycle failed, 2 the operator must fix something (config, state dir, model, lock). */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -33,7 +34,7 @@ export function createCliContext(command: Command): CliContext {
 /** Prints a known error without a stack trace and returns its exit code; rethrows bugs. */
 export function reportError(error: unknown): number {
   if (error instanceof StateError) {
-    process.stderr.write(`apprentice: ${error.message}\n`);
+    printErr(`apprentice: ${error.message}\n`);
     return EXIT.usage;
   }
   throw error;

@@ -12,6 +12,7 @@ import { acquireStateLock } from "../daemon/state-lock.js";
 import { readRecentJournalEntries } from "../memory/journal.js";
 import { createCliContext, EXIT, reportError, type CliContext } from "./cli-context.js";
 import { formatProgress, formatResult } from "./format-cycle.js";
+import { printErr, printJsonLine, printOut } from "./terminal-output.js";
 
 /** Marks a folder as made by the demo, so a rerun may wipe it and nothing else. */
 const DEMO_MARKER = ".apprentice-demo";
@@ -38,7 +39,7 @@ export function registerDemoCommand(program: Command): void {
       const stateGiven = command.parent?.getOptionValueSource("state") === "cli";
       const dirGiven = command.getOptionValueSource("dir") === "cli";
       if (stateGiven && dirGiven && path.resolve(context.options.state) !== path.resolve(options.dir)) {
-        process.stderr.write("apprentice demo: --state and --dir name different folders; give one of them\n");
+        printErr("apprentice demo: --state and --dir name different folders; give one of them\n");
         process.exitCode = EXIT.usage;
         return;
       }
@@ -49,22 +50,22 @@ export function registerDemoCommand(program: Command): void {
 
 async function runDemo(context: CliContext, options: { dir: string; cycles: number; json?: boolean }): Promise<number> {
   if (!Number.isInteger(options.cycles) || options.cycles < 1 || options.cycles > 100) {
-    process.stderr.write("apprentice demo: --cycles takes a whole number from 1 to 100\n");
+    printErr("apprentice demo: --cycles takes a whole number from 1 to 100\n");
     return EXIT.usage;
   }
   const { logger, clock } = context;
   const startedMs = performance.now();
-  process.stderr.write(`${BANNER}\n\n`);
+  printErr(`${BANNER}\n\n`);
   const dir = path.resolve(options.dir);
   const modelPath = await ensureTestModel(context.cacheDir);
   await prepareDemoDir(dir, modelPath);
   const modelBytes = (await stat(modelPath)).size;
-  process.stderr.write(`Test model: ${modelPath} (${(modelBytes / 1024).toFixed(0)} KiB, "${TEST_MODEL_LABEL}")\n`);
-  process.stderr.write(`Demo state dir: ${dir}\n\n`);
+  printErr(`Test model: ${modelPath} (${(modelBytes / 1024).toFixed(0)} KiB, "${TEST_MODEL_LABEL}")\n`);
+  printErr(`Demo state dir: ${dir}\n\n`);
 
   const lock = await acquireStateLock(dir, { logger });
   if (!lock.ok) {
-    process.stderr.write(`apprentice demo: ${lock.message}\n`);
+    printErr(`apprentice demo: ${lock.message}\n`);
     return EXIT.usage;
   }
   const results: CycleResult[] = [];
@@ -74,10 +75,10 @@ async function runDemo(context: CliContext, options: { dir: string; cycles: numb
       const brain = new LlamaBrain(logger);
       for (let index = 0; index < options.cycles; index++) {
         // Each cycle is its own tell: the inbox message wakes cycle 1, and the unmet goal keeps the rest busy.
-        const deps = buildCycleDeps(state, { brain, logger, clock, onProgress: (event) => process.stderr.write(`${formatProgress(event)}\n`) });
+        const deps = buildCycleDeps(state, { brain, logger, clock, onProgress: (event) => printErr(`${formatProgress(event)}\n`) });
         const result = await runCycle(deps);
         results.push(result);
-        process.stderr.write(`${formatResult(result)}\n\n`);
+        printErr(`${formatResult(result)}\n\n`);
       }
     } finally {
       await state.close();
@@ -89,9 +90,9 @@ async function runDemo(context: CliContext, options: { dir: string; cycles: numb
   const [lastEntry] = await readRecentJournalEntries(path.join(dir, "journal"), 1);
   const seconds = ((performance.now() - startedMs) / 1000).toFixed(1);
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ stateDir: dir, modelPath, seconds: Number(seconds), results })}\n`);
+    printJsonLine({ stateDir: dir, modelPath, seconds: Number(seconds), results });
   } else {
-    process.stdout.write(
+    printOut(
       [
         `Ran ${results.length} cycles in ${seconds} s. What the agent wrote down:`,
         `  journal:  ${path.join(dir, "journal")}/`,

@@ -8,6 +8,8 @@ import { statePaths } from "../memory/state-paths.js";
 import { readSensors } from "../sense/read-sensors.js";
 import { createCliContext, EXIT, reportError, type CliContext } from "./cli-context.js";
 import { runDoctorChecks, type CheckStatus, type DoctorCheck } from "./doctor-checks.js";
+import { printJsonLine, printOut } from "./terminal-output.js";
+import { toOneLine } from "../text/safe-text.js";
 
 const PACKAGE_JSON = new URL("../../../package.json", import.meta.url);
 
@@ -53,9 +55,9 @@ async function runDoctor(context: CliContext, json: boolean): Promise<number> {
   for (const check of checks) counts[check.status] += 1;
   const root = statePaths(stateDir).root;
   if (json) {
-    process.stdout.write(`${JSON.stringify({ ok: counts.fail === 0, stateDir: root, counts, checks })}\n`);
+    printJsonLine({ ok: counts.fail === 0, stateDir: root, counts, checks });
   } else {
-    process.stdout.write(formatChecks(root, checks, counts));
+    printOut(formatChecks(root, checks, counts));
   }
   return counts.fail > 0 ? EXIT.failed : EXIT.ok;
 }
@@ -73,8 +75,9 @@ export function formatChecks(root: string, checks: readonly DoctorCheck[], count
   const width = Math.max(...checks.map((check) => check.id.length));
   const lines = [`apprentice doctor: ${root}`];
   for (const check of checks) {
-    lines.push(`  ${MARKS[check.status]} ${check.id.padEnd(width)}  ${check.finding}`);
-    if (check.remedy !== undefined && check.status !== "ok") lines.push(`  ${" ".repeat(width + 2)}  → ${check.remedy}`);
+    // Findings quote the model file's name and header, config values and OS messages: one line each, controls shown.
+    lines.push(`  ${MARKS[check.status]} ${check.id.padEnd(width)}  ${toOneLine(check.finding)}`);
+    if (check.remedy !== undefined && check.status !== "ok") lines.push(`  ${" ".repeat(width + 2)}  → ${toOneLine(check.remedy)}`);
   }
   const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? "" : "s"}`;
   lines.push(`${counts.fail} failed, ${plural(counts.warn, "warning")}, ${counts.ok} ok`, "");

@@ -1,5 +1,6 @@
 // Formats cycle results and progress for people (stderr progress, stdout result) and for scripts (--json).
 import type { CycleProgress, CycleResult } from "../cycle/run-cycle.js";
+import { toOneLine } from "../text/safe-text.js";
 
 /** One progress line per event, for stderr. */
 export function formatProgress(event: CycleProgress): string {
@@ -9,7 +10,7 @@ export function formatProgress(event: CycleProgress): string {
     case "step": {
       const { record } = event;
       const mark = record.ok ? "ok" : "FAILED";
-      const detail = record.ok ? "" : ` (${(record.error ?? "").slice(0, 100)})`;
+      const detail = record.ok ? "" : ` (${toOneLine(record.error ?? "", 100)})`;
       return `cycle ${event.cycle}: step ${record.step} ${record.tool} ${mark} in ${record.durationMs} ms${detail}`;
     }
     case "model-unloaded":
@@ -24,7 +25,8 @@ export function formatResult(result: CycleResult): string {
       const checks = result.checks.map((check) => `${check.goal} ${check.passed ? "passed" : "failed"}`).join(", ") || "no checks";
       return [
         `Cycle ${result.cycle} ran in ${(result.durationMs / 1000).toFixed(1)} s: ${result.steps} steps (${result.failedSteps} failed); ${checks}.`,
-        ...(result.summary !== undefined ? [`Summary: ${result.summary}`] : []),
+        // The model's summary, steered by world text: one line, so it cannot add lines that read as the result's own.
+        ...(result.summary !== undefined ? [`Summary: ${toOneLine(result.summary)}`] : []),
         `Journal: ${result.journalFile}`,
       ].join("\n");
     }

@@ -4,7 +4,9 @@ import { selectDueGoals } from "../cycle/due-goals.js";
 import type { GoalProgress } from "../memory/db.js";
 import type { Skill } from "../learning/types.js";
 import { createCliContext, EXIT, reportError, type CliContext } from "./cli-context.js";
-import { formatTime, loadDb, oneLine, printJson, readGoals, requireStateDir } from "./read-state.js";
+import { formatTime, loadDb, readGoals, requireStateDir } from "./read-state.js";
+import { printJson, printOut } from "./terminal-output.js";
+import { toOneLine } from "../text/safe-text.js";
 
 /** Characters of the last check output shown. */
 const OUTPUT_HEAD_CHARS = 200;
@@ -48,7 +50,7 @@ export function registerGoalsCommands(program: Command): void {
       process.exitCode = await readGoalReports(context)
         .then((reports) => {
           if (options.json === true) printJson(reports);
-          else process.stdout.write(formatGoals(reports));
+          else printOut(formatGoals(reports));
           return EXIT.ok;
         })
         .catch(reportError);
@@ -62,7 +64,7 @@ export function registerGoalsCommands(program: Command): void {
       process.exitCode = await readSkillReports(context)
         .then((reports) => {
           if (options.json === true) printJson(reports);
-          else process.stdout.write(formatSkills(reports));
+          else printOut(formatSkills(reports));
           return EXIT.ok;
         })
         .catch(reportError);
@@ -123,11 +125,11 @@ function formatGoals(reports: readonly GoalReport[]): string {
   if (reports.length === 0) return "No goals in goals.yaml.\n";
   const blocks = reports.map((goal) => {
     const state = goal.done ? `done${goal.doneAt !== undefined ? ` (met ${formatTime(goal.doneAt)})` : ""}` : "due";
-    const lines = [`${goal.id}: ${state}, ${goal.attempts} attempt(s), priority ${goal.priority}`, `  ${oneLine(goal.title, 200)}`];
-    if (goal.check !== undefined) lines.push(`  check: ${oneLine(goal.check, 200)}${goal.every !== undefined ? `, every ${goal.every}` : ""}`);
+    const lines = [`${goal.id}: ${state}, ${goal.attempts} attempt(s), priority ${goal.priority}`, `  ${toOneLine(goal.title.trim(), 200)}`];
+    if (goal.check !== undefined) lines.push(`  check: ${toOneLine(goal.check.trim(), 200)}${goal.every !== undefined ? `, every ${goal.every}` : ""}`);
     else if (goal.every !== undefined) lines.push(`  every ${goal.every}`);
     if (goal.lastCheck !== undefined) {
-      const output = oneLine(goal.lastCheck.outputHead, 120);
+      const output = toOneLine(goal.lastCheck.outputHead.trim(), 120);
       lines.push(`  last check: ${goal.lastCheck.passed ? "passed" : "failed"} at ${formatTime(goal.lastCheck.at)}${output !== "" ? ` — ${output}` : ""}`);
     } else if (goal.check !== undefined) lines.push("  last check: not run yet");
     return lines.join("\n");
@@ -139,7 +141,7 @@ function formatSkills(reports: readonly SkillReport[]): string {
   if (reports.length === 0) return "No skills yet: a skill is saved when a goal's check passes after steps that changed the workspace.\n";
   const blocks = reports.map((skill) => {
     const lines = [`${skill.id}: goal ${skill.goal}, ${skill.status}, ${skill.successes} success(es), ${skill.failures} failure(s), ${skill.steps.length} step(s)`];
-    skill.steps.forEach((step, index) => lines.push(`  ${index + 1}. ${step.tool} ${oneLine(JSON.stringify(step.args), 160)}`));
+    skill.steps.forEach((step, index) => lines.push(`  ${index + 1}. ${step.tool} ${toOneLine(JSON.stringify(step.args), 160)}`));
     return lines.join("\n");
   });
   return `${blocks.join("\n\n")}\n`;

@@ -9,6 +9,7 @@ import { readDbData, recordIssuedIds } from "../memory/db.js";
 import { formatLocalDate } from "../memory/journal.js";
 import { statePaths, type StatePaths } from "../memory/state-paths.js";
 import { createCliContext, EXIT, type CliContext } from "./cli-context.js";
+import { printErr, printJsonLine, printOut } from "./terminal-output.js";
 
 /** How long `rollback --stop` waits for the daemon to let go of the lock. */
 const STOP_WAIT_MS = 60_000;
@@ -59,7 +60,7 @@ async function run(command: Command, body: (context: CliContext) => Promise<numb
     return await body(context);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`apprentice: ${error.message}\n`);
+    printErr(`apprentice: ${error.message}\n`);
     return EXIT.usage;
   }
 }
@@ -67,18 +68,18 @@ async function run(command: Command, body: (context: CliContext) => Promise<numb
 async function listCommand(context: CliContext, count: number, json: boolean): Promise<number> {
   const entries = await listHistory(statePaths(context.options.state), count);
   if (json) {
-    process.stdout.write(`${JSON.stringify(entries)}\n`);
+    printJsonLine(entries);
     return EXIT.ok;
   }
   if (entries.length === 0) {
-    process.stdout.write("No history yet: an entry is recorded after each cycle that runs.\n");
+    printOut("No history yet: an entry is recorded after each cycle that runs.\n");
     return EXIT.ok;
   }
   for (const entry of entries.slice().reverse()) {
     // Cycles show their number; operator changes, rollbacks and forks show what they were (they follow that cycle).
     const label = entry.event === "cycle" ? (entry.cycle !== undefined ? `#${entry.cycle}` : "-") : entry.event;
-    process.stdout.write(`${label.padStart(8)}  ${formatTime(entry.at)}  ${entry.subject}\n`);
-    for (const line of entry.body.split("\n").filter((text) => text.length > 0)) process.stdout.write(`${" ".repeat(28)}${line}\n`);
+    printOut(`${label.padStart(8)}  ${formatTime(entry.at)}  ${entry.subject}\n`);
+    for (const line of entry.body.split("\n").filter((text) => text.length > 0)) printOut(`${" ".repeat(28)}${line}\n`);
   }
   return EXIT.ok;
 }
@@ -88,14 +89,14 @@ async function showCommand(context: CliContext, cycleText: string, json: boolean
   const entry = await requireCycleEntry(paths, cycleText);
   const changes = await diffEntry(paths, entry);
   if (json) {
-    process.stdout.write(`${JSON.stringify({ entry, changes })}\n`);
+    printJsonLine({ entry, changes });
     return EXIT.ok;
   }
-  process.stdout.write(`${entry.subject}\n${formatTime(entry.at)}  entry ${entry.oid.slice(0, 12)}\n`);
-  if (entry.body.length > 0) process.stdout.write(`${entry.body}\n`);
-  process.stdout.write("\n");
-  for (const change of changes) process.stdout.write(`${change.change} ${change.path}\n${change.patch}\n`);
-  if (changes.length === 0) process.stdout.write("No tracked file changed.\n");
+  printOut(`${entry.subject}\n${formatTime(entry.at)}  entry ${entry.oid.slice(0, 12)}\n`);
+  if (entry.body.length > 0) printOut(`${entry.body}\n`);
+  printOut("\n");
+  for (const change of changes) printOut(`${change.change} ${change.path}\n${change.patch}\n`);
+  if (changes.length === 0) printOut("No tracked file changed.\n");
   return EXIT.ok;
 }
 
@@ -123,8 +124,8 @@ async function rollbackCommand(context: CliContext, cycleText: string, stop: boo
       lines: [`from entry ${entry.oid}`, ...restored.map((file) => `restored ${file}`)],
       now,
     });
-    if (json) process.stdout.write(`${JSON.stringify({ cycle: entry.cycle, from: entry.oid, restored, entry: oid })}\n`);
-    else process.stdout.write(`Restored the state after cycle ${entry.cycle}: ${restored.length > 0 ? restored.join(", ") : "nothing differed"}.\nRecorded as a new history entry; \`apprentice history\` shows it.\n`);
+    if (json) printJsonLine({ cycle: entry.cycle, from: entry.oid, restored, entry: oid });
+    else printOut(`Restored the state after cycle ${entry.cycle}: ${restored.length > 0 ? restored.join(", ") : "nothing differed"}.\nRecorded as a new history entry; \`apprentice history\` shows it.\n`);
     return EXIT.ok;
   } finally {
     await release();
@@ -152,8 +153,8 @@ async function forkCommand(context: CliContext, dir: string, json: boolean): Pro
   const cycle = await readCycleCount(from);
   await recordHistory(to, { event: "fork", cycle, subject: `Forked from ${from.root} after cycle ${cycle}`, now: context.clock(), allowEmpty: true });
   const warning = holder?.alive === true ? `The daemon (pid ${holder.pid}) was running: each file is whole, but a cycle may have been between files.\n` : "";
-  if (json) process.stdout.write(`${JSON.stringify({ dir: to.root, from: from.root, cycle, models })}\n`);
-  else process.stdout.write(`${warning}Forked ${from.root} into ${to.root} (after cycle ${cycle}, ${models} model file(s) hard-linked or copied).\nRun it with: apprentice once --state ${to.root}\n`);
+  if (json) printJsonLine({ dir: to.root, from: from.root, cycle, models });
+  else printOut(`${warning}Forked ${from.root} into ${to.root} (after cycle ${cycle}, ${models} model file(s) hard-linked or copied).\nRun it with: apprentice once --state ${to.root}\n`);
   return EXIT.ok;
 }
 
@@ -197,7 +198,7 @@ async function requireCycleEntry(paths: StatePaths, cycleText: string): Promise<
 async function takeLock(context: CliContext, paths: StatePaths, stop: boolean): Promise<() => Promise<void>> {
   let result = await acquireStateLock(paths.root, { logger: context.logger });
   if (!result.ok && result.reason === "held" && stop && result.holderPid !== undefined) {
-    process.stderr.write(`Stopping the daemon (pid ${result.holderPid})…\n`);
+    printErr(`Stopping the daemon (pid ${result.holderPid})…\n`);
     process.kill(result.holderPid, "SIGTERM");
     const deadline = Date.now() + STOP_WAIT_MS;
     while (!result.ok && Date.now() < deadline) {

@@ -9,7 +9,8 @@ import { teachLesson } from "../learning/operator-ops.js";
 import type { StatePaths } from "../memory/state-paths.js";
 import { createCliContext, EXIT, reportError } from "./cli-context.js";
 import { writeLessonsUnlessDaemon } from "./operator-write.js";
-import { printJson, requireStateDir } from "./read-state.js";
+import { requireStateDir } from "./read-state.js";
+import { printErr, printJson, printOut } from "./terminal-output.js";
 
 /** Longest message or lesson accepted from the command line, in characters. */
 const MAX_TEXT_CHARS = 4000;
@@ -44,7 +45,7 @@ async function tell(command: Command, text: string, json: boolean): Promise<numb
   const paths = await requireStateDir(context.options.state);
   const file = await dropInInbox(paths, context.clock(), trimmed, ".md");
   if (json) printJson({ status: "queued", file });
-  else process.stdout.write(`Wrote ${file}. A running daemon takes it in within a few seconds; otherwise the next \`apprentice once\` does.\n`);
+  else printOut(`Wrote ${file}. A running daemon takes it in within a few seconds; otherwise the next \`apprentice once\` does.\n`);
   return EXIT.ok;
 }
 
@@ -70,19 +71,19 @@ async function teach(command: Command, text: string, json: boolean): Promise<num
   });
   if (outcome.status === "written" && outcome.value !== undefined) {
     if (json) printJson({ status: "stored", id: outcome.value });
-    else process.stdout.write(`Stored as ${outcome.value} (pinned, operator). lessons.json, lessons.md, the journal and the history are updated; \`apprentice lessons show ${outcome.value}\` shows it.\n`);
+    else printOut(`Stored as ${outcome.value} (pinned, operator). lessons.json, lessons.md, the journal and the history are updated; \`apprentice lessons show ${outcome.value}\` shows it.\n`);
     return EXIT.ok;
   }
-  if (outcome.status === "error") process.stderr.write(`apprentice: ${outcome.message}\napprentice: the lesson goes to the inbox instead.\n`);
+  if (outcome.status === "error") printErr(`apprentice: ${outcome.message}\napprentice: the lesson goes to the inbox instead.\n`);
   const file = await dropInInbox(paths, context.clock(), trimmed, LESSON_FILE_SUFFIX);
   if (json) printJson({ status: "queued", file, ...(outcome.status === "held" && outcome.holderPid !== undefined ? { holderPid: outcome.holderPid } : {}) });
-  else if (outcome.status === "held") process.stdout.write(`The daemon holds the state dir, so the lesson was queued as ${file}; it stores it within a few seconds.\n`);
-  else process.stdout.write(`Wrote ${file}; the next \`apprentice once\` or \`start\` stores it.\n`);
+  else if (outcome.status === "held") printOut(`The daemon holds the state dir, so the lesson was queued as ${file}; it stores it within a few seconds.\n`);
+  else printOut(`Wrote ${file}; the next \`apprentice once\` or \`start\` stores it.\n`);
   return EXIT.ok;
 }
 
 function usage(message: string): number {
-  process.stderr.write(`apprentice: ${message}\n`);
+  printErr(`apprentice: ${message}\n`);
   return EXIT.usage;
 }
 

@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { initStateDir } from "../daemon/init-state.js";
 import { createCliContext, EXIT } from "./cli-context.js";
+import { printJsonLine, printOut } from "./terminal-output.js";
 
 export function registerInitCommand(program: Command): void {
   program
@@ -12,12 +13,12 @@ export function registerInitCommand(program: Command): void {
       const context = createCliContext(command);
       const result = await initStateDir(dir ?? context.options.state);
       if (options.json) {
-        process.stdout.write(`${JSON.stringify(result)}\n`);
+        printJsonLine(result);
       } else {
-        process.stdout.write(`State dir ${result.root}\n`);
-        if (result.created.length > 0) process.stdout.write(`  created: ${result.created.join(", ")}\n`);
-        if (result.kept.length > 0) process.stdout.write(`  kept as they were: ${result.kept.join(", ")}\n`);
-        process.stdout.write(
+        printOut(`State dir ${result.root}\n`);
+        if (result.created.length > 0) printOut(`  created: ${result.created.join(", ")}\n`);
+        if (result.kept.length > 0) printOut(`  kept as they were: ${result.kept.join(", ")}\n`);
+        printOut(
           `Next: put a GGUF model in ${result.root}/models/ and set model.path in config.json, then run \`apprentice once --state ${result.root}\`.\n`,
         );
       }

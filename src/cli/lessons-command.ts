@@ -11,7 +11,9 @@ import { LESSON_OP_FILE_SUFFIX } from "../memory/inbox.js";
 import type { StatePaths } from "../memory/state-paths.js";
 import { createCliContext, EXIT, reportError, type CliContext } from "./cli-context.js";
 import { writeLessonsUnlessDaemon } from "./operator-write.js";
-import { formatTime, loadDb, oneLine, printJson, requireStateDir } from "./read-state.js";
+import { formatTime, loadDb, requireStateDir } from "./read-state.js";
+import { printErr, printJson, printOut } from "./terminal-output.js";
+import { toOneLine } from "../text/safe-text.js";
 
 const STATUSES: readonly LessonStatus[] = ["provisional", "trusted", "pinned", "retired"];
 
@@ -64,20 +66,20 @@ export function registerLessonsCommands(program: Command): void {
 async function listLessons(context: CliContext, options: { status?: string; json?: boolean }): Promise<number> {
   const status = options.status;
   if (status !== undefined && !STATUSES.includes(status as LessonStatus)) {
-    process.stderr.write(`apprentice: --status must be one of ${STATUSES.join(", ")}, not "${status}"\n`);
+    printErr(`apprentice: --status must be one of ${STATUSES.join(", ")}, not "${status}"\n`);
     return EXIT.usage;
   }
   const paths = await requireStateDir(context.options.state);
   const lessons = (await loadDb(paths)).data.learning.lessons.filter((lesson) => status === undefined || lesson.status === status);
   if (options.json === true) printJson(lessons);
-  else if (lessons.length === 0) process.stdout.write(`No ${status ?? ""}${status !== undefined ? " " : ""}lessons.\n`);
+  else if (lessons.length === 0) printOut(`No ${status ?? ""}${status !== undefined ? " " : ""}lessons.\n`);
   else {
     const idWidth = Math.max(2, ...lessons.map((lesson) => lesson.id.length));
     const row = (cells: readonly string[]): string =>
       `${cells[0]?.padEnd(idWidth)}  ${cells[1]?.padEnd(11)}  ${cells[2]?.padEnd(9)}  ${cells[3]?.padEnd(8)}  ${cells[4]?.padEnd(7)}  ${cells[5]}\n`;
-    process.stdout.write(row(["id", "status", "kind", "source", "+/-", "text"]));
+    printOut(row(["id", "status", "kind", "source", "+/-", "text"]));
     for (const lesson of lessons) {
-      process.stdout.write(row([lesson.id, lesson.status, lesson.kind, lesson.source, `+${lesson.helpful}/-${lesson.harmful}`, oneLine(lesson.text, 100)]));
+      printOut(row([lesson.id, lesson.status, lesson.kind, lesson.source, `+${lesson.helpful}/-${lesson.harmful}`, toOneLine(lesson.text.trim(), 100)]));
     }
   }
   return EXIT.ok;
@@ -92,32 +94,33 @@ async function showLesson(context: CliContext, id: string, json: boolean): Promi
   for (const record of (await readEpisodes(paths.episodes)).records) byId.set(record.id, record);
   const detail: LessonDetail = { lesson, evidence: lesson.evidence.map((evidenceId) => ({ id: evidenceId, episode: byId.get(evidenceId) ?? null })) };
   if (json) printJson(detail);
-  else process.stdout.write(formatLesson(detail));
+  else printOut(formatLesson(detail));
   return EXIT.ok;
 }
 
 function formatLesson({ lesson, evidence }: LessonDetail): string {
   const lines = [
     `${lesson.id}: ${lesson.kind}, ${lesson.status}, ${lesson.source}${lesson.tainted ? ", tainted (learned from world content)" : ""}`,
-    `  ${oneLine(lesson.text, 300)}`,
-    `  scope: ${[lesson.scope.goal !== undefined ? `goal ${lesson.scope.goal}` : "", lesson.action !== undefined ? `action ${oneLine(describeAction(lesson.action), 120)}` : lesson.scope.tool !== undefined ? `tool ${lesson.scope.tool}` : ""].filter(Boolean).join(", ") || "everywhere"}`,
+    `  ${toOneLine(lesson.text.trim(), 300)}`,
+    `  scope: ${[lesson.scope.goal !== undefined ? `goal ${toOneLine(lesson.scope.goal, 80)}` : "", lesson.action !== undefined ? `action ${toOneLine(describeAction(lesson.action), 120)}` : lesson.scope.tool !== undefined ? `tool ${lesson.scope.tool}` : ""].filter(Boolean).join(", ") || "everywhere"}`,
     `  counts: helpful ${lesson.helpful}, harmful ${lesson.harmful}${lesson.stats !== undefined ? `; recent tries ${lesson.stats.successes} ok, ${lesson.stats.failures} failed` : ""}`,
     `  created: cycle ${lesson.createdCycle} at ${formatTime(lesson.createdAt)}${lesson.lastUsedCycle !== undefined ? `; last cited in cycle ${lesson.lastUsedCycle}` : ""}`,
   ];
   if (lesson.mask !== undefined) {
-    lines.push(`  mask: through cycle ${lesson.mask.untilCycle} (cooldown ${lesson.mask.cooldownCycles}, failed retests ${lesson.mask.retests}); signature "${oneLine(lesson.mask.signature, 120)}"`);
+    lines.push(`  mask: through cycle ${lesson.mask.untilCycle} (cooldown ${lesson.mask.cooldownCycles}, failed retests ${lesson.mask.retests}); signature "${toOneLine(lesson.mask.signature, 120)}"`);
   }
   lines.push("History:");
-  for (const change of lesson.history) lines.push(`  cycle ${change.cycle}, ${formatTime(change.at)}: ${change.change}: ${oneLine(change.reason, 200)}`);
+  for (const change of lesson.history) lines.push(`  cycle ${change.cycle}, ${formatTime(change.at)}: ${change.change}: ${toOneLine(change.reason.trim(), 200)}`);
   lines.push("Evidence:");
   if (evidence.length === 0) lines.push("  none");
   for (const { id, episode } of evidence) {
     if (episode === null) {
-      lines.push(`  ${id}: not in episodes.jsonl${id.startsWith("inbox/") ? " (an operator's inbox file)" : ""}`);
+      // An evidence id can name a file (`inbox/<name>`), which anyone who could write there chose.
+      lines.push(`  ${toOneLine(id, 200)}: not in episodes.jsonl${id.startsWith("inbox/") ? " (an operator's inbox file)" : ""}`);
       continue;
     }
-    const outcome = episode.ok ? `ok${episode.output !== undefined ? `: ${oneLine(episode.output, 100)}` : ""}` : `failed: ${oneLine(episode.error ?? "", 100)}`;
-    lines.push(`  ${id}: cycle ${episode.cycle} step ${episode.step}, ${episode.tool} ${oneLine(JSON.stringify(episode.args ?? {}), 100)} — ${outcome}`);
+    const outcome = episode.ok ? `ok${episode.output !== undefined ? `: ${toOneLine(episode.output.trim(), 100)}` : ""}` : `failed: ${toOneLine(`${episode.error ?? ""}${typeof episode.detail === "string" ? `: ${episode.detail}` : ""}`, 100)}`;
+    lines.push(`  ${toOneLine(id, 200)}: cycle ${episode.cycle} step ${episode.step}, ${toOneLine(episode.tool, 60)} ${toOneLine(JSON.stringify(episode.args ?? {}), 100)} — ${outcome}`);
   }
   return `${lines.join("\n")}\n`;
 }
@@ -143,7 +146,7 @@ async function changeLesson(context: CliContext, request: LessonOp, json: boolea
   });
   switch (outcome.status) {
     case "error":
-      process.stderr.write(`apprentice: ${outcome.message}\n`);
+      printErr(`apprentice: ${outcome.message}\n`);
       return EXIT.usage;
     case "held": {
       const file = await queueLessonOp(paths, request, context.clock());
@@ -169,11 +172,11 @@ async function queueLessonOp(paths: StatePaths, request: LessonOp, now: Date): P
 
 function printOutcome(outcome: LessonOpOutcome, json: boolean): number {
   if (json) printJson(outcome);
-  else if (outcome.status === "applied") process.stdout.write(`${outcome.id} ${outcome.change}: ${outcome.reason}. lessons.json, lessons.md, the journal and the history are updated.\n`);
-  else if (outcome.status === "unchanged") process.stdout.write(`Nothing to do: ${outcome.reason}.\n`);
+  else if (outcome.status === "applied") printOut(`${outcome.id} ${outcome.change}: ${outcome.reason}. lessons.json, lessons.md, the journal and the history are updated.\n`);
+  else if (outcome.status === "unchanged") printOut(`Nothing to do: ${outcome.reason}.\n`);
   else {
     const holder = outcome.holderPid !== undefined ? `pid ${outcome.holderPid}` : "another process";
-    process.stdout.write(
+    printOut(
       `The daemon (${holder}) holds the state dir, so the change was queued as ${outcome.file}.\n` +
         "It applies it at its next wake, within seconds (after the current cycle if one is running), and notes it in the journal.\n",
     );
@@ -182,6 +185,6 @@ function printOutcome(outcome: LessonOpOutcome, json: boolean): number {
 }
 
 function reportUnknownLesson(id: string): number {
-  process.stderr.write(`apprentice: there is no lesson ${JSON.stringify(id)}; \`apprentice lessons list\` shows the ids (L1, L2, …)\n`);
+  printErr(`apprentice: there is no lesson ${JSON.stringify(id)}; \`apprentice lessons list\` shows the ids (L1, L2, …)\n`);
   return EXIT.usage;
 }

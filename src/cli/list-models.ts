@@ -6,6 +6,7 @@ import { PARTIAL_SUFFIX } from "../brain/model-pull.js";
 import { resolveModelPath } from "../config.js";
 import type { StatePaths } from "../memory/state-paths.js";
 import { readConfigFile } from "../config-file.js";
+import { toOneLine } from "../text/safe-text.js";
 
 /** One model file. */
 export interface ListedModel {
@@ -87,19 +88,20 @@ async function describeModel(file: string, location: ListedModel["location"], co
 export function formatModelList(list: ModelList): string {
   const lines = [`Models in ${list.modelsDir}/`];
   if (list.models.length === 0) lines.push("  (no .gguf files; see `apprentice model recommend` and `apprentice model pull`)");
-  const width = Math.max(0, ...list.models.map((model) => model.file.length));
+  const width = Math.max(0, ...list.models.map((model) => toOneLine(model.file).length));
   for (const model of list.models) {
     const size = formatSize(model.sizeBytes).padStart(8);
     const what =
       model.kind === "gguf"
-        ? [model.architecture, model.quantization, model.name !== undefined ? `"${model.name}"` : undefined].filter((part) => part !== undefined).join(" ")
-        : `✗ ${model.problem ?? ""}`;
-    lines.push(`  ${model.configured ? "*" : " "} ${model.file.padEnd(width)}  ${size}  ${what}${model.configured ? "  (configured)" : ""}`);
+        ? [model.architecture, model.quantization, model.name !== undefined ? `"${model.name}"` : undefined].filter((part) => part !== undefined).map((part) => toOneLine(part, 120)).join(" ")
+        : `✗ ${toOneLine(model.problem ?? "")}`;
+    // The GGUF's header fields and the file name are the model file's own text: one line each, controls shown.
+    lines.push(`  ${model.configured ? "*" : " "} ${toOneLine(model.file).padEnd(width)}  ${size}  ${what}${model.configured ? "  (configured)" : ""}`);
   }
   if (list.configuredPath === null) {
     lines.push(list.configProblem !== undefined ? `configured: unknown (${list.configProblem})` : "configured: none (model.path is null)");
   } else {
-    lines.push(`configured: ${list.configuredPath}`);
+    lines.push(`configured: ${toOneLine(list.configuredPath)}`);
   }
   lines.push("");
   return lines.join("\n");

@@ -5,7 +5,8 @@ import type { Command } from "commander";
 import { readRecentJournalEntries } from "../memory/journal.js";
 import type { StatePaths } from "../memory/state-paths.js";
 import { createCliContext, EXIT, reportError } from "./cli-context.js";
-import { printJson, requireStateDir } from "./read-state.js";
+import { requireStateDir } from "./read-state.js";
+import { printErr, printJson, printJsonLine, printOut } from "./terminal-output.js";
 
 /** Entries shown when `-n` is not given. */
 const DEFAULT_ENTRIES = 3;
@@ -45,7 +46,7 @@ export function registerLogCommand(program: Command): void {
 async function showLog(stateDir: string, options: { entries: string; follow?: boolean; json?: boolean }): Promise<number> {
   const count = Number(options.entries);
   if (!Number.isInteger(count) || count < 1 || count > MAX_ENTRIES) {
-    process.stderr.write(`apprentice: -n must be a whole number from 1 to ${MAX_ENTRIES}, not "${options.entries}"\n`);
+    printErr(`apprentice: -n must be a whole number from 1 to ${MAX_ENTRIES}, not "${options.entries}"\n`);
     return EXIT.usage;
   }
   const paths = await requireStateDir(stateDir);
@@ -53,8 +54,8 @@ async function showLog(stateDir: string, options: { entries: string; follow?: bo
   if (options.follow !== true) {
     const entries = (await readRecentJournalEntries(paths.journal, count)).map(parseEntry);
     if (json) printJson(entries);
-    else if (entries.length === 0) process.stdout.write(`No journal entries yet in ${paths.journal}.\n`);
-    else process.stdout.write(`${entries.map((entry) => entry.text).join("\n\n")}\n`);
+    else if (entries.length === 0) printOut(`No journal entries yet in ${paths.journal}.\n`);
+    else printOut(`${entries.map((entry) => entry.text).join("\n\n")}\n`);
     return EXIT.ok;
   }
   const recent = await readRecentJournalEntries(paths.journal, Math.max(count, FOLLOW_WINDOW));
@@ -70,7 +71,8 @@ export function parseEntry(text: string): LogEntry {
 }
 
 function printEntry(entry: LogEntry, json: boolean): void {
-  process.stdout.write(json ? `${JSON.stringify(entry)}\n` : `${entry.text}\n\n`);
+  if (json) printJsonLine(entry);
+  else printOut(`${entry.text}\n\n`);
 }
 
 /**
@@ -98,7 +100,7 @@ async function followJournal(paths: StatePaths, json: boolean, seen: Set<string>
         }
       })
       // A day file being rotated or removed under us is worth a line, not the end of the follow.
-      .catch((error: unknown) => void process.stderr.write(`apprentice: cannot read the journal: ${error instanceof Error ? error.message : String(error)}\n`));
+      .catch((error: unknown) => void printErr(`apprentice: cannot read the journal: ${error instanceof Error ? error.message : String(error)}\n`));
   };
   await new Promise<void>((resolve, reject) => {
     const stop = (): void => {
@@ -117,7 +119,7 @@ async function followJournal(paths: StatePaths, json: boolean, seen: Set<string>
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
     watcher.once("ready", () => {
-      process.stderr.write("following the journal; Ctrl-C to stop\n");
+      printErr("following the journal; Ctrl-C to stop\n");
       // Entries appended between the first read and the watch being ready.
       look();
     });

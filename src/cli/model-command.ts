@@ -13,6 +13,7 @@ import { createProgressReporter } from "./progress-bar.js";
 import { readConfigFile } from "../config-file.js";
 import { buildRecommendation, formatRecommendation } from "./recommend-models.js";
 import { checkConfigWritable, useModel } from "./use-model.js";
+import { printErr, printJsonLine, printOut } from "./terminal-output.js";
 
 /** Registers `model` and its subcommands. */
 export function registerModelCommand(program: Command): void {
@@ -66,38 +67,40 @@ export function registerModelCommand(program: Command): void {
 async function runList(context: CliContext, json: boolean): Promise<number> {
   const paths = statePaths(context.options.state);
   if (!(await isDirectory(paths.root))) {
-    process.stderr.write(`apprentice: ${paths.root} is not a state dir; create it with \`apprentice init ${paths.root}\`\n`);
+    printErr(`apprentice: ${paths.root} is not a state dir; create it with \`apprentice init ${paths.root}\`\n`);
     return EXIT.usage;
   }
   const list = await listModels(paths, context.options.model);
-  process.stdout.write(json ? `${JSON.stringify(list)}\n` : formatModelList(list));
+  if (json) printJsonLine(list);
+  else printOut(formatModelList(list));
   return EXIT.ok;
 }
 
 async function runRecommend(context: CliContext, options: { json?: boolean; ramMb?: number }): Promise<number> {
   if (options.ramMb !== undefined && (!Number.isInteger(options.ramMb) || options.ramMb < 128 || options.ramMb > 1_048_576)) {
-    process.stderr.write("apprentice: --ram-mb takes a whole number of MB from 128 to 1048576\n");
+    printErr("apprentice: --ram-mb takes a whole number of MB from 128 to 1048576\n");
     return EXIT.usage;
   }
   const read = await readConfigFile(statePaths(context.options.state).config);
   const contextSize = (read.status === "ok" ? read.config : parseConfig({}, "defaults")).model.contextSize;
   const ramMB = options.ramMb ?? (await readSensors(context.options.state, context.clock, context.logger)).totalRamMB;
   const recommendation = buildRecommendation(ramMB, options.ramMb !== undefined ? "option" : "board", contextSize);
-  process.stdout.write(options.json ? `${JSON.stringify(recommendation)}\n` : formatRecommendation(recommendation));
+  if (options.json) printJsonLine(recommendation);
+  else printOut(formatRecommendation(recommendation));
   return EXIT.ok;
 }
 
 async function runPull(context: CliContext, uri: string, options: { use?: boolean; json?: boolean }): Promise<{ code: number; lingering: boolean }> {
   const paths = statePaths(context.options.state);
   if (!(await isDirectory(paths.root))) {
-    process.stderr.write(`apprentice: ${paths.root} is not a state dir; create it with \`apprentice init ${paths.root}\`\n`);
+    printErr(`apprentice: ${paths.root} is not a state dir; create it with \`apprentice init ${paths.root}\`\n`);
     return { code: EXIT.usage, lingering: false };
   }
   if (options.use === true) {
     // Refused before a download that may take an hour, not after it.
     const writable = await checkConfigWritable(paths);
     if (!writable.ok) {
-      process.stderr.write(`apprentice: ${writable.message}\n`);
+      printErr(`apprentice: ${writable.message}\n`);
       return { code: EXIT.usage, lingering: false };
     }
   }
@@ -123,8 +126,8 @@ async function runPull(context: CliContext, uri: string, options: { use?: boolea
   }
   if (result.status === "failed") {
     const message = describePullFailure(result, paths);
-    process.stderr.write(`apprentice: ${message}\n`);
-    if (options.json === true) process.stdout.write(`${JSON.stringify({ status: "failed", reason: result.reason, message })}\n`);
+    printErr(`apprentice: ${message}\n`);
+    if (options.json === true) printJsonLine({ status: "failed", reason: result.reason, message });
     return { code: result.reason === "bad-uri" ? EXIT.usage : EXIT.failed, lingering: result.lingering === true };
   }
   const size = formatSize(result.sizeBytes);
@@ -134,7 +137,7 @@ async function runPull(context: CliContext, uri: string, options: { use?: boolea
   if (options.use === true) {
     const outcome = await useModel(paths, result.path);
     if (!outcome.ok) {
-      process.stderr.write(`apprentice: ${lines[0]} But ${outcome.message}\n`);
+      printErr(`apprentice: ${lines[0]} But ${outcome.message}\n`);
       return { code: EXIT.usage, lingering: false };
     }
     used = outcome.modelPath;
@@ -147,10 +150,10 @@ async function runPull(context: CliContext, uri: string, options: { use?: boolea
   }
   if (options.json === true) {
     const summary = { status: "pulled", uri, file: result.file, path: result.path, sizeBytes: result.sizeBytes, alreadyPresent: result.alreadyPresent };
-    process.stdout.write(`${JSON.stringify({ ...summary, used: used ?? null, restartNeeded: holderPid !== undefined, ...(holderPid !== undefined ? { holderPid } : {}) })}\n`);
+    printJsonLine({ ...summary, used: used ?? null, restartNeeded: holderPid !== undefined, ...(holderPid !== undefined ? { holderPid } : {}) });
   } else {
     if (used === undefined) lines.push(`Use it with \`apprentice model pull ${uri} --use\`, or set model.path to models/${result.file} in config.json.`);
-    process.stdout.write(`${lines.join("\n")}\n`);
+    printOut(`${lines.join("\n")}\n`);
   }
   return { code: EXIT.ok, lingering: false };
 }

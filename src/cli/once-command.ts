@@ -8,6 +8,7 @@ import { openState } from "../daemon/open-state.js";
 import { acquireStateLock } from "../daemon/state-lock.js";
 import { createCliContext, EXIT, reportError } from "./cli-context.js";
 import { formatProgress, formatResult } from "./format-cycle.js";
+import { printErr, printJsonLine, printOut } from "./terminal-output.js";
 
 export function registerOnceCommand(program: Command): void {
   program
@@ -25,16 +26,16 @@ async function runOnce(context: ReturnType<typeof createCliContext>, json: boole
   const stateDir = context.options.state;
   const result = await ensureStateDir(stateDir);
   if (result !== undefined) {
-    process.stderr.write(`apprentice: ${result.root} did not exist; created it from the templates (${result.created.join(", ")}).\n`);
+    printErr(`apprentice: ${result.root} did not exist; created it from the templates (${result.created.join(", ")}).\n`);
   }
   const lock = await acquireStateLock(stateDir, { logger });
   if (!lock.ok) {
-    process.stderr.write(`apprentice: ${lock.message}\n`);
+    printErr(`apprentice: ${lock.message}\n`);
     return EXIT.usage;
   }
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => {
-    process.stderr.write(`apprentice: ${signal} received, stopping the cycle...\n`);
+    printErr(`apprentice: ${signal} received, stopping the cycle...\n`);
     controller.abort(new Error(`stopped by ${signal}`));
   };
   process.once("SIGINT", onSignal);
@@ -42,16 +43,17 @@ async function runOnce(context: ReturnType<typeof createCliContext>, json: boole
   try {
     const state = await openState(stateDir, { ...(context.options.model !== undefined ? { modelOverride: context.options.model } : {}), logger, clock });
     try {
-      for (const warning of state.warnings) process.stderr.write(`apprentice: warning: ${warning}\n`);
+      for (const warning of state.warnings) printErr(`apprentice: warning: ${warning}\n`);
       const deps = buildCycleDeps(state, {
         brain: new LlamaBrain(logger),
         logger,
         clock,
         signal: controller.signal,
-        onProgress: (event) => process.stderr.write(`${formatProgress(event)}\n`),
+        onProgress: (event) => printErr(`${formatProgress(event)}\n`),
       });
       const result = await runCycle(deps);
-      process.stdout.write(json ? `${JSON.stringify(result)}\n` : `${formatResult(result)}\n`);
+      if (json) printJsonLine(result);
+      else printOut(`${formatResult(result)}\n`);
       // Exit 2 when the operator must fix the state first (as for a bad config.json), 1 when the cycle itself failed.
       if (result.status === "failed") return result.operatorError === true ? EXIT.usage : EXIT.failed;
       return EXIT.ok;

@@ -62,18 +62,6 @@ export async function readGoals(paths: StatePaths): Promise<Goal[]> {
   return result.goals;
 }
 
-/** Prints one JSON value and a newline on stdout. */
-export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-}
-
-/** Text collapsed to one line, without control characters (terminal escapes), capped at `maxChars`; for terminal output. */
-export function oneLine(text: string, maxChars: number): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is being removed
-  const line = text.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
-  return line.length > maxChars ? `${line.slice(0, maxChars - 1)}…` : line;
-}
-
 /** An ISO time as local `YYYY-MM-DD HH:MM:SS`; `?` when absent or not a date. */
 export function formatTime(iso: string | undefined): string {
   const date = iso === undefined ? undefined : new Date(iso);

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { statePaths } from "../memory/state-paths.js";
 import { DEFAULT_SERVE_HOST, DEFAULT_SERVE_PORT, resolveServeOptions, type RawServeOptions, type ServeOptions } from "../serve/serve-options.js";
 import { createCliContext, EXIT, reportError, type CliContext } from "./cli-context.js";
+import { printErr } from "./terminal-output.js";
 
 /** Adds `--port`, `--host` and `--token` to a command (`serve`, and `start` for `--serve`). */
 export function addServeOptions(command: Command): Command {
@@ -17,7 +18,7 @@ export function addServeOptions(command: Command): Command {
 export function resolveServeOptionsOrReport(raw: RawServeOptions, context: CliContext): ServeOptions | undefined {
   const resolved = resolveServeOptions(raw);
   if (!resolved.ok) {
-    process.stderr.write(`apprentice: ${resolved.message}\n`);
+    printErr(`apprentice: ${resolved.message}\n`);
     return undefined;
   }
   for (const warning of resolved.warnings) context.logger.warn(warning);
@@ -44,13 +45,13 @@ async function runServe(context: CliContext, raw: RawServeOptions): Promise<numb
   });
   // Unlike `start`, serve never creates a state dir: it only reads, and a missing dir is most likely a typo.
   if (info === undefined || !info.isDirectory()) {
-    process.stderr.write(`apprentice: ${paths.root} is not a state dir. Give the daemon's one with --state DIR.\n`);
+    printErr(`apprentice: ${paths.root} is not a state dir. Give the daemon's one with --state DIR.\n`);
     return EXIT.usage;
   }
   const { startStatusServer } = await import("../serve/status-server.js");
   const started = await startStatusServer({ ...options, stateDir: paths.root, logger: context.logger, clock: context.clock });
   if (!started.ok) {
-    process.stderr.write(`apprentice: ${started.message}\n`);
+    printErr(`apprentice: ${started.message}\n`);
     return EXIT.usage;
   }
   const { server } = started;

@@ -6,6 +6,7 @@ import type { RawServeOptions } from "../serve/serve-options.js";
 import { createCliContext, EXIT, reportError } from "./cli-context.js";
 import { formatProgress } from "./format-cycle.js";
 import { addServeOptions, resolveServeOptionsOrReport } from "./serve-command.js";
+import { printErr } from "./terminal-output.js";
 
 export function registerStartCommand(program: Command): void {
   const command = program
@@ -15,7 +16,7 @@ export function registerStartCommand(program: Command): void {
   addServeOptions(command).action(async ({ serve: wantsServe, ...raw }: RawServeOptions & { serve?: boolean }, invoked: Command) => {
     const context = createCliContext(invoked);
     if (wantsServe !== true && Object.values(raw).some((value) => value !== undefined)) {
-      process.stderr.write("apprentice: --port, --host and --token set up the status page; add --serve\n");
+      printErr("apprentice: --port, --host and --token set up the status page; add --serve\n");
       process.exitCode = EXIT.usage;
       return;
     }
@@ -27,7 +28,7 @@ export function registerStartCommand(program: Command): void {
     const run = async (): Promise<number> => {
       const result = await ensureStateDir(context.options.state);
       if (result !== undefined) {
-        process.stderr.write(`apprentice: ${result.root} did not exist; created it from the templates (${result.created.join(", ")}).\n`);
+        printErr(`apprentice: ${result.root} did not exist; created it from the templates (${result.created.join(", ")}).\n`);
       }
       return runDaemon({
         stateDir: context.options.state,

@@ -12,7 +12,9 @@ import type { StatePaths } from "../memory/state-paths.js";
 import { describeSensors, readSensors, type Sensors } from "../sense/read-sensors.js";
 import type { LessonStatus } from "../learning/types.js";
 import { createCliContext, EXIT, reportError, type CliContext } from "./cli-context.js";
-import { formatTime, loadDb, oneLine, printJson, readConfig, readGoals, requireStateDir } from "./read-state.js";
+import { formatTime, loadDb, readConfig, readGoals, requireStateDir } from "./read-state.js";
+import { printJson, printOut } from "./terminal-output.js";
+import { toOneLine } from "../text/safe-text.js";
 
 /** How much RAM a model takes for the status line's rough fit test: the file size times this, plus the reserve. */
 const MODEL_RAM_FACTOR = 1.2;
@@ -59,7 +61,7 @@ export function registerStatusCommand(program: Command): void {
       process.exitCode = await readStatus(context)
         .then((report) => {
           if (options.json === true) printJson(report);
-          else process.stdout.write(formatStatus(report, context.clock()));
+          else printOut(formatStatus(report, context.clock()));
           return EXIT.ok;
         })
         .catch(reportError);
@@ -172,24 +174,24 @@ export function formatStatus(report: StatusReport, now: Date): string {
   else {
     const duration = last.status === "interrupted" ? "" : `, ${(last.durationMs / 1000).toFixed(1)} s`;
     const text = last.summary ?? last.reason;
-    lines.push(`Last cycle: ${last.cycle} ${last.status} at ${formatTime(last.startedAt)}${duration}${text !== undefined ? `: ${oneLine(text, 160)}` : ""}`);
+    lines.push(`Last cycle: ${last.cycle} ${last.status} at ${formatTime(last.startedAt)}${duration}${text !== undefined ? `: ${toOneLine(text.trim(), 160)}` : ""}`);
   }
-  if (cycles.lastSkip !== undefined) lines.push(`Last skip:  ${formatTime(cycles.lastSkip.at)} (${cycles.lastSkip.reason}): ${oneLine(cycles.lastSkip.detail, 160)}`);
+  if (cycles.lastSkip !== undefined) lines.push(`Last skip:  ${formatTime(cycles.lastSkip.at)} (${cycles.lastSkip.reason}): ${toOneLine(cycles.lastSkip.detail.trim(), 160)}`);
   lines.push(
     report.nextWake.at !== undefined
       ? `Next wake:  ${formatTime(report.nextWake.at)} (in ${formatDuration(Date.parse(report.nextWake.at) - now.getTime())}, schedule "${report.nextWake.cron}"; earlier when the inbox or goals change)`
       : `Next wake:  none until \`apprentice start\` (schedule "${report.nextWake.cron}")`,
   );
   if (model.path === undefined) lines.push("Model:      none configured (set model.path in config.json or pass --model)");
-  else if (!model.exists) lines.push(`Model:      ${model.path}${describeSource(model.source)} is missing`);
+  else if (!model.exists) lines.push(`Model:      ${toOneLine(model.path)}${describeSource(model.source)} is missing`);
   else {
     const verdict = model.fits ? "fits" : "does NOT fit";
     lines.push(
-      `Model:      ${model.path}${describeSource(model.source)}, ${formatMB(model.sizeBytes ?? 0)}; needs about ${model.estimatedNeedMB} MB with the reserve, ${model.availableRamMB} MB free: ${verdict} (rough estimate: file size × ${MODEL_RAM_FACTOR} + reserve)`,
+      `Model:      ${toOneLine(model.path)}${describeSource(model.source)}, ${formatMB(model.sizeBytes ?? 0)}; needs about ${model.estimatedNeedMB} MB with the reserve, ${model.availableRamMB} MB free: ${verdict} (rough estimate: file size × ${MODEL_RAM_FACTOR} + reserve)`,
     );
   }
   lines.push(`Sensors:    ${describeSensors(report.sensors)}`);
-  lines.push("error" in report.goals ? `Goals:      goals.yaml cannot be read: ${oneLine(report.goals.error, 200)}` : `Goals:      ${report.goals.open} open, ${report.goals.done} done (${report.goals.total} in goals.yaml)`);
+  lines.push("error" in report.goals ? `Goals:      goals.yaml cannot be read: ${toOneLine(report.goals.error.trim(), 200)}` : `Goals:      ${report.goals.open} open, ${report.goals.done} done (${report.goals.total} in goals.yaml)`);
   const { lessons, skills, inbox } = report;
   lines.push(`Lessons:    ${lessons.pinned} pinned, ${lessons.trusted} trusted, ${lessons.provisional} provisional, ${lessons.retired} retired`);
   lines.push(`Skills:     ${skills.active} active, ${skills.retired} retired`);

@@ -2,6 +2,7 @@
 import MiniSearch from "minisearch";
 import { describeAction, normalizeAction } from "../learning/action-key.js";
 import type { Lesson, LearningData } from "../learning/types.js";
+import { toOneLine } from "../text/safe-text.js";
 
 type LessonDoc = { id: string; text: string; keywords: string; goal: string };
 
@@ -49,9 +50,26 @@ export const MAX_RECALLED_LESSONS = 8;
 
 export interface RecalledMemory {
   lessons: Lesson[];
-  /** The lessons as prompt lines, with their ids so the model can cite them. */
+  /**
+   * The lessons in the agent's or the operator's own words, as prompt lines with their ids so the model can cite them;
+   * each text on one line (`toOneLine`), so none can add a line that reads as a prompt section.
+   */
   lessonText: string;
+  /**
+   * The lessons whose text may carry world text (see {@link quotesWorldText}), as lines like {@link lessonText}'s: the
+   * prompt shows them fenced as quoted data.
+   */
+  quotedLessonText: string;
   skillText: string;
+}
+
+/**
+ * Whether a lesson's text may carry world text: a tainted lesson (learned from a cycle that read world content) or one
+ * the outcome rules wrote about an action (masks and flaky notes quote the action's arguments and its failure
+ * signature, which holds a command's stderr or a file name). An operator's own lesson never does.
+ */
+export function quotesWorldText(lesson: Lesson): boolean {
+  return lesson.source !== "operator" && (lesson.tainted || lesson.action !== undefined);
 }
 
 /**
@@ -85,14 +103,15 @@ export function recallMemory(learning: LearningData, goalId: string | undefined,
   matches.forEach(add);
   ofGoal.forEach(add);
 
-  const lessonText = chosen
-    .map((lesson) => `- [${lesson.id}] (${lesson.kind}, ${lesson.status}, ${lesson.source}${lesson.tainted ? ", from world content" : ""}) ${lesson.text}`)
-    .join("\n");
+  const line = (lesson: Lesson): string =>
+    `- [${lesson.id}] (${lesson.kind}, ${lesson.status}, ${lesson.source}${lesson.tainted ? ", from world content" : ""}) ${toOneLine(lesson.text)}`;
+  const lessonText = chosen.filter((lesson) => !quotesWorldText(lesson)).map(line).join("\n");
+  const quotedLessonText = chosen.filter(quotesWorldText).map(line).join("\n");
   const skills = learning.skills.filter((skill) => skill.status === "active");
   const skillText = skills
-    .map((skill) => `- [${skill.id}] for goal ${skill.goal}: ${skill.steps.map((step) => describeAction(normalizeAction(step.tool, step.args))).join(" → ")} (${skill.successes} ok, ${skill.failures} failed)`)
+    .map((skill) => `- [${skill.id}] for goal ${skill.goal}: ${skill.steps.map((step) => toOneLine(describeAction(normalizeAction(step.tool, step.args)))).join(" → ")} (${skill.successes} ok, ${skill.failures} failed)`)
     .join("\n");
-  return { lessons: chosen, lessonText, skillText };
+  return { lessons: chosen, lessonText, quotedLessonText, skillText };
 }
 
 /**

@@ -5,6 +5,7 @@ import { consolidateLessons } from "../learning/consolidate.js";
 import { recordOutcomes } from "../learning/outcome-rules.js";
 import { recordSkillReplay, recordSkillSuccess } from "../learning/skill-rules.js";
 import type { LearningData, LearningDelta } from "../learning/types.js";
+import { toOneLine } from "../text/safe-text.js";
 import { skillStepsOf, type ActLoopResult, type StepRecord } from "./act-loop.js";
 
 export interface ReflectInput {
@@ -70,7 +71,8 @@ export async function reflectOnFailure(input: {
     {
       sections: [],
       turns: [],
-      request: `The action ${failed.tool} ${JSON.stringify(failed.args).slice(0, 200)} failed: ${failed.error ?? "unknown"}.\nWrite one short lesson for next time, as {"lesson": "..."}.`,
+      // The error is the tool's own one-line reason (a command's stderr is not in it); names in it stay on that line.
+      request: `The action ${failed.tool} ${toOneLine(JSON.stringify(failed.args), 200)} failed: ${toOneLine(failed.error ?? "unknown", 300)}.\nWrite one short lesson for next time, as {"lesson": "..."}.`,
     },
     { type: "object", properties: { lesson: { type: "string", maxLength: 160 } }, required: ["lesson"], additionalProperties: false },
     input.signal,

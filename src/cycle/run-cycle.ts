@@ -23,12 +23,14 @@ import {
   journalEntryForPrompt,
   readRecentJournalEntries,
   renderJournalEntry,
+  renderJournalListItem,
   type JournalEntry,
 } from "../memory/journal.js";
 import type { StatePaths } from "../memory/state-paths.js";
 import { decideGate, findNothingToDo, type SkipReason } from "../sense/gate.js";
 import { chooseThreads, fitContext } from "../sense/fit-resources.js";
 import { describeSensors, type Sensors } from "../sense/read-sensors.js";
+import { toOneLine } from "../text/safe-text.js";
 import type { Tool } from "../tools/tool.js";
 import { applyRetention } from "./apply-retention.js";
 import { describeReason, EFFECT_TOOLS, runActLoop, type ActLoopResult, type StepRecord } from "./act-loop.js";
@@ -150,6 +152,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
       recentJournal: (await readRecentJournalEntries(paths.journal, config.limits.recentJournalEntries)).map(journalEntryForPrompt),
       toolLines: enabledTools.map((tool) => `- ${tool.name}: ${tool.description}`),
       lessons: memory?.lessonText ?? "",
+      quotedLessons: memory?.quotedLessonText ?? "",
       skills: memory?.skillText ?? "",
     });
     return { memory, sections };
@@ -294,7 +297,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
       tool: step.tool,
       argsSummary: summarizeArgs(step.args),
       ok: step.ok,
-      detail: step.ok ? firstLine(step.output) || "ok" : step.error ?? "failed",
+      detail: step.ok ? firstLine(step.output) || "ok" : `${step.error ?? "failed"}${step.detail !== undefined ? `: ${step.detail}` : ""}`,
     })),
     checks: checks.map((check) => ({ goal: check.goal, passed: check.passed, detail: check.detail })),
     notes: [...notes, ...inbox.messages.map((message) => `read inbox message ${message.file}`)],
@@ -566,13 +569,16 @@ async function ingestOperatorLessons(deps: CycleDeps, files: readonly InboxMessa
 }
 
 /**
- * Appends a `## Operator lessons — HH:MM` section with `lines` (Markdown list items) to today's journal file; the
- * CLI uses it too when it changes lessons itself. Nothing is written for no lines.
+ * Appends a `## Operator lessons — HH:MM` section with `lines` (Markdown list items; a leading `- ` is optional) to
+ * today's journal file; the CLI uses it too when it changes lessons itself. Nothing is written for no lines. Each line
+ * is rendered as a journal list item: one line, controls shown, capped, so a file name or lesson text in it can never
+ * start a heading (a fake `## Cycle` entry) or drive a terminal.
  */
 export async function appendOperatorLessonsNote(journalDir: string, lines: readonly string[], now: Date, warn?: (message: string) => void): Promise<void> {
   if (lines.length === 0) return;
   const time = `${String(now.getHours()).padStart(2, "0")}:${String(now.getMinutes()).padStart(2, "0")}`;
-  await appendToJournalDay(journalDir, now, `\n## Operator lessons — ${time}\n\n${lines.join("\n")}\n`, () => now, warn);
+  const items = lines.map((line) => renderJournalListItem(line.replace(/^- /, "")));
+  await appendToJournalDay(journalDir, now, `\n## Operator lessons — ${time}\n\n${items.join("\n")}\n`, () => now, warn);
 }
 
 /** What recall searches lessons with: the due goals' titles and the failure signatures seen on the first goal. */
@@ -604,8 +610,7 @@ function firstLine(text: string | undefined): string {
   return (text ?? "").trim().split("\n")[0]?.slice(0, 200) ?? "";
 }
 
-/** Text collapsed to one line and capped, for a commit message. */
+/** Text collapsed to one line, its controls shown visibly, and capped, for a commit message. */
 function oneLine(text: string, maxChars: number): string {
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length > maxChars ? `${line.slice(0, maxChars - 1)}…` : line;
+  return toOneLine(text.replace(/\s+/g, " ").trim(), maxChars);
 }

@@ -1,4 +1,5 @@
 // The daemon: one lock, cycles on the cron schedule and on inbox/goals/charter changes, catch-up at start, graceful stop on SIGTERM/SIGINT.
+import { printErr } from "../cli/terminal-output.js";
 import { WorkerBrain } from "../brain/worker-brain.js";
 import { describeModelFileProblem, NO_MODEL_MESSAGE, runCycle, type CycleProgress, type CycleResult } from "../cycle/run-cycle.js";
 import type { Logger } from "../log.js";
@@ -31,7 +32,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const { logger, clock } = options;
   const lock = await acquireStateLock(options.stateDir, { logger, ...(options.modelOverride !== undefined ? { model: options.modelOverride } : {}) });
   if (!lock.ok) {
-    process.stderr.write(`apprentice: ${lock.message}\n`);
+    printErr(`apprentice: ${lock.message}\n`);
     return 2;
   }
   let released = false;
@@ -47,7 +48,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   } catch (error) {
     await releaseLock();
     if (error instanceof StateError) {
-      process.stderr.write(`apprentice: ${error.message}\n`);
+      printErr(`apprentice: ${error.message}\n`);
       return 2;
     }
     throw error;
@@ -57,7 +58,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   // A daemon without a model could never do its work; say so now rather than at the first due goal.
   const modelProblem = state.modelPath === undefined ? NO_MODEL_MESSAGE : await describeModelFileProblem(state.modelPath);
   if (modelProblem !== undefined) {
-    process.stderr.write(`apprentice: ${modelProblem}\n`);
+    printErr(`apprentice: ${modelProblem}\n`);
     await state.close();
     await releaseLock();
     return 2;
@@ -69,7 +70,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const brain = new WorkerBrain(logger);
   const binding = await brain.checkBinding();
   if (!binding.ok) {
-    process.stderr.write(`apprentice: ${binding.reason}\n`);
+    printErr(`apprentice: ${binding.reason}\n`);
     await state.close();
     await releaseLock();
     return 2;
@@ -77,7 +78,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   // The status page's code (http, rendering, charts) is loaded only when it is served.
   const status = options.serve === undefined ? undefined : await (await import("../serve/status-server.js")).startStatusServer({ ...options.serve, stateDir: state.paths.root, logger, clock });
   if (status !== undefined && !status.ok) {
-    process.stderr.write(`apprentice: ${status.message}\n`);
+    printErr(`apprentice: ${status.message}\n`);
     await state.close();
     await releaseLock();
     return 2;

@@ -6,6 +6,7 @@ import { writeFileDurably } from "../memory/durable-write.js";
 import { ifMissing } from "../memory/if-missing.js";
 import { objectId, parseCommitHeaders, parseTree, readHeadRef, readLooseObject, renderCommit, renderTree, writeLooseObject, writeRef, type ObjectType, type TreeEntry } from "./git-objects.js";
 import type { StatePaths } from "../memory/state-paths.js";
+import { toOneLine } from "../text/safe-text.js";
 import type IsomorphicGit from "isomorphic-git";
 
 /** Files at the top of the state dir that history keeps: what operators edit and what rollback restores. */
@@ -127,7 +128,7 @@ export async function recordHistory(paths: StatePaths, record: HistoryRecord): P
   // A tracked file that is gone (lessons-changes.jsonl after lessons.json was rewritten, an old journal day).
   if ([...before.keys()].some((filepath) => !after.has(filepath))) changed = true;
   if (!changed && record.allowEmpty !== true) return undefined;
-  const message = [record.subject, "", ...(record.lines ?? []), ...(record.lines?.length ? [""] : []), `${EVENT_TRAILER}: ${record.event}`, `${CYCLE_TRAILER}: ${record.cycle}`].join("\n");
+  const message = renderMessage(record);
   const tree = stateTree(after, store);
   const commit = renderCommit({ tree, ...(head !== undefined ? { parent: head } : {}), author: `${AUTHOR.name} <${AUTHOR.email}>`, timestamp: Math.floor(record.now.getTime() / 1000), message });
   const oid = store("commit", commit);
@@ -312,16 +313,28 @@ async function readBlobText(paths: StatePaths, oid: string): Promise<string> {
   return Buffer.from(blob).toString("utf8");
 }
 
+/**
+ * The commit message: the subject, a blank line, the extra lines, then the trailers. The subject and every line go
+ * through `toOneLine` (newlines as `\n`, controls as `\x1b`): they carry world and model text (a finish summary, a
+ * failure reason, lesson text), which must neither add lines of its own (a fake trailer, a fake entry in `history`)
+ * nor drive the terminal that shows it.
+ */
+function renderMessage(record: HistoryRecord): string {
+  const lines = (record.lines ?? []).map((line) => toOneLine(line));
+  const trailers = [`${EVENT_TRAILER}: ${record.event}`, `${CYCLE_TRAILER}: ${Math.trunc(record.cycle)}`];
+  return [toOneLine(record.subject), "", ...lines, ...(lines.length > 0 ? [""] : []), ...trailers].join("\n");
+}
+
 function parseEntry(oid: string, message: string, timestamp: number): HistoryEntry {
   const lines = message.replace(/\n+$/, "").split("\n");
-  const trailer = (name: string): string | undefined => lines.find((line) => line.startsWith(`${name}: `))?.slice(name.length + 2);
+  // The trailers are the message's last lines: only those count, so no line of the subject or body can stand in for one.
+  let end = lines.length;
+  while (end > 1 && [EVENT_TRAILER, CYCLE_TRAILER].some((name) => (lines[end - 1] ?? "").startsWith(`${name}: `))) end -= 1;
+  const trailers = lines.slice(end);
+  const trailer = (name: string): string | undefined => trailers.find((line) => line.startsWith(`${name}: `))?.slice(name.length + 2);
   const event = trailer(EVENT_TRAILER);
   const cycle = Number(trailer(CYCLE_TRAILER));
-  const body = lines
-    .slice(1)
-    .filter((line) => !line.startsWith(`${EVENT_TRAILER}: `) && !line.startsWith(`${CYCLE_TRAILER}: `))
-    .join("\n")
-    .trim();
+  const body = lines.slice(1, end).join("\n").trim();
   return {
     oid,
     event: event === "operator" || event === "rollback" || event === "fork" ? event : "cycle",

@@ -2,6 +2,7 @@
 import { lessonUnchanged, OBSERVED_FIELDS, observeLesson } from "../memory/lessons-snapshot.js";
 import { describeAction, normalizeAction } from "./action-key.js";
 import type { Lesson, LearningData, Skill } from "./types.js";
+import { toOneLine } from "../text/safe-text.js";
 
 /** Longest lesson text shown, in characters. */
 export const MAX_RENDERED_TEXT_CHARS = 300;
@@ -60,11 +61,12 @@ export function renderLessonsMarkdown(data: LearningData, now: Date, cycle?: num
 }
 
 /**
- * One line of untrusted text, safe inside Markdown: newlines and runs of whitespace collapsed, `<` and `>` as
+ * One line of untrusted text, safe inside Markdown and on a terminal: newlines and runs of whitespace collapsed, every
+ * other control (ESC, C1, bidi overrides, zero-width characters) written out visibly (`\x1b`), `<` and `>` as
  * entities, a leading block marker (`#`, `-`, `+`, `*`, `=`, `|`, `1.`) backslash-escaped, capped at `maxChars`.
  */
 export function escapeMarkdownLine(text: string, maxChars = MAX_RENDERED_TEXT_CHARS): string {
-  let line = text.replace(/\s+/g, " ").trim();
+  let line = toOneLine(text.replace(/[\s\u0085]+/g, " ").trim());
   if (line.length > maxChars) line = `${line.slice(0, maxChars - 1)}…`;
   line = line.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   return line.replace(/^([#+*=|-]|\d+[.)])/, "\\$1");

@@ -5,6 +5,7 @@ import path from "node:path";
 import { crashPoint, crashPointInsideAppend, fsyncDir, writeFileDurably } from "./durable-write.js";
 import { ifMissing } from "./if-missing.js";
 import { quarantineFile } from "./quarantine.js";
+import { toOneLine } from "../text/safe-text.js";
 
 /** Longest model- or world-written field in a journal entry, in characters. */
 export const MAX_JOURNAL_FIELD_CHARS = 300;
@@ -88,13 +89,26 @@ function mark(ok: boolean): string {
 
 function codeSpan(text: string): string {
   // A backtick inside would end the span early; an empty span would not render.
-  const inner = capText(collapseWhitespace(text)).replace(/`/g, "'");
+  const inner = capText(toOneLine(collapseWhitespace(text))).replace(/`/g, "'");
   return `\`${inner === "" ? " " : inner}\``;
 }
 
-/** Makes untrusted text safe inside one Markdown line: one line, capped, and no raw HTML. */
+/**
+ * Makes untrusted text safe inside one Markdown line: whitespace runs (newlines and line separators included) collapsed
+ * to one space, every other control (ESC, C1, bidi overrides, zero-width characters) written out visibly as `\x1b` or
+ * `\u202e` by `toOneLine`, capped, and no raw HTML.
+ */
 function cleanText(text: string): string {
-  return capText(collapseWhitespace(text)).replace(/\\/g, "\\\\").replace(/</g, "\\<");
+  return capText(toOneLine(collapseWhitespace(text))).replace(/\\/g, "\\\\").replace(/</g, "\\<");
+}
+
+/**
+ * One Markdown list item (`- text`) made of untrusted text, as the entries' own lists render theirs: on one line,
+ * controls shown visibly, capped, no raw HTML, and no block marker at its start. For notes appended to a day file
+ * outside a `## Cycle` entry ({@link appendToJournalDay}).
+ */
+export function renderJournalListItem(text: string): string {
+  return `- ${cleanItemStart(cleanText(text))}`;
 }
 
 /** Escapes a block marker at the start of a list item's text, where `# x` would become a heading and `1. x` a list. */
@@ -103,9 +117,9 @@ function cleanItemStart(text: string): string {
 }
 
 function collapseWhitespace(text: string): string {
-  // Control characters (ESC, NUL …) and every line separator Markdown or a terminal might honour become spaces.
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
+  // Every line break Markdown or a terminal might honour (\n, \r, \v, \f, U+0085 NEL, U+2028/9) becomes a space; the
+  // other controls are left for toOneLine to show.
+  return text.replace(/[\s\u0085]+/g, " ").trim();
 }
 
 function capText(text: string): string {

@@ -5,6 +5,7 @@ import type { Logger } from "../log.js";
 import { readStatusReport } from "./read-status.js";
 import { renderStatusPage } from "./render-status-page.js";
 import { isLoopbackHost, type ServeOptions } from "./serve-options.js";
+import { stringifyJsonSafely } from "../text/safe-text.js";
 
 /** Options of {@link startStatusServer}. */
 export interface StatusServerOptions extends ServeOptions {
@@ -123,7 +124,7 @@ async function handleRequest(
   }
   const report = await readStatusReport(options.stateDir, { clock: options.clock });
   if (url.pathname === "/status.json") {
-    send(request, response, 200, "application/json; charset=utf-8", `${JSON.stringify(report, null, 2)}\n`);
+    send(request, response, 200, "application/json; charset=utf-8", `${stringifyJsonSafely(report, 2)}\n`);
     return;
   }
   // The token came in the address, so the JSON link must carry it too; a header token stays out of the page.

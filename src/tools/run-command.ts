@@ -109,8 +109,13 @@ async function runProgram(program: string, name: string, args: string[], context
   return describeRun(name, result, context.limits.commandTimeoutMs);
 }
 
-/** Turns a finished run into the outcome: ok iff exit code 0; output always starts with the exit code. */
-function describeRun(name: string, result: SpawnResult, timeoutMs: number): ToolOutcome {
+/**
+ * Turns a finished run into the outcome: ok iff exit code 0; output always starts with the exit code. The error names
+ * only how the run ended (`exit 2`, `timed out after …`): stderr is world text (`date -f notes.txt` echoes a file's
+ * lines), so it is shown only inside the output, which the loop fences as quoted data. Its first line goes into
+ * `detail`, so that two failures with different stderr still get different signatures.
+ */
+export function describeRun(name: string, result: SpawnResult, timeoutMs: number): ToolOutcome {
   if (result.ending === "not-started") {
     return { ok: false, error: `cannot start ${name}: ${result.startError ?? "unknown reason"}` };
   }
@@ -124,13 +129,14 @@ function describeRun(name: string, result: SpawnResult, timeoutMs: number): Tool
   const output = lines.join("\n");
 
   let error: string | undefined;
+  let detail: string | undefined;
   if (result.ending === "timed-out") error = `timed out after ${timeoutMs} ms`;
   else if (result.ending === "aborted") error = "aborted: the step or cycle ended";
   else if (result.exitCode === null) error = `killed by ${result.signal ?? "an unknown signal"}`;
   else if (result.exitCode !== 0) {
-    const firstLine = result.stderrHead.split("\n").find((line) => line.trim().length > 0);
-    error = firstLine === undefined ? `exit ${result.exitCode}` : `exit ${result.exitCode}: ${firstLine.trim()}`;
+    error = `exit ${result.exitCode}`;
+    detail = result.stderrHead.split("\n").find((line) => line.trim().length > 0)?.trim();
   }
   if (error === undefined) return { ok: true, output, fromWorld: true };
-  return { ok: false, error, output, fromWorld: true };
+  return { ok: false, error, ...(detail !== undefined ? { detail } : {}), output, fromWorld: true };
 }

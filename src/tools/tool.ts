@@ -16,8 +16,16 @@ export type ToolOutcome =
     }
   | {
       ok: false;
-      /** One-line reason, shown to the model and recorded. */
+      /**
+       * One-line reason, shown to the model (on one line, controls escaped) and recorded. Carries no world text beyond
+       * names (a command's stderr goes in `output`, fenced as quoted data, and in `detail`).
+       */
       error: string;
+      /**
+       * World text that tells this failure apart from others with the same `error` (a command's first stderr line).
+       * Never shown as part of a sentence: it only goes into the failure signature, with `error`.
+       */
+      detail?: string;
       /** Any partial output (for example stderr of a failed command), capped. */
       output?: string;
       touched?: string[];

@@ -12,7 +12,7 @@ test("shell syntax in arguments reaches the program literally", async (t) => {
   assert.deepEqual(await readdir(workspace), []);
 });
 
-test("the command runs in the workspace and a non-zero exit is a failure with stderr's first line", async (t) => {
+test("the command runs in the workspace and a non-zero exit is a failure whose stderr is in the output and the detail, not the error", async (t) => {
   const workspace = await makeTempDir(t);
   const context = makeToolContext(workspace, { allowCommands: ["ls", "pwd"] });
   const here = await runCommandTool.execute({ command: "pwd", args: [] }, context);
@@ -20,6 +20,7 @@ test("the command runs in the workspace and a non-zero exit is a failure with st
   assert.equal(here.output, `exit code: 0\n${workspace}`);
   const missing = await runCommandTool.execute({ command: "ls", args: ["missing-file"] }, context);
   assert.equal(missing.ok, false);
-  assert.match(missing.ok ? "" : missing.error, /^exit 2: ls: .*missing-file/);
-  assert.match(missing.output ?? "", /^exit code: 2\n/);
+  assert.equal(missing.ok ? "" : missing.error, "exit 2");
+  assert.match(missing.ok ? "" : (missing.detail ?? ""), /^ls: .*missing-file/);
+  assert.match(missing.output ?? "", /^exit code: 2\nls: .*missing-file/);
 });
