@@ -194,6 +194,8 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
         }),
       onModelLoaded: (loadMs) => deps.onProgress?.({ kind: "model-loaded", cycle, loadMs }),
       sections,
+      // Messages are world content: what this cycle learns may have been steered by them, so it is tainted.
+      worldInPrompt: inbox.messages.length > 0,
       tools: enabledTools,
       offerUseSkill: config.tools.enabled === undefined || config.tools.enabled.includes("use_skill"),
       ...(primary !== undefined ? { goal: { id: primary.id, hasCheck: primary.check !== undefined } } : {}),
@@ -232,7 +234,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
     });
     session = loop.session;
     if (session !== undefined && learning !== undefined && config.learning.reflect && !cycleSignal.aborted) {
-      const delta = await reflectOnFailure({ session, learning, steps: loop.steps, ...(primary !== undefined ? { goalId: primary.id } : {}), cycle, now: deps.clock(), signal: cycleSignal });
+      const delta = await reflectOnFailure({ session, learning, steps: loop.steps, ...(primary !== undefined ? { goalId: primary.id } : {}), worldInPrompt: inbox.messages.length > 0, cycle, now: deps.clock(), signal: cycleSignal });
       if (delta !== undefined) learned.push(delta);
     }
   } finally {
