@@ -1,6 +1,7 @@
 // The doctor's checks of who can write what: the operator channel (operator/ owned by the daemon's user, 0700) and
 // the operator's files (state dir, config, goals, charter) writable by their owner only. Reads only.
 import { readFile, stat } from "node:fs/promises";
+import { hostname } from "node:os";
 import path from "node:path";
 import type { LockHolder } from "../daemon/state-lock.js";
 import { currentEuid, formatMode, judgeOperatorDir } from "../memory/operator-channel.js";
@@ -50,7 +51,8 @@ async function readDaemonEuid(readLockHolder: () => Promise<LockHolder | undefin
     if (error instanceof Error) return undefined;
     throw error;
   });
-  if (holder === undefined || !holder.alive) return undefined;
+  // Another host's pid says nothing about a process here.
+  if (holder === undefined || !holder.alive || holder.hostname !== hostname()) return undefined;
   const status = await readFile(`/proc/${holder.pid}/status`, "utf8").catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT" || error.code === "EACCES") return "";
     throw error;

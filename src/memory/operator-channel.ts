@@ -66,7 +66,12 @@ export async function openOperatorDir(paths: Pick<StatePaths, "root" | "operator
   try {
     handle = await open(paths.operator, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
   } catch (error) {
-    return describeOpenError(error, dir);
+    // O_NOFOLLOW|O_DIRECTORY fails on a symlink with ENOTDIR (or ELOOP); lstat only names what was found.
+    const isLink = await lstat(paths.operator).then(
+      (info) => info.isSymbolicLink(),
+      () => false,
+    );
+    return describeOpenError(error, dir, isLink);
   }
   try {
     const refusal = await judgeFolders(await handle.stat(), await stat(paths.root), paths, euid);
@@ -87,11 +92,10 @@ export async function judgeOperatorDir(paths: Pick<StatePaths, "root" | "operato
   return { ok: true };
 }
 
-function describeOpenError(error: unknown, dir: string): OperatorDirRefusal {
+function describeOpenError(error: unknown, dir: string, isLink: boolean): OperatorDirRefusal {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === "ENOENT") return { ok: false, problem: "missing", detail: `${dir} does not exist`, fix: `a daemon or \`apprentice once\` creates it at start; or run, as the daemon's user: mkdir -m 700 ${dir}` };
-  // O_NOFOLLOW on a symlink fails with ELOOP; O_DIRECTORY on anything else with ENOTDIR.
-  if (code === "ELOOP") return { ok: false, problem: "symlink", detail: `${dir} is a symlink, not a folder`, fix: `replace it with a real folder, as the daemon's user: rm ${dir} && mkdir -m 700 ${dir}` };
+  if (code === "ENOENT" && !isLink) return { ok: false, problem: "missing", detail: `${dir} does not exist`, fix: `a daemon or \`apprentice once\` creates it at start; or run, as the daemon's user: mkdir -m 700 ${dir}` };
+  if (isLink || code === "ELOOP") return { ok: false, problem: "symlink", detail: `${dir} is a symlink, not a folder`, fix: `replace it with a real folder, as the daemon's user: rm ${dir} && mkdir -m 700 ${dir}` };
   if (code === "ENOTDIR") return { ok: false, problem: "not-a-directory", detail: `${dir} is not a folder`, fix: `move it away and create the folder, as the daemon's user: mkdir -m 700 ${dir}` };
   if (code === "EACCES" || code === "EPERM") return { ok: false, problem: "unreadable", detail: `${dir} cannot be opened by this user (${code})`, fix: `run this as the user the daemon runs as` };
   throw error;
