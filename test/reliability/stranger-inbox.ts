@@ -227,6 +227,8 @@ async function attackOperatorDir(): Promise<{ failures: string[]; cases: number;
     const { dir, cleanup } = await makeStateDir({ goalsYaml: "version: 1\ngoals: []\n" });
     try {
       const targets = await seedTargets(dir);
+      // Made by init; made here too so that the property runs (and fails) against a build without the channel.
+      await mkdir(operatorDir(dir), { recursive: true, mode: 0o700 });
       const text = `{"op":"pin","id":"${targets.tainted}"}\n`;
       if (tamper === undefined) await writeFile(requestAt(dir), text, { mode: 0o600 });
       else await tamper.plant(dir, text);
