@@ -60,7 +60,10 @@ test("with a daemon running, teach, pin, retire and forget go through operator/,
       assert.equal((JSON.parse(run.stdout) as { status: string }).status, "queued", `${op} went through operator/`);
       await waitForDb(dir, (data) => (done(byText("Label every box.")(data)) ? true : undefined), `${op} ${taught.id}`);
     }
-    assert.equal((await readdir(path.join(dir, "operator", ".processed"))).length, 4);
+    // Archived once db.json holds their effect, so a moment after it.
+    const processed = path.join(dir, "operator", ".processed");
+    for (const deadline = Date.now() + 10_000; (await readdir(processed)).length < 4 && Date.now() < deadline; ) await sleep(50);
+    assert.equal((await readdir(processed)).length, 4);
 
     // operator/ opened to others: nothing in it is believed, and the log says how to fix it.
     await chmod(path.join(dir, "operator"), 0o777);
