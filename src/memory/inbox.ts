@@ -1,5 +1,6 @@
 // Reads messages from inbox/ without trusting them: every regular file is a message whatever its name (never a request), size-capped, decoded leniently; archives them after use.
-import { lstat, mkdir, open, readdir, rename } from "node:fs/promises";
+import { constants, existsSync } from "node:fs";
+import { lstat, mkdir, open, readdir, rename, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { fsyncDir, TEMP_SUFFIX } from "./durable-write.js";
 
@@ -90,15 +91,50 @@ async function readMessage(full: string, name: string, maxBytes: number): Promis
   }
 }
 
-/** Moves handled messages into `processedDir` (kept, never deleted), with the cycle number in the name. */
+/**
+ * Moves handled messages into `processedDir` (kept, never deleted), with the cycle number in the name. Whoever can
+ * write inbox/ could put a symlink in `.processed`'s place (to operator/, say) and so have the daemon move their files
+ * there: the folder is opened with O_NOFOLLOW and the files are moved through that descriptor, and anything but a real
+ * folder in its place is first moved aside as `.processed.moved-<ms>`.
+ */
 export async function archiveInbox(inboxDir: string, processedDir: string, files: readonly string[], cycle: number): Promise<void> {
   if (files.length === 0) return;
-  await mkdir(processedDir, { recursive: true });
-  for (const file of files) {
-    await rename(path.join(inboxDir, file), path.join(processedDir, `c${cycle}-${file}`));
+  const handle = await openRealDir(processedDir);
+  try {
+    // Through the descriptor: the folder opened is the folder written, whatever is renamed meanwhile.
+    const base = existsSync("/proc/self/fd") ? `/proc/self/fd/${handle.fd}` : processedDir;
+    for (const file of files) {
+      await rename(path.join(inboxDir, file), path.join(base, `c${cycle}-${file}`));
+    }
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
-  await fsyncDir(processedDir);
   await fsyncDir(inboxDir);
+}
+
+/** Opens `dir` as a real folder, creating it, or moving aside what stands in its place (a symlink, a file) first. */
+async function openRealDir(dir: string): Promise<FileHandle> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await open(dir, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // ENOENT: not there (or a dangling symlink); ELOOP/ENOTDIR: a symlink or a file in its place.
+      if (attempt >= 3 || (code !== "ENOENT" && code !== "ELOOP" && code !== "ENOTDIR")) throw new Error(`cannot open ${dir} as a folder`, { cause: error });
+      const planted =
+        code !== "ENOENT" ||
+        (await lstat(dir).then(
+          () => true,
+          (lstatError: NodeJS.ErrnoException) => {
+            if (lstatError.code === "ENOENT") return false;
+            throw lstatError;
+          },
+        ));
+      if (planted) await rename(dir, `${dir}.moved-${Date.now()}`);
+      await mkdir(dir, { recursive: true });
+    }
+  }
 }
 
 /** Reads the charter, capped; a missing charter is an empty one. */
