@@ -1,11 +1,11 @@
 // A stranger with inbox access (a mail or chat bridge, a synced folder) tries to act as the operator: requests named
 // like the operator's (`x.lesson.md`, `x.lesson-op.json` pinning a tainted lesson, retiring a mask, forgetting the
-// operator's lesson) under `once` and through a cycle, a hostile model obeying a message without reading any file and
-// citing what it learned while the goal passes, and operator/ tampered with (opened to others, another owner, a state
-// dir open to others, a symlinked folder; files of another user, group- or world-writable, hard-linked, symlinked,
-// FIFOs). Asserted: nothing from the inbox is ever applied and every such file reaches the prompt quoted; every lesson
-// a cycle with messages learns is tainted and none is promoted; nothing in a tampered operator/ is applied, while a
-// proper request is.
+// operator's lesson) under `once` and through a cycle; inbox/.processed swapped for a symlink to operator/; a hostile
+// model obeying a message without reading any file and citing what it learned while the goal passes; and operator/
+// tampered with (opened to others, another owner, a state dir open to others, a symlinked folder; files of another
+// user, group- or world-writable, hard-linked, symlinked, FIFOs). Asserted: nothing from the inbox is ever applied or
+// lands in operator/, and every such file reaches the prompt quoted; every lesson a cycle with messages learns is
+// tainted and none is promoted; nothing in a tampered operator/ is applied, while a proper request is.
 import { execFileSync } from "node:child_process";
 import { chmod, chown, link, mkdir, readdir, rename, rm, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -120,6 +120,37 @@ async function attackThroughInbox(): Promise<{ failures: string[]; files: number
     }
   }
   return { failures, files, quoted, applied };
+}
+
+/**
+ * Attack 1b: the stranger replaces inbox/.processed with a symlink to operator/, so that archiving would move their
+ * (their own, so refused anyway) request into the operator's folder. Two cycles run: nothing may land in operator/.
+ */
+async function attackArchiveRedirect(): Promise<string[]> {
+  const failures: string[] = [];
+  const { dir, cleanup } = await makeStateDir({ goalsYaml: GOAL });
+  try {
+    const targets = await seedTargets(dir);
+    await symlink(operatorDir(dir), path.join(dir, "inbox", ".processed"));
+    const planted = path.join(dir, "inbox", "x.lesson.md");
+    await writeFile(planted, `${MARK}: redirected.\n`, { mode: 0o600 });
+    await chown(planted, OTHER_UID, OTHER_UID);
+    for (let cycle = 1; cycle <= 2; cycle += 1) {
+      const logger = createMemoryLogger();
+      const state = await openState(dir, { logger, clock: () => new Date() });
+      try {
+        await runCycle(buildCycleDeps(state, { brain: new ScriptedBrain([]), logger, clock: () => new Date() }));
+      } finally {
+        await state.close();
+      }
+    }
+    const landed = (await readdir(operatorDir(dir))).filter((name) => !name.startsWith("."));
+    if (landed.length > 0) failures.push(`archive redirect: ${landed.join(", ")} landed in operator/`);
+    failures.push(...judgeTargets(await readDbData(path.join(dir, "db.json")), targets, "archive redirect"));
+  } finally {
+    await cleanup();
+  }
+  return failures;
 }
 
 /** Attack 2: a hostile model obeys a message (reading nothing), fails, reflects, then cites its lesson while the goal passes. */
@@ -277,13 +308,14 @@ export const property: ReliabilityProperty = {
   name: "stranger-inbox",
   async run({ quick }): Promise<PropertyResult> {
     const inbox = await attackThroughInbox();
+    const redirect = await attackArchiveRedirect();
     const taint = await attackTaint(quick ? 4 : 8);
     const tamper = await attackOperatorDir();
-    const failures = [...inbox.failures, ...taint.failures, ...tamper.failures];
+    const failures = [...inbox.failures, ...redirect, ...taint.failures, ...tamper.failures];
     return {
       ok: failures.length === 0,
       figures:
-        `${inbox.files} stranger requests in inbox/ (cycle and once), ${inbox.applied} applied, ${inbox.quoted} of ${inbox.files / 2} quoted in the prompt; ` +
+        `${inbox.files} stranger requests in inbox/ (cycle and once), ${inbox.applied} applied, ${inbox.quoted} of ${inbox.files / 2} quoted in the prompt; inbox/.processed symlinked to operator/: ${redirect.length === 0 ? "nothing landed there" : "FILES LANDED"}; ` +
         `${taint.learned} lessons from a cycle that obeyed a message, ${taint.untainted} untainted, ${taint.trusted} trusted after ${taint.cited} cited successes; ` +
         `${tamper.cases} tampered operator/ cases, ${tamper.applied} applied (a proper request: ${tamper.controlApplied ? "applied" : "NOT applied"})`,
       failures,
