@@ -11,11 +11,12 @@ import { statePaths, type StatePaths } from "../memory/state-paths.js";
 import type { Sensors } from "../sense/read-sensors.js";
 import { readConfigFile } from "../config-file.js";
 import { decodeThrottleBits, describeThrottleBits } from "../sense/throttle-bits.js";
+import { checkOperatorChannel, checkOperatorFiles } from "./doctor-trust-checks.js";
 
 export type CheckStatus = "ok" | "warn" | "fail";
 
 export interface DoctorCheck {
-  id: "node" | "binding" | "config" | "model" | "memory" | "temperature" | "throttle" | "disk" | "state-dir" | "lock";
+  id: "node" | "binding" | "config" | "model" | "memory" | "temperature" | "throttle" | "disk" | "state-dir" | "lock" | "operator" | "permissions";
   status: CheckStatus;
   finding: string;
   /** What to do about it; present when the status is not ok. */
@@ -67,6 +68,7 @@ export async function runDoctorChecks(deps: DoctorDeps): Promise<DoctorCheck[]> 
   checks.push(await checkMemory(deps, model.file, config.config, sensors));
   checks.push(checkTemperature(sensors, config.config), checkThrottle(sensors), checkDisk(sensors, paths.root));
   checks.push(await checkWritable(paths.root), await checkLock(deps, paths));
+  checks.push(await checkOperatorChannel(paths, deps.readLockHolder), await checkOperatorFiles(paths));
   return checks;
 }
 

@@ -1,14 +1,15 @@
-// `apprentice tell "…"` leaves a message in the inbox; `apprentice teach "…"` stores a lesson at once, or queues it in the inbox while a daemon runs.
+// `apprentice tell "…"` leaves a message in the inbox; `apprentice teach "…"` stores a lesson at once, or queues it in operator/ while a daemon runs.
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
-import { LESSON_FILE_SUFFIX } from "../cycle/run-cycle.js";
 import { writeFileDurably } from "../memory/durable-write.js";
 import { StateError } from "../daemon/open-state.js";
 import { teachLesson } from "../learning/operator-ops.js";
+import { OPERATOR_LESSON_SUFFIX } from "../memory/operator-channel.js";
 import type { StatePaths } from "../memory/state-paths.js";
 import { createCliContext, EXIT, reportError } from "./cli-context.js";
 import { writeLessonsUnlessDaemon } from "./operator-write.js";
+import { queueOperatorRequest } from "./queue-operator-request.js";
 import { requireStateDir } from "./read-state.js";
 import { printErr, printJson, printOut } from "./terminal-output.js";
 
@@ -25,7 +26,7 @@ export function registerInboxCommands(program: Command): void {
     });
   program
     .command("teach <text...>")
-    .description("teach a lesson: stored pinned and operator-sourced (at once, or through the inbox while a daemon runs), recalled in every cycle")
+    .description("teach a lesson: stored pinned and operator-sourced (at once, or through operator/ while a daemon runs), recalled in every cycle; run it as the daemon's user")
     .option("--json", "print the file written as JSON")
     .action(async (words: string[], options: { json?: boolean }, command: Command) => {
       process.exitCode = await teach(command, words.join(" "), options.json === true).catch(reportError);
@@ -51,7 +52,8 @@ async function tell(command: Command, text: string, json: boolean): Promise<numb
 
 /**
  * Stores the lesson at once when no daemon holds the state dir (db.json, lessons.md, the journal and the history),
- * and otherwise leaves it in the inbox, where the daemon takes it in at its next wake without loading the model.
+ * and otherwise leaves it in operator/, where the daemon takes it in at its next wake without loading the model. Exits
+ * 2 without queuing when operator/ is not this user's (the daemon would not believe the file).
  */
 async function teach(command: Command, text: string, json: boolean): Promise<number> {
   const context = createCliContext(command);
@@ -65,7 +67,7 @@ async function teach(command: Command, text: string, json: boolean): Promise<num
       ? { changed: false, value: undefined }
       : { changed: true, lines: [`- ${taught.delta.id} ${taught.delta.change}: ${taught.delta.reason}: ${taught.text.slice(0, 200)}`], value: taught.delta.id };
   }).catch((error: unknown) => {
-    // db.json unreadable: the lesson must not be lost, so it waits in the inbox for the daemon, which repairs first.
+    // db.json unreadable: the lesson must not be lost, so it waits in operator/ for the daemon, which repairs first.
     if (error instanceof StateError) return { status: "error" as const, message: error.message };
     throw error;
   });
@@ -74,8 +76,10 @@ async function teach(command: Command, text: string, json: boolean): Promise<num
     else printOut(`Stored as ${outcome.value} (pinned, operator). lessons.json, lessons.md, the journal and the history are updated; \`apprentice lessons show ${outcome.value}\` shows it.\n`);
     return EXIT.ok;
   }
-  if (outcome.status === "error") printErr(`apprentice: ${outcome.message}\napprentice: the lesson goes to the inbox instead.\n`);
-  const file = await dropInInbox(paths, context.clock(), trimmed, LESSON_FILE_SUFFIX);
+  if (outcome.status === "error") printErr(`apprentice: ${outcome.message}\napprentice: the lesson goes to operator/ instead.\n`);
+  const queued = await queueOperatorRequest(paths, context.clock(), OPERATOR_LESSON_SUFFIX, `${trimmed}\n`, "teach");
+  if (!queued.ok) return usage(queued.message);
+  const { file } = queued;
   if (json) printJson({ status: "queued", file, ...(outcome.status === "held" && outcome.holderPid !== undefined ? { holderPid: outcome.holderPid } : {}) });
   else if (outcome.status === "held") printOut(`The daemon holds the state dir, so the lesson was queued as ${file}; it stores it within a few seconds.\n`);
   else printOut(`Wrote ${file}; the next \`apprentice once\` or \`start\` stores it.\n`);

@@ -1,16 +1,13 @@
-// `apprentice lessons list|show|pin|retire|forget`: inspect lessons, and steer them while keeping one writer: a running daemon gets the change through its inbox.
-import path from "node:path";
-import { mkdir } from "node:fs/promises";
+// `apprentice lessons list|show|pin|retire|forget`: inspect lessons, and steer them while keeping one writer: a running daemon gets the change through operator/.
 import type { Command } from "commander";
 import { describeAction } from "../learning/action-key.js";
 import { applyLessonOp, describeLessonOpResult, formatLessonOp, LESSON_OP_KINDS, type LessonOp, type LessonOpKind, type LessonOpResult } from "../learning/operator-ops.js";
 import type { Lesson, LessonStatus } from "../learning/types.js";
-import { writeFileDurably } from "../memory/durable-write.js";
 import { readEpisodes, type EpisodeLine } from "../memory/episodes.js";
-import { LESSON_OP_FILE_SUFFIX } from "../memory/inbox.js";
-import type { StatePaths } from "../memory/state-paths.js";
+import { OPERATOR_OP_SUFFIX } from "../memory/operator-channel.js";
 import { createCliContext, EXIT, reportError, type CliContext } from "./cli-context.js";
 import { writeLessonsUnlessDaemon } from "./operator-write.js";
+import { queueOperatorRequest } from "./queue-operator-request.js";
 import { formatTime, loadDb, requireStateDir } from "./read-state.js";
 import { printErr, printJson, printOut } from "./terminal-output.js";
 import { toOneLine } from "../text/safe-text.js";
@@ -55,7 +52,7 @@ export function registerLessonsCommands(program: Command): void {
   for (const op of LESSON_OP_KINDS) {
     lessons
       .command(`${op} <id>`)
-      .description(`${OP_HELP[op]}; a running daemon applies it from its inbox within seconds`)
+      .description(`${OP_HELP[op]}; a running daemon applies it from operator/ within seconds (run it as the daemon's user)`)
       .option("--json", "print the outcome as one JSON object")
       .action(async (id: string, options: { json?: boolean }, command: Command) => {
         process.exitCode = await changeLesson(createCliContext(command), { op, id }, options.json === true).catch(reportError);
@@ -115,8 +112,8 @@ function formatLesson({ lesson, evidence }: LessonDetail): string {
   if (evidence.length === 0) lines.push("  none");
   for (const { id, episode } of evidence) {
     if (episode === null) {
-      // An evidence id can name a file (`inbox/<name>`), which anyone who could write there chose.
-      lines.push(`  ${toOneLine(id, 200)}: not in episodes.jsonl${id.startsWith("inbox/") ? " (an operator's inbox file)" : ""}`);
+      // An evidence id can name a file, which whoever could write there chose.
+      lines.push(`  ${toOneLine(id, 200)}: not in episodes.jsonl${id.startsWith("operator/") ? " (an operator request file)" : id.startsWith("inbox/") ? " (an inbox file, from before operator/ carried requests)" : ""}`);
       continue;
     }
     const outcome = episode.ok ? `ok${episode.output !== undefined ? `: ${toOneLine(episode.output.trim(), 100)}` : ""}` : `failed: ${toOneLine(`${episode.error ?? ""}${typeof episode.detail === "string" ? `: ${episode.detail}` : ""}`, 100)}`;
@@ -128,7 +125,8 @@ function formatLesson({ lesson, evidence }: LessonDetail): string {
 /**
  * Applies `request` through {@link applyLessonOp}, keeping the daemon the single writer: when the state lock is free
  * this process takes it and writes db.json, lessons.md and a journal note itself; when another process holds it, the
- * request goes to `inbox/<time>-<pid>.lesson-op.json` for the holder to apply at its next wake.
+ * request goes to `operator/<time>-<pid>.lesson-op.json` for the holder to apply at its next wake (exit 2 when
+ * operator/ is not this user's: the daemon would not believe it).
  */
 async function changeLesson(context: CliContext, request: LessonOp, json: boolean): Promise<number> {
   const paths = await requireStateDir(context.options.state);
@@ -149,8 +147,12 @@ async function changeLesson(context: CliContext, request: LessonOp, json: boolea
       printErr(`apprentice: ${outcome.message}\n`);
       return EXIT.usage;
     case "held": {
-      const file = await queueLessonOp(paths, request, context.clock());
-      return printOutcome({ status: "queued", ...request, file, ...(outcome.holderPid !== undefined ? { holderPid: outcome.holderPid } : {}) }, json);
+      const queued = await queueOperatorRequest(paths, context.clock(), OPERATOR_OP_SUFFIX, formatLessonOp(request), `lessons ${request.op}`);
+      if (!queued.ok) {
+        printErr(`apprentice: ${queued.message}\n`);
+        return EXIT.usage;
+      }
+      return printOutcome({ status: "queued", ...request, file: queued.file, ...(outcome.holderPid !== undefined ? { holderPid: outcome.holderPid } : {}) }, json);
     }
     case "unchanged":
     case "written": {
@@ -160,14 +162,6 @@ async function changeLesson(context: CliContext, request: LessonOp, json: boolea
       return printOutcome({ status: "applied", ...request, change: result.delta.change, reason: result.delta.reason }, json);
     }
   }
-}
-
-/** Writes the request atomically (temp file, then rename) into the inbox, where the state watcher wakes the daemon. */
-async function queueLessonOp(paths: StatePaths, request: LessonOp, now: Date): Promise<string> {
-  await mkdir(paths.inbox, { recursive: true });
-  const file = path.join(paths.inbox, `${now.toISOString().replace(/[:.]/g, "-")}-${process.pid}${LESSON_OP_FILE_SUFFIX}`);
-  await writeFileDurably(file, formatLessonOp(request));
-  return file;
 }
 
 function printOutcome(outcome: LessonOpOutcome, json: boolean): number {

@@ -1,7 +1,7 @@
 // One way for operator commands to change lessons while keeping one writer: write directly under the state lock when
 // it is free (then note it in the journal and the history), or report that a daemon holds it so the caller queues.
 import type { Low } from "lowdb";
-import { appendOperatorLessonsNote } from "../cycle/run-cycle.js";
+import { appendOperatorLessonsNote } from "../cycle/ingest-operator-requests.js";
 import { acquireStateLock } from "../daemon/state-lock.js";
 import { recordHistory } from "../history/state-history.js";
 import { renderLessonsMarkdown } from "../learning/lessons-markdown.js";

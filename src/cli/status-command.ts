@@ -1,13 +1,13 @@
 // `apprentice status`: whether the daemon runs, the last cycle, the next wake, the model, sensors and counts; reads the state dir and changes nothing.
-import { stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import type { Command } from "commander";
 import { resolveModelPath } from "../config.js";
 import { selectDueGoals } from "../cycle/due-goals.js";
-import { LESSON_FILE_SUFFIX } from "../cycle/run-cycle.js";
 import { findNextCronRun } from "../daemon/next-cron-run.js";
 import { readLockHolder } from "../daemon/state-lock.js";
 import type { CycleRecord } from "../memory/db.js";
-import { readInbox, readLessonOpFiles } from "../memory/inbox.js";
+import { TEMP_SUFFIX } from "../memory/durable-write.js";
+import { readInbox } from "../memory/inbox.js";
 import type { StatePaths } from "../memory/state-paths.js";
 import { describeSensors, readSensors, type Sensors } from "../sense/read-sensors.js";
 import type { LessonStatus } from "../learning/types.js";
@@ -48,7 +48,10 @@ export interface StatusReport {
   goals: { total: number; open: number; done: number } | { error: string };
   lessons: Record<LessonStatus, number>;
   skills: { active: number; retired: number };
-  inbox: { messages: number; lessons: number; lessonChanges: number };
+  /** Inbox files waiting: each is a message, whatever its name. */
+  inbox: { messages: number };
+  /** Operator requests waiting in operator/ (`teach`, `lessons pin|retire|forget` while a daemon runs); null when this user cannot list it. */
+  operator: { requests: number | null };
 }
 
 export function registerStatusCommand(program: Command): void {
@@ -83,7 +86,6 @@ export async function readStatus(context: CliContext): Promise<StatusReport> {
   const modelPath = fromDaemon ?? resolveModelPath(config, paths.root, context.options.model);
   const modelSource = fromDaemon !== undefined ? "daemon --model" : context.options.model !== undefined ? "--model" : "config";
   const inboxMessages = (await readInbox(paths.inbox, { maxMessages: Number.MAX_SAFE_INTEGER, maxBytesPerMessage: 1 })).messages;
-  const lessonLike = inboxMessages.filter((message) => message.file.endsWith(LESSON_FILE_SUFFIX)).length;
   return {
     stateDir: paths.root,
     daemon,
@@ -109,8 +111,21 @@ export async function readStatus(context: CliContext): Promise<StatusReport> {
       active: data.learning.skills.filter((skill) => skill.status === "active").length,
       retired: data.learning.skills.filter((skill) => skill.status === "retired").length,
     },
-    inbox: { messages: inboxMessages.length - lessonLike, lessons: lessonLike, lessonChanges: (await readLessonOpFiles(paths.inbox)).files.length },
+    inbox: { messages: inboxMessages.length },
+    operator: { requests: await countOperatorRequests(paths.operator) },
   };
+}
+
+/** Files waiting in operator/ (a missing folder has none), or null when this user may not list it (it is 0700). */
+async function countOperatorRequests(dir: string): Promise<number | null> {
+  try {
+    return (await readdir(dir)).filter((name) => !name.startsWith(".") && !name.endsWith(TEMP_SUFFIX)).length;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return 0;
+    if (code === "EACCES" || code === "EPERM" || code === "ENOTDIR") return null;
+    throw error;
+  }
 }
 
 function pickText(record: CycleRecord): { summary?: string; reason?: string } {
@@ -192,10 +207,11 @@ export function formatStatus(report: StatusReport, now: Date): string {
   }
   lines.push(`Sensors:    ${describeSensors(report.sensors)}`);
   lines.push("error" in report.goals ? `Goals:      goals.yaml cannot be read: ${toOneLine(report.goals.error.trim(), 200)}` : `Goals:      ${report.goals.open} open, ${report.goals.done} done (${report.goals.total} in goals.yaml)`);
-  const { lessons, skills, inbox } = report;
+  const { lessons, skills, inbox, operator } = report;
   lines.push(`Lessons:    ${lessons.pinned} pinned, ${lessons.trusted} trusted, ${lessons.provisional} provisional, ${lessons.retired} retired`);
   lines.push(`Skills:     ${skills.active} active, ${skills.retired} retired`);
-  lines.push(`Inbox:      ${inbox.messages} message(s) waiting, ${inbox.lessons} lesson(s), ${inbox.lessonChanges} lesson change(s)`);
+  lines.push(`Inbox:      ${inbox.messages} message(s) waiting`);
+  lines.push(`Operator:   ${operator.requests === null ? "operator/ cannot be listed by this user" : `${operator.requests} request(s) waiting in operator/`}`);
   return `${lines.join("\n")}\n`;
 }
 

@@ -72,6 +72,12 @@ export interface ActLoopInput {
   offerUseSkill: boolean;
   /** The goal this cycle's actions are attributed to and learned for; undefined for an inbox-only cycle. */
   goal?: { id: string; hasCheck: boolean };
+  /**
+   * The prompt carries world content that no tool read (the inbox's messages, whoever wrote them): every outcome then
+   * counts as from the world, so the masks and flaky notes learned from this cycle are tainted like those of a file
+   * read. Defaults to `false`.
+   */
+  worldInPrompt?: boolean;
   /** Learning state, or undefined when learning is off. Read here, changed only by the cycle's reflect stage. */
   learning?: LearningData;
   cycle: number;
@@ -328,7 +334,7 @@ class ActLoop {
         ...(record.signature !== undefined ? { signature: record.signature } : {}),
         fingerprint,
         retest,
-        fromWorld: outcome.fromWorld === true,
+        fromWorld: outcome.fromWorld === true || input.worldInPrompt === true,
         changedWorld,
       });
     }

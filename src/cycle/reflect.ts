@@ -51,14 +51,17 @@ export function reflectOnCycle(input: ReflectInput): LearningDelta[] {
 
 /**
  * Asks the model for a one-line lesson about the cycle's first failed action and stores it provisional and
- * self-sourced; tainted when any step up to it read world content. Returns the delta, or undefined when there was
- * nothing to reflect on or the model gave nothing usable.
+ * self-sourced; tainted when any step up to it read world content, or when the cycle's prompt held world content
+ * (`worldInPrompt`: inbox messages, which a model may obey as well as a file it read). Returns the delta, or undefined
+ * when there was nothing to reflect on or the model gave nothing usable.
  */
 export async function reflectOnFailure(input: {
   session: BrainSession;
   learning: LearningData;
   steps: readonly StepRecord[];
   goalId?: string;
+  /** The prompt held world content no tool read (inbox messages). Defaults to `false`. */
+  worldInPrompt?: boolean;
   cycle: number;
   now: Date;
   signal: AbortSignal;
@@ -66,7 +69,8 @@ export async function reflectOnFailure(input: {
   const index = input.steps.findIndex((step) => !step.ok && !step.invalidOutput && !step.blocked && step.action !== undefined);
   const failed = input.steps[index];
   if (failed === undefined) return undefined;
-  const tainted = input.steps.slice(0, index + 1).some((step) => step.fromWorld === true);
+  const readWorld = input.steps.slice(0, index + 1).some((step) => step.fromWorld === true);
+  const tainted = readWorld || input.worldInPrompt === true;
   const answer = await input.session.generateJson(
     {
       sections: [],
@@ -90,7 +94,7 @@ export async function reflectOnFailure(input: {
       tainted,
       status: "provisional",
       evidence: [`c${input.cycle}s${failed.step}`],
-      reason: `reflection on the failed step c${input.cycle}s${failed.step}${tainted ? " (tainted: the cycle read world content)" : ""}`,
+      reason: `reflection on the failed step c${input.cycle}s${failed.step}${readWorld ? " (tainted: the cycle read world content)" : tainted ? " (tainted: the cycle's prompt held inbox messages)" : ""}`,
     },
     { cycle: input.cycle, now: input.now },
   );

@@ -5,7 +5,6 @@ import path from "node:path";
 import type { Low } from "lowdb";
 import type { Brain, BrainSession } from "../brain/brain.js";
 import { renderLessonsMarkdown } from "../learning/lessons-markdown.js";
-import { applyLessonOp, describeLessonOpResult, parseLessonOp, teachLesson } from "../learning/operator-ops.js";
 import type { LearningDelta } from "../learning/types.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
@@ -13,17 +12,15 @@ import { appendCycleRecord, writeCycleMarker, writeDb, writeDbAfter, type CycleS
 import { replaceFile, writeFileDurably } from "../memory/durable-write.js";
 import type { EpisodeLog } from "../memory/episodes.js";
 import { loadGoals, type Goal } from "../memory/goals-file.js";
-import { archiveInbox, readCharter, readInbox, readLessonOpFiles, type InboxMessage } from "../memory/inbox.js";
+import { archiveInbox, readCharter, readInbox } from "../memory/inbox.js";
 import { recordHistory } from "../history/state-history.js";
 import {
   appendRenderedEntry,
-  appendToJournalDay,
   completeJournalEntry,
   formatLocalDate,
   journalEntryForPrompt,
   readRecentJournalEntries,
   renderJournalEntry,
-  renderJournalListItem,
   type JournalEntry,
 } from "../memory/journal.js";
 import type { StatePaths } from "../memory/state-paths.js";
@@ -35,6 +32,7 @@ import type { Tool } from "../tools/tool.js";
 import { applyRetention } from "./apply-retention.js";
 import { describeReason, EFFECT_TOOLS, runActLoop, type ActLoopResult, type StepRecord } from "./act-loop.js";
 import { selectDueGoals } from "./due-goals.js";
+import { ingestOperatorRequests } from "./ingest-operator-requests.js";
 import { buildRecallSections } from "./recall.js";
 import { recallMemory } from "./recall-lessons.js";
 import { reflectOnCycle, reflectOnFailure } from "./reflect.js";
@@ -88,6 +86,9 @@ export type CycleResult =
 export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   const { config, db, logger, paths } = deps;
   await recordInterruptedCycle(deps);
+  // The operator's requests (operator/, believed only when the OS vouches for their writer) need no model and wait
+  // for nothing, not even a goals.yaml that must be fixed first.
+  await ingestOperatorRequests(deps);
 
   const goalsResult = await loadGoals(paths.goals);
   if (!goalsResult.ok) return { status: "failed", reason: goalsResult.error, operatorError: true };
@@ -97,11 +98,8 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   for (const message of inboxRead.messages) {
     for (const warning of message.warnings) logger.warn(`inbox/${message.file}: ${warning}`);
   }
-  const lessonOps = await readLessonOpFiles(paths.inbox);
-  for (const note of lessonOps.skipped) logger.warn(`inbox/${note}`);
-  // Operator lessons and lesson changes are applied at once, without the model; only messages are work for a cycle.
-  await ingestOperatorLessons(deps, inboxRead.messages.filter((message) => isLessonFile(message.file)), lessonOps.files);
-  const inbox = { messages: inboxRead.messages.filter((message) => !isLessonFile(message.file)) };
+  // Every inbox file is a message, whatever its name: world content, quoted in the prompt, never applied.
+  const inbox = { messages: inboxRead.messages };
 
   // Goals whose check already passes are met without loading the model: the world judges.
   let dueGoals = selectDueGoals(goalsResult.goals, db.data.goals, deps.clock());
@@ -198,6 +196,8 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
         }),
       onModelLoaded: (loadMs) => deps.onProgress?.({ kind: "model-loaded", cycle, loadMs }),
       sections,
+      // Messages are world content: what this cycle learns may have been steered by them, so it is tainted.
+      worldInPrompt: inbox.messages.length > 0,
       tools: enabledTools,
       offerUseSkill: config.tools.enabled === undefined || config.tools.enabled.includes("use_skill"),
       ...(primary !== undefined ? { goal: { id: primary.id, hasCheck: primary.check !== undefined } } : {}),
@@ -236,7 +236,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
     });
     session = loop.session;
     if (session !== undefined && learning !== undefined && config.learning.reflect && !cycleSignal.aborted) {
-      const delta = await reflectOnFailure({ session, learning, steps: loop.steps, ...(primary !== undefined ? { goalId: primary.id } : {}), cycle, now: deps.clock(), signal: cycleSignal });
+      const delta = await reflectOnFailure({ session, learning, steps: loop.steps, ...(primary !== undefined ? { goalId: primary.id } : {}), worldInPrompt: inbox.messages.length > 0, cycle, now: deps.clock(), signal: cycleSignal });
       if (delta !== undefined) learned.push(delta);
     }
   } finally {
@@ -520,65 +520,6 @@ async function completePendingJournal(deps: CycleDeps, options: { justRecorded?:
   delete deps.db.data.cycle.pendingJournal;
   const repaired = [...(journal !== "present" ? [`journal entry ${journal}`] : []), ...(stillThere.length > 0 ? [`${stillThere.length} inbox files archived`] : [])];
   return { journalFile: path.join(deps.paths.journal, `${pending.day}.md`), repaired };
-}
-
-/** Inbox files named `*.lesson.md` are operator lessons (`apprentice teach`); everything else is a message. */
-export const LESSON_FILE_SUFFIX = ".lesson.md";
-
-function isLessonFile(name: string): boolean {
-  return name.endsWith(LESSON_FILE_SUFFIX);
-}
-
-/**
- * Stores operator lessons as trusted, pinned and operator-sourced, applies lesson change requests
- * (`*.lesson-op.json`: pin, retire, forget), archives their files, and notes each in the journal and lessons.md.
- * A request that is not valid JSON, names no lesson or changes nothing is archived too, with its reason in the
- * journal. Runs at every wake, before the gate, so none of this needs the model.
- */
-async function ingestOperatorLessons(deps: CycleDeps, files: readonly InboxMessage[], opFiles: readonly InboxMessage[]): Promise<void> {
-  if (files.length === 0 && opFiles.length === 0) return;
-  const { db, paths } = deps;
-  const now = deps.clock();
-  const ctx = { cycle: db.data.cycle.count, now };
-  const lines: string[] = [];
-  for (const file of files) {
-    const taught = teachLesson(db.data.learning, file.text, `inbox/${file.file}`, ctx);
-    if (taught === undefined) {
-      deps.logger.warn(`inbox/${file.file}: empty lesson, left in the archive unused`);
-      continue;
-    }
-    lines.push(`- ${taught.delta.id} ${taught.delta.change}: ${taught.delta.reason}: ${taught.text.slice(0, 200)}`);
-  }
-  for (const file of opFiles) {
-    const parsed = parseLessonOp(file.text);
-    if (!parsed.ok) {
-      deps.logger.warn(`inbox/${file.file}: lesson change not applied: ${parsed.reason}`);
-      lines.push(`- lesson change not applied: ${parsed.reason} (inbox/${file.file})`);
-      continue;
-    }
-    const result = applyLessonOp(db.data.learning, parsed.request, ctx);
-    const line = describeLessonOpResult(parsed.request, result);
-    if (result.status !== "applied") deps.logger.warn(`inbox/${file.file}: ${line}`);
-    lines.push(`- ${line} (inbox/${file.file})`);
-  }
-  await archiveInbox(paths.inbox, paths.inboxProcessed, [...files, ...opFiles].map((file) => file.file), db.data.cycle.count);
-  await writeDb(db);
-  await replaceFile(paths.lessons, renderLessonsMarkdown(db.data.learning, now, db.data.cycle.count));
-  await appendOperatorLessonsNote(paths.journal, lines, now, (message) => deps.logger.warn(message));
-  if (lines.length > 0) deps.logger.info(`took ${lines.length} operator lesson(s) and lesson change(s) from the inbox`);
-}
-
-/**
- * Appends a `## Operator lessons — HH:MM` section with `lines` (Markdown list items; a leading `- ` is optional) to
- * today's journal file; the CLI uses it too when it changes lessons itself. Nothing is written for no lines. Each line
- * is rendered as a journal list item: one line, controls shown, capped, so a file name or lesson text in it can never
- * start a heading (a fake `## Cycle` entry) or drive a terminal.
- */
-export async function appendOperatorLessonsNote(journalDir: string, lines: readonly string[], now: Date, warn?: (message: string) => void): Promise<void> {
-  if (lines.length === 0) return;
-  const time = `${String(now.getHours()).padStart(2, "0")}:${String(now.getMinutes()).padStart(2, "0")}`;
-  const items = lines.map((line) => renderJournalListItem(line.replace(/^- /, "")));
-  await appendToJournalDay(journalDir, now, `\n## Operator lessons — ${time}\n\n${items.join("\n")}\n`, () => now, warn);
 }
 
 /** What recall searches lessons with: the due goals' titles and the failure signatures seen on the first goal. */

@@ -41,6 +41,8 @@ export async function initStateDir(stateDir: string, templateDir = TEMPLATE_DIR)
   for (const dir of [paths.inbox, paths.outbox, paths.journal, paths.workspace, paths.models]) {
     await mkdir(dir, { recursive: true });
   }
+  // Only this user may write the operator channel; an existing folder keeps its mode (the daemon judges it).
+  await mkdir(paths.operator, { recursive: true, mode: 0o700 });
   return { root: paths.root, created, kept };
 }
 

@@ -63,6 +63,8 @@ export async function openState(
   for (const dir of [paths.inbox, paths.outbox, paths.journal, paths.workspace, paths.models]) {
     await mkdir(dir, { recursive: true });
   }
+  // A state dir made before the operator channel gets it now, writable by this user only.
+  await mkdir(paths.operator, { recursive: true, mode: 0o700 });
   const warnings: string[] = [];
   await removeStaleTempFiles(paths.root, options.logger);
   const opened = await openDb(paths.db, options);

@@ -1,9 +1,10 @@
-// The daemon: one lock, cycles on the cron schedule and on inbox/goals/charter changes, catch-up at start, graceful stop on SIGTERM/SIGINT.
+// The daemon: one lock, cycles on the cron schedule and on inbox/operator/goals/charter changes, catch-up at start, graceful stop on SIGTERM/SIGINT.
 import { printErr } from "../cli/terminal-output.js";
 import { WorkerBrain } from "../brain/worker-brain.js";
 import { describeModelFileProblem, NO_MODEL_MESSAGE, runCycle, type CycleProgress, type CycleResult } from "../cycle/run-cycle.js";
 import type { Logger } from "../log.js";
 import { listWaitingInbox } from "../memory/inbox.js";
+import { listWaitingOperator } from "../memory/operator-channel.js";
 import type { ServeOptions } from "../serve/serve-options.js";
 import { shouldCatchUp, scheduleIntervalMs } from "./catch-up.js";
 import { buildCycleDeps } from "./cycle-deps.js";
@@ -129,9 +130,12 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     intervalMs: scheduleIntervalMs(state.config.schedule.cron, now),
   });
   // Files that arrived while no daemon ran raise no watcher event: they are work now, not at the next slot.
-  const waiting = await listWaitingInbox(state.paths.inbox);
+  const waiting = [
+    ...(await listWaitingInbox(state.paths.inbox)).map((name) => `inbox/${name}`),
+    ...(await listWaitingOperator(state.paths.operator)).map((name) => `operator/${name}`),
+  ];
   if (state.db.data.cycle.inProgress !== undefined) scheduler.wake({ kind: "catch-up", reason: "the last cycle was interrupted" });
-  else if (waiting.length > 0) scheduler.wake({ kind: "change", paths: waiting.map((name) => `inbox/${name}`) });
+  else if (waiting.length > 0) scheduler.wake({ kind: "change", paths: waiting });
   else if (state.config.schedule.catchUp && catchUp.catchUp) scheduler.wake({ kind: "catch-up", reason: catchUp.reason });
   else logger.info(`next scheduled wake: ${scheduler.nextWakeAt()?.toISOString() ?? "none"}`);
 

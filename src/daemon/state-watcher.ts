@@ -1,11 +1,12 @@
-// Watches the operator's inputs in the state dir (new inbox files, goals, charter) with inotify; never polls while idle.
+// Watches the state dir's inputs (new inbox messages, new operator requests, goals, charter) with inotify; never polls while idle.
 import path from "node:path";
 import { watch } from "chokidar";
 import type { Logger } from "../log.js";
 
 /** State-dir files whose `add` or `change` wakes the daemon. */
 const WATCHED_FILES: ReadonlySet<string> = new Set(["goals.yaml", "goals.md", "charter.md"]);
-const INBOX_DIR = "inbox";
+/** Folders whose new files wake the daemon: messages, and the operator's requests. */
+const WAKE_DIRS: ReadonlySet<string> = new Set(["inbox", "operator"]);
 
 /**
  * How long a file's size must stay unchanged before it is reported, in ms. chokidar stats a
@@ -17,7 +18,7 @@ const WRITE_POLL_MS = 100;
 /** Options of {@link watchStateInputs}. */
 export interface WatchStateInputsOptions {
   stateDir: string;
-  /** Called once per settled event, with state-dir-relative paths (`inbox/msg.md`, `goals.yaml`). */
+  /** Called once per settled event, with state-dir-relative paths (`inbox/msg.md`, `operator/x.lesson.md`, `goals.yaml`). */
   onChange: (paths: string[]) => void;
   logger: Logger;
 }
@@ -31,8 +32,8 @@ export interface StateWatch {
 }
 
 /**
- * Reports new files in `<stateDir>/inbox` (`add` only, not its subdirs such as `.processed`)
- * and `add`/`change` of `goals.yaml`, `goals.md` and `charter.md`.
+ * Reports new files in `<stateDir>/inbox` and `<stateDir>/operator` (`add` only, not their subdirs such as
+ * `.processed`) and `add`/`change` of `goals.yaml`, `goals.md` and `charter.md`.
  *
  * Choices, each measured with chokidar 5 on Linux:
  * - The state dir itself is watched (depth 1) with an allowlist, not the four paths:
@@ -80,13 +81,13 @@ function isIgnored(root: string, candidate: string): boolean {
   const name = parts[parts.length - 1] ?? "";
   // Dotfiles are judged inside the state dir only: the state dir may itself live under a dot dir.
   if (name.startsWith(".") || name.endsWith(".tmp")) return true;
-  if (parts.length === 1) return name !== INBOX_DIR && !WATCHED_FILES.has(name);
-  return !(parts.length === 2 && parts[0] === INBOX_DIR);
+  if (parts.length === 1) return !WAKE_DIRS.has(name) && !WATCHED_FILES.has(name);
+  return !(parts.length === 2 && WAKE_DIRS.has(parts[0] ?? ""));
 }
 
 function isReported(event: string, relative: string): boolean {
   const parts = relative.split("/");
-  if (parts.length === 2 && parts[0] === INBOX_DIR) return event === "add";
+  if (parts.length === 2 && WAKE_DIRS.has(parts[0] ?? "")) return event === "add";
   return WATCHED_FILES.has(relative) && (event === "add" || event === "change");
 }
 

@@ -117,6 +117,9 @@ function mergeLesson(from: Lesson, into: Lesson, ctx: ChangeContext): LearningDe
   into.helpful += from.helpful;
   into.harmful += from.harmful;
   addEvidence(into, from.evidence);
+  // Taint follows the counts: a duplicate learned from world content must not lend them to a clean provisional lesson,
+  // which they could then promote. A trusted, pinned or operator lesson is past promotion and keeps its word.
+  if (from.tainted && into.status === "provisional") into.tainted = true;
   if (!into.mask && from.mask) into.mask = { ...from.mask };
   if ((from.lastUsedCycle ?? -1) > (into.lastUsedCycle ?? -1)) {
     into.lastUsedCycle = from.lastUsedCycle;

@@ -42,12 +42,13 @@ export async function fsyncDir(dir: string): Promise<void> {
 
 /**
  * Replaces `file` with `data` atomically and durably.
- * The temp file sits beside the target (same filesystem, so rename is atomic) and is removed on failure.
+ * The temp file sits beside the target (same filesystem, so rename is atomic) and is removed on failure. `mode` is the
+ * new file's permission bits (before the umask). Defaults to `0o644`.
  */
-export async function writeFileDurably(file: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileDurably(file: string, data: string | Uint8Array, options: { mode?: number } = {}): Promise<void> {
   const dir = path.dirname(file);
   const temp = tempPathBeside(file);
-  const handle = await open(temp, "wx", 0o644);
+  const handle = await open(temp, "wx", options.mode ?? 0o644);
   try {
     await handle.writeFile(data);
     crashPoint(`${path.basename(file)}: temp file written, not synced`);

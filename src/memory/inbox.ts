@@ -1,5 +1,6 @@
-// Reads operator messages from inbox/ without trusting them: regular files only, size-capped, decoded leniently; archives them after use.
-import { lstat, mkdir, open, readdir, rename } from "node:fs/promises";
+// Reads messages from inbox/ without trusting them: every regular file is a message whatever its name (never a request), size-capped, decoded leniently; archives them after use.
+import { constants, existsSync } from "node:fs";
+import { lstat, mkdir, open, readdir, rename, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { fsyncDir, TEMP_SUFFIX } from "./durable-write.js";
 
@@ -21,31 +22,18 @@ export interface InboxOptions {
   maxMessages?: number;
 }
 
-/** Inbox files named `*.lesson-op.json` are operator changes to lessons (`apprentice lessons pin|retire|forget`), never messages. */
-export const LESSON_OP_FILE_SUFFIX = ".lesson-op.json";
-
-/** Whether an inbox file name is a lesson change request rather than a message. */
-export function isLessonOpFile(name: string): boolean {
-  return name.endsWith(LESSON_OP_FILE_SUFFIX);
-}
-
 /**
- * Lists waiting messages, oldest name first. Dotfiles, temp files, lesson change requests (`*.lesson-op.json`),
- * directories, symlinks and special files are skipped.
+ * Lists waiting messages, oldest name first. Every regular file is a message, whatever its name: `x.lesson.md` and
+ * `x.lesson-op.json` too, since whoever can write inbox/ (a mail or chat bridge, a synced folder) is not the operator;
+ * operator requests go through operator/ only. Dotfiles, temp files, directories, symlinks and special files are skipped.
  */
 export async function readInbox(inboxDir: string, options: InboxOptions = {}): Promise<{ messages: InboxMessage[]; skipped: string[] }> {
-  return readInboxFiles(inboxDir, (name) => !isLessonOpFile(name), options.maxBytesPerMessage ?? 16_384, options.maxMessages ?? 20);
-}
-
-/** Lists waiting lesson change requests (`*.lesson-op.json`), oldest name first, each read up to 4 KB, at most 100. */
-export async function readLessonOpFiles(inboxDir: string): Promise<{ files: InboxMessage[]; skipped: string[] }> {
-  const { messages, skipped } = await readInboxFiles(inboxDir, isLessonOpFile, 4096, 100);
-  return { files: messages, skipped };
+  return readInboxFiles(inboxDir, options.maxBytesPerMessage ?? 16_384, options.maxMessages ?? 20);
 }
 
 /**
- * Names of the files waiting in the inbox (messages, lessons and lesson changes; not hidden or temp files), without
- * reading them: what a daemon that starts checks, since its watcher reports only files that arrive after it.
+ * Names of the files waiting in the inbox (not hidden or temp files), without reading them: what a daemon that starts
+ * checks, since its watcher reports only files that arrive after it.
  */
 export async function listWaitingInbox(inboxDir: string): Promise<string[]> {
   const names = await readdir(inboxDir).catch((error: NodeJS.ErrnoException) => {
@@ -57,7 +45,6 @@ export async function listWaitingInbox(inboxDir: string): Promise<string[]> {
 
 async function readInboxFiles(
   inboxDir: string,
-  select: (name: string) => boolean,
   maxBytes: number,
   maxMessages: number,
 ): Promise<{ messages: InboxMessage[]; skipped: string[] }> {
@@ -72,7 +59,7 @@ async function readInboxFiles(
   const skipped: string[] = [];
   for (const name of names) {
     if (messages.length >= maxMessages) break;
-    if (name.startsWith(".") || name.endsWith(TEMP_SUFFIX) || !select(name)) continue;
+    if (name.startsWith(".") || name.endsWith(TEMP_SUFFIX)) continue;
     const full = path.join(inboxDir, name);
     const info = await lstat(full);
     if (!info.isFile()) {
@@ -104,15 +91,50 @@ async function readMessage(full: string, name: string, maxBytes: number): Promis
   }
 }
 
-/** Moves handled messages into `processedDir` (kept, never deleted), with the cycle number in the name. */
+/**
+ * Moves handled messages into `processedDir` (kept, never deleted), with the cycle number in the name. Whoever can
+ * write inbox/ could put a symlink in `.processed`'s place (to operator/, say) and so have the daemon move their files
+ * there: the folder is opened with O_NOFOLLOW and the files are moved through that descriptor, and anything but a real
+ * folder in its place is first moved aside as `.processed.moved-<ms>`.
+ */
 export async function archiveInbox(inboxDir: string, processedDir: string, files: readonly string[], cycle: number): Promise<void> {
   if (files.length === 0) return;
-  await mkdir(processedDir, { recursive: true });
-  for (const file of files) {
-    await rename(path.join(inboxDir, file), path.join(processedDir, `c${cycle}-${file}`));
+  const handle = await openRealDir(processedDir);
+  try {
+    // Through the descriptor: the folder opened is the folder written, whatever is renamed meanwhile.
+    const base = existsSync("/proc/self/fd") ? `/proc/self/fd/${handle.fd}` : processedDir;
+    for (const file of files) {
+      await rename(path.join(inboxDir, file), path.join(base, `c${cycle}-${file}`));
+    }
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
-  await fsyncDir(processedDir);
   await fsyncDir(inboxDir);
+}
+
+/** Opens `dir` as a real folder, creating it, or moving aside what stands in its place (a symlink, a file) first. */
+async function openRealDir(dir: string): Promise<FileHandle> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await open(dir, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // ENOENT: not there (or a dangling symlink); ELOOP/ENOTDIR: a symlink or a file in its place.
+      if (attempt >= 3 || (code !== "ENOENT" && code !== "ELOOP" && code !== "ENOTDIR")) throw new Error(`cannot open ${dir} as a folder`, { cause: error });
+      const planted =
+        code !== "ENOENT" ||
+        (await lstat(dir).then(
+          () => true,
+          (lstatError: NodeJS.ErrnoException) => {
+            if (lstatError.code === "ENOENT") return false;
+            throw lstatError;
+          },
+        ));
+      if (planted) await rename(dir, `${dir}.moved-${Date.now()}`);
+      await mkdir(dir, { recursive: true });
+    }
+  }
 }
 
 /** Reads the charter, capped; a missing charter is an empty one. */

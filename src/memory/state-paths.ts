@@ -11,10 +11,16 @@ export interface StatePaths {
   goals: string;
   /** `config.json`: model, schedule, limits (operator). */
   config: string;
-  /** `inbox/`: operator messages and lessons. */
+  /** `inbox/`: messages (world content, whoever wrote them: never applied, always quoted). */
   inbox: string;
   /** `inbox/.processed/`: inbox files already taken in. */
   inboxProcessed: string;
+  /** `operator/`: the operator's requests (lessons, lesson changes); believed only when the OS vouches for the writer. */
+  operator: string;
+  /** `operator/.processed/`: requests already applied. */
+  operatorProcessed: string;
+  /** `operator/.refused/`: files the channel refused (wrong owner, mode, links, name or size), kept for the operator. */
+  operatorRefused: string;
   /** `outbox/`: messages to the operator. */
   outbox: string;
   /** `journal/`: one Markdown file per day. */
@@ -54,6 +60,9 @@ export function statePaths(stateDir: string): StatePaths {
     config: at("config.json"),
     inbox: at("inbox"),
     inboxProcessed: at("inbox", ".processed"),
+    operator: at("operator"),
+    operatorProcessed: at("operator", ".processed"),
+    operatorRefused: at("operator", ".refused"),
     outbox: at("outbox"),
     journal: at("journal"),
     db: at("db.json"),

@@ -43,7 +43,7 @@ test("with no daemon, lessons pin, retire and forget change db.json, re-render l
   assert.match(journal, /- L4 forgotten: forgotten by the operator \(was retired: Old advice\.\) \(apprentice lessons forget\)/);
 
   await assert.rejects(stat(path.join(dir, "daemon.lock")), /ENOENT/, "the lock taken for the change is released");
-  assert.deepEqual((await readdir(path.join(dir, "inbox"))).filter((name) => name.endsWith(".lesson-op.json")), [], "nothing was queued");
+  assert.deepEqual((await readdir(path.join(dir, "operator"))).filter((name) => name.endsWith(".lesson-op.json")), [], "nothing was queued");
 });
 
 test("pinning a lesson that is already pinned changes nothing and says so", async (t) => {

@@ -39,7 +39,7 @@ test("lessons show --json gives the lesson with each evidence id's episode from 
     ["c2s2", "run", false, "exit 3: no template"],
   ]);
   const taught = await runCliJson<LessonDetail>(["lessons", "show", "L3", "--state", dir, "--json"]);
-  assert.deepEqual(taught.evidence, [{ id: "inbox/t1.lesson.md", episode: null }]);
+  assert.deepEqual(taught.evidence, [{ id: "operator/t1.lesson.md", episode: null }]);
 
   const text = await runCli(["lessons", "show", "L1", "--state", dir]);
   assert.equal(text.code, 0);

@@ -16,6 +16,7 @@ test("status --json reports the recorded cycle, model estimate, goal, lesson, sk
   await writeFile(path.join(dir, "inbox", "note.md"), "please add eggs\n");
   await writeFile(path.join(dir, "inbox", "t2.lesson.md"), "Keep a backup.\n");
   await writeFile(path.join(dir, "inbox", "x.lesson-op.json"), '{"op":"pin","id":"L2"}\n');
+  await writeFile(path.join(dir, "operator", "t3.lesson.md"), "Keep two backups.\n", { mode: 0o600 });
   const before = await snapshotTree(dir);
 
   const report = await runCliJson<StatusReport>(["status", "--state", dir, "--json"]);
@@ -36,7 +37,9 @@ test("status --json reports the recorded cycle, model estimate, goal, lesson, sk
   assert.deepEqual(report.goals, { total: 3, open: 2, done: 1 });
   assert.deepEqual(report.lessons, { provisional: 2, trusted: 0, pinned: 1, retired: 1 });
   assert.deepEqual(report.skills, { active: 1, retired: 0 });
-  assert.deepEqual(report.inbox, { messages: 1, lessons: 1, lessonChanges: 1 });
+  // Whatever their names, inbox files are messages; only operator/ carries requests.
+  assert.deepEqual(report.inbox, { messages: 3 });
+  assert.deepEqual(report.operator, { requests: 1 });
   assert.deepEqual(await snapshotTree(dir), before, "status reads only");
 });
 

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { acquireStateLock } from "../../src/daemon/state-lock.js";
 import { readDbData } from "../../src/memory/db.js";
@@ -27,12 +27,12 @@ test("with no daemon, teach stores the lesson pinned at once and notes it in les
   const journal = await readdir(path.join(dir, "journal"));
   const texts = await Promise.all(journal.map((name) => readFile(path.join(dir, "journal", name), "utf8")));
   assert.ok(texts.some((text) => text.includes(`${outcome.id} created: taught by the operator (apprentice teach): Keep the list sorted.`)));
-  assert.deepEqual((await readdir(path.join(dir, "inbox"))).filter((name) => name.endsWith(".lesson.md")), [], "nothing left queued");
+  assert.deepEqual((await readdir(path.join(dir, "operator"))).filter((name) => name.endsWith(".lesson.md")), [], "nothing left queued");
   const history = await runCliJson<Array<{ event: string; subject: string }>>(["history", "--state", dir, "--json"]);
   assert.deepEqual(history[0], { ...history[0], event: "operator", subject: "Operator: taught a lesson" });
 });
 
-test("while a daemon holds the lock, teach queues the lesson in the inbox and leaves db.json alone", async (t) => {
+test("while a daemon holds the lock, teach queues the lesson in operator/ as a 0600 file of this user and leaves db.json alone", async (t) => {
   const { dir, cleanup } = await makeInspectState();
   t.after(cleanup);
   const lock = await acquireStateLock(dir, { logger: createMemoryLogger() });
@@ -43,10 +43,15 @@ test("while a daemon holds the lock, teach queues the lesson in the inbox and le
   const result = await runCli(["teach", "--state", dir, "Back up before deleting."]);
 
   assert.equal(result.code, 0, result.output);
-  assert.match(result.stdout, /The daemon holds the state dir, so the lesson was queued as .*\.lesson\.md/);
-  const queued = (await readdir(path.join(dir, "inbox"))).filter((name) => name.endsWith(".lesson.md"));
+  assert.match(result.stdout, /The daemon holds the state dir, so the lesson was queued as .*operator\/.*\.lesson\.md/);
+  const queued = (await readdir(path.join(dir, "operator"))).filter((name) => name.endsWith(".lesson.md"));
   assert.equal(queued.length, 1);
-  assert.equal(await readFile(path.join(dir, "inbox", queued[0] ?? ""), "utf8"), "Back up before deleting.\n");
+  const file = path.join(dir, "operator", queued[0] ?? "");
+  assert.equal(await readFile(file, "utf8"), "Back up before deleting.\n");
+  const info = await stat(file);
+  assert.equal(info.mode & 0o777, 0o600);
+  assert.equal(info.uid, process.geteuid?.());
+  assert.deepEqual((await readdir(path.join(dir, "inbox"))).filter((name) => !name.startsWith(".")), [], "nothing goes to the inbox");
   assert.equal(await readFile(path.join(dir, "db.json"), "utf8"), dbBefore);
 });
 

@@ -1,4 +1,4 @@
-// The watcher reports new inbox files and goals/charter changes as state-relative paths, and never a writer's temp files.
+// The watcher reports new inbox and operator/ files and goals/charter changes as state-relative paths, and never a writer's temp files.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
@@ -9,12 +9,13 @@ import { watchStateInputs } from "../../src/daemon/state-watcher.js";
 import { createMemoryLogger } from "../../src/log.js";
 import { countTimers } from "../support/active-timers.js";
 
-test("inbox/msg.md and goals.yaml are reported; .tmp files, dotfiles and other state files are not", async (t) => {
+test("inbox/msg.md, operator/x.lesson.md and goals.yaml are reported; .tmp files, dotfiles, .processed/.refused and other state files are not", async (t) => {
   // A dot-named parent: dotfiles must be judged inside the state dir only.
   const scratch = await mkdtemp(path.join(tmpdir(), ".apprentice-watch-"));
   t.after(() => rm(scratch, { recursive: true, force: true }));
   const stateDir = path.join(scratch, "state");
   await mkdir(path.join(stateDir, "inbox", ".processed"), { recursive: true });
+  await mkdir(path.join(stateDir, "operator", ".refused"), { recursive: true, mode: 0o700 });
   await writeFile(path.join(stateDir, "goals.yaml"), "goals: []\n");
   await writeFile(path.join(stateDir, "inbox", "old.md"), "present before the watch\n");
 
@@ -32,15 +33,18 @@ test("inbox/msg.md and goals.yaml are reported; .tmp files, dotfiles and other s
     await rename(path.join(stateDir, ".goals.yaml.9c1d.tmp"), path.join(stateDir, "goals.yaml"));
     await writeFile(path.join(stateDir, "db.json"), "{}");
     await writeFile(path.join(stateDir, "inbox", ".processed", "done.md"), "done");
+    await writeFile(path.join(stateDir, "operator", ".x.lesson.md.77ab.tmp"), "Keep a backup.\n");
+    await rename(path.join(stateDir, "operator", ".x.lesson.md.77ab.tmp"), path.join(stateDir, "operator", "x.lesson.md"));
+    await writeFile(path.join(stateDir, "operator", ".refused", "bad.lesson.md"), "refused");
     await mkdir(path.join(stateDir, "workspace"));
     await writeFile(path.join(stateDir, "workspace", "notes.md"), "x");
 
     const deadlineMs = Date.now() + 5_000;
-    while (!(reported.includes("inbox/msg.md") && reported.includes("goals.yaml")) && Date.now() < deadlineMs) await sleep(50);
+    while (!(reported.includes("inbox/msg.md") && reported.includes("goals.yaml") && reported.includes("operator/x.lesson.md")) && Date.now() < deadlineMs) await sleep(50);
     // Leave time for any stray event (e.g. an unlink of the renamed .tmp) to show up.
     await sleep(500);
 
-    assert.deepEqual([...new Set(reported)].sort(), ["goals.yaml", "inbox/msg.md"], `reported: ${reported.join(", ")}`);
+    assert.deepEqual([...new Set(reported)].sort(), ["goals.yaml", "inbox/msg.md", "operator/x.lesson.md"], `reported: ${reported.join(", ")}`);
     assert.ok(!reported.some((p) => p.endsWith(".tmp")));
     assert.equal(logger.lines.filter((line) => line.startsWith("error")).length, 0, logger.lines.join("\n"));
     assert.equal(countTimers(), 0, "no write-settling timer is left once writes settled");

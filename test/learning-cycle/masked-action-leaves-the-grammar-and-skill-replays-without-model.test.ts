@@ -100,8 +100,8 @@ test("a skill step naming a command the config no longer allows is refused, and 
   assert.equal(state.db.data.learning.skills[0]?.failures, 1);
 });
 
-test("apprentice teach: a lesson file in the inbox is stored pinned and operator-sourced without loading the model", async (t) => {
-  const { dir, cleanup } = await makeStateDir({ workspace: { "shopping.txt": "milk\n" }, inbox: { "t1.lesson.md": "Always keep a backup of\nshopping.txt." } });
+test("apprentice teach: a lesson file in operator/ is stored pinned and operator-sourced without loading the model", async (t) => {
+  const { dir, cleanup } = await makeStateDir({ workspace: { "shopping.txt": "milk\n" }, operator: { "t1.lesson.md": "Always keep a backup of\nshopping.txt." } });
   t.after(cleanup);
   const state = await openState(dir, { logger: createMemoryLogger(), clock: () => new Date() });
   t.after(() => state.close());

@@ -137,9 +137,10 @@ const CASES: HostileCase[] = [
     },
   },
   {
-    name: "inbox .lesson.md of 1 MB",
-    target: "inbox/big.lesson.md",
-    plant: (c) => writeFile(path.join(c.dir, "inbox", "big.lesson.md"), `Remember this. ${"x".repeat(1024 * 1024)}\n`),
+    // Refused whole (never cut into a lesson) and moved to operator/.refused/, so it cannot wake the daemon again.
+    name: "operator/ .lesson.md of 1 MB",
+    target: "operator/big.lesson.md",
+    plant: (c) => writeFile(path.join(c.dir, "operator", "big.lesson.md"), `Remember this. ${"x".repeat(1024 * 1024)}\n`, { mode: 0o600 }),
   },
   {
     name: "apprentice teach of 100 KB (argv holds at most 128 KB)",
@@ -174,7 +175,8 @@ const CASES: HostileCase[] = [
   },
   { name: "FIFO in workspace/", target: "workspace/pipe", work: true, plant: (c) => mkfifo(path.join(c.dir, "workspace", "pipe")) },
   { name: "FIFO in inbox/", target: "inbox/pipe.md", plant: (c) => mkfifo(path.join(c.dir, "inbox", "pipe.md")) },
-  { name: "FIFO as an inbox .lesson.md", target: "inbox/pipe.lesson.md", plant: (c) => mkfifo(path.join(c.dir, "inbox", "pipe.lesson.md")) },
+  { name: "FIFO as an operator/ request", target: "operator/pipe.lesson.md", plant: (c) => mkfifo(path.join(c.dir, "operator", "pipe.lesson.md")) },
+  { name: "symlink as an operator/ request", target: "operator/link.lesson.md", plant: (c) => symlink(c.canary, path.join(c.dir, "operator", "link.lesson.md")) },
   { name: "/dev/zero link in inbox/", target: "inbox/zero.md", plant: (c) => symlink("/dev/zero", path.join(c.dir, "inbox", "zero.md")) },
   { name: "socket in workspace/", target: "workspace/sock", work: true, plant: (c) => listenSocket(c, path.join(c.dir, "workspace", "sock")) },
   { name: "socket in inbox/", target: "inbox/sock.md", plant: (c) => listenSocket(c, path.join(c.dir, "inbox", "sock.md")) },
@@ -225,7 +227,7 @@ const STACK_LINE = /^\s+at .+(:\d+:\d+\)?|\(native\))$/m;
 
 /** Primes a state dir with one real cycle (scripted brain): a cycle record, a taught lesson, episodes, a journal entry. */
 async function primeStateDir(): Promise<{ dir: string; parent: string; cleanup: () => Promise<void> }> {
-  const { dir, cleanup } = await makeStateDir({ goalsYaml: GOAL_YAML, inbox: { "0-prime.lesson.md": `${PRIME_LESSON}\n` } });
+  const { dir, cleanup } = await makeStateDir({ goalsYaml: GOAL_YAML, operator: { "0-prime.lesson.md": `${PRIME_LESSON}\n` } });
   const logger = createMemoryLogger();
   const clock = (): Date => new Date();
   const state = await openState(dir, { logger, clock });

@@ -1,4 +1,4 @@
-// Builds real temp state dirs for tests: templates, then the goals, config and inbox a test asks for.
+// Builds real temp state dirs for tests: templates, then the goals, config, inbox messages and operator requests a test asks for.
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -20,6 +20,8 @@ export interface FixtureOptions {
   goalsYaml?: string;
   config?: Record<string, Record<string, unknown>>;
   inbox?: Record<string, string>;
+  /** Operator requests (`x.lesson.md`, `x.lesson-op.json`), written into operator/ 0600 as this user, as the CLI does. */
+  operator?: Record<string, string>;
   workspace?: Record<string, string>;
   /** Set model.path to the default test model. Defaults to `true`. */
   withModel?: boolean;
@@ -46,6 +48,7 @@ export async function makeStateDir(options: FixtureOptions = {}): Promise<{ dir:
   for (const [key, value] of Object.entries(options.config ?? {})) config[key] = { ...config[key], ...value };
   await writeFile(path.join(dir, "config.json"), JSON.stringify(config, null, 2));
   for (const [name, text] of Object.entries(options.inbox ?? {})) await writeFile(path.join(dir, "inbox", name), text);
+  for (const [name, text] of Object.entries(options.operator ?? {})) await writeFile(path.join(dir, "operator", name), text, { mode: 0o600 });
   for (const [name, text] of Object.entries(options.workspace ?? {})) await writeFile(path.join(dir, "workspace", name), text);
   return { dir, cleanup: () => rm(parent, { recursive: true, force: true }) };
 }

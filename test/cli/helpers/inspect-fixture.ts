@@ -51,7 +51,7 @@ export function buildInspectDb(): DbData {
   const fact = (text: string, status: "provisional" | "pinned", source: "self" | "operator", evidence: string[]) =>
     addLesson(learning, { text, kind: "fact", scope: { goal: "report", keywords: [] }, source, tainted: false, status, evidence }, { cycle: 3, now: timeOf(3) }).lesson;
   fact("List the workspace before writing.", "provisional", "self", ["c3s1"]);
-  fact("Keep answers short.", "pinned", "operator", ["inbox/t1.lesson.md"]);
+  fact("Keep answers short.", "pinned", "operator", ["operator/t1.lesson.md"]);
   retireLesson(fact("Old advice.", "provisional", "self", []), "harmful 3 ≥ 3 and more than helpful 0", { cycle: 3, now: timeOf(3) });
   recordSkillSuccess(learning, "shopping-list", [{ tool: "write_file", args: { path: "shopping.txt", content: "milk\n" } }], ["c3s1"], { cycle: 3, now: timeOf(3) });
 

@@ -1,29 +1,32 @@
+// The daemon's side of the operator channel: requests queued in operator/ are applied at the next wake without the
+// model, archived to operator/.processed/, and never applied twice.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { copyFile, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { ingestOperatorRequests } from "../../src/cycle/ingest-operator-requests.js";
 import { runCycle } from "../../src/cycle/run-cycle.js";
 import { buildCycleDeps } from "../../src/daemon/cycle-deps.js";
 import { openState } from "../../src/daemon/open-state.js";
 import { applyLessonOp, parseLessonOp } from "../../src/learning/operator-ops.js";
 import { createMemoryLogger } from "../../src/log.js";
-import { readInbox } from "../../src/memory/inbox.js";
+import { readDbData } from "../../src/memory/db.js";
 import { ScriptedBrain } from "../support/scripted-brain.js";
 import { buildInspectDb, makeInspectState, timeOf } from "./helpers/inspect-fixture.js";
-import { readDbData } from "../../src/memory/db.js";
 
-test("a cycle applies queued .lesson-op.json files before the gate, archives them, and reports the invalid ones in the journal", async (t) => {
+test("a cycle applies queued operator/*.lesson-op.json files before the gate, archives them, and reports the invalid ones in the journal", async (t) => {
   const { dir, cleanup } = await makeInspectState();
   t.after(cleanup);
   // No goal is due and no message waits: the requests alone must not need the model.
   await writeFile(path.join(dir, "goals.yaml"), "version: 1\ngoals: []\n");
-  const inbox = path.join(dir, "inbox");
-  await writeFile(path.join(inbox, "a.lesson-op.json"), '{"op":"pin","id":"L2"}\n');
-  await writeFile(path.join(inbox, "b.lesson-op.json"), '{"version":1,"op":"retire","id":"L1"}\n');
-  await writeFile(path.join(inbox, "c.lesson-op.json"), '{"op":"forget","id":"L4"}\n');
-  await writeFile(path.join(inbox, "d.lesson-op.json"), "pin L2 please\n");
-  await writeFile(path.join(inbox, "e.lesson-op.json"), '{"op":"pin","id":"L99"}\n');
-  await writeFile(path.join(inbox, "f.lesson-op.json"), '{"op":"promote","id":"L2"}\n');
+  const operator = path.join(dir, "operator");
+  const request = (name: string, text: string): Promise<void> => writeFile(path.join(operator, name), text, { mode: 0o600 });
+  await request("a.lesson-op.json", '{"op":"pin","id":"L2"}\n');
+  await request("b.lesson-op.json", '{"version":1,"op":"retire","id":"L1"}\n');
+  await request("c.lesson-op.json", '{"op":"forget","id":"L4"}\n');
+  await request("d.lesson-op.json", "pin L2 please\n");
+  await request("e.lesson-op.json", '{"op":"pin","id":"L99"}\n');
+  await request("f.lesson-op.json", '{"op":"promote","id":"L2"}\n');
   const logger = createMemoryLogger();
   const state = await openState(dir, { logger, clock: () => new Date() });
   t.after(() => state.close());
@@ -42,28 +45,39 @@ test("a cycle applies queued .lesson-op.json files before the gate, archives the
   assert.equal(onDisk.learning.lessons.find((lesson) => lesson.id === "L2")?.status, "pinned", "db.json was written");
   assert.match(await readFile(path.join(dir, "lessons.md"), "utf8"), /### L2 · fact · pinned/);
 
-  assert.deepEqual(await readdir(inbox), [".processed"], "every request is taken out of the inbox, valid or not");
-  assert.deepEqual((await readdir(path.join(inbox, ".processed"))).sort(), ["a", "b", "c", "d", "e", "f"].map((name) => `c3-${name}.lesson-op.json`));
+  assert.deepEqual(await readdir(operator), [".processed"], "every request is taken out of operator/, valid or not");
+  assert.deepEqual((await readdir(path.join(operator, ".processed"))).sort(), ["a", "b", "c", "d", "e", "f"].map((name) => `c3-${name}.lesson-op.json`));
   const [day] = await readdir(path.join(dir, "journal"));
   const journal = await readFile(path.join(dir, "journal", day ?? ""), "utf8");
-  assert.match(journal, /## Operator lessons — \d\d:\d\d\n\n- L2 pinned: pinned by the operator \(was provisional\) \(inbox\/a\.lesson-op\.json\)/);
-  assert.match(journal, /- L1 retired: retired by the operator \(inbox\/b\.lesson-op\.json\)/);
-  assert.match(journal, /- L4 forgotten: .*\(inbox\/c\.lesson-op\.json\)/);
-  assert.match(journal, /- lesson change not applied: not valid JSON \(.*\) \(inbox\/d\.lesson-op\.json\)/);
-  assert.match(journal, /- pin L99 not applied: there is no lesson L99 \(inbox\/e\.lesson-op\.json\)/);
-  assert.match(journal, /- lesson change not applied: op: .* \(inbox\/f\.lesson-op\.json\)/);
-  assert.ok(logger.lines.some((line) => line.startsWith("warn inbox/e.lesson-op.json")), logger.lines.join("\n"));
+  assert.match(journal, /## Operator lessons — \d\d:\d\d\n\n- L2 pinned: pinned by the operator \(was provisional\) \(operator\/a\.lesson-op\.json\)/);
+  assert.match(journal, /- L1 retired: retired by the operator \(operator\/b\.lesson-op\.json\)/);
+  assert.match(journal, /- L4 forgotten: .*\(operator\/c\.lesson-op\.json\)/);
+  assert.match(journal, /- lesson change not applied: not valid JSON \(.*\) \(operator\/d\.lesson-op\.json\)/);
+  assert.match(journal, /- pin L99 not applied: there is no lesson L99 \(operator\/e\.lesson-op\.json\)/);
+  assert.match(journal, /- lesson change not applied: op: .* \(operator\/f\.lesson-op\.json\)/);
+  assert.ok(logger.lines.some((line) => line.startsWith("warn operator/e.lesson-op.json")), logger.lines.join("\n"));
 });
 
-test("the inbox message reader never takes a .lesson-op.json file for a message", async (t) => {
+test("a lesson taught before a crash cut off its archiving is not taught twice", async (t) => {
   const { dir, cleanup } = await makeInspectState();
   t.after(cleanup);
-  await writeFile(path.join(dir, "inbox", "x.lesson-op.json"), '{"op":"pin","id":"L2"}\n');
-  await writeFile(path.join(dir, "inbox", "note.md"), "hello\n");
+  await writeFile(path.join(dir, "goals.yaml"), "version: 1\ngoals: []\n");
+  await writeFile(path.join(dir, "operator", "t9.lesson.md"), "Label every box.\n", { mode: 0o600 });
+  const logger = createMemoryLogger();
+  const state = await openState(dir, { logger, clock: () => new Date() });
+  t.after(() => state.close());
+  const ingest = (): Promise<void> => ingestOperatorRequests({ paths: state.paths, db: state.db, logger, clock: () => new Date() });
+  await ingest();
+  const taught = state.db.data.learning.lessons.filter((lesson) => lesson.text === "Label every box.");
+  assert.equal(taught.length, 1);
+  assert.deepEqual(taught[0]?.evidence, ["operator/t9.lesson.md"]);
+  // As a crash between the db write and the archive leaves it: the lesson stored, the file still waiting.
+  await copyFile(path.join(dir, "operator", ".processed", "c3-t9.lesson.md"), path.join(dir, "operator", "t9.lesson.md"));
 
-  const { messages } = await readInbox(path.join(dir, "inbox"));
+  await ingest();
 
-  assert.deepEqual(messages.map((message) => message.file), ["note.md"]);
+  assert.equal(state.db.data.learning.lessons.filter((lesson) => lesson.text === "Label every box.").length, 1);
+  assert.deepEqual((await readdir(path.join(dir, "operator", ".processed"))).sort(), ["c3-2-t9.lesson.md", "c3-t9.lesson.md"], "archived again, nothing overwritten");
 });
 
 test("applyLessonOp: pin and retire record a change with a reason; a no-op or an unknown id changes nothing", () => {
