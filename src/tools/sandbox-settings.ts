@@ -1,0 +1,57 @@
+// The operator's sandbox settings and the one decision made from them before any command or check runs: which sandbox, or a refusal; invariant: mode "bwrap" never falls back to running bare.
+import { describeSandboxStatus, probeSandbox } from "./sandbox-probe.js";
+import type { SandboxedSpawn } from "./spawn-capped.js";
+
+/** Config `sandbox`, as tools and checks need it. */
+export interface SandboxSettings {
+  /** `bwrap`: every command and check runs in bubblewrap, or not at all. `none`: bare, behind the argument rules only. */
+  mode: "bwrap" | "none";
+  /** Allowlisted program names granted the network. */
+  networkCommands: readonly string[];
+  /** Goal checks get the network. */
+  networkChecks: boolean;
+  /** Where bwrap is; defaults to a search of the safe PATH. Tests point it at a missing file. */
+  bwrapPath?: string;
+}
+
+/** The settings when config says nothing: sandboxed, no network. */
+export const DEFAULT_SANDBOX_SETTINGS: SandboxSettings = Object.freeze({ mode: "bwrap", networkCommands: Object.freeze([]), networkChecks: false });
+
+/** What the operator can do about a missing sandbox; part of every refusal. */
+export const NO_SANDBOX_REMEDY = 'install bubblewrap (apt install bubblewrap) or set sandbox.mode to "none" in config.json';
+
+/** What one run needs from the sandbox. */
+export interface SandboxRequest {
+  /** The writable workspace (real path). */
+  workspaceDir: string;
+  /** Folders shown read-only (the operator's command folders). */
+  readOnlyDirs: readonly string[];
+  network: boolean;
+}
+
+/**
+ * How to spawn under `settings`: `sandbox` is the spawnCapped option (absent for mode "none"); `ok: false` with a
+ * reason "no sandbox: …; install …" when mode is "bwrap" and the probe found none.
+ */
+export async function prepareSandbox(
+  settings: SandboxSettings,
+  request: SandboxRequest,
+): Promise<{ ok: true; sandbox?: SandboxedSpawn } | { ok: false; reason: string }> {
+  if (settings.mode === "none") return { ok: true };
+  const status = await probeSandbox(settings.bwrapPath);
+  if (!status.available) return { ok: false, reason: `${describeSandboxStatus(status)}; ${NO_SANDBOX_REMEDY}` };
+  return {
+    ok: true,
+    sandbox: {
+      bwrapPath: status.bwrapPath,
+      policy: { workspaceDir: request.workspaceDir, readOnlyDirs: request.readOnlyDirs, network: request.network, proc: status.proc, hostLayout: status.hostLayout },
+    },
+  };
+}
+
+/** Why commands cannot run under `settings` (the refusal's text), or `undefined` when they can. */
+export async function findSandboxProblem(settings: SandboxSettings): Promise<string | undefined> {
+  if (settings.mode === "none") return undefined;
+  const status = await probeSandbox(settings.bwrapPath);
+  return status.available ? undefined : `${describeSandboxStatus(status)}; ${NO_SANDBOX_REMEDY}`;
+}
