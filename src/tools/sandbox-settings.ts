@@ -1,4 +1,6 @@
 // The operator's sandbox settings and the one decision made from them before any command or check runs: which sandbox, or a refusal; invariant: mode "bwrap" never falls back to running bare.
+import { lstat } from "node:fs/promises";
+import { describeFsError } from "./sandbox-path.js";
 import { describeSandboxStatus, probeSandbox } from "./sandbox-probe.js";
 import type { SandboxedSpawn } from "./spawn-capped.js";
 
@@ -40,6 +42,8 @@ export async function prepareSandbox(
   if (settings.mode === "none") return { ok: true };
   const status = await probeSandbox(settings.bwrapPath);
   if (!status.available) return { ok: false, reason: `${describeSandboxStatus(status)}; ${NO_SANDBOX_REMEDY}` };
+  const workspaceProblem = await findWorkspaceProblem(request.workspaceDir);
+  if (workspaceProblem !== undefined) return { ok: false, reason: workspaceProblem };
   return {
     ok: true,
     sandbox: {
@@ -47,6 +51,20 @@ export async function prepareSandbox(
       policy: { workspaceDir: request.workspaceDir, readOnlyDirs: request.readOnlyDirs, network: request.network, proc: status.proc, hostLayout: status.hostLayout },
     },
   };
+}
+
+/**
+ * Why `workspaceDir` must not be bound, or `undefined`: bwrap follows a symlink given as a bind source, so a workspace
+ * swapped for a link (to `/`, to the state dir) would make its target the sandbox's writable place.
+ */
+async function findWorkspaceProblem(workspaceDir: string): Promise<string | undefined> {
+  try {
+    const stats = await lstat(workspaceDir);
+    if (stats.isSymbolicLink()) return `the workspace ${workspaceDir} is a symbolic link; it must be a real folder`;
+    return stats.isDirectory() ? undefined : `the workspace ${workspaceDir} is not a folder`;
+  } catch (error) {
+    return `the workspace ${workspaceDir} cannot be used: ${describeFsError(error)}`;
+  }
 }
 
 /** Why commands cannot run under `settings` (the refusal's text), or `undefined` when they can. */

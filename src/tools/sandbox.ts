@@ -47,7 +47,10 @@ export interface SandboxPolicy {
    * availability probe, which runs a program that touches nothing.
    */
   workspaceDir?: string;
-  /** Host folders bound read-only at their own paths (config `tools.commandDirs`). */
+  /**
+   * Host folders bound read-only at their own paths (config `tools.commandDirs`), each only when present. One that
+   * holds the state dir would show the state's files read-only: the operator's choice.
+   */
   readOnlyDirs: readonly string[];
   /** Share the host's network namespace (and see its resolver and CA files); otherwise only a down `lo` exists. */
   network: boolean;
@@ -80,7 +83,8 @@ export function buildBwrapArgs(policy: SandboxPolicy): string[] {
   for (const entry of etc) args.push("--ro-bind-try", `/etc/${entry}`, `/etc/${entry}`);
   args.push("--dev", "/dev", "--tmpfs", "/tmp");
   if (policy.proc) args.push("--proc", "/proc");
-  for (const dir of policy.readOnlyDirs) args.push("--ro-bind", dir, dir);
+  // A command folder that does not exist is skipped, as the bare lookup skips it.
+  for (const dir of policy.readOnlyDirs) args.push("--ro-bind-try", dir, dir);
   if (policy.workspaceDir !== undefined) args.push("--bind", policy.workspaceDir, policy.workspaceDir);
   // The skeleton bwrap built the mounts on (a tmpfs) becomes read-only, so a write beside the workspace fails
   // loudly instead of landing in a throwaway directory.
