@@ -1,10 +1,10 @@
-// Finds bwrap and checks once per process (per bwrap path) that it can build the sandbox here, with or without a /proc of its own; invariant: "available" means a sandboxed program really ran.
+// Finds bwrap and checks once per process (per bwrap path) that it can build the sandbox here, with or without a /proc of its own and nested user namespaces forbidden; invariant: "available" means a sandboxed program really ran with exactly those options.
 import { execFile } from "node:child_process";
 import { constants } from "node:fs";
 import { access, lstat, readlink, stat } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
-import { SYSTEM_TOP_PATHS, type HostPathKind } from "./sandbox.js";
+import { SYSTEM_TOP_PATHS, type HostPathKind, type SandboxPolicy } from "./sandbox.js";
 import { describeFsError, readErrnoCode } from "./sandbox-path.js";
 import { SAFE_PATH, spawnCapped } from "./spawn-capped.js";
 
@@ -24,6 +24,8 @@ export type SandboxStatus =
       version: string;
       /** A procfs of the sandbox's own could be mounted; when false commands run without `/proc`. */
       proc: boolean;
+      /** User namespaces could be forbidden inside; when false a sandboxed program may make its own (without power over ours). */
+      disableUserns: boolean;
       /** The host's top-level system paths, for the mounts. */
       hostLayout: Readonly<Record<string, HostPathKind>>;
     }
@@ -45,11 +47,22 @@ export function probeSandbox(bwrapPath?: string): Promise<SandboxStatus> {
   return probe;
 }
 
-/** One line for `doctor` and logs: `bwrap 0.8.0, user+pid+net namespaces, /proc inside: yes`. */
+/** One line for `doctor` and logs: `bwrap 0.8.0, user+pid+net namespaces, /proc inside: yes, nested user namespaces: no`. */
 export function describeSandboxStatus(status: SandboxStatus): string {
   if (!status.available) return `no sandbox: ${status.reason}`;
-  return `bwrap ${status.version}, user+pid+net namespaces, /proc inside: ${status.proc ? "yes" : "no"}`;
+  return `bwrap ${status.version}, user+pid+net namespaces, /proc inside: ${status.proc ? "yes" : "no"}, nested user namespaces: ${status.disableUserns ? "no" : "yes"}`;
 }
+
+/**
+ * The options tried, best first. Under systemd's ProtectKernelTunables an unprivileged procfs mount is refused and
+ * `/proc/sys` is read-only (which `--disable-userns` writes): then the sandbox goes without one or both.
+ */
+const PROBE_OPTIONS: ReadonlyArray<{ proc: boolean; disableUserns: boolean }> = [
+  { proc: true, disableUserns: true },
+  { proc: false, disableUserns: true },
+  { proc: true, disableUserns: false },
+  { proc: false, disableUserns: false },
+];
 
 async function runProbe(bwrapPath: string | undefined): Promise<SandboxStatus> {
   const found = bwrapPath === undefined ? await findBwrap() : await checkExecutable(bwrapPath);
@@ -62,21 +75,22 @@ async function runProbe(bwrapPath: string | undefined): Promise<SandboxStatus> {
   } catch (error) {
     return { available: false, reason: `${error instanceof Error ? error.message : String(error)}: ${String((error as Error).cause ?? "")}` };
   }
-  // Under systemd's ProtectKernelTunables an unprivileged procfs mount is refused: then run without /proc.
-  const withProc = await tryRun(found.path, hostLayout, true);
-  if (withProc === undefined) return { available: true, bwrapPath: found.path, version: version.version, proc: true, hostLayout };
-  const withoutProc = await tryRun(found.path, hostLayout, false);
-  if (withoutProc === undefined) return { available: true, bwrapPath: found.path, version: version.version, proc: false, hostLayout };
-  return { available: false, reason: `${found.path} cannot build a sandbox here: ${withoutProc} (with /proc: ${withProc})` };
+  const problems: string[] = [];
+  for (const options of PROBE_OPTIONS) {
+    const problem = await tryRun(found.path, { readOnlyDirs: [], network: false, hostLayout, ...options });
+    if (problem === undefined) return { available: true, bwrapPath: found.path, version: version.version, hostLayout, ...options };
+    problems.push(problem);
+  }
+  return { available: false, reason: `${found.path} cannot build a sandbox here: ${problems.at(-1) ?? "?"} (with /proc and no nested user namespaces: ${problems[0] ?? "?"})` };
 }
 
 /** Runs the probe program in a sandbox without a workspace; `undefined` when it ran and exited 0, else why not. */
-async function tryRun(bwrapPath: string, hostLayout: Readonly<Record<string, HostPathKind>>, proc: boolean): Promise<string | undefined> {
+async function tryRun(bwrapPath: string, policy: Omit<SandboxPolicy, "statusFd" | "workspaceDir">): Promise<string | undefined> {
   const result = await spawnCapped(PROBE_PROGRAM, ["-c", "exit 0"], {
     cwd: "/",
     timeoutMs: PROBE_TIMEOUT_MS,
     maxOutputBytes: 4096,
-    sandbox: { bwrapPath, policy: { readOnlyDirs: [], network: false, proc, hostLayout } },
+    sandbox: { bwrapPath, policy },
   });
   if (result.ending === "exited" && result.exitCode === 0) return undefined;
   if (result.ending === "not-started") return result.startError ?? "not started";

@@ -48,7 +48,14 @@ export async function prepareSandbox(
     ok: true,
     sandbox: {
       bwrapPath: status.bwrapPath,
-      policy: { workspaceDir: request.workspaceDir, readOnlyDirs: request.readOnlyDirs, network: request.network, proc: status.proc, hostLayout: status.hostLayout },
+      policy: {
+        workspaceDir: request.workspaceDir,
+        readOnlyDirs: request.readOnlyDirs,
+        network: request.network,
+        proc: status.proc,
+        disableUserns: status.disableUserns,
+        hostLayout: status.hostLayout,
+      },
     },
   };
 }

@@ -56,6 +56,11 @@ export interface SandboxPolicy {
   network: boolean;
   /** Mount a procfs of the sandbox's own pid namespace at `/proc` (never the host's). */
   proc: boolean;
+  /**
+   * Forbid user namespaces inside (`--disable-userns`), which takes a kernel attack surface away. bwrap does it by
+   * writing `/proc/sys/user/max_user_namespaces`, which systemd's ProtectKernelTunables makes read-only.
+   */
+  disableUserns: boolean;
   /** How each of {@link SYSTEM_TOP_PATHS} looks on the host; a missing entry counts as absent. */
   hostLayout: Readonly<Record<string, HostPathKind>>;
   /** File descriptor bwrap writes its JSON status to (`{"child-pid": N}` once the program started). */
@@ -71,8 +76,10 @@ export function buildBwrapArgs(policy: SandboxPolicy): string[] {
   const args = ["--unshare-user", "--unshare-pid", "--unshare-ipc"];
   if (!policy.network) args.push("--unshare-net");
   // --cap-drop ALL: bwrap run by root keeps every capability inside its user namespace, enough to remount a
-  // read-only bind read-write and write the host's /usr; --disable-userns: no nested namespace to regain them.
-  args.push("--die-with-parent", "--new-session", "--cap-drop", "ALL", "--disable-userns");
+  // read-only bind read-write and write the host's /usr. (A nested user namespace regains capabilities only over
+  // its own namespaces: the kernel locks the read-only mounts it inherits.)
+  args.push("--die-with-parent", "--new-session", "--cap-drop", "ALL");
+  if (policy.disableUserns) args.push("--disable-userns");
   args.push("--ro-bind", "/usr", "/usr");
   for (const top of SYSTEM_TOP_PATHS) {
     const host = policy.hostLayout[top] ?? { kind: "absent" };

@@ -25,7 +25,7 @@ test("doctor --json on a healthy state with the test model passes the binding, G
     report.checks.map((check) => check.id),
     ["node", "binding", "config", "model", "memory", "temperature", "throttle", "disk", "state-dir", "lock", "sandbox"],
   );
-  assert.match(report.checks.find((check) => check.id === "sandbox")?.finding ?? "", /^bwrap \S+, user\+pid\+net namespaces, \/proc inside: (yes|no); network for commands: none, for checks: no$/);
+  assert.match(report.checks.find((check) => check.id === "sandbox")?.finding ?? "", /^bwrap \S+, user\+pid\+net namespaces, \/proc inside: (yes|no), nested user namespaces: (yes|no); network for commands: none, for checks: no$/);
   assert.match(report.checks.find((check) => check.id === "model")?.finding ?? "", /GGUF v3, llama, F32/);
   assert.equal(run.code, report.counts.fail === 0 ? 0 : 1, "exit 0 when nothing failed (warnings allowed), 1 otherwise");
   assert.equal(report.ok, report.counts.fail === 0);

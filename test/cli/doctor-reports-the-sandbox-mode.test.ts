@@ -27,14 +27,14 @@ async function sandboxCheck(stateDir: string, sandbox: SandboxStatus): Promise<D
   return check;
 }
 
-const WORKING: SandboxStatus = { available: true, bwrapPath: "/usr/bin/bwrap", version: "0.8.0", proc: false, hostLayout: {} };
+const WORKING: SandboxStatus = { available: true, bwrapPath: "/usr/bin/bwrap", version: "0.8.0", proc: false, disableUserns: false, hostLayout: {} };
 
 test("doctor: ✓ with what bwrap can do and the network grants, ✗ with the remedy when there is none, ! when the operator opted out", async (t) => {
   const { dir, cleanup } = await makeStateDir({ withModel: false });
   t.after(cleanup);
   const ok = await sandboxCheck(dir, WORKING);
   assert.equal(ok.status, "ok");
-  assert.equal(ok.finding, "bwrap 0.8.0, user+pid+net namespaces, /proc inside: no; network for commands: none, for checks: no");
+  assert.equal(ok.finding, "bwrap 0.8.0, user+pid+net namespaces, /proc inside: no, nested user namespaces: yes; network for commands: none, for checks: no");
 
   const missing = await sandboxCheck(dir, { available: false, reason: "bwrap was not found in /usr/local/bin:/usr/bin:/bin" });
   assert.equal(missing.status, "fail");

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { mkdir, readdir, readFile, realpath, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { runCheck } from "../../src/cycle/run-check.js";
+import { probeSandbox } from "../../src/tools/sandbox-probe.js";
 import { DEFAULT_SANDBOX_SETTINGS } from "../../src/tools/sandbox-settings.js";
 import { makeTempDir } from "../tools/tool-context.js";
 
@@ -64,4 +65,18 @@ test("a check without networkChecks sees only a loopback interface; with it, the
   assert.deepEqual(interfaces(closed.output), ["lo"]);
   const open = await runCheck("cat /proc/net/dev", { ...options, sandbox: { ...DEFAULT_SANDBOX_SETTINGS, networkChecks: true } });
   assert.deepEqual(interfaces(open.output), host);
+});
+
+test("a sandboxed check can make no user namespace of its own (nested namespaces are forbidden where the host allows it)", async (t) => {
+  const root = await makeTempDir(t);
+  const { workspace } = await makeStateLike(root);
+  const status = await probeSandbox();
+  if (!status.available || !status.disableUserns) {
+    t.skip("this host's sandbox cannot forbid nested user namespaces");
+    return;
+  }
+  const result = await runCheck("unshare -U true", { cwd: workspace, timeoutMs: 5000, maxOutputBytes: 1024, sandbox: DEFAULT_SANDBOX_SETTINGS });
+  assert.equal(result.passed, false, result.output);
+  const bare = await runCheck("unshare -U true", { cwd: workspace, timeoutMs: 5000, maxOutputBytes: 1024, sandbox: { ...DEFAULT_SANDBOX_SETTINGS, mode: "none" } });
+  assert.equal(bare.passed, true, `bare, the same check makes one: ${bare.output}`);
 });

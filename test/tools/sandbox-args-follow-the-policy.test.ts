@@ -11,7 +11,7 @@ const MERGED_USR: SandboxPolicy["hostLayout"] = {
 };
 
 function policy(overrides: Partial<SandboxPolicy> = {}): SandboxPolicy {
-  return { workspaceDir: "/var/lib/apprentice/workspace", readOnlyDirs: [], network: false, proc: true, hostLayout: MERGED_USR, ...overrides };
+  return { workspaceDir: "/var/lib/apprentice/workspace", readOnlyDirs: [], network: false, proc: true, disableUserns: true, hostLayout: MERGED_USR, ...overrides };
 }
 
 /** The option at `index` with its operands, for readable assertions: `["--bind", "a", "b"]`. */
@@ -65,6 +65,12 @@ test("only /usr, the system links, a short /etc list, a new /dev, /tmp and /proc
   assert.ok(args.lastIndexOf("/srv/scripts") < args.indexOf("--bind"));
   assert.ok(args.indexOf("--remount-ro") > args.indexOf("--bind"));
   assert.equal(args[args.indexOf("--remount-ro") + 1], "/");
+});
+
+test("where the probe could not forbid nested user namespaces, --disable-userns is left out; capabilities are dropped all the same", () => {
+  const args = buildBwrapArgs(policy({ disableUserns: false }));
+  assert.ok(!args.includes("--disable-userns"));
+  assert.equal(args[args.indexOf("--cap-drop") + 1], "ALL");
 });
 
 test("without /proc nothing is mounted there (the host's /proc is never bound)", () => {

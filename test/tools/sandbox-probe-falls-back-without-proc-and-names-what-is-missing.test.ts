@@ -18,7 +18,8 @@ test("the real bwrap here builds the sandbox with a /proc of its own", async () 
   assert.ok(status.available, describeSandboxStatus(status));
   assert.match(status.version, /^\d+\.\d+/);
   assert.equal(status.proc, true);
-  assert.equal(describeSandboxStatus(status), `bwrap ${status.version}, user+pid+net namespaces, /proc inside: yes`);
+  assert.equal(status.disableUserns, true);
+  assert.equal(describeSandboxStatus(status), `bwrap ${status.version}, user+pid+net namespaces, /proc inside: yes, nested user namespaces: no`);
 });
 
 test("where mounting /proc is refused (systemd's ProtectKernelTunables), the probe falls back to a sandbox without it", async (t) => {
@@ -31,7 +32,26 @@ test("where mounting /proc is refused (systemd's ProtectKernelTunables), the pro
   const status = await probeSandbox(bwrap);
   assert.ok(status.available, describeSandboxStatus(status));
   assert.equal(status.proc, false);
-  assert.match(describeSandboxStatus(status), /\/proc inside: no$/);
+  assert.equal(status.disableUserns, true);
+  assert.match(describeSandboxStatus(status), /\/proc inside: no, nested user namespaces: no$/);
+});
+
+test("where /proc/sys is read-only too (ProtectKernelTunables), the probe also goes without --disable-userns", async (t) => {
+  const dir = await makeTempDir(t, "apprentice-fake-bwrap-");
+  const bwrap = await fakeBwrap(
+    dir,
+    "bwrap-tunables",
+    [
+      'for arg in "$@"; do',
+      '  if [ "$arg" = --proc ]; then echo "bwrap: Can\'t mount proc on /newroot/proc: Operation not permitted" >&2; exit 1; fi',
+      '  if [ "$arg" = --disable-userns ]; then echo "bwrap: cannot open /proc/sys/user/max_user_namespaces: Read-only file system" >&2; exit 1; fi',
+      "done",
+    ].join("\n"),
+  );
+  const status = await probeSandbox(bwrap);
+  assert.ok(status.available, describeSandboxStatus(status));
+  assert.deepEqual([status.proc, status.disableUserns], [false, false]);
+  assert.match(describeSandboxStatus(status), /\/proc inside: no, nested user namespaces: yes$/);
 });
 
 test("a bwrap that cannot build any sandbox is unavailable, with bwrap's own words as the reason", async (t) => {

@@ -10,7 +10,7 @@ import { makeTempDir, makeToolContext } from "./tool-context.js";
 async function sandboxFor(workspaceDir: string): Promise<SandboxedSpawn> {
   const status = await probeSandbox();
   assert.ok(status.available);
-  return { bwrapPath: status.bwrapPath, policy: { workspaceDir, readOnlyDirs: [], network: false, proc: status.proc, hostLayout: status.hostLayout } };
+  return { bwrapPath: status.bwrapPath, policy: { workspaceDir, readOnlyDirs: [], network: false, proc: status.proc, disableUserns: status.disableUserns, hostLayout: status.hostLayout } };
 }
 
 test("a program that exits 1 in the sandbox is its own failure, not the sandbox's", async (t) => {
