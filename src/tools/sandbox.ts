@@ -89,7 +89,10 @@ export function buildBwrapArgs(policy: SandboxPolicy): string[] {
   const etc = policy.network ? [...ETC_ENTRIES, ...NETWORK_ETC_ENTRIES] : ETC_ENTRIES;
   for (const entry of etc) args.push("--ro-bind-try", `/etc/${entry}`, `/etc/${entry}`);
   args.push("--dev", "/dev", "--tmpfs", "/tmp");
-  if (policy.proc) args.push("--proc", "/proc");
+  // Sysctls are writable by euid 0 on mode bits alone, and a sandbox started by root keeps euid 0 (mapped to the
+  // host's root): /proc/sys/kernel/core_pattern written from inside is a way out. bwrap covers /proc/sys only when
+  // the directory itself is writable, which it never is, so it is hidden here behind an empty read-only tmpfs.
+  if (policy.proc) args.push("--proc", "/proc", "--tmpfs", "/proc/sys", "--remount-ro", "/proc/sys");
   // A command folder that does not exist is skipped, as the bare lookup skips it.
   for (const dir of policy.readOnlyDirs) args.push("--ro-bind-try", dir, dir);
   if (policy.workspaceDir !== undefined) args.push("--bind", policy.workspaceDir, policy.workspaceDir);

@@ -171,6 +171,17 @@ export function buildOptionCases(): EscapeCase[] {
       attempt: run("sh", () => ["abs.sh"]),
       verify: async (_f, outcome) => (/^root:/m.test(describeOutcome(outcome)) ? ["the outcome shows /etc/shadow's root entry"] : []),
     }),
+    // Root only: euid 0 may write sysctls on mode bits alone (core_pattern pipes the next crash to a root program).
+    // The script only asks for write access; it never writes.
+    ...(process.getuid?.() === 0
+      ? [
+          optionCase("sh allowlisted, run by root: a workspace script finds the host's core_pattern writable", ["sh"], {
+            setup: plant(() => ({ "sysctl.sh": "test -w /proc/sys/kernel/core_pattern && echo core_pattern is writable\n" })),
+            attempt: run("sh", () => ["sysctl.sh"]),
+            verify: async (_f, outcome) => (/is writable/.test(describeOutcome(outcome)) ? ["a host sysctl is writable"] : []),
+          }),
+        ]
+      : []),
   ];
 }
 

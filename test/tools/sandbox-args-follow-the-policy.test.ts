@@ -55,16 +55,17 @@ test("only /usr, the system links, a short /etc list, a new /dev, /tmp and /proc
   assert.ok(tried.some(([source]) => source === "/opt/tools") && tried.some(([source]) => source === "/srv/scripts"));
   assert.deepEqual(mounts(args, "--bind"), [["/var/lib/apprentice/workspace", "/var/lib/apprentice/workspace"]]);
   assert.deepEqual(mounts(args, "--dev"), [["/dev"]]);
-  assert.deepEqual(mounts(args, "--tmpfs"), [["/tmp"]]);
+  assert.deepEqual(mounts(args, "--tmpfs"), [["/tmp"], ["/proc/sys"]]);
   assert.deepEqual(mounts(args, "--proc"), [["/proc"]]);
+  assert.deepEqual(mounts(args, "--remount-ro"), [["/proc/sys"], ["/"]]);
   assert.deepEqual(mounts(args, "--chdir"), [["/var/lib/apprentice/workspace"]]);
   for (const hidden of ["/home", "/root", "/var/lib/apprentice", "/opt", "/srv", "/run", "/sys", "/etc"]) {
     assert.ok(!args.includes(hidden), `${hidden} must not be mounted`);
   }
   // The workspace is mounted after the command folders, so it wins over one that contains it; the root goes read-only last.
   assert.ok(args.lastIndexOf("/srv/scripts") < args.indexOf("--bind"));
-  assert.ok(args.indexOf("--remount-ro") > args.indexOf("--bind"));
-  assert.equal(args[args.indexOf("--remount-ro") + 1], "/");
+  assert.ok(args.lastIndexOf("--remount-ro") > args.indexOf("--bind"));
+  assert.equal(args[args.lastIndexOf("--remount-ro") + 1], "/");
 });
 
 test("where the probe could not forbid nested user namespaces, --disable-userns is left out; capabilities are dropped all the same", () => {
@@ -76,6 +77,7 @@ test("where the probe could not forbid nested user namespaces, --disable-userns 
 test("without /proc nothing is mounted there (the host's /proc is never bound)", () => {
   const args = buildBwrapArgs(policy({ proc: false }));
   assert.deepEqual(mounts(args, "--proc"), []);
+  assert.deepEqual(mounts(args, "--tmpfs"), [["/tmp"]]);
   assert.ok(!args.includes("/proc"));
 });
 
