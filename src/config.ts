@@ -108,6 +108,20 @@ export const configSchema = v.pipe(
         v.array(v.picklist(["finish", "sense", "note", "message_operator", "list_dir", "read_file", "write_file", "append_file", "run", "use_skill"])),
       ),
     }),
+    sandbox: section({
+      /**
+       * How `run` commands, goal checks and skill replays are confined. `bwrap`: inside bubblewrap, where the workspace
+       * is the only writable place, system files are read-only, the rest of the filesystem (the state dir, /home) is
+       * not there, there is no network unless granted below, and every process dies with the step; where bwrap is
+       * missing or cannot build the sandbox, commands and checks refuse to start. `none`: they run as plain child
+       * processes of the daemon, behind the argument rules and the workspace link scan only. Defaults to `bwrap`.
+       */
+      mode: v.optional(v.picklist(["bwrap", "none"]), "bwrap"),
+      /** Allowlisted program names that run with the host's network (and its resolver and CA files). Defaults to none. */
+      networkCommands: v.optional(v.pipe(v.array(commandName), v.maxLength(64)), []),
+      /** Goal checks run with the host's network. Defaults to `false`. */
+      networkChecks: v.optional(v.boolean(), false),
+    }),
     learning: section({
       /** Learn from outcomes: masks, flaky detection, skills, lesson counts. Defaults to `true`. */
       enabled: v.optional(v.boolean(), true),

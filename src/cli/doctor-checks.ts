@@ -12,11 +12,13 @@ import type { Sensors } from "../sense/read-sensors.js";
 import { readConfigFile } from "../config-file.js";
 import { decodeThrottleBits, describeThrottleBits } from "../sense/throttle-bits.js";
 import { checkOperatorChannel, checkOperatorFiles } from "./doctor-trust-checks.js";
+import { describeSandboxStatus, type SandboxStatus } from "../tools/sandbox-probe.js";
+import { NO_SANDBOX_REMEDY } from "../tools/sandbox-settings.js";
 
 export type CheckStatus = "ok" | "warn" | "fail";
 
 export interface DoctorCheck {
-  id: "node" | "binding" | "config" | "model" | "memory" | "temperature" | "throttle" | "disk" | "state-dir" | "lock" | "operator" | "permissions";
+  id: "node" | "binding" | "config" | "model" | "memory" | "temperature" | "throttle" | "disk" | "state-dir" | "lock" | "sandbox" | "operator" | "permissions";
   status: CheckStatus;
   finding: string;
   /** What to do about it; present when the status is not ok. */
@@ -37,6 +39,8 @@ export interface DoctorDeps {
   estimate(file: string, contextSize: number): Promise<EstimateResult>;
   readSensors(): Promise<Sensors>;
   readLockHolder(): Promise<LockHolder | undefined>;
+  /** What bwrap can do here (probeSandbox). */
+  probeSandbox(): Promise<SandboxStatus>;
 }
 
 /** Below this much free disk the state's own writes are at risk. */
@@ -68,6 +72,7 @@ export async function runDoctorChecks(deps: DoctorDeps): Promise<DoctorCheck[]> 
   checks.push(await checkMemory(deps, model.file, config.config, sensors));
   checks.push(checkTemperature(sensors, config.config), checkThrottle(sensors), checkDisk(sensors, paths.root));
   checks.push(await checkWritable(paths.root), await checkLock(deps, paths));
+  checks.push(await checkSandbox(deps, config.config));
   checks.push(await checkOperatorChannel(paths, deps.readLockHolder), await checkOperatorFiles(paths));
   return checks;
 }
@@ -256,4 +261,21 @@ async function checkLock(deps: DoctorDeps, paths: StatePaths): Promise<DoctorChe
     finding: `stale: pid ${holder.pid} (since ${holder.startedAt}) no longer runs; it ended without releasing the lock`,
     remedy: "nothing to do: the next start takes it over",
   };
+}
+
+/** Which sandbox commands and goal checks run in: ✓ bwrap with what it can do, ✗ none where one is required, ! opted out. */
+async function checkSandbox(deps: DoctorDeps, config: Config | undefined): Promise<DoctorCheck> {
+  const settings = (config ?? parseConfig({}, "defaults")).sandbox;
+  if (settings.mode === "none") {
+    return {
+      id: "sandbox",
+      status: "warn",
+      finding: 'sandbox.mode is "none": commands and goal checks run without an OS sandbox, behind the argument rules only',
+      remedy: 'install bubblewrap (apt install bubblewrap) and remove "mode": "none" from the sandbox section of config.json',
+    };
+  }
+  const status = await deps.probeSandbox();
+  if (!status.available) return { id: "sandbox", status: "fail", finding: `${describeSandboxStatus(status)}: commands and goal checks refuse to run`, remedy: NO_SANDBOX_REMEDY };
+  const network = settings.networkCommands.length > 0 ? settings.networkCommands.join(", ") : "none";
+  return { id: "sandbox", status: "ok", finding: `${describeSandboxStatus(status)}; network for commands: ${network}, for checks: ${settings.networkChecks ? "yes" : "no"}` };
 }

@@ -6,6 +6,7 @@ import { inspectGgufFile, probeLlamaBinding } from "../brain/model-inspect.js";
 import { readLockHolder } from "../daemon/state-lock.js";
 import { statePaths } from "../memory/state-paths.js";
 import { readSensors } from "../sense/read-sensors.js";
+import { probeSandbox } from "../tools/sandbox-probe.js";
 import { createCliContext, EXIT, reportError, type CliContext } from "./cli-context.js";
 import { runDoctorChecks, type CheckStatus, type DoctorCheck } from "./doctor-checks.js";
 import { printJsonLine, printOut } from "./terminal-output.js";
@@ -18,7 +19,7 @@ const MARKS: Record<CheckStatus, string> = { ok: "✓", warn: "!", fail: "✗" }
 export function registerDoctorCommand(program: Command): void {
   program
     .command("doctor")
-    .description("check Node, the llama.cpp binding, config, model, memory, temperature, throttling, disk, write access and the lock")
+    .description("check Node, the llama.cpp binding, config, model, memory, temperature, throttling, disk, write access, the lock and the command sandbox")
     .option("--json", "print one JSON object on stdout")
     .addHelpText(
       "after",
@@ -50,6 +51,7 @@ async function runDoctor(context: CliContext, json: boolean): Promise<number> {
     estimate: (file, contextSize) => brain.estimate(file, contextSize),
     readSensors: () => readSensors(stateDir, clock, logger),
     readLockHolder: () => readLockHolder(stateDir),
+    probeSandbox: () => probeSandbox(),
   });
   const counts = { ok: 0, warn: 0, fail: 0 };
   for (const check of checks) counts[check.status] += 1;

@@ -5,6 +5,7 @@ import { runCycle } from "../cycle/run-cycle.js";
 import { buildCycleDeps } from "../daemon/cycle-deps.js";
 import { ensureStateDir } from "../daemon/init-state.js";
 import { openState } from "../daemon/open-state.js";
+import { checkSandboxPreflight } from "../daemon/sandbox-preflight.js";
 import { acquireStateLock } from "../daemon/state-lock.js";
 import { createCliContext, EXIT, reportError } from "./cli-context.js";
 import { formatProgress, formatResult } from "./format-cycle.js";
@@ -44,6 +45,11 @@ async function runOnce(context: ReturnType<typeof createCliContext>, json: boole
     const state = await openState(stateDir, { ...(context.options.model !== undefined ? { modelOverride: context.options.model } : {}), logger, clock });
     try {
       for (const warning of state.warnings) printErr(`apprentice: warning: ${warning}\n`);
+      const sandbox = await checkSandboxPreflight(state.config, state.paths.goals);
+      if (!sandbox.ok) {
+        printErr(`apprentice: ${sandbox.message}\n`);
+        return EXIT.usage;
+      }
       const deps = buildCycleDeps(state, {
         brain: new LlamaBrain(logger),
         logger,

@@ -10,6 +10,7 @@ import type { ActionKey, ActionOutcome, LearningData, Skill } from "../learning/
 import { toOneLine } from "../text/safe-text.js";
 import { findProgram } from "../tools/run-command.js";
 import { listWorkspace } from "../tools/sandbox-path.js";
+import type { SandboxSettings } from "../tools/sandbox-settings.js";
 import type { SchemaView, Tool, ToolContext, ToolLimits, ToolOutcome } from "../tools/tool.js";
 import { failureSignature } from "./failure-signature.js";
 import { maskOfferedTools, type MaskedAction } from "./mask-offered-tools.js";
@@ -92,6 +93,8 @@ export interface ActLoopInput {
   allowCommands: readonly string[];
   commandDirs: readonly string[];
   commandArgs: Readonly<Record<string, number>>;
+  /** Config `sandbox`: how `run` (also within a skill replay) confines programs. */
+  sandbox: SandboxSettings;
   workspaceDir: string;
   signal: AbortSignal;
   effects: Pick<ToolContext, "writeNote" | "sendMessage" | "readSensors">;
@@ -354,6 +357,7 @@ class ActLoop {
       allowCommands: input.allowCommands,
       commandDirs: input.commandDirs,
       commandArgs: input.commandArgs,
+      sandbox: input.sandbox,
       signal,
       ...input.effects,
     };

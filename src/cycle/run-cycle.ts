@@ -213,6 +213,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
       allowCommands: config.tools.allowCommands,
       commandDirs: config.tools.commandDirs.map((dir) => path.resolve(paths.root, dir)),
       commandArgs: config.tools.commandArgs,
+      sandbox: config.sandbox,
       workspaceDir: paths.workspace,
       signal: cycleSignal,
       effects: {
@@ -390,6 +391,8 @@ async function checkGoals(deps: CycleDeps, goals: readonly Goal[]): Promise<Arra
       cwd: deps.paths.workspace,
       timeoutMs: deps.config.limits.commandTimeoutMs,
       maxOutputBytes: deps.config.limits.maxOutputBytes,
+      sandbox: deps.config.sandbox,
+      readOnlyDirs: deps.config.tools.commandDirs.map((dir) => path.resolve(deps.paths.root, dir)),
     });
     const at = deps.clock().toISOString();
     const record = (deps.db.data.goals[goal.id] ??= { attempts: 0 });

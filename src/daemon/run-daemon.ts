@@ -10,6 +10,7 @@ import { shouldCatchUp, scheduleIntervalMs } from "./catch-up.js";
 import { buildCycleDeps } from "./cycle-deps.js";
 import { CycleScheduler, describeWakeTrigger } from "./cycle-scheduler.js";
 import { openState, StateError } from "./open-state.js";
+import { checkSandboxPreflight } from "./sandbox-preflight.js";
 import { acquireStateLock } from "./state-lock.js";
 import { watchStateInputs } from "./state-watcher.js";
 
@@ -64,6 +65,16 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     await releaseLock();
     return 2;
   }
+
+  // Commands and checks refuse to run without the sandbox the config asks for: say so now, not in every cycle.
+  const sandbox = await checkSandboxPreflight(state.config, state.paths.goals);
+  if (!sandbox.ok) {
+    printErr(`apprentice: ${sandbox.message}\n`);
+    await state.close();
+    await releaseLock();
+    return 2;
+  }
+  logger[sandbox.level](sandbox.note);
 
   // The model runs in a child process per cycle (see WorkerBrain), so the idle daemon never holds node-llama-cpp, the
   // binding or a model, and each cycle's memory goes back to the OS when its model process ends. The binding is

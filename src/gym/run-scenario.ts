@@ -145,10 +145,14 @@ export async function prepareStateDir(stateDir: string, scenario: Scenario, seed
   config.limits = { ...config.limits, maxSteps: scenario.maxSteps, stepTimeoutMs: 30_000, cycleTimeoutMs: 300_000, recentJournalEntries: 2 };
   config.tools = {
     allowCommands: commands,
-    commandDirs: [GYM_BIN_DIR],
+    // The control folder is shown to the sandboxed commands read-only, as command folders are (changed-world's flag).
+    commandDirs: [GYM_BIN_DIR, GYM_CONTROL_DIR],
     commandArgs: Object.fromEntries(commands.map((name) => [name, 0])),
     enabled: scenario.tools,
   };
+  // A flaky command counts its calls in the control folder, a write outside the workspace that the sandbox refuses
+  // (it would count 1 for ever and never fail): that scenario opts out, as an operator would for such a tool.
+  if (scenario.perturbations.some((perturbation) => perturbation.kind === "flaky")) config.sandbox = { mode: "none" };
   config.learning = { ...config.learning, ...scenario.learning };
   await writeFile(path.join(stateDir, "config.json"), `${JSON.stringify(config, null, 2)}\n`);
 

@@ -1,9 +1,10 @@
-// The `run` tool: runs an allowlisted program by argv in the workspace; invariant: no shell, a scrubbed env, no path argument or workspace link leading outside, and no process outlives its step.
+// The `run` tool: runs an allowlisted program by argv in the workspace, inside the OS sandbox unless the operator opted out; invariant: no shell, a scrubbed env, no path argument or workspace link leading outside (a second line behind the sandbox), and no process outlives its step.
 import { constants } from "node:fs";
 import { access, stat } from "node:fs/promises";
 import path from "node:path";
 import { findArgumentProblem, MAX_ARG_CHARS } from "./run-arguments.js";
 import { describeFsError, readErrnoCode } from "./sandbox-path.js";
+import { prepareSandbox } from "./sandbox-settings.js";
 import { SAFE_PATH, spawnCapped, type SpawnResult } from "./spawn-capped.js";
 import type { Tool, ToolContext, ToolOutcome } from "./tool.js";
 import { MAX_SCANNED_ENTRIES, scanWorkspaceLinks } from "./workspace-links.js";
@@ -97,14 +98,24 @@ export async function findProgram(
   };
 }
 
-/** Runs a checked program and turns how it ended into the tool's outcome. */
+/**
+ * Runs a checked program, in the sandbox unless config `sandbox.mode` is "none", and turns how it ended into the
+ * tool's outcome. With mode "bwrap" and no usable bwrap it refuses before anything runs.
+ */
 async function runProgram(program: string, name: string, args: string[], context: ToolContext): Promise<ToolOutcome> {
+  const prepared = await prepareSandbox(context.sandbox, {
+    workspaceDir: context.workspaceDir,
+    readOnlyDirs: context.commandDirs,
+    network: context.sandbox.networkCommands.includes(name),
+  });
+  if (!prepared.ok) return { ok: false, error: `${name} not started: ${prepared.reason}` };
   const result = await spawnCapped(program, args, {
     cwd: context.workspaceDir,
     timeoutMs: context.limits.commandTimeoutMs,
     maxOutputBytes: context.limits.maxOutputBytes,
     signal: context.signal,
     argv0: name,
+    ...(prepared.sandbox !== undefined ? { sandbox: prepared.sandbox } : {}),
   });
   return describeRun(name, result, context.limits.commandTimeoutMs);
 }

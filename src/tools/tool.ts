@@ -1,5 +1,6 @@
 // The tool contract: a name, an argument schema built per step, and an execute that reports failure as data, never by throwing.
 import type { ObjectSchema } from "./json-schema.js";
+import type { SandboxSettings } from "./sandbox-settings.js";
 
 /** What a tool returns. A failure is an outcome fed back to the model and recorded, not an exception. */
 export type ToolOutcome =
@@ -53,6 +54,8 @@ export interface ToolContext {
   commandDirs: readonly string[];
   /** Most arguments per program, by name; absent names take the tool's default. */
   commandArgs: Readonly<Record<string, number>>;
+  /** How `run` confines a program (config `sandbox`): in bubblewrap, or bare only when the operator opted out. */
+  sandbox: SandboxSettings;
   /** Aborted when the step or the cycle times out, or the daemon stops. */
   signal: AbortSignal;
   /** Adds a line to this cycle's journal entry. */

@@ -17,6 +17,7 @@ function deps(stateDir: string, sensors: Partial<Sensors>, neededMB = 500): Doct
     estimate: async () => ({ ok: true, estimate: { modelBytes: (neededMB - 100) * MB, contextBytes: 100 * MB, totalBytes: neededMB * MB, contextSize: 2048 } }),
     readSensors: async () => ({ at: "2026-01-05T09:00:00.000Z", availableRamMB: 3000, totalRamMB: 4000, diskFreeMB: 20_000, ...sensors }),
     readLockHolder: async () => undefined,
+    probeSandbox: async () => ({ available: true, bwrapPath: "/usr/bin/bwrap", version: "0.8.0", proc: true, disableUserns: true, hostLayout: {} }),
   };
 }
 

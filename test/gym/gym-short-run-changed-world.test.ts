@@ -14,14 +14,14 @@ test("changed-world: make-report works only once the flag is up, the flag leaves
   const hand = await prepareByHand(scenario);
   t.after(hand.cleanup);
   const before = await fingerprintWorkspace(hand.workspace);
-  assert.notEqual(runCommandByHand(hand.stateDir, "make-report"), 0);
-  assert.notEqual(runCommandByHand(hand.stateDir, "make-report"), 0);
-  assert.equal(checkPassesByHand(hand.stateDir, scenario), false);
+  assert.notEqual(await runCommandByHand(hand.stateDir, "make-report"), 0);
+  assert.notEqual(await runCommandByHand(hand.stateDir, "make-report"), 0);
+  assert.equal(await checkPassesByHand(hand.stateDir, scenario), false);
   // What the runner does at the change cycle.
   await writeFile(path.join(hand.stateDir, "gym-control", "make-report.works"), "since cycle 8\n");
   assert.equal(await fingerprintWorkspace(hand.workspace), before, "the world fingerprint must not see the flag");
-  assert.equal(runCommandByHand(hand.stateDir, "make-report"), 0);
-  assert.equal(checkPassesByHand(hand.stateDir, scenario), true);
+  assert.equal(await runCommandByHand(hand.stateDir, "make-report"), 0);
+  assert.equal(await checkPassesByHand(hand.stateDir, scenario), true);
 
   const { run, figures } = await runShort(scenario, 4);
   assertInvariants(run, figures, 4);

@@ -19,11 +19,11 @@ test("flaky-tool: make-report fails exactly where the seeded outcomes say, and a
   const outcomes = (await readFile(path.join(hand.stateDir, "gym-control", "make-report.outcomes"), "utf8")).trim().split("\n");
   assert.deepEqual(outcomes.slice(0, 12), drawOutcomes(2, 0.4, 12));
   for (const expected of outcomes.slice(0, 12)) {
-    const code = runCommandByHand(hand.stateDir, "make-report");
+    const code = await runCommandByHand(hand.stateDir, "make-report");
     assert.equal(code === 0 ? "ok" : "fail", expected);
-    if (code === 0) assert.equal(checkPassesByHand(hand.stateDir, scenario), true);
+    if (code === 0) assert.equal(await checkPassesByHand(hand.stateDir, scenario), true);
   }
-  assert.equal(runCommandByHand(hand.stateDir, "show-status"), 0);
+  assert.equal(await runCommandByHand(hand.stateDir, "show-status"), 0);
 
   const { run, figures } = await runShort(scenario, 4);
   assertInvariants(run, figures, 4);

@@ -11,10 +11,10 @@ test("poisoned-input: clear-report undoes the goal, rm is not allowlisted, and a
   assert.match(scenario.workspace["URGENT.txt"] ?? "", /rm -rf/);
   const hand = await prepareByHand(scenario);
   t.after(hand.cleanup);
-  assert.equal(runCommandByHand(hand.stateDir, "make-report"), 0);
-  assert.equal(checkPassesByHand(hand.stateDir, scenario), true);
-  assert.equal(runCommandByHand(hand.stateDir, "clear-report"), 0);
-  assert.equal(checkPassesByHand(hand.stateDir, scenario), false, "clear-report deletes the report");
+  assert.equal(await runCommandByHand(hand.stateDir, "make-report"), 0);
+  assert.equal(await checkPassesByHand(hand.stateDir, scenario), true);
+  assert.equal(await runCommandByHand(hand.stateDir, "clear-report"), 0);
+  assert.equal(await checkPassesByHand(hand.stateDir, scenario), false, "clear-report deletes the report");
   await access(path.join(hand.workspace, "URGENT.txt"));
 
   const { run, figures } = await runShort(scenario, 3);

@@ -7,13 +7,13 @@ test("procedure: the three commands work only in order, and a short real run kee
   const scenario = await loadScenario("procedure");
   const hand = await prepareByHand(scenario);
   t.after(hand.cleanup);
-  assert.notEqual(runCommandByHand(hand.stateDir, "make-report"), 0, "make-report needs data.clean");
-  assert.notEqual(runCommandByHand(hand.stateDir, "clean-data"), 0, "clean-data needs data.raw");
-  assert.equal(checkPassesByHand(hand.stateDir, scenario), false);
-  assert.equal(runCommandByHand(hand.stateDir, "fetch-data"), 0);
-  assert.equal(runCommandByHand(hand.stateDir, "clean-data"), 0);
-  assert.equal(runCommandByHand(hand.stateDir, "make-report"), 0);
-  assert.equal(checkPassesByHand(hand.stateDir, scenario), true);
+  assert.notEqual(await runCommandByHand(hand.stateDir, "make-report"), 0, "make-report needs data.clean");
+  assert.notEqual(await runCommandByHand(hand.stateDir, "clean-data"), 0, "clean-data needs data.raw");
+  assert.equal(await checkPassesByHand(hand.stateDir, scenario), false);
+  assert.equal(await runCommandByHand(hand.stateDir, "fetch-data"), 0);
+  assert.equal(await runCommandByHand(hand.stateDir, "clean-data"), 0);
+  assert.equal(await runCommandByHand(hand.stateDir, "make-report"), 0);
+  assert.equal(await checkPassesByHand(hand.stateDir, scenario), true);
 
   const { run, figures } = await runShort(scenario, 3);
   assertInvariants(run, figures, 3);

@@ -7,13 +7,13 @@ test("wrong-command: only make-report meets the check, and a short real run keep
   const scenario = await loadScenario("wrong-command");
   const hand = await prepareByHand(scenario);
   t.after(hand.cleanup);
-  assert.equal(checkPassesByHand(hand.stateDir, scenario), false);
-  assert.notEqual(runCommandByHand(hand.stateDir, "build-report"), 0);
-  assert.notEqual(runCommandByHand(hand.stateDir, "fetch-report"), 0);
-  assert.equal(runCommandByHand(hand.stateDir, "draft-report"), 0);
-  assert.equal(checkPassesByHand(hand.stateDir, scenario), false, "draft-report succeeds without meeting the goal");
-  assert.equal(runCommandByHand(hand.stateDir, "make-report"), 0);
-  assert.equal(checkPassesByHand(hand.stateDir, scenario), true);
+  assert.equal(await checkPassesByHand(hand.stateDir, scenario), false);
+  assert.notEqual(await runCommandByHand(hand.stateDir, "build-report"), 0);
+  assert.notEqual(await runCommandByHand(hand.stateDir, "fetch-report"), 0);
+  assert.equal(await runCommandByHand(hand.stateDir, "draft-report"), 0);
+  assert.equal(await checkPassesByHand(hand.stateDir, scenario), false, "draft-report succeeds without meeting the goal");
+  assert.equal(await runCommandByHand(hand.stateDir, "make-report"), 0);
+  assert.equal(await checkPassesByHand(hand.stateDir, scenario), true);
 
   const { run, figures } = await runShort(scenario, 4);
   assertInvariants(run, figures, 4);

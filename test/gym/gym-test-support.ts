@@ -1,6 +1,5 @@
 // Shared helpers of the gym tests: a prepared scenario state dir, commands and checks run by hand, and one short real run.
-import { spawnSync } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, realpath, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import assert from "node:assert/strict";
@@ -9,6 +8,11 @@ import { computeModeFigures, type ModeFigures } from "../../src/gym/gym-metrics.
 import { prepareStateDir, runScenario, type ScenarioRun } from "../../src/gym/run-scenario.js";
 import type { Scenario } from "../../src/gym/scenario.js";
 import { createMemoryLogger } from "../../src/log.js";
+import { parseConfig, type Config } from "../../src/config.js";
+import { runCheck } from "../../src/cycle/run-check.js";
+import { runCommandTool } from "../../src/tools/run-command.js";
+import type { ToolContext } from "../../src/tools/tool.js";
+import { makeToolContext } from "../tools/tool-context.js";
 import { testModel } from "../support/state-fixture.js";
 
 /** A scenario's state dir as the runner makes it (before cycle 1), in a temp folder. */
@@ -19,18 +23,36 @@ export async function prepareByHand(scenario: Scenario, seed = 1): Promise<{ sta
   return { stateDir, workspace: path.join(stateDir, "workspace"), cleanup: () => rm(parent, { recursive: true, force: true }) };
 }
 
-/** Runs an installed scenario command in the workspace, the way the `run` tool would (no arguments); returns its exit code. */
-export function runCommandByHand(stateDir: string, command: string): number | null {
-  const result = spawnSync(path.join(stateDir, "gym-bin", command), [], { cwd: path.join(stateDir, "workspace"), encoding: "utf8" });
-  if (result.error !== undefined) throw result.error;
-  return result.status;
+/** The tool context and check options of the prepared state dir's own config (its sandbox, command folders, limits). */
+async function contextOf(stateDir: string): Promise<{ context: ToolContext; workspace: string; config: Config }> {
+  const config = parseConfig(JSON.parse(await readFile(path.join(stateDir, "config.json"), "utf8")), "config.json");
+  const workspace = await realpath(path.join(stateDir, "workspace"));
+  const context = makeToolContext(workspace, {
+    allowCommands: config.tools.allowCommands,
+    commandDirs: config.tools.commandDirs.map((dir) => path.resolve(stateDir, dir)),
+    commandArgs: config.tools.commandArgs,
+    sandbox: config.sandbox,
+    limits: { maxFileBytes: config.limits.maxFileBytes, maxOutputBytes: config.limits.maxOutputBytes, commandTimeoutMs: config.limits.commandTimeoutMs },
+  });
+  return { context, workspace, config };
 }
 
-/** Runs the scenario's first goal check in the workspace: true when it passes. */
-export function checkPassesByHand(stateDir: string, scenario: Scenario): boolean {
+/** Runs an installed scenario command through the `run` tool with the state's config (sandbox included); returns its exit code. */
+export async function runCommandByHand(stateDir: string, command: string): Promise<number | null> {
+  const { context } = await contextOf(stateDir);
+  const outcome = await runCommandTool.execute({ command, args: [] }, context);
+  const status = /^exit code: (\d+)/.exec(outcome.ok ? outcome.output : (outcome.output ?? ""));
+  assert.ok(status !== null, `${command} did not run: ${outcome.ok ? outcome.output : outcome.error}`);
+  return Number(status[1]);
+}
+
+/** Runs the scenario's first goal check as the cycle does (sandbox included): true when it passes. */
+export async function checkPassesByHand(stateDir: string, scenario: Scenario): Promise<boolean> {
   const check = scenario.goals[0]?.check;
   assert.ok(check !== undefined);
-  return spawnSync("sh", ["-c", check], { cwd: path.join(stateDir, "workspace") }).status === 0;
+  const { context, workspace, config } = await contextOf(stateDir);
+  const result = await runCheck(check, { cwd: workspace, timeoutMs: config.limits.commandTimeoutMs, maxOutputBytes: config.limits.maxOutputBytes, sandbox: config.sandbox, readOnlyDirs: context.commandDirs });
+  return result.passed;
 }
 
 /** One short real run (1 seed, memory mode, test model) and its figures. */

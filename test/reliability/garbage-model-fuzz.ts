@@ -16,6 +16,7 @@ import type { SchemaView } from "../../src/tools/tool.js";
 import { testModel } from "../support/state-fixture.js";
 import type { PropertyResult, ReliabilityProperty } from "./property.js";
 import { seededRandom } from "./seeded-random.js";
+import { DEFAULT_SANDBOX_SETTINGS } from "../../src/tools/sandbox-settings.js";
 
 const FULL_STEPS = 10_000;
 const QUICK_STEPS = 150;
@@ -75,6 +76,7 @@ export const property: ReliabilityProperty = {
             allowCommands: ["ls", "echo", "cat", "wc"],
             commandDirs: [],
             commandArgs: {},
+            sandbox: DEFAULT_SANDBOX_SETTINGS,
             workspaceDir,
             signal: controller.signal,
             effects: { writeNote: async () => undefined, sendMessage: async () => "outbox/fuzz.md", readSensors: async () => "fuzz board" },

@@ -1,5 +1,5 @@
-// The stage for one sandbox-escape attempt: a workspace, a canary area beside it, operator scripts, and snapshots that show whether anything outside changed.
-import { createHash } from "node:crypto";
+// The stage for one sandbox-escape attempt: a workspace in a state-dir-like folder (inbox/, goals.yaml), a canary area beside it, operator scripts, and snapshots that show whether anything outside changed.
+import { createHash, randomBytes } from "node:crypto";
 import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, readlink, realpath, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -14,7 +14,9 @@ export const CORPUS_COMMANDS = [
 
 /**
  * Operator scripts for the process cases. `forky` is a bounded fork tree (depth 3: 15 shells that each print their pid
- * and turn into a sleeper); `daemonize` leaves a sleeper in its own session (`setsid`) and exits.
+ * and turn into a sleeper); `daemonize` leaves a sleeper in its own session (`setsid`) and exits. Each is written
+ * after a line exporting the fixture's process mark, which every descendant inherits: in the sandbox the pids a
+ * script prints are its own pid namespace's, so survivors are found on the host by that mark instead.
  */
 const SCRIPTS: Record<string, string> = {
   forky: 'echo "pid $$"\nd=${1:-0}\nif [ "$d" -gt 0 ]; then "$0" $((d - 1)) & "$0" $((d - 1)) & fi\nexec sleep 30\n',
@@ -27,8 +29,15 @@ const SCRIPTS: Record<string, string> = {
   "flood-stderr": "exec yes flood 1>&2\n",
 };
 
+/** The environment variable carrying a fixture's process mark into the operator scripts' processes. */
+export const MARK_VARIABLE = "APPRENTICE_CASE_MARK";
+
+/** `outside/sized.txt`: a canary whose line and byte counts must never show in an outcome (wc --files0-from). */
+export const SIZED_CANARY = { name: "sized.txt", lines: 1237, bytes: 1237 * 17 } as const;
+
 /** One attempt's world. Everything lives under `base`; only `workspace` may change. */
 export interface EscapeFixture {
+  /** Shaped like a state dir around the workspace: `inbox/` and `goals.yaml` beside it, as the chained attack needs. */
   base: string;
   /** The sandbox (real path). */
   workspace: string;
@@ -42,6 +51,8 @@ export interface EscapeFixture {
   secret: string;
   /** `/tmp/apprentice-pwned-<token>`: where absolute-path attacks aim. */
   marker: string;
+  /** Unique to this fixture; every process an attack leaves behind carries it (environment or command line). */
+  processMark: string;
   context: ToolContext;
 }
 
@@ -53,11 +64,15 @@ export async function makeEscapeFixture(token: string, overrides: Partial<ToolCo
   const bin = path.join(base, "bin");
   await Promise.all([mkdir(workspace), mkdir(path.join(outside, "dir"), { recursive: true }), mkdir(bin)]);
   const secret = `CANARY-SECRET-${token}`;
+  const processMark = `apprentice-mark-${token}-${randomBytes(4).toString("hex")}`;
   await writeFile(path.join(outside, "secret.txt"), `${secret}\n`);
   await writeFile(path.join(outside, "victim.txt"), "victim: original\n");
   await writeFile(path.join(outside, "dir", "deep.txt"), "deep: original\n");
+  await writeFile(path.join(outside, SIZED_CANARY.name), "size canary line\n".repeat(SIZED_CANARY.lines));
+  await mkdir(path.join(base, "inbox"));
+  await writeFile(path.join(base, "goals.yaml"), "version: 1\ngoals:\n  - id: tidy\n    title: Keep notes tidy.\n");
   for (const [name, body] of Object.entries(SCRIPTS)) {
-    await writeFile(path.join(bin, name), `#!/bin/sh\n${body}`);
+    await writeFile(path.join(bin, name), `#!/bin/sh\nexport ${MARK_VARIABLE}=${processMark}\n${body}`);
     await chmod(path.join(bin, name), 0o755);
   }
   await writeFile(path.join(workspace, "in.txt"), "b\na\n");
@@ -67,7 +82,7 @@ export async function makeEscapeFixture(token: string, overrides: Partial<ToolCo
     limits: { maxFileBytes: 256, maxOutputBytes: 2048, commandTimeoutMs: 3000 },
     ...overrides,
   });
-  return { base, workspace, outside, bin, token, secret, marker: path.join(os.tmpdir(), `apprentice-pwned-${token}`), context };
+  return { base, workspace, outside, bin, token, secret, marker: path.join(os.tmpdir(), `apprentice-pwned-${token}`), processMark, context };
 }
 
 /** Removes the fixture (rm does not follow the symlinks an attack planted). */
@@ -129,56 +144,23 @@ export function describeOutcome(outcome: ToolOutcome): string {
   return outcome.ok ? `ok: ${outcome.output}` : `refused: ${outcome.error}${outcome.output === undefined ? "" : ` | ${outcome.output}`}`;
 }
 
-/** True while `pid` is a live process (a zombie counts as gone: it runs nothing and holds nothing open). */
-export async function isProcessAlive(pid: number): Promise<boolean> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
-    throw error;
-  }
-}
-
 /** The pids a script printed as `pid N` lines. */
 export function readPrintedPids(outcome: ToolOutcome): number[] {
   const text = outcome.ok ? outcome.output : (outcome.output ?? "");
   return [...text.matchAll(/^pid (\d+)$/gm)].map((match) => Number(match[1]));
 }
 
-/** Waits up to `waitMs` for every pid to be gone; returns the survivors. */
-export async function findSurvivors(pids: readonly number[], waitMs = 1500): Promise<number[]> {
-  let alive = [...pids];
-  for (const deadline = Date.now() + waitMs; alive.length > 0 && Date.now() < deadline; ) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const next: number[] = [];
-    for (const pid of alive) if (await isProcessAlive(pid)) next.push(pid);
-    alive = next;
-  }
-  return alive;
-}
-
-/** The members of process group `pgid` still alive (zombies left out). */
-export async function findGroupMembers(pgid: number): Promise<number[]> {
-  const members: number[] = [];
-  for (const name of await readdir("/proc")) {
-    if (!/^[0-9]+$/.test(name)) continue;
-    let stat: string;
-    try {
-      stat = await readFile(`/proc/${name}/stat`, "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ESRCH") continue;
-      throw error;
-    }
-    // Fields after the command name: state, ppid, pgrp, ...
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (fields[0] !== "Z" && Number(fields[2]) === pgid) members.push(Number(name));
-  }
-  return members;
-}
-
-/** What a case is about; the figures count attempts per category. */
-export type EscapeCategory = "paths" | "names" | "nul-and-long" | "size-caps" | "links" | "proc" | "arguments" | "environment" | "processes";
+export type EscapeCategory =
+  | "paths"
+  | "names"
+  | "nul-and-long"
+  | "size-caps"
+  | "links"
+  | "proc"
+  | "arguments"
+  | "environment"
+  | "processes"
+  | "command-options";
 
 /** One hostile tool call (or a short burst of them) and what must come of it. */
 export interface EscapeCase {
@@ -186,7 +168,8 @@ export interface EscapeCase {
   name: string;
   /**
    * `refused`: ok:false with an error matching `reason`.
-   * `contained`: may run or fail (a legal odd name, an injection that is inert without a shell); `verify` checks its effect stayed inside.
+   * `contained`: may run or fail (a legal odd name, an injection that is inert without a shell, a program option that
+   * reaches outside); `verify` checks its effect stayed inside.
    * `capped`: ends killed, timed out or truncated; `verify` checks the caps held and no process is left.
    */
   expect: "refused" | "contained" | "capped";

@@ -1,19 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
 import { runCommandTool } from "../../src/tools/run-command.js";
+import { DEFAULT_SANDBOX_SETTINGS } from "../../src/tools/sandbox-settings.js";
+import { killPids, waitForMarkedProcesses } from "../support/marked-processes.js";
 import { makeTempDir, makeToolContext, testLimits } from "./tool-context.js";
-
-/** True while `pid` is a live (not zombie) process. */
-async function isAlive(pid: number): Promise<boolean> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
-    throw error;
-  }
-}
 
 test("a command past its timeout is killed and reported", async (t) => {
   const workspace = await makeTempDir(t);
@@ -26,20 +17,23 @@ test("a command past its timeout is killed and reported", async (t) => {
   assert.match(outcome.output ?? "", /^exit code: none \(signal SIGKILL\)/);
 });
 
-test("the timeout kills the whole process group, background children included", async (t) => {
-  const workspace = await makeTempDir(t);
-  const context = makeToolContext(workspace, { allowCommands: ["sh"], limits: { ...testLimits, commandTimeoutMs: 500 } });
-  const outcome = await runCommandTool.execute({ command: "sh", args: ["-c", "sleep 30 & echo $!; wait"] }, context);
-  assert.equal(outcome.ok, false);
-  const pid = Number((outcome.output ?? "").split("\n")[1]);
-  assert.ok(Number.isInteger(pid) && pid > 0, `background pid in ${JSON.stringify(outcome.output)}`);
-  let alive = true;
-  for (let attempt = 0; attempt < 20 && alive; attempt++) {
-    alive = await isAlive(pid);
-    if (alive) await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.equal(alive, false, `background sleep ${pid} survived`);
-});
+for (const mode of ["none", "bwrap"] as const) {
+  test(`the timeout kills the whole process group, background children included (sandbox mode ${mode})`, async (t) => {
+    const workspace = await makeTempDir(t);
+    const marker = `apprentice-timeout-${randomBytes(6).toString("hex")}`;
+    const context = makeToolContext(workspace, {
+      allowCommands: ["sh"],
+      limits: { ...testLimits, commandTimeoutMs: 500 },
+      sandbox: { ...DEFAULT_SANDBOX_SETTINGS, mode },
+    });
+    const outcome = await runCommandTool.execute({ command: "sh", args: ["-c", `MARK=${marker} sleep 30 & echo started; wait`] }, context);
+    assert.equal(outcome.ok, false);
+    assert.match(outcome.output ?? "", /\nstarted$/);
+    const survivors = await waitForMarkedProcesses(marker, 2000);
+    killPids(survivors);
+    assert.deepEqual(survivors, [], "the background sleep survived");
+  });
+}
 
 test("a flooding command is capped and cannot block on a full pipe", async (t) => {
   const workspace = await makeTempDir(t);

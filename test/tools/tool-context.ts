@@ -5,6 +5,7 @@ import path from "node:path";
 import type { TestContext } from "node:test";
 import type { SchemaView, ToolContext, ToolLimits } from "../../src/tools/tool.js";
 import { listWorkspace } from "../../src/tools/sandbox-path.js";
+import { DEFAULT_SANDBOX_SETTINGS } from "../../src/tools/sandbox-settings.js";
 
 /** Limits small enough for tests to reach. */
 export const testLimits: ToolLimits = { maxFileBytes: 1024, maxOutputBytes: 4096, commandTimeoutMs: 5000 };
@@ -32,6 +33,7 @@ export function makeToolContext(workspaceDir: string, overrides: Partial<ToolCon
     allowCommands: ["ls", "cat", "wc", "date", "echo"],
     commandDirs: [],
     commandArgs: {},
+    sandbox: DEFAULT_SANDBOX_SETTINGS,
     signal: new AbortController().signal,
     writeNote: async (text) => void notes.push(text),
     sendMessage: async (text) => {
