@@ -1,5 +1,6 @@
 // The operator's sandbox settings and the one decision made from them before any command or check runs: which sandbox, or a refusal; invariant: mode "bwrap" never falls back to running bare.
-import { lstat } from "node:fs/promises";
+import { lstat, realpath } from "node:fs/promises";
+import path from "node:path";
 import { describeFsError } from "./sandbox-path.js";
 import { describeSandboxStatus, probeSandbox } from "./sandbox-probe.js";
 import type { SandboxedSpawn } from "./spawn-capped.js";
@@ -42,7 +43,7 @@ export async function prepareSandbox(
   if (settings.mode === "none") return { ok: true };
   const status = await probeSandbox(settings.bwrapPath);
   if (!status.available) return { ok: false, reason: `${describeSandboxStatus(status)}; ${NO_SANDBOX_REMEDY}` };
-  const workspaceProblem = await findWorkspaceProblem(request.workspaceDir);
+  const workspaceProblem = (await findWorkspaceProblem(request.workspaceDir)) ?? (await findCommandDirProblem(request));
   if (workspaceProblem !== undefined) return { ok: false, reason: workspaceProblem };
   return {
     ok: true,
@@ -72,6 +73,27 @@ async function findWorkspaceProblem(workspaceDir: string): Promise<string | unde
   } catch (error) {
     return `the workspace ${workspaceDir} cannot be used: ${describeFsError(error)}`;
   }
+}
+
+/**
+ * Why a command folder must not be shown to the sandbox, or `undefined`: one that holds the state dir (the workspace's
+ * parent) would show the state's own files (db.json, operator/, config.json) to every command, and one inside the
+ * workspace would hold programs the agent wrote under allowlisted names. A folder that does not exist is skipped.
+ */
+async function findCommandDirProblem(request: SandboxRequest): Promise<string | undefined> {
+  const stateDir = path.dirname(request.workspaceDir);
+  for (const dir of request.readOnlyDirs) {
+    const real = await realpath(dir).catch(() => undefined);
+    if (real === undefined) continue;
+    const holds = (outer: string, inner: string): boolean => inner === outer || inner.startsWith(outer.endsWith("/") ? outer : `${outer}/`);
+    if (holds(real, stateDir)) {
+      return `tools.commandDirs entry ${dir} holds the state dir ${stateDir}, whose files every command would see; give the programs a folder of their own, such as bin/ in the state dir`;
+    }
+    if (holds(request.workspaceDir, real)) {
+      return `tools.commandDirs entry ${dir} is inside the workspace, where the agent writes: an allowlisted name there would run whatever the agent put there`;
+    }
+  }
+  return undefined;
 }
 
 /** Why commands cannot run under `settings` (the refusal's text), or `undefined` when they can. */
