@@ -1,6 +1,6 @@
 // `apprentice once`: takes the lock, runs one cycle in the foreground, prints the result; exit 0 when it ran or was skipped with a reason.
 import type { Command } from "commander";
-import { LlamaBrain } from "../brain/llama-brain.js";
+import { WorkerBrain } from "../brain/worker-brain.js";
 import { runCycle } from "../cycle/run-cycle.js";
 import { buildCycleDeps } from "../daemon/cycle-deps.js";
 import { ensureStateDir } from "../daemon/init-state.js";
@@ -39,18 +39,20 @@ async function runOnce(context: ReturnType<typeof createCliContext>, json: boole
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
+  const brain = new WorkerBrain(logger);
   try {
     const state = await openState(stateDir, { ...(context.options.model !== undefined ? { modelOverride: context.options.model } : {}), logger, clock });
     try {
       for (const warning of state.warnings) process.stderr.write(`apprentice: warning: ${warning}\n`);
+      // The model runs in its own process, as under the daemon, so limits.cycleTimeoutMs can end it whatever it does.
       const deps = buildCycleDeps(state, {
-        brain: new LlamaBrain(logger),
+        brain,
         logger,
         clock,
         signal: controller.signal,
         onProgress: (event) => process.stderr.write(`${formatProgress(event)}\n`),
       });
-      const result = await runCycle(deps);
+      const result = await runCycle(deps).finally(() => brain.close());
       process.stdout.write(json ? `${JSON.stringify(result)}\n` : `${formatResult(result)}\n`);
       // Exit 2 when the operator must fix the state first (as for a bad config.json), 1 when the cycle itself failed.
       if (result.status === "failed") return result.operatorError === true ? EXIT.usage : EXIT.failed;
