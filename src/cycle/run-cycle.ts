@@ -191,8 +191,14 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
     loop = await runActLoop({
       openSession: () => {
         loadStarted = true;
-        const options = { modelPath, contextSize: resources.contextSize, threads: resources.threads, temperature: config.model.temperature, maxTokensPerStep: config.model.maxTokensPerStep };
-        return deps.brain.open({ ...options, ...(config.model.seed !== undefined ? { seed: config.model.seed + cycle } : {}) }, cycleSignal);
+        return deps.brain.open({
+          modelPath: deps.modelPath as string,
+          contextSize: resources.contextSize,
+          threads: resources.threads,
+          temperature: config.model.temperature,
+          maxTokensPerStep: config.model.maxTokensPerStep,
+          ...(config.model.seed !== undefined ? { seed: config.model.seed + cycle } : {}),
+        }, cycleSignal);
       },
       onModelLoaded: (loadMs) => deps.onProgress?.({ kind: "model-loaded", cycle, loadMs }),
       sections,
