@@ -1,11 +1,14 @@
 // The model's process: forked by WorkerBrain for one cycle, it runs the node-llama-cpp brain and answers requests over
 // IPC, then exits when the cycle disposes the session, so everything the model and the binding took goes back to the OS.
+// It never outlives the process that forked it (see parent-death.ts), even while a chat template blocks its thread.
 import { createConsoleLogger } from "../log.js";
 import { LlamaBrain } from "./llama-brain.js";
 import type { BrainSession } from "./brain.js";
+import { guardAgainstOrphaning } from "./parent-death.js";
 import type { WorkerReply, WorkerRequest } from "./worker-protocol.js";
 
 const logger = createConsoleLogger(process.env.APPRENTICE_LOG === "debug" ? "debug" : "warn");
+guardAgainstOrphaning((message) => logger.warn(message));
 const brain = new LlamaBrain(logger);
 let session: BrainSession | undefined;
 const aborts = new Map<number, AbortController>();

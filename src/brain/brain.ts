@@ -110,9 +110,15 @@ export interface BrainSession {
   dispose(): Promise<void>;
 }
 
+/**
+ * Loads models. `signal` is the cycle's deadline (and stop): a brain that can enforce it (WorkerBrain, by killing its
+ * model process) fails an estimate or a load in flight when it aborts, and ends an open session with it. A brain that
+ * runs the model in the caller's own thread (LlamaBrain) cannot interrupt work that blocks that thread, such as a
+ * chat template being rendered, and ignores it.
+ */
 export interface Brain {
   /** Reads the GGUF header and estimates memory without loading weights. */
-  estimate(modelPath: string, contextSize: number): Promise<EstimateResult>;
-  /** Loads the model for one cycle. */
-  open(options: OpenOptions): Promise<OpenResult>;
+  estimate(modelPath: string, contextSize: number, signal?: AbortSignal): Promise<EstimateResult>;
+  /** Loads the model (weights, context, chat template) for one cycle. */
+  open(options: OpenOptions, signal?: AbortSignal): Promise<OpenResult>;
 }

@@ -1,154 +1,50 @@
 // The daemon's brain: the same contract as LlamaBrain, but node-llama-cpp, the binding and the model live in a child
 // process (brain-worker) forked when a cycle first needs them and ended when the cycle disposes its session. The idle
 // daemon never maps llama.cpp, and each cycle's model memory returns to the OS whole; a crash in native code costs one
-// cycle (a model error), not the daemon.
-import { fork, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
+// cycle (a model error), not the daemon. The cycle's deadline is enforced from here, by killing that process: a model
+// whose chat template blocks the process's JavaScript could never stop itself.
 import type { Logger } from "../log.js";
 import type { JsonSchema } from "../tools/json-schema.js";
 import type { Brain, BrainSession, Decision, EstimateResult, OpenOptions, OpenResult, Prompt } from "./brain.js";
-import type { WorkerReply, WorkerRequest, WorkerRequestBody } from "./worker-protocol.js";
+import { describeReason, ModelProcess } from "./model-process.js";
+import type { ParentDeathGuard } from "./parent-death.js";
 
-const WORKER_PATH = fileURLToPath(new URL("./brain-worker.js", import.meta.url));
-/** A worker with no open session and no request for this long is ended (a cycle estimated, then skipped). */
+/** A model process with no open session and no request for this long is ended (a cycle estimated, then skipped). */
 const IDLE_EXIT_MS = 5_000;
 
-interface Pending {
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-}
-
-/** One forked model process and its outstanding requests. */
-class Worker {
-  private readonly child: ChildProcess;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
-  readonly exited: Promise<string>;
-
-  constructor(logger: Logger) {
-    this.child = fork(WORKER_PATH, [], {
-      serialization: "advanced",
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-      // The same memory settings bin/apprentice.js gives the daemon: freed model memory goes back to the OS.
-      env: { ...process.env, MALLOC_ARENA_MAX: "2", MALLOC_TRIM_THRESHOLD_: "131072" },
-      execArgv: ["--max-semi-space-size=1"],
-    });
-    this.exited = new Promise((resolve) => {
-      this.child.once("exit", (code, signal) => {
-        const how = signal !== null ? `signal ${signal}` : `code ${String(code)}`;
-        for (const pending of this.pending.values()) pending.reject(new Error(`the model process ended (${how})`));
-        this.pending.clear();
-        if (code !== 0 && code !== null) logger.warn(`model process ended with ${how}`);
-        else if (signal !== null && signal !== "SIGTERM") logger.warn(`model process ended with ${how}`);
-        resolve(how);
-      });
-    });
-    this.child.on("message", (reply: WorkerReply) => {
-      const pending = this.pending.get(reply.id);
-      if (pending === undefined) return;
-      this.pending.delete(reply.id);
-      if ("error" in reply) pending.reject(new Error(reply.error));
-      else pending.resolve(reply.result);
-    });
-    // An idle model process never keeps the daemon (or a test) running; a request in flight does (see request()).
-    this.child.unref();
-    this.child.channel?.unref();
-    this.child.on("error", (error) => {
-      for (const pending of this.pending.values()) pending.reject(error);
-      this.pending.clear();
-    });
-  }
-
-  get pid(): number | undefined {
-    return this.child.pid;
-  }
-
-  get alive(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  get busy(): boolean {
-    return this.pending.size > 0;
-  }
-
-  request<T>(body: WorkerRequestBody, signal?: AbortSignal): Promise<T> {
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      if (!this.alive) {
-        reject(new Error("the model process is not running"));
-        return;
-      }
-      const onAbort = (): void => {
-        const reason = signal?.reason;
-        const described = reason instanceof Error ? { name: reason.name, message: reason.message } : { name: "AbortError", message: String(reason ?? "aborted") };
-        this.send({ id: this.nextId++, method: "abort", target: id, reason: described });
-      };
-      const settle = (): void => {
-        signal?.removeEventListener("abort", onAbort);
-        if (this.pending.size === 0) this.holdLoop(false);
-      };
-      this.pending.set(id, {
-        resolve: (value) => {
-          settle();
-          resolve(value as T);
-        },
-        reject: (error) => {
-          settle();
-          reject(error);
-        },
-      });
-      this.holdLoop(true);
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.send({ ...body, id } as WorkerRequest);
-      if (signal?.aborted) onAbort();
-    });
-  }
-
-  /** While a request is in flight the process and its channel keep the event loop alive (its exit must be heard). */
-  private holdLoop(hold: boolean): void {
-    if (hold) {
-      this.child.ref();
-      this.child.channel?.ref();
-    } else {
-      this.child.unref();
-      this.child.channel?.unref();
-    }
-  }
-
-  private send(message: WorkerRequest): void {
-    if (this.child.connected) this.child.send(message);
-  }
-
-  /** Closes the channel (the worker exits on disconnect); kills it if it has not gone within 5 s. */
-  async end(): Promise<void> {
-    if (!this.alive) return;
-    if (this.child.connected) this.child.disconnect();
-    const timer = setTimeout(() => this.child.kill("SIGKILL"), 5_000);
-    await this.exited;
-    clearTimeout(timer);
-  }
+export interface WorkerBrainOptions {
+  /** How long a model process with no session waits for one before it is ended. Defaults to 5 000 ms (tests shorten it). */
+  idleExitMs?: number;
+  /** Ties model processes to this one with this guard. Defaults to `pdeathsig` where setpriv exists, else `watchdog`. */
+  parentDeathGuard?: ParentDeathGuard;
 }
 
 export class WorkerBrain implements Brain {
-  private worker: Worker | undefined;
+  private worker: ModelProcess | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private sessionOpen = false;
+  private readonly idleExitMs: number;
 
-  /** `idleExitMs`: how long a worker with no session waits for one before it is ended (tests shorten it). */
   constructor(
     private readonly logger: Logger,
-    private readonly idleExitMs = IDLE_EXIT_MS,
-  ) {}
+    private readonly options: WorkerBrainOptions = {},
+  ) {
+    this.idleExitMs = options.idleExitMs ?? IDLE_EXIT_MS;
+  }
 
   /** The running model process's pid, if any (for tests and diagnostics). */
   get workerPid(): number | undefined {
     return this.worker?.pid;
   }
 
-  private acquire(): Worker {
+  private startProcess(): ModelProcess {
+    return new ModelProcess(this.logger, this.options.parentDeathGuard);
+  }
+
+  private acquire(): ModelProcess {
     if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
-    if (this.worker === undefined || !this.worker.alive) this.worker = new Worker(this.logger);
+    if (this.worker === undefined || !this.worker.alive) this.worker = this.startProcess();
     return this.worker;
   }
 
@@ -167,46 +63,57 @@ export class WorkerBrain implements Brain {
 
   /** Loads the binding in a short-lived worker: the daemon's check at start. */
   async checkBinding(): Promise<{ ok: true } | { ok: false; reason: string }> {
-    const worker = new Worker(this.logger);
+    const worker = this.startProcess();
     try {
       return await worker.request<{ ok: true } | { ok: false; reason: string }>({ method: "checkBinding" });
     } catch (error) {
-      return { ok: false, reason: `the model process could not start: ${describe(error)}` };
+      return { ok: false, reason: `the model process could not start: ${describeReason(error)}` };
     } finally {
       await worker.end();
     }
   }
 
-  async estimate(modelPath: string, contextSize: number): Promise<EstimateResult> {
+  /** As {@link Brain.estimate}; when `signal` aborts first, the model process is killed and the estimate fails. */
+  async estimate(modelPath: string, contextSize: number, signal?: AbortSignal): Promise<EstimateResult> {
+    if (signal?.aborted === true) return { ok: false, reason: `memory not estimated: ${describeReason(signal.reason)}` };
     const worker = this.acquire();
     try {
-      return await worker.request<EstimateResult>({ method: "estimate", modelPath, contextSize });
+      return await worker.request<EstimateResult>({ method: "estimate", modelPath, contextSize }, signal, "kill");
     } catch (error) {
-      return { ok: false, reason: `the model process failed while estimating memory: ${describe(error)}` };
+      return { ok: false, reason: `the model process failed while estimating memory: ${describeReason(error)}` };
     } finally {
       this.releaseSoon();
     }
   }
 
-  async open(options: OpenOptions): Promise<OpenResult> {
+  /**
+   * As {@link Brain.open}. When `signal` aborts during the load (the model, its context and its chat template's
+   * checks), the model process is killed and the load fails; when it aborts later, the session's process is killed
+   * and every call on the session fails as a model error.
+   */
+  async open(options: OpenOptions, signal?: AbortSignal): Promise<OpenResult> {
+    if (signal?.aborted === true) return { ok: false, reason: `${options.modelPath} not loaded: ${describeReason(signal.reason)}` };
     const worker = this.acquire();
     let opened: { ok: true; contextSize: number } | { ok: false; reason: string };
     try {
-      opened = await worker.request({ method: "open", options });
+      opened = await worker.request({ method: "open", options }, signal, "kill");
     } catch (error) {
-      opened = { ok: false, reason: `the model process failed while loading ${options.modelPath}: ${describe(error)}` };
+      opened = { ok: false, reason: `the model process failed while loading ${options.modelPath}: ${describeReason(error)}` };
     }
     if (!opened.ok) {
-      this.worker = undefined;
+      if (this.worker === worker) this.worker = undefined;
       await worker.end();
       return opened;
     }
     this.sessionOpen = true;
-    return { ok: true, session: this.session(worker, opened.contextSize) };
+    return { ok: true, session: this.session(worker, opened.contextSize, signal) };
   }
 
-  private session(worker: Worker, contextSize: number): BrainSession {
+  private session(worker: ModelProcess, contextSize: number, lifetime: AbortSignal | undefined): BrainSession {
     let disposed = false;
+    const endOfLife = (): void => worker.kill(`the session's signal aborted: ${describeReason(lifetime?.reason)}`);
+    lifetime?.addEventListener("abort", endOfLife, { once: true });
+    if (lifetime?.aborted === true) endOfLife();
     return {
       contextSize,
       // Prompts are measured and fitted inside the model's process (decide does it); nothing in the daemon counts tokens.
@@ -218,7 +125,7 @@ export class WorkerBrain implements Brain {
         try {
           return await worker.request<Decision>({ method: "decide", prompt, schema }, signal);
         } catch (error) {
-          return { ok: false, reason: "model-error", detail: describe(error) };
+          return { ok: false, reason: "model-error", detail: describeReason(error) };
         }
       },
       generateJson: async (prompt: Prompt, schema: JsonSchema, signal?: AbortSignal) => {
@@ -226,15 +133,16 @@ export class WorkerBrain implements Brain {
         try {
           return await worker.request<{ ok: true; value: unknown } | { ok: false; detail: string }>({ method: "generateJson", prompt, schema }, signal);
         } catch (error) {
-          return { ok: false as const, detail: describe(error) };
+          return { ok: false as const, detail: describeReason(error) };
         }
       },
       dispose: async () => {
         if (disposed) return;
         disposed = true;
+        lifetime?.removeEventListener("abort", endOfLife);
         this.sessionOpen = false;
         if (this.worker === worker) this.worker = undefined;
-        await worker.request({ method: "dispose" }).catch(() => undefined);
+        if (worker.alive) await worker.request({ method: "dispose" }).catch((error: unknown) => this.logger.debug(`model process: dispose not answered: ${describeReason(error)}`));
         await worker.end();
       },
     };
@@ -247,8 +155,4 @@ export class WorkerBrain implements Brain {
     this.worker = undefined;
     await worker?.end();
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? (error.message.split("\n")[0] ?? error.name) : String(error);
 }

@@ -1,6 +1,6 @@
 // `apprentice once`: takes the lock, runs one cycle in the foreground, prints the result; exit 0 when it ran or was skipped with a reason.
 import type { Command } from "commander";
-import { LlamaBrain } from "../brain/llama-brain.js";
+import { WorkerBrain } from "../brain/worker-brain.js";
 import { runCycle } from "../cycle/run-cycle.js";
 import { buildCycleDeps } from "../daemon/cycle-deps.js";
 import { ensureStateDir } from "../daemon/init-state.js";
@@ -41,6 +41,7 @@ async function runOnce(context: ReturnType<typeof createCliContext>, json: boole
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
+  const brain = new WorkerBrain(logger);
   try {
     const state = await openState(stateDir, { ...(context.options.model !== undefined ? { modelOverride: context.options.model } : {}), logger, clock });
     try {
@@ -50,14 +51,15 @@ async function runOnce(context: ReturnType<typeof createCliContext>, json: boole
         printErr(`apprentice: ${sandbox.message}\n`);
         return EXIT.usage;
       }
+      // The model runs in its own process, as under the daemon, so limits.cycleTimeoutMs can end it whatever it does.
       const deps = buildCycleDeps(state, {
-        brain: new LlamaBrain(logger),
+        brain,
         logger,
         clock,
         signal: controller.signal,
         onProgress: (event) => printErr(`${formatProgress(event)}\n`),
       });
-      const result = await runCycle(deps);
+      const result = await runCycle(deps).finally(() => brain.close());
       if (json) printJsonLine(result);
       else printOut(`${formatResult(result)}\n`);
       // Exit 2 when the operator must fix the state first (as for a bad config.json), 1 when the cycle itself failed.

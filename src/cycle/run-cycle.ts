@@ -30,6 +30,7 @@ import { describeSensors, type Sensors } from "../sense/read-sensors.js";
 import { toOneLine } from "../text/safe-text.js";
 import type { Tool } from "../tools/tool.js";
 import { applyRetention } from "./apply-retention.js";
+import { describeDeadlineFailure, startCycleDeadline } from "./cycle-deadline.js";
 import { describeReason, EFFECT_TOOLS, runActLoop, type ActLoopResult, type StepRecord } from "./act-loop.js";
 import { selectDueGoals } from "./due-goals.js";
 import { ingestOperatorRequests } from "./ingest-operator-requests.js";
@@ -124,6 +125,9 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   // cycle no time of its own; if the model does not fit, the prepared prompt is dropped unused.
   const startedAt = deps.clock();
   const startedMs = performance.now();
+  // The deadline starts with the cycle: sizing, loading (the chat template's checks too) and every step run under it.
+  const deadline = startCycleDeadline(config.limits.cycleTimeoutMs, deps.signal);
+  const cycleSignal = deadline.signal;
   const learning = config.learning.enabled ? db.data.learning : undefined;
   const primary = dueGoals[0];
   const enabledTools = deps.tools.filter((tool) => tool.name === "finish" || config.tools.enabled === undefined || config.tools.enabled.includes(tool.name as never));
@@ -134,7 +138,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
     availableRamMB: sensors.availableRamMB,
     reserveRamMB: config.limits.reserveRamMB,
     estimate: async (contextSize) => {
-      const result = await deps.brain.estimate(modelPath, contextSize);
+      const result = await deps.brain.estimate(modelPath, contextSize, cycleSignal);
       return result.ok ? { ok: true, contextSize: result.estimate.contextSize, neededRamMB: Math.ceil(result.estimate.totalBytes / (1024 * 1024)) } : result;
     },
   });
@@ -160,6 +164,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   const fit = sized.value;
   // A stop during the estimate ends the model process under it: that is the shutdown, not a bad model.
   if (!fit.ok && deps.signal?.aborted === true) return skip(deps, "stopping", `${describeReason(deps.signal.reason)} while sizing the model (${fit.detail})`);
+  if (!fit.ok && deadline.passed()) return { status: "failed", reason: describeDeadlineFailure("sizing", config.limits.cycleTimeoutMs) };
   if (!fit.ok && fit.kind === "bad-model") return { status: "failed", reason: fit.detail };
   if (!fit.ok) return skip(deps, "low-memory", fit.detail, sensors);
   const threadChoice = chooseThreads(config.model.threads, sensors.cpuTempC, config.limits.softTempC);
@@ -178,22 +183,24 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   db.data.cycle.inProgress = { cycle, startedAt: startedAt.toISOString(), pid: process.pid };
   await writeCycleMarker(db);
 
-  const cycleSignal = AbortSignal.any([AbortSignal.timeout(config.limits.cycleTimeoutMs), ...(deps.signal ? [deps.signal] : [])]);
   const notes: string[] = [...resourceNotes];
   let loop: ActLoopResult | undefined;
   let session: BrainSession | undefined;
   const learned: LearningDelta[] = [];
+  let loadStarted = false;
   try {
     loop = await runActLoop({
-      openSession: () =>
-        deps.brain.open({
+      openSession: () => {
+        loadStarted = true;
+        return deps.brain.open({
           modelPath: deps.modelPath as string,
           contextSize: resources.contextSize,
           threads: resources.threads,
           temperature: config.model.temperature,
           maxTokensPerStep: config.model.maxTokensPerStep,
           ...(config.model.seed !== undefined ? { seed: config.model.seed + cycle } : {}),
-        }),
+        }, cycleSignal);
+      },
       onModelLoaded: (loadMs) => deps.onProgress?.({ kind: "model-loaded", cycle, loadMs }),
       sections,
       // Messages are world content: what this cycle learns may have been steered by them, so it is tainted.
@@ -249,7 +256,8 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   }
   const steps: StepRecord[] = loop.steps;
   const finishSummary = loop.finishSummary;
-  const failure = loop.modelError ?? (loop.abortedBy !== undefined ? `aborted: ${loop.abortedBy}` : undefined);
+  const loadTimedOut = loadStarted && !loop.modelLoaded && deadline.passed();
+  const failure = loadTimedOut ? describeDeadlineFailure("loading", config.limits.cycleTimeoutMs) : (loop.modelError ?? (loop.abortedBy !== undefined ? `aborted: ${loop.abortedBy}` : undefined));
 
   // Verify: the goals' own checks decide what was achieved, whatever the model claimed. When no step could have
   // changed the workspace (no run, write or append was executed), the checks made at the start of this cycle still

@@ -61,7 +61,7 @@ test("a model process killed mid-decision makes that decision a model error; the
 });
 
 test("an estimate with no load after it (a skipped cycle) ends the model process after the idle wait", async () => {
-  const brain = new WorkerBrain(createMemoryLogger(), 300);
+  const brain = new WorkerBrain(createMemoryLogger(), { idleExitMs: 300 });
   assert.ok((await brain.estimate(await testModel(), 512)).ok);
   const pid = brain.workerPid;
   assert.ok(alive(pid));

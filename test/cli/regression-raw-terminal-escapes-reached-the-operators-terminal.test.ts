@@ -13,7 +13,7 @@ import { createMemoryLogger } from "../../src/log.js";
 import { writeDb } from "../../src/memory/db.js";
 import { statePaths } from "../../src/memory/state-paths.js";
 import { runCli } from "../support/cli-process.js";
-import { hostileModelName, writeHostileModel } from "../support/hostile-model.js";
+import { hostileModelName, writeHostileModel } from "../support/hostile-model-name.js";
 import { ESCAPES, findRawControl, HOSTILE_NAME, PAYLOAD } from "../support/hostile-text.js";
 import { makeStateDir } from "../support/state-fixture.js";
 

@@ -17,7 +17,7 @@ import type { HistoryEntry } from "../../src/history/state-history.js";
 import { createConsoleLogger } from "../../src/log.js";
 import { readDbData } from "../../src/memory/db.js";
 import { runCli } from "../support/cli-process.js";
-import { writeHostileModel } from "../support/hostile-model.js";
+import { writeHostileModel } from "../support/hostile-model-name.js";
 import { ESCAPES, findRawControl, HOSTILE_NAME, MARK, PAYLOAD, readFences } from "../support/hostile-text.js";
 import { ScriptedBrain } from "../support/scripted-brain.js";
 import { makeStateDir } from "../support/state-fixture.js";
