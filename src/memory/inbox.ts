@@ -60,19 +60,45 @@ async function readInboxFiles(
   for (const name of names) {
     if (messages.length >= maxMessages) break;
     if (name.startsWith(".") || name.endsWith(TEMP_SUFFIX)) continue;
-    const full = path.join(inboxDir, name);
-    const info = await lstat(full);
-    if (!info.isFile()) {
-      skipped.push(`${name}: not a regular file (${info.isSymbolicLink() ? "symlink" : "special"}), left alone`);
-      continue;
-    }
-    messages.push(await readMessage(full, name, maxBytes));
+    const read = await readMessage(path.join(inboxDir, name), name, maxBytes);
+    if (read.ok) messages.push(read.message);
+    else if (read.skipped !== undefined) skipped.push(read.skipped);
   }
   return { messages, skipped };
 }
 
-async function readMessage(full: string, name: string, maxBytes: number): Promise<InboxMessage> {
-  const handle = await open(full, "r");
+/**
+ * Opens a message without following a link and without blocking (O_NOFOLLOW|O_NONBLOCK), then judges what was opened
+ * by fstat on its own descriptor (a regular file with one link): whoever writes the inbox can swap a name for a symlink
+ * to a file only the daemon may read, or for a FIFO that would block the open forever, between the listing and the
+ * open.
+ */
+async function openMessage(full: string, name: string): Promise<{ ok: true; handle: FileHandle } | { ok: false; skipped?: string }> {
+  let handle: FileHandle;
+  try {
+    handle = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // Gone since the listing: nothing to read. A symlink: O_NOFOLLOW refuses it with ELOOP. A socket: ENXIO. A file
+    // the daemon may not read: whoever made it so cannot stop the cycle by it.
+    if (code === "ENOENT") return { ok: false };
+    if (code === "ELOOP") return { ok: false, skipped: `${name}: not a regular file (symlink), left alone` };
+    if (code === "ENXIO") return { ok: false, skipped: `${name}: not a regular file (special), left alone` };
+    if (code === "EACCES" || code === "EPERM") return { ok: false, skipped: `${name}: cannot be read (${code}), left alone` };
+    throw error;
+  }
+  const info = await handle.stat();
+  // A second hard link could be one of the daemon's own files, linked in where protected_hardlinks is off.
+  if (info.isFile() && info.nlink === 1) return { ok: true, handle };
+  await handle.close();
+  const what = info.isFile() ? `a file with ${info.nlink} hard links` : `not a regular file (${info.isDirectory() ? "directory" : "special"})`;
+  return { ok: false, skipped: `${name}: ${what}, left alone` };
+}
+
+async function readMessage(full: string, name: string, maxBytes: number): Promise<{ ok: true; message: InboxMessage } | { ok: false; skipped?: string }> {
+  const opened = await openMessage(full, name);
+  if (!opened.ok) return opened;
+  const { handle } = opened;
   try {
     const buffer = Buffer.alloc(maxBytes + 1);
     const { bytesRead } = await handle.read(buffer, 0, maxBytes + 1, 0);
@@ -85,7 +111,7 @@ async function readMessage(full: string, name: string, maxBytes: number): Promis
     if (decoded.includes("\uFFFD")) warnings.push("not valid UTF-8: undecodable bytes replaced");
     // eslint-disable-next-line no-control-regex -- control characters are exactly what is being removed
     const text = decoded.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, "");
-    return { file: name, text, truncated, warnings };
+    return { ok: true, message: { file: name, text, truncated, warnings } };
   } finally {
     await handle.close();
   }
