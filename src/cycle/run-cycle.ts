@@ -27,7 +27,7 @@ import type { StatePaths } from "../memory/state-paths.js";
 import { decideGate, findNothingToDo, type SkipReason } from "../sense/gate.js";
 import { chooseThreads, fitContext } from "../sense/fit-resources.js";
 import { describeSensors, type Sensors } from "../sense/read-sensors.js";
-import { toOneLine } from "../text/safe-text.js";
+import { showControls, toOneLine } from "../text/safe-text.js";
 import type { Tool } from "../tools/tool.js";
 import { applyRetention } from "./apply-retention.js";
 import { describeDeadlineFailure, startCycleDeadline } from "./cycle-deadline.js";
@@ -543,13 +543,16 @@ function recallQuery(learning: DbData["learning"], goals: readonly Goal[]): stri
   return [...goals.map((goal) => goal.title), ...signatures].join(" ");
 }
 
-/** Writes one message to outbox/ durably and returns its file name. */
+/**
+ * Writes one message to outbox/ durably and returns its file name. The model wrote the text, steered by what it read,
+ * and the operator reads it with `cat`: its controls are shown visibly (`\x1b`), never written raw.
+ */
 async function writeOutboxMessage(outboxDir: string, cycle: number, text: string, now: Date): Promise<string> {
   await mkdir(outboxDir, { recursive: true });
   const stamp = now.toISOString().replace(/[:.]/g, "-");
   const existing = (await readdir(outboxDir)).filter((name) => name.startsWith(`${stamp}-c${cycle}`)).length;
   const name = `${stamp}-c${cycle}-${existing + 1}.md`;
-  await writeFileDurably(path.join(outboxDir, name), `${text.trim()}\n`);
+  await writeFileDurably(path.join(outboxDir, name), `${showControls(text.trim())}\n`);
   return name;
 }
 
