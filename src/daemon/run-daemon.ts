@@ -9,7 +9,7 @@ import type { ServeOptions } from "../serve/serve-options.js";
 import { shouldCatchUp, scheduleIntervalMs } from "./catch-up.js";
 import { buildCycleDeps } from "./cycle-deps.js";
 import { CycleScheduler, describeWakeTrigger } from "./cycle-scheduler.js";
-import { openState, StateError } from "./open-state.js";
+import { openState, StateError, type OpenState } from "./open-state.js";
 import { checkSandboxPreflight } from "./sandbox-preflight.js";
 import { acquireStateLock } from "./state-lock.js";
 import { watchStateInputs } from "./state-watcher.js";
@@ -24,6 +24,21 @@ export interface DaemonOptions {
   onProgress?: (event: CycleProgress) => void;
   /** Also serve the read-only status page while the daemon runs (`start --serve`); closed on stop. */
   serve?: ServeOptions;
+}
+
+/**
+ * Why the daemon cannot do its work on `state`, said at start rather than at the first due goal: no model, no sandbox
+ * for the commands and checks the config has, or no usable llama.cpp binding (checked in a model process, as the
+ * cycles will use it). `undefined` when it can start; the sandbox in force is logged then.
+ */
+async function findStartProblem(state: OpenState, brain: WorkerBrain, logger: Logger): Promise<string | undefined> {
+  const modelProblem = state.modelPath === undefined ? NO_MODEL_MESSAGE : await describeModelFileProblem(state.modelPath);
+  if (modelProblem !== undefined) return modelProblem;
+  const sandbox = await checkSandboxPreflight(state.config, state.paths.goals);
+  if (!sandbox.ok) return sandbox.message;
+  logger[sandbox.level](sandbox.note);
+  const binding = await brain.checkBinding();
+  return binding.ok ? undefined : binding.reason;
 }
 
 /**
@@ -57,32 +72,12 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   }
   for (const warning of state.warnings) logger.warn(warning);
 
-  // A daemon without a model could never do its work; say so now rather than at the first due goal.
-  const modelProblem = state.modelPath === undefined ? NO_MODEL_MESSAGE : await describeModelFileProblem(state.modelPath);
-  if (modelProblem !== undefined) {
-    printErr(`apprentice: ${modelProblem}\n`);
-    await state.close();
-    await releaseLock();
-    return 2;
-  }
-
-  // Commands and checks refuse to run without the sandbox the config asks for: say so now, not in every cycle.
-  const sandbox = await checkSandboxPreflight(state.config, state.paths.goals);
-  if (!sandbox.ok) {
-    printErr(`apprentice: ${sandbox.message}\n`);
-    await state.close();
-    await releaseLock();
-    return 2;
-  }
-  logger[sandbox.level](sandbox.note);
-
   // The model runs in a child process per cycle (see WorkerBrain), so the idle daemon never holds node-llama-cpp, the
-  // binding or a model, and each cycle's memory goes back to the OS when its model process ends. The binding is
-  // checked the same way now, so a board without a usable one fails at start rather than at the first due goal.
+  // binding or a model, and each cycle's memory goes back to the OS when its model process ends.
   const brain = new WorkerBrain(logger);
-  const binding = await brain.checkBinding();
-  if (!binding.ok) {
-    printErr(`apprentice: ${binding.reason}\n`);
+  const startProblem = await findStartProblem(state, brain, logger);
+  if (startProblem !== undefined) {
+    printErr(`apprentice: ${startProblem}\n`);
     await state.close();
     await releaseLock();
     return 2;
