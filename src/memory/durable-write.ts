@@ -1,6 +1,6 @@
 // Crash-safe file writes: temp file → fsync → rename → fsync dir. A reader sees the old file or the new one, never a mix.
 import { randomBytes } from "node:crypto";
-import { writeSync } from "node:fs";
+import { constants, writeSync } from "node:fs";
 import { open, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 
@@ -46,12 +46,21 @@ export async function fsyncDir(dir: string): Promise<void> {
  * new file's permission bits (before the umask). Defaults to `0o644`.
  */
 export async function writeFileDurably(file: string, data: string | Uint8Array, options: { mode?: number } = {}): Promise<void> {
-  const dir = path.dirname(file);
-  const temp = tempPathBeside(file);
-  const handle = await open(temp, "wx", options.mode ?? 0o644);
+  await renameSyncedTemp(tempPathBeside(file), file, data, { name: path.basename(file), mode: options.mode ?? 0o644 });
+  await fsyncDir(path.dirname(file));
+}
+
+/**
+ * The durable replacement's steps up to the directory's fsync, which the caller makes (through a path or an open
+ * directory): `data` written to the new file `temp` (O_EXCL|O_NOFOLLOW, so nothing there already is written through),
+ * fsynced, then renamed over `target`; the temp file is removed on failure. `name` labels the crash points.
+ */
+export async function renameSyncedTemp(temp: string, target: string, data: string | Uint8Array, options: { name: string; mode: number }): Promise<void> {
+  const { name } = options;
+  const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, options.mode);
   try {
     await handle.writeFile(data);
-    crashPoint(`${path.basename(file)}: temp file written, not synced`);
+    crashPoint(`${name}: temp file written, not synced`);
     await handle.sync();
   } catch (error) {
     await handle.close();
@@ -59,15 +68,14 @@ export async function writeFileDurably(file: string, data: string | Uint8Array, 
     throw error;
   }
   await handle.close();
-  crashPoint(`${path.basename(file)}: temp file synced, not renamed`);
+  crashPoint(`${name}: temp file synced, not renamed`);
   try {
-    await rename(temp, file);
+    await rename(temp, target);
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
   }
-  crashPoint(`${path.basename(file)}: renamed, directory not synced`);
-  await fsyncDir(dir);
+  crashPoint(`${name}: renamed, directory not synced`);
 }
 
 /**

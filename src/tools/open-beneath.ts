@@ -164,12 +164,7 @@ export async function inspectBeneath(dir: FileHandle, name: string, shown: strin
     if (readErrnoCode(error) === "ENOENT") return { ok: false, error: `${shown} does not exist`, missing: true };
     return { ok: false, error: `${shown}: ${describeFsError(error)}`, missing: false };
   }
-  try {
-    return { ok: true, handle, stats: await handle.stat() };
-  } catch (error) {
-    await handle.close();
-    throw error;
-  }
+  return await withStats(handle);
 }
 
 /** Opens for real the file an O_PATH handle names (the very same inode, whatever was renamed since). */
@@ -224,12 +219,7 @@ async function createForAppend(dir: FileHandle, name: string, shown: string): Pr
     }
     return { ok: false, error: `${shown}: ${describeFsError(error)}`, missing: false };
   }
-  try {
-    return { ok: true, handle, stats: await handle.stat() };
-  } catch (error) {
-    await handle.close();
-    throw error;
-  }
+  return await withStats(handle);
 }
 
 /** The entries of the directory `relative` ("." for the root) below `root`, reached without following any link. */
@@ -274,4 +264,14 @@ export async function withDirBeneath<T>(
 /** The names of a normalized workspace-relative path; none for ".". */
 export function splitRelative(relative: string): string[] {
   return relative === "." ? [] : relative.split("/");
+}
+
+/** `handle` with its fstat; closes it when fstat fails, so no descriptor is left open. */
+async function withStats(handle: FileHandle): Promise<BeneathFile> {
+  try {
+    return { ok: true, handle, stats: await handle.stat() };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
 }

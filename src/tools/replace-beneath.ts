@@ -1,8 +1,7 @@
 // Replaces a file in an open workspace directory atomically and durably; invariant: never writes through a link, nor outside the directory it was given.
 import { randomBytes } from "node:crypto";
-import { constants } from "node:fs";
-import { open, rename, rm, type FileHandle } from "node:fs/promises";
-import { crashPoint, TEMP_SUFFIX } from "../memory/durable-write.js";
+import type { FileHandle } from "node:fs/promises";
+import { renameSyncedTemp, TEMP_SUFFIX } from "../memory/durable-write.js";
 import { inspectBeneath, pathBeneath, refuseNonRegular } from "./open-beneath.js";
 
 /**
@@ -27,26 +26,7 @@ export async function replaceFileBeneath(
     return { ok: false, error: existing.error };
   }
   const temp = pathBeneath(dir, `.${name}.${randomBytes(4).toString("hex")}${TEMP_SUFFIX}`);
-  const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
-  const handle = await open(temp, flags, 0o644);
-  try {
-    await handle.writeFile(data);
-    crashPoint(`${name}: temp file written, not synced`);
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await rm(temp, { force: true });
-    throw error;
-  }
-  await handle.close();
-  crashPoint(`${name}: temp file synced, not renamed`);
-  try {
-    await rename(temp, pathBeneath(dir, name));
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-  crashPoint(`${name}: renamed, directory not synced`);
+  await renameSyncedTemp(temp, pathBeneath(dir, name), data, { name, mode: 0o644 });
   await dir.sync();
   return { ok: true };
 }
