@@ -33,9 +33,9 @@ export interface PrunedSkillSteps {
  * - dropped: steps that failed or changed nothing; a step whose every changed path a later successful `write_file`
  *   replaced, with no `run` between them (a command may have read the file first; a later append replaces nothing);
  *   an exact repeat of a kept step (same tool and arguments), the first one keeping its place before what needs it.
- * - doubtful: a kept step whose changed paths are all known and none is named by `check` (the goal's check command)
- *   nor extended by a later kept, not doubtful `append_file`. A step with unknown changed paths is never doubtful, nor
- *   is any step when `check` is undefined or expands names (`*`, `?`, `[…]`, `$`, backquotes): then it cannot be known.
+ * - doubtful: a kept step whose changed paths are all known and none is named by `check` (the goal's check command).
+ *   A step with unknown changed paths is never doubtful, nor is any step when `check` is undefined or expands names
+ *   (`*`, `?`, `[…]`, `$`, backquotes): then it cannot be known.
  */
 export function pruneSkillSteps(records: readonly PrunableStep[], check?: string): PrunedSkillSteps {
   const acted = records.filter((record) => record.action !== undefined && EFFECT_TOOLS.has(record.tool));
@@ -106,21 +106,19 @@ function replacerOf(effective: readonly PrunableStep[], index: number, changed: 
   return undefined;
 }
 
-/** Kept steps (0-based) whose effect no known reader uses; decided from the last step back, so a reader's doubt passes on. */
+/**
+ * Kept steps (0-based) that changed only known paths the check does not name. A later step that reads such a path
+ * would make it needed, but no read is known: a command's reads cannot be, and the file tools read nothing but the
+ * file an append extends, which is the path it changes too, so named or not alike. A doubtful step goes to the retest.
+ */
 function findDoubtful(kept: readonly PrunableStep[], check: string | undefined): number[] {
   if (check === undefined || !namesAreKnowable(check)) return [];
-  const doubtful = new Set<number>();
-  for (let index = kept.length - 1; index >= 0; index--) {
-    const paths = kept[index]?.changedPaths;
-    if (paths === undefined || paths.length === 0) continue;
-    const used = paths.some(
-      (changed) =>
-        checkNames(check, changed) ||
-        kept.some((later, laterIndex) => laterIndex > index && !doubtful.has(laterIndex) && later.tool === "append_file" && targetOf(later) === changed),
-    );
-    if (!used) doubtful.add(index);
-  }
-  return [...doubtful].sort((a, b) => a - b);
+  const doubtful: number[] = [];
+  kept.forEach((record, index) => {
+    const paths = record.changedPaths;
+    if (paths !== undefined && paths.length > 0 && !paths.some((changed) => checkNames(check, changed))) doubtful.push(index);
+  });
+  return doubtful;
 }
 
 /** A check that expands names (globs, variables, command substitution) may read files it does not name. */
