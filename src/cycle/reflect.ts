@@ -3,7 +3,7 @@ import type { BrainSession } from "../brain/brain.js";
 import { addLesson, applyCitations } from "../learning/citation-rules.js";
 import { consolidateLessons } from "../learning/consolidate.js";
 import { recordOutcomes } from "../learning/outcome-rules.js";
-import { recordSkillReplay, recordSkillSuccess } from "../learning/skill-rules.js";
+import { recordSkillReplay, recordSkillSuccess, recordSkillTrial } from "../learning/skill-rules.js";
 import type { LearningData, LearningDelta } from "../learning/types.js";
 import { toOneLine } from "../text/safe-text.js";
 import { skillStepsOf, type ActLoopResult, type StepRecord } from "./act-loop.js";
@@ -14,6 +14,8 @@ export interface ReflectInput {
   checks: Array<{ goal: string; passed: boolean }>;
   /** The goal this cycle's actions were attributed to. */
   goalId?: string;
+  /** That goal's check command: a saved skill's steps that changed only files it does not name are doubtful. */
+  goalCheck?: string;
   cycle: number;
   now: Date;
   settings: { consolidateEveryCycles: number; maxLessons: number; maxCooldownCycles: number };
@@ -25,14 +27,16 @@ export function reflectOnCycle(input: ReflectInput): LearningDelta[] {
   const ctx = { cycle, now };
   const deltas = recordOutcomes(learning, loop.outcomes, input.checks, { ...ctx, maxCooldownCycles: input.settings.maxCooldownCycles });
 
+  // A trial happened within its replay: its verdict comes first, then the replay's outcome.
+  for (const trial of loop.skillTrials) deltas.push(...recordSkillTrial(learning, trial, ctx));
   for (const replay of loop.replays) deltas.push(...recordSkillReplay(learning, replay.skillId, replay.ok, ctx));
   const goalPassed = input.goalId !== undefined && input.checks.some((check) => check.goal === input.goalId && check.passed);
   const replayMetGoal = loop.replays.some((replay) => replay.ok);
   if (goalPassed && !replayMetGoal && input.goalId !== undefined) {
     // No replay met the goal, so every step that did work counts, a failed replay's good steps included.
     const explored = loop.steps;
-    const steps = skillStepsOf(explored);
-    if (steps.length > 0) deltas.push(...recordSkillSuccess(learning, input.goalId, steps, episodeIds(cycle, explored), ctx));
+    const pruned = skillStepsOf(explored, input.goalCheck);
+    if (pruned.steps.length > 0) deltas.push(...recordSkillSuccess(learning, input.goalId, pruned, episodeIds(cycle, explored), ctx));
   }
 
   if (loop.cited.length > 0) {

@@ -284,6 +284,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
       loop,
       checks: checks.map((check) => ({ goal: check.goal, passed: check.passed })),
       ...(primary !== undefined ? { goalId: primary.id } : {}),
+      ...(primary?.check !== undefined ? { goalCheck: primary.check } : {}),
       cycle,
       now: deps.clock(),
       settings: config.learning,
