@@ -154,10 +154,12 @@ test("all figures come together, with cyclesToRetireAfterChange only when there 
   const run = makeRun([true, false, true]);
   const figures = computeModeFigures([run], KEY);
   assert.equal("cyclesToRetireAfterChange" in figures, false);
-  assert.deepEqual(Object.keys(computeModeFigures([run], KEY, 2)).sort(), [
+  assert.deepEqual(Object.keys(computeModeFigures([run], KEY, { changeCycle: 2 })).sort(), [
     "cooldownAtChange",
     "cyclesToRetireAfterChange",
     "disallowedActions",
+    "finalSkillSteps",
+    "goals",
     "permanentlyMasked",
     "repeatedMaskedFailures",
     "retiredWithinTwoCooldowns",

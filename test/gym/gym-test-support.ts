@@ -4,7 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import assert from "node:assert/strict";
 import { LlamaBrain } from "../../src/brain/llama-brain.js";
-import { computeModeFigures, type ModeFigures } from "../../src/gym/gym-metrics.js";
+import type { ModeFigures } from "../../src/gym/gym-metrics.js";
+import { figuresOf } from "../../src/gym/run-gym.js";
 import { prepareStateDir, runScenario, type ScenarioRun } from "../../src/gym/run-scenario.js";
 import type { Scenario } from "../../src/gym/scenario.js";
 import { createMemoryLogger } from "../../src/log.js";
@@ -59,9 +60,7 @@ export async function checkPassesByHand(stateDir: string, scenario: Scenario): P
 export async function runShort(scenario: Scenario, cycles: number): Promise<{ run: ScenarioRun; figures: ModeFigures }> {
   const logger = createMemoryLogger();
   const run = await runScenario({ scenario, seed: 1, mode: "memory", cycles, modelPath: await testModel(), brain: new LlamaBrain(logger), logger });
-  const change = scenario.perturbations.find((perturbation) => perturbation.kind === "world-change");
-  const figures = computeModeFigures([run], scenario.keyAction, change?.kind === "world-change" ? change.fromCycle : undefined);
-  return { run, figures };
+  return { run, figures: figuresOf(scenario, [run]) };
 }
 
 /** What every short run must show, whatever the random model did. */
