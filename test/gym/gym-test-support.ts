@@ -47,9 +47,9 @@ export async function runCommandByHand(stateDir: string, command: string): Promi
   return Number(status[1]);
 }
 
-/** Runs the scenario's first goal check as the cycle does (sandbox included): true when it passes. */
-export async function checkPassesByHand(stateDir: string, scenario: Scenario): Promise<boolean> {
-  const check = scenario.goals[0]?.check;
+/** Runs the check of the scenario's goal number `goal` (default the first) as the cycle does (sandbox included): true when it passes. */
+export async function checkPassesByHand(stateDir: string, scenario: Scenario, goal = 0): Promise<boolean> {
+  const check = scenario.goals[goal]?.check;
   assert.ok(check !== undefined);
   const { context, workspace, config } = await contextOf(stateDir);
   const result = await runCheck(check, { cwd: workspace, timeoutMs: config.limits.commandTimeoutMs, maxOutputBytes: config.limits.maxOutputBytes, sandbox: config.sandbox, readOnlyDirs: context.commandDirs });
