@@ -10,6 +10,7 @@ import { statePaths } from "../memory/state-paths.js";
 import { readConfigFile } from "../config-file.js";
 import type { ModeFigures } from "../gym/gym-metrics.js";
 import { renderLearningChart } from "../gym/learning-chart.js";
+import { missedThresholds } from "../gym/judge-thresholds.js";
 import { runGym, type GymResult, type ScenarioFigures } from "../gym/run-gym.js";
 import type { GymMode } from "../gym/run-scenario.js";
 import { isScenarioPath, listScenarioNames, loadAllScenarios, loadScenario, readScenarioFile, type Scenario } from "../gym/scenario.js";
@@ -169,7 +170,10 @@ async function runBench(context: CliContext, options: BenchOptions): Promise<num
   }
   if (options.json) printJsonLine(result);
   else printOut(formatGymTables(result));
-  return EXIT.ok;
+  const missed = missedThresholds(result.scenarios);
+  if (missed.length === 0) return EXIT.ok;
+  printErr(`gym: threshold not met: ${missed.map((miss) => `${miss.scenario}: ${miss.want} (got ${miss.got})`).join("; ")}\n`);
+  return EXIT.failed;
 }
 
 /**

@@ -43,6 +43,11 @@ export function judgeThresholds(thresholds: ScenarioThresholds, memory: ModeFigu
   return verdicts;
 }
 
+/** Every threshold judged and not met, over `scenarios`, with the scenario's name; one not judged (`met: null`) is not a miss. */
+export function missedThresholds(scenarios: ReadonlyArray<{ name: string; thresholds: readonly ThresholdVerdict[] }>): Array<ThresholdVerdict & { scenario: string }> {
+  return scenarios.flatMap((scenario) => scenario.thresholds.filter((verdict) => verdict.met === false).map((verdict) => ({ ...verdict, scenario: scenario.name })));
+}
+
 /** Lean means: some seed's first success carried a useless step (the scenario did test pruning), and no final skill keeps one. */
 function judgeLeanSkills(memory: ModeFigures | null): ThresholdVerdict {
   const want = "a first success carried a useless step in at least one seed, and no final skill keeps one";

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { computeModeFigures, type MetricRun, type ModeFigures } from "../../src/gym/gym-metrics.js";
-import { judgeThresholds } from "../../src/gym/judge-thresholds.js";
+import { judgeThresholds, missedThresholds } from "../../src/gym/judge-thresholds.js";
 import { finalSkillSteps, skillsWithUselessStep, uselessStepInFirstSuccess } from "../../src/gym/skill-metrics.js";
 import type { Skill } from "../../src/learning/types.js";
 import type { EpisodeLine } from "../../src/memory/episodes.js";
@@ -91,4 +91,12 @@ test("thresholds: each goal's late success, a key masked for good, and lean skil
   assert.equal(lean[0]?.met, true);
   const untested = judgeThresholds({ leanSkills: true }, { ...memory, uselessStepInFirstSuccess: 0, skillsWithUselessStep: 0 }, null);
   assert.equal(untested[0]?.met, false, "a run where no success ever carried the useless step did not test pruning");
+});
+
+test("only thresholds judged and not met are misses (bench learning then exits 1); unjudged ones are not", () => {
+  const missed = judgeThresholds({ successLateMemory: 0.8, beatsNoMemoryBy: 0.3 }, figures({ successLate: 0.5 }), null);
+  const met = judgeThresholds({ successLateMemory: 0.4 }, figures({ successLate: 0.5 }), null);
+  const misses = missedThresholds([{ name: "two-goals", thresholds: missed }, { name: "useless-step", thresholds: met }]);
+  assert.deepEqual(misses.map((miss) => [miss.scenario, miss.name, miss.got]), [["two-goals", "successLateMemory", "0.5"]]);
+  assert.deepEqual(missedThresholds([{ name: "x", thresholds: [] }]), []);
 });
