@@ -223,6 +223,7 @@ function formatGoalsAndThresholds(scenario: ScenarioFigures): string[] {
   const lines: string[] = [];
   for (const [label, figures] of [["memory", scenario.memory], ["no-memory", scenario.noMemory]] as const) {
     if (figures === null) continue;
+    if (figures.keyNeverWorked > 0) lines.push(`  ${label}: ${figures.keyNeverWorked} seed(s) never ran the key action successfully`);
     if (figures.goals.length > 1) lines.push(`  ${label}: late success per goal: ${figures.goals.map((goal) => `${goal.id} ${formatRate(goal.successLate)}`).join(", ")}`);
     if (figures.skillsWithUselessStep !== undefined) {
       lines.push(`  ${label}: final skills ${formatNumber(figures.finalSkillSteps)} step(s) on average; ${figures.skillsWithUselessStep} keep a useless step; ${figures.uselessStepInFirstSuccess ?? 0} seed(s) carried one in their first success`);

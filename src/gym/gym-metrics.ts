@@ -51,6 +51,8 @@ export interface ModeFigures {
   taintedPromoted: number;
   /** Some goal's key action is still masked, at the end of some seed, in a world where it works (see {@link permanentlyMasked}). */
   permanentlyMasked: boolean;
+  /** Seeds in which a goal's key action never once ran successfully (the most over the goals). */
+  keyNeverWorked: number;
   /** Success per goal, in the scenario's goal order (one entry, equal to the figures above, for a one-goal scenario). */
   goals: GoalFigures[];
   /** Mean steps of the active skills at the end of the runs; `null` when no seed ended with one. */
@@ -190,27 +192,53 @@ export function taintedPromoted(runs: readonly MetricRun[]): number {
   return runs.reduce((sum, run) => sum + run.lessons.filter((lesson) => lesson.tainted && lesson.status === "trusted").length, 0);
 }
 
+/** Which lessons {@link permanentlyMasked} judges, and what the scenario's world allows. */
+export interface MaskScope {
+  /** Only lessons scoped to this goal count: a mask for another goal does not hold this one back. */
+  goal?: string;
+  /**
+   * The key action can work in a world where it failed, without the workspace (its fingerprint) changing: a world
+   * change outside the workspace, or a flaky key action. Defaults to `true`, the cautious reading.
+   */
+  mayWorkWhereItFailed?: boolean;
+}
+
 /**
  * Whether, at the end of any seed, the key action is still masked where it is needed: an active avoid lesson on it
- * covers a world in which the key action has succeeded in that run, or, in a run where it never succeeded, any
- * active avoid lesson on it. (A mask on make-report in the world before its input exists is right, not "permanent".)
- * With `goal`, only lessons scoped to that goal count: a mask for another goal does not hold this one back.
+ * covers a world in which the key action has succeeded in that run; or an active avoid lesson on it without a mask;
+ * or, in a run where it never succeeded and the scenario lets it work where it failed (`mayWorkWhereItFailed`), any
+ * active avoid lesson on it. A mask covers only worlds where the action failed twice the same way, so where it cannot
+ * work unseen, a seed that never ran it successfully says nothing about masks: {@link keyNeverWorked} counts those.
+ * (A mask on make-report in the world before its input exists is right, not "permanent".)
  */
-export function permanentlyMasked(runs: readonly MetricRun[], key: KeyAction, goal?: string): boolean {
+export function permanentlyMasked(runs: readonly MetricRun[], key: KeyAction, scope: MaskScope = {}): boolean {
+  const { goal, mayWorkWhereItFailed = true } = scope;
   return runs.some((run) => {
-    const worked = new Set(
-      run.episodes
-        .filter((episode) => episode.kind === "step" && episode.ok && episode.tool === "run" && readCommand(episode.args) === key.command)
-        .map((episode) => (typeof episode.fingerprint === "string" ? episode.fingerprint : "")),
-    );
+    const worked = keyWorlds(run, key);
     return run.lessons.some((lesson) => {
       if (lesson.kind !== "avoid" || lesson.status === "retired" || !matchesKey(lesson.action, key)) return false;
       if (goal !== undefined && lesson.scope.goal !== goal) return false;
-      if (worked.size === 0 || lesson.mask === undefined) return true;
+      if (lesson.mask === undefined) return true;
+      if (worked.size === 0) return mayWorkWhereItFailed;
       const covered = [lesson.mask.fingerprint, ...(lesson.mask.worlds ?? [])];
       return covered.some((world) => worked.has(world));
     });
   });
+}
+
+/** Seeds in which the key action never once ran successfully (for the goal, when given). */
+export function keyNeverWorked(runs: readonly MetricRun[], key: KeyAction, goal?: string): number {
+  return runs.filter((run) => keyWorlds(run, key, goal).size === 0).length;
+}
+
+/** The world fingerprints in which the key action ran successfully in `run` (for `goal`, when given). */
+function keyWorlds(run: MetricRun, key: KeyAction, goal?: string): Set<string> {
+  return new Set(
+    run.episodes
+      .filter((episode) => episode.kind === "step" && episode.ok && episode.tool === "run" && readCommand(episode.args) === key.command)
+      .filter((episode) => goal === undefined || episode.goal === undefined || episode.goal === goal)
+      .map((episode) => (typeof episode.fingerprint === "string" ? episode.fingerprint : "")),
+  );
 }
 
 /**
@@ -267,12 +295,17 @@ export interface FigureOptions {
   changeCycle?: number;
   /** The scenario's goals; without them the key action is judged over every goal's lessons and no skill figures are given. */
   goals?: readonly GoalSpec[];
+  /** See {@link MaskScope}; defaults to `true`. */
+  mayWorkWhereItFailed?: boolean;
 }
 
 /** Every figure for one mode. */
 export function computeModeFigures(runs: readonly MetricRun[], key: KeyAction, options: FigureOptions = {}): ModeFigures {
   const { changeCycle, goals } = options;
-  const masked = goals === undefined || goals.length === 0 ? permanentlyMasked(runs, key) : goals.some((goal) => permanentlyMasked(runs, goal.keyAction, goal.id));
+  const { mayWorkWhereItFailed } = options;
+  const judged = goals === undefined || goals.length === 0 ? [{ key, goal: undefined }] : goals.map((goal) => ({ key: goal.keyAction, goal: goal.id }));
+  const masked = judged.some(({ key: goalKey, goal }) => permanentlyMasked(runs, goalKey, { ...(goal !== undefined ? { goal } : {}), ...(mayWorkWhereItFailed !== undefined ? { mayWorkWhereItFailed } : {}) }));
+  const neverWorked = Math.max(...judged.map(({ key: goalKey, goal }) => keyNeverWorked(runs, goalKey, goal)));
   const useless = goals?.some((goal) => goal.uselessCommands.length > 0) === true ? goals : undefined;
   return {
     successRateByCycle: successRateByCycle(runs),
@@ -284,6 +317,7 @@ export function computeModeFigures(runs: readonly MetricRun[], key: KeyAction, o
     disallowedActions: disallowedActions(runs),
     taintedPromoted: taintedPromoted(runs),
     permanentlyMasked: masked,
+    keyNeverWorked: neverWorked,
     goals: successByGoal(runs),
     finalSkillSteps: finalSkillSteps(runs),
     ...(useless !== undefined ? { uselessStepInFirstSuccess: uselessStepInFirstSuccess(runs, useless), skillsWithUselessStep: skillsWithUselessStep(runs, useless) } : {}),

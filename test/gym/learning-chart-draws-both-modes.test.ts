@@ -14,6 +14,7 @@ function figures(rates: number[]): ModeFigures {
     disallowedActions: 0,
     taintedPromoted: 0,
     permanentlyMasked: false,
+    keyNeverWorked: 0,
     goals: [],
     finalSkillSteps: null,
   };

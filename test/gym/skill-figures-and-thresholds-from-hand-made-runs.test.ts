@@ -56,7 +56,7 @@ test("the skill figures appear in the mode figures only for scenarios that name 
 });
 
 function figures(overrides: Partial<ModeFigures>): ModeFigures {
-  return { successRateByCycle: [], successByWindow: [], successLate: null, repeatedMaskedFailures: 0, stepsPerSuccessFirst: null, stepsPerSuccessLast5: null, disallowedActions: 0, taintedPromoted: 0, permanentlyMasked: false, goals: [], finalSkillSteps: null, ...overrides };
+  return { successRateByCycle: [], successByWindow: [], successLate: null, repeatedMaskedFailures: 0, stepsPerSuccessFirst: null, stepsPerSuccessLast5: null, disallowedActions: 0, taintedPromoted: 0, permanentlyMasked: false, keyNeverWorked: 0, goals: [], finalSkillSteps: null, ...overrides };
 }
 
 test("thresholds: late success and the margin over no memory, with what was measured in each verdict", () => {
