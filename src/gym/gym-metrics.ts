@@ -226,17 +226,19 @@ export function permanentlyMasked(runs: readonly MetricRun[], key: KeyAction, sc
   });
 }
 
-/** Seeds in which the key action never once ran successfully (for the goal, when given). */
-export function keyNeverWorked(runs: readonly MetricRun[], key: KeyAction, goal?: string): number {
-  return runs.filter((run) => keyWorlds(run, key, goal).size === 0).length;
+/**
+ * Seeds in which the key action never once ran successfully. Runs under any goal count: a step is recorded under the
+ * goal the cycle worked on, which need not be the goal the command serves.
+ */
+export function keyNeverWorked(runs: readonly MetricRun[], key: KeyAction): number {
+  return runs.filter((run) => keyWorlds(run, key).size === 0).length;
 }
 
-/** The world fingerprints in which the key action ran successfully in `run` (for `goal`, when given). */
-function keyWorlds(run: MetricRun, key: KeyAction, goal?: string): Set<string> {
+/** The world fingerprints in which the key action ran successfully in `run`, under any goal. */
+function keyWorlds(run: MetricRun, key: KeyAction): Set<string> {
   return new Set(
     run.episodes
       .filter((episode) => episode.kind === "step" && episode.ok && episode.tool === "run" && readCommand(episode.args) === key.command)
-      .filter((episode) => goal === undefined || episode.goal === undefined || episode.goal === goal)
       .map((episode) => (typeof episode.fingerprint === "string" ? episode.fingerprint : "")),
   );
 }
@@ -305,7 +307,7 @@ export function computeModeFigures(runs: readonly MetricRun[], key: KeyAction, o
   const { mayWorkWhereItFailed } = options;
   const judged = goals === undefined || goals.length === 0 ? [{ key, goal: undefined }] : goals.map((goal) => ({ key: goal.keyAction, goal: goal.id }));
   const masked = judged.some(({ key: goalKey, goal }) => permanentlyMasked(runs, goalKey, { ...(goal !== undefined ? { goal } : {}), ...(mayWorkWhereItFailed !== undefined ? { mayWorkWhereItFailed } : {}) }));
-  const neverWorked = Math.max(...judged.map(({ key: goalKey, goal }) => keyNeverWorked(runs, goalKey, goal)));
+  const neverWorked = Math.max(...judged.map(({ key: goalKey }) => keyNeverWorked(runs, goalKey)));
   const useless = goals?.some((goal) => goal.uselessCommands.length > 0) === true ? goals : undefined;
   return {
     successRateByCycle: successRateByCycle(runs),

@@ -72,3 +72,11 @@ test("runs recorded without verdicts give no per-goal figures", () => {
   const run: MetricRun = { cycles: [{ cycle: 1, success: true, steps: 1 }], episodes: [], lessons: [], allowCommands: [] };
   assert.deepEqual(successByGoal([run]), []);
 });
+
+test("regression: two-goals counted every seed as never running make-index, whose steps were recorded under the other goal", () => {
+  const step = (command: string): MetricRun["episodes"][number] => ({ v: 1, kind: "step", id: `c1s${command}`, cycle: 1, step: 1, at: "t", goal: "a", tool: "run", args: { command, args: [] }, ok: true, durationMs: 1, fingerprint: "w" });
+  const run = { ...twoGoalRun([true], [true]), episodes: [step("write-a"), step("write-b")] };
+  const goals = [{ id: "a", keyAction: { tool: "run", command: "write-a" } as const, uselessCommands: [] }, { id: "b", keyAction: { tool: "run", command: "write-b" } as const, uselessCommands: [] }];
+  assert.equal(computeModeFigures([run], KEY, { goals }).keyNeverWorked, 0);
+  assert.equal(computeModeFigures([{ ...run, episodes: [step("write-a")] }], KEY, { goals }).keyNeverWorked, 1);
+});
