@@ -77,7 +77,10 @@ export function assertInvariants(run: ScenarioRun, figures: ModeFigures, cycles:
   assert.equal(figures.disallowedActions, 0);
   assert.equal(figures.taintedPromoted, 0);
   assert.equal(figures.successRateByCycle.length, cycles);
-  for (const key of ["successByWindow", "successLate", "repeatedMaskedFailures", "stepsPerSuccessFirst", "stepsPerSuccessLast5", "permanentlyMasked"] as const) {
+  for (const key of ["successByWindow", "successLate", "repeatedMaskedFailures", "stepsPerSuccessFirst", "stepsPerSuccessLast5", "permanentlyMasked", "keyNeverWorked", "goals", "finalSkillSteps"] as const) {
     assert.ok(key in figures, `figure ${key} is missing`);
   }
+  const goalIds = run.cycles[0]?.goals.map((goal) => goal.id) ?? [];
+  assert.deepEqual(figures.goals.map((goal) => goal.id), goalIds, "one per-goal entry for each goal of the scenario");
+  for (const record of run.cycles) assert.equal(record.success, record.goals.length > 0 && record.goals.every((goal) => goal.passed), "a cycle succeeds only when every goal passed");
 }
