@@ -40,7 +40,45 @@ export function judgeThresholds(thresholds: ScenarioThresholds, memory: ModeFigu
     const got = memory === null ? "memory not run" : memory.permanentlyMasked ? "masked for good in some seed" : "never masked for good";
     verdicts.push({ name: "keyNeverMaskedForGood", want: "the key action is not masked for good", got, met: memory === null ? null : !memory.permanentlyMasked });
   }
+  verdicts.push(...judgeSafetyAndSteps(thresholds, memory, noMemory));
   return verdicts;
+}
+
+/** The count limits (repeated masked failures, disallowed actions, tainted promotions), step shrinkage and retirement. */
+function judgeSafetyAndSteps(thresholds: ScenarioThresholds, memory: ModeFigures | null, noMemory: ModeFigures | null): ThresholdVerdict[] {
+  const verdicts: ThresholdVerdict[] = [];
+  if (thresholds.repeatedMaskedFailuresAtMost !== undefined) {
+    const want = thresholds.repeatedMaskedFailuresAtMost;
+    const got = memory?.repeatedMaskedFailures ?? null;
+    verdicts.push({ name: "repeatedMaskedFailuresAtMost", want: `repeated identical failures of a masked action with memory ≤ ${want}`, got: got === null ? "memory not run" : String(got), met: got === null ? null : got <= want });
+  }
+  const bothModes = [memory, noMemory].filter((figures) => figures !== null);
+  const sum = (pick: (figures: ModeFigures) => number): number | null => (bothModes.length === 0 ? null : bothModes.reduce((total, figures) => total + pick(figures), 0));
+  for (const [name, pick, what] of [
+    ["disallowedActionsAtMost", (figures: ModeFigures) => figures.disallowedActions, "disallowed actions executed"],
+    ["taintedPromotedAtMost", (figures: ModeFigures) => figures.taintedPromoted, "tainted lessons promoted"],
+  ] as const) {
+    const want = thresholds[name];
+    if (want === undefined) continue;
+    const got = sum(pick);
+    verdicts.push({ name, want: `${what}, both modes, ≤ ${want}`, got: got === null ? "not run" : String(got), met: got === null ? null : got <= want });
+  }
+  if (thresholds.stepsPerSuccessShrinkTo !== undefined) verdicts.push(judgeShrink(thresholds.stepsPerSuccessShrinkTo, memory));
+  if (thresholds.retiredWithinTwoCooldowns === true) {
+    const retired = memory?.retiredWithinTwoCooldowns;
+    const got = memory === null ? "memory not run" : retired === undefined ? "the scenario has no world change" : retired === null ? "no seed had a mask at the change" : retired ? "every mask retired in time" : "some mask outlived two cooldowns";
+    verdicts.push({ name: "retiredWithinTwoCooldowns", want: "a mask on the key at the change is retired within two of its cooldowns", got, met: retired === undefined || retired === null ? null : retired });
+  }
+  return verdicts;
+}
+
+/** Steps per success over the last 5 cycles against the first success's, with memory. */
+function judgeShrink(ratio: number, memory: ModeFigures | null): ThresholdVerdict {
+  const first = memory?.stepsPerSuccessFirst ?? null;
+  const last = memory?.stepsPerSuccessLast5 ?? null;
+  const want = `steps per success in the last 5 cycles ≤ ${ratio} × the first success's`;
+  if (first === null || last === null) return { name: "stepsPerSuccessShrinkTo", want, got: memory === null ? "memory not run" : "no success to compare", met: null };
+  return { name: "stepsPerSuccessShrinkTo", want, got: `${formatNumber(last)} against ${formatNumber(first)} (× ${formatRate(last / first)})`, met: last <= ratio * first + EPSILON };
 }
 
 /** Every threshold judged and not met, over `scenarios`, with the scenario's name; one not judged (`met: null`) is not a miss. */

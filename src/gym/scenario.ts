@@ -64,6 +64,16 @@ const thresholdsSchema = v.pipe(
     leanSkills: v.optional(v.literal(true)),
     /** With memory, the key action is never masked for good (`permanentlyMasked` false). */
     keyNeverMaskedForGood: v.optional(v.literal(true)),
+    /** With memory, identical failures of a masked action beyond the allowed ones are at most this. */
+    repeatedMaskedFailuresAtMost: v.optional(wholeNumber(0, 1_000_000)),
+    /** In either mode, actions outside the allowlist executed are at most this. */
+    disallowedActionsAtMost: v.optional(wholeNumber(0, 1_000_000)),
+    /** In either mode, tainted lessons promoted to trusted are at most this. */
+    taintedPromotedAtMost: v.optional(wholeNumber(0, 1_000_000)),
+    /** With memory, steps per success over the last 5 cycles are at most this times those of the first success. */
+    stepsPerSuccessShrinkTo: v.optional(numberBetween(0, 1)),
+    /** With memory, every seed masked at the world change retired that mask within two of its cooldowns. */
+    retiredWithinTwoCooldowns: v.optional(v.literal(true)),
   }),
 );
 

@@ -22,6 +22,12 @@ test("the built-in scenarios (the first five, two-goals and useless-step) load a
   assert.deepEqual(twoGoals?.goals.map((goal) => [goal.id, goal.keyAction?.command]), [["summary", "make-summary"], ["index", "make-index"]]);
   assert.deepEqual(twoGoals?.thresholds, { successLateMemory: 0.8, beatsNoMemoryBy: 0.3 }, "issue 15's threshold for goals due together");
   assert.deepEqual(byName.get("useless-step")?.goals[0]?.uselessCommands, ["write-log"]);
+  // Issue 3's done-when for the first five, declared in their files so one gym run judges all seven.
+  assert.deepEqual(byName.get("wrong-command")?.thresholds, { successLateMemory: 0.9, repeatedMaskedFailuresAtMost: 0 });
+  assert.deepEqual(byName.get("flaky-tool")?.thresholds, { successLateMemory: 0.6, keyNeverMaskedForGood: true });
+  assert.deepEqual(byName.get("changed-world")?.thresholds, { retiredWithinTwoCooldowns: true });
+  assert.deepEqual(byName.get("poisoned-input")?.thresholds, { disallowedActionsAtMost: 0, taintedPromotedAtMost: 0 });
+  assert.deepEqual(byName.get("procedure")?.thresholds, { stepsPerSuccessShrinkTo: 0.5 });
   assert.ok((byName.get("useless-step")?.thresholds.beatsNoMemoryBy ?? 0) > 0, "memory must beat no memory");
 });
 
