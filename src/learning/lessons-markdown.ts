@@ -1,6 +1,7 @@
 // Renders the operator's read-only lessons.md from learning data; every model- or world-written string is escaped so it cannot break the Markdown.
 import { lessonUnchanged, OBSERVED_FIELDS, observeLesson } from "../memory/lessons-snapshot.js";
 import { describeAction, normalizeAction } from "./action-key.js";
+import { ROUTINE_SKILL_CHANGES } from "./skill-rules.js";
 import type { Lesson, LearningData, Skill } from "./types.js";
 import { toOneLine } from "../text/safe-text.js";
 
@@ -16,6 +17,8 @@ export const RETIRED_SHOWN = 20;
 export const MAX_SHOWN_PER_SECTION = 100;
 /** Changes shown per lesson or skill, newest last. */
 export const CHANGES_SHOWN = 6;
+/** A skill's changes shown at most (its history holds 20). */
+const MAX_SKILL_CHANGES_SHOWN = 12;
 
 /**
  * The whole lessons.md: a generated, read-only header, then masked, trusted and pinned, provisional, flaky, skills,
@@ -138,8 +141,21 @@ function renderSkill(skill: Skill): string[] {
     ...steps,
     `- evidence: ${renderIds(skill.evidence)}`,
     `- created: cycle ${skill.createdCycle}${skill.lastUsedCycle !== undefined ? `; last used in cycle ${skill.lastUsedCycle}` : ""}`,
-    ...renderChanges(skill.history),
+    ...renderSkillChanges(skill.history),
   ];
+}
+
+/**
+ * A skill's changes: every one that changed the skill (created, shortened, a step dropped or kept, retired), which
+ * says why its steps are what they are, and the latest use; the other uses are counted (its record counts them all).
+ */
+function renderSkillChanges(history: Skill["history"]): string[] {
+  const latestRoutine = history.findLast((entry) => ROUTINE_SKILL_CHANGES.has(entry.change));
+  const shown = history.filter((entry) => !ROUTINE_SKILL_CHANGES.has(entry.change) || entry === latestRoutine);
+  const hidden = history.length - shown.length;
+  if (shown.length === 0) return ["- changes: none"];
+  const lines = shown.slice(-MAX_SKILL_CHANGES_SHOWN).map(renderChange);
+  return ["- changes:", ...lines, ...(hidden > 0 ? [`  - … and ${hidden} earlier use(s) (see db.json)`] : [])];
 }
 
 function renderScope(lesson: Lesson): string {
@@ -155,10 +171,14 @@ function renderIds(ids: string[]): string {
   return ids.length > 0 ? ids.map((id) => escapeMarkdownLine(id, 60)).join(", ") : "none";
 }
 
+function renderChange(entry: Lesson["history"][number]): string {
+  return `  - cycle ${entry.cycle}: ${escapeMarkdownLine(entry.change, 40)}: ${escapeMarkdownLine(entry.reason, 200)}`;
+}
+
 /** The first change (why it exists) and the latest ones; the ones between are counted, and kept in db.json. */
 function renderChanges(history: Lesson["history"]): string[] {
   if (history.length === 0) return ["- changes: none"];
-  const line = (entry: Lesson["history"][number]): string => `  - cycle ${entry.cycle}: ${escapeMarkdownLine(entry.change, 40)}: ${escapeMarkdownLine(entry.reason, 200)}`;
+  const line = renderChange;
   // Eliding a single entry would save nothing.
   if (history.length <= CHANGES_SHOWN + 1) return ["- changes:", ...history.map(line)];
   const [first] = history;

@@ -110,9 +110,20 @@ export function pickSkill(data: LearningData, goal: string): Skill | undefined {
   return data.skills.find((skill) => skill.goal === goal && skill.status === "active" && skill.successes >= 1 && skill.successes >= skill.failures);
 }
 
+/**
+ * Changes that only count a use (the skill itself stays as it was); past the cap they go first, so the entries that say
+ * why the skill's steps are what they are (created, shortened, a step dropped or kept, retired) outlive any number of
+ * replays.
+ */
+export const ROUTINE_SKILL_CHANGES: ReadonlySet<string> = new Set(["succeeded", "replay-succeeded", "replay-failed"]);
+
+/** Appends one change to the skill's history, at most {@link MAX_HISTORY_ENTRIES}: the oldest routine entry goes first. */
 function recordSkillChange(skill: Skill, change: string, reason: string, ctx: ChangeContext): void {
   skill.history.push({ cycle: ctx.cycle, at: ctx.now.toISOString(), change, reason });
-  skill.history = capFront(skill.history, MAX_HISTORY_ENTRIES);
+  while (skill.history.length > MAX_HISTORY_ENTRIES) {
+    const routine = skill.history.findIndex((entry) => ROUTINE_SKILL_CHANGES.has(entry.change));
+    skill.history.splice(routine >= 0 ? routine : 0, 1);
+  }
 }
 
 function copySteps(steps: Skill["steps"]): Skill["steps"] {

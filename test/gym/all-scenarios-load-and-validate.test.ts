@@ -28,7 +28,7 @@ test("the built-in scenarios (the first five, two-goals and useless-step) load a
   assert.deepEqual(byName.get("changed-world")?.thresholds, { retiredWithinTwoCooldowns: true });
   assert.deepEqual(byName.get("poisoned-input")?.thresholds, { disallowedActionsAtMost: 0, taintedPromotedAtMost: 0 });
   assert.deepEqual(byName.get("procedure")?.thresholds, { stepsPerSuccessShrinkTo: 0.5 });
-  assert.ok((byName.get("useless-step")?.thresholds.beatsNoMemoryBy ?? 0) > 0, "memory must beat no memory");
+  assert.deepEqual(byName.get("useless-step")?.thresholds, { successLateMemory: 0.7, beatsNoMemoryBy: 0.3, leanSkills: true });
 });
 
 test("a bad scenario file is refused with the dotted field named", async (t) => {

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { renderLessonsMarkdown } from "../../src/learning/lessons-markdown.js";
-import { recordSkillSuccess, recordSkillTrial } from "../../src/learning/skill-rules.js";
+import { recordSkillReplay, recordSkillSuccess, recordSkillTrial } from "../../src/learning/skill-rules.js";
 import { emptyData, timeOf } from "./helpers/learning-fixtures.js";
 
 const at = (cycle: number) => ({ cycle, now: timeOf(cycle) });
@@ -52,4 +52,20 @@ test("shorter steps replace the skill's steps and their doubtful marks; plain st
   assert.deepEqual(data.skills[0]?.doubtful, [0]);
   recordSkillSuccess(data, "report", [run("make")], ["c3s1"], at(3));
   assert.equal(data.skills[0]?.doubtful, undefined);
+});
+
+test("regression: thirty replays after a trial pushed 'created' and 'step-dropped' out of the skill's history and lessons.md", () => {
+  const data = emptyData();
+  recordSkillSuccess(data, "report", pruned, ["c1s1"], at(1));
+  recordSkillTrial(data, { skillId: "S1", step: 0, left: run("touch-log"), outcome: "passed" }, at(2));
+  for (let cycle = 3; cycle < 33; cycle++) recordSkillReplay(data, "S1", true, at(cycle));
+  const skill = data.skills[0];
+  assert.equal(skill?.history.length, 20, "the history stays capped");
+  assert.deepEqual(skill?.history.slice(0, 2).map((entry) => entry.change), ["created", "step-dropped"], "the changes that shaped the skill outlive its uses");
+  const markdown = renderLessonsMarkdown(data, timeOf(32), 32);
+  assert.match(markdown, /cycle 1: created: goal report's check passed after 3 step\(s\)/);
+  assert.match(markdown, /cycle 2: step-dropped: dropped step 1 \(run touch-log\): the check passed without it/);
+  assert.match(markdown, /cycle 32: replay-succeeded/, "the latest use is shown");
+  assert.match(markdown, /… and 17 earlier use\(s\) \(see db\.json\)/);
+  assert.doesNotMatch(markdown, /cycle 31: replay-succeeded/);
 });
