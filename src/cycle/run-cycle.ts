@@ -31,7 +31,7 @@ import { showControls, toOneLine } from "../text/safe-text.js";
 import type { Tool } from "../tools/tool.js";
 import { applyRetention } from "./apply-retention.js";
 import { describeDeadlineFailure, startCycleDeadline } from "./cycle-deadline.js";
-import { describeReason, EFFECT_TOOLS, runActLoop, type ActLoopResult, type StepRecord } from "./act-loop.js";
+import { describeReason, runActLoop, type ActLoopResult, type StepRecord } from "./act-loop.js";
 import { selectDueGoals } from "./due-goals.js";
 import { ingestOperatorRequests } from "./ingest-operator-requests.js";
 import { createTurnPrompt } from "./goal-prompt.js";
