@@ -5,9 +5,11 @@ import { quoteWorld } from "../brain/quote-world.js";
 import { describeAction, normalizeAction } from "../learning/action-key.js";
 import { findMasks, maskState } from "../learning/outcome-rules.js";
 import { viewWithOutcomes } from "../learning/outcome-view.js";
+import { pruneSkillSteps, type PrunedSkillSteps } from "../learning/prune-skill-steps.js";
 import { pickSkill } from "../learning/skill-rules.js";
-import type { ActionKey, ActionOutcome, LearningData, Skill } from "../learning/types.js";
+import type { ActionKey, ActionOutcome, LearningData, Skill, SkillTrial } from "../learning/types.js";
 import { toOneLine } from "../text/safe-text.js";
+import { EFFECT_TOOLS } from "../tools/effect-tools.js";
 import { findProgram } from "../tools/run-command.js";
 import { listWorkspace } from "../tools/sandbox-path.js";
 import type { SandboxSettings } from "../tools/sandbox-settings.js";
@@ -15,7 +17,7 @@ import type { SchemaView, Tool, ToolContext, ToolLimits, ToolOutcome } from "../
 import { failureSignature } from "./failure-signature.js";
 import { maskOfferedTools, type MaskedAction } from "./mask-offered-tools.js";
 import { serveGoals, type GoalWorker, type LoopGoal, type ServedGoal, type TurnEnd } from "./serve-goals.js";
-import { fingerprintAction, fingerprintWorkspace } from "./world-fingerprint.js";
+import { changedPathsBetween, fingerprintAction, scanWorkspace, type WorkspaceScan } from "./world-fingerprint.js";
 
 /** Longest outcome text fed back to the model, in characters; the brain cuts further by tokens if needed. */
 export const OUTCOME_MAX_CHARS = 1200;
@@ -23,9 +25,6 @@ export const OUTCOME_MAX_CHARS = 1200;
 const LISTING_MAX_ENTRIES = 64;
 /** Wait before retrying a flaky step during a replay. */
 const FLAKY_RETRY_DELAY_MS = 200;
-/** Tools that only read or report; a skill keeps only the steps that change the world. */
-/** The tools that can change the workspace (a `run` of an allowlisted program as much as a write). */
-export const EFFECT_TOOLS: ReadonlySet<string> = new Set(["run", "write_file", "append_file"]);
 
 /** What happened at one step, as the episode log and the journal record it. */
 export interface StepRecord {
@@ -55,12 +54,19 @@ export interface StepRecord {
   world?: string;
   /** The workspace differed after the step (only checked for effect tools that succeeded). */
   changedWorld?: boolean;
+  /**
+   * With `changedWorld`: the workspace-relative paths the step added, removed or changed, sorted; absent when that is
+   * not known (a workspace too big to scan whole, more than 32 paths changed).
+   */
+  changedPaths?: string[];
   /** This execution was the one retest allowed after a mask's cooldown. */
   retest?: boolean;
   /** Refused because a lesson masks it; nothing was executed. */
   blocked?: boolean;
   /** Replayed from this skill, without the model. */
   replay?: string;
+  /** With `replay`: part of a leaner trial of the skill, run without its step of this number (1-based). */
+  replayWithout?: number;
   cite?: string[];
 }
 
@@ -132,6 +138,8 @@ export interface ActLoopResult {
    * the workspace the loop left: no step changed it since, so that result still holds at the cycle's end.
    */
   settledChecks: Array<{ goal: string; passed: boolean; afterStep: number }>;
+  /** Leaner replays tried this cycle (a skill without one doubtful step), for the reflect stage. */
+  skillTrials: SkillTrial[];
   modelLoaded: boolean;
   /** Set when the model could not be loaded. */
   modelError?: string;
@@ -161,11 +169,16 @@ class ActLoop implements GoalWorker {
   private readonly outcomes: ActionOutcome[] = [];
   private readonly cited = new Set<string>();
   private readonly programPaths = new Map<string, string | undefined>();
-  private readonly result: ActLoopResult = { steps: this.steps, outcomes: this.outcomes, finishSummaries: [], cited: [], replays: [], goals: [], settledChecks: [], modelLoaded: false };
+  private readonly skillTrials: SkillTrial[] = [];
+  private readonly result: ActLoopResult = { steps: this.steps, outcomes: this.outcomes, finishSummaries: [], cited: [], replays: [], skillTrials: this.skillTrials, goals: [], settledChecks: [], modelLoaded: false };
   /** The workspace fingerprint after the last executed step, so the next step need not scan again. */
   private workspaceAfterLastStep: string | undefined;
+  /** The latest workspace scan, to tell which paths the next effect step changes. */
+  private lastScan: WorkspaceScan | undefined;
   /** The goal worked on now: steps, outcomes, masks and flaky retries are its own. */
   private focus: LoopGoal | undefined;
+  /** The last step the work on `focus` may take: its turn's end, or the cycle's budget in the replay phase. */
+  private lastStepOfFocus = 0;
   /** Per goal with a check, its last check: the workspace fingerprint it ran in, its result and the step it followed. */
   private readonly lastCheck = new Map<string, { world: string; passed: boolean; afterStep: number }>();
   /** How the last model turn ended, for the next turn's opening line. */
@@ -204,8 +217,10 @@ class ActLoop implements GoalWorker {
     const skill = goal.hasCheck && this.input.learning !== undefined ? pickSkill(this.input.learning, goal.id) : undefined;
     if (skill === undefined) return undefined;
     this.focus = goal;
+    this.lastStepOfFocus = this.input.maxSteps;
     const ok = await this.replaySkill(skill);
-    const passed = ok && !this.input.signal.aborted ? await this.checkGoal(goal) : false;
+    // A leaner trial that met the goal was checked in this very workspace: recheck does not run that check again.
+    const passed = ok && !this.input.signal.aborted ? await this.recheck(goal) : false;
     this.result.replays.push({ skillId: skill.id, ok: passed, goal: goal.id });
     return passed;
   }
@@ -238,6 +253,7 @@ class ActLoop implements GoalWorker {
     if (session === undefined) throw new Error("takeTurn: the model is not loaded");
     this.focus = goal;
     const lastStep = Math.min(this.input.maxSteps, this.steps.length + allowance);
+    this.lastStepOfFocus = lastStep;
     const end = await this.explore(session, { goal, lastStep, unmet, opening: this.describeTurnOpening(goal) });
     if (goal !== undefined) this.lastTurn = { goal: goal.id, end };
     return end;
@@ -256,7 +272,7 @@ class ActLoop implements GoalWorker {
 
   /** The workspace's fingerprint now: the one the last step left, or a fresh scan. */
   private async currentWorkspace(): Promise<string> {
-    this.workspaceAfterLastStep ??= await fingerprintWorkspace(this.input.workspaceDir);
+    this.workspaceAfterLastStep ??= (await this.scanNow()).fingerprint;
     return this.workspaceAfterLastStep;
   }
 
@@ -361,27 +377,65 @@ class ActLoop implements GoalWorker {
     return { ok, outcome: `Outcome of use_skill: replaying ${skill.id} ${ok ? "went through" : "FAILED"}.` };
   }
 
-  /** Replays a skill's steps without the model. A flaky step gets one retry after a short wait. */
+  /**
+   * Replays a skill's steps without the model; a flaky step gets one retry after a short wait. True when every step
+   * went through. A skill of the goal worked on now with a doubtful step is first tried without it (see
+   * {@link leanTrialOf}): when the goal's check passes then, that was the replay; when it does not, the full skill is
+   * replayed at once, within the same step budget. The trial goes to `skillTrials` for the reflect stage.
+   */
   private async replaySkill(skill: Skill): Promise<boolean> {
-    for (const skillStep of skill.steps) {
-      if (this.steps.length >= this.input.maxSteps || this.input.signal.aborted) return false;
-      let record = await this.replayStep(skill, skillStep);
-      if (!record.ok && !record.blocked && this.isFlaky(record.action)) {
-        await new Promise((resolve) => setTimeout(resolve, FLAKY_RETRY_DELAY_MS));
-        if (this.steps.length >= this.input.maxSteps) return false;
-        record = await this.replayStep(skill, skillStep);
+    const trial = this.leanTrialOf(skill);
+    if (trial !== undefined) {
+      const lean = await this.replaySteps(skill, trial.steps, trial.index + 1);
+      const passed = lean === "done" && !this.input.signal.aborted && this.focus !== undefined && (await this.checkGoal(this.focus));
+      // A stop or a spent budget says nothing about the step left out: no verdict.
+      if (lean !== "stopped" && !this.input.signal.aborted) {
+        this.skillTrials.push({ skillId: skill.id, step: trial.index, left: trial.left, outcome: passed ? "passed" : lean === "done" ? "check-failed" : "step-failed" });
       }
-      if (!record.ok) return false;
+      if (passed) return true;
     }
-    return true;
+    return (await this.replaySteps(skill, skill.steps)) === "done";
   }
 
-  private async replayStep(skill: Skill, skillStep: Skill["steps"][number]): Promise<StepRecord> {
+  /**
+   * The leaner version of `skill` worth trying now, or undefined: the skill must be the goal worked on now's (whose
+   * check can judge it), have two steps or more, a success, a doubtful step, no trial yet this cycle, and a step budget left
+   * for the lean replay and the full one after it.
+   */
+  private leanTrialOf(skill: Skill): { index: number; left: Skill["steps"][number]; steps: Skill["steps"] } | undefined {
+    const goal = this.focus;
+    if (goal?.id !== skill.goal || !goal.hasCheck || skill.successes < 1 || skill.steps.length < 2) return undefined;
+    if (this.skillTrials.some((trial) => trial.skillId === skill.id)) return undefined;
+    const index = skill.doubtful?.find((candidate) => candidate >= 0 && candidate < skill.steps.length);
+    const left = index === undefined ? undefined : skill.steps[index];
+    if (index === undefined || left === undefined) return undefined;
+    // Within a model turn (`use_skill`) the trial and the full replay after it must fit in the turn's allowance.
+    if (this.lastStepOfFocus - this.steps.length < 2 * skill.steps.length - 1) return undefined;
+    return { index, left, steps: skill.steps.filter((_, other) => other !== index) };
+  }
+
+  /** Replays `steps` of `skill` in order: `done`, `failed` at a step, or `stopped` by the budget or a stop. */
+  private async replaySteps(skill: Skill, steps: Skill["steps"], without?: number): Promise<"done" | "failed" | "stopped"> {
+    for (const skillStep of steps) {
+      if (this.steps.length >= this.input.maxSteps || this.input.signal.aborted) return "stopped";
+      let record = await this.replayStep(skill, skillStep, without);
+      if (!record.ok && !record.blocked && this.isFlaky(record.action)) {
+        await new Promise((resolve) => setTimeout(resolve, FLAKY_RETRY_DELAY_MS));
+        if (this.steps.length >= this.input.maxSteps) return "stopped";
+        record = await this.replayStep(skill, skillStep, without);
+      }
+      if (!record.ok) return "failed";
+    }
+    return "done";
+  }
+
+  private async replayStep(skill: Skill, skillStep: Skill["steps"][number], without?: number): Promise<StepRecord> {
     const state = await this.readWorld();
     const { blockedAtExecution } = await this.offerTools(state);
     const signal = AbortSignal.any([this.input.signal, AbortSignal.timeout(this.input.stepTimeoutMs)]);
     const record = await this.executeStep(this.steps.length + 1, skillStep.tool, skillStep.args, state, blockedAtExecution, signal, performance.now());
     record.replay = skill.id;
+    if (without !== undefined) record.replayWithout = without;
     await this.record(record);
     return record;
   }
@@ -425,9 +479,11 @@ class ActLoop implements GoalWorker {
     const retest = blocked === undefined && state.retest.some((mask) => sameAction(mask.action, action));
     // Only an effect tool can change the workspace (even a failing one may have written part of a file); after any
     // other step it is as the step found it. The next step starts from this instead of scanning again.
-    const after = EFFECT_TOOLS.has(toolName) && blocked === undefined && tool !== undefined ? await fingerprintWorkspace(input.workspaceDir) : state.workspace;
+    const afterScan = EFFECT_TOOLS.has(toolName) && blocked === undefined && tool !== undefined ? await this.scanNow() : undefined;
+    const after = afterScan?.fingerprint ?? state.workspace;
     this.workspaceAfterLastStep = after;
     const changedWorld = outcome.ok && after !== state.workspace;
+    const changedPaths = changedWorld && afterScan !== undefined && state.scan !== undefined ? changedPathsBetween(state.scan, afterScan) : undefined;
     const record: StepRecord = {
       step,
       tool: toolName,
@@ -438,6 +494,7 @@ class ActLoop implements GoalWorker {
       fingerprint,
       world: state.workspace,
       ...(changedWorld ? { changedWorld: true } : {}),
+      ...(changedPaths !== undefined ? { changedPaths } : {}),
       ...(retest ? { retest: true } : {}),
       ...(blocked !== undefined ? { blocked: true } : {}),
       ...(outcome.ok ? {} : { error: outcome.error, signature: failureSignature(outcome.detail !== undefined ? `${outcome.error}: ${outcome.detail}` : outcome.error) }),
@@ -489,9 +546,11 @@ class ActLoop implements GoalWorker {
    */
   private async readWorld(): Promise<WorldState> {
     const workspace = await this.currentWorkspace();
+    // Every fingerprint comes from a scan; the latest one is the workspace's unless a step left it unscanned.
+    const scan = this.lastScan?.fingerprint === workspace ? this.lastScan : undefined;
     const { learning } = this.input;
     const goal = this.focus;
-    if (learning === undefined || goal === undefined) return { workspace, masked: [], retest: [] };
+    if (learning === undefined || goal === undefined) return { workspace, scan, masked: [], retest: [] };
     // Copy-on-write: cloning all of a big state's lessons every step cost more than the rest of the step.
     const view = viewWithOutcomes(learning, this.outcomes, { cycle: this.input.cycle, now: this.input.now(), maxCooldownCycles: this.input.maxCooldownCycles });
     const masked: MaskedAction[] = [];
@@ -502,7 +561,12 @@ class ActLoop implements GoalWorker {
       const state = maskState(lesson.mask, this.input.cycle, fingerprint);
       if (state !== "other-world") (state === "masked" ? masked : retest).push({ lessonId: lesson.id, action: lesson.action });
     }
-    return { workspace, masked, retest };
+    return { workspace, scan, masked, retest };
+  }
+
+  private async scanNow(): Promise<WorkspaceScan> {
+    this.lastScan = await scanWorkspace(this.input.workspaceDir);
+    return this.lastScan;
   }
 
   /** The resolved program of a `run` action (part of its fingerprint); cached for the cycle. */
@@ -540,24 +604,19 @@ class ActLoop implements GoalWorker {
 
 interface WorldState {
   workspace: string;
+  /** The scan `workspace` came from, when it is still at hand. */
+  scan: WorkspaceScan | undefined;
   masked: MaskedAction[];
   retest: MaskedAction[];
 }
 
 /**
- * Steps worth replaying, from a cycle that met its goal: successful actions that visibly changed the workspace, in
- * the order they first did so; an exact repeat is dropped. Exploration's failures, reads and no-op repeats fall
- * away, so a replay is as short as what actually did the work, and a prerequisite stays before what needs it.
+ * The skill worth saving from a cycle that met its goal: its steps pruned by {@link pruneSkillSteps} (failures, steps
+ * that changed nothing, effects a later write overwrote, exact repeats dropped; a prerequisite stays before what needs
+ * it), and, given the goal's `check` command, which kept steps are doubtful.
  */
-export function skillStepsOf(steps: readonly StepRecord[]): Skill["steps"] {
-  const kept: Skill["steps"] = [];
-  for (const step of steps) {
-    if (!step.ok || !EFFECT_TOOLS.has(step.tool) || step.action === undefined || step.changedWorld !== true) continue;
-    const args = JSON.stringify(step.args);
-    if (kept.some((earlier) => earlier.tool === step.tool && JSON.stringify(earlier.args) === args)) continue;
-    kept.push({ tool: step.tool, args: step.args });
-  }
-  return kept;
+export function skillStepsOf(steps: readonly StepRecord[], check?: string): PrunedSkillSteps {
+  return pruneSkillSteps(steps, check);
 }
 
 function sameAction(a: ActionKey, b: ActionKey): boolean {

@@ -3,7 +3,7 @@ import type { BrainSession } from "../brain/brain.js";
 import { addLesson, applyCitations } from "../learning/citation-rules.js";
 import { consolidateLessons } from "../learning/consolidate.js";
 import { recordOutcomes } from "../learning/outcome-rules.js";
-import { recordSkillReplay, recordSkillSuccess } from "../learning/skill-rules.js";
+import { recordSkillReplay, recordSkillSuccess, recordSkillTrial } from "../learning/skill-rules.js";
 import type { LearningData, LearningDelta } from "../learning/types.js";
 import { toOneLine } from "../text/safe-text.js";
 import { skillStepsOf, type ActLoopResult, type StepRecord } from "./act-loop.js";
@@ -13,6 +13,8 @@ export interface ReflectInput {
   loop: ActLoopResult;
   /** The final checks of the goals the cycle worked on (a goal met by its pre-check has none). */
   checks: Array<{ goal: string; passed: boolean }>;
+  /** Each due goal's check command, by goal id: a saved skill's steps that changed only files it does not name are doubtful. */
+  goalChecks?: Readonly<Record<string, string>>;
   cycle: number;
   now: Date;
   settings: { consolidateEveryCycles: number; maxLessons: number; maxCooldownCycles: number };
@@ -24,6 +26,8 @@ export function reflectOnCycle(input: ReflectInput): LearningDelta[] {
   const ctx = { cycle, now };
   const deltas = recordOutcomes(learning, loop.outcomes, input.checks, { ...ctx, maxCooldownCycles: input.settings.maxCooldownCycles });
 
+  // A trial happened within its replay: its verdict comes first, then the replay's outcome.
+  for (const trial of loop.skillTrials) deltas.push(...recordSkillTrial(learning, trial, ctx));
   for (const replay of loop.replays) deltas.push(...recordSkillReplay(learning, replay.skillId, replay.ok, ctx));
   for (const check of input.checks) {
     // A goal whose check passed gets a skill from the steps taken for it (its own replay's and turn's, never another
@@ -31,8 +35,8 @@ export function reflectOnCycle(input: ReflectInput): LearningDelta[] {
     if (!check.passed || loop.replays.some((replay) => replay.goal === check.goal && replay.ok)) continue;
     // No replay met the goal, so every step that did work for it counts, a failed replay's good steps included.
     const explored = loop.steps.filter((step) => step.goal === check.goal);
-    const steps = skillStepsOf(explored);
-    if (steps.length > 0) deltas.push(...recordSkillSuccess(learning, check.goal, steps, episodeIds(cycle, explored), ctx));
+    const pruned = skillStepsOf(explored, input.goalChecks?.[check.goal]);
+    if (pruned.steps.length > 0) deltas.push(...recordSkillSuccess(learning, check.goal, pruned, episodeIds(cycle, explored), ctx));
   }
 
   if (loop.cited.length > 0) {

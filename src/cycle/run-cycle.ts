@@ -285,6 +285,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
       learning,
       loop,
       checks: checks.map((check) => ({ goal: check.goal, passed: check.passed })),
+      goalChecks: Object.fromEntries(dueGoals.flatMap((goal) => (goal.check !== undefined ? [[goal.id, goal.check]] : []))),
       cycle,
       now: deps.clock(),
       settings: config.learning,

@@ -1,4 +1,4 @@
-// Fingerprints the world an action meets: workspace files (name, size, content hash) and `run`'s program; invariant: follows no link, opens no FIFO or device.
+// Fingerprints the world an action meets: workspace files (name, size, content hash) and `run`'s program, with a digest per entry to tell which paths a step changed; invariant: follows no link, opens no FIFO or device.
 import { createHash } from "node:crypto";
 import { constants } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
@@ -15,6 +15,22 @@ const HASH_CONCURRENCY = 8;
 /** Workspace entries fingerprinted; a larger workspace is fingerprinted by its first ones. */
 const MAX_ENTRIES = 256;
 
+/** Paths listed in {@link changedPathsBetween}'s answer at most; a step that changed more has unknown changed paths. */
+export const MAX_CHANGED_PATHS = 32;
+
+/** The workspace as one scan saw it. */
+export interface WorkspaceScan {
+  /** A short hash of the whole workspace (what {@link fingerprintWorkspace} returns). */
+  fingerprint: string;
+  /**
+   * Each listed entry (workspace-relative, "." left out) → a short digest of what it adds to the fingerprint: a file's
+   * name, size and content (or mtime), a folder's presence, or a folder that could not be reached.
+   */
+  entries: ReadonlyMap<string, string>;
+  /** Every entry was listed and read: no cap cut the listing and no folder was unreadable. */
+  complete: boolean;
+}
+
 /**
  * A short hash of the workspace as an action would find it.
  * Content rather than mtime for small files: the same bytes rewritten (a reset, a re-run) are the same world, which
@@ -23,8 +39,17 @@ const MAX_ENTRIES = 256;
  * FIFO, socket or device swapped in after the listing is hashed as its kind, never followed or opened.
  */
 export async function fingerprintWorkspace(workspaceDir: string): Promise<string> {
+  return (await scanWorkspace(workspaceDir)).fingerprint;
+}
+
+/**
+ * Scans the workspace once: its fingerprint (the same value {@link fingerprintWorkspace} gives) and a digest per entry,
+ * so two scans tell which paths changed between them. Each file is read once; its bytes feed both hashes.
+ */
+export async function scanWorkspace(workspaceDir: string): Promise<WorkspaceScan> {
   const listing = await listWorkspace(workspaceDir, { maxEntries: MAX_ENTRIES });
   const hash = createHash("sha256");
+  const entries = new Map<string, string>();
   const root = await openWorkspaceRoot(workspaceDir);
   try {
     for (const [dir, files] of groupByDir(listing.files)) {
@@ -32,12 +57,21 @@ export async function fingerprintWorkspace(workspaceDir: string): Promise<string
       // A folder swapped for a link or removed since the listing: its files are not part of this world.
       if (!opened.ok) {
         hash.update(`unreachable\0${dir}\0`);
+        entries.set(dir, "unreachable");
         continue;
       }
       try {
         // Read several at once (libuv has four threads), fed to the hash in listing order.
         const parts = await mapLimited(files, HASH_CONCURRENCY, (file) => describeFile(opened.handle, file));
-        for (const part of parts) for (const chunk of part) hash.update(chunk);
+        parts.forEach((part, index) => {
+          if (part.length === 0) return;
+          const entry = createHash("sha256");
+          for (const chunk of part) {
+            hash.update(chunk);
+            entry.update(chunk);
+          }
+          entries.set(files[index] as string, entry.digest("hex").slice(0, 16));
+        });
       } finally {
         await opened.handle.close();
       }
@@ -45,8 +79,25 @@ export async function fingerprintWorkspace(workspaceDir: string): Promise<string
   } finally {
     await root.close();
   }
-  for (const dir of listing.dirs) hash.update(`dir\0${dir}\0`);
-  return hash.digest("hex").slice(0, 16);
+  for (const dir of listing.dirs) {
+    hash.update(`dir\0${dir}\0`);
+    if (dir !== "." && !entries.has(dir)) entries.set(dir, "dir");
+  }
+  return { fingerprint: hash.digest("hex").slice(0, 16), entries, complete: !listing.truncated && listing.unreadable.length === 0 };
+}
+
+/**
+ * The workspace-relative paths added, removed or changed (content, size, kind) between two scans, sorted; `[]` when
+ * none. Undefined when that cannot be known exactly: either scan was incomplete, or more than `maxPaths` changed.
+ */
+export function changedPathsBetween(before: WorkspaceScan, after: WorkspaceScan, maxPaths = MAX_CHANGED_PATHS): string[] | undefined {
+  if (!before.complete || !after.complete) return undefined;
+  if (before.fingerprint === after.fingerprint) return [];
+  const changed: string[] = [];
+  for (const [entry, digest] of after.entries) if (before.entries.get(entry) !== digest) changed.push(entry);
+  for (const entry of before.entries.keys()) if (!after.entries.has(entry)) changed.push(entry);
+  if (changed.length > maxPaths) return undefined;
+  return changed.sort();
 }
 
 /** The fingerprint of one action: the workspace's, plus the program a `run` would execute. */

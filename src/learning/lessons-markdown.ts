@@ -125,8 +125,10 @@ function renderLesson(lesson: Lesson, cycle?: number): string[] {
 }
 
 function renderSkill(skill: Skill): string[] {
+  // A doubtful step changed only files the check does not name: a later replay tries the skill without it.
   const steps = skill.steps.map(
-    (step, index) => `  ${index + 1}. ${escapeMarkdownLine(describeAction(normalizeAction(step.tool, step.args)), 160)}`,
+    (step, index) =>
+      `  ${index + 1}. ${escapeMarkdownLine(describeAction(normalizeAction(step.tool, step.args)), 160)}${skill.doubtful?.includes(index) === true ? " (doubtful: a replay will try without it)" : ""}`,
   );
   return [
     `### ${escapeMarkdownLine(skill.id, 20)} · goal ${escapeMarkdownLine(skill.goal, 80)} · ${skill.status}`,

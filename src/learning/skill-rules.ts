@@ -1,22 +1,26 @@
-// Skills: the steps of a cycle whose check passed become or update the goal's one active skill; skills that keep failing on replay are retired.
+// Skills: the steps of a cycle whose check passed become or update the goal's one active skill; a leaner trial drops or keeps a doubtful step; skills that keep failing on replay are retired.
 import { MAX_EVIDENCE_IDS, MAX_HISTORY_ENTRIES } from "./citation-rules.js";
 import type { ChangeContext } from "./citation-rules.js";
-import type { LearningData, LearningDelta, Skill } from "./types.js";
+import { describeStep, type PrunedSkillSteps } from "./prune-skill-steps.js";
+import type { LearningData, LearningDelta, Skill, SkillTrial } from "./types.js";
 
 /** Failed replays (and more failures than successes) that retire a skill. */
 export const RETIRE_SKILL_AFTER_FAILURES = 3;
 
 /**
- * Records that `steps` met `goal`'s check: creates the goal's skill (`S<n>`) or updates its active one
- * (`successes += 1`; the steps are replaced when the new ones are fewer). Empty `steps` are ignored.
+ * Records that `pruned` (or plain steps: none doubtful) met `goal`'s check: creates the goal's skill (`S<n>`) or
+ * updates its active one (`successes += 1`; the steps and their doubtful marks are replaced when the new steps are
+ * fewer). The history line says what pruning dropped and which steps are doubtful. Empty steps are ignored.
  */
-export function recordSkillSuccess(data: LearningData, goal: string, steps: Skill["steps"], evidence: string[], ctx: ChangeContext): LearningDelta[] {
+export function recordSkillSuccess(data: LearningData, goal: string, pruned: PrunedSkillSteps | Skill["steps"], evidence: string[], ctx: ChangeContext): LearningDelta[] {
+  const { steps, doubtful, summary } = Array.isArray(pruned) ? { steps: pruned, doubtful: [], summary: "" } : pruned;
   if (steps.length === 0) return [];
+  const pruning = summary.length > 0 ? `; ${summary}` : "";
   const skill = data.skills.find((candidate) => candidate.goal === goal && candidate.status === "active");
   if (!skill) {
     const id = `S${data.nextSkillId}`;
     data.nextSkillId += 1;
-    const reason = `goal ${goal}'s check passed after ${steps.length} step(s)`;
+    const reason = `goal ${goal}'s check passed after ${steps.length} step(s)${pruning}`;
     data.skills.push({
       id,
       goal,
@@ -28,6 +32,7 @@ export function recordSkillSuccess(data: LearningData, goal: string, steps: Skil
       createdCycle: ctx.cycle,
       lastUsedCycle: ctx.cycle,
       evidence: capFront([...new Set(evidence)], MAX_EVIDENCE_IDS),
+      ...(doubtful.length > 0 ? { doubtful: [...doubtful] } : {}),
       history: [{ cycle: ctx.cycle, at: ctx.now.toISOString(), change: "created", reason }],
     });
     return [{ id, change: "created", reason }];
@@ -36,11 +41,13 @@ export function recordSkillSuccess(data: LearningData, goal: string, steps: Skil
   skill.lastUsedCycle = ctx.cycle;
   const shorter = steps.length < skill.steps.length;
   const reason = shorter
-    ? `goal ${goal}'s check passed after ${steps.length} step(s), fewer than its ${skill.steps.length}: steps replaced`
+    ? `goal ${goal}'s check passed after ${steps.length} step(s), fewer than its ${skill.steps.length}: steps replaced${pruning}`
     : `goal ${goal}'s check passed again (successes ${skill.successes}, failures ${skill.failures})`;
   if (shorter) {
     skill.steps = copySteps(steps);
     skill.evidence = [];
+    if (doubtful.length > 0) skill.doubtful = [...doubtful];
+    else delete skill.doubtful;
   }
   skill.evidence = capFront([...new Set([...skill.evidence, ...evidence])], MAX_EVIDENCE_IDS);
   const change = shorter ? "steps-shortened" : "succeeded";
@@ -67,6 +74,35 @@ export function recordSkillReplay(data: LearningData, skillId: string, ok: boole
     deltas.push({ id: skill.id, change: "retired", reason: why });
   }
   return deltas;
+}
+
+/**
+ * Applies a leaner trial's verdict to its skill: `passed` drops the step for good (the doubtful marks after it move
+ * up); otherwise the step stays and is no longer doubtful. Ignored unless the skill is active and still has the
+ * trial's step, unchanged, at that index among its doubtful ones.
+ */
+export function recordSkillTrial(data: LearningData, trial: SkillTrial, ctx: ChangeContext): LearningDelta[] {
+  const skill = data.skills.find((candidate) => candidate.id === trial.skillId);
+  const step = skill?.steps[trial.step];
+  if (!skill || skill.status !== "active" || step === undefined || skill.doubtful?.includes(trial.step) !== true) return [];
+  if (step.tool !== trial.left.tool || JSON.stringify(step.args) !== JSON.stringify(trial.left.args)) return [];
+  const shown = `step ${trial.step + 1} (${describeStep(step)})`;
+  const rest = skill.doubtful.filter((index) => index !== trial.step);
+  let change: string;
+  let reason: string;
+  if (trial.outcome === "passed") {
+    skill.steps = skill.steps.filter((_, index) => index !== trial.step);
+    skill.doubtful = rest.map((index) => (index > trial.step ? index - 1 : index));
+    change = "step-dropped";
+    reason = `dropped ${shown}: the check passed without it`;
+  } else {
+    skill.doubtful = rest;
+    change = "step-kept";
+    reason = `kept ${shown}: ${trial.outcome === "check-failed" ? "the check failed" : "a later step failed"} without it`;
+  }
+  if (skill.doubtful.length === 0) delete skill.doubtful;
+  recordSkillChange(skill, change, reason, ctx);
+  return [{ id: skill.id, change, reason }];
 }
 
 /** The skill to replay for a goal: its active skill when successes ≥ 1 and successes ≥ failures. */

@@ -81,7 +81,24 @@ export interface Skill {
   lastUsedCycle?: number;
   /** Episode ids of the steps it was made from. */
   evidence: string[];
+  /**
+   * 0-based indices into `steps` of steps of doubtful value: each changed only files the goal's check does not name
+   * (and no later kept step is known to read). A replay tries the skill without the first one; the check decides
+   * whether it goes or stays. Absent or empty: none (and in skills saved before this was kept).
+   */
+  doubtful?: number[];
   history: LessonChange[];
+}
+
+/** A leaner replay of a skill, tried in a cycle: the skill without one doubtful step, and how it went. */
+export interface SkillTrial {
+  skillId: string;
+  /** 0-based index of the step left out. */
+  step: number;
+  /** The step left out, so the verdict lands only on a skill that still has it there. */
+  left: { tool: string; args: Record<string, unknown> };
+  /** `passed`: the goal's check passed without the step; `check-failed`: it did not; `step-failed`: a remaining step failed. */
+  outcome: "passed" | "check-failed" | "step-failed";
 }
 
 /** How one executed action turned out, as the learning rule sees it. */

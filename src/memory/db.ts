@@ -115,6 +115,7 @@ const skillSchema = v.looseObject({
   createdCycle: count,
   lastUsedCycle: v.optional(count),
   evidence: v.array(v.string()),
+  doubtful: v.optional(v.array(count)),
   history: v.array(changeSchema),
 });
 

@@ -21,11 +21,11 @@ test("failures, no-op repeats and reads fall away; the first effective run of ea
     step(7, "fetch-data", true, true),
   ];
   assert.deepEqual(
-    skillStepsOf(steps).map((kept) => kept.args.command),
+    skillStepsOf(steps).steps.map((kept) => kept.args.command),
     ["fetch-data", "clean-data", "make-report"],
   );
 });
 
 test("a step without a recorded effect is never part of a skill", () => {
-  assert.deepEqual(skillStepsOf([step(1, "show-status", true, false)]), []);
+  assert.deepEqual(skillStepsOf([step(1, "show-status", true, false)]).steps, []);
 });
