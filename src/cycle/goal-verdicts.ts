@@ -57,8 +57,9 @@ export function describeVerdict(verdict: GoalVerdict): string {
  * as the model's (they are a claim, the count is the world's verdict); just the model's words with no due goal.
  */
 export function summarizeCycle(verdicts: readonly GoalVerdict[], finishSummaries: ReadonlyArray<{ goal?: string; text: string }>): string | undefined {
+  // The model's words as it wrote them (each place that shows them makes them one line); blank ones are left out.
   const said = finishSummaries.filter((each) => each.text.trim() !== "");
-  const words = said.length > 1 ? said.map((each) => `${each.goal !== undefined ? `${each.goal}: ` : ""}${each.text.trim()}`).join("; ") : said[0]?.text.trim();
+  const words = said.length > 1 ? said.map((each) => `${each.goal !== undefined ? `${each.goal}: ` : ""}${each.text}`).join("; ") : said[0]?.text;
   const count = countGoalsMet(verdicts);
   if (count === undefined) return finishSummaries.length > 0 ? (words ?? "") : undefined;
   return words !== undefined ? `${count}; the model said: ${words}` : count;
