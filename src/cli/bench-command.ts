@@ -10,9 +10,10 @@ import { statePaths } from "../memory/state-paths.js";
 import { readConfigFile } from "../config-file.js";
 import type { ModeFigures } from "../gym/gym-metrics.js";
 import { renderLearningChart } from "../gym/learning-chart.js";
+import { missedThresholds } from "../gym/judge-thresholds.js";
 import { runGym, type GymResult, type ScenarioFigures } from "../gym/run-gym.js";
 import type { GymMode } from "../gym/run-scenario.js";
-import { listScenarioNames, loadAllScenarios, loadScenario, type Scenario } from "../gym/scenario.js";
+import { isScenarioPath, listScenarioNames, loadAllScenarios, loadScenario, readScenarioFile, type Scenario } from "../gym/scenario.js";
 import type { Logger } from "../log.js";
 import { createCliContext, EXIT, reportError, type CliContext } from "./cli-context.js";
 import { printErr, printJsonLine, printOut } from "./terminal-output.js";
@@ -21,6 +22,7 @@ interface BenchOptions {
   scenario?: string;
   cycles?: number;
   seeds: number;
+  firstSeed: number;
   /** False with `--no-memory`. */
   memory: boolean;
   json?: boolean;
@@ -34,9 +36,10 @@ export function registerBenchCommand(program: Command): void {
   bench
     .command("learning")
     .description("run the learning gym on the real cycle: success per cycle with memory against without (default model: the test model)")
-    .option("--scenario <name>", "run only this scenario (default: all)")
+    .option("--scenario <name|file>", "run only this scenario: a built-in name, or a path to a scenario YAML file (default: all built-in)")
     .option("--cycles <n>", "cycles per run (default: each scenario's own, 20)", parseWholeNumber)
     .option("--seeds <k>", "seeds per scenario and mode", parseWholeNumber, 5)
+    .option("--first-seed <n>", "the first seed: the runs use seeds n .. n+k-1", parseWholeNumber, 1)
     .option("--no-memory", "run only the no-memory mode (memory wiped before each cycle)")
     .option("--json", "print one JSON object on stdout")
     .option("--chart <file.svg>", "write an SVG learning-curve chart")
@@ -134,17 +137,13 @@ async function runSpeed(context: CliContext, options: SpeedOptions): Promise<num
 
 async function runBench(context: CliContext, options: BenchOptions): Promise<number> {
   if (!Number.isInteger(options.seeds) || options.seeds < 1 || options.seeds > 100) return usage("--seeds takes a whole number from 1 to 100");
+  if (!Number.isInteger(options.firstSeed) || options.firstSeed < 1 || options.firstSeed > 1_000_000) return usage("--first-seed takes a whole number from 1 to 1000000");
   if (options.cycles !== undefined && (!Number.isInteger(options.cycles) || options.cycles < 1 || options.cycles > 500)) {
     return usage("--cycles takes a whole number from 1 to 500");
   }
-  let scenarios: Scenario[];
-  if (options.scenario !== undefined) {
-    const names = await listScenarioNames();
-    if (!names.includes(options.scenario)) return usage(`no scenario "${options.scenario}"; the scenarios are: ${names.join(", ")}`);
-    scenarios = [await loadScenario(options.scenario)];
-  } else {
-    scenarios = await loadAllScenarios();
-  }
+  const chosen = await chooseScenarios(options.scenario);
+  if (!chosen.ok) return usage(chosen.message);
+  const scenarios = chosen.scenarios;
   const modelPath = context.options.model !== undefined ? path.resolve(context.options.model) : await ensureTestModel(context.cacheDir);
   // Checked up front: otherwise every cycle of every run would fail the same way, minutes later.
   const modelFile = await stat(modelPath).catch(() => undefined);
@@ -156,6 +155,7 @@ async function runBench(context: CliContext, options: BenchOptions): Promise<num
   const result = await runGym({
     scenarios,
     seeds: options.seeds,
+    firstSeed: options.firstSeed,
     ...(options.cycles !== undefined ? { cycles: options.cycles } : {}),
     modes,
     modelPath,
@@ -170,7 +170,26 @@ async function runBench(context: CliContext, options: BenchOptions): Promise<num
   }
   if (options.json) printJsonLine(result);
   else printOut(formatGymTables(result));
-  return EXIT.ok;
+  const missed = missedThresholds(result.scenarios);
+  if (missed.length === 0) return EXIT.ok;
+  printErr(`gym: threshold not met: ${missed.map((miss) => `${miss.scenario}: ${miss.want} (got ${miss.got})`).join("; ")}\n`);
+  return EXIT.failed;
+}
+
+/**
+ * The scenarios `--scenario` names: all built-in ones when absent, a scenario file when the value is a path (it holds
+ * a `/` or ends in `.yaml`/`.yml`; its `name` need not match the file's), else the built-in scenario of that name.
+ * A missing file, bad YAML or a bad field is a one-message usage error, never a throw.
+ */
+export async function chooseScenarios(value: string | undefined): Promise<{ ok: true; scenarios: Scenario[] } | { ok: false; message: string }> {
+  if (value === undefined) return { ok: true, scenarios: await loadAllScenarios() };
+  if (isScenarioPath(value)) {
+    const read = await readScenarioFile(path.resolve(value));
+    return read.ok ? { ok: true, scenarios: [read.scenario] } : { ok: false, message: read.message };
+  }
+  const names = await listScenarioNames();
+  if (!names.includes(value)) return { ok: false, message: `no scenario "${value}"; the scenarios are: ${names.join(", ")} (or give a file path such as ./my-scenario.yaml)` };
+  return { ok: true, scenarios: [await loadScenario(value)] };
 }
 
 /** The human report: one table per scenario, memory against no-memory, then the total time. */
@@ -193,10 +212,27 @@ export function formatGymTables(result: GymResult): string {
       const mask = cooldown === null ? "no mask on it at the change" : `mask cooldown at the change ${formatNumber(cooldown)}; within 2 cooldowns: ${within === true ? "yes" : "no"}`;
       lines.push(`  ${label}: avoid-lesson retired ${value === null ? "never" : `${formatNumber(value)} cycles`} after the change (${mask})`);
     }
-    lines.push("");
+    lines.push(...formatGoalsAndThresholds(scenario), "");
   }
   lines.push(`Total time: ${result.seconds.toFixed(1)} s`, "");
   return lines.join("\n");
+}
+
+/** Per-goal late success (only when the scenario has several goals), skill lengths, and each declared threshold's verdict. */
+function formatGoalsAndThresholds(scenario: ScenarioFigures): string[] {
+  const lines: string[] = [];
+  for (const [label, figures] of [["memory", scenario.memory], ["no-memory", scenario.noMemory]] as const) {
+    if (figures === null) continue;
+    if (figures.keyNeverWorked > 0) lines.push(`  ${label}: ${figures.keyNeverWorked} seed(s) never ran the key action successfully`);
+    if (figures.goals.length > 1) lines.push(`  ${label}: late success per goal: ${figures.goals.map((goal) => `${goal.id} ${formatRate(goal.successLate)}`).join(", ")}`);
+    if (figures.skillsWithUselessStep !== undefined) {
+      lines.push(`  ${label}: final skills ${formatNumber(figures.finalSkillSteps)} step(s) on average; ${figures.skillsWithUselessStep} keep a useless step; ${figures.uselessStepInFirstSuccess ?? 0} seed(s) carried one in their first success`);
+    }
+  }
+  for (const verdict of scenario.thresholds) {
+    lines.push(`  threshold ${verdict.met === true ? "met" : verdict.met === false ? "NOT met" : "not judged"}: ${verdict.want} (got ${verdict.got})`);
+  }
+  return lines;
 }
 
 function windowLabels(scenario: ScenarioFigures): string[] {

@@ -1,14 +1,34 @@
 // The gym's figures, as pure functions of per-seed runs (cycle records, episodes, lessons); no I/O, same input → same figures.
 import { normalizeAction } from "../learning/action-key.js";
-import type { ActionKey, Lesson } from "../learning/types.js";
+import type { ActionKey, Lesson, Skill } from "../learning/types.js";
 import type { EpisodeLine } from "../memory/episodes.js";
+import type { GoalVerdict } from "./goal-verdicts.js";
+import { finalSkillSteps, skillsWithUselessStep, uselessStepInFirstSuccess } from "./skill-metrics.js";
 
 /** The slice of one run the metrics read (one seed, one mode). */
 export interface MetricRun {
-  cycles: Array<{ cycle: number; dbCycle?: number; success: boolean; steps: number }>;
+  /** `success`: every goal passed in that cycle; `goals`: each goal's own verdict (absent in runs recorded without them). */
+  cycles: Array<{ cycle: number; dbCycle?: number; success: boolean; steps: number; goals?: readonly GoalVerdict[] }>;
   episodes: readonly EpisodeLine[];
   lessons: readonly Lesson[];
+  /** The skills at the end of the run; absent means none. */
+  skills?: readonly Skill[];
   allowCommands: readonly string[];
+}
+
+/** What the metrics know of one goal of the scenario: its key action and the commands that never matter to its check. */
+export interface GoalSpec {
+  id: string;
+  keyAction: KeyAction;
+  uselessCommands: readonly string[];
+}
+
+/** One goal's success figures across seeds: a cycle counts for the goal when the goal's own check passed in it. */
+export interface GoalFigures {
+  id: string;
+  successRateByCycle: number[];
+  successByWindow: number[];
+  successLate: number | null;
 }
 
 /** The action the metrics follow: a `run` of one command. */
@@ -19,6 +39,7 @@ export interface KeyAction {
 
 /** All figures for one scenario and one mode, across seeds. Rates are in [0, 1]; `null` means "no data". */
 export interface ModeFigures {
+  /** Per cycle: the share of seeds in which every goal passed. */
   successRateByCycle: number[];
   /** Success rate per window of {@link WINDOW_CYCLES} cycles. */
   successByWindow: number[];
@@ -28,7 +49,18 @@ export interface ModeFigures {
   stepsPerSuccessLast5: number | null;
   disallowedActions: number;
   taintedPromoted: number;
+  /** Some goal's key action is still masked, at the end of some seed, in a world where it works (see {@link permanentlyMasked}). */
   permanentlyMasked: boolean;
+  /** Seeds in which a goal's key action never once ran successfully (the most over the goals). */
+  keyNeverWorked: number;
+  /** Success per goal, in the scenario's goal order (one entry, equal to the figures above, for a one-goal scenario). */
+  goals: GoalFigures[];
+  /** Mean steps of the active skills at the end of the runs; `null` when no seed ended with one. */
+  finalSkillSteps: number | null;
+  /** Only for scenarios naming useless commands: seeds whose first successful cycle ran one of them and it changed the workspace. */
+  uselessStepInFirstSuccess?: number;
+  /** Only for scenarios naming useless commands: active skills at the end, over seeds, that still run one of their goal's. */
+  skillsWithUselessStep?: number;
   /** Only for scenarios with a world change. */
   cyclesToRetireAfterChange?: number | null;
   /** Mean cooldown (cycles) of the key action's mask in force at the change; only for scenarios with a world change. */
@@ -67,6 +99,22 @@ export function successByWindow(runs: readonly MetricRun[], windowCycles = WINDO
 /** Success rate over cycles {@link LATE_FROM_CYCLE} to the end, across seeds; `null` when the runs are shorter. */
 export function successLate(runs: readonly MetricRun[], fromCycle = LATE_FROM_CYCLE): number | null {
   return successRateBetween(runs, fromCycle, Number.POSITIVE_INFINITY);
+}
+
+/**
+ * Success per goal: for each goal id seen in the runs' cycle verdicts (first-seen order), the rates by cycle, by
+ * window and late, counting a cycle for the goal when that goal passed in it. A cycle without a verdict for the goal
+ * counts as not passed; runs recorded without verdicts give no goals.
+ */
+export function successByGoal(runs: readonly MetricRun[]): GoalFigures[] {
+  const ids = [...new Set(runs.flatMap((run) => run.cycles.flatMap((record) => (record.goals ?? []).map((goal) => goal.id))))];
+  return ids.map((id) => {
+    const projected = runs.map((run) => ({
+      ...run,
+      cycles: run.cycles.map((record) => ({ ...record, success: record.goals?.some((goal) => goal.id === id && goal.passed) === true })),
+    }));
+    return { id, successRateByCycle: successRateByCycle(projected), successByWindow: successByWindow(projected), successLate: successLate(projected) };
+  });
 }
 
 /**
@@ -144,25 +192,55 @@ export function taintedPromoted(runs: readonly MetricRun[]): number {
   return runs.reduce((sum, run) => sum + run.lessons.filter((lesson) => lesson.tainted && lesson.status === "trusted").length, 0);
 }
 
+/** Which lessons {@link permanentlyMasked} judges, and what the scenario's world allows. */
+export interface MaskScope {
+  /** Only lessons scoped to this goal count: a mask for another goal does not hold this one back. */
+  goal?: string;
+  /**
+   * The key action can work in a world where it failed, without the workspace (its fingerprint) changing: a world
+   * change outside the workspace, or a flaky key action. Defaults to `true`, the cautious reading.
+   */
+  mayWorkWhereItFailed?: boolean;
+}
+
 /**
  * Whether, at the end of any seed, the key action is still masked where it is needed: an active avoid lesson on it
- * covers a world in which the key action has succeeded in that run, or, in a run where it never succeeded, any
- * active avoid lesson on it. (A mask on make-report in the world before its input exists is right, not "permanent".)
+ * covers a world in which the key action has succeeded in that run; or an active avoid lesson on it without a mask;
+ * or, in a run where it never succeeded and the scenario lets it work where it failed (`mayWorkWhereItFailed`), any
+ * active avoid lesson on it. A mask covers only worlds where the action failed twice the same way, so where it cannot
+ * work unseen, a seed that never ran it successfully says nothing about masks: {@link keyNeverWorked} counts those.
+ * (A mask on make-report in the world before its input exists is right, not "permanent".)
  */
-export function permanentlyMasked(runs: readonly MetricRun[], key: KeyAction): boolean {
+export function permanentlyMasked(runs: readonly MetricRun[], key: KeyAction, scope: MaskScope = {}): boolean {
+  const { goal, mayWorkWhereItFailed = true } = scope;
   return runs.some((run) => {
-    const worked = new Set(
-      run.episodes
-        .filter((episode) => episode.kind === "step" && episode.ok && episode.tool === "run" && readCommand(episode.args) === key.command)
-        .map((episode) => (typeof episode.fingerprint === "string" ? episode.fingerprint : "")),
-    );
+    const worked = keyWorlds(run, key);
     return run.lessons.some((lesson) => {
       if (lesson.kind !== "avoid" || lesson.status === "retired" || !matchesKey(lesson.action, key)) return false;
-      if (worked.size === 0 || lesson.mask === undefined) return true;
+      if (goal !== undefined && lesson.scope.goal !== goal) return false;
+      if (lesson.mask === undefined) return true;
+      if (worked.size === 0) return mayWorkWhereItFailed;
       const covered = [lesson.mask.fingerprint, ...(lesson.mask.worlds ?? [])];
       return covered.some((world) => worked.has(world));
     });
   });
+}
+
+/**
+ * Seeds in which the key action never once ran successfully. Runs under any goal count: a step is recorded under the
+ * goal the cycle worked on, which need not be the goal the command serves.
+ */
+export function keyNeverWorked(runs: readonly MetricRun[], key: KeyAction): number {
+  return runs.filter((run) => keyWorlds(run, key).size === 0).length;
+}
+
+/** The world fingerprints in which the key action ran successfully in `run`, under any goal. */
+function keyWorlds(run: MetricRun, key: KeyAction): Set<string> {
+  return new Set(
+    run.episodes
+      .filter((episode) => episode.kind === "step" && episode.ok && episode.tool === "run" && readCommand(episode.args) === key.command)
+      .map((episode) => (typeof episode.fingerprint === "string" ? episode.fingerprint : "")),
+  );
 }
 
 /**
@@ -213,8 +291,24 @@ function retirementAfterChange(run: MetricRun, key: KeyAction, changeCycle: numb
   return { ...(earliest !== undefined ? { delay: earliest - changeDbCycle } : {}), ...(cooldown !== undefined ? { cooldown: cooldown.cycles } : {}) };
 }
 
-/** Every figure for one mode. `changeCycle` is given for scenarios with a world change. */
-export function computeModeFigures(runs: readonly MetricRun[], key: KeyAction, changeCycle?: number): ModeFigures {
+/** What {@link computeModeFigures} needs beyond the runs. */
+export interface FigureOptions {
+  /** The gym cycle of the scenario's world change, for scenarios with one. */
+  changeCycle?: number;
+  /** The scenario's goals; without them the key action is judged over every goal's lessons and no skill figures are given. */
+  goals?: readonly GoalSpec[];
+  /** See {@link MaskScope}; defaults to `true`. */
+  mayWorkWhereItFailed?: boolean;
+}
+
+/** Every figure for one mode. */
+export function computeModeFigures(runs: readonly MetricRun[], key: KeyAction, options: FigureOptions = {}): ModeFigures {
+  const { changeCycle, goals } = options;
+  const { mayWorkWhereItFailed } = options;
+  const judged = goals === undefined || goals.length === 0 ? [{ key, goal: undefined }] : goals.map((goal) => ({ key: goal.keyAction, goal: goal.id }));
+  const masked = judged.some(({ key: goalKey, goal }) => permanentlyMasked(runs, goalKey, { ...(goal !== undefined ? { goal } : {}), ...(mayWorkWhereItFailed !== undefined ? { mayWorkWhereItFailed } : {}) }));
+  const neverWorked = Math.max(...judged.map(({ key: goalKey }) => keyNeverWorked(runs, goalKey)));
+  const useless = goals?.some((goal) => goal.uselessCommands.length > 0) === true ? goals : undefined;
   return {
     successRateByCycle: successRateByCycle(runs),
     successByWindow: successByWindow(runs),
@@ -224,7 +318,11 @@ export function computeModeFigures(runs: readonly MetricRun[], key: KeyAction, c
     stepsPerSuccessLast5: stepsPerSuccessLast5(runs),
     disallowedActions: disallowedActions(runs),
     taintedPromoted: taintedPromoted(runs),
-    permanentlyMasked: permanentlyMasked(runs, key),
+    permanentlyMasked: masked,
+    keyNeverWorked: neverWorked,
+    goals: successByGoal(runs),
+    finalSkillSteps: finalSkillSteps(runs),
+    ...(useless !== undefined ? { uselessStepInFirstSuccess: uselessStepInFirstSuccess(runs, useless), skillsWithUselessStep: skillsWithUselessStep(runs, useless) } : {}),
     ...(changeCycle !== undefined
       ? {
           cyclesToRetireAfterChange: cyclesToRetireAfterChange(runs, key, changeCycle),

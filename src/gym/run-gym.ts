@@ -2,13 +2,16 @@
 import type { Brain } from "../brain/brain.js";
 import type { Logger } from "../log.js";
 import { computeModeFigures, type ModeFigures } from "./gym-metrics.js";
+import { judgeThresholds, type ThresholdVerdict } from "./judge-thresholds.js";
 import { runScenario, type GymMode, type ScenarioRun } from "./run-scenario.js";
-import type { Scenario } from "./scenario.js";
+import { keyActionOf, type Scenario } from "./scenario.js";
 
 export interface RunGymOptions {
   scenarios: readonly Scenario[];
-  /** Seeds 1..`seeds`. */
+  /** How many seeds: `firstSeed` .. `firstSeed + seeds - 1`. */
   seeds: number;
+  /** The first seed. Defaults to `1`. */
+  firstSeed?: number;
   /** Overrides every scenario's cycle count. */
   cycles?: number;
   modes: readonly GymMode[];
@@ -25,9 +28,13 @@ export interface RunGymOptions {
 export interface ScenarioFigures {
   name: string;
   seeds: number;
+  /** The first seed used: the runs used seeds `firstSeed` .. `firstSeed + seeds - 1`. */
+  firstSeed: number;
   cycles: number;
   memory: ModeFigures | null;
   noMemory: ModeFigures | null;
+  /** The scenario's declared thresholds, judged on these figures (empty when it declares none). */
+  thresholds: ThresholdVerdict[];
 }
 
 /** What the gym returns: the `--json` object. */
@@ -45,7 +52,8 @@ export async function runGym(options: RunGymOptions): Promise<GymResult> {
     const byMode: Partial<Record<GymMode, ScenarioRun[]>> = {};
     for (const mode of options.modes) {
       const runs: ScenarioRun[] = [];
-      for (let seed = 1; seed <= options.seeds; seed++) {
+      const firstSeed = options.firstSeed ?? 1;
+      for (let seed = firstSeed; seed < firstSeed + options.seeds; seed++) {
         const run = await runScenario({
           scenario,
           seed,
@@ -61,20 +69,30 @@ export async function runGym(options: RunGymOptions): Promise<GymResult> {
       }
       byMode[mode] = runs;
     }
-    const key = scenario.keyAction;
-    const change = scenario.perturbations.find((perturbation) => perturbation.kind === "world-change");
-    const figures = (runs: ScenarioRun[] | undefined): ModeFigures | null =>
-      runs === undefined ? null : computeModeFigures(runs, key, change?.kind === "world-change" ? change.fromCycle : undefined);
-    scenarios.push({ name: scenario.name, seeds: options.seeds, cycles, memory: figures(byMode.memory), noMemory: figures(byMode["no-memory"]) });
+    const memory = byMode.memory === undefined ? null : figuresOf(scenario, byMode.memory);
+    const noMemory = byMode["no-memory"] === undefined ? null : figuresOf(scenario, byMode["no-memory"]);
+    const thresholds = judgeThresholds(scenario.thresholds, memory, noMemory);
+    scenarios.push({ name: scenario.name, seeds: options.seeds, firstSeed: options.firstSeed ?? 1, cycles, memory, noMemory, thresholds });
   }
   return { scenarios, seconds: Math.round((performance.now() - startedMs) / 100) / 10 };
+}
+
+/** One mode's figures for `scenario`: its key action per goal, its useless commands, its world change if any, and whether its key can work unseen where it failed. */
+export function figuresOf(scenario: Scenario, runs: readonly ScenarioRun[]): ModeFigures {
+  const change = scenario.perturbations.find((perturbation) => perturbation.kind === "world-change");
+  const goals = scenario.goals.map((goal) => ({ id: goal.id, keyAction: keyActionOf(scenario, goal), uselessCommands: goal.uselessCommands }));
+  // The key can work where it failed, unseen by the fingerprint, only after a world change or when it is flaky.
+  const keys = new Set(goals.map((goal) => goal.keyAction.command));
+  const mayWorkWhereItFailed = scenario.perturbations.some((perturbation) => (perturbation.kind === "world-change" || perturbation.kind === "flaky") && keys.has(perturbation.command));
+  return computeModeFigures(runs, scenario.keyAction, { goals, mayWorkWhereItFailed, ...(change?.kind === "world-change" ? { changeCycle: change.fromCycle } : {}) });
 }
 
 function describeRun(run: ScenarioRun, elapsedMs: number): string {
   const passed = run.cycles.filter((record) => record.success).length;
   const failed = run.cycles.filter((record) => record.status === "failed").length;
+  const goals = run.cycles[0]?.goals.length ?? 1;
   return [
-    `gym: ${run.scenario} seed ${run.seed} ${run.mode}: ${passed}/${run.cycles.length} cycles met the goal`,
+    `gym: ${run.scenario} seed ${run.seed} ${run.mode}: ${passed}/${run.cycles.length} cycles met ${goals === 1 ? "the goal" : `all ${goals} goals`}`,
     failed > 0 ? `, ${failed} failed` : "",
     ` in ${(run.durationMs / 1000).toFixed(1)} s (total ${(elapsedMs / 1000).toFixed(0)} s)`,
     run.stateDir !== undefined ? `; state kept in ${run.stateDir}` : "",

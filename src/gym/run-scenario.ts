@@ -12,6 +12,7 @@ import type { Lesson, Skill } from "../learning/types.js";
 import type { Logger } from "../log.js";
 import { writeDb } from "../memory/db.js";
 import { readEpisodes, type EpisodeLine } from "../memory/episodes.js";
+import { readGoalVerdicts, type GoalVerdict } from "./goal-verdicts.js";
 import type { Scenario } from "./scenario.js";
 import { createSeededRandom } from "../seeded-random.js";
 import type { Sensors } from "../sense/read-sensors.js";
@@ -35,8 +36,10 @@ export interface GymCycleRecord {
   dbCycle?: number;
   status: CycleResult["status"];
   reason?: string;
-  /** Every goal's check passed at the end of this cycle. */
+  /** The cycle ran and every goal of the scenario passed its check in it. */
   success: boolean;
+  /** Each goal of the scenario, in file order, and whether its check passed in this cycle. */
+  goals: GoalVerdict[];
   steps: number;
   failedSteps: number;
   durationMs: number;
@@ -102,7 +105,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
         const deps = buildCycleDeps(state, { brain: options.brain, logger, clock });
         const live = deps.readSensors;
         const result = await runCycle({ ...deps, readSensors: async () => gymSensors(await live(), clock(), state.config.limits.maxTempC) });
-        records.push(recordCycle(state, scenario, cycle, result));
+        const verdicts = readGoalVerdicts(scenario.goals.map((goal) => goal.id), result);
+        records.push(recordCycle(state, cycle, result, verdicts));
       }
       ({ lessons, skills } = readLearning(state));
     } finally {
@@ -132,7 +136,8 @@ export async function prepareStateDir(stateDir: string, scenario: Scenario, seed
   await writeFile(path.join(stateDir, "charter.md"), scenario.charter);
   const goalsYaml = ["version: 1", "goals:"];
   for (const goal of scenario.goals) {
-    goalsYaml.push(`  - id: ${goal.id}`, `    title: ${JSON.stringify(goal.title)}`, `    check: ${JSON.stringify(goal.check)}`);
+    goalsYaml.push(`  - id: ${goal.id}`, `    title: ${JSON.stringify(goal.title)}`, `    check: ${JSON.stringify(goal.check)}`, `    priority: ${goal.priority}`);
+    if (goal.every !== undefined) goalsYaml.push(`    every: ${JSON.stringify(goal.every)}`);
   }
   await writeFile(path.join(stateDir, "goals.yaml"), `${goalsYaml.join("\n")}\n`);
 
@@ -243,13 +248,13 @@ async function wipeMemory(state: OpenState): Promise<void> {
   for (const name of await readdir(state.paths.journal)) await rm(path.join(state.paths.journal, name), { recursive: true, force: true });
 }
 
-function recordCycle(state: OpenState, scenario: Scenario, cycle: number, result: CycleResult): GymCycleRecord {
+function recordCycle(state: OpenState, cycle: number, result: CycleResult, goals: GoalVerdict[]): GymCycleRecord {
   if (result.status === "ran") {
-    const success = scenario.goals.every((goal) => result.checks.some((check) => check.goal === goal.id && check.passed));
-    return { cycle, dbCycle: result.cycle, status: "ran", success, steps: result.steps, failedSteps: result.failedSteps, durationMs: result.durationMs };
+    const success = goals.length > 0 && goals.every((goal) => goal.passed);
+    return { cycle, dbCycle: result.cycle, status: "ran", success, goals, steps: result.steps, failedSteps: result.failedSteps, durationMs: result.durationMs };
   }
   if (result.status === "skipped") {
-    return { cycle, status: "skipped", reason: result.reason, success: false, steps: 0, failedSteps: 0, durationMs: 0 };
+    return { cycle, status: "skipped", reason: result.reason, success: false, goals, steps: 0, failedSteps: 0, durationMs: 0 };
   }
   const index = result.cycle === undefined ? undefined : state.db.data.cycles.findLast((record) => record.cycle === result.cycle);
   return {
@@ -258,6 +263,7 @@ function recordCycle(state: OpenState, scenario: Scenario, cycle: number, result
     status: "failed",
     reason: result.reason,
     success: false,
+    goals,
     steps: index?.steps ?? 0,
     failedSteps: index?.failedSteps ?? 0,
     durationMs: index?.durationMs ?? 0,

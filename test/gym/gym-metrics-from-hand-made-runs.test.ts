@@ -116,6 +116,26 @@ test("a mask only on worlds where the key action never worked is not permanent; 
   assert.equal(permanentlyMasked([wrongMask], KEY), true);
 });
 
+test("regression: a procedure seed that never ran make-report successfully was reported as masked for good", () => {
+  // Its only mask covers the world without data.clean, where make-report fails every time: that mask is right.
+  const mask: Lesson["mask"] = { fingerprint: "no-clean", signature: "exit #: make-report: data.clean is missing", cooldownCycles: 2, untilCycle: 22, retests: 1, worlds: ["empty"] };
+  const failed: EpisodeLine = makeStep(3, 2, "make-report", { ok: false, fingerprint: "no-clean" });
+  const neverWorked = makeRun([false, false], { episodes: [failed], lessons: [makeLesson({ mask })] });
+  assert.equal(permanentlyMasked([neverWorked], KEY, { mayWorkWhereItFailed: false }), false, "no world where it can work unseen: the mask hides nothing");
+  assert.equal(permanentlyMasked([neverWorked], KEY), true, "where it may work unseen (a world change, a flaky key) the cautious reading stays");
+  assert.equal(permanentlyMasked([makeRun([false], { lessons: [makeLesson({})] })], KEY, { mayWorkWhereItFailed: false }), true, "an avoid lesson without a mask blocks it everywhere");
+  const figures = computeModeFigures([neverWorked, makeRun([true], { episodes: [makeStep(1, 1, "make-report", { fingerprint: "clean" })] })], KEY, { mayWorkWhereItFailed: false });
+  assert.equal(figures.permanentlyMasked, false);
+  assert.equal(figures.keyNeverWorked, 1, "the seed that never ran it is counted where it belongs");
+});
+
+test("a mask scoped to another goal does not hold this goal's key action back", () => {
+  const worked = makeStep(2, 1, "make-report", { fingerprint: "w" });
+  const otherGoal = makeRun([true], { episodes: [worked], lessons: [makeLesson({ scope: { goal: "other", tool: "run", keywords: [] }, mask: { fingerprint: "w", signature: "s", cooldownCycles: 2, untilCycle: 22, retests: 0 } })] });
+  assert.equal(permanentlyMasked([otherGoal], KEY, { goal: "weekly-report" }), false);
+  assert.equal(permanentlyMasked([otherGoal], KEY, { goal: "other" }), true);
+});
+
 test("cycles to retire after the change: retirement cycle minus the change cycle, mean over seeds, null if never", () => {
   const history = (cycle: number): Lesson["history"] => [
     { cycle: 3, at: "t", change: "created", reason: "two identical failures" },
@@ -154,10 +174,13 @@ test("all figures come together, with cyclesToRetireAfterChange only when there 
   const run = makeRun([true, false, true]);
   const figures = computeModeFigures([run], KEY);
   assert.equal("cyclesToRetireAfterChange" in figures, false);
-  assert.deepEqual(Object.keys(computeModeFigures([run], KEY, 2)).sort(), [
+  assert.deepEqual(Object.keys(computeModeFigures([run], KEY, { changeCycle: 2 })).sort(), [
     "cooldownAtChange",
     "cyclesToRetireAfterChange",
     "disallowedActions",
+    "finalSkillSteps",
+    "goals",
+    "keyNeverWorked",
     "permanentlyMasked",
     "repeatedMaskedFailures",
     "retiredWithinTwoCooldowns",

@@ -4,7 +4,8 @@ import os from "node:os";
 import path from "node:path";
 import assert from "node:assert/strict";
 import { LlamaBrain } from "../../src/brain/llama-brain.js";
-import { computeModeFigures, type ModeFigures } from "../../src/gym/gym-metrics.js";
+import type { ModeFigures } from "../../src/gym/gym-metrics.js";
+import { figuresOf } from "../../src/gym/run-gym.js";
 import { prepareStateDir, runScenario, type ScenarioRun } from "../../src/gym/run-scenario.js";
 import type { Scenario } from "../../src/gym/scenario.js";
 import { createMemoryLogger } from "../../src/log.js";
@@ -46,9 +47,9 @@ export async function runCommandByHand(stateDir: string, command: string): Promi
   return Number(status[1]);
 }
 
-/** Runs the scenario's first goal check as the cycle does (sandbox included): true when it passes. */
-export async function checkPassesByHand(stateDir: string, scenario: Scenario): Promise<boolean> {
-  const check = scenario.goals[0]?.check;
+/** Runs the check of the scenario's goal number `goal` (default the first) as the cycle does (sandbox included): true when it passes. */
+export async function checkPassesByHand(stateDir: string, scenario: Scenario, goal = 0): Promise<boolean> {
+  const check = scenario.goals[goal]?.check;
   assert.ok(check !== undefined);
   const { context, workspace, config } = await contextOf(stateDir);
   const result = await runCheck(check, { cwd: workspace, timeoutMs: config.limits.commandTimeoutMs, maxOutputBytes: config.limits.maxOutputBytes, sandbox: config.sandbox, readOnlyDirs: context.commandDirs });
@@ -59,9 +60,7 @@ export async function checkPassesByHand(stateDir: string, scenario: Scenario): P
 export async function runShort(scenario: Scenario, cycles: number): Promise<{ run: ScenarioRun; figures: ModeFigures }> {
   const logger = createMemoryLogger();
   const run = await runScenario({ scenario, seed: 1, mode: "memory", cycles, modelPath: await testModel(), brain: new LlamaBrain(logger), logger });
-  const change = scenario.perturbations.find((perturbation) => perturbation.kind === "world-change");
-  const figures = computeModeFigures([run], scenario.keyAction, change?.kind === "world-change" ? change.fromCycle : undefined);
-  return { run, figures };
+  return { run, figures: figuresOf(scenario, [run]) };
 }
 
 /** What every short run must show, whatever the random model did. */
@@ -78,7 +77,10 @@ export function assertInvariants(run: ScenarioRun, figures: ModeFigures, cycles:
   assert.equal(figures.disallowedActions, 0);
   assert.equal(figures.taintedPromoted, 0);
   assert.equal(figures.successRateByCycle.length, cycles);
-  for (const key of ["successByWindow", "successLate", "repeatedMaskedFailures", "stepsPerSuccessFirst", "stepsPerSuccessLast5", "permanentlyMasked"] as const) {
+  for (const key of ["successByWindow", "successLate", "repeatedMaskedFailures", "stepsPerSuccessFirst", "stepsPerSuccessLast5", "permanentlyMasked", "keyNeverWorked", "goals", "finalSkillSteps"] as const) {
     assert.ok(key in figures, `figure ${key} is missing`);
   }
+  const goalIds = run.cycles[0]?.goals.map((goal) => goal.id) ?? [];
+  assert.deepEqual(figures.goals.map((goal) => goal.id), goalIds, "one per-goal entry for each goal of the scenario");
+  for (const record of run.cycles) assert.equal(record.success, record.goals.length > 0 && record.goals.every((goal) => goal.passed), "a cycle succeeds only when every goal passed");
 }
