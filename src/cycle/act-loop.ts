@@ -82,7 +82,7 @@ export interface ActLoopInput {
   prompt(focus: string | undefined, unmet: readonly string[]): { sections: PromptSection[]; citeIds: readonly string[] };
   /** The tools enabled by config; finish among them. */
   tools: readonly Tool[];
-  /** Offer `use_skill` (replay a saved skill) when skills exist. */
+  /** Offer `use_skill` (replay a saved skill) when skills exist: in a turn on a goal, that goal's skills only. */
   offerUseSkill: boolean;
   /**
    * The due goals not met by their pre-check, in serving order (see `orderGoals`); each step is attributed to, and
@@ -591,7 +591,10 @@ class ActLoop implements GoalWorker {
       const args = tool.argsSchema(view);
       if (args !== undefined) offered.push({ name: tool.name, args });
     }
-    const skillIds = input.learning?.skills.filter((skill) => skill.status === "active").map((skill) => skill.id) ?? [];
+    // A turn on a goal is offered that goal's skills only: another goal's skill serves a goal already served (its
+    // replay came first), and in the gym a random model replaying it turn after turn crowded out the goal at hand.
+    const focus = this.focus?.id;
+    const skillIds = input.learning?.skills.filter((skill) => skill.status === "active" && (focus === undefined || skill.goal === focus)).map((skill) => skill.id) ?? [];
     if (input.offerUseSkill && skillIds.length > 0) {
       offered.push({
         name: "use_skill",

@@ -2,9 +2,11 @@
 // within the same step budget; each step, outcome and skill belongs to the goal it was taken for.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { findToolBranch } from "../../src/brain/action-schema.js";
 import { runCycle } from "../../src/cycle/run-cycle.js";
 import { buildCycleDeps } from "../../src/daemon/cycle-deps.js";
 import { createMemoryLogger } from "../../src/log.js";
+import type { JsonSchema } from "../../src/tools/json-schema.js";
 import { ScriptedBrain } from "../support/scripted-brain.js";
 import { readEpisodes, run, stateWithReportSkill } from "./helpers/two-goal-state.js";
 
@@ -28,6 +30,8 @@ test("the replay meets report without the model, then the model is loaded once a
   const goalsSection = prompt?.sections.find((section) => section.id === "goals")?.text ?? "";
   assert.match(goalsSection, /- backup: /);
   assert.doesNotMatch(goalsSection, /- report: /);
+  // report's skill S1 is not offered in backup's turn: replaying it there would only crowd backup out.
+  assert.equal(findToolBranch(brain.schemas[0] as JsonSchema, "use_skill"), undefined);
 
   const steps = (await readEpisodes(dir)).filter((episode) => episode.kind === "step");
   assert.deepEqual(steps.map((step) => [step.goal, step.tool, step.replay ?? null]), [["report", "run", "S1"], ["backup", "run", null]]);

@@ -25,11 +25,12 @@ export const COMMANDS = { "make-report": "echo done > report.txt", "make-backup"
 /** A scripted `run` of an allowlisted command without arguments. */
 export const run = (command: string): string => JSON.stringify({ thought: "t", tool: "run", args: { command, args: [] } });
 
-/** Opens a fresh state with `goalsYaml` and {@link COMMANDS}; both are removed after the test. */
+/** Opens a fresh state with `goalsYaml` and {@link COMMANDS} (tools run, use_skill, finish); both are removed after the test. */
 export async function openTwoGoalState(t: { after(fn: () => unknown): void }, options: { maxSteps?: number; goalsYaml?: string; clock?: () => Date } = {}): Promise<{ dir: string; state: OpenState }> {
   const { dir, cleanup } = await makeStateDir({ goalsYaml: options.goalsYaml ?? TWO_GOALS, config: { limits: { maxSteps: options.maxSteps ?? 4 } } });
   t.after(cleanup);
-  await installCommands(dir, COMMANDS);
+  // use_skill is enabled, so a test can see which skills a turn is offered.
+  await installCommands(dir, COMMANDS, ["run", "use_skill", "finish"]);
   const state = await openState(dir, { logger: createMemoryLogger(), clock: options.clock ?? (() => new Date()) });
   t.after(() => state.close());
   return { dir, state };
