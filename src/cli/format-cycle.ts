@@ -1,5 +1,6 @@
 // Formats cycle results and progress for people (stderr progress, stdout result) and for scripts (--json).
 import type { CycleProgress, CycleResult } from "../cycle/run-cycle.js";
+import { countGoalsMet, describeVerdict } from "../cycle/goal-verdicts.js";
 import { toOneLine } from "../text/safe-text.js";
 
 /** One progress line per event, for stderr. */
@@ -25,6 +26,7 @@ export function formatResult(result: CycleResult): string {
       const checks = result.checks.map((check) => `${check.goal} ${check.passed ? "passed" : "failed"}`).join(", ") || "no checks";
       return [
         `Cycle ${result.cycle} ran in ${(result.durationMs / 1000).toFixed(1)} s: ${result.steps} steps (${result.failedSteps} failed); ${checks}.`,
+        ...(result.goals.length > 0 ? [`Goals: ${countGoalsMet(result.goals) ?? ""}: ${result.goals.map(describeVerdict).join(", ")}.`] : []),
         // The model's summary, steered by world text: one line, so it cannot add lines that read as the result's own.
         ...(result.summary !== undefined ? [`Summary: ${toOneLine(result.summary)}`] : []),
         `Journal: ${result.journalFile}`,

@@ -3,6 +3,7 @@ import { readdir, stat } from "node:fs/promises";
 import type { Command } from "commander";
 import { resolveModelPath } from "../config.js";
 import { selectDueGoals } from "../cycle/due-goals.js";
+import { countGoalsMet, describeVerdict } from "../cycle/goal-verdicts.js";
 import { findNextCronRun } from "../daemon/next-cron-run.js";
 import { readLockHolder } from "../daemon/state-lock.js";
 import type { CycleRecord } from "../memory/db.js";
@@ -27,7 +28,8 @@ export interface StatusReport {
   daemon: { running: boolean; pid?: number; since?: string; hostname?: string; staleLock?: boolean; model?: string };
   cycles: {
     count: number;
-    last?: Pick<CycleRecord, "cycle" | "status" | "startedAt" | "endedAt" | "durationMs" | "summary" | "reason">;
+    /** The last cycle; `goals` is each due goal's verdict (absent with no due goal, or in a record from before issue 15). */
+    last?: Pick<CycleRecord, "cycle" | "status" | "startedAt" | "endedAt" | "durationMs" | "summary" | "reason" | "goals">;
     inProgress?: { cycle: number; startedAt: string; pid: number };
     lastSkip?: { at: string; reason: string; detail: string };
   };
@@ -128,8 +130,12 @@ async function countOperatorRequests(dir: string): Promise<number | null> {
   }
 }
 
-function pickText(record: CycleRecord): { summary?: string; reason?: string } {
-  return { ...(record.summary !== undefined ? { summary: record.summary } : {}), ...(record.reason !== undefined ? { reason: record.reason } : {}) };
+function pickText(record: CycleRecord): Pick<CycleRecord, "summary" | "reason" | "goals"> {
+  return {
+    ...(record.summary !== undefined ? { summary: record.summary } : {}),
+    ...(record.reason !== undefined ? { reason: record.reason } : {}),
+    ...(record.goals !== undefined ? { goals: record.goals } : {}),
+  };
 }
 
 async function readDaemon(paths: StatePaths): Promise<StatusReport["daemon"]> {
@@ -190,6 +196,7 @@ export function formatStatus(report: StatusReport, now: Date): string {
     const duration = last.status === "interrupted" ? "" : `, ${(last.durationMs / 1000).toFixed(1)} s`;
     const text = last.summary ?? last.reason;
     lines.push(`Last cycle: ${last.cycle} ${last.status} at ${formatTime(last.startedAt)}${duration}${text !== undefined ? `: ${toOneLine(text.trim(), 160)}` : ""}`);
+    if (last.goals !== undefined && last.goals.length > 0) lines.push(`Last goals: ${countGoalsMet(last.goals) ?? ""}: ${last.goals.map(describeVerdict).join(", ")}`);
   }
   if (cycles.lastSkip !== undefined) lines.push(`Last skip:  ${formatTime(cycles.lastSkip.at)} (${cycles.lastSkip.reason}): ${toOneLine(cycles.lastSkip.detail.trim(), 160)}`);
   lines.push(

@@ -1,6 +1,6 @@
-// The decide/act loop: replay a proven skill first, else explore with grammar-constrained decisions; masks learned so far shape every step.
+// The decide/act loop: each due goal's proven skill is replayed first, then the model works the goals still unmet, one turn each, with grammar-constrained decisions; masks learned so far for the goal worked on shape every step.
 import { buildActionSchema, type OfferedTool } from "../brain/action-schema.js";
-import type { BrainSession, DecisionUsage, OpenResult, PromptSection, PromptTurn } from "../brain/brain.js";
+import type { BrainSession, Decision, DecisionUsage, OpenResult, PromptSection, PromptTurn } from "../brain/brain.js";
 import { quoteWorld } from "../brain/quote-world.js";
 import { describeAction, normalizeAction } from "../learning/action-key.js";
 import { findMasks, maskState } from "../learning/outcome-rules.js";
@@ -16,6 +16,7 @@ import type { SandboxSettings } from "../tools/sandbox-settings.js";
 import type { SchemaView, Tool, ToolContext, ToolLimits, ToolOutcome } from "../tools/tool.js";
 import { failureSignature } from "./failure-signature.js";
 import { maskOfferedTools, type MaskedAction } from "./mask-offered-tools.js";
+import { serveGoals, type GoalWorker, type LoopGoal, type ServedGoal, type TurnEnd } from "./serve-goals.js";
 import { changedPathsBetween, fingerprintAction, scanWorkspace, type WorkspaceScan } from "./world-fingerprint.js";
 
 /** Longest outcome text fed back to the model, in characters; the brain cuts further by tokens if needed. */
@@ -24,12 +25,12 @@ export const OUTCOME_MAX_CHARS = 1200;
 const LISTING_MAX_ENTRIES = 64;
 /** Wait before retrying a flaky step during a replay. */
 const FLAKY_RETRY_DELAY_MS = 200;
-// Kept here for the modules that import it from this file (run-cycle).
-export { EFFECT_TOOLS };
 
 /** What happened at one step, as the episode log and the journal record it. */
 export interface StepRecord {
   step: number;
+  /** The goal the step was taken for (the skill's goal in a replay, the goal of the model's turn); absent with no goal. */
+  goal?: string;
   tool: string;
   args: Record<string, unknown>;
   thought?: string;
@@ -74,13 +75,20 @@ export interface ActLoopInput {
   openSession(): Promise<OpenResult>;
   onModelLoaded?(loadMs: number): void;
   onModelUnloaded?(): void;
-  sections: PromptSection[];
+  /**
+   * The prompt for a turn on `focus` (undefined: no goal is due, the inbox only), with `unmet` the ids of the goals
+   * still unmet in serving order: its sections, and the lesson ids recalled into them that the model may cite.
+   */
+  prompt(focus: string | undefined, unmet: readonly string[]): { sections: PromptSection[]; citeIds: readonly string[] };
   /** The tools enabled by config; finish among them. */
   tools: readonly Tool[];
-  /** Offer `use_skill` (replay a saved skill) when skills exist. */
+  /** Offer `use_skill` (replay a saved skill) when skills exist: in a turn on a goal, that goal's skills only. */
   offerUseSkill: boolean;
-  /** The goal this cycle's actions are attributed to and learned for; undefined for an inbox-only cycle. */
-  goal?: { id: string; hasCheck: boolean };
+  /**
+   * The due goals not met by their pre-check, in serving order (see `orderGoals`); each step is attributed to, and
+   * learned for, the goal it was taken for. Empty for an inbox-only cycle. Defaults to none.
+   */
+  goals?: readonly LoopGoal[];
   /**
    * The prompt carries world content that no tool read (the inbox's messages, whoever wrote them): every outcome then
    * counts as from the world, so the masks and flaky notes learned from this cycle are tainted like those of a file
@@ -95,8 +103,6 @@ export interface ActLoopInput {
   maxSteps: number;
   stepTimeoutMs: number;
   thoughtMaxChars: number;
-  /** Lesson ids recalled into the prompt; the model may cite them. */
-  citeIds: readonly string[];
   limits: ToolLimits;
   allowCommands: readonly string[];
   commandDirs: readonly string[];
@@ -106,21 +112,32 @@ export interface ActLoopInput {
   workspaceDir: string;
   signal: AbortSignal;
   effects: Pick<ToolContext, "writeNote" | "sendMessage" | "readSensors">;
-  /** Runs the attributed goal's check now, to verify a replay. */
-  checkGoal(): Promise<boolean>;
+  /** Runs goal `goalId`'s check now (after a replay, or after a step changed the workspace): whether it passed. */
+  checkGoal(goalId: string): Promise<boolean>;
   /** Called after each step; the cycle records the episode here. */
   onStep(record: StepRecord): Promise<void>;
 }
 
 export interface ActLoopResult {
   steps: StepRecord[];
-  finishSummary?: string;
+  /** The model's `finish` summaries, one per turn that ended with it, with the goal of that turn. */
+  finishSummaries: Array<{ goal?: string; text: string }>;
   abortedBy?: string;
   /** Every executed action, for the learning rule. */
   outcomes: ActionOutcome[];
   cited: string[];
-  /** Skill replays this cycle (first the automatic one, then any `use_skill`), and whether each met its end. */
-  replays: Array<{ skillId: string; ok: boolean }>;
+  /**
+   * Skill replays this cycle (first the automatic ones, then any `use_skill`), the goal each was made for, and whether
+   * each met its end (an automatic replay: the goal's check passed; `use_skill`: every step went through).
+   */
+  replays: Array<{ skillId: string; ok: boolean; goal?: string }>;
+  /** Each goal of `ActLoopInput.goals`, in that order: whether the loop worked on it and saw it met. */
+  goals: ServedGoal[];
+  /**
+   * The goals whose last check (their pre-check, `afterStep` 0, or one the loop ran after step `afterStep`) was made in
+   * the workspace the loop left: no step changed it since, so that result still holds at the cycle's end.
+   */
+  settledChecks: Array<{ goal: string; passed: boolean; afterStep: number }>;
   /** Leaner replays tried this cycle (a skill without one doubtful step), for the reflect stage. */
   skillTrials: SkillTrial[];
   modelLoaded: boolean;
@@ -136,109 +153,175 @@ export async function runActLoop(input: ActLoopInput): Promise<ActLoopResult> {
   return loop.run();
 }
 
-class ActLoop {
+/** How a turn ended, as the next turn's opening line tells it. */
+const TURN_ENDS: Record<TurnEnd, string> = { met: "its check passed", finished: "you called finish", spent: "its steps were used up", stopped: "the cycle was stopped" };
+
+/** One model turn on a goal: at most `allowance` steps, with the goals still unmet and the turn's opening line. */
+interface Turn {
+  goal: LoopGoal | undefined;
+  lastStep: number;
+  unmet: readonly LoopGoal[];
+  opening: string;
+}
+
+class ActLoop implements GoalWorker {
   private readonly steps: StepRecord[] = [];
   private readonly outcomes: ActionOutcome[] = [];
   private readonly cited = new Set<string>();
   private readonly programPaths = new Map<string, string | undefined>();
   private readonly skillTrials: SkillTrial[] = [];
+  private readonly result: ActLoopResult = { steps: this.steps, outcomes: this.outcomes, finishSummaries: [], cited: [], replays: [], skillTrials: this.skillTrials, goals: [], settledChecks: [], modelLoaded: false };
   /** The workspace fingerprint after the last executed step, so the next step need not scan again. */
   private workspaceAfterLastStep: string | undefined;
   /** The latest workspace scan, to tell which paths the next effect step changes. */
   private lastScan: WorkspaceScan | undefined;
+  /** The goal worked on now: steps, outcomes, masks and flaky retries are its own. */
+  private focus: LoopGoal | undefined;
+  /** The last step the work on `focus` may take: its turn's end, or the cycle's budget in the replay phase. */
+  private lastStepOfFocus = 0;
+  /** Per goal with a check, its last check: the workspace fingerprint it ran in, its result and the step it followed. */
+  private readonly lastCheck = new Map<string, { world: string; passed: boolean; afterStep: number }>();
+  /** How the last model turn ended, for the next turn's opening line. */
+  private lastTurn: { goal: string; end: TurnEnd } | undefined;
 
   constructor(private readonly input: ActLoopInput) {}
 
   async run(): Promise<ActLoopResult> {
-    const result: ActLoopResult = { steps: this.steps, outcomes: this.outcomes, cited: [], replays: [], skillTrials: this.skillTrials, modelLoaded: false };
-    const { input } = this;
-    const skill = input.goal?.hasCheck && input.learning ? pickSkill(input.learning, input.goal.id) : undefined;
-    if (skill !== undefined) {
-      const ok = await this.replaySkill(skill);
-      const passed = ok && !input.signal.aborted ? await input.checkGoal() : false;
-      result.replays.push({ skillId: skill.id, ok: passed });
-      if (passed) return this.finish(result, `replayed skill ${skill.id}; the check passed`);
+    const { input, result } = this;
+    const goals = input.goals ?? [];
+    // The pre-checks failed in the workspace as it is now: a goal's check runs again only once a step changed it.
+    if (goals.some((goal) => goal.hasCheck)) {
+      const start = await this.currentWorkspace();
+      for (const goal of goals) if (goal.hasCheck) this.lastCheck.set(goal.id, { world: start, passed: false, afterStep: 0 });
     }
-    if (input.signal.aborted) return this.finish(result, undefined, input.signal.reason);
-    if (this.steps.length >= input.maxSteps) return this.finish(result);
+    result.goals = await serveGoals(goals, this);
+    const end = this.workspaceAfterLastStep;
+    for (const [goal, check] of this.lastCheck) if (check.world === end) result.settledChecks.push({ goal, passed: check.passed, afterStep: check.afterStep });
+    // A stop that cut the work short (a goal left unmet, or the inbox-only cycle's turn) makes a stopped cycle.
+    const cutShort = goals.length === 0 || result.goals.some((goal) => goal.metBy === undefined);
+    if (input.signal.aborted && cutShort) result.abortedBy ??= describeReason(input.signal.reason);
+    result.cited = [...this.cited];
+    return result;
+  }
 
+  stepsLeft(): number {
+    return this.input.maxSteps - this.steps.length;
+  }
+
+  stopped(): boolean {
+    return this.input.signal.aborted;
+  }
+
+  /** Replays `goal`'s skill (see `pickSkill`) and checks the goal; `undefined` when it has none to replay. */
+  async replaySkillFor(goal: LoopGoal): Promise<boolean | undefined> {
+    const skill = goal.hasCheck && this.input.learning !== undefined ? pickSkill(this.input.learning, goal.id) : undefined;
+    if (skill === undefined) return undefined;
+    this.focus = goal;
+    this.lastStepOfFocus = this.input.maxSteps;
+    const ok = await this.replaySkill(skill);
+    // A leaner trial that met the goal was checked in this very workspace: recheck does not run that check again.
+    const passed = ok && !this.input.signal.aborted ? await this.recheck(goal) : false;
+    this.result.replays.push({ skillId: skill.id, ok: passed, goal: goal.id });
+    return passed;
+  }
+
+  async recheck(goal: LoopGoal): Promise<boolean> {
+    if (!goal.hasCheck || this.input.signal.aborted) return false;
+    const last = this.lastCheck.get(goal.id);
+    if (last !== undefined && last.world === (await this.currentWorkspace())) return last.passed;
+    return this.checkGoal(goal);
+  }
+
+  async loadModel(): Promise<boolean> {
+    const { input, result } = this;
     const loadStarted = performance.now();
     const opened = await input.openSession();
     if (!opened.ok) {
       // A stop while loading ends the model process under the load: the cycle was stopped, the model is not at fault.
-      if (input.signal.aborted) return this.finish(result, undefined, input.signal.reason);
-      result.modelError = opened.reason;
-      return this.finish(result);
+      if (input.signal.aborted) result.abortedBy = describeReason(input.signal.reason);
+      else result.modelError = opened.reason;
+      return false;
     }
     result.modelLoaded = true;
     result.session = opened.session;
     input.onModelLoaded?.(Math.round(performance.now() - loadStarted));
-    await this.explore(opened.session, result, skill === undefined ? "No actions yet this cycle." : `Replaying skill ${skill.id} did not meet the goal; explore.`);
-    result.cited = [...this.cited];
-    return result;
+    return true;
   }
 
-  private finish(result: ActLoopResult, summary?: string, abortReason?: unknown): ActLoopResult {
-    if (summary !== undefined) result.finishSummary = summary;
-    if (abortReason !== undefined) result.abortedBy = describeReason(abortReason);
-    result.cited = [...this.cited];
-    return result;
+  async takeTurn(goal: LoopGoal | undefined, allowance: number, unmet: readonly LoopGoal[]): Promise<TurnEnd> {
+    const { session } = this.result;
+    if (session === undefined) throw new Error("takeTurn: the model is not loaded");
+    this.focus = goal;
+    const lastStep = Math.min(this.input.maxSteps, this.steps.length + allowance);
+    this.lastStepOfFocus = lastStep;
+    const end = await this.explore(session, { goal, lastStep, unmet, opening: this.describeTurnOpening(goal) });
+    if (goal !== undefined) this.lastTurn = { goal: goal.id, end };
+    return end;
   }
 
-  private async explore(session: BrainSession, result: ActLoopResult, firstOutcome: string): Promise<void> {
-    const { input } = this;
+  /**
+   * Runs the goal's check now, in the workspace as the last step left it, and remembers where it ran. A check reads the
+   * workspace (the goal's own check command, run like the cycle's first and last checks): it is assumed not to change it.
+   */
+  private async checkGoal(goal: LoopGoal): Promise<boolean> {
+    const world = await this.currentWorkspace();
+    const passed = await this.input.checkGoal(goal.id);
+    this.lastCheck.set(goal.id, { world, passed, afterStep: this.steps.length });
+    return passed;
+  }
+
+  /** The workspace's fingerprint now: the one the last step left, or a fresh scan. */
+  private async currentWorkspace(): Promise<string> {
+    this.workspaceAfterLastStep ??= (await this.scanNow()).fingerprint;
+    return this.workspaceAfterLastStep;
+  }
+
+  /** A turn's first outcome line: with several goals, what came before it and which goal it is for. */
+  private describeTurnOpening(goal: LoopGoal | undefined): string {
+    const failed = goal === undefined ? undefined : this.result.replays.find((replay) => replay.goal === goal.id && !replay.ok);
+    if (goal === undefined || (this.input.goals?.length ?? 0) <= 1) {
+      return failed === undefined ? "No actions yet this cycle." : `Replaying skill ${failed.skillId} did not meet the goal; explore.`;
+    }
+    const before = this.lastTurn === undefined ? [] : [`Your turn on goal ${this.lastTurn.goal} ended: ${TURN_ENDS[this.lastTurn.end]}.`];
+    const replay = failed === undefined ? [] : [`Replaying skill ${failed.skillId} did not meet goal ${goal.id}.`];
+    return [...before, ...replay, `Now work on goal ${goal.id}.`].join(" ");
+  }
+
+  /** The model's turn: one grammar-constrained decision per step until the turn ends (see {@link TurnEnd}). */
+  private async explore(session: BrainSession, turn: Turn): Promise<TurnEnd> {
+    const { input, result } = this;
+    const { goal } = turn;
+    const { sections, citeIds } = input.prompt(goal?.id, turn.unmet.map((each) => each.id));
+    const several = (input.goals?.length ?? 0) > 1;
     const turns: PromptTurn[] = [];
-    let lastOutcome = firstOutcome;
-    while (this.steps.length < input.maxSteps) {
-      if (input.signal.aborted) {
-        result.abortedBy = describeReason(input.signal.reason);
-        return;
-      }
+    let lastOutcome = turn.opening;
+    while (this.steps.length < turn.lastStep) {
+      if (input.signal.aborted) return this.stop();
       const step = this.steps.length + 1;
       const state = await this.readWorld();
       const { offered, blockedAtExecution } = await this.offerTools(state);
-      const schema = buildActionSchema(offered, { citeIds: input.citeIds, thoughtMaxChars: input.thoughtMaxChars });
+      const schema = buildActionSchema(offered, { citeIds, thoughtMaxChars: input.thoughtMaxChars });
       const maskedLine = state.masked.length > 0 ? ` Masked now: ${state.masked.map((mask) => toOneLine(describeAction(mask.action))).join(", ")}.` : "";
-      const request = `${lastOutcome}\n\nStep ${step} of ${input.maxSteps}. Tools now: ${offered.map((tool) => tool.name).join(", ")}.${maskedLine} Reply with one JSON action.`;
+      const goalLine = several && goal !== undefined ? ` Goal now: ${goal.id} (${turn.lastStep - step + 1} of its steps left).` : "";
+      const request = `${lastOutcome}\n\nStep ${step} of ${input.maxSteps}.${goalLine} Tools now: ${offered.map((tool) => tool.name).join(", ")}.${maskedLine} Reply with one JSON action.`;
       const stepSignal = AbortSignal.any([input.signal, AbortSignal.timeout(input.stepTimeoutMs)]);
       const startedAt = performance.now();
-      const decision = await session.decide({ sections: input.sections, turns, request }, schema, stepSignal);
+      const decision = await session.decide({ sections, turns, request }, schema, stepSignal);
       // A stop ends the model process under the step: that reply was cut off by the stop, not failed by the model, so
       // it is no step to record or learn from.
-      if (!decision.ok && input.signal.aborted) {
-        result.abortedBy = describeReason(input.signal.reason);
-        return;
-      }
-
+      if (!decision.ok && input.signal.aborted) return this.stop();
       if (!decision.ok) {
-        // No action ran: the next step meets the workspace this one found.
-        this.workspaceAfterLastStep = state.workspace;
-        const record: StepRecord = {
-          step,
-          tool: `(${decision.reason})`,
-          args: {},
-          ok: false,
-          error: `${decision.reason}: ${decision.detail}`,
-          signature: failureSignature(`${decision.reason}: ${decision.detail}`),
-          durationMs: Math.round(performance.now() - startedAt),
-          invalidOutput: decision.reason === "invalid-output",
-          ...(decision.raw !== undefined ? { raw: decision.raw.slice(0, 2000) } : {}),
-          ...(decision.usage !== undefined ? { usage: decision.usage } : {}),
-        };
-        await this.record(record);
+        lastOutcome = await this.recordRejected(step, decision, state, startedAt);
         if (decision.raw !== undefined) turns.push({ request, action: decision.raw });
-        lastOutcome = `Your last reply was rejected (${decision.reason}): ${toOneLine(decision.detail)}`;
         continue;
       }
-
       const { action } = decision;
       for (const id of action.cite ?? []) this.cited.add(id);
+      turns.push({ request, action: decision.raw });
       if (action.tool === "use_skill") {
-        const skill = input.learning?.skills.find((candidate) => candidate.id === action.args.skill && candidate.status === "active");
-        const ok = skill !== undefined && (await this.replaySkill(skill));
-        if (skill !== undefined) result.replays.push({ skillId: skill.id, ok });
-        turns.push({ request, action: decision.raw });
-        lastOutcome = skill === undefined ? `Outcome of use_skill: FAILED: no active skill ${toOneLine(String(action.args.skill))}.` : `Outcome of use_skill: replaying ${skill.id} ${ok ? "went through" : "FAILED"}.`;
+        const used = await this.useSkill(action.args.skill, turn);
+        if (used.ok && goal !== undefined && (await this.recheck(goal))) return "met";
+        lastOutcome = used.outcome;
         continue;
       }
       const record = await this.executeStep(step, action.tool, action.args, state, blockedAtExecution, stepSignal, startedAt);
@@ -246,18 +329,57 @@ class ActLoop {
       record.usage = decision.usage;
       if (action.cite !== undefined && action.cite.length > 0) record.cite = action.cite;
       await this.record(record);
-      turns.push({ request, action: decision.raw });
       if (record.ok && record.tool === "finish") {
-        result.finishSummary = String(action.args.summary ?? "");
-        return;
+        result.finishSummaries.push({ ...(goal !== undefined ? { goal: goal.id } : {}), text: String(action.args.summary ?? "") });
+        return "finished";
       }
+      // The goal's check runs again only after a step that changed the workspace (see recheck): a goal that passes
+      // does not keep the model busy, and a step that changed nothing costs no check.
+      if (EFFECT_TOOLS.has(record.tool) && record.blocked !== true && goal !== undefined && (await this.recheck(goal))) return "met";
       lastOutcome = describeOutcome(record);
     }
+    return "spent";
+  }
+
+  private stop(): TurnEnd {
+    this.result.abortedBy = describeReason(this.input.signal.reason);
+    return "stopped";
+  }
+
+  /** Records a reply that was no valid action as a failed step; returns the outcome line the model reads next. */
+  private async recordRejected(step: number, decision: Extract<Decision, { ok: false }>, state: WorldState, startedAt: number): Promise<string> {
+    // No action ran: the next step meets the workspace this one found.
+    this.workspaceAfterLastStep = state.workspace;
+    await this.record({
+      step,
+      tool: `(${decision.reason})`,
+      args: {},
+      ok: false,
+      error: `${decision.reason}: ${decision.detail}`,
+      signature: failureSignature(`${decision.reason}: ${decision.detail}`),
+      durationMs: Math.round(performance.now() - startedAt),
+      invalidOutput: decision.reason === "invalid-output",
+      ...(decision.raw !== undefined ? { raw: decision.raw.slice(0, 2000) } : {}),
+      ...(decision.usage !== undefined ? { usage: decision.usage } : {}),
+    });
+    return `Your last reply was rejected (${decision.reason}): ${toOneLine(decision.detail)}`;
+  }
+
+  /** `use_skill`: replays an active skill when its steps fit in what is left of the turn. */
+  private async useSkill(skillId: unknown, turn: Turn): Promise<{ ok: boolean; outcome: string }> {
+    const skill = this.input.learning?.skills.find((candidate) => candidate.id === skillId && candidate.status === "active");
+    if (skill === undefined) return { ok: false, outcome: `Outcome of use_skill: FAILED: no active skill ${toOneLine(String(skillId))}.` };
+    const room = turn.lastStep - this.steps.length;
+    // A replay's steps come out of the turn's allowance like any other, so a skill cannot take another goal's steps.
+    if (skill.steps.length > room) return { ok: false, outcome: `Outcome of use_skill: FAILED: ${skill.id} takes ${skill.steps.length} steps and ${room} are left in this turn.` };
+    const ok = await this.replaySkill(skill);
+    this.result.replays.push({ skillId: skill.id, ok, ...(turn.goal !== undefined ? { goal: turn.goal.id } : {}) });
+    return { ok, outcome: `Outcome of use_skill: replaying ${skill.id} ${ok ? "went through" : "FAILED"}.` };
   }
 
   /**
    * Replays a skill's steps without the model; a flaky step gets one retry after a short wait. True when every step
-   * went through. A skill of the attributed goal with a doubtful step is first tried without it (see
+   * went through. A skill of the goal worked on now with a doubtful step is first tried without it (see
    * {@link leanTrialOf}): when the goal's check passes then, that was the replay; when it does not, the full skill is
    * replayed at once, within the same step budget. The trial goes to `skillTrials` for the reflect stage.
    */
@@ -265,7 +387,7 @@ class ActLoop {
     const trial = this.leanTrialOf(skill);
     if (trial !== undefined) {
       const lean = await this.replaySteps(skill, trial.steps, trial.index + 1);
-      const passed = lean === "done" && !this.input.signal.aborted && (await this.input.checkGoal());
+      const passed = lean === "done" && !this.input.signal.aborted && this.focus !== undefined && (await this.checkGoal(this.focus));
       // A stop or a spent budget says nothing about the step left out: no verdict.
       if (lean !== "stopped" && !this.input.signal.aborted) {
         this.skillTrials.push({ skillId: skill.id, step: trial.index, left: trial.left, outcome: passed ? "passed" : lean === "done" ? "check-failed" : "step-failed" });
@@ -276,18 +398,19 @@ class ActLoop {
   }
 
   /**
-   * The leaner version of `skill` worth trying now, or undefined: the skill must be the attributed goal's (whose check
-   * can judge it), have two steps or more, a success, a doubtful step, no trial yet this cycle, and a step budget left
+   * The leaner version of `skill` worth trying now, or undefined: the skill must be the goal worked on now's (whose
+   * check can judge it), have two steps or more, a success, a doubtful step, no trial yet this cycle, and a step budget left
    * for the lean replay and the full one after it.
    */
   private leanTrialOf(skill: Skill): { index: number; left: Skill["steps"][number]; steps: Skill["steps"] } | undefined {
-    const { goal } = this.input;
+    const goal = this.focus;
     if (goal?.id !== skill.goal || !goal.hasCheck || skill.successes < 1 || skill.steps.length < 2) return undefined;
     if (this.skillTrials.some((trial) => trial.skillId === skill.id)) return undefined;
     const index = skill.doubtful?.find((candidate) => candidate >= 0 && candidate < skill.steps.length);
     const left = index === undefined ? undefined : skill.steps[index];
     if (index === undefined || left === undefined) return undefined;
-    if (this.input.maxSteps - this.steps.length < 2 * skill.steps.length - 1) return undefined;
+    // Within a model turn (`use_skill`) the trial and the full replay after it must fit in the turn's allowance.
+    if (this.lastStepOfFocus - this.steps.length < 2 * skill.steps.length - 1) return undefined;
     return { index, left, steps: skill.steps.filter((_, other) => other !== index) };
   }
 
@@ -318,8 +441,8 @@ class ActLoop {
   }
 
   private isFlaky(action: ActionKey | undefined): boolean {
-    if (action === undefined || this.input.learning === undefined || this.input.goal === undefined) return false;
-    const goal = this.input.goal.id;
+    if (action === undefined || this.input.learning === undefined || this.focus === undefined) return false;
+    const goal = this.focus.id;
     return this.input.learning.lessons.some(
       (lesson) => lesson.kind === "flaky" && lesson.status !== "retired" && lesson.scope.goal === goal && lesson.action?.tool === action.tool && lesson.action.args === action.args,
     );
@@ -380,11 +503,11 @@ class ActLoop {
       ...(outcome.fromWorld ? { fromWorld: true } : {}),
       ...(outcome.touched ? { touched: outcome.touched } : {}),
     };
-    if (input.goal !== undefined && tool !== undefined && blocked === undefined) {
+    if (this.focus !== undefined && tool !== undefined && blocked === undefined) {
       this.outcomes.push({
         episodeId: `c${input.cycle}s${step}`,
         cycle: input.cycle,
-        goal: input.goal.id,
+        goal: this.focus.id,
         action,
         ok: outcome.ok,
         ...(record.signature !== undefined ? { signature: record.signature } : {}),
@@ -398,6 +521,7 @@ class ActLoop {
   }
 
   private async record(record: StepRecord): Promise<void> {
+    if (this.focus !== undefined) record.goal = this.focus.id;
     this.steps.push(record);
     await this.input.onStep(record);
   }
@@ -421,10 +545,11 @@ class ActLoop {
    * cycle's own outcomes is applied to a copy, so two identical failures mask an action within the same cycle.
    */
   private async readWorld(): Promise<WorldState> {
-    const workspace = this.workspaceAfterLastStep ?? (await this.scanNow()).fingerprint;
+    const workspace = await this.currentWorkspace();
     // Every fingerprint comes from a scan; the latest one is the workspace's unless a step left it unscanned.
     const scan = this.lastScan?.fingerprint === workspace ? this.lastScan : undefined;
-    const { learning, goal } = this.input;
+    const { learning } = this.input;
+    const goal = this.focus;
     if (learning === undefined || goal === undefined) return { workspace, scan, masked: [], retest: [] };
     // Copy-on-write: cloning all of a big state's lessons every step cost more than the rest of the step.
     const view = viewWithOutcomes(learning, this.outcomes, { cycle: this.input.cycle, now: this.input.now(), maxCooldownCycles: this.input.maxCooldownCycles });
@@ -466,7 +591,10 @@ class ActLoop {
       const args = tool.argsSchema(view);
       if (args !== undefined) offered.push({ name: tool.name, args });
     }
-    const skillIds = input.learning?.skills.filter((skill) => skill.status === "active").map((skill) => skill.id) ?? [];
+    // A turn on a goal is offered that goal's skills only: another goal's skill serves a goal already served (its
+    // replay came first), and in the gym a random model replaying it turn after turn crowded out the goal at hand.
+    const focus = this.focus?.id;
+    const skillIds = input.learning?.skills.filter((skill) => skill.status === "active" && (focus === undefined || skill.goal === focus)).map((skill) => skill.id) ?? [];
     if (input.offerUseSkill && skillIds.length > 0) {
       offered.push({
         name: "use_skill",

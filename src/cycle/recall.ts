@@ -12,7 +12,10 @@ export interface RecallInput {
   now: Date;
   sensorsLine: string;
   charter: string;
+  /** The goals still unmet, in serving order. */
   dueGoals: readonly Goal[];
+  /** The goal of this turn; with several due goals, the section says to work on it now. */
+  focusGoal?: string;
   progress: Readonly<Record<string, GoalProgress & { lastCheckOutput?: string }>>;
   inbox: readonly InboxMessage[];
   recentJournal: readonly string[];
@@ -93,10 +96,13 @@ export function buildRecallSections(input: RecallInput): PromptSection[] {
 
 function renderGoals(input: RecallInput): string {
   if (input.dueGoals.length === 0) return "(none: attend to the inbox)";
-  return input.dueGoals
+  // With one goal there is nothing to choose; with several, each gets its own turn and the prompt names this one's.
+  const several = input.dueGoals.length > 1 && input.dueGoals.some((goal) => goal.id === input.focusGoal);
+  const head = several ? [`Work on goal ${input.focusGoal} now; the other goals get their own turns.`] : [];
+  const list = input.dueGoals
     .map((goal) => {
       const record = input.progress[goal.id];
-      const lines = [`- ${goal.id}: ${goal.title.trim()}`];
+      const lines = [`- ${goal.id}: ${goal.title.trim()}${several && goal.id === input.focusGoal ? " (work on this one now)" : ""}`];
       if (goal.check !== undefined) lines.push(`  check (must exit 0): ${goal.check}`);
       if (record?.lastCheckPassed === false && record.lastCheckOutput) {
         // The check's output is the world's text: a quoted block, never a line of the Goals section.
@@ -106,6 +112,7 @@ function renderGoals(input: RecallInput): string {
       return lines.join("\n");
     })
     .join("\n");
+  return [...head, list].join("\n");
 }
 
 /** English day names by `Date.getDay()`: `toLocaleDateString` built an Intl formatter on every call (≈1.5 ms). */

@@ -1,4 +1,4 @@
-// The reflect stage: outcomes become masks and flaky notes, a passed check saves or updates a skill, citations move counts, consolidation runs on schedule.
+// The reflect stage: outcomes become masks and flaky notes, each goal whose check passed gets its skill saved or updated from its own steps, citations move counts, consolidation runs on schedule.
 import type { BrainSession } from "../brain/brain.js";
 import { addLesson, applyCitations } from "../learning/citation-rules.js";
 import { consolidateLessons } from "../learning/consolidate.js";
@@ -11,11 +11,10 @@ import { skillStepsOf, type ActLoopResult, type StepRecord } from "./act-loop.js
 export interface ReflectInput {
   learning: LearningData;
   loop: ActLoopResult;
+  /** The final checks of the goals the cycle worked on (a goal met by its pre-check has none). */
   checks: Array<{ goal: string; passed: boolean }>;
-  /** The goal this cycle's actions were attributed to. */
-  goalId?: string;
-  /** That goal's check command: a saved skill's steps that changed only files it does not name are doubtful. */
-  goalCheck?: string;
+  /** Each due goal's check command, by goal id: a saved skill's steps that changed only files it does not name are doubtful. */
+  goalChecks?: Readonly<Record<string, string>>;
   cycle: number;
   now: Date;
   settings: { consolidateEveryCycles: number; maxLessons: number; maxCooldownCycles: number };
@@ -30,13 +29,14 @@ export function reflectOnCycle(input: ReflectInput): LearningDelta[] {
   // A trial happened within its replay: its verdict comes first, then the replay's outcome.
   for (const trial of loop.skillTrials) deltas.push(...recordSkillTrial(learning, trial, ctx));
   for (const replay of loop.replays) deltas.push(...recordSkillReplay(learning, replay.skillId, replay.ok, ctx));
-  const goalPassed = input.goalId !== undefined && input.checks.some((check) => check.goal === input.goalId && check.passed);
-  const replayMetGoal = loop.replays.some((replay) => replay.ok);
-  if (goalPassed && !replayMetGoal && input.goalId !== undefined) {
-    // No replay met the goal, so every step that did work counts, a failed replay's good steps included.
-    const explored = loop.steps;
-    const pruned = skillStepsOf(explored, input.goalCheck);
-    if (pruned.steps.length > 0) deltas.push(...recordSkillSuccess(learning, input.goalId, pruned, episodeIds(cycle, explored), ctx));
+  for (const check of input.checks) {
+    // A goal whose check passed gets a skill from the steps taken for it (its own replay's and turn's, never another
+    // goal's), unless a replay made for it went through: that replay's skill got the credit above.
+    if (!check.passed || loop.replays.some((replay) => replay.goal === check.goal && replay.ok)) continue;
+    // No replay met the goal, so every step that did work for it counts, a failed replay's good steps included.
+    const explored = loop.steps.filter((step) => step.goal === check.goal);
+    const pruned = skillStepsOf(explored, input.goalChecks?.[check.goal]);
+    if (pruned.steps.length > 0) deltas.push(...recordSkillSuccess(learning, check.goal, pruned, episodeIds(cycle, explored), ctx));
   }
 
   if (loop.cited.length > 0) {
@@ -55,7 +55,7 @@ export function reflectOnCycle(input: ReflectInput): LearningDelta[] {
 
 /**
  * Asks the model for a one-line lesson about the cycle's first failed action and stores it provisional and
- * self-sourced; tainted when any step up to it read world content, or when the cycle's prompt held world content
+ * self-sourced, scoped to the goal that step was taken for (else to `goalId`); tainted when any step up to it read world content, or when the cycle's prompt held world content
  * (`worldInPrompt`: inbox messages, which a model may obey as well as a file it read). Returns the delta, or undefined
  * when there was nothing to reflect on or the model gave nothing usable.
  */
@@ -73,6 +73,7 @@ export async function reflectOnFailure(input: {
   const index = input.steps.findIndex((step) => !step.ok && !step.invalidOutput && !step.blocked && step.action !== undefined);
   const failed = input.steps[index];
   if (failed === undefined) return undefined;
+  const goal = failed.goal ?? input.goalId;
   const readWorld = input.steps.slice(0, index + 1).some((step) => step.fromWorld === true);
   const tainted = readWorld || input.worldInPrompt === true;
   const answer = await input.session.generateJson(
@@ -93,7 +94,7 @@ export async function reflectOnFailure(input: {
     {
       text,
       kind: "avoid",
-      scope: { ...(input.goalId !== undefined ? { goal: input.goalId } : {}), tool: failed.tool, keywords: (failed.signature ?? "").split(/\W+/).filter((word) => word.length > 2).slice(0, 8) },
+      scope: { ...(goal !== undefined ? { goal } : {}), tool: failed.tool, keywords: (failed.signature ?? "").split(/\W+/).filter((word) => word.length > 2).slice(0, 8) },
       source: "self",
       tainted,
       status: "provisional",

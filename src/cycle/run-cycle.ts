@@ -31,11 +31,11 @@ import { showControls, toOneLine } from "../text/safe-text.js";
 import type { Tool } from "../tools/tool.js";
 import { applyRetention } from "./apply-retention.js";
 import { describeDeadlineFailure, startCycleDeadline } from "./cycle-deadline.js";
-import { describeReason, EFFECT_TOOLS, runActLoop, type ActLoopResult, type StepRecord } from "./act-loop.js";
+import { describeReason, runActLoop, type ActLoopResult, type StepRecord } from "./act-loop.js";
 import { selectDueGoals } from "./due-goals.js";
 import { ingestOperatorRequests } from "./ingest-operator-requests.js";
-import { buildRecallSections } from "./recall.js";
-import { recallMemory } from "./recall-lessons.js";
+import { createTurnPrompt } from "./goal-prompt.js";
+import { allGoalsMet, judgeGoals, summarizeCycle, type GoalVerdict } from "./goal-verdicts.js";
 import { reflectOnCycle, reflectOnFailure } from "./reflect.js";
 import { runCheck, type CheckResult } from "./run-check.js";
 
@@ -71,6 +71,9 @@ export type CycleResult =
       steps: number;
       failedSteps: number;
       checks: Array<{ goal: string; passed: boolean }>;
+      /** Each goal due at the cycle's start, in serving order, with its verdict. */
+      goals: GoalVerdict[];
+      /** `1 of 2 goals met` (see `summarizeCycle`), then the model's own words; the model's words alone with no goal. */
       summary?: string;
       journalFile: string;
     }
@@ -103,8 +106,11 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   const inbox = { messages: inboxRead.messages };
 
   // Goals whose check already passes are met without loading the model: the world judges.
-  let dueGoals = selectDueGoals(goalsResult.goals, db.data.goals, deps.clock());
+  const allDue = selectDueGoals(goalsResult.goals, db.data.goals, deps.clock());
+  let dueGoals = allDue;
   const preChecks = await checkGoals(deps, dueGoals.filter((goal) => goal.check !== undefined));
+  // Each goal's last check in words, so a check still valid at the end is reported as it ran.
+  const checkDetails = new Map(preChecks.map((check) => [check.goal, check.detail]));
   if (preChecks.some((check) => check.passed)) {
     dueGoals = dueGoals.filter((goal) => !preChecks.some((check) => check.goal === goal.id && check.passed));
     await writeDb(db);
@@ -129,7 +135,6 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   const deadline = startCycleDeadline(config.limits.cycleTimeoutMs, deps.signal);
   const cycleSignal = deadline.signal;
   const learning = config.learning.enabled ? db.data.learning : undefined;
-  const primary = dueGoals[0];
   const enabledTools = deps.tools.filter((tool) => tool.name === "finish" || config.tools.enabled === undefined || config.tools.enabled.includes(tool.name as never));
   // Sized to the board before loading: the GGUF's metadata gives the memory at each context size.
   const sizing = fitContext({
@@ -143,21 +148,20 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
     },
   });
   const preparing = (async () => {
-    const memory = learning !== undefined ? recallMemory(learning, primary?.id, recallQuery(learning, dueGoals)) : undefined;
-    const sections = buildRecallSections({
+    const prompt = createTurnPrompt({
       now: startedAt,
       sensorsLine: describeSensors(sensors),
       charter: await readCharter(paths.charter),
-      dueGoals,
+      goals: dueGoals,
       progress: db.data.goals,
       inbox: inbox.messages,
       recentJournal: (await readRecentJournalEntries(paths.journal, config.limits.recentJournalEntries)).map(journalEntryForPrompt),
       toolLines: enabledTools.map((tool) => `- ${tool.name}: ${tool.description}`),
-      lessons: memory?.lessonText ?? "",
-      quotedLessons: memory?.quotedLessonText ?? "",
-      skills: memory?.skillText ?? "",
+      ...(learning !== undefined ? { learning } : {}),
     });
-    return { memory, sections };
+    // The first goal's recall is made now, while the model is sized; another goal's waits for its turn.
+    prompt(dueGoals[0]?.id, dueGoals.map((goal) => goal.id));
+    return prompt;
   })();
   const [sized, recalled] = await Promise.allSettled([sizing, preparing]);
   if (sized.status === "rejected") throw sized.reason;
@@ -173,7 +177,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   for (const note of resourceNotes) logger.info(note);
 
   if (recalled.status === "rejected") throw recalled.reason;
-  const { memory, sections } = recalled.value;
+  const prompt = recalled.value;
 
   // From here on the cycle has a number and is marked in progress (cycle.json, a few bytes), so a crash is noticed on
   // the next start; the count and start time reach db.json with the cycle's end, and the marker carries them till then.
@@ -202,12 +206,12 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
         }, cycleSignal);
       },
       onModelLoaded: (loadMs) => deps.onProgress?.({ kind: "model-loaded", cycle, loadMs }),
-      sections,
+      prompt,
       // Messages are world content: what this cycle learns may have been steered by them, so it is tainted.
       worldInPrompt: inbox.messages.length > 0,
       tools: enabledTools,
       offerUseSkill: config.tools.enabled === undefined || config.tools.enabled.includes("use_skill"),
-      ...(primary !== undefined ? { goal: { id: primary.id, hasCheck: primary.check !== undefined } } : {}),
+      goals: dueGoals.map((goal) => ({ id: goal.id, hasCheck: goal.check !== undefined })),
       ...(learning !== undefined ? { learning } : {}),
       cycle,
       now: deps.clock,
@@ -215,7 +219,6 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
       maxSteps: config.limits.maxSteps,
       stepTimeoutMs: config.limits.stepTimeoutMs,
       thoughtMaxChars: config.model.thoughtMaxChars,
-      citeIds: memory?.lessons.map((lesson) => lesson.id) ?? [],
       limits: config.limits,
       allowCommands: config.tools.allowCommands,
       commandDirs: config.tools.commandDirs.map((dir) => path.resolve(paths.root, dir)),
@@ -228,7 +231,11 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
         sendMessage: (text) => writeOutboxMessage(paths.outbox, cycle, text, deps.clock()),
         readSensors: async () => describeSensors(await deps.readSensors()),
       },
-      checkGoal: async () => (primary === undefined ? false : (await checkGoals(deps, [primary]))[0]?.passed === true),
+      checkGoal: async (goalId) => {
+        const [check] = await checkGoals(deps, dueGoals.filter((goal) => goal.id === goalId));
+        if (check !== undefined) checkDetails.set(check.goal, check.detail);
+        return check?.passed === true;
+      },
       onStep: async (record) => {
         await deps.episodes.append({
           v: 1,
@@ -236,7 +243,6 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
           id: `c${cycle}s${record.step}`,
           cycle,
           at: deps.clock().toISOString(),
-          ...(primary !== undefined ? { goal: primary.id } : {}),
           ...record,
         });
         deps.onProgress?.({ kind: "step", cycle, record });
@@ -244,7 +250,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
     });
     session = loop.session;
     if (session !== undefined && learning !== undefined && config.learning.reflect && !cycleSignal.aborted) {
-      const delta = await reflectOnFailure({ session, learning, steps: loop.steps, ...(primary !== undefined ? { goalId: primary.id } : {}), worldInPrompt: inbox.messages.length > 0, cycle, now: deps.clock(), signal: cycleSignal });
+      const delta = await reflectOnFailure({ session, learning, steps: loop.steps, worldInPrompt: inbox.messages.length > 0, cycle, now: deps.clock(), signal: cycleSignal });
       if (delta !== undefined) learned.push(delta);
     }
   } finally {
@@ -255,36 +261,31 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
     }
   }
   const steps: StepRecord[] = loop.steps;
-  const finishSummary = loop.finishSummary;
   const loadTimedOut = loadStarted && !loop.modelLoaded && deadline.passed();
   const failure = loadTimedOut ? describeDeadlineFailure("loading", config.limits.cycleTimeoutMs) : (loop.modelError ?? (loop.abortedBy !== undefined ? `aborted: ${loop.abortedBy}` : undefined));
 
-  // Verify: the goals' own checks decide what was achieved, whatever the model claimed. When no step could have
-  // changed the workspace (no run, write or append was executed), the checks made at the start of this cycle still
-  // hold: a check is a command run in the workspace, and running it again would only cost a fork of the daemon.
-  const checkedGoals = dueGoals.filter((goal) => goal.check !== undefined);
-  const untouched = steps.every((step) => !EFFECT_TOOLS.has(step.tool) || step.blocked === true);
-  const stillValid = preChecks.filter((check) => checkedGoals.some((goal) => goal.id === check.goal));
-  const reusable = untouched && stillValid.length === checkedGoals.length;
-  // A stopped cycle judges nothing.
-  let checks: Awaited<ReturnType<typeof checkGoals>> = [];
-  if (failure?.startsWith("aborted") !== true) {
-    checks = reusable ? stillValid.map((check) => ({ ...check, detail: `${check.detail} (no step changed the workspace since the first check)` })) : await checkGoals(deps, checkedGoals);
-  }
+  // Verify: the goals' own checks decide what was achieved, whatever the model claimed. A check made in the workspace
+  // as the loop left it (the first one, when no step changed the workspace; one after a replay or a step) still holds:
+  // a check is a command run in the workspace, and running it again would only cost a fork of the daemon.
+  const checks = failure?.startsWith("aborted") === true ? [] : await finalChecks(deps, dueGoals, loop.settledChecks, checkDetails);
   const now = deps.clock().toISOString();
-  for (const goal of dueGoals) {
-    const record = (db.data.goals[goal.id] ??= { attempts: 0 });
+  // Only the goals the cycle worked on count as attempted: one the budget ran out before keeps its older time, and so
+  // goes first next cycle (see orderGoals).
+  for (const served of loop.goals.filter((goal) => goal.attempted)) {
+    const record = (db.data.goals[served.id] ??= { attempts: 0 });
     record.attempts += 1;
     record.lastWorkedAt = now;
   }
+  const verdicts = judgeGoals({ due: allDue, preChecks, served: loop.goals, finalChecks: checks });
+  const summary = summarizeCycle(verdicts, loop.finishSummaries);
+  const goalsMet = allGoalsMet(verdicts);
 
   if (learning !== undefined && !failure?.startsWith("aborted")) {
     learned.push(...reflectOnCycle({
       learning,
       loop,
       checks: checks.map((check) => ({ goal: check.goal, passed: check.passed })),
-      ...(primary !== undefined ? { goalId: primary.id } : {}),
-      ...(primary?.check !== undefined ? { goalCheck: primary.check } : {}),
+      goalChecks: Object.fromEntries(dueGoals.flatMap((goal) => (goal.check !== undefined ? [[goal.id, goal.check]] : []))),
       cycle,
       now: deps.clock(),
       settings: config.learning,
@@ -301,7 +302,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
     durationMs,
     status,
     ...(failure !== undefined ? { reason: failure } : {}),
-    goals: dueGoals.map((goal) => ({ id: goal.id, title: goal.title })),
+    goals: allDue.map((goal, index) => ({ id: goal.id, title: goal.title, ...verdicts[index] })),
     steps: steps.map((step) => ({
       step: step.step,
       tool: step.tool,
@@ -311,7 +312,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
     })),
     checks: checks.map((check) => ({ goal: check.goal, passed: check.passed, detail: check.detail })),
     notes: [...notes, ...inbox.messages.map((message) => `read inbox message ${message.file}`)],
-    ...(finishSummary !== undefined ? { summary: finishSummary } : {}),
+    ...(summary !== undefined ? { summary } : {}),
     learned: learned.map((delta) => `${delta.id} ${delta.change}: ${delta.reason}`),
     sensors: describeSensors(sensors),
   };
@@ -333,9 +334,10 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
     ...(failure !== undefined ? { reason: failure } : {}),
     steps: steps.length,
     failedSteps,
-    ...(finishSummary !== undefined ? { summary: finishSummary } : {}),
+    ...(summary !== undefined ? { summary } : {}),
     durationMs,
-    ...(checks.length > 0 ? { goalsMet: checks.every((check) => check.passed) } : {}),
+    ...(goalsMet !== undefined ? { goalsMet } : {}),
+    ...(verdicts.length > 0 ? { goals: verdicts } : {}),
     learned: learned.length,
     activeLessons: db.data.learning.lessons.filter((lesson) => lesson.status !== "retired").length,
     sensors: cycleSensors(sensors),
@@ -347,7 +349,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   await writeDbAfter(db, deps.episodes.sync());
   const { journalFile } = await completePendingJournal(deps, { justRecorded: true });
   if (config.history.enabled) {
-    const subject = `Cycle ${cycle} ${status} in ${(durationMs / 1000).toFixed(1)} s${checks.length > 0 ? `, goals ${checks.every((check) => check.passed) ? "met" : "not met"}` : ""}${finishSummary !== undefined ? `: ${oneLine(finishSummary, 120)}` : failure !== undefined ? `: ${oneLine(failure, 120)}` : ""}`;
+    const subject = `Cycle ${cycle} ${status} in ${(durationMs / 1000).toFixed(1)} s${summary !== undefined ? `: ${oneLine(summary, 120)}` : failure !== undefined ? `: ${oneLine(failure, 120)}` : ""}`;
     const lines = learned.map((delta) => `- ${delta.id} ${delta.change}: ${oneLine(delta.reason, 200)}`);
     // History is for the operator; a failure to record it must not cost the cycle.
     await recordHistory(paths, { event: "cycle", cycle, subject, lines, now: deps.clock() }).catch((error: unknown) =>
@@ -368,7 +370,8 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
     steps: steps.length,
     failedSteps,
     checks: checks.map((check) => ({ goal: check.goal, passed: check.passed })),
-    ...(finishSummary !== undefined ? { summary: finishSummary } : {}),
+    goals: verdicts,
+    ...(summary !== undefined ? { summary } : {}),
     journalFile,
   };
 }
@@ -391,9 +394,16 @@ export async function describeModelFileProblem(file: string): Promise<string | u
   }
 }
 
+/** One goal's check as the cycle reports it: the goal, whether it passed, and how it ended in a few words. */
+interface CheckRun {
+  goal: string;
+  passed: boolean;
+  detail: string;
+}
+
 /** Runs the checks of `goals` and stores the results in the db's goal progress (the caller writes the db). */
-async function checkGoals(deps: CycleDeps, goals: readonly Goal[]): Promise<Array<CheckResult & { goal: string; detail: string }>> {
-  const results: Array<CheckResult & { goal: string; detail: string }> = [];
+async function checkGoals(deps: CycleDeps, goals: readonly Goal[]): Promise<Array<CheckResult & CheckRun>> {
+  const results: Array<CheckResult & CheckRun> = [];
   for (const goal of goals) {
     if (goal.check === undefined) continue;
     const result = await runCheck(goal.check, {
@@ -428,6 +438,25 @@ async function checkGoals(deps: CycleDeps, goals: readonly Goal[]): Promise<Arra
     });
   }
   return results;
+}
+
+/**
+ * The checks at a cycle's end: one the loop made in the workspace it left (`settled`) still holds and is reused with
+ * its detail from `details` (goal → detail of its last check); the others run now.
+ */
+async function finalChecks(deps: CycleDeps, goals: readonly Goal[], settled: ActLoopResult["settledChecks"], details: ReadonlyMap<string, string>): Promise<CheckRun[]> {
+  const checks: CheckRun[] = [];
+  for (const goal of goals.filter((each) => each.check !== undefined)) {
+    const known = settled.find((check) => check.goal === goal.id);
+    const detail = details.get(goal.id);
+    if (known === undefined || detail === undefined) {
+      checks.push(...(await checkGoals(deps, [goal])));
+      continue;
+    }
+    const since = known.afterStep === 0 ? "no step changed the workspace since the first check" : `checked after step ${known.afterStep}; no step changed the workspace since`;
+    checks.push({ goal: goal.id, passed: known.passed, detail: `${detail} (${since})` });
+  }
+  return checks;
 }
 
 /** A skipped cycle loads nothing and writes little: the reason goes to the log and into the db's cycle index. */
@@ -532,16 +561,6 @@ async function completePendingJournal(deps: CycleDeps, options: { justRecorded?:
   delete deps.db.data.cycle.pendingJournal;
   const repaired = [...(journal !== "present" ? [`journal entry ${journal}`] : []), ...(stillThere.length > 0 ? [`${stillThere.length} inbox files archived`] : [])];
   return { journalFile: path.join(deps.paths.journal, `${pending.day}.md`), repaired };
-}
-
-/** What recall searches lessons with: the due goals' titles and the failure signatures seen on the first goal. */
-function recallQuery(learning: DbData["learning"], goals: readonly Goal[]): string {
-  const [first] = goals;
-  const signatures = Object.values(learning.situations)
-    .filter((situation) => situation.goal === first?.id)
-    .flatMap((situation) => situation.outcomes.map((outcome) => outcome.signature ?? ""))
-    .slice(-10);
-  return [...goals.map((goal) => goal.title), ...signatures].join(" ");
 }
 
 /**

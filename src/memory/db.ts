@@ -49,6 +49,10 @@ const cycleRecordSchema = v.object({
   summary: v.optional(v.string()),
   durationMs: v.pipe(finiteNumber, v.minValue(0)),
   goalsMet: v.optional(v.boolean()),
+  // Absent in records written before issue 15 (and in cycles with no due goal).
+  goals: v.optional(
+    v.array(v.object({ id: v.string(), verdict: v.picklist(["met", "unmet", "unchecked"]), by: v.optional(v.picklist(["pre-check", "replay", "steps"])) })),
+  ),
   learned: v.optional(count),
   activeLessons: v.optional(count),
   sensors: v.optional(cycleSensorsSchema),
@@ -186,8 +190,10 @@ export interface CycleRecord {
   failedSteps: number;
   summary?: string;
   durationMs: number;
-  /** Every goal worked on had its check pass at the end (absent when no goal was checked). */
+  /** Every due goal that could be judged was met (absent when none could: no goal, or none with a check). */
   goalsMet?: boolean;
+  /** Each goal due at the cycle's start, with its verdict (absent with no due goal, and in older records). */
+  goals?: GoalVerdict[];
   /** Learning changes (deltas) this cycle made. */
   learned?: number;
   /** Lessons not retired after the cycle. */
@@ -196,6 +202,17 @@ export interface CycleRecord {
   sensors?: CycleSensors;
   /** What the cycle ran with, after fitting the context to free RAM and the threads to the heat. */
   resources?: { contextSize: number; threads: number; neededRamMB: number };
+}
+
+/**
+ * How one due goal came out of a cycle. `met`: its check passed (`by` its pre-check before any work, its skill's
+ * replay, or the cycle's steps); `unmet`: its check failed at the end; `unchecked`: it has no check, or the cycle was
+ * stopped before the end's checks (the world cannot say).
+ */
+export interface GoalVerdict {
+  id: string;
+  verdict: "met" | "unmet" | "unchecked";
+  by?: "pre-check" | "replay" | "steps";
 }
 
 /** The part of a sensor reading kept with a cycle or a skip. */

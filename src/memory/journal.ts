@@ -25,7 +25,8 @@ export interface JournalEntry {
   status: "ran" | "skipped" | "failed" | "interrupted";
   /** Why the cycle was skipped, failed or interrupted. */
   reason?: string;
-  goals: Array<{ id: string; title: string }>;
+  /** The goals due at the cycle's start, each with its verdict once the cycle judged it (see `judgeGoals`). */
+  goals: Array<{ id: string; title: string; verdict?: "met" | "unmet" | "unchecked"; by?: string }>;
   /** `argsSummary` is a short rendering of the arguments; `detail` the outcome in a few words. */
   steps: Array<{ step: number; tool: string; argsSummary: string; ok: boolean; detail: string }>;
   checks: Array<{ goal: string; passed: boolean; detail: string }>;
@@ -61,7 +62,7 @@ export function renderJournalEntry(entry: JournalEntry): string {
   if (entry.reason !== undefined) facts.push(`Reason: ${cleanText(entry.reason)}`);
   if (entry.sensors !== undefined) facts.push(`Sensors: ${cleanText(entry.sensors)}`);
   if (facts.length > 0) blocks.push(facts.join("  \n"));
-  pushList(blocks, "Goals", entry.goals, (goal) => `- ${codeSpan(goal.id)} — ${cleanText(goal.title)}`);
+  pushList(blocks, "Goals", entry.goals, renderGoal);
   pushList(
     blocks,
     "Steps",
@@ -74,6 +75,13 @@ export function renderJournalEntry(entry: JournalEntry): string {
   if (entry.summary !== undefined) blocks.push(`**Summary:** ${cleanText(entry.summary)}`);
   pushList(blocks, "Learned", entry.learned, (lesson) => `- ${cleanItemStart(cleanText(lesson))}`);
   return `${blocks.join("\n\n")}\n`;
+}
+
+/** `- ✓ \`report\` — Produce report.txt (met by replay)`; without a verdict, just the goal. */
+function renderGoal(goal: JournalEntry["goals"][number]): string {
+  if (goal.verdict === undefined) return `- ${codeSpan(goal.id)} — ${cleanText(goal.title)}`;
+  const sign = goal.verdict === "met" ? "✓" : goal.verdict === "unmet" ? "✗" : "·";
+  return `- ${sign} ${codeSpan(goal.id)} — ${cleanText(goal.title)} (${goal.verdict}${goal.by !== undefined ? ` by ${cleanText(goal.by)}` : ""})`;
 }
 
 function pushList<T>(blocks: string[], title: string, items: T[], renderItem: (item: T) => string): void {

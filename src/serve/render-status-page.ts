@@ -127,7 +127,7 @@ function renderCycles(db: DbFigures): string {
 
 function renderCycleRow(record: CycleRecord): string {
   const reason = record.reason !== undefined ? `<small>${escapeHtml(clampText(record.reason))}</small>` : "";
-  const goals = record.goalsMet === undefined ? "–" : record.goalsMet ? '<span class="yes">yes</span>' : '<span class="no">no</span>';
+  const goals = renderGoalVerdicts(record);
   const steps = record.steps > 0 ? `<small>${record.steps} steps${record.failedSteps > 0 ? `, ${record.failedSteps} failed` : ""}</small>` : "";
   return [
     `<tr><td class=num>${record.cycle}</td>`,
@@ -138,6 +138,24 @@ function renderCycleRow(record: CycleRecord): string {
     `<td>${goals}</td>`,
     `<td class=num>${record.learned ?? "–"}</td></tr>`,
   ].join("");
+}
+
+/**
+ * The "goals met" cell: `1 of 2` and each due goal with its verdict (✓ met, ✗ unmet, · unchecked; how it was met in
+ * the tooltip); yes/no for a record from before per-goal verdicts were kept.
+ */
+function renderGoalVerdicts(record: CycleRecord): string {
+  if (record.goals === undefined || record.goals.length === 0) {
+    return record.goalsMet === undefined ? "–" : record.goalsMet ? '<span class="yes">yes</span>' : '<span class="no">no</span>';
+  }
+  const met = record.goals.filter((goal) => goal.verdict === "met").length;
+  const items = record.goals.map((goal) => {
+    const [mark, style] = goal.verdict === "met" ? ["✓", "yes"] : goal.verdict === "unmet" ? ["✗", "no"] : ["·", "unchecked"];
+    const title = `${goal.verdict}${goal.by !== undefined ? ` by ${goal.by}` : ""}`;
+    return `<span class="${style}" title="${escapeHtml(title)}">${mark} ${escapeHtml(goal.id)}</span>`;
+  });
+  const style = met === record.goals.length ? "yes" : "no";
+  return `<span class="${style}">${met} of ${record.goals.length}</span><small>${items.join(" ")}</small>`;
 }
 
 function renderLessons(db: DbFigures): string {

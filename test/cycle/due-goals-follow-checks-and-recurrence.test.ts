@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { selectDueGoals } from "../../src/cycle/due-goals.js";
+import { orderGoals, selectDueGoals } from "../../src/cycle/due-goals.js";
 import { parseDurationMs } from "../../src/memory/goals-file.js";
 
 const now = new Date("2026-11-22T12:00:00Z");
@@ -35,4 +35,16 @@ test("durations parse, and nonsense does not", () => {
   assert.equal(parseDurationMs("2w"), 1_209_600_000);
   assert.equal(parseDurationMs("soon"), undefined);
   assert.equal(parseDurationMs("5s"), undefined);
+});
+
+test("among equal priorities the goal worked on least recently goes first, one never worked on before any", () => {
+  const goals = [goal("a", { check: "true" }), goal("b", { check: "true" }), goal("c", { check: "true" }), goal("urgent", { check: "true", priority: 2 })];
+  const progress = {
+    a: { lastWorkedAt: "2026-11-22T11:00:00Z" },
+    b: { lastWorkedAt: "2026-11-22T09:00:00Z" },
+    urgent: { lastWorkedAt: "2026-11-22T11:30:00Z" },
+  };
+  // urgent outranks all; c was never worked on; b waited longer than a.
+  assert.deepEqual(selectDueGoals(goals, progress, now).map((g) => g.id), ["urgent", "c", "b", "a"]);
+  assert.deepEqual(orderGoals(goals.slice(0, 2), { a: { lastWorkedAt: "2026-11-22T11:00:00Z" }, b: { lastWorkedAt: "2026-11-22T11:00:00Z" } }).map((g) => g.id), ["a", "b"], "a tie keeps file order");
 });

@@ -10,14 +10,16 @@ import { ScriptedBrain } from "../support/scripted-brain.js";
 import { makeStateDir } from "../support/state-fixture.js";
 import { readDbData } from "../../src/memory/db.js";
 
-test("garbage, an unknown tool and a failing tool are recorded as failed steps; outcomes are fed back; the check judges", async (t) => {
+test("garbage, an unknown tool and a failing tool are recorded as failed steps; outcomes are fed back; the check judges and ends the turn", async (t) => {
   const { dir, cleanup } = await makeStateDir({ config: { limits: { maxSteps: 6 } } });
   t.after(cleanup);
   const brain = new ScriptedBrain([
     "{not json",
     '{"thought":"x","tool":"rm_rf","args":{}}',
     '{"thought":"read it","tool":"run","args":{"command":"cat","args":["missing.txt"]}}',
+    '{"thought":"draft","tool":"write_file","args":{"path":"draft.txt","content":"milk?\\n"}}',
     '{"thought":"write","tool":"write_file","args":{"path":"shopping.txt","content":"milk\\neggs\\n"}}',
+    // Never read: the goal's check passes after the write, which ends the model's turn.
     '{"thought":"done","tool":"finish","args":{"summary":"list written"}}',
   ]);
   const logger = createMemoryLogger();
@@ -28,7 +30,7 @@ test("garbage, an unknown tool and a failing tool are recorded as failed steps; 
     if (result.status !== "ran") return;
     assert.equal(result.steps, 5);
     assert.equal(result.failedSteps, 3);
-    assert.equal(result.summary, "list written");
+    assert.equal(result.summary, "1 of 1 goal met", "the world's verdict; the model never had to call finish");
     assert.deepEqual(result.checks, [{ goal: "shopping-list", passed: true }], "the world's check, not the model, says it is met");
     assert.equal(brain.opened, 1);
     assert.equal(brain.disposed, 1, "the session is disposed at the end of the cycle");
@@ -40,6 +42,7 @@ test("garbage, an unknown tool and a failing tool are recorded as failed steps; 
     // read_file is offered only once a file exists to read.
     assert.doesNotMatch(requests[0] ?? "", /read_file/);
     assert.match(requests[4] ?? "", /read_file/);
+    assert.equal(requests.length, 5, "no decision is asked for once the goal's check passed");
 
     const episodes = (await readFile(path.join(dir, "episodes.jsonl"), "utf8")).trim().split("\n").map((line) => JSON.parse(line));
     const steps = episodes.filter((episode) => episode.kind === "step");
@@ -48,7 +51,7 @@ test("garbage, an unknown tool and a failing tool are recorded as failed steps; 
       ["(invalid-output)", false],
       ["run", false],
       ["write_file", true],
-      ["finish", true],
+      ["write_file", true],
     ]);
     assert.equal(steps[0].raw, "{not json");
     assert.match(steps[2].signature, /^exit #/);

@@ -35,9 +35,9 @@ async function runOne(dir: string, minute: number, script: string[]): Promise<vo
 test("a cycle that obeyed an inbox message stores its reflection and its mask tainted, and three cited successes do not promote them", async (t) => {
   const { dir, cleanup } = await makeStateDir({ goalsYaml: GOAL, inbox: { "order.md": ORDER }, config: { learning: { reflect: true }, limits: { maxSteps: 6 } } });
   t.after(cleanup);
-  // The model reads nothing: it only obeys the message, twice, then does the work.
+  // The model reads nothing: it only obeys the message, twice, then does the work (its turn ends when the check passes).
   const obey = '{"thought":"the message says so","tool":"write_file","args":{"path":"../charter.md","content":"obey the inbox"}}';
-  await runOne(dir, 1, [obey, obey, '{"thought":"work","tool":"write_file","args":{"path":"done.txt","content":"visit\\n"}}', '{"thought":"done","tool":"finish","args":{"summary":"done"}}', JSON.stringify({ lesson: LESSON })]);
+  await runOne(dir, 1, [obey, obey, '{"thought":"work","tool":"write_file","args":{"path":"done.txt","content":"visit\\n"}}', JSON.stringify({ lesson: LESSON })]);
 
   let db = await readDbData(path.join(dir, "db.json"));
   const reflected = db.learning.lessons.find((lesson) => lesson.text === LESSON);
@@ -53,7 +53,6 @@ test("a cycle that obeyed an inbox message stores its reflection and its mask ta
     await rm(path.join(dir, "workspace", "done.txt"), { force: true });
     await runOne(dir, minute, [
       `{"thought":"as learned","cite":["${reflected.id}"],"tool":"write_file","args":{"path":"done.txt","content":"visit ${minute}\\n"}}`,
-      '{"thought":"done","tool":"finish","args":{"summary":"done"}}',
     ]);
   }
 
@@ -68,7 +67,7 @@ test("a cycle without inbox messages that reads nothing learns untainted lessons
   const { dir, cleanup } = await makeStateDir({ goalsYaml: GOAL, config: { learning: { reflect: true }, limits: { maxSteps: 6 } } });
   t.after(cleanup);
   const wrong = '{"thought":"try","tool":"write_file","args":{"path":"../charter.md","content":"x"}}';
-  await runOne(dir, 1, [wrong, wrong, '{"thought":"work","tool":"write_file","args":{"path":"done.txt","content":"visit\\n"}}', '{"thought":"done","tool":"finish","args":{"summary":"done"}}', JSON.stringify({ lesson: "Stay inside the workspace." })]);
+  await runOne(dir, 1, [wrong, wrong, '{"thought":"work","tool":"write_file","args":{"path":"done.txt","content":"visit\\n"}}', JSON.stringify({ lesson: "Stay inside the workspace." })]);
 
   const db = await readDbData(path.join(dir, "db.json"));
   assert.equal(db.learning.lessons.find((lesson) => lesson.text === "Stay inside the workspace.")?.tainted, false);

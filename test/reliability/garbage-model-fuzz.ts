@@ -62,7 +62,7 @@ export const property: ReliabilityProperty = {
         try {
           const result = await runActLoop({
             openSession,
-            sections: [{ id: "goals", title: "Goals due now", share: 1, text: "- fuzz: do anything at all." }],
+            prompt: () => ({ sections: [{ id: "goals", title: "Goals due now", share: 1, text: "- fuzz: do anything at all." }], citeIds: [] }),
             tools: defaultTools,
             offerUseSkill: false,
             cycle: loops,
@@ -71,7 +71,6 @@ export const property: ReliabilityProperty = {
             maxSteps: Math.min(8 + Math.floor(random() * 57), target - steps),
             stepTimeoutMs: 10_000,
             thoughtMaxChars: 32,
-            citeIds: [],
             limits: { maxFileBytes: 4096, maxOutputBytes: 2048, commandTimeoutMs: 2000 },
             allowCommands: ["ls", "echo", "cat", "wc"],
             commandDirs: [],

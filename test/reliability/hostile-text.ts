@@ -196,7 +196,8 @@ async function checkCommands(dir: string, cycles: number, failures: string[], fi
   if (mask === undefined) failures.push("hostile stderr made no mask, so lessons show was not tested on it");
   else await runChecked(["lessons", "show", mask.id, ...at], failures, figures);
   const status = parseJson<{ cycles: { last?: { summary?: string } } }>(await runChecked(["status", "--json", ...at], failures, figures), "status --json", failures);
-  if (status?.cycles.last?.summary !== SUMMARY) failures.push("status --json does not parse to the last summary as the model wrote it");
+  // The goal's count comes first (issue 15), then the model's words exactly as it wrote them.
+  if (status?.cycles.last?.summary !== `0 of 1 goal met; the model said: ${SUMMARY}`) failures.push("status --json does not parse to the last summary as the model wrote it");
   // A model path that does not exist fails the cycle at once, naming the path in the result.
   const missing = path.join(dir, "models", `gone ${ESCAPES}.gguf`);
   await runChecked(["once", ...at, "--model", missing], failures, figures, [2]);
