@@ -185,7 +185,9 @@ export async function readScenarioFile(file: string): Promise<ScenarioRead> {
   } catch (error) {
     if (!(error instanceof YAMLParseError)) throw error;
     const where = error.linePos ? ` (line ${error.linePos[0].line}, column ${error.linePos[0].col})` : "";
-    return { ok: false, kind: "yaml", message: `${file} is not valid YAML${where}: ${error.message.split("\n")[0]}` };
+    // The parser's first line repeats the position and ends with a colon before its code frame: keep the words only.
+    const words = (error.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "");
+    return { ok: false, kind: "yaml", message: `${file} is not valid YAML${where}: ${words}` };
   }
   const result = v.safeParse(scenarioSchema, raw ?? {});
   if (!result.success) {

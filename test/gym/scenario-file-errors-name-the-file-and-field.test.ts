@@ -44,6 +44,7 @@ test("a YAML syntax error names the file, the line and the column, on one line",
   assert.equal(read.kind, "yaml");
   assert.match(read.message, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} is not valid YAML \\(line \\d+, column \\d+\\): `));
   assert.doesNotMatch(read.message, /\n/);
+  assert.doesNotMatch(read.message, /at line \d+, column \d+:?$/, "the position is said once, without the parser's trailing colon");
 });
 
 test("bad fields are each named by their dotted path with what was expected", async (t) => {
