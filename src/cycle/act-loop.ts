@@ -387,14 +387,15 @@ class ActLoop implements GoalWorker {
     const trial = this.leanTrialOf(skill);
     if (trial !== undefined) {
       const lean = await this.replaySteps(skill, trial.steps, trial.index + 1);
-      const passed = lean === "done" && !this.input.signal.aborted && this.focus !== undefined && (await this.checkGoal(this.focus));
+      const passed = lean.end === "done" && !this.input.signal.aborted && this.focus !== undefined && (await this.checkGoal(this.focus));
       // A stop or a spent budget says nothing about the step left out: no verdict.
-      if (lean !== "stopped" && !this.input.signal.aborted) {
-        this.skillTrials.push({ skillId: skill.id, step: trial.index, left: trial.left, outcome: passed ? "passed" : lean === "done" ? "check-failed" : "step-failed" });
+      if (lean.end !== "stopped" && !this.input.signal.aborted) {
+        const outcome = passed ? "passed" : lean.end === "done" ? "check-failed" : lean.end === "masked" ? "masked" : "step-failed";
+        this.skillTrials.push({ skillId: skill.id, step: trial.index, left: trial.left, outcome, ...(lean.end === "masked" ? { lessonId: lean.lessonId } : {}) });
       }
       if (passed) return true;
     }
-    return (await this.replaySteps(skill, skill.steps)) === "done";
+    return (await this.replaySteps(skill, skill.steps)).end === "done";
   }
 
   /**
@@ -414,19 +415,28 @@ class ActLoop implements GoalWorker {
     return { index, left, steps: skill.steps.filter((_, other) => other !== index) };
   }
 
-  /** Replays `steps` of `skill` in order: `done`, `failed` at a step, or `stopped` by the budget or a stop. */
-  private async replaySteps(skill: Skill, steps: Skill["steps"], without?: number): Promise<"done" | "failed" | "stopped"> {
+  /**
+   * Replays `steps` of `skill` in order: `done`, `failed` at a step, or `stopped` by the budget or a stop. A leaner
+   * trial (`without` set) ends `masked` before a step that a lesson masks in the world it reached: that lesson already
+   * says the step fails there, so the trial spends no step on it.
+   */
+  private async replaySteps(skill: Skill, steps: Skill["steps"], without?: number): Promise<ReplayEnd> {
     for (const skillStep of steps) {
-      if (this.steps.length >= this.input.maxSteps || this.input.signal.aborted) return "stopped";
+      if (this.steps.length >= this.input.maxSteps || this.input.signal.aborted) return { end: "stopped" };
+      if (without !== undefined) {
+        const action = normalizeAction(skillStep.tool, skillStep.args);
+        const mask = (await this.readWorld()).masked.find((masked) => sameAction(masked.action, action));
+        if (mask !== undefined) return { end: "masked", lessonId: mask.lessonId };
+      }
       let record = await this.replayStep(skill, skillStep, without);
       if (!record.ok && !record.blocked && this.isFlaky(record.action)) {
         await new Promise((resolve) => setTimeout(resolve, FLAKY_RETRY_DELAY_MS));
-        if (this.steps.length >= this.input.maxSteps) return "stopped";
+        if (this.steps.length >= this.input.maxSteps) return { end: "stopped" };
         record = await this.replayStep(skill, skillStep, without);
       }
-      if (!record.ok) return "failed";
+      if (!record.ok) return { end: "failed" };
     }
-    return "done";
+    return { end: "done" };
   }
 
   private async replayStep(skill: Skill, skillStep: Skill["steps"][number], without?: number): Promise<StepRecord> {
@@ -604,6 +614,9 @@ class ActLoop implements GoalWorker {
     return maskOfferedTools(offered, state.masked, input.commandArgs);
   }
 }
+
+/** How a replay of a skill's steps ended; `masked` (leaner trials only) names the lesson that foresaw a failure. */
+type ReplayEnd = { end: "done" | "failed" | "stopped" } | { end: "masked"; lessonId: string };
 
 interface WorldState {
   workspace: string;

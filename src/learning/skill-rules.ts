@@ -98,11 +98,17 @@ export function recordSkillTrial(data: LearningData, trial: SkillTrial, ctx: Cha
   } else {
     skill.doubtful = rest;
     change = "step-kept";
-    reason = `kept ${shown}: ${trial.outcome === "check-failed" ? "the check failed" : "a later step failed"} without it`;
+    reason = `kept ${shown}: ${trialFailure(trial)} without it`;
   }
   if (skill.doubtful.length === 0) delete skill.doubtful;
   recordSkillChange(skill, change, reason, ctx);
   return [{ id: skill.id, change, reason }];
+}
+
+function trialFailure(trial: SkillTrial): string {
+  if (trial.outcome === "check-failed") return "the check failed";
+  if (trial.outcome === "masked") return `lesson ${trial.lessonId ?? "?"} masks a later step in the world reached`;
+  return "a later step failed";
 }
 
 /** The skill to replay for a goal: its active skill when successes ≥ 1 and successes ≥ failures. */

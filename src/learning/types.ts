@@ -97,8 +97,13 @@ export interface SkillTrial {
   step: number;
   /** The step left out, so the verdict lands only on a skill that still has it there. */
   left: { tool: string; args: Record<string, unknown> };
-  /** `passed`: the goal's check passed without the step; `check-failed`: it did not; `step-failed`: a remaining step failed. */
-  outcome: "passed" | "check-failed" | "step-failed";
+  /**
+   * `passed`: the goal's check passed without the step; `check-failed`: it did not; `step-failed`: a remaining step
+   * failed; `masked`: a remaining step was masked (by `lessonId`) in the world the trial reached, so it stopped there.
+   */
+  outcome: "passed" | "check-failed" | "step-failed" | "masked";
+  /** With `masked`: the lesson whose mask foresaw the failure. */
+  lessonId?: string;
 }
 
 /** How one executed action turned out, as the learning rule sees it. */

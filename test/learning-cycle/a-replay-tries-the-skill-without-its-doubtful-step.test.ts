@@ -4,10 +4,13 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { runCycle } from "../../src/cycle/run-cycle.js";
+import { fingerprintAction, fingerprintWorkspace } from "../../src/cycle/world-fingerprint.js";
 import { buildCycleDeps } from "../../src/daemon/cycle-deps.js";
+import { normalizeAction } from "../../src/learning/action-key.js";
 import { openState, type OpenState } from "../../src/daemon/open-state.js";
 import type { Skill } from "../../src/learning/types.js";
 import { createMemoryLogger } from "../../src/log.js";
+import { findProgram } from "../../src/tools/run-command.js";
 import { installCommands } from "../support/command-fixture.js";
 import { ScriptedBrain } from "../support/scripted-brain.js";
 import { makeStateDir } from "../support/state-fixture.js";
@@ -101,4 +104,35 @@ test("no trial when the step budget cannot hold the lean replay and the full one
   assert.equal(result.status === "ran" ? result.checks[0]?.passed : undefined, true);
   assert.deepEqual(steps.map((step) => (step.args as { command: string }).command), ["touch-log", "make"]);
   assert.deepEqual(skill?.doubtful, [0], "still doubtful: tried another time");
+});
+
+test("a mask foresees the lean trial's failure: the trial stops before the masked step, spends no step on it, and the step stays", async (t) => {
+  // clean needs raw.txt, which fetch makes; a mask (as two failures leave it) says clean fails in the starting world.
+  const { dir, cleanup } = await makeStateDir({ goalsYaml: goalsWithCheck("grep -q done report.txt"), config: { limits: { maxSteps: 8 } } });
+  t.after(cleanup);
+  await installCommands(dir, { fetch: "echo raw > raw.txt", clean: "test -f raw.txt && echo clean > clean.txt", make: "test -f clean.txt && echo done > report.txt" });
+  const program = await findProgram("clean", [path.join(dir, "bin")]);
+  assert.ok(program.ok);
+  const world = fingerprintAction(await fingerprintWorkspace(path.join(dir, "workspace")), program.absolute);
+  const { result, opened, skill, steps } = await replayCycle(dir, (state) => {
+    seedSkill(state, ["fetch", "clean", "make"], [0, 1]);
+    const now = new Date().toISOString();
+    state.db.data.learning.lessons.push({
+      id: "L1", text: "clean fails here.", kind: "avoid", scope: { goal: "report", tool: "run", keywords: [] },
+      action: normalizeAction("run", { command: "clean", args: [] }), evidence: ["c0s1", "c0s2"], helpful: 0, harmful: 0,
+      status: "provisional", source: "self", tainted: false, createdAt: now, createdCycle: 0, history: [],
+      mask: { fingerprint: world, signature: "exit 1", cooldownCycles: 4, untilCycle: 10, retests: 0 },
+    });
+    state.db.data.learning.nextLessonId = 2;
+  });
+  assert.equal(opened, 0);
+  assert.equal(result.status === "ran" ? result.checks[0]?.passed : undefined, true);
+  assert.deepEqual(
+    steps.map((step) => [(step.args as { command: string }).command, step.replayWithout ?? null, step.ok]),
+    [["fetch", null, true], ["clean", null, true], ["make", null, true]],
+    "the trial without fetch would start with the masked clean: no step was spent on it, only the full replay ran",
+  );
+  assert.equal(skill?.steps.length, 3);
+  assert.deepEqual(skill?.doubtful, [1], "fetch is no longer doubtful; clean waits for its own trial");
+  assert.equal(skill?.history[0]?.reason, "kept step 1 (run fetch): lesson L1 masks a later step in the world reached without it");
 });
