@@ -3,7 +3,7 @@ import { readdir, stat } from "node:fs/promises";
 import type { Command } from "commander";
 import { resolveModelPath } from "../config.js";
 import { selectDueGoals } from "../cycle/due-goals.js";
-import { countGoalsMet, describeVerdict } from "../cycle/goal-verdicts.js";
+import { describeVerdict } from "../cycle/goal-verdicts.js";
 import { findNextCronRun } from "../daemon/next-cron-run.js";
 import { readLockHolder } from "../daemon/state-lock.js";
 import type { CycleRecord } from "../memory/db.js";
@@ -196,7 +196,8 @@ export function formatStatus(report: StatusReport, now: Date): string {
     const duration = last.status === "interrupted" ? "" : `, ${(last.durationMs / 1000).toFixed(1)} s`;
     const text = last.summary ?? last.reason;
     lines.push(`Last cycle: ${last.cycle} ${last.status} at ${formatTime(last.startedAt)}${duration}${text !== undefined ? `: ${toOneLine(text.trim(), 160)}` : ""}`);
-    if (last.goals !== undefined && last.goals.length > 0) lines.push(`Last goals: ${countGoalsMet(last.goals) ?? ""}: ${last.goals.map(describeVerdict).join(", ")}`);
+    // The summary above starts with the count; this line names each goal's verdict.
+    if (last.goals !== undefined && last.goals.length > 0) lines.push(`Last goals: ${last.goals.map(describeVerdict).join(", ")}`);
   }
   if (cycles.lastSkip !== undefined) lines.push(`Last skip:  ${formatTime(cycles.lastSkip.at)} (${cycles.lastSkip.reason}): ${toOneLine(cycles.lastSkip.detail.trim(), 160)}`);
   lines.push(
