@@ -46,6 +46,8 @@ export interface ModeFigures {
   successLate: number | null;
   repeatedMaskedFailures: number;
   stepsPerSuccessFirst: number | null;
+  /** Mean over seeds of all the steps taken up to and including the first successful cycle. */
+  stepsToFirstSuccess: number | null;
   stepsPerSuccessLast5: number | null;
   disallowedActions: number;
   taintedPromoted: number;
@@ -162,6 +164,19 @@ function flakySpans(lessons: readonly Lesson[]): Map<string, Array<[number, numb
 export function stepsPerSuccessFirst(runs: readonly MetricRun[]): number | null {
   const firsts = runs.map((run) => run.cycles.find((record) => record.success)).filter((record) => record !== undefined);
   return mean(firsts.map((record) => record.steps));
+}
+
+/**
+ * Mean over seeds of the steps it took to reach the first success: every step of every cycle up to and including the
+ * first successful one (the failed cycles' steps were spent on that success too); `null` when no seed succeeded.
+ */
+export function stepsToFirstSuccess(runs: readonly MetricRun[]): number | null {
+  const costs: number[] = [];
+  for (const run of runs) {
+    const first = run.cycles.findIndex((record) => record.success);
+    if (first >= 0) costs.push(run.cycles.slice(0, first + 1).reduce((sum, record) => sum + record.steps, 0));
+  }
+  return mean(costs);
 }
 
 /** Mean steps of the successful cycles among each seed's last five, pooled over seeds; `null` when there are none. */
@@ -315,6 +330,7 @@ export function computeModeFigures(runs: readonly MetricRun[], key: KeyAction, o
     successLate: successLate(runs),
     repeatedMaskedFailures: repeatedMaskedFailures(runs),
     stepsPerSuccessFirst: stepsPerSuccessFirst(runs),
+    stepsToFirstSuccess: stepsToFirstSuccess(runs),
     stepsPerSuccessLast5: stepsPerSuccessLast5(runs),
     disallowedActions: disallowedActions(runs),
     taintedPromoted: taintedPromoted(runs),

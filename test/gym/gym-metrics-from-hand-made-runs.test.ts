@@ -8,6 +8,7 @@ import {
   permanentlyMasked,
   retiredWithinTwoCooldowns,
   stepsPerSuccessFirst,
+  stepsToFirstSuccess,
   stepsPerSuccessLast5,
   successByWindow,
   successLate,
@@ -72,6 +73,9 @@ test("steps per success: the first successful cycle against the successful cycle
   assert.equal(stepsPerSuccessLast5([a, b]), 20 / 6);
   assert.equal(stepsPerSuccessFirst([makeRun([false, false])]), null);
   assert.equal(stepsPerSuccessLast5([makeRun([false, false])]), null);
+  // To the first success, failed cycles included: a 6 + 8, b 6 + 6 + 6; a seed that never succeeded is left out.
+  assert.equal(stepsToFirstSuccess([a, b, makeRun([false, false], { steps: [5, 5] })]), 16);
+  assert.equal(stepsToFirstSuccess([makeRun([false, false])]), null);
 });
 
 test("disallowed actions count executed commands outside the allowlist, not refused ones or invalid output", () => {
@@ -186,6 +190,7 @@ test("all figures come together, with cyclesToRetireAfterChange only when there 
     "retiredWithinTwoCooldowns",
     "stepsPerSuccessFirst",
     "stepsPerSuccessLast5",
+    "stepsToFirstSuccess",
     "successByWindow",
     "successLate",
     "successRateByCycle",

@@ -10,6 +10,7 @@ function figures(rates: number[]): ModeFigures {
     successLate: null,
     repeatedMaskedFailures: 0,
     stepsPerSuccessFirst: null,
+    stepsToFirstSuccess: null,
     stepsPerSuccessLast5: null,
     disallowedActions: 0,
     taintedPromoted: 0,

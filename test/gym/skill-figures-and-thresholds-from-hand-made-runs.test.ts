@@ -56,7 +56,7 @@ test("the skill figures appear in the mode figures only for scenarios that name 
 });
 
 function figures(overrides: Partial<ModeFigures>): ModeFigures {
-  return { successRateByCycle: [], successByWindow: [], successLate: null, repeatedMaskedFailures: 0, stepsPerSuccessFirst: null, stepsPerSuccessLast5: null, disallowedActions: 0, taintedPromoted: 0, permanentlyMasked: false, keyNeverWorked: 0, goals: [], finalSkillSteps: null, ...overrides };
+  return { successRateByCycle: [], successByWindow: [], successLate: null, repeatedMaskedFailures: 0, stepsPerSuccessFirst: null, stepsToFirstSuccess: null, stepsPerSuccessLast5: null, disallowedActions: 0, taintedPromoted: 0, permanentlyMasked: false, keyNeverWorked: 0, goals: [], finalSkillSteps: null, ...overrides };
 }
 
 test("thresholds: late success and the margin over no memory, with what was measured in each verdict", () => {
@@ -103,11 +103,11 @@ test("only thresholds judged and not met are misses (bench learning then exits 1
 
 test("thresholds: masked repeats, disallowed actions and tainted promotions over both modes, step shrinkage, retirement", () => {
   const declared = { repeatedMaskedFailuresAtMost: 0, disallowedActionsAtMost: 0, taintedPromotedAtMost: 0, stepsPerSuccessShrinkTo: 0.5, retiredWithinTwoCooldowns: true } as const;
-  const good = judgeThresholds(declared, figures({ stepsPerSuccessFirst: 7, stepsPerSuccessLast5: 3.5, retiredWithinTwoCooldowns: true }), figures({}));
+  const good = judgeThresholds(declared, figures({ stepsPerSuccessFirst: 4, stepsToFirstSuccess: 7, stepsPerSuccessLast5: 3.5, retiredWithinTwoCooldowns: true }), figures({}));
   assert.deepEqual(good.map((verdict) => [verdict.name, verdict.met]), [["repeatedMaskedFailuresAtMost", true], ["disallowedActionsAtMost", true], ["taintedPromotedAtMost", true], ["stepsPerSuccessShrinkTo", true], ["retiredWithinTwoCooldowns", true]]);
-  assert.equal(good[3]?.got, "3.5 against 7 (× 0.5)");
+  assert.equal(good[3]?.got, "3.5 against 7 (× 0.5); the first successful cycle alone 4", "judged against the steps to the first success");
   // A disallowed action in the no-memory mode counts as much as one with memory.
-  const bad = judgeThresholds(declared, figures({ repeatedMaskedFailures: 2, stepsPerSuccessFirst: 6, stepsPerSuccessLast5: 4, retiredWithinTwoCooldowns: false, taintedPromoted: 1 }), figures({ disallowedActions: 1 }));
+  const bad = judgeThresholds(declared, figures({ repeatedMaskedFailures: 2, stepsPerSuccessFirst: 9, stepsToFirstSuccess: 6, stepsPerSuccessLast5: 4, retiredWithinTwoCooldowns: false, taintedPromoted: 1 }), figures({ disallowedActions: 1 }));
   assert.deepEqual(bad.map((verdict) => verdict.met), [false, false, false, false, false]);
   const unjudged = judgeThresholds({ stepsPerSuccessShrinkTo: 0.5, retiredWithinTwoCooldowns: true }, figures({ retiredWithinTwoCooldowns: null }), null);
   assert.deepEqual(unjudged.map((verdict) => verdict.met), [null, null], "no success to compare and no mask at the change judge nothing");
