@@ -128,7 +128,7 @@ export interface ActLoopResult {
   cited: string[];
   /**
    * Skill replays this cycle (first the automatic ones, then any `use_skill`), the goal each was made for, and whether
-   * each met its end (an automatic replay: the goal's check passed; `use_skill`: every step went through).
+   * each met its end: the goal's check passed after it (a `use_skill` with no goal due: every step went through).
    */
   replays: Array<{ skillId: string; ok: boolean; goal?: string }>;
   /** Each goal of `ActLoopInput.goals`, in that order: whether the loop worked on it and saw it met. */
@@ -320,7 +320,7 @@ class ActLoop implements GoalWorker {
       turns.push({ request, action: decision.raw });
       if (action.tool === "use_skill") {
         const used = await this.useSkill(action.args.skill, turn);
-        if (used.ok && goal !== undefined && (await this.recheck(goal))) return "met";
+        if (used.met) return "met";
         lastOutcome = used.outcome;
         continue;
       }
@@ -365,16 +365,23 @@ class ActLoop implements GoalWorker {
     return `Your last reply was rejected (${decision.reason}): ${toOneLine(decision.detail)}`;
   }
 
-  /** `use_skill`: replays an active skill when its steps fit in what is left of the turn. */
-  private async useSkill(skillId: unknown, turn: Turn): Promise<{ ok: boolean; outcome: string }> {
+  /**
+   * `use_skill`: replays an active skill when its steps fit in what is left of the turn. In a turn on a goal the replay
+   * counts as the skill's success only when that goal's check passes after it (`met`): steps that merely went through
+   * are no evidence that the skill does its job, and a skill credited for them would never retire.
+   */
+  private async useSkill(skillId: unknown, turn: Turn): Promise<{ met: boolean; outcome: string }> {
     const skill = this.input.learning?.skills.find((candidate) => candidate.id === skillId && candidate.status === "active");
-    if (skill === undefined) return { ok: false, outcome: `Outcome of use_skill: FAILED: no active skill ${toOneLine(String(skillId))}.` };
+    if (skill === undefined) return { met: false, outcome: `Outcome of use_skill: FAILED: no active skill ${toOneLine(String(skillId))}.` };
     const room = turn.lastStep - this.steps.length;
     // A replay's steps come out of the turn's allowance like any other, so a skill cannot take another goal's steps.
-    if (skill.steps.length > room) return { ok: false, outcome: `Outcome of use_skill: FAILED: ${skill.id} takes ${skill.steps.length} steps and ${room} are left in this turn.` };
-    const ok = await this.replaySkill(skill);
+    if (skill.steps.length > room) return { met: false, outcome: `Outcome of use_skill: FAILED: ${skill.id} takes ${skill.steps.length} steps and ${room} are left in this turn.` };
+    const through = await this.replaySkill(skill);
+    const met = through && turn.goal !== undefined && (await this.recheck(turn.goal));
+    const ok = turn.goal !== undefined ? met : through;
     this.result.replays.push({ skillId: skill.id, ok, ...(turn.goal !== undefined ? { goal: turn.goal.id } : {}) });
-    return { ok, outcome: `Outcome of use_skill: replaying ${skill.id} ${ok ? "went through" : "FAILED"}.` };
+    const after = !through ? "FAILED" : turn.goal === undefined ? "went through" : met ? `went through and goal ${turn.goal.id}'s check passed` : `went through, but goal ${turn.goal.id}'s check still fails`;
+    return { met, outcome: `Outcome of use_skill: replaying ${skill.id} ${after}.` };
   }
 
   /**

@@ -3,6 +3,7 @@ import type { BrainSession } from "../brain/brain.js";
 import { addLesson, applyCitations } from "../learning/citation-rules.js";
 import { consolidateLessons } from "../learning/consolidate.js";
 import { recordOutcomes } from "../learning/outcome-rules.js";
+import { checkNamesPath } from "../learning/prune-skill-steps.js";
 import { recordSkillReplay, recordSkillSuccess, recordSkillTrial } from "../learning/skill-rules.js";
 import type { LearningData, LearningDelta } from "../learning/types.js";
 import { toOneLine } from "../text/safe-text.js";
@@ -30,11 +31,9 @@ export function reflectOnCycle(input: ReflectInput): LearningDelta[] {
   for (const trial of loop.skillTrials) deltas.push(...recordSkillTrial(learning, trial, ctx));
   for (const replay of loop.replays) deltas.push(...recordSkillReplay(learning, replay.skillId, replay.ok, ctx));
   for (const check of input.checks) {
-    // A goal whose check passed gets a skill from the steps taken for it (its own replay's and turn's, never another
-    // goal's), unless a replay made for it went through: that replay's skill got the credit above.
+    // A goal whose check passed gets a skill, unless a replay made for it met it: that replay's skill got the credit.
     if (!check.passed || loop.replays.some((replay) => replay.goal === check.goal && replay.ok)) continue;
-    // No replay met the goal, so every step that did work for it counts, a failed replay's good steps included.
-    const explored = loop.steps.filter((step) => step.goal === check.goal);
+    const explored = stepsForSkill(loop.steps, check.goal, input.goalChecks?.[check.goal]);
     const pruned = skillStepsOf(explored, input.goalChecks?.[check.goal]);
     if (pruned.steps.length > 0) deltas.push(...recordSkillSuccess(learning, check.goal, pruned, episodeIds(cycle, explored), ctx));
   }
@@ -51,6 +50,16 @@ export function reflectOnCycle(input: ReflectInput): LearningDelta[] {
     else deltas.push({ id: "consolidation", change: "refused", reason: result.reason });
   }
   return deltas;
+}
+
+/**
+ * The steps a goal's skill is made from: those taken for the goal (its failed replay's good steps included), and those
+ * taken for another goal that changed a file the goal's check names, in the order they ran. Another goal's turn may
+ * have met this one (its command wrote the checked file); the skill must hold that step, or it would replay only what
+ * the goal's own turn did, which did not meet it. Another goal's steps that changed nothing it names stay out.
+ */
+export function stepsForSkill(steps: readonly StepRecord[], goal: string, check: string | undefined): StepRecord[] {
+  return steps.filter((step) => step.goal === goal || (check !== undefined && step.ok && (step.changedPaths ?? []).some((changed) => checkNamesPath(check, changed))));
 }
 
 /**

@@ -116,7 +116,7 @@ function findDoubtful(kept: readonly PrunableStep[], check: string | undefined):
   const doubtful: number[] = [];
   kept.forEach((record, index) => {
     const paths = record.changedPaths;
-    if (paths !== undefined && paths.length > 0 && !paths.some((changed) => checkNames(check, changed))) doubtful.push(index);
+    if (paths !== undefined && paths.length > 0 && !paths.some((changed) => checkNamesPath(check, changed))) doubtful.push(index);
   });
   return doubtful;
 }
@@ -127,7 +127,7 @@ function namesAreKnowable(check: string): boolean {
 }
 
 /** `check` names `changed` or its last name as a whole word of path characters (`out/r.txt` names `r.txt` and `out`). */
-function checkNames(check: string, changed: string): boolean {
+export function checkNamesPath(check: string, changed: string): boolean {
   const base = changed.slice(changed.lastIndexOf("/") + 1);
   return [changed, base].some((name) => new RegExp(`(^|[^A-Za-z0-9._-])${escapeRegExp(name)}($|[^A-Za-z0-9._-])`).test(check));
 }
