@@ -58,7 +58,7 @@ export function reflectOnCycle(input: ReflectInput): LearningDelta[] {
  * have met this one (its command wrote the checked file); the skill must hold that step, or it would replay only what
  * the goal's own turn did, which did not meet it. Another goal's steps that changed nothing it names stay out.
  */
-export function stepsForSkill(steps: readonly StepRecord[], goal: string, check: string | undefined): StepRecord[] {
+function stepsForSkill(steps: readonly StepRecord[], goal: string, check: string | undefined): StepRecord[] {
   return steps.filter((step) => step.goal === goal || (check !== undefined && step.ok && (step.changedPaths ?? []).some((changed) => checkNamesPath(check, changed))));
 }
 

@@ -10,23 +10,10 @@ import { buildCycleDeps } from "../../src/daemon/cycle-deps.js";
 import { normalizeAction } from "../../src/learning/action-key.js";
 import { INEFFECTIVE_SIGNATURE } from "../../src/learning/outcome-rules.js";
 import { createMemoryLogger } from "../../src/log.js";
-import type { JsonSchema } from "../../src/tools/json-schema.js";
 import { findProgram } from "../../src/tools/run-command.js";
+import { runEnum } from "../support/offered-commands.js";
 import { ScriptedBrain } from "../support/scripted-brain.js";
 import { openTwoGoalState, readEpisodes, run } from "./helpers/two-goal-state.js";
-
-/** The commands a step's grammar offers to `run`. */
-function runEnum(schema: JsonSchema | undefined): string[] {
-  const branches = schema !== undefined && "oneOf" in schema ? schema.oneOf : schema !== undefined ? [schema] : [];
-  for (const branch of branches) {
-    if ("type" in branch && branch.type === "object" && "const" in (branch.properties.tool ?? {})) {
-      const tool = branch.properties.tool as { const: string };
-      const args = branch.properties.args;
-      if (tool.const === "run" && args !== undefined && "properties" in args) return [...(args.properties.command as { enum: string[] }).enum];
-    }
-  }
-  return [];
-}
 
 test("a mask on run make-backup learned for report does not stop backup using it in the same cycle", async (t) => {
   const { dir, state } = await openTwoGoalState(t, { maxSteps: 4 });

@@ -7,24 +7,12 @@ import { buildCycleDeps } from "../../src/daemon/cycle-deps.js";
 import { openState, type OpenState } from "../../src/daemon/open-state.js";
 import { createMemoryLogger } from "../../src/log.js";
 import { writeDb } from "../../src/memory/db.js";
-import type { JsonSchema } from "../../src/tools/json-schema.js";
 import { installCommands } from "../support/command-fixture.js";
+import { runEnum } from "../support/offered-commands.js";
 import { ScriptedBrain } from "../support/scripted-brain.js";
 import { makeStateDir } from "../support/state-fixture.js";
 
 const GOALS = "version: 1\ngoals:\n  - id: report\n    title: Produce report.txt saying done.\n    check: grep -q done report.txt\n";
-
-function runEnum(schema: JsonSchema | undefined): string[] {
-  const branches = schema !== undefined && "oneOf" in schema ? schema.oneOf : schema !== undefined ? [schema] : [];
-  for (const branch of branches) {
-    if ("type" in branch && branch.type === "object" && "const" in (branch.properties.tool ?? {})) {
-      const tool = branch.properties.tool as { const: string };
-      const args = branch.properties.args;
-      if (tool.const === "run" && args !== undefined && "properties" in args) return [...((args.properties.command as { enum: string[] }).enum)];
-    }
-  }
-  return [];
-}
 
 async function cycleWith(state: OpenState, brain: ScriptedBrain) {
   const logger = createMemoryLogger();
