@@ -225,6 +225,43 @@ class ActLoop implements GoalWorker {
     return passed;
   }
 
+  /**
+   * Runs `goal`'s due retest (see {@link dueRetestOf}) as a step of its own and checks the goal when the command went
+   * through; `undefined` when none is due. The step is the mask's one retest: the reflect stage retires the lesson on a
+   * success and doubles its cooldown on a failure, and a failure masks the command again for the rest of the cycle.
+   */
+  async retestFor(goal: LoopGoal): Promise<boolean | undefined> {
+    if (!goal.hasCheck) return undefined;
+    this.focus = goal;
+    this.lastStepOfFocus = this.input.maxSteps;
+    const state = await this.readWorld();
+    const due = await this.dueRetestOf(state);
+    if (due === undefined) return undefined;
+    const signal = AbortSignal.any([this.input.signal, AbortSignal.timeout(this.input.stepTimeoutMs)]);
+    const record = await this.executeStep(this.steps.length + 1, due.tool, due.args, state, [], signal, performance.now());
+    await this.record(record);
+    return record.ok && !this.input.signal.aborted ? this.recheck(goal) : false;
+  }
+
+  /**
+   * The retest due now for the goal worked on, if any: among the masks open for their retest in this world, the one
+   * whose cooldown ended first, when it masks a `run` of an allowed command. Only `run` is retested unasked: a command
+   * also depends on what the workspace fingerprint cannot see (a service, a device, the time), so it can start to work
+   * in a world where it failed; a file tool acts on the workspace alone and fails again in the same world.
+   */
+  private async dueRetestOf(state: WorldState): Promise<{ tool: string; args: Record<string, unknown> } | undefined> {
+    const { input } = this;
+    if (!input.tools.some((tool) => tool.name === "run")) return undefined;
+    const open = state.retest
+      .filter((mask) => mask.action.tool === "run")
+      .map((mask) => ({ mask, args: JSON.parse(mask.action.args) as Record<string, unknown> }))
+      .filter(({ args }) => typeof args.command === "string" && input.allowCommands.includes(args.command) && (args.args === undefined || Array.isArray(args.args)));
+    const until = (lessonId: string): number => input.learning?.lessons.find((lesson) => lesson.id === lessonId)?.mask?.untilCycle ?? 0;
+    const first = open.sort((a, b) => until(a.mask.lessonId) - until(b.mask.lessonId))[0];
+    // The arguments exactly as the mask's key holds them, so the run is the masked action and counts as its retest.
+    return first === undefined ? undefined : { tool: "run", args: first.args };
+  }
+
   async recheck(goal: LoopGoal): Promise<boolean> {
     if (!goal.hasCheck || this.input.signal.aborted) return false;
     const last = this.lastCheck.get(goal.id);

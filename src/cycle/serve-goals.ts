@@ -1,4 +1,4 @@
-// The goal loop of a cycle: every due goal is served, skill replays first (no model), then one model session works the goals still unmet one at a time, each within its share of the steps left; a met goal is never worked again.
+// The goal loop of a cycle: every due goal is served, skill replays and due retests first (no model), then one model session works the goals still unmet one at a time, each within its share of the steps left; a met goal is never worked again.
 
 /** A due goal as the act loop serves it. */
 export interface LoopGoal {
@@ -10,9 +10,12 @@ export interface LoopGoal {
 /** What the act loop saw of one goal. The cycle's final checks give the verdicts; this says how a goal got there. */
 export interface ServedGoal {
   id: string;
-  /** The loop saw the goal's check pass: right after its skill's replay, or after a step (its own turn's or another's). */
-  metBy?: "replay" | "steps";
-  /** The cycle worked on the goal: replayed its skill or gave the model a turn for it. */
+  /**
+   * The loop saw the goal's check pass: right after its skill's replay, right after the retest of a masked command, or
+   * after a step (its own turn's or another's).
+   */
+  metBy?: "replay" | "retest" | "steps";
+  /** The cycle worked on the goal: replayed its skill, retested one of its masked commands or gave the model a turn. */
   attempted: boolean;
 }
 
@@ -27,6 +30,11 @@ export interface GoalWorker {
   stopped(): boolean;
   /** Replays `goal`'s skill and checks the goal: whether it passed, or `undefined` when it has no skill to replay. */
   replaySkillFor(goal: LoopGoal): Promise<boolean | undefined>;
+  /**
+   * Runs the one retest due for `goal` (a masked command whose cooldown is over, in a world its mask covers) and checks
+   * the goal: whether it passed, or `undefined` when no retest is due.
+   */
+  retestFor(goal: LoopGoal): Promise<boolean | undefined>;
   /** Runs `goal`'s check again when the workspace changed since its last (failed) check; `false` when it did not. */
   recheck(goal: LoopGoal): Promise<boolean>;
   /** Loads the model; `false` when it could not be loaded (the reason is the worker's to record). */
@@ -51,6 +59,10 @@ export function stepAllowance(stepsLeft: number, goalsLeft: number): number {
 /**
  * Serves `goals` (the due goals not met by their pre-check, in serving order):
  * 1. Replay: each goal with a skill has it replayed (steps from the shared budget) and its check run; a pass meets it.
+ *    A goal still unmet then has its due retest run, if it has one: a command masked for it whose cooldown is over runs
+ *    once, without the model, and a pass of the goal's check after it meets the goal. The retest does not wait for the
+ *    model to pick the command: a world that changed outside the workspace (a service back up) is noticed in the first
+ *    cycle the retest is allowed, and a goal it meets needs no model at all.
  * 2. Hand-back: if goals are still unmet and steps remain, the model is loaded once, and each unmet goal in turn gets a
  *    turn of {@link stepAllowance} steps. Before any work on a goal, its check runs again if the workspace changed
  *    since it last failed, so a goal met by another goal's steps is not worked.
@@ -66,10 +78,17 @@ export async function serveGoals(goals: readonly LoopGoal[], worker: GoalWorker)
   for (const goal of goals) {
     if (!canGoOn()) return result();
     if (await metMeanwhile(goal, entry(goal), worker)) continue;
-    const passed = await worker.replaySkillFor(goal);
-    if (passed === undefined) continue;
+    const replayed = await worker.replaySkillFor(goal);
+    if (replayed !== undefined) entry(goal).attempted = true;
+    if (replayed === true) {
+      entry(goal).metBy = "replay";
+      continue;
+    }
+    if (!canGoOn()) return result();
+    const retested = await worker.retestFor(goal);
+    if (retested === undefined) continue;
     entry(goal).attempted = true;
-    if (passed) entry(goal).metBy = "replay";
+    if (retested) entry(goal).metBy = "retest";
   }
   const unmet = (): LoopGoal[] => goals.filter((goal) => entry(goal).metBy === undefined);
   if ((goals.length > 0 && unmet().length === 0) || !canGoOn()) return result();

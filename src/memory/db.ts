@@ -51,7 +51,7 @@ const cycleRecordSchema = v.object({
   goalsMet: v.optional(v.boolean()),
   // Absent in records written before issue 15 (and in cycles with no due goal).
   goals: v.optional(
-    v.array(v.object({ id: v.string(), verdict: v.picklist(["met", "unmet", "unchecked"]), by: v.optional(v.picklist(["pre-check", "replay", "steps"])) })),
+    v.array(v.object({ id: v.string(), verdict: v.picklist(["met", "unmet", "unchecked"]), by: v.optional(v.picklist(["pre-check", "replay", "retest", "steps"])) })),
   ),
   learned: v.optional(count),
   activeLessons: v.optional(count),
@@ -206,13 +206,13 @@ export interface CycleRecord {
 
 /**
  * How one due goal came out of a cycle. `met`: its check passed (`by` its pre-check before any work, its skill's
- * replay, or the cycle's steps); `unmet`: its check failed at the end; `unchecked`: it has no check, or the cycle was
+ * replay, the retest of a command masked for it, or the cycle's steps); `unmet`: its check failed at the end; `unchecked`: it has no check, or the cycle was
  * stopped before the end's checks (the world cannot say).
  */
 export interface GoalVerdict {
   id: string;
   verdict: "met" | "unmet" | "unchecked";
-  by?: "pre-check" | "replay" | "steps";
+  by?: "pre-check" | "replay" | "retest" | "steps";
 }
 
 /** The part of a sensor reading kept with a cycle or a skip. */

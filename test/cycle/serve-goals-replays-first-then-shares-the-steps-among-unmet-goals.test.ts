@@ -1,4 +1,4 @@
-// The goal loop on a scripted worker: replays first (no model), then one model load and one turn per unmet goal, each
+// The goal loop on a scripted worker: replays and due retests first (no model), then one model load and one turn per unmet goal, each
 // turn at most ceil(steps left / goals left), so a goal that keeps failing cannot take the steps of those after it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -7,6 +7,8 @@ import { serveGoals, stepAllowance, type GoalWorker, type LoopGoal, type TurnEnd
 /** How a scripted goal behaves: its skill's replay (steps, pass?) and its turn (steps used of the allowance, end). */
 interface Plan {
   replay?: { steps: number; passes: boolean };
+  /** A retest is due for the goal: it takes one step, and the goal's check passes after it or not. */
+  retest?: { passes: boolean };
   turn?: (allowance: number) => { used: number; end: TurnEnd };
   /** Its check passes once this other goal's turn ran (another goal's steps met it). */
   metBy?: string;
@@ -17,6 +19,7 @@ class ScriptedWorker implements GoalWorker {
   loads = 0;
   readonly turns: Array<{ goal: string | undefined; allowance: number; unmet: string[] }> = [];
   readonly replays: string[] = [];
+  readonly retests: string[] = [];
   readonly rechecks: string[] = [];
 
   constructor(private readonly maxSteps: number, private readonly plans: Record<string, Plan>) {}
@@ -35,6 +38,14 @@ class ScriptedWorker implements GoalWorker {
     this.replays.push(goal.id);
     this.used += Math.min(replay.steps, this.stepsLeft());
     return replay.passes;
+  }
+
+  async retestFor(goal: LoopGoal): Promise<boolean | undefined> {
+    const retest = this.plans[goal.id]?.retest;
+    if (retest === undefined) return undefined;
+    this.retests.push(goal.id);
+    this.used += 1;
+    return retest.passes;
   }
 
   async recheck(goal: LoopGoal): Promise<boolean> {
@@ -101,6 +112,23 @@ test("a replay that meets its goal hands the rest of the budget to the model for
   assert.equal(worker.loads, 1);
   assert.deepEqual(worker.turns.map((turn) => [turn.goal, turn.allowance, turn.unmet]), [["b", 3, ["b", "c"]], ["c", 3, ["c"]]]);
   assert.deepEqual(served.map((goal) => goal.metBy), ["replay", "steps", undefined]);
+});
+
+test("a due retest runs after a failed replay, before the model: one that meets its goal spares the model", async () => {
+  const worker = new ScriptedWorker(4, { a: { replay: { steps: 1, passes: false }, retest: { passes: true } }, b: { retest: { passes: true } } });
+  const served = await serveGoals(goals("a", "b"), worker);
+  assert.deepEqual(worker.replays, ["a"]);
+  assert.deepEqual(worker.retests, ["a", "b"]);
+  assert.equal(worker.loads, 0, "every goal was met without the model");
+  assert.deepEqual(served, [{ id: "a", attempted: true, metBy: "retest" }, { id: "b", attempted: true, metBy: "retest" }]);
+});
+
+test("a goal its replay met has no retest, and a failed retest leaves the goal to the model's turn", async () => {
+  const worker = new ScriptedWorker(6, { a: { replay: { steps: 2, passes: true }, retest: { passes: true } }, b: { retest: { passes: false }, turn: () => ({ used: 1, end: "met" }) } });
+  const served = await serveGoals(goals("a", "b"), worker);
+  assert.deepEqual(worker.retests, ["b"]);
+  assert.deepEqual(worker.turns.map((turn) => [turn.goal, turn.allowance]), [["b", 3]]);
+  assert.deepEqual(served.map((goal) => goal.metBy), ["replay", "steps"]);
 });
 
 test("a goal met by an earlier goal's steps gets no turn of its own", async () => {
