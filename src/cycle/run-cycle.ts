@@ -308,7 +308,7 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
       tool: step.tool,
       argsSummary: summarizeArgs(step.args),
       ok: step.ok,
-      detail: step.ok ? firstLine(step.output) || "ok" : `${step.error ?? "failed"}${step.detail !== undefined ? `: ${step.detail}` : ""}`,
+      detail: describeStepForJournal(step),
     })),
     checks: checks.map((check) => ({ goal: check.goal, passed: check.passed, detail: check.detail })),
     notes: [...notes, ...inbox.messages.map((message) => `read inbox message ${message.file}`)],
@@ -588,4 +588,11 @@ function firstLine(text: string | undefined): string {
 /** Text collapsed to one line, its controls shown visibly, and capped, for a commit message. */
 function oneLine(text: string, maxChars: number): string {
   return toOneLine(text.replace(/\s+/g, " ").trim(), maxChars);
+}
+
+/** A step's outcome in the journal, said to be a skill's replay or a mask's retest when it was one (no model chose it). */
+function describeStepForJournal(step: StepRecord): string {
+  const outcome = step.ok ? firstLine(step.output) || "ok" : `${step.error ?? "failed"}${step.detail !== undefined ? `: ${step.detail}` : ""}`;
+  const how = step.replay !== undefined ? `replaying ${step.replay}: ` : step.retest === true ? "retest of a masked command: " : "";
+  return `${how}${outcome}`;
 }

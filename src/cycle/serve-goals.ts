@@ -66,8 +66,8 @@ export function stepAllowance(stepsLeft: number, goalsLeft: number): number {
  * 2. Hand-back: if goals are still unmet and steps remain, the model is loaded once, and each unmet goal in turn gets a
  *    turn of {@link stepAllowance} steps. Before any work on a goal, its check runs again if the workspace changed
  *    since it last failed, so a goal met by another goal's steps is not worked.
- * With no goals (an inbox-only cycle) the model gets every step. When every goal is met by replays, the model is never
- * loaded. Returns one entry per goal, in the order given.
+ * With no goals (an inbox-only cycle) the model gets every step. When every goal is met by replays and retests, the
+ * model is never loaded. Returns one entry per goal, in the order given.
  */
 export async function serveGoals(goals: readonly LoopGoal[], worker: GoalWorker): Promise<ServedGoal[]> {
   const served = new Map(goals.map((goal) => [goal.id, { id: goal.id, attempted: false } as ServedGoal]));
