@@ -3,7 +3,7 @@ import { buildActionSchema, type OfferedTool } from "../brain/action-schema.js";
 import type { BrainSession, Decision, DecisionUsage, OpenResult, PromptSection, PromptTurn } from "../brain/brain.js";
 import { quoteWorld } from "../brain/quote-world.js";
 import { describeAction, normalizeAction } from "../learning/action-key.js";
-import { findMasks, maskState } from "../learning/outcome-rules.js";
+import { findMasks, INEFFECTIVE_SIGNATURE, maskState } from "../learning/outcome-rules.js";
 import { viewWithOutcomes } from "../learning/outcome-view.js";
 import { pruneSkillSteps, type PrunedSkillSteps } from "../learning/prune-skill-steps.js";
 import { pickSkill } from "../learning/skill-rules.js";
@@ -14,7 +14,7 @@ import { findProgram } from "../tools/run-command.js";
 import { listWorkspace } from "../tools/sandbox-path.js";
 import type { SandboxSettings } from "../tools/sandbox-settings.js";
 import type { SchemaView, Tool, ToolContext, ToolLimits, ToolOutcome } from "../tools/tool.js";
-import { failureSignature } from "./failure-signature.js";
+import { failureSignature, isTemporaryFailure } from "./failure-signature.js";
 import { maskOfferedTools, type MaskedAction } from "./mask-offered-tools.js";
 import { serveGoals, type GoalWorker, type LoopGoal, type ServedGoal, type TurnEnd } from "./serve-goals.js";
 import { changedPathsBetween, fingerprintAction, scanWorkspace, type WorkspaceScan } from "./world-fingerprint.js";
@@ -253,13 +253,22 @@ class ActLoop implements GoalWorker {
     const { input } = this;
     if (!input.tools.some((tool) => tool.name === "run")) return undefined;
     const open = state.retest
-      .filter((mask) => mask.action.tool === "run")
+      .filter((mask) => mask.action.tool === "run" && !this.masksAsIneffective(mask.lessonId))
       .map((mask) => ({ mask, args: JSON.parse(mask.action.args) as Record<string, unknown> }))
       .filter(({ args }) => typeof args.command === "string" && input.allowCommands.includes(args.command) && (args.args === undefined || Array.isArray(args.args)));
     const until = (lessonId: string): number => input.learning?.lessons.find((lesson) => lesson.id === lessonId)?.mask?.untilCycle ?? 0;
     const first = open.sort((a, b) => until(a.mask.lessonId) - until(b.mask.lessonId))[0];
     // The arguments exactly as the mask's key holds them, so the run is the masked action and counts as its retest.
     return first === undefined ? undefined : { tool: "run", args: first.args };
+  }
+
+  /**
+   * Whether a lesson's mask is on a command that ran fine but did nothing for the goal: its retest is left to the
+   * model, which may pick it when the mask allows. Unasked, it would spend a step in every open cycle on a command
+   * that never failed, where a failing command's retest is what notices a world that came back.
+   */
+  private masksAsIneffective(lessonId: string): boolean {
+    return this.input.learning?.lessons.find((lesson) => lesson.id === lessonId)?.mask?.signature === INEFFECTIVE_SIGNATURE;
   }
 
   async recheck(goal: LoopGoal): Promise<boolean> {
@@ -567,6 +576,7 @@ class ActLoop implements GoalWorker {
         ...(record.signature !== undefined ? { signature: record.signature } : {}),
         fingerprint,
         retest,
+        ...(!outcome.ok && isTemporaryFailure(outcome.error, outcome.detail) ? { temporary: true } : {}),
         fromWorld: outcome.fromWorld === true || input.worldInPrompt === true,
         changedWorld,
       });

@@ -13,3 +13,17 @@ export function failureSignature(errorText: string): string {
     .trim()
     .slice(0, SIGNATURE_MAX_LENGTH);
 }
+
+/** Exit status of a temporary failure, "try again later" (`EX_TEMPFAIL` in sysexits.h). */
+export const EX_TEMPFAIL = 75;
+
+/**
+ * Whether a failed step says its failure is temporary: a command that exited with {@link EX_TEMPFAIL}, or whose first
+ * stderr line (`detail`) says "temporary", "temporarily" or "try again" (EAGAIN's own text is "Resource temporarily
+ * unavailable"). The words are world text, so they can only make a masked command come back for its retest sooner;
+ * they never unmask it or grant anything.
+ */
+export function isTemporaryFailure(error: string, detail: string | undefined): boolean {
+  if (error === `exit ${EX_TEMPFAIL}`) return true;
+  return detail !== undefined && /\btemporar(?:y|ily)\b|\btry again\b/i.test(detail);
+}

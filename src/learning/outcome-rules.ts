@@ -146,13 +146,15 @@ function judgeRetest(data: LearningData, situation: SituationHistory, outcome: A
   }
   mask.lastRetestCycle = ctx.cycle;
   mask.retests += 1;
-  mask.cooldownCycles = Math.min(2 * mask.cooldownCycles, ctx.maxCooldownCycles);
+  // A failure that says it is temporary (a busy store, exit 75) is worth retrying soon: its cooldown does not grow.
+  const temporary = !outcome.ok && outcome.temporary === true;
+  if (!temporary) mask.cooldownCycles = Math.min(2 * mask.cooldownCycles, ctx.maxCooldownCycles);
   mask.untilCycle = ctx.cycle + mask.cooldownCycles;
   const signature = outcome.ok ? INEFFECTIVE_SIGNATURE : (outcome.signature ?? "");
   const changed = signature !== mask.signature ? ` (new signature, was "${mask.signature}")` : "";
   mask.signature = signature;
   addEvidence(lesson, [outcome.episodeId]);
-  const what = outcome.ok ? "ran fine but the goal's check still failed" : `failed with "${signature}"${changed}`;
+  const what = outcome.ok ? "ran fine but the goal's check still failed" : `failed with "${signature}"${changed}${temporary ? ", a temporary failure, so the cooldown stays" : ""}`;
   const reason = `retest ${what}; masked ${mask.cooldownCycles} more cycle(s), through cycle ${mask.untilCycle}`;
   recordLessonChange(lesson, "retest-failed", reason, ctx, mask.cooldownCycles);
   return [{ id: lesson.id, change: "retest-failed", reason }];

@@ -120,6 +120,8 @@ export interface ActionOutcome {
   fingerprint: string;
   /** This execution was the one retest allowed after a mask's cooldown. */
   retest: boolean;
+  /** The failure says it is temporary (see `isTemporaryFailure`): a failed retest then does not lengthen the cooldown. */
+  temporary?: boolean;
   /** The step read world content (file or command output). */
   fromWorld: boolean;
   /** The workspace differed after the action (it had a visible effect, so it may be a prerequisite). */

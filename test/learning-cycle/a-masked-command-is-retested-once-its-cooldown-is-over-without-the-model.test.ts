@@ -90,3 +90,21 @@ test("the service is still down: the retest fails, the cooldown doubles, and the
   await cycleWith(state, fourth);
   assert.deepEqual((await episodesOf(dir, 4)).map((episode) => episode.tool), ["finish"]);
 });
+
+test("a command masked as ineffective (it ran fine and did nothing) is not retested unasked: its open retest is the model's to take", async (t) => {
+  const { dir, cleanup } = await makeStateDir({ goalsYaml: GOALS, config: { limits: { maxSteps: 4 }, sandbox: { mode: "none" } } });
+  t.after(cleanup);
+  await installCommands(dir, { idle: "echo idle", report: "echo 'report: service unavailable' >&2; exit 69" });
+  const state = await openState(dir, { logger: createMemoryLogger(), clock: () => new Date() });
+  t.after(() => state.close());
+  for (let cycle = 1; cycle <= 2; cycle += 1) await cycleWith(state, new ScriptedBrain([run("idle"), finish]));
+  const ineffective = state.db.data.learning.lessons.find((lesson) => lesson.kind === "avoid");
+  assert.equal(ineffective?.mask?.signature, "ineffective");
+  assert.equal(ineffective.mask.untilCycle, 3);
+  await cycleWith(state, new ScriptedBrain([finish]));
+  const fourth = new ScriptedBrain([finish]);
+  await cycleWith(state, fourth);
+  assert.equal(fourth.opened, 1);
+  assert.deepEqual((await episodesOf(dir, 4)).map((episode) => episode.tool), ["finish"], "no unasked retest of idle");
+  assert.deepEqual(runEnum(fourth.schemas[0]), ["idle", "report"], "its retest is open: the model is offered it");
+});
