@@ -1,15 +1,16 @@
 // The daemon: one lock, cycles on the cron schedule and on inbox/operator/goals/charter changes, catch-up at start, graceful stop on SIGTERM/SIGINT.
 import { printErr } from "../cli/terminal-output.js";
 import { WorkerBrain } from "../brain/worker-brain.js";
-import { describeModelFileProblem, NO_MODEL_MESSAGE, runCycle, type CycleProgress, type CycleResult } from "../cycle/run-cycle.js";
+import { describeModelFileProblem, NO_MODEL_MESSAGE } from "../brain/model-file-problem.js";
+import type { CycleProgress, CycleResult } from "../cycle/cycle-result.js";
 import type { Logger } from "../log.js";
 import { listWaitingInbox } from "../memory/inbox.js";
 import { listWaitingOperator } from "../memory/operator-channel.js";
 import type { ServeOptions } from "../serve/serve-options.js";
 import { shouldCatchUp, scheduleIntervalMs } from "./catch-up.js";
-import { buildCycleDeps } from "./cycle-deps.js";
 import { CycleScheduler, describeWakeTrigger } from "./cycle-scheduler.js";
 import { openState, StateError, type OpenState } from "./open-state.js";
+import { runStateCycle } from "./run-state-cycle.js";
 import { checkSandboxPreflight } from "./sandbox-preflight.js";
 import { acquireStateLock } from "./state-lock.js";
 import { watchStateInputs } from "./state-watcher.js";
@@ -98,14 +99,13 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     logger,
     runCycle: async (trigger) => {
       logger.debug(`cycle for ${describeWakeTrigger(trigger)}`);
-      const deps = buildCycleDeps(state, {
+      const result = await runStateCycle(state, {
         brain,
         logger,
         clock,
         signal: shutdown.signal,
         ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
       });
-      const result = await runCycle(deps);
       // A cycle cut short by SIGTERM/SIGINT is the stop working; the other skips were logged by the cycle itself.
       if (result.status === "failed" && shutdown.signal.aborted) logger.info(`cycle${result.cycle !== undefined ? ` ${result.cycle}` : ""} stopped: ${result.reason}`);
       else if (result.status === "failed") logger.error(`cycle failed: ${result.reason}`);
