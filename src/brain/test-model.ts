@@ -147,6 +147,11 @@ export function buildTestModelGguf(options: TestModelOptions = {}): Buffer {
     { name: "output.weight", dims: [nEmbd, nVocab], data: randomTensor(random, nEmbd * nVocab, projScale) },
   );
 
+  return serializeGguf(kv, tensors);
+}
+
+/** The GGUF v3 bytes of `kv` (metadata, in order) and `tensors` (F32, each aligned to {@link ALIGNMENT}). */
+function serializeGguf(kv: ReadonlyArray<[string, KvValue]>, tensors: readonly TensorSpec[]): Buffer {
   const writer = new ByteWriter();
   writer.u32(GGUF_MAGIC);
   writer.u32(GGUF_VERSION);

@@ -4,10 +4,10 @@ import path from "node:path";
 import type { Command } from "commander";
 import { LlamaBrain } from "../brain/llama-brain.js";
 import { ensureTestModel, TEST_MODEL_LABEL } from "../brain/test-model.js";
-import { runCycle, type CycleResult } from "../cycle/run-cycle.js";
-import { buildCycleDeps } from "../daemon/cycle-deps.js";
+import type { CycleResult } from "../cycle/cycle-result.js";
 import { initStateDir } from "../daemon/init-state.js";
 import { openState, StateError } from "../daemon/open-state.js";
+import { runStateCycle } from "../daemon/run-state-cycle.js";
 import { acquireStateLock } from "../daemon/state-lock.js";
 import { readRecentJournalEntries } from "../memory/journal.js";
 import { createCliContext, EXIT, reportError, type CliContext } from "./cli-context.js";
@@ -75,8 +75,7 @@ async function runDemo(context: CliContext, options: { dir: string; cycles: numb
       const brain = new LlamaBrain(logger);
       for (let index = 0; index < options.cycles; index++) {
         // Each cycle is its own tell: the inbox message wakes cycle 1, and the unmet goal keeps the rest busy.
-        const deps = buildCycleDeps(state, { brain, logger, clock, onProgress: (event) => printErr(`${formatProgress(event)}\n`) });
-        const result = await runCycle(deps);
+        const result = await runStateCycle(state, { brain, logger, clock, onProgress: (event) => printErr(`${formatProgress(event)}\n`) });
         results.push(result);
         printErr(`${formatResult(result)}\n\n`);
       }

@@ -1,5 +1,5 @@
 // Formats cycle results and progress for people (stderr progress, stdout result) and for scripts (--json).
-import type { CycleProgress, CycleResult } from "../cycle/run-cycle.js";
+import type { CycleProgress, CycleResult } from "../cycle/cycle-result.js";
 import { countGoalsMet, describeVerdict } from "../cycle/goal-verdicts.js";
 import { toOneLine } from "../text/safe-text.js";
 

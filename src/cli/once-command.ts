@@ -1,10 +1,9 @@
 // `apprentice once`: takes the lock, runs one cycle in the foreground, prints the result; exit 0 when it ran or was skipped with a reason.
 import type { Command } from "commander";
 import { WorkerBrain } from "../brain/worker-brain.js";
-import { runCycle } from "../cycle/run-cycle.js";
-import { buildCycleDeps } from "../daemon/cycle-deps.js";
 import { ensureStateDir } from "../daemon/init-state.js";
 import { openState } from "../daemon/open-state.js";
+import { runStateCycle } from "../daemon/run-state-cycle.js";
 import { checkSandboxPreflight } from "../daemon/sandbox-preflight.js";
 import { acquireStateLock } from "../daemon/state-lock.js";
 import { createCliContext, EXIT, reportError } from "./cli-context.js";
@@ -52,14 +51,13 @@ async function runOnce(context: ReturnType<typeof createCliContext>, json: boole
         return EXIT.usage;
       }
       // The model runs in its own process, as under the daemon, so limits.cycleTimeoutMs can end it whatever it does.
-      const deps = buildCycleDeps(state, {
+      const result = await runStateCycle(state, {
         brain,
         logger,
         clock,
         signal: controller.signal,
         onProgress: (event) => printErr(`${formatProgress(event)}\n`),
-      });
-      const result = await runCycle(deps).finally(() => brain.close());
+      }).finally(() => brain.close());
       if (json) printJsonLine(result);
       else printOut(`${formatResult(result)}\n`);
       // Exit 2 when the operator must fix the state first (as for a bad config.json), 1 when the cycle itself failed.

@@ -1,6 +1,7 @@
 // Builds the real CycleDeps for an open state dir: the one place where the cycle's effects are wired to the world.
 import type { Brain } from "../brain/brain.js";
-import type { CycleDeps, CycleProgress } from "../cycle/run-cycle.js";
+import type { CycleDeps } from "../cycle/cycle-deps.js";
+import type { CycleProgress } from "../cycle/cycle-result.js";
 import type { Logger } from "../log.js";
 import { readSensors } from "../sense/read-sensors.js";
 import { defaultTools } from "../tools/registry.js";

@@ -1,15 +1,17 @@
 // The daemon: one lock, cycles on the cron schedule and on inbox/operator/goals/charter changes, catch-up at start, graceful stop on SIGTERM/SIGINT.
 import { printErr } from "../cli/terminal-output.js";
 import { WorkerBrain } from "../brain/worker-brain.js";
-import { describeModelFileProblem, NO_MODEL_MESSAGE, runCycle, type CycleProgress, type CycleResult } from "../cycle/run-cycle.js";
+import { describeModelFileProblem, NO_MODEL_MESSAGE } from "../brain/model-file-problem.js";
+import type { CycleProgress, CycleResult } from "../cycle/cycle-result.js";
 import type { Logger } from "../log.js";
 import { listWaitingInbox } from "../memory/inbox.js";
 import { listWaitingOperator } from "../memory/operator-channel.js";
 import type { ServeOptions } from "../serve/serve-options.js";
+import type { StatusServer } from "../serve/status-server.js";
 import { shouldCatchUp, scheduleIntervalMs } from "./catch-up.js";
-import { buildCycleDeps } from "./cycle-deps.js";
-import { CycleScheduler, describeWakeTrigger } from "./cycle-scheduler.js";
+import { CycleScheduler, describeWakeTrigger, type WakeTrigger } from "./cycle-scheduler.js";
 import { openState, StateError, type OpenState } from "./open-state.js";
+import { runStateCycle } from "./run-state-cycle.js";
 import { checkSandboxPreflight } from "./sandbox-preflight.js";
 import { acquireStateLock } from "./state-lock.js";
 import { watchStateInputs } from "./state-watcher.js";
@@ -41,11 +43,55 @@ async function findStartProblem(state: OpenState, brain: WorkerBrain, logger: Lo
   return binding.ok ? undefined : binding.reason;
 }
 
+/** A daemon that got past its start: the lock, the open state, the model process and the status page, if served. */
+interface StartedDaemon {
+  state: OpenState;
+  brain: WorkerBrain;
+  status: { server: StatusServer } | undefined;
+  releaseLock: () => Promise<void>;
+}
+
 /**
  * Runs until SIGTERM/SIGINT. Resolves with the exit code: 0 after a clean stop, 2 when the operator must fix
  * something first (lock held, bad config, no model). A second signal during shutdown exits at once.
  */
 export async function runDaemon(options: DaemonOptions): Promise<number> {
+  const { logger, clock } = options;
+  const started = await startDaemon(options);
+  if (typeof started === "number") return started;
+  const { state, brain, status } = started;
+  const shutdown = new AbortController();
+  const scheduler: CycleScheduler = new CycleScheduler({
+    cronExpr: state.config.schedule.cron,
+    debounceMs: state.config.schedule.debounceMs,
+    logger,
+    runCycle: (trigger): Promise<void> => runScheduledCycle(options, { state, brain, stop: shutdown.signal, trigger, nextWakeAt: () => scheduler.nextWakeAt() }),
+  });
+  const watcher = await watchStateInputs({
+    stateDir: state.paths.root,
+    logger,
+    onChange: (paths) => scheduler.wake({ kind: "change", paths }),
+  });
+  await watcher.ready;
+  scheduler.start();
+  logger.info(`apprentice started on ${state.paths.root} (pid ${process.pid}), model ${state.modelPath}, schedule "${state.config.schedule.cron}"`);
+  await wakeAtStart(state, scheduler, clock(), logger);
+  await waitForStop(shutdown, logger);
+  await brain.close();
+  await status?.server.close();
+  await watcher.close();
+  await scheduler.stop();
+  await state.close();
+  await started.releaseLock();
+  logger.info("apprentice stopped cleanly");
+  return 0;
+}
+
+/**
+ * Takes the lock, opens the state, checks that the daemon can do its work and starts the status page when asked.
+ * Returns the started daemon, or the exit code (2) after saying what the operator must fix; nothing is left held then.
+ */
+async function startDaemon(options: DaemonOptions): Promise<StartedDaemon | number> {
   const { logger, clock } = options;
   const lock = await acquireStateLock(options.stateDir, { logger, ...(options.modelOverride !== undefined ? { model: options.modelOverride } : {}) });
   if (!lock.ok) {
@@ -76,66 +122,60 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   // binding or a model, and each cycle's memory goes back to the OS when its model process ends.
   const brain = new WorkerBrain(logger);
   const startProblem = await findStartProblem(state, brain, logger);
-  if (startProblem !== undefined) {
-    printErr(`apprentice: ${startProblem}\n`);
-    await state.close();
-    await releaseLock();
-    return 2;
-  }
   // The status page's code (http, rendering, charts) is loaded only when it is served.
-  const status = options.serve === undefined ? undefined : await (await import("../serve/status-server.js")).startStatusServer({ ...options.serve, stateDir: state.paths.root, logger, clock });
-  if (status !== undefined && !status.ok) {
-    printErr(`apprentice: ${status.message}\n`);
+  const status =
+    startProblem !== undefined || options.serve === undefined
+      ? undefined
+      : await (await import("../serve/status-server.js")).startStatusServer({ ...options.serve, stateDir: state.paths.root, logger, clock });
+  const problem = startProblem ?? (status !== undefined && !status.ok ? status.message : undefined);
+  if (problem !== undefined) {
+    printErr(`apprentice: ${problem}\n`);
     await state.close();
     await releaseLock();
     return 2;
   }
-  if (status !== undefined) logger.info(`status page at ${status.server.url}${options.serve?.token !== undefined ? " (token required)" : ""}`);
-  const shutdown = new AbortController();
-  const scheduler = new CycleScheduler({
-    cronExpr: state.config.schedule.cron,
-    debounceMs: state.config.schedule.debounceMs,
-    logger,
-    runCycle: async (trigger) => {
-      logger.debug(`cycle for ${describeWakeTrigger(trigger)}`);
-      const deps = buildCycleDeps(state, {
-        brain,
-        logger,
-        clock,
-        signal: shutdown.signal,
-        ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
-      });
-      const result = await runCycle(deps);
-      // A cycle cut short by SIGTERM/SIGINT is the stop working; the other skips were logged by the cycle itself.
-      if (result.status === "failed" && shutdown.signal.aborted) logger.info(`cycle${result.cycle !== undefined ? ` ${result.cycle}` : ""} stopped: ${result.reason}`);
-      else if (result.status === "failed") logger.error(`cycle failed: ${result.reason}`);
-      else if (result.status === "skipped" && result.reason === "nothing-to-do") logger.info(`cycle skipped (${result.reason}): ${result.detail}`);
-      options.onCycle?.(result);
-      const gc = (globalThis as { gc?: () => void }).gc;
-      if (gc !== undefined) gc();
-      const memory = process.memoryUsage();
-      logger.debug(`memory after cycle: rss ${(memory.rss / 1048576).toFixed(1)} MB, heap ${(memory.heapUsed / 1048576).toFixed(1)} MB, external ${(memory.external / 1048576).toFixed(1)} MB`);
-      const next = scheduler.nextWakeAt();
-      if (next !== undefined) logger.info(`next scheduled wake: ${next.toISOString()}`);
-    },
-  });
-  const watcher = await watchStateInputs({
-    stateDir: state.paths.root,
-    logger,
-    onChange: (paths) => scheduler.wake({ kind: "change", paths }),
-  });
-  await watcher.ready;
-  scheduler.start();
-  logger.info(`apprentice started on ${state.paths.root} (pid ${process.pid}), model ${state.modelPath}, schedule "${state.config.schedule.cron}"`);
+  if (status !== undefined && status.ok) logger.info(`status page at ${status.server.url}${options.serve?.token !== undefined ? " (token required)" : ""}`);
+  return { state, brain, status: status !== undefined && status.ok ? status : undefined, releaseLock };
+}
 
-  const now = clock();
+/** One scheduled cycle: runs it on the state, logs how it ended and the memory after it, and the next wake. */
+async function runScheduledCycle(
+  options: DaemonOptions,
+  run: { state: OpenState; brain: WorkerBrain; stop: AbortSignal; trigger: WakeTrigger; nextWakeAt: () => Date | undefined },
+): Promise<void> {
+  const { logger, clock } = options;
+  logger.debug(`cycle for ${describeWakeTrigger(run.trigger)}`);
+  const result = await runStateCycle(run.state, {
+    brain: run.brain,
+    logger,
+    clock,
+    signal: run.stop,
+    ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
+  });
+  // A cycle cut short by SIGTERM/SIGINT is the stop working; the other skips were logged by the cycle itself.
+  if (result.status === "failed" && run.stop.aborted) logger.info(`cycle${result.cycle !== undefined ? ` ${result.cycle}` : ""} stopped: ${result.reason}`);
+  else if (result.status === "failed") logger.error(`cycle failed: ${result.reason}`);
+  else if (result.status === "skipped" && result.reason === "nothing-to-do") logger.info(`cycle skipped (${result.reason}): ${result.detail}`);
+  options.onCycle?.(result);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc !== undefined) gc();
+  const memory = process.memoryUsage();
+  logger.debug(`memory after cycle: rss ${(memory.rss / 1048576).toFixed(1)} MB, heap ${(memory.heapUsed / 1048576).toFixed(1)} MB, external ${(memory.external / 1048576).toFixed(1)} MB`);
+  const next = run.nextWakeAt();
+  if (next !== undefined) logger.info(`next scheduled wake: ${next.toISOString()}`);
+}
+
+/**
+ * The wake at start: an interrupted last cycle is recorded now, files that arrived while no daemon ran are work now
+ * (they raise no watcher event), and a missed scheduled slot is caught up when config.schedule.catchUp says so.
+ */
+async function wakeAtStart(state: OpenState, scheduler: CycleScheduler, now: Date, logger: Logger): Promise<void> {
   const lastCycleAt = state.db.data.cycle.lastEndedAt ?? state.db.data.cycle.lastStartedAt;
   const catchUp = shouldCatchUp({
     lastCycleAt: lastCycleAt !== undefined ? new Date(lastCycleAt) : undefined,
     now,
     intervalMs: scheduleIntervalMs(state.config.schedule.cron, now),
   });
-  // Files that arrived while no daemon ran raise no watcher event: they are work now, not at the next slot.
   const waiting = [
     ...(await listWaitingInbox(state.paths.inbox)).map((name) => `inbox/${name}`),
     ...(await listWaitingOperator(state.paths.operator)).map((name) => `operator/${name}`),
@@ -144,8 +184,11 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   else if (waiting.length > 0) scheduler.wake({ kind: "change", paths: waiting });
   else if (state.config.schedule.catchUp && catchUp.catchUp) scheduler.wake({ kind: "catch-up", reason: catchUp.reason });
   else logger.info(`next scheduled wake: ${scheduler.nextWakeAt()?.toISOString() ?? "none"}`);
+}
 
-  const stopped = new Promise<NodeJS.Signals>((resolve) => {
+/** Resolves at the first SIGTERM/SIGINT, after aborting `shutdown` (a running cycle ends at once); a second signal exits at once. */
+function waitForStop(shutdown: AbortController, logger: Logger): Promise<NodeJS.Signals> {
+  return new Promise<NodeJS.Signals>((resolve) => {
     const onSignal = (signal: NodeJS.Signals): void => {
       if (shutdown.signal.aborted) {
         logger.warn(`${signal} again: exiting now`);
@@ -158,13 +201,4 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
   });
-  await stopped;
-  await brain.close();
-  await status?.server.close();
-  await watcher.close();
-  await scheduler.stop();
-  await state.close();
-  await releaseLock();
-  logger.info("apprentice stopped cleanly");
-  return 0;
 }

@@ -1,0 +1,31 @@
+// Everything a cycle touches, in one object: only the composition root (src/daemon/cycle-deps.ts) builds the real ones; tests swap any of them.
+import type { Low } from "lowdb";
+import type { Brain } from "../brain/brain.js";
+import type { Config } from "../config.js";
+import type { Logger } from "../log.js";
+import type { DbData } from "../memory/db.js";
+import type { EpisodeLog } from "../memory/episodes.js";
+import type { StatePaths } from "../memory/state-paths.js";
+import type { Sensors } from "../sense/read-sensors.js";
+import type { Tool } from "../tools/tool.js";
+import type { CycleProgress } from "./cycle-result.js";
+
+/** Everything a cycle touches. Only the composition root builds the real ones; tests swap any of them. */
+export interface CycleDeps {
+  paths: StatePaths;
+  config: Config;
+  /** Resolved GGUF path, or undefined when none is configured. */
+  modelPath: string | undefined;
+  brain: Brain;
+  /** The open db; the cycle writes its records only through the ledger (src/record/ledger.ts). */
+  db: Low<DbData>;
+  episodes: EpisodeLog;
+  tools: readonly Tool[];
+  clock: () => Date;
+  logger: Logger;
+  readSensors: () => Promise<Sensors>;
+  /** Aborts the cycle (daemon shutdown). The cycle's own timeout is added on top. */
+  signal?: AbortSignal;
+  /** Observes progress (the CLI's progress line, tests that sample RSS mid-cycle). */
+  onProgress?: (event: CycleProgress) => void;
+}

@@ -1,0 +1,44 @@
+// What a cycle returns and what it reports while it runs: plain data, shared by the cycle, the daemon, the CLI and the gym.
+import type { GoalVerdict } from "../memory/db.js";
+import type { SkipReason } from "../sense/gate.js";
+import type { StepRecord } from "./act-loop.js";
+
+/** Progress of a running cycle, in order: the model loaded, each step, the model unloaded. */
+export type CycleProgress =
+  | { kind: "model-loaded"; cycle: number; loadMs: number }
+  | { kind: "step"; cycle: number; record: StepRecord }
+  | { kind: "model-unloaded"; cycle: number };
+
+/** A cycle that did not start: the reason code and the figures behind it. */
+export interface SkippedCycle {
+  status: "skipped";
+  reason: SkipReason;
+  detail: string;
+}
+
+/** A cycle that failed: before it got a number (no `cycle`), or after. */
+export interface FailedCycle {
+  status: "failed";
+  reason: string;
+  cycle?: number;
+  /** The operator must fix something first (no model configured, an unreadable goals.yaml): retrying will not help. */
+  operatorError?: true;
+}
+
+/** A cycle that ran to its end and was recorded. */
+export interface RanCycle {
+  status: "ran";
+  cycle: number;
+  durationMs: number;
+  steps: number;
+  failedSteps: number;
+  checks: Array<{ goal: string; passed: boolean }>;
+  /** Each goal due at the cycle's start, in serving order, with its verdict. */
+  goals: GoalVerdict[];
+  /** `1 of 2 goals met` (see `summarizeCycle`), then the model's own words; the model's words alone with no goal. */
+  summary?: string;
+  journalFile: string;
+}
+
+/** How one cycle ended. Expected outcomes (a skip, a model or tool failure) are data, never a throw. */
+export type CycleResult = RanCycle | SkippedCycle | FailedCycle;
