@@ -3,7 +3,7 @@ import type { Brain } from "../brain/brain.js";
 import type { CycleDeps, CycleProgress } from "../cycle/run-cycle.js";
 import type { Logger } from "../log.js";
 import { readSensors } from "../sense/read-sensors.js";
-import { defaultTools } from "../tools/registry.js";
+import { builtinRegistry } from "../tools/registry.js";
 import type { OpenState } from "./open-state.js";
 
 export interface CycleDepsOptions {
@@ -22,7 +22,7 @@ export function buildCycleDeps(state: OpenState, options: CycleDepsOptions): Cyc
     brain: options.brain,
     db: state.db,
     episodes: state.episodes,
-    tools: defaultTools,
+    tools: builtinRegistry.tools,
     clock: options.clock,
     logger: options.logger,
     readSensors: () => readSensors(state.paths.root, options.clock, options.logger),
