@@ -1,5 +1,6 @@
 // The tool registry: every built-in tool in the stable order of prompts and grammars, and what is derived from them (the enableable names, facts by name); names are unique, nothing changes at run time.
 import { appendFileTool } from "./append-file.js";
+import { diskTool } from "./disk.js";
 import { finishTool } from "./finish.js";
 import { listDirTool } from "./list-dir.js";
 import { messageOperatorTool } from "./message-operator.js";
@@ -46,7 +47,7 @@ export function buildToolRegistry(tools: readonly Tool[]): ToolRegistry {
   });
 }
 
-/** Every built-in tool, `finish` first. Adding a tool: its own file, and one line here. */
+/** Every built-in tool, `finish` first. Adding a tool: its own file, and one line here (with its import). */
 export const builtinRegistry: ToolRegistry = buildToolRegistry([
   finishTool,
   senseTool,
@@ -57,6 +58,7 @@ export const builtinRegistry: ToolRegistry = buildToolRegistry([
   writeFileTool,
   appendFileTool,
   runCommandTool,
+  diskTool,
 ]);
 
 /** The built-in tools offered when config `tools.enabled` is not set, in registry order; opt-in tools are left out. */
