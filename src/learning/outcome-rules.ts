@@ -1,9 +1,9 @@
 // Learning from action outcomes: per situation (goal + action) it detects flaky, failing and ineffective actions; flaky actions and tools whose facts say so are never masked.
+import { toolFacts } from "../tools/registry.js";
+import type { ToolFacts } from "../tools/tool.js";
 import { describeAction, isSameAction, situationKey } from "./action-key.js";
 import { addEvidence, addLesson, isProtectedLesson, recordLessonChange, retireLesson } from "./citation-rules.js";
 import type { ChangeContext } from "./citation-rules.js";
-import { toolFacts } from "../tools/registry.js";
-import type { ToolFacts } from "../tools/tool.js";
 import type { ActionKey, ActionOutcome, Lesson, LearningData, LearningDelta, LessonMask, SituationHistory } from "./types.js";
 
 /** Outcomes kept per situation, newest last. */
