@@ -2,6 +2,7 @@
 import path from "node:path";
 import * as v from "valibot";
 import { validate as isValidCron } from "node-cron";
+import { DEFAULT_ENABLED_NAMES, ENABLEABLE_NAMES } from "./tools/registry.js";
 import { describeSchemaIssue } from "./validation/describe-schema-issue.js";
 import { numberBetween, wholeNumber } from "./validation/numbers.js";
 import { plainObject } from "./validation/plain-object.js";
@@ -103,10 +104,11 @@ export const configSchema = v.pipe(
       commandDirs: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1))), v.maxLength(8)), []),
       /** Most arguments the model may pass to a given program, by name; others take up to 8. `0` makes a program argument-less. */
       commandArgs: v.optional(plainRecord(commandName, wholeNumber(0, 8)), {}),
-      /** Tools offered to the model; `finish` is always offered. Defaults to all. */
-      enabled: v.optional(
-        v.array(v.picklist(["finish", "sense", "note", "message_operator", "list_dir", "read_file", "write_file", "append_file", "run", "use_skill"])),
-      ),
+      /**
+       * Tools offered to the model, by name: any built-in tool or `use_skill`; `finish` is always offered. Defaults to
+       * every tool enabled by default (the opt-in ones left out) and `use_skill`.
+       */
+      enabled: v.optional(v.array(v.picklist(ENABLEABLE_NAMES)), () => [...DEFAULT_ENABLED_NAMES]),
     }),
     sandbox: section({
       /**

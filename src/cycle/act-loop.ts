@@ -9,11 +9,11 @@ import { pruneSkillSteps, type PrunedSkillSteps } from "../learning/prune-skill-
 import { pickSkill } from "../learning/skill-rules.js";
 import type { ActionKey, ActionOutcome, LearningData, Skill, SkillTrial } from "../learning/types.js";
 import { toOneLine } from "../text/safe-text.js";
-import { EFFECT_TOOLS } from "../tools/effect-tools.js";
+import { findTool } from "../tools/registry.js";
 import { findProgram } from "../tools/run-command.js";
 import { listWorkspace } from "../tools/sandbox-path.js";
 import type { SandboxSettings } from "../tools/sandbox-settings.js";
-import type { SchemaView, Tool, ToolContext, ToolLimits, ToolOutcome } from "../tools/tool.js";
+import { outcomeFromWorld, type SchemaView, type Tool, type ToolContext, type ToolLimits, type ToolOutcome } from "../tools/tool.js";
 import { failureSignature, isTemporaryFailure } from "./failure-signature.js";
 import { maskOfferedTools, type MaskedAction } from "./mask-offered-tools.js";
 import { serveGoals, type GoalWorker, type LoopGoal, type ServedGoal, type TurnEnd } from "./serve-goals.js";
@@ -381,7 +381,7 @@ class ActLoop implements GoalWorker {
       }
       // The goal's check runs again only after a step that changed the workspace (see recheck): a goal that passes
       // does not keep the model busy, and a step that changed nothing costs no check.
-      if (EFFECT_TOOLS.has(record.tool) && record.blocked !== true && goal !== undefined && (await this.recheck(goal))) return "met";
+      if (findTool(record.tool, this.input.tools)?.effect === true && record.blocked !== true && goal !== undefined && (await this.recheck(goal))) return "met";
       lastOutcome = describeOutcome(record);
     }
     return "spent";
@@ -477,7 +477,7 @@ class ActLoop implements GoalWorker {
     for (const skillStep of steps) {
       if (this.steps.length >= this.input.maxSteps || this.input.signal.aborted) return { end: "stopped" };
       if (without !== undefined) {
-        const action = normalizeAction(skillStep.tool, skillStep.args);
+        const action = normalizeAction(skillStep.tool, skillStep.args, findTool(skillStep.tool, this.input.tools));
         const mask = (await this.readWorld()).masked.find((masked) => sameAction(masked.action, action));
         if (mask !== undefined) return { end: "masked", lessonId: mask.lessonId };
       }
@@ -522,9 +522,9 @@ class ActLoop implements GoalWorker {
     startedAt: number,
   ): Promise<StepRecord> {
     const { input } = this;
-    const action = normalizeAction(toolName, args);
+    const tool = findTool(toolName, input.tools);
+    const action = normalizeAction(toolName, args, tool);
     const fingerprint = fingerprintAction(state.workspace, await this.programPathOf(action));
-    const tool = input.tools.find((candidate) => candidate.name === toolName);
     const blocked = state.masked.find((mask) => sameAction(mask.action, action)) ?? blockedAtExecution.find((mask) => sameAction(mask.action, action));
     let outcome: ToolOutcome;
     if (tool === undefined) {
@@ -542,7 +542,8 @@ class ActLoop implements GoalWorker {
     const retest = blocked === undefined && state.retest.some((mask) => sameAction(mask.action, action));
     // Only an effect tool can change the workspace (even a failing one may have written part of a file); after any
     // other step it is as the step found it. The next step starts from this instead of scanning again.
-    const afterScan = EFFECT_TOOLS.has(toolName) && blocked === undefined && tool !== undefined ? await this.scanNow() : undefined;
+    const afterScan = tool?.effect === true && blocked === undefined ? await this.scanNow() : undefined;
+    const fromWorld = tool !== undefined && outcomeFromWorld(tool, outcome);
     const after = afterScan?.fingerprint ?? state.workspace;
     this.workspaceAfterLastStep = after;
     const changedWorld = outcome.ok && after !== state.workspace;
@@ -563,7 +564,7 @@ class ActLoop implements GoalWorker {
       ...(outcome.ok ? {} : { error: outcome.error, signature: failureSignature(outcome.detail !== undefined ? `${outcome.error}: ${outcome.detail}` : outcome.error) }),
       ...(!outcome.ok && outcome.detail !== undefined ? { detail: outcome.detail } : {}),
       ...(outcome.output !== undefined ? { output: outcome.output } : {}),
-      ...(outcome.fromWorld ? { fromWorld: true } : {}),
+      ...(fromWorld ? { fromWorld: true } : {}),
       ...(outcome.touched ? { touched: outcome.touched } : {}),
     };
     if (this.focus !== undefined && tool !== undefined && blocked === undefined) {
@@ -577,7 +578,7 @@ class ActLoop implements GoalWorker {
         fingerprint,
         retest,
         ...(!outcome.ok && isTemporaryFailure(outcome.error, outcome.detail) ? { temporary: true } : {}),
-        fromWorld: outcome.fromWorld === true || input.worldInPrompt === true,
+        fromWorld: fromWorld || input.worldInPrompt === true,
         changedWorld,
       });
     }

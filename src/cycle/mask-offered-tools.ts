@@ -2,6 +2,7 @@
 import type { OfferedTool } from "../brain/action-schema.js";
 import type { ActionKey } from "../learning/types.js";
 import type { EnumSchema, JsonSchema } from "../tools/json-schema.js";
+import { toolFacts } from "../tools/registry.js";
 
 /** An action masked right now, with the lesson that masks it. */
 export interface MaskedAction {
@@ -26,7 +27,8 @@ export function maskOfferedTools(
   let tools = offered.map((tool) => ({ ...tool, args: { ...tool.args, properties: { ...tool.args.properties } } }));
   const blockedAtExecution: MaskedAction[] = [];
   for (const mask of masked) {
-    if (mask.action.tool === "finish") continue;
+    // A tool never masked (`finish`: a turn must be able to end) stays whole, whatever a lesson says.
+    if (toolFacts(mask.action.tool).masking === "never") continue;
     const tool = tools.find((candidate) => candidate.name === mask.action.tool);
     if (tool === undefined) continue;
     const args = JSON.parse(mask.action.args) as Record<string, unknown>;

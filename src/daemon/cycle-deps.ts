@@ -4,7 +4,7 @@ import type { CycleDeps } from "../cycle/cycle-deps.js";
 import type { CycleProgress } from "../cycle/cycle-result.js";
 import type { Logger } from "../log.js";
 import { readSensors } from "../sense/read-sensors.js";
-import { defaultTools } from "../tools/registry.js";
+import { builtinRegistry } from "../tools/registry.js";
 import type { OpenState } from "./open-state.js";
 
 export interface CycleDepsOptions {
@@ -23,7 +23,7 @@ export function buildCycleDeps(state: OpenState, options: CycleDepsOptions): Cyc
     brain: options.brain,
     db: state.db,
     episodes: state.episodes,
-    tools: defaultTools,
+    tools: builtinRegistry.tools,
     clock: options.clock,
     logger: options.logger,
     readSensors: () => readSensors(state.paths.root, options.clock, options.logger),

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import * as v from "valibot";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { parseDurationMs } from "../memory/goals-file.js";
+import { ENABLEABLE_NAMES } from "../tools/registry.js";
 import { describeSchemaIssue } from "../validation/describe-schema-issue.js";
 import { numberBetween, wholeNumber } from "../validation/numbers.js";
 import { plainObject } from "../validation/plain-object.js";
@@ -86,7 +87,7 @@ const scenarioSchema = v.pipe(
     cycles: v.optional(wholeNumber(1, 500), 20),
     /** Tools offered (config `tools.enabled`); `finish` is always offered. */
     tools: v.pipe(
-      v.array(v.picklist(["finish", "sense", "note", "message_operator", "list_dir", "read_file", "write_file", "append_file", "run", "use_skill"])),
+      v.array(v.picklist(ENABLEABLE_NAMES)),
       v.minLength(1),
     ),
     /** Decisions per cycle (config `limits.maxSteps`). Defaults to `6`. */

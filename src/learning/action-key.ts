@@ -1,17 +1,17 @@
-// Canonical form of an action (tool + normalized arguments): equal actions always give equal keys, free text never counts.
+// Canonical form of an action (tool + normalized arguments): equal actions always give equal keys, and the tool's free-text arguments never count.
+import { toolFacts } from "../tools/registry.js";
+import type { ToolFacts } from "../tools/tool.js";
 import type { ActionKey } from "./types.js";
 
-/** Top-level argument keys that hold free text written by the model; they never make two actions different. */
-export const FREE_TEXT_KEYS: ReadonlySet<string> = new Set(["text", "content", "summary", "thought"]);
-
 /**
- * The canonical key of one action: top-level free-text keys ({@link FREE_TEXT_KEYS}) and `undefined` values dropped,
- * object keys sorted recursively, arguments as compact JSON.
+ * The canonical key of one action: the tool's top-level free-text keys ({@link ToolFacts.freeTextKeys}) and
+ * `undefined` values dropped, object keys sorted recursively, arguments as compact JSON. `facts` defaults to the
+ * built-in tool's of that name (for a name with no tool, every argument counts).
  */
-export function normalizeAction(tool: string, args: Record<string, unknown>): ActionKey {
+export function normalizeAction(tool: string, args: Record<string, unknown>, facts: Pick<ToolFacts, "freeTextKeys"> = toolFacts(tool)): ActionKey {
   const kept: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(args)) {
-    if (!FREE_TEXT_KEYS.has(key)) kept[key] = value;
+    if (!facts.freeTextKeys.includes(key)) kept[key] = value;
   }
   return { tool, args: JSON.stringify(sortKeys(kept)) };
 }

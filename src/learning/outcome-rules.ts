@@ -1,4 +1,6 @@
-// Learning from action outcomes: per situation (goal + action) it detects flaky, failing and ineffective actions; flaky actions and `finish` are never masked.
+// Learning from action outcomes: per situation (goal + action) it detects flaky, failing and ineffective actions; flaky actions and tools whose facts say so are never masked.
+import { toolFacts } from "../tools/registry.js";
+import type { ToolFacts } from "../tools/tool.js";
 import { describeAction, isSameAction, situationKey } from "./action-key.js";
 import { addEvidence, addLesson, isProtectedLesson, recordLessonChange, retireLesson } from "./citation-rules.js";
 import type { ChangeContext } from "./citation-rules.js";
@@ -14,14 +16,17 @@ export const MAX_CHECK_CYCLES = 10;
 export const INEFFECTIVE_SIGNATURE = "ineffective";
 /** Failed checks after an always-ok action (and none passed) that make it ineffective. */
 export const INEFFECTIVE_AFTER_FAILED_CHECKS = 2;
-/** Tools never masked as ineffective: harmless, and the act loop needs them. */
-export const NEVER_INEFFECTIVE_TOOLS: ReadonlySet<string> = new Set(["finish", "note", "sense", "message_operator", "list_dir", "read_file"]);
-/** Tools never masked at all. */
-export const NEVER_MASKED_TOOLS: ReadonlySet<string> = new Set(["finish"]);
-
-/** Cycle, time and the mask cooldown cap (config `learning.maxCooldownCycles`, default 8) of one {@link recordOutcomes} call. */
+/**
+ * Cycle, time and the mask cooldown cap (config `learning.maxCooldownCycles`, default 8) of one {@link recordOutcomes}
+ * call, and where a tool's facts come from.
+ */
 export interface OutcomeContext extends ChangeContext {
   maxCooldownCycles: number;
+  /**
+   * The facts of the tool an action names: which masks its {@link ToolFacts.masking} allows. Defaults to the built-in
+   * tools' ({@link toolFacts}: a name with no tool is never exempt).
+   */
+  toolFacts?: (name: string) => Pick<ToolFacts, "masking">;
 }
 
 /** A goal's check result in this cycle. */
@@ -176,7 +181,8 @@ function judgeSituation(data: LearningData, situation: SituationHistory, worlds:
     const how = successes === 0 ? "all failed" : failures.length === 0 ? "all succeeded" : "never both succeeded and failed in the same world";
     deltas.push(retireLesson(flaky, `no longer flaky: the last ${outcomes.length} tries ${how}`, ctx));
   }
-  if (NEVER_MASKED_TOOLS.has(action.tool)) return deltas;
+  const { masking } = (ctx.toolFacts ?? toolFacts)(action.tool);
+  if (masking === "never") return deltas;
 
   // Each world the action ran in this time, judged on its latest two runs there; runs elsewhere in between do not
   // break the pair (make-report can fail without its input, work with it, and fail without it again).
@@ -202,7 +208,7 @@ function judgeSituation(data: LearningData, situation: SituationHistory, worlds:
   if (
     failures.length === 0 &&
     latest &&
-    !NEVER_INEFFECTIVE_TOOLS.has(action.tool) &&
+    masking === "failures-or-ineffective" &&
     failedCycles.length >= INEFFECTIVE_AFTER_FAILED_CHECKS &&
     situation.checkPassedCycles.length === 0 &&
     // An action that changes the workspace may be a needed first step of a longer procedure: never "ineffective".

@@ -1,5 +1,5 @@
 // Prunes a cycle's steps to a skill: only steps that could have contributed stay, and each kept step whose value cannot be shown from what it changed is marked doubtful; pure.
-import { EFFECT_TOOLS } from "../tools/effect-tools.js";
+import { toolFacts } from "../tools/registry.js";
 import type { ActionKey, Skill } from "./types.js";
 
 /** What pruning reads of one executed step (a `StepRecord` fits). */
@@ -38,7 +38,7 @@ export interface PrunedSkillSteps {
  *   (`*`, `?`, `[…]`, `$`, backquotes): then it cannot be known.
  */
 export function pruneSkillSteps(records: readonly PrunableStep[], check?: string): PrunedSkillSteps {
-  const acted = records.filter((record) => record.action !== undefined && EFFECT_TOOLS.has(record.tool));
+  const acted = records.filter((record) => record.action !== undefined && toolFacts(record.tool).effect);
   const failed = acted.filter((record) => !record.ok);
   const unchanged = acted.filter((record) => record.ok && record.changedWorld !== true);
   const effective = acted.filter((record) => record.ok && record.changedWorld === true);

@@ -11,6 +11,11 @@ import { buildWriteArgsSchema, checkWriteContent } from "./write-args.js";
 export const appendFileTool: Tool = {
   name: "append_file",
   description: "Append text to the end of a workspace file (created if missing).",
+  effect: true,
+  taint: false,
+  freeTextKeys: ["content"],
+  masking: "failures-or-ineffective",
+  enabledByDefault: true,
   argsSchema: buildWriteArgsSchema,
   async execute(args, context) {
     const content = checkWriteContent(args.content, context.limits.maxFileBytes);

@@ -8,6 +8,11 @@ const MAX_SUMMARY_CHARS = 160;
 export const finishTool: Tool = {
   name: "finish",
   description: "End this cycle with a one-line summary of what was done.",
+  effect: false,
+  taint: false,
+  freeTextKeys: ["summary"],
+  masking: "never",
+  enabledByDefault: true,
   argsSchema() {
     return {
       type: "object",

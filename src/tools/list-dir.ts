@@ -13,6 +13,11 @@ const MAX_LISTED_ENTRIES = 200;
 export const listDirTool: Tool = {
   name: "list_dir",
   description: "List the files and folders in a workspace directory.",
+  effect: false,
+  taint: true,
+  freeTextKeys: [],
+  masking: "failures",
+  enabledByDefault: true,
   argsSchema(view) {
     if (view.dirs.length === 0) return undefined;
     return {
@@ -33,7 +38,7 @@ export const listDirTool: Tool = {
       } catch (error) {
         return { ok: false, error: `cannot list ${relative}: ${describeFsError(error)}` };
       }
-      return { ok: true, output: await describeEntries(dir, entries, context.limits.maxOutputBytes), touched: [relative], fromWorld: true };
+      return { ok: true, output: await describeEntries(dir, entries, context.limits.maxOutputBytes), touched: [relative] };
     });
   },
 };

@@ -8,6 +8,11 @@ const MAX_MESSAGE_CHARS = 500;
 export const messageOperatorTool: Tool = {
   name: "message_operator",
   description: "Leave a short message for the human operator.",
+  effect: false,
+  taint: false,
+  freeTextKeys: ["text"],
+  masking: "failures",
+  enabledByDefault: true,
   argsSchema() {
     return {
       type: "object",

@@ -8,6 +8,11 @@ const MAX_NOTE_CHARS = 300;
 export const noteTool: Tool = {
   name: "note",
   description: "Write a short note into this cycle's journal entry.",
+  effect: false,
+  taint: false,
+  freeTextKeys: ["text"],
+  masking: "failures",
+  enabledByDefault: true,
   argsSchema() {
     return {
       type: "object",

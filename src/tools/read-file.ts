@@ -10,6 +10,11 @@ import type { Tool, ToolOutcome } from "./tool.js";
 export const readFileTool: Tool = {
   name: "read_file",
   description: "Read a text file from the workspace.",
+  effect: false,
+  taint: true,
+  freeTextKeys: [],
+  masking: "failures",
+  enabledByDefault: true,
   argsSchema(view) {
     if (view.files.length === 0) return undefined;
     return {
@@ -56,7 +61,7 @@ async function readCapped(handle: FileHandle, stats: Stats, relative: string, ma
   else if (kept.length === 0) output = "(empty file)";
   else output = trimToCharBoundary(kept).toString("utf8");
   if (truncated) output += `\n[truncated at ${maxBytes} bytes]`;
-  return { ok: true, output, touched: [relative], fromWorld: true };
+  return { ok: true, output, touched: [relative] };
 }
 
 /** Drops a UTF-8 sequence cut in half at the end, so the cap never produces a replacement character. */

@@ -18,6 +18,11 @@ const PROGRAM_NAME = /^[A-Za-z0-9._+-]{1,64}$/;
 export const runCommandTool: Tool = {
   name: "run",
   description: "Run an allowed program with arguments in the workspace (no shell: no pipes, globs or redirects).",
+  effect: true,
+  taint: true,
+  freeTextKeys: [],
+  masking: "failures-or-ineffective",
+  enabledByDefault: true,
   argsSchema(view) {
     if (view.allowCommands.length === 0) return undefined;
     return {
@@ -148,6 +153,6 @@ export function describeRun(name: string, result: SpawnResult, timeoutMs: number
     error = `exit ${result.exitCode}`;
     detail = result.stderrHead.split("\n").find((line) => line.trim().length > 0)?.trim();
   }
-  if (error === undefined) return { ok: true, output, fromWorld: true };
-  return { ok: false, error, ...(detail !== undefined ? { detail } : {}), output, fromWorld: true };
+  if (error === undefined) return { ok: true, output };
+  return { ok: false, error, ...(detail !== undefined ? { detail } : {}), output };
 }

@@ -10,6 +10,11 @@ import { buildWriteArgsSchema, checkWriteContent } from "./write-args.js";
 export const writeFileTool: Tool = {
   name: "write_file",
   description: "Create or replace a text file in the workspace.",
+  effect: true,
+  taint: false,
+  freeTextKeys: ["content"],
+  masking: "failures-or-ineffective",
+  enabledByDefault: true,
   argsSchema: buildWriteArgsSchema,
   async execute(args, context) {
     const content = checkWriteContent(args.content, context.limits.maxFileBytes);

@@ -8,7 +8,7 @@ import { makeTempDir, makeToolContext } from "./tool-context.js";
 
 test("sense, note, message_operator and finish pass through to the cycle", async (t) => {
   const context = makeToolContext(await makeTempDir(t));
-  assert.deepEqual(await senseTool.execute({}, context), { ok: true, output: "cpu 41.5C, load 0.20, 300 MB free", fromWorld: true });
+  assert.deepEqual(await senseTool.execute({}, context), { ok: true, output: "cpu 41.5C, load 0.20, 300 MB free" });
   assert.deepEqual(await noteTool.execute({ text: "checked the logs" }, context), { ok: true, output: "noted" });
   assert.deepEqual(context.notes, ["checked the logs"]);
   assert.deepEqual(await messageOperatorTool.execute({ text: "disk is filling up" }, context), {

@@ -15,7 +15,6 @@ test("list_dir names files with sizes and folders with a slash, counting hidden 
     ok: true,
     output: "notes/\ntodo.txt (5 bytes)\n(+1 hidden)",
     touched: ["."],
-    fromWorld: true,
   });
   const empty = await listDirTool.execute({ path: "notes" }, context);
   assert.ok(empty.ok && empty.output === "(empty)");

@@ -14,9 +14,9 @@ test("read_file returns at most maxFileBytes with a truncation marker", async (t
   const big = await readFileTool.execute({ path: "big.txt" }, context);
   assert.ok(big.ok);
   assert.equal(big.output, `${"0123456789".repeat(10)}\n[truncated at 100 bytes]`);
-  assert.equal(big.fromWorld, true);
+  assert.equal(readFileTool.taint, true, "a file's text is world content");
   const small = await readFileTool.execute({ path: "small.txt" }, context);
-  assert.deepEqual(small, { ok: true, output: "short\n", touched: ["small.txt"], fromWorld: true });
+  assert.deepEqual(small, { ok: true, output: "short\n", touched: ["small.txt"] });
 });
 
 test("read_file never cuts a UTF-8 character in half", async (t) => {

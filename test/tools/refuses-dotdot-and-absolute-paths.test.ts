@@ -29,12 +29,12 @@ test("read_file and list_dir accept normalized paths and refuse what does not ex
   await mkdir(path.join(workspace, "a"));
   await writeFile(path.join(workspace, "a", "b.txt"), "hi");
   const context = makeToolContext(workspace);
-  assert.deepEqual(await readFileTool.execute({ path: "./a/./b.txt" }, context), { ok: true, output: "hi", touched: ["a/b.txt"], fromWorld: true });
+  assert.deepEqual(await readFileTool.execute({ path: "./a/./b.txt" }, context), { ok: true, output: "hi", touched: ["a/b.txt"] });
   const missing = await readFileTool.execute({ path: "nope.txt" }, context);
   assert.deepEqual(missing, { ok: false, error: "nope.txt does not exist" });
   const missingParent = await readFileTool.execute({ path: "no/b.txt" }, context);
   assert.deepEqual(missingParent, { ok: false, error: "no/b.txt: no does not exist" });
-  assert.deepEqual(await listDirTool.execute({ path: "." }, context), { ok: true, output: "a/", touched: ["."], fromWorld: true });
+  assert.deepEqual(await listDirTool.execute({ path: "." }, context), { ok: true, output: "a/", touched: ["."] });
 });
 
 test("file tools refuse escaping paths and touch nothing outside", async (t) => {
