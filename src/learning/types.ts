@@ -16,7 +16,8 @@ export type LessonKind = v.InferOutput<typeof lessonKindSchema>;
 export type LessonStatus = v.InferOutput<typeof lessonStatusSchema>;
 export type LessonSource = v.InferOutput<typeof lessonSourceSchema>;
 
-const actionKeySchema = v.object({
+/** The schema of {@link ActionKey}, for the records that carry one. */
+export const actionKeySchema = v.object({
   tool: v.string(),
   /** Canonical JSON of the normalized arguments, e.g. `{"args":[],"command":"make-report"}`. */
   args: v.string(),
