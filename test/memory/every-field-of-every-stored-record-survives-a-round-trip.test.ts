@@ -1,4 +1,4 @@
-// Every field of every stored record type (db with cycle records, lessons, skills, situations, episodes, config, goals) comes back as it was written, through the real writers and readers; the fixtures' types make every optional field required, so a field added to a schema and left out here does not compile.
+// Every field of every stored record type (db with cycle records, lessons, skills, situations, episodes, config, goals, operator lesson requests) comes back as it was written, through the real writers and readers; the fixtures' types make every optional field required, so a field added to a schema and left out here does not compile.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -10,6 +10,7 @@ import { useModel } from "../../src/cli/use-model.js";
 import type { Config } from "../../src/config.js";
 import { readConfigFile } from "../../src/config-file.js";
 import { initStateDir } from "../../src/daemon/init-state.js";
+import { formatLessonOp, parseLessonOp, type LessonOp } from "../../src/learning/operator-ops.js";
 import type { Lesson, Skill, SituationHistory } from "../../src/learning/types.js";
 import { createMemoryLogger } from "../../src/log.js";
 import { LESSON_CHANGES_FILE, openDb, writeDb, type CycleRecord, type DbData } from "../../src/memory/db.js";
@@ -280,4 +281,9 @@ test("goals: every field of goals.yaml as the operator writes it comes back from
   const file = path.join(await tempDir(t), "goals.yaml");
   await writeFile(file, stringifyYaml({ version: 1, goals: GOALS }));
   assert.deepEqual(await loadGoals(file), { ok: true, goals: GOALS });
+});
+
+test("operator requests: every field of a lesson request survives formatLessonOp and parseLessonOp", () => {
+  const request: Complete<LessonOp> = { op: "retire", id: "L12" };
+  assert.deepEqual(parseLessonOp(formatLessonOp(request)), { ok: true, request });
 });
