@@ -10,7 +10,7 @@ import { actionKeySchema } from "../learning/types.js";
 import type { Logger } from "../log.js";
 import { describeSchemaIssue } from "../validation/describe-schema-issue.js";
 import { finiteNumber, wholeNumber } from "../validation/numbers.js";
-import { plainRecord } from "../validation/plain-record.js";
+import { plainObject } from "../validation/plain-object.js";
 import { crashPoint, crashPointInsideAppend, fsyncDir, TEMP_SUFFIX, writeFileDurably } from "./durable-write.js";
 import { pickStampedPath } from "./quarantine.js";
 
@@ -47,7 +47,7 @@ const episodeEntries = {
   /** The tool (`check` for a goal's check). */
   tool: v.string(),
   /** The tool's arguments as given (for a check, `{command}`). */
-  args: plainRecord(v.string(), v.unknown()),
+  args: plainObject,
   thought: v.optional(v.string()),
   ok: v.boolean(),
   error: v.optional(v.string()),
