@@ -82,7 +82,8 @@ const goalProgressSchema = v.object({
 /** Progress of one goal, keyed by goal id in {@link DbData.goals}. */
 export type GoalProgress = v.InferOutput<typeof goalProgressSchema>;
 
-const cycleMarkerSchema = v.object({ cycle: count, startedAt: v.string(), pid: whole });
+/** The schema of {@link CycleMarker}, for cycle.json. */
+export const cycleMarkerSchema = v.object({ cycle: count, startedAt: v.string(), pid: whole });
 
 /** The marker of a cycle in progress: its number, ISO start time and the daemon's pid. */
 export type CycleMarker = v.InferOutput<typeof cycleMarkerSchema>;
