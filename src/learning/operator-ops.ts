@@ -9,12 +9,8 @@ import type { LearningData, LearningDelta } from "./types.js";
 export const LESSON_OP_KINDS = ["pin", "retire", "forget"] as const;
 export type LessonOpKind = (typeof LESSON_OP_KINDS)[number];
 
-/** One request, as `apprentice lessons pin|retire|forget` writes it to `inbox/*.lesson-op.json`. */
-export interface LessonOp {
-  op: LessonOpKind;
-  /** Lesson id, e.g. `L3`. */
-  id: string;
-}
+/** One request, as `apprentice lessons pin|retire|forget` writes it to `inbox/*.lesson-op.json` (less its version). */
+export type LessonOp = Omit<v.InferOutput<typeof lessonOpSchema>, "version">;
 
 /** The reason every operator retirement carries. */
 export const OPERATOR_RETIRE_REASON = "retired by the operator";
@@ -32,6 +28,7 @@ const lessonOpSchema = v.pipe(
     /** File format version. Defaults to `1`. */
     version: v.optional(v.literal(1), 1),
     op: v.picklist(LESSON_OP_KINDS),
+    /** Lesson id, e.g. `L3`. */
     id: v.pipe(v.string(), v.regex(/^L\d{1,9}$/, 'a lesson id such as "L3"')),
   }),
 );

@@ -5,265 +5,20 @@ import path from "node:path";
 import { Low } from "lowdb";
 import * as v from "valibot";
 import { createEmptyLearningData } from "../learning/empty-learning.js";
-import type { LearningData } from "../learning/types.js";
 import type { Logger } from "../log.js";
 import { describeSchemaIssue } from "../validation/describe-schema-issue.js";
-import { finiteNumber, wholeNumber } from "../validation/numbers.js";
-import { plainRecord } from "../validation/plain-record.js";
 import { CorruptStateError } from "./durable-json-file.js";
 import { writeFileDurably } from "./durable-write.js";
 import { ifMissing } from "./if-missing.js";
+import { DB_VERSION, dbSchema, type CycleMarker, type CycleRecord, type DbData } from "./db-schema.js";
 import { copyAside, quarantineFile } from "./quarantine.js";
 import { MAX_LESSON_TEXT_CHARS, StateStoreFile } from "./state-store-file.js";
 
-/**
- * The db format version this code reads and writes. Version 3 keeps the lessons in `lessons.json` and the in-progress
- * marker in `cycle.json`; in memory the data has the same shape as version 2 (`learning.lessons`, `cycle.inProgress`).
- */
-export const DB_VERSION = 3;
+export { DB_VERSION } from "./db-schema.js";
+export type { CycleMarker, CycleRecord, CycleSensors, CycleStatus, DbData, GoalProgress, GoalVerdict } from "./db-schema.js";
 
 /** How many cycle records db.json keeps; older ones live on in the journal and episodes. */
 export const MAX_CYCLE_RECORDS = 500;
-
-const whole = wholeNumber();
-const count = wholeNumber(0);
-const positiveCount = wholeNumber(1);
-
-const cycleStatusSchema = v.picklist(["ran", "skipped", "failed", "interrupted"]);
-
-const cycleSensorsSchema = v.object({
-  cpuTempC: v.optional(finiteNumber),
-  availableRamMB: finiteNumber,
-  totalRamMB: finiteNumber,
-  throttled: v.optional(v.string()),
-});
-
-const cycleRecordSchema = v.object({
-  cycle: count,
-  startedAt: v.string(),
-  endedAt: v.string(),
-  status: cycleStatusSchema,
-  reason: v.optional(v.string()),
-  steps: count,
-  failedSteps: count,
-  summary: v.optional(v.string()),
-  durationMs: v.pipe(finiteNumber, v.minValue(0)),
-  goalsMet: v.optional(v.boolean()),
-  // Absent in records written before issue 15 (and in cycles with no due goal).
-  goals: v.optional(
-    v.array(v.object({ id: v.string(), verdict: v.picklist(["met", "unmet", "unchecked"]), by: v.optional(v.picklist(["pre-check", "replay", "retest", "steps"])) })),
-  ),
-  learned: v.optional(count),
-  activeLessons: v.optional(count),
-  sensors: v.optional(cycleSensorsSchema),
-  resources: v.optional(v.object({ contextSize: whole, threads: whole, neededRamMB: finiteNumber })),
-});
-
-const goalProgressSchema = v.object({
-  attempts: count,
-  lastCheckedAt: v.optional(v.string()),
-  lastCheckPassed: v.optional(v.boolean()),
-  lastCheckOutput: v.optional(v.string()),
-  doneAt: v.optional(v.string()),
-  lastWorkedAt: v.optional(v.string()),
-});
-
-const actionKeySchema = v.object({ tool: v.string(), args: v.string() });
-
-const changeSchema = v.looseObject({ cycle: whole, at: v.string(), change: v.string(), reason: v.string(), cooldownCycles: v.optional(positiveCount) });
-
-// Lessons, skills and situations are loose: a field added later is kept on rewrite; the fields the rules rely on are checked.
-const lessonSchema = v.looseObject({
-  id: v.string(),
-  text: v.string(),
-  kind: v.picklist(["avoid", "prefer", "flaky", "fact", "procedure"]),
-  scope: v.looseObject({ goal: v.optional(v.string()), tool: v.optional(v.string()), keywords: v.array(v.string()) }),
-  action: v.optional(actionKeySchema),
-  evidence: v.array(v.string()),
-  helpful: count,
-  harmful: count,
-  status: v.picklist(["provisional", "trusted", "retired", "pinned"]),
-  source: v.picklist(["operator", "self"]),
-  tainted: v.boolean(),
-  createdAt: v.string(),
-  createdCycle: count,
-  lastUsedAt: v.optional(v.string()),
-  lastUsedCycle: v.optional(count),
-  mask: v.optional(
-    v.object({
-      fingerprint: v.string(),
-      signature: v.string(),
-      cooldownCycles: positiveCount,
-      untilCycle: whole,
-      retests: count,
-      lastRetestCycle: v.optional(whole),
-      worlds: v.optional(v.array(v.string())),
-    }),
-  ),
-  stats: v.optional(v.object({ successes: count, failures: count })),
-  history: v.array(changeSchema),
-});
-
-const skillSchema = v.looseObject({
-  id: v.string(),
-  goal: v.string(),
-  steps: v.array(v.object({ tool: v.string(), args: plainRecord(v.string(), v.unknown()) })),
-  successes: count,
-  failures: count,
-  status: v.picklist(["active", "retired"]),
-  createdAt: v.string(),
-  createdCycle: count,
-  lastUsedCycle: v.optional(count),
-  evidence: v.array(v.string()),
-  doubtful: v.optional(v.array(count)),
-  history: v.array(changeSchema),
-});
-
-const situationSchema = v.looseObject({
-  goal: v.string(),
-  action: actionKeySchema,
-  outcomes: v.array(
-    v.object({
-      cycle: whole,
-      ok: v.boolean(),
-      signature: v.optional(v.string()),
-      fingerprint: v.string(),
-      episodeId: v.string(),
-      fromWorld: v.optional(v.boolean()),
-    }),
-  ),
-  checkFailedCycles: v.array(whole),
-  checkPassedCycles: v.array(whole),
-  lastCycle: whole,
-});
-
-const learningSchema = v.looseObject({
-  lessons: v.array(lessonSchema),
-  skills: v.array(skillSchema),
-  situations: plainRecord(v.string(), situationSchema),
-  nextLessonId: positiveCount,
-  nextSkillId: positiveCount,
-  lastConsolidationCycle: count,
-});
-
-// Loose at the top level: keys this version does not know are kept on rewrite, so nothing is dropped silently.
-const dbSchema = v.looseObject({
-  version: v.literal(DB_VERSION),
-  cycle: v.object({
-    count,
-    lastStartedAt: v.optional(v.string()),
-    lastEndedAt: v.optional(v.string()),
-    inProgress: v.optional(v.object({ cycle: count, startedAt: v.string(), pid: whole })),
-    pendingJournal: v.optional(
-      v.object({
-        cycle: count,
-        day: v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/)),
-        text: v.string(),
-        inbox: v.array(
-          v.object({
-            // A plain name inside inbox/ only: it is joined to a path when it is archived.
-            file: v.pipe(v.string(), v.regex(/^[^/\\\0.][^/\\\0]*$/)),
-            size: count,
-            mtimeMs: finiteNumber,
-          }),
-        ),
-      }),
-    ),
-  }),
-  goals: plainRecord(v.string(), goalProgressSchema),
-  cycles: v.array(cycleRecordSchema),
-  lastSkip: v.optional(v.object({ at: v.string(), reason: v.string(), detail: v.string(), sensors: v.optional(cycleSensorsSchema) })),
-  learning: learningSchema,
-});
-
-/** How one cycle ended. */
-export type CycleStatus = v.InferOutput<typeof cycleStatusSchema>;
-
-/** One line of the cycle index. Times are ISO strings; `steps`/`failedSteps` count decisions. */
-export interface CycleRecord {
-  cycle: number;
-  startedAt: string;
-  endedAt: string;
-  status: CycleStatus;
-  reason?: string;
-  steps: number;
-  failedSteps: number;
-  summary?: string;
-  durationMs: number;
-  /** Every due goal that could be judged was met (absent when none could: no goal, or none with a check). */
-  goalsMet?: boolean;
-  /** Each goal due at the cycle's start, with its verdict (absent with no due goal, and in older records). */
-  goals?: GoalVerdict[];
-  /** Learning changes (deltas) this cycle made. */
-  learned?: number;
-  /** Lessons not retired after the cycle. */
-  activeLessons?: number;
-  /** The sensor reading the cycle's gate used. */
-  sensors?: CycleSensors;
-  /** What the cycle ran with, after fitting the context to free RAM and the threads to the heat. */
-  resources?: { contextSize: number; threads: number; neededRamMB: number };
-}
-
-/**
- * How one due goal came out of a cycle. `met`: its check passed (`by` its pre-check before any work, its skill's
- * replay, the retest of a command masked for it, or the cycle's steps); `unmet`: its check failed at the end; `unchecked`: it has no check, or the cycle was
- * stopped before the end's checks (the world cannot say).
- */
-export interface GoalVerdict {
-  id: string;
-  verdict: "met" | "unmet" | "unchecked";
-  by?: "pre-check" | "replay" | "retest" | "steps";
-}
-
-/** The part of a sensor reading kept with a cycle or a skip. */
-export interface CycleSensors {
-  cpuTempC?: number;
-  availableRamMB: number;
-  totalRamMB: number;
-  /** Raspberry Pi firmware throttle bits (`get_throttled`) as hex, where present. */
-  throttled?: string;
-}
-
-/** Progress of one goal, keyed by goal id in {@link DbData.goals}. */
-export interface GoalProgress {
-  attempts: number;
-  lastCheckedAt?: string;
-  lastCheckPassed?: boolean;
-  lastCheckOutput?: string;
-  doneAt?: string;
-  lastWorkedAt?: string;
-}
-
-/** The db's data in memory, version 3 (db.json, lessons.json and cycle.json together). */
-export interface DbData {
-  version: 3;
-  cycle: {
-    /** Cycles started so far; the next cycle's number is `count + 1`. */
-    count: number;
-    lastStartedAt?: string;
-    lastEndedAt?: string;
-    /** Set while a cycle runs; still set on open means the last cycle was interrupted. */
-    inProgress?: { cycle: number; startedAt: string; pid: number };
-    /**
-     * The journal entry of the last recorded cycle, written to db.json with the cycle's record and appended to the
-     * journal after it, with the inbox files it read (archived after that). Dropped from memory once both are done, so
-     * the next write leaves it out; still in db.json on open means a crash came in between, and the next cycle
-     * finishes the job. So the journal never tells of a cycle db.json does not have. Each inbox file carries its size
-     * and mtime as read: a file of the same name with others (dropped again after a rollback) is a new message.
-     */
-    pendingJournal?: { cycle: number; day: string; text: string; inbox: Array<{ file: string; size: number; mtimeMs: number }> };
-  };
-  goals: Record<string, GoalProgress>;
-  /** The last {@link MAX_CYCLE_RECORDS} cycles, oldest first. */
-  cycles: CycleRecord[];
-  /** The latest skip worth reporting (too hot, low memory, locked): ISO time, reason code, detail. */
-  lastSkip?: { at: string; reason: string; detail: string; sensors?: CycleSensors };
-  /** Lessons, skills and situation histories (added in version 2). */
-  learning: LearningData;
-}
-
-// Fails to compile if the schema and the interface drift apart.
-const schemaMatchesInterface: (parsed: v.InferOutput<typeof dbSchema>) => DbData = (parsed) => parsed;
 
 /** Dependencies of {@link openDb}. */
 export interface OpenDbDeps {
@@ -319,7 +74,7 @@ export function parseDbData(value: unknown, parts: StoredParts = {}): DbData {
   current = mergeStoredParts(current, parts);
   const result = v.safeParse(dbSchema, current);
   if (!result.success) throw new Error(`schema mismatch at ${describeSchemaIssue(result.issues[0])}`);
-  const data = schemaMatchesInterface(result.output);
+  const data = result.output;
   capCycleRecords(data.cycles);
   return data;
 }
@@ -327,7 +82,7 @@ export function parseDbData(value: unknown, parts: StoredParts = {}): DbData {
 /** What lives beside db.json since version 3: the lessons (lessons.json) and the marker of a running cycle (cycle.json). */
 export interface StoredParts {
   lessons?: { nextLessonId: number; lessons: unknown[] };
-  inProgress?: { cycle: number; startedAt: string; pid: number };
+  inProgress?: CycleMarker;
 }
 
 function mergeStoredParts(value: Record<string, unknown>, parts: StoredParts): Record<string, unknown> {

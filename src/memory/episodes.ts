@@ -6,50 +6,95 @@ import { finished } from "node:stream/promises";
 import type { FileHandle } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import * as v from "valibot";
+import { actionKeySchema } from "../learning/types.js";
 import type { Logger } from "../log.js";
 import { describeSchemaIssue } from "../validation/describe-schema-issue.js";
-import { finiteNumber } from "../validation/numbers.js";
+import { finiteNumber, wholeNumber } from "../validation/numbers.js";
+import { plainObject } from "../validation/plain-object.js";
 import { crashPoint, crashPointInsideAppend, fsyncDir, TEMP_SUFFIX, writeFileDurably } from "./durable-write.js";
 import { pickStampedPath } from "./quarantine.js";
 
 /** Longest `output` (and `error`) kept in one episode line, in characters. */
 export const MAX_EPISODE_OUTPUT_CHARS = 2000;
 
-/** One action the agent took. `at` is an ISO time; `signature` is the normalised failure text. */
-export type EpisodeRecord = {
-  v: 1;
-  id: string;
-  cycle: number;
-  step: number;
-  at: string;
-  goal?: string;
-  tool: string;
-  args: unknown;
-  ok: boolean;
-  error?: string;
-  signature?: string;
-  output?: string;
-  durationMs: number;
-  /** The step read world content (files, command output). */
-  fromWorld?: boolean;
-  /** The model's output did not validate against the action grammar. */
-  invalidOutput?: boolean;
-};
+const count = wholeNumber(0);
 
-/** A line of the log: an {@link EpisodeRecord} plus any extra fields a writer added. */
-export type EpisodeLine = EpisodeRecord & Record<string, unknown>;
+const decisionUsageSchema = v.object({
+  promptTokens: count,
+  evaluatedPromptTokens: count,
+  generatedTokens: count,
+  durationMs: finiteNumber,
+  firstTokenMs: v.optional(finiteNumber),
+  droppedSteps: count,
+  cutSections: v.array(v.string()),
+});
 
-// Checks what readers rely on; anything else on the line is kept as is.
-const episodeLineSchema = v.looseObject({
+// Every field a writer puts on a line is named here, so the types below are the one definition of a line. The reader
+// checks them all and keeps any other field as is (a newer version's, or a test's).
+const episodeEntries = {
   v: v.literal(1),
+  /** `step`: an action of the loop (the model's, a replay's or a retest's); `check`: a goal's check. Absent in hand-made lines. */
+  kind: v.optional(v.picklist(["step", "check"])),
+  /** `c<cycle>s<step>` for a step, `check-<goal>-<at>` for a check. */
   id: v.string(),
   cycle: finiteNumber,
+  /** 1-based step number within the cycle; 0 for a check. */
   step: finiteNumber,
+  /** ISO time the line was written. */
   at: v.string(),
+  /** The goal the step was taken for, or the goal checked; absent with no goal. */
+  goal: v.optional(v.string()),
+  /** The tool (`check` for a goal's check). */
   tool: v.string(),
+  /** The tool's arguments as given (for a check, `{command}`). */
+  args: plainObject,
+  thought: v.optional(v.string()),
   ok: v.boolean(),
+  error: v.optional(v.string()),
+  /** World text that tells the failure apart (a command's first stderr line): in the signature, never in `error`. */
+  detail: v.optional(v.string()),
+  /** The normalised failure text. */
+  signature: v.optional(v.string()),
+  output: v.optional(v.string()),
   durationMs: finiteNumber,
-});
+  /** The step read world content (files, command output). */
+  fromWorld: v.optional(v.boolean()),
+  /** Workspace paths the step touched. */
+  touched: v.optional(v.array(v.string())),
+  /** The model's output did not validate against the action grammar; `raw` holds it. */
+  invalidOutput: v.optional(v.boolean()),
+  raw: v.optional(v.string()),
+  /** Token and time accounting of the decision. */
+  usage: v.optional(decisionUsageSchema),
+  /** Normalized action (absent for invalid output). */
+  action: v.optional(actionKeySchema),
+  /** The world fingerprint the action met. */
+  fingerprint: v.optional(v.string()),
+  /** Workspace fingerprint before the step. */
+  world: v.optional(v.string()),
+  /** The workspace differed after the step (only checked for effect tools that succeeded). */
+  changedWorld: v.optional(v.boolean()),
+  /** With `changedWorld`: the workspace-relative paths the step added, removed or changed, sorted, when known. */
+  changedPaths: v.optional(v.array(v.string())),
+  /** This execution was the one retest allowed after a mask's cooldown. */
+  retest: v.optional(v.boolean()),
+  /** Refused because a lesson masks it; nothing was executed. */
+  blocked: v.optional(v.boolean()),
+  /** Replayed from this skill, without the model. */
+  replay: v.optional(v.string()),
+  /** With `replay`: part of a leaner trial of the skill, run without its step of this number (1-based). */
+  replayWithout: v.optional(finiteNumber),
+  /** Lesson ids the model cited. */
+  cite: v.optional(v.array(v.string())),
+};
+
+const episodeLineSchema = v.looseObject(episodeEntries);
+
+/** One action the agent took, or one goal check: the fields this version writes on a line of the log. */
+export type EpisodeRecord = v.InferOutput<v.ObjectSchema<typeof episodeEntries, undefined>>;
+
+/** A line of the log: an {@link EpisodeRecord} plus any other field it carries, kept as is. */
+export type EpisodeLine = v.InferOutput<typeof episodeLineSchema>;
 
 /** An open episodes log. Appends run one at a time, in call order. */
 export interface EpisodeLog {
@@ -333,6 +378,6 @@ function parseEpisodeLine(line: string): { ok: true; record: EpisodeLine } | { o
     return { ok: false, reason: `invalid JSON: ${(error as Error).message}` };
   }
   const result = v.safeParse(episodeLineSchema, value);
-  if (result.success) return { ok: true, record: result.output as EpisodeLine };
+  if (result.success) return { ok: true, record: result.output };
   return { ok: false, reason: `not an episode record: ${describeSchemaIssue(result.issues[0], "(line)")}` };
 }

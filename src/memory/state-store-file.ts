@@ -2,8 +2,11 @@
 import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Adapter } from "lowdb";
+import * as v from "valibot";
 import type { LearningData } from "../learning/types.js";
+import { describeSchemaIssue } from "../validation/describe-schema-issue.js";
 import { createDefaultDbData, parseDbData, readIssuedIds, type DbData, type StoredParts } from "./db.js";
+import { cycleMarkerSchema, type CycleMarker } from "./db-schema.js";
 import { CorruptStateError } from "./durable-json-file.js";
 import { appendFileDurably, fsyncDir, writeFileDurably } from "./durable-write.js";
 import { checkJsonTooDeep, MAX_STATE_JSON_DEPTH } from "./json-depth.js";
@@ -331,14 +334,15 @@ function isWholeNumber(value: unknown, least: number): boolean {
   return typeof value === "number" && Number.isInteger(value) && value >= least;
 }
 
-function parseMarkerFile(file: string, text: string): NonNullable<StoredParts["inProgress"]> {
-  const value = parseJsonObject(file, text) as { version?: unknown; inProgress?: { cycle?: unknown; startedAt?: unknown; pid?: unknown } | null };
+const markerFileSchema = v.object({ inProgress: cycleMarkerSchema });
+
+/** The marker in cycle.json, checked by the db's own schema for it: one the db would refuse is this file's fault. */
+function parseMarkerFile(file: string, text: string): CycleMarker {
+  const value = parseJsonObject(file, text) as { version?: unknown; inProgress?: unknown };
   if (value.version !== CYCLE_MARKER_VERSION) throw new CorruptStateError(file, `unknown version ${JSON.stringify(value.version) ?? "undefined"} (this code reads version ${CYCLE_MARKER_VERSION})`);
-  const marker = value.inProgress;
-  if (typeof marker !== "object" || marker === null || !Number.isInteger(marker.cycle) || typeof marker.startedAt !== "string" || !Number.isInteger(marker.pid)) {
-    throw new CorruptStateError(file, "schema mismatch at inProgress: expected {cycle, startedAt, pid}");
-  }
-  return { cycle: marker.cycle as number, startedAt: marker.startedAt, pid: marker.pid as number };
+  const result = v.safeParse(markerFileSchema, value);
+  if (!result.success) throw new CorruptStateError(file, `schema mismatch at ${describeSchemaIssue(result.issues[0])}`);
+  return result.output.inProgress;
 }
 
 function parseJson(file: string, text: string): unknown {
