@@ -12,7 +12,9 @@ import { fileURLToPath } from "node:url";
 
 const main = fileURLToPath(new URL("../dist/src/cli/main.js", import.meta.url));
 if (!existsSync(main)) {
-  process.stderr.write("apprentice: the compiled CLI is missing (dist/). Run `npm install` or `npm run build` in the project folder.\n");
+  process.stderr.write(
+    "apprentice: the compiled CLI is missing (dist/). Run `npm install` or `npm run build` in the project folder.\n",
+  );
   process.exit(2);
 }
 await import(main);

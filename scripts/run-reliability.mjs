@@ -26,12 +26,17 @@ if (!Number.isSafeInteger(seed)) {
   console.error(`--seed takes a whole number, not ${JSON.stringify(values.seed)}`);
   process.exit(2);
 }
-const only = values.only?.split(",").map((name) => name.trim()).filter(Boolean);
+const only = values.only
+  ?.split(",")
+  .map((name) => name.trim())
+  .filter(Boolean);
 
 const dir = path.resolve("dist/test/reliability");
 let files;
 try {
-  files = readdirSync(dir).filter((name) => name.endsWith(".js") && !name.endsWith(".test.js")).sort();
+  files = readdirSync(dir)
+    .filter((name) => name.endsWith(".js") && !name.endsWith(".test.js"))
+    .sort();
 } catch {
   console.error(`no ${dir}: run \`npm run build\` first`);
   process.exit(2);
@@ -48,7 +53,9 @@ if (only !== undefined && selected.length !== only.length) {
   process.exit(2);
 }
 
-console.log(`reliability (${values.quick ? "quick" : "full size"}, seed ${seed}): ${selected.map((property) => property.name).join(", ")}`);
+console.log(
+  `reliability (${values.quick ? "quick" : "full size"}, seed ${seed}): ${selected.map((property) => property.name).join(", ")}`,
+);
 let passed = 0;
 let failed = 0;
 for (const property of selected) {
@@ -57,7 +64,11 @@ for (const property of selected) {
   try {
     result = await property.run({ quick: values.quick, seed });
   } catch (error) {
-    result = { ok: false, figures: "threw", failures: [error instanceof Error ? (error.stack ?? error.message) : String(error)] };
+    result = {
+      ok: false,
+      figures: "threw",
+      failures: [error instanceof Error ? (error.stack ?? error.message) : String(error)],
+    };
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(`${result.ok ? "✔" : "✖"} ${property.name}: ${result.figures} (${seconds} s)`);

@@ -14,7 +14,9 @@ function collect(dir) {
 }
 
 const filter = process.argv[2];
-const files = collect("dist/test").filter((file) => !filter || file.includes(filter)).sort();
+const files = collect("dist/test")
+  .filter((file) => !filter || file.includes(filter))
+  .sort();
 if (files.length === 0) {
   console.error("no test files found under dist/test (did the build run?)");
   process.exit(1);

@@ -31,14 +31,27 @@ export async function readConfigFile(file: string): Promise<ConfigRead> {
     raw = JSON.parse(text);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    return { status: "invalid", kind: "json", message: `${file} is not valid JSON (${detail})`, detail, issues: [detail] };
+    return {
+      status: "invalid",
+      kind: "json",
+      message: `${file} is not valid JSON (${detail})`,
+      detail,
+      issues: [detail],
+    };
   }
   try {
     const config = parseConfig(raw, file);
     return { status: "ok", config, raw: raw as Record<string, unknown> };
   } catch (error) {
     if (error instanceof ConfigError) {
-      return { status: "invalid", kind: "schema", message: `${file} is not a valid config: ${error.issues.join("; ")}`, detail: error.message, issues: error.issues, raw };
+      return {
+        status: "invalid",
+        kind: "schema",
+        message: `${file} is not a valid config: ${error.issues.join("; ")}`,
+        detail: error.message,
+        issues: error.issues,
+        raw,
+      };
     }
     throw error;
   }

@@ -11,7 +11,10 @@ import { plainRecord } from "./validation/plain-record.js";
 /** A command name the `run` tool may execute: a bare program name, looked up on the safe PATH. */
 const commandName = v.pipe(
   v.string(),
-  v.regex(/^[A-Za-z0-9._+-]{1,64}$/, "a bare program name such as \"ls\" (letters, digits, . _ + -; no paths, no spaces)"),
+  v.regex(
+    /^[A-Za-z0-9._+-]{1,64}$/,
+    'a bare program name such as "ls" (letters, digits, . _ + -; no paths, no spaces)',
+  ),
 );
 
 /**
@@ -48,7 +51,7 @@ export const configSchema = v.pipe(
       cron: v.optional(
         v.pipe(
           v.string(),
-          v.check((value) => isValidCron(value), "a valid cron expression such as \"*/30 * * * *\""),
+          v.check((value) => isValidCron(value), 'a valid cron expression such as "*/30 * * * *"'),
         ),
         "*/30 * * * *",
       ),
@@ -182,7 +185,10 @@ export class ConfigError extends Error {
 export function parseConfig(raw: unknown, file: string): Config {
   const result = v.safeParse(configSchema, raw);
   if (result.success) return result.output;
-  throw new ConfigError(file, result.issues.map((issue) => describeSchemaIssue(issue)));
+  throw new ConfigError(
+    file,
+    result.issues.map((issue) => describeSchemaIssue(issue)),
+  );
 }
 
 /** Resolves the configured model path against the state dir; `undefined` when none is configured. */

@@ -48,7 +48,13 @@ export interface CycleFigures {
 }
 
 /** Runs `cycles` cycles on the state at `stateDir` through `brain`, timed by a {@link TimedBrain}. */
-export async function measureCycles(options: { stateDir: string; brain: Brain; cycles: number; logger: Logger; onProgress?: (line: string) => void }): Promise<CycleFigures> {
+export async function measureCycles(options: {
+  stateDir: string;
+  brain: Brain;
+  cycles: number;
+  logger: Logger;
+  onProgress?: (line: string) => void;
+}): Promise<CycleFigures> {
   const timed = new TimedBrain(options.brain);
   const clock = (): Date => new Date();
   const state = await openState(options.stateDir, { logger: options.logger, clock });
@@ -66,10 +72,19 @@ export async function measureCycles(options: { stateDir: string; brain: Brain; c
       const { modelMs, decisions } = timed.reset();
       const steps = result.status === "ran" ? result.steps : decisions.length;
       const learned = state.db.data.cycles.at(-1)?.learned ?? 0;
-      timings.push({ status: result.status, steps, wallMs: round(wallMs), modelMs: round(modelMs), overheadMs: round(wallMs - modelMs), learned });
+      timings.push({
+        status: result.status,
+        steps,
+        wallMs: round(wallMs),
+        modelMs: round(modelMs),
+        overheadMs: round(wallMs - modelMs),
+        learned,
+      });
       reuseSteps.push(...stepReuse(decisions));
       laterSteps += Math.max(0, decisions.length - 1);
-      options.onProgress?.(`cycle ${index + 1}/${options.cycles}: ${result.status}, ${steps} steps, ${Math.round(wallMs)} ms wall, ${Math.round(modelMs)} ms model, ${Math.round(wallMs - modelMs)} ms harness${learned > 0 ? `, ${learned} memory change(s)` : ""}`);
+      options.onProgress?.(
+        `cycle ${index + 1}/${options.cycles}: ${result.status}, ${steps} steps, ${Math.round(wallMs)} ms wall, ${Math.round(modelMs)} ms model, ${Math.round(wallMs - modelMs)} ms harness${learned > 0 ? `, ${learned} memory change(s)` : ""}`,
+      );
     }
   } finally {
     await state.close();
@@ -81,11 +96,18 @@ export async function measureCycles(options: { stateDir: string; brain: Brain; c
     cycles: timings,
     harnessOverheadMsMedian: round(median(timings.map((timing) => timing.overheadMs))),
     harnessOverheadMsMax: round(Math.max(...timings.map((timing) => timing.overheadMs))),
-    harnessOverheadMsMedianBy: { unchangedMemory: medianOf(timings.filter((timing) => timing.learned === 0)), changedMemory: medianOf(timings.filter((timing) => timing.learned > 0)) },
+    harnessOverheadMsMedianBy: {
+      unchangedMemory: medianOf(timings.filter((timing) => timing.learned === 0)),
+      changedMemory: medianOf(timings.filter((timing) => timing.learned > 0)),
+    },
     promptReuseRatio: fresh > 0 ? round(evaluated / fresh, 2) : Number.NaN,
     reuseSteps,
     laterSteps,
-    files: { dbBytes: await size(state.paths.db), lessonsMdBytes: await size(state.paths.lessons), episodesBytes: await size(state.paths.episodes) },
+    files: {
+      dbBytes: await size(state.paths.db),
+      lessonsMdBytes: await size(state.paths.lessons),
+      episodesBytes: await size(state.paths.episodes),
+    },
   };
 }
 
@@ -115,7 +137,10 @@ export function stepReuse(decisions: readonly DecisionUsage[]): StepReuse[] {
 }
 
 /** The bench's goal must be due every cycle: its check file goes and its progress forgets any pass. */
-async function makeGoalDue(workspace: string, goals: Record<string, { doneAt?: string; lastCheckPassed?: boolean }>): Promise<void> {
+async function makeGoalDue(
+  workspace: string,
+  goals: Record<string, { doneAt?: string; lastCheckPassed?: boolean }>,
+): Promise<void> {
   await rm(path.join(workspace, "done.txt"), { force: true });
   const progress = goals[BENCH_GOALS[0] as string];
   if (progress !== undefined) {

@@ -29,7 +29,13 @@ export interface RssFigures {
 }
 
 /** Starts a daemon on a fresh state in `stateDir` with `modelPath`, runs `cycles` inbox-woken cycles, stops it. */
-export async function measureDaemonRss(options: { stateDir: string; modelPath: string; cycles: number; settleMs?: number; onProgress?: (line: string) => void }): Promise<RssFigures> {
+export async function measureDaemonRss(options: {
+  stateDir: string;
+  modelPath: string;
+  cycles: number;
+  settleMs?: number;
+  onProgress?: (line: string) => void;
+}): Promise<RssFigures> {
   const settleMs = options.settleMs ?? 1000;
   const paths = statePaths(options.stateDir);
   await initStateDir(options.stateDir);
@@ -40,7 +46,10 @@ export async function measureDaemonRss(options: { stateDir: string; modelPath: s
   config.limits = { ...config.limits, maxSteps: 3 };
   await writeFile(paths.config, `${JSON.stringify(config, null, 2)}\n`);
 
-  const child = spawn(CLI, ["start", "--state", options.stateDir], { env: { ...process.env, APPRENTICE_LOG: "info" }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(CLI, ["start", "--state", options.stateDir], {
+    env: { ...process.env, APPRENTICE_LOG: "info" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
@@ -51,7 +60,8 @@ export async function measureDaemonRss(options: { stateDir: string; modelPath: s
     const deadline = Date.now() + timeoutMs;
     while (!pattern.test(output)) {
       if (child.exitCode !== null) throw new Error(`bench speed: the daemon exited early:\n${output}`);
-      if (Date.now() > deadline) throw new Error(`bench speed: timed out waiting for ${pattern} from the daemon:\n${output}`);
+      if (Date.now() > deadline)
+        throw new Error(`bench speed: timed out waiting for ${pattern} from the daemon:\n${output}`);
       await onTick?.();
       await sleep(20);
     }
@@ -75,9 +85,16 @@ export async function measureDaemonRss(options: { stateDir: string; modelPath: s
       // The high-water mark covers peaks between samples; before the first cycle it was at most the idle level.
       peakMB = Math.max(peakMB, status.hwmMB);
       cycles.push({ beforeMB: round(beforeMB), peakMB: round(peakMB), afterMB: round(afterMB) });
-      options.onProgress?.(`daemon RSS cycle ${cycle}: ${beforeMB.toFixed(1)} MB before, ${peakMB.toFixed(1)} MB peak, ${afterMB.toFixed(1)} MB after`);
+      options.onProgress?.(
+        `daemon RSS cycle ${cycle}: ${beforeMB.toFixed(1)} MB before, ${peakMB.toFixed(1)} MB peak, ${afterMB.toFixed(1)} MB after`,
+      );
     }
-    return { idleMB: round(idleMB), peakMB: round(Math.max(...cycles.map((cycle) => cycle.peakMB))), afterMB: cycles.at(-1)?.afterMB ?? round(idleMB), cycles };
+    return {
+      idleMB: round(idleMB),
+      peakMB: round(Math.max(...cycles.map((cycle) => cycle.peakMB))),
+      afterMB: cycles.at(-1)?.afterMB ?? round(idleMB),
+      cycles,
+    };
   } finally {
     if (child.exitCode === null) child.kill("SIGTERM");
     await Promise.race([exited, sleep(15_000)]);

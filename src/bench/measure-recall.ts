@@ -19,8 +19,15 @@ export interface RecallFigures {
  * call one lesson is added and one changes status, as in a cycle's reflect stage, so a cache cannot hide the cost of
  * keeping up with changes.
  */
-export function measureRecall(size: number, options: { queries: number; budgetMs: number; seed?: number }): RecallFigures {
-  const learning: LearningData = { ...createEmptyLearningData(), lessons: makeBenchLessons(size, { seed: options.seed ?? 1 }), nextLessonId: size + 1 };
+export function measureRecall(
+  size: number,
+  options: { queries: number; budgetMs: number; seed?: number },
+): RecallFigures {
+  const learning: LearningData = {
+    ...createEmptyLearningData(),
+    lessons: makeBenchLessons(size, { seed: options.seed ?? 1 }),
+    nextLessonId: size + 1,
+  };
   const extra = makeBenchLessons(options.queries + 1, { seed: (options.seed ?? 1) + 99 });
   const queries = makeRecallQueries(options.queries + 1, (options.seed ?? 1) + 1);
   const times: number[] = [];
@@ -32,7 +39,8 @@ export function measureRecall(size: number, options: { queries: number; budgetMs
     if (query === undefined || added === undefined) break;
     learning.lessons.push({ ...added, id: `L${learning.nextLessonId++}` });
     const changed = learning.lessons[(index * 7919) % learning.lessons.length];
-    if (changed !== undefined && changed.status !== "pinned") changed.status = changed.status === "retired" ? "provisional" : "retired";
+    if (changed !== undefined && changed.status !== "pinned")
+      changed.status = changed.status === "retired" ? "provisional" : "retired";
     const callStartedAt = performance.now();
     recallMemory(learning, query.goalId, query.query);
     const elapsedMs = performance.now() - callStartedAt;
@@ -40,5 +48,11 @@ export function measureRecall(size: number, options: { queries: number; budgetMs
     else times.push(elapsedMs);
     if (times.length >= 5 && performance.now() - startedAt > options.budgetMs) break;
   }
-  return { lessons: size, samples: times.length, p50Ms: round(percentile(times, 50), 2), p95Ms: round(percentile(times, 95), 2), coldMs: round(coldMs, 2) };
+  return {
+    lessons: size,
+    samples: times.length,
+    p50Ms: round(percentile(times, 50), 2),
+    p95Ms: round(percentile(times, 95), 2),
+    coldMs: round(coldMs, 2),
+  };
 }

@@ -72,7 +72,14 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   const loads: number[] = [];
   const openBrain = async (): Promise<BrainSession> => {
     const startedAt = performance.now();
-    const opened = await brain.open({ modelPath: options.modelPath, contextSize: options.contextSize, threads: options.threads, temperature: options.temperature, seed: options.seed, maxTokensPerStep: options.maxTokens });
+    const opened = await brain.open({
+      modelPath: options.modelPath,
+      contextSize: options.contextSize,
+      threads: options.threads,
+      temperature: options.temperature,
+      seed: options.seed,
+      maxTokensPerStep: options.maxTokens,
+    });
     if (!opened.ok) throw new Error(`bench speed: ${opened.reason}`);
     loads.push(performance.now() - startedAt);
     return opened.session;
@@ -80,7 +87,11 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   // Load time on its own: open and dispose twice before the session the runs use.
   for (let index = 0; index < 2; index++) await (await openBrain()).dispose();
   const session = await openBrain();
-  const raw = await brain.openRawCompletion({ modelPath: options.modelPath, contextSize: options.contextSize, threads: options.threads });
+  const raw = await brain.openRawCompletion({
+    modelPath: options.modelPath,
+    contextSize: options.contextSize,
+    threads: options.threads,
+  });
   const schema = benchActionSchema();
   const brainRuns: RunRates[] = [];
   const rawRuns: RunRates[] = [];
@@ -101,7 +112,9 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
       const rawRates: Partial<Record<"grammar" | "free", RunRates>> = {};
       for (const mode of order) {
         await raw.clearHistory();
-        rawRates[mode] = rawRunRates(await raw.complete(tokens, mode === "grammar" ? { ...sampling, schema } : sampling));
+        rawRates[mode] = rawRunRates(
+          await raw.complete(tokens, mode === "grammar" ? { ...sampling, schema } : sampling),
+        );
       }
       if (run < 0) continue;
       brainRuns.push(brainRun);
@@ -115,7 +128,8 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
     await session.dispose();
     await raw.dispose();
   }
-  const pairedRatio = (others: RunRates[], key: keyof RunRates): number => round(median(brainRuns.map((run, index) => run[key] / (others[index]?.[key] ?? Number.NaN))), 3);
+  const pairedRatio = (others: RunRates[], key: keyof RunRates): number =>
+    round(median(brainRuns.map((run, index) => run[key] / (others[index]?.[key] ?? Number.NaN))), 3);
   return {
     threads: options.threads,
     contextSize: session.contextSize,
@@ -133,11 +147,20 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
 }
 
 /** Generation tokens/s through the brain at each thread count from 1 to `maxThreads`; median of `runs` decisions each. */
-export async function sweepThreads(options: Omit<ThroughputOptions, "threads"> & { maxThreads: number }): Promise<Array<{ threads: number; genTokensPerSec: number }>> {
+export async function sweepThreads(
+  options: Omit<ThroughputOptions, "threads"> & { maxThreads: number },
+): Promise<Array<{ threads: number; genTokensPerSec: number }>> {
   const sweep: Array<{ threads: number; genTokensPerSec: number }> = [];
   const schema = benchActionSchema();
   for (let threads = 1; threads <= options.maxThreads; threads++) {
-    const opened = await options.brain.open({ modelPath: options.modelPath, contextSize: options.contextSize, threads, temperature: options.temperature, seed: options.seed, maxTokensPerStep: options.maxTokens });
+    const opened = await options.brain.open({
+      modelPath: options.modelPath,
+      contextSize: options.contextSize,
+      threads,
+      temperature: options.temperature,
+      seed: options.seed,
+      maxTokensPerStep: options.maxTokens,
+    });
     if (!opened.ok) throw new Error(`bench speed: ${opened.reason}`);
     const rates: number[] = [];
     try {
@@ -166,8 +189,16 @@ async function decideTimed(session: BrainSession, prompt: Prompt, schema: JsonSc
   const decision = await session.decide(prompt, schema);
   const totalMs = performance.now() - startedAt;
   const usage = decision.usage;
-  if (usage === undefined) throw new Error(`bench speed: the brain gave no usage figures (${decision.ok ? "ok" : `${decision.reason}: ${decision.detail}`})`);
-  return rates({ evaluatedPromptTokens: usage.evaluatedPromptTokens, generatedTokens: usage.generatedTokens, ...(usage.firstTokenMs !== undefined ? { firstTokenMs: usage.firstTokenMs } : {}), totalMs });
+  if (usage === undefined)
+    throw new Error(
+      `bench speed: the brain gave no usage figures (${decision.ok ? "ok" : `${decision.reason}: ${decision.detail}`})`,
+    );
+  return rates({
+    evaluatedPromptTokens: usage.evaluatedPromptTokens,
+    generatedTokens: usage.generatedTokens,
+    ...(usage.firstTokenMs !== undefined ? { firstTokenMs: usage.firstTokenMs } : {}),
+    totalMs,
+  });
 }
 
 function rawRunRates(run: RawCompletionRun): RunRates {
@@ -178,7 +209,12 @@ function rawRunRates(run: RawCompletionRun): RunRates {
  * Prompt rate: evaluated input tokens over the time to the first token. Generation rate: the tokens after the first over
  * the rest of the call (for the brain this includes validating the output, which is part of its cost).
  */
-function rates(run: { evaluatedPromptTokens: number; generatedTokens: number; firstTokenMs?: number; totalMs: number }): RunRates {
+function rates(run: {
+  evaluatedPromptTokens: number;
+  generatedTokens: number;
+  firstTokenMs?: number;
+  totalMs: number;
+}): RunRates {
   const firstMs = run.firstTokenMs ?? run.totalMs;
   const genMs = run.totalMs - firstMs;
   return {
@@ -201,7 +237,13 @@ function summarize(runs: readonly RunRates[]): SideFigures {
 /** The action schema of a typical first step: every default tool, with a small workspace and allowlist. */
 export function benchActionSchema(): JsonSchema {
   const config = parseConfig({}, "(bench defaults)");
-  const view = { allowCommands: config.tools.allowCommands, commandArgs: {}, files: ["notes.txt", "data.csv"], dirs: ["."], limits: config.limits };
+  const view = {
+    allowCommands: config.tools.allowCommands,
+    commandArgs: {},
+    files: ["notes.txt", "data.csv"],
+    dirs: ["."],
+    limits: config.limits,
+  };
   const offered: OfferedTool[] = [];
   for (const tool of defaultTools) {
     const args = tool.argsSchema(view);
@@ -216,11 +258,22 @@ export function benchPrompt(run: number, contextSize: number): Prompt {
     // A different weekday each run: the prompt differs from its first line, so each run evaluates all of it.
     now: new Date(Date.UTC(2026, 0, 5, 9, 0, 0) + run * 86_400_000),
     sensorsLine: `run ${run}: CPU 48.2°C, RAM 1900/3906 MB free, load 0.31`,
-    charter: "You are Apprentice, a careful assistant on a small board. Keep the operator's files tidy. Never delete what you did not write.",
-    dueGoals: [{ id: "notes", title: "Keep notes.txt sorted and free of duplicate lines.", check: "sort -c notes.txt", priority: 0 }],
+    charter:
+      "You are Apprentice, a careful assistant on a small board. Keep the operator's files tidy. Never delete what you did not write.",
+    dueGoals: [
+      {
+        id: "notes",
+        title: "Keep notes.txt sorted and free of duplicate lines.",
+        check: "sort -c notes.txt",
+        priority: 0,
+      },
+    ],
     progress: {},
     inbox: [],
-    recentJournal: contextSize >= 1024 ? ["## Cycle 41 — 09:00 (ran)\n\n**Steps**\n\n1. ✓ `read_file` {\"path\":\"notes.txt\"} — milk"] : [],
+    recentJournal:
+      contextSize >= 1024
+        ? ['## Cycle 41 — 09:00 (ran)\n\n**Steps**\n\n1. ✓ `read_file` {"path":"notes.txt"} — milk']
+        : [],
     toolLines: defaultTools.map((tool) => `- ${tool.name}`),
     lessons: "- [L3] (avoid, trusted, self) Avoid running cat on a missing file",
     skills: "",

@@ -73,7 +73,15 @@ export async function runSpeedBench(options: SpeedBenchOptions): Promise<SpeedRe
   const startedAt = performance.now();
   const progress = options.onProgress ?? (() => undefined);
   const brain = new LlamaBrain(options.logger);
-  const sampling = { brain, modelPath: options.modelPath, contextSize: options.contextSize, maxTokens: options.maxTokens, seed: 7, temperature: 0.2, onProgress: progress };
+  const sampling = {
+    brain,
+    modelPath: options.modelPath,
+    contextSize: options.contextSize,
+    maxTokens: options.maxTokens,
+    seed: 7,
+    temperature: 0.2,
+    onProgress: progress,
+  };
   const parent = await mkdtemp(path.join(options.tempDir ?? os.tmpdir(), "apprentice-bench-speed-"));
   try {
     progress(`seeding a state with ${options.lessons} lessons and ${options.episodes} episodes`);
@@ -82,7 +90,13 @@ export async function runSpeedBench(options: SpeedBenchOptions): Promise<SpeedRe
     // First, and through the daemon's brain (the model in its own process): the cycles run in a process as lean as the
     // daemon's, which never loads llama.cpp itself. A fork for a goal check costs more from a process that did.
     const workerBrain = new WorkerBrain(options.logger);
-    const cycles = await measureCycles({ stateDir, brain: workerBrain, cycles: options.cycles, logger: options.logger, onProgress: progress }).finally(() => workerBrain.close());
+    const cycles = await measureCycles({
+      stateDir,
+      brain: workerBrain,
+      cycles: options.cycles,
+      logger: options.logger,
+      onProgress: progress,
+    }).finally(() => workerBrain.close());
 
     progress(`throughput: brain vs raw LlamaCompletion, ${options.runs} paired runs at ${options.threads} thread(s)`);
     const throughput = await measureThroughput({ ...sampling, threads: options.threads, runs: options.runs });
@@ -93,10 +107,20 @@ export async function runSpeedBench(options: SpeedBenchOptions): Promise<SpeedRe
     for (const size of options.recallSizes) {
       const figures = measureRecall(size, { queries: options.recallQueries, budgetMs: 20_000 });
       recall.push(figures);
-      progress(`recall over ${size} lessons: p50 ${figures.p50Ms} ms, p95 ${figures.p95Ms} ms (${figures.samples} calls; first ${figures.coldMs} ms)`);
+      progress(
+        `recall over ${size} lessons: p50 ${figures.p50Ms} ms, p95 ${figures.p95Ms} ms (${figures.samples} calls; first ${figures.coldMs} ms)`,
+      );
     }
 
-    const rss = options.daemonCycles > 0 ? await measureDaemonRss({ stateDir: path.join(parent, "daemon"), modelPath: options.modelPath, cycles: options.daemonCycles, onProgress: progress }) : null;
+    const rss =
+      options.daemonCycles > 0
+        ? await measureDaemonRss({
+            stateDir: path.join(parent, "daemon"),
+            modelPath: options.modelPath,
+            cycles: options.daemonCycles,
+            onProgress: progress,
+          })
+        : null;
     const reuseEvaluated = cycles.reuseSteps.reduce((sum, step) => sum + step.evaluatedPromptTokens, 0);
     const reuseNew = cycles.reuseSteps.reduce((sum, step) => sum + step.newTokens, 0);
     const model = await stat(options.modelPath);
@@ -125,7 +149,12 @@ export async function runSpeedBench(options: SpeedBenchOptions): Promise<SpeedRe
       recallP95Ms: Object.fromEntries(recall.map((figures) => [String(figures.lessons), figures.p95Ms])),
       recall,
       promptReuseRatio: cycles.promptReuseRatio,
-      promptReuse: { steps: cycles.reuseSteps.length, laterSteps: cycles.laterSteps, evaluatedTokens: reuseEvaluated, newTokens: reuseNew },
+      promptReuse: {
+        steps: cycles.reuseSteps.length,
+        laterSteps: cycles.laterSteps,
+        evaluatedTokens: reuseEvaluated,
+        newTokens: reuseNew,
+      },
       rss,
       threadSweep,
       bestThreads: pickBestThreads(threadSweep),

@@ -7,7 +7,15 @@ import { initStateDir } from "../daemon/init-state.js";
 import { recordHistory } from "../history/state-history.js";
 import { renderLessonsMarkdown } from "../learning/lessons-markdown.js";
 import { normalizeAction, situationKey } from "../learning/action-key.js";
-import type { ActionKey, Lesson, LessonKind, LessonStatus, LearningData, SituationHistory, Skill } from "../learning/types.js";
+import type {
+  ActionKey,
+  Lesson,
+  LessonKind,
+  LessonStatus,
+  LearningData,
+  SituationHistory,
+  Skill,
+} from "../learning/types.js";
 import { createDefaultDbData, MAX_CYCLE_RECORDS, type DbData } from "../memory/db.js";
 import { writeFileDurably } from "../memory/durable-write.js";
 import { formatLocalDate, renderJournalEntry } from "../memory/journal.js";
@@ -18,12 +26,66 @@ import { createSeededRandom } from "../seeded-random.js";
 export const BENCH_GOALS = Array.from({ length: 20 }, (_, index) => `goal-${index + 1}`);
 
 const COMMANDS = ["ls", "cat", "wc", "date", "echo", "make-report", "sync-notes", "backup-db", "fetch-feed", "tidy"];
-const FILES = ["notes.txt", "report.txt", "data.csv", "todo.md", "shopping.txt", "log/today.txt", "feed.xml", "summary.md"];
+const FILES = [
+  "notes.txt",
+  "report.txt",
+  "data.csv",
+  "todo.md",
+  "shopping.txt",
+  "log/today.txt",
+  "feed.xml",
+  "summary.md",
+];
 const WORDS = [
-  "report", "missing", "file", "permission", "denied", "timeout", "network", "offline", "csv", "header", "empty", "backup",
-  "notes", "shopping", "list", "feed", "parse", "error", "exit", "status", "write", "first", "before", "after", "retry",
-  "disk", "full", "config", "allowlist", "workspace", "summary", "daily", "weekly", "check", "passes", "fails", "sorted",
-  "duplicate", "line", "encoding", "utf8", "quote", "argument", "flag", "help", "version", "path", "directory", "exists",
+  "report",
+  "missing",
+  "file",
+  "permission",
+  "denied",
+  "timeout",
+  "network",
+  "offline",
+  "csv",
+  "header",
+  "empty",
+  "backup",
+  "notes",
+  "shopping",
+  "list",
+  "feed",
+  "parse",
+  "error",
+  "exit",
+  "status",
+  "write",
+  "first",
+  "before",
+  "after",
+  "retry",
+  "disk",
+  "full",
+  "config",
+  "allowlist",
+  "workspace",
+  "summary",
+  "daily",
+  "weekly",
+  "check",
+  "passes",
+  "fails",
+  "sorted",
+  "duplicate",
+  "line",
+  "encoding",
+  "utf8",
+  "quote",
+  "argument",
+  "flag",
+  "help",
+  "version",
+  "path",
+  "directory",
+  "exists",
 ];
 const SIGNATURES = [
   "exit status #: No such file or directory: <path>",
@@ -34,7 +96,18 @@ const SIGNATURES = [
   "exit status #: disk full writing <path>",
 ];
 const CHANGES = ["cited-helpful", "cited-harmful", "masked", "retest-failed", "promoted", "merged"];
-const KINDS: readonly LessonKind[] = ["avoid", "avoid", "avoid", "avoid", "prefer", "flaky", "flaky", "fact", "fact", "procedure"];
+const KINDS: readonly LessonKind[] = [
+  "avoid",
+  "avoid",
+  "avoid",
+  "avoid",
+  "prefer",
+  "flaky",
+  "flaky",
+  "fact",
+  "fact",
+  "procedure",
+];
 
 /** Shape of a seeded state. */
 export interface BenchStateOptions {
@@ -57,29 +130,54 @@ export function makeBenchLessons(count: number, options: { seed?: number; cycles
     const kind = pick(KINDS);
     const roll = random();
     // Mostly retired or provisional, as a long-lived state is; a few operator lessons are pinned.
-    const status: LessonStatus = roll < 0.005 ? "pinned" : roll < 0.6 ? "retired" : roll < 0.86 ? "provisional" : "trusted";
+    const status: LessonStatus =
+      roll < 0.005 ? "pinned" : roll < 0.6 ? "retired" : roll < 0.86 ? "provisional" : "trusted";
     const goal = pick(BENCH_GOALS);
     const command = pick(COMMANDS);
     const file = pick(FILES);
     const action: ActionKey | undefined =
-      kind === "avoid" || kind === "flaky" ? (random() < 0.7 ? normalizeAction("run", { command, args: random() < 0.5 ? [] : [file] }) : normalizeAction(pick(["read_file", "write_file", "append_file"]), { path: file })) : undefined;
+      kind === "avoid" || kind === "flaky"
+        ? random() < 0.7
+          ? normalizeAction("run", { command, args: random() < 0.5 ? [] : [file] })
+          : normalizeAction(pick(["read_file", "write_file", "append_file"]), { path: file })
+        : undefined;
     const createdCycle = status === "provisional" ? int(cycles - 90, cycles) : int(1, cycles);
     const keywords = Array.from({ length: int(2, 6) }, () => pick(WORDS));
-    const evidence = Array.from({ length: int(1, 5) }, () => `c${int(Math.max(1, createdCycle - 20), createdCycle)}s${int(1, 8)}`);
+    const evidence = Array.from(
+      { length: int(1, 5) },
+      () => `c${int(Math.max(1, createdCycle - 20), createdCycle)}s${int(1, 8)}`,
+    );
     const signature = pick(SIGNATURES);
     const at = (cycle: number): string => new Date(Date.UTC(2026, 0, 1) + cycle * 1_800_000).toISOString();
-    const history: Lesson["history"] = [{ cycle: createdCycle, at: at(createdCycle), change: "created", reason: `two identical failures of ${command} (${signature}) in the same world, episodes ${evidence.join(", ")}` }];
+    const history: Lesson["history"] = [
+      {
+        cycle: createdCycle,
+        at: at(createdCycle),
+        change: "created",
+        reason: `two identical failures of ${command} (${signature}) in the same world, episodes ${evidence.join(", ")}`,
+      },
+    ];
     for (let change = int(0, 5); change > 0; change--) {
       const cycle = int(createdCycle, cycles);
-      history.push({ cycle, at: at(cycle), change: pick(CHANGES), reason: `cycle ${cycle}: the goal's check ${random() < 0.5 ? "passed" : "failed"} after the model cited it` });
+      history.push({
+        cycle,
+        at: at(cycle),
+        change: pick(CHANGES),
+        reason: `cycle ${cycle}: the goal's check ${random() < 0.5 ? "passed" : "failed"} after the model cited it`,
+      });
     }
     history.sort((a, b) => a.cycle - b.cycle);
-    if (status === "retired") history.push({ cycle: cycles - int(0, 400), at: at(cycles), change: "retired", reason: "harmful 3 > helpful 1" });
+    if (status === "retired")
+      history.push({ cycle: cycles - int(0, 400), at: at(cycles), change: "retired", reason: "harmful 3 > helpful 1" });
     const lesson: Lesson = {
       id: `L${index + 1}`,
       text: lessonText(kind, command, file, signature, keywords, random),
       kind,
-      scope: { goal, ...(action !== undefined ? { tool: action.tool } : random() < 0.5 ? { tool: "run" } : {}), keywords },
+      scope: {
+        goal,
+        ...(action !== undefined ? { tool: action.tool } : random() < 0.5 ? { tool: "run" } : {}),
+        keywords,
+      },
       ...(action !== undefined ? { action } : {}),
       evidence,
       helpful: int(0, 6),
@@ -89,7 +187,9 @@ export function makeBenchLessons(count: number, options: { seed?: number; cycles
       tainted: random() < 0.1,
       createdAt: at(createdCycle),
       createdCycle,
-      ...(random() < 0.6 ? { lastUsedCycle: Math.min(cycles, createdCycle + int(0, 80)), lastUsedAt: at(createdCycle) } : {}),
+      ...(random() < 0.6
+        ? { lastUsedCycle: Math.min(cycles, createdCycle + int(0, 80)), lastUsedAt: at(createdCycle) }
+        : {}),
       history,
     };
     if (kind === "avoid" && action !== undefined && status !== "retired" && random() < 0.8) {
@@ -115,7 +215,11 @@ export function makeRecallQueries(count: number, seed = 2): Array<{ goalId: stri
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   return Array.from({ length: count }, () => ({
     goalId: pick(BENCH_GOALS),
-    query: [`Keep ${pick(FILES)} ${pick(WORDS)} and ${pick(WORDS)} up to date`, pick(SIGNATURES), pick(SIGNATURES)].join(" "),
+    query: [
+      `Keep ${pick(FILES)} ${pick(WORDS)} and ${pick(WORDS)} up to date`,
+      pick(SIGNATURES),
+      pick(SIGNATURES),
+    ].join(" "),
   }));
 }
 
@@ -136,7 +240,10 @@ export async function seedBenchState(stateDir: string, modelPath: string, option
 
   const goalsYaml = ["version: 1", "goals:"];
   BENCH_GOALS.forEach((goal, index) => {
-    goalsYaml.push(`  - id: ${goal}`, `    title: ${JSON.stringify(`Keep ${FILES[index % FILES.length] ?? "notes.txt"} tidy and up to date (${goal})`)}`);
+    goalsYaml.push(
+      `  - id: ${goal}`,
+      `    title: ${JSON.stringify(`Keep ${FILES[index % FILES.length] ?? "notes.txt"} tidy and up to date (${goal})`)}`,
+    );
     goalsYaml.push(`    check: ${JSON.stringify(index === 0 ? "test -f done.txt" : "true")}`);
   });
   await writeFile(paths.goals, `${goalsYaml.join("\n")}\n`);
@@ -152,11 +259,25 @@ export async function seedBenchState(stateDir: string, modelPath: string, option
   const db: DbData = createDefaultDbData();
   db.cycle = { count: cycles, lastStartedAt: new Date().toISOString(), lastEndedAt: new Date().toISOString() };
   for (const [index, goal] of BENCH_GOALS.entries()) {
-    db.goals[goal] = index === 0 ? { attempts: 40, lastCheckPassed: false, lastCheckOutput: "" } : { attempts: 3, lastCheckPassed: true, doneAt: new Date().toISOString() };
+    db.goals[goal] =
+      index === 0
+        ? { attempts: 40, lastCheckPassed: false, lastCheckOutput: "" }
+        : { attempts: 3, lastCheckPassed: true, doneAt: new Date().toISOString() };
   }
   for (let cycle = Math.max(1, cycles - MAX_CYCLE_RECORDS + 1); cycle <= cycles; cycle++) {
     const at = new Date(Date.UTC(2026, 0, 1) + cycle * 1_800_000).toISOString();
-    db.cycles.push({ cycle, startedAt: at, endedAt: at, status: "ran", steps: 4, failedSteps: 1, durationMs: 2400, goalsMet: random() < 0.5, learned: 1, activeLessons: options.lessons });
+    db.cycles.push({
+      cycle,
+      startedAt: at,
+      endedAt: at,
+      status: "ran",
+      steps: 4,
+      failedSteps: 1,
+      durationMs: 2400,
+      goalsMet: random() < 0.5,
+      learned: 1,
+      activeLessons: options.lessons,
+    });
   }
   db.learning = makeLearning(options.lessons, seed, cycles, random);
   await writeFileDurably(paths.db, `${JSON.stringify(db, null, 2)}\n`);
@@ -164,7 +285,12 @@ export async function seedBenchState(stateDir: string, modelPath: string, option
   await writeEpisodes(paths.episodes, options.episodes, cycles, random);
   await writeJournal(paths.journal, cycles, random);
   // A long-lived state has a history already; the bench's cycles add to it rather than make its first commit.
-  await recordHistory(paths, { event: "cycle", cycle: cycles, subject: `Cycle ${cycles} (seeded by bench speed)`, now: new Date() });
+  await recordHistory(paths, {
+    event: "cycle",
+    cycle: cycles,
+    subject: `Cycle ${cycles} (seeded by bench speed)`,
+    now: new Date(),
+  });
 }
 
 function makeLearning(lessonCount: number, seed: number, cycles: number, random: () => number): LearningData {
@@ -172,13 +298,24 @@ function makeLearning(lessonCount: number, seed: number, cycles: number, random:
   const situations: Record<string, SituationHistory> = {};
   for (let index = 0; index < 500; index++) {
     const goal = BENCH_GOALS[index % BENCH_GOALS.length] as string;
-    const action = normalizeAction("run", { command: COMMANDS[index % COMMANDS.length], args: [FILES[Math.floor(index / 10) % FILES.length]] });
+    const action = normalizeAction("run", {
+      command: COMMANDS[index % COMMANDS.length],
+      args: [FILES[Math.floor(index / 10) % FILES.length]],
+    });
     situations[situationKey(goal, action)] = {
       goal,
       action,
       outcomes: Array.from({ length: 10 }, (_, step) => {
         const ok = random() < 0.6;
-        return { cycle: cycles - 10 + step, ok, ...(ok ? {} : { signature: SIGNATURES[step % SIGNATURES.length] as string }), fingerprint: hex(random, 16), episodeId: `c${cycles - 10 + step}s${1 + (step % 4)}`, fromWorld: false, changedWorld: random() < 0.3 };
+        return {
+          cycle: cycles - 10 + step,
+          ok,
+          ...(ok ? {} : { signature: SIGNATURES[step % SIGNATURES.length] as string }),
+          fingerprint: hex(random, 16),
+          episodeId: `c${cycles - 10 + step}s${1 + (step % 4)}`,
+          fromWorld: false,
+          changedWorld: random() < 0.3,
+        };
       }),
       checkFailedCycles: [cycles - 3, cycles - 2],
       checkPassedCycles: [cycles - 1],
@@ -188,7 +325,10 @@ function makeLearning(lessonCount: number, seed: number, cycles: number, random:
   const skills: Skill[] = BENCH_GOALS.slice(1).map((goal, index) => ({
     id: `S${index + 1}`,
     goal,
-    steps: [{ tool: "write_file", args: { path: FILES[index % FILES.length] as string, content: "done\n" } }, { tool: "run", args: { command: "wc", args: [FILES[index % FILES.length] as string] } }],
+    steps: [
+      { tool: "write_file", args: { path: FILES[index % FILES.length] as string, content: "done\n" } },
+      { tool: "run", args: { command: "wc", args: [FILES[index % FILES.length] as string] } },
+    ],
     successes: 5,
     failures: index % 3,
     status: index % 7 === 6 ? "retired" : "active",
@@ -196,10 +336,24 @@ function makeLearning(lessonCount: number, seed: number, cycles: number, random:
     createdCycle: 10 + index,
     lastUsedCycle: cycles - index,
     evidence: [`c${10 + index}s1`, `c${10 + index}s2`],
-    history: [{ cycle: 10 + index, at: new Date(Date.UTC(2026, 0, 1)).toISOString(), change: "created", reason: "the goal's check passed after these steps" }],
+    history: [
+      {
+        cycle: 10 + index,
+        at: new Date(Date.UTC(2026, 0, 1)).toISOString(),
+        change: "created",
+        reason: "the goal's check passed after these steps",
+      },
+    ],
   }));
   // Consolidation comes due in the middle of a run of bench cycles, as it would in a daemon's life.
-  return { lessons, skills, situations, nextLessonId: lessonCount + 1, nextSkillId: skills.length + 1, lastConsolidationCycle: cycles - 6 };
+  return {
+    lessons,
+    skills,
+    situations,
+    nextLessonId: lessonCount + 1,
+    nextSkillId: skills.length + 1,
+    lastConsolidationCycle: cycles - 6,
+  };
 }
 
 /** Step and check lines like the cycle writes, about 20 per cycle, the newest cycles last. */
@@ -214,7 +368,21 @@ async function writeEpisodes(file: string, count: number, cycles: number, random
     const goal = BENCH_GOALS[cycle % BENCH_GOALS.length] as string;
     const line =
       step === perCycle
-        ? { v: 1, kind: "check", id: `check-${goal}-${at}`, cycle, step: 0, at, goal, tool: "check", args: { command: "test -f done.txt" }, ok: false, error: "exit 1", output: "", durationMs: 4 }
+        ? {
+            v: 1,
+            kind: "check",
+            id: `check-${goal}-${at}`,
+            cycle,
+            step: 0,
+            at,
+            goal,
+            tool: "check",
+            args: { command: "test -f done.txt" },
+            ok: false,
+            error: "exit 1",
+            output: "",
+            durationMs: 4,
+          }
         : stepLine(cycle, step, at, goal, random);
     if (!stream.write(`${JSON.stringify(line)}\n`)) await once(stream, "drain");
   }
@@ -222,7 +390,13 @@ async function writeEpisodes(file: string, count: number, cycles: number, random
   await once(stream, "finish");
 }
 
-function stepLine(cycle: number, step: number, at: string, goal: string, random: () => number): Record<string, unknown> {
+function stepLine(
+  cycle: number,
+  step: number,
+  at: string,
+  goal: string,
+  random: () => number,
+): Record<string, unknown> {
   const command = COMMANDS[Math.floor(random() * COMMANDS.length)] as string;
   const file = FILES[Math.floor(random() * FILES.length)] as string;
   const args = { command, args: [file] };
@@ -241,10 +415,19 @@ function stepLine(cycle: number, step: number, at: string, goal: string, random:
     args,
     thought: `try ${command} on ${file}`,
     ok,
-    ...(ok ? { output: `${file}\n3 lines\n` } : { error: signature.replace("#", "2").replace("<path>", file), signature }),
+    ...(ok
+      ? { output: `${file}\n3 lines\n` }
+      : { error: signature.replace("#", "2").replace("<path>", file), signature }),
     durationMs: 5 + Math.floor(random() * 40),
     fromWorld: true,
-    usage: { promptTokens: 900 + step * 40, evaluatedPromptTokens: 60, generatedTokens: 30, durationMs: 800, droppedSteps: 0, cutSections: [] },
+    usage: {
+      promptTokens: 900 + step * 40,
+      evaluatedPromptTokens: 60,
+      generatedTokens: 30,
+      durationMs: 800,
+      droppedSteps: 0,
+      cutSections: [],
+    },
     action: normalizeAction("run", args),
     fingerprint: `${world}:/usr/bin/${command}`,
     world,
@@ -255,7 +438,10 @@ function stepLine(cycle: number, step: number, at: string, goal: string, random:
 async function writeJournal(journalDir: string, cycles: number, random: () => number): Promise<void> {
   await mkdir(journalDir, { recursive: true });
   const now = Date.now();
-  for (const [offset, first] of [[86_400_000, cycles - 24], [0, cycles - 12]] as const) {
+  for (const [offset, first] of [
+    [86_400_000, cycles - 24],
+    [0, cycles - 12],
+  ] as const) {
     const day = new Date(now - offset);
     const entries: string[] = [`# Journal ${formatLocalDate(day)}\n`];
     for (let cycle = first; cycle < first + 12; cycle++) {
@@ -266,7 +452,13 @@ async function writeJournal(journalDir: string, cycles: number, random: () => nu
           durationMs: 2400,
           status: "ran",
           goals: [{ id: BENCH_GOALS[0] as string, title: "Keep notes.txt tidy" }],
-          steps: [1, 2, 3].map((step) => ({ step, tool: "run", argsSummary: `{"command":"${COMMANDS[step] ?? "ls"}"}`, ok: random() < 0.6, detail: "exit status 1: No such file" })),
+          steps: [1, 2, 3].map((step) => ({
+            step,
+            tool: "run",
+            argsSummary: `{"command":"${COMMANDS[step] ?? "ls"}"}`,
+            ok: random() < 0.6,
+            detail: "exit status 1: No such file",
+          })),
           checks: [{ goal: BENCH_GOALS[0] as string, passed: false, detail: "exit 1" }],
           notes: [],
           learned: [`L${cycle % 1000} cited-helpful: the check passed`],
@@ -278,7 +470,14 @@ async function writeJournal(journalDir: string, cycles: number, random: () => nu
   }
 }
 
-function lessonText(kind: LessonKind, command: string, file: string, signature: string, keywords: string[], random: () => number): string {
+function lessonText(
+  kind: LessonKind,
+  command: string,
+  file: string,
+  signature: string,
+  keywords: string[],
+  random: () => number,
+): string {
   const tail = keywords.join(" ");
   switch (kind) {
     case "avoid":

@@ -15,7 +15,8 @@ export async function writeTunedThreads(configFile: string, threads: number): Pr
   try {
     parseConfig(updated, configFile);
   } catch (error) {
-    if (error instanceof ConfigError) return { ok: false, message: `${error.issues.join("; ")}; model.threads was not changed` };
+    if (error instanceof ConfigError)
+      return { ok: false, message: `${error.issues.join("; ")}; model.threads was not changed` };
     throw error;
   }
   await writeFileDurably(configFile, `${JSON.stringify(updated, null, 2)}\n`);

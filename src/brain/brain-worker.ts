@@ -17,7 +17,8 @@ function reply(message: WorkerReply): void {
   // The daemon may be gone (killed mid-cycle): there is no one left to answer, and that is not an error.
   if (!process.connected) return;
   process.send?.(message, (error: Error | null) => {
-    if (error !== null && process.connected) logger.warn(`model process: could not answer the daemon: ${error.message}`);
+    if (error !== null && process.connected)
+      logger.warn(`model process: could not answer the daemon: ${error.message}`);
   });
 }
 
@@ -36,7 +37,10 @@ async function handle(request: WorkerRequest): Promise<unknown> {
     }
     case "decide":
     case "generateJson": {
-      if (session === undefined) return request.method === "decide" ? { ok: false, reason: "model-error", detail: "no model is loaded in the worker" } : { ok: false, detail: "no model is loaded in the worker" };
+      if (session === undefined)
+        return request.method === "decide"
+          ? { ok: false, reason: "model-error", detail: "no model is loaded in the worker" }
+          : { ok: false, detail: "no model is loaded in the worker" };
       const controller = new AbortController();
       aborts.set(request.id, controller);
       try {

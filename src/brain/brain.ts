@@ -60,7 +60,13 @@ export interface DecisionUsage {
 }
 
 export type Decision =
-  | { ok: true; action: Action; raw: string; usage: DecisionUsage; /** a free-text field overshot its maxLength and was cut */ clamped: boolean }
+  | {
+      ok: true;
+      action: Action;
+      raw: string;
+      usage: DecisionUsage;
+      /** a free-text field overshot its maxLength and was cut */ clamped: boolean;
+    }
   | {
       ok: false;
       reason: "invalid-output" | "timeout" | "aborted" | "model-error";
@@ -105,7 +111,11 @@ export interface BrainSession {
   /**
    * One free-form JSON answer constrained by `schema` (used for reflection). Contract: never throws for model trouble.
    */
-  generateJson(prompt: Prompt, schema: JsonSchema, signal?: AbortSignal): Promise<{ ok: true; value: unknown } | { ok: false; detail: string }>;
+  generateJson(
+    prompt: Prompt,
+    schema: JsonSchema,
+    signal?: AbortSignal,
+  ): Promise<{ ok: true; value: unknown } | { ok: false; detail: string }>;
   /** Frees the context and the model. Safe to call twice. */
   dispose(): Promise<void>;
 }

@@ -57,22 +57,24 @@ export class LlamaBrain implements Brain {
 
   /** The llama.cpp binding, CPU only, never built or downloaded at run time. */
   private loadBinding(): Promise<Llama> {
-    this.binding ??= importNodeLlamaCpp().then(({ getLlama, LlamaLogLevel }) =>
-      getLlama({
-        gpu: false,
-        build: "never",
-        logLevel: LlamaLogLevel.warn,
-        logger: (level, message) => {
-          const text = message.trim();
-          if (text.length === 0) return;
-          if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal) this.logger.warn(`llama.cpp: ${text}`);
-          else this.logger.debug(`llama.cpp: ${text}`);
-        },
-      }),
-    ).catch((error: unknown) => {
-      this.binding = undefined;
-      throw new Error(`the llama.cpp binding could not be loaded: ${describeError(error)}`, { cause: error });
-    });
+    this.binding ??= importNodeLlamaCpp()
+      .then(({ getLlama, LlamaLogLevel }) =>
+        getLlama({
+          gpu: false,
+          build: "never",
+          logLevel: LlamaLogLevel.warn,
+          logger: (level, message) => {
+            const text = message.trim();
+            if (text.length === 0) return;
+            if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal) this.logger.warn(`llama.cpp: ${text}`);
+            else this.logger.debug(`llama.cpp: ${text}`);
+          },
+        }),
+      )
+      .catch((error: unknown) => {
+        this.binding = undefined;
+        throw new Error(`the llama.cpp binding could not be loaded: ${describeError(error)}`, { cause: error });
+      });
     return this.binding;
   }
 
@@ -101,7 +103,10 @@ export class LlamaBrain implements Brain {
       const insights = await GgufInsights.from(info);
       const effectiveContext = Math.min(contextSize, insights.trainContextSize ?? contextSize);
       const model = insights.estimateModelResourceRequirements({ gpuLayers: 0 });
-      const context = insights.estimateContextResourceRequirements({ contextSize: effectiveContext, modelGpuLayers: 0 });
+      const context = insights.estimateContextResourceRequirements({
+        contextSize: effectiveContext,
+        modelGpuLayers: 0,
+      });
       const name = info.metadata?.general?.name;
       return {
         ok: true,
@@ -119,7 +124,11 @@ export class LlamaBrain implements Brain {
   }
 
   /** node-llama-cpp's plain LlamaCompletion on this binding, for `bench speed` to compare against; throws on load trouble. */
-  async openRawCompletion(options: { modelPath: string; contextSize: number; threads: number }): Promise<RawCompletionSession> {
+  async openRawCompletion(options: {
+    modelPath: string;
+    contextSize: number;
+    threads: number;
+  }): Promise<RawCompletionSession> {
     const { openRawCompletion } = await import("./raw-completion.js");
     return openRawCompletion(await this.loadBinding(), options);
   }
@@ -136,7 +145,10 @@ export class LlamaBrain implements Brain {
       model = await llama.loadModel({ modelPath: options.modelPath, gpuLayers: 0, useMmap: true });
       const contextSize = Math.min(options.contextSize, model.trainContextSize);
       const context = await model.createContext({ contextSize, threads: options.threads, sequences: 1 });
-      return { ok: true, session: new LlamaBrainSession(await importNodeLlamaCpp(), llama, model, context, options, this.logger) };
+      return {
+        ok: true,
+        session: new LlamaBrainSession(await importNodeLlamaCpp(), llama, model, context, options, this.logger),
+      };
     } catch (error) {
       await model?.dispose();
       return { ok: false, reason: `could not load ${options.modelPath}: ${describeError(error)}` };
@@ -200,7 +212,11 @@ class LlamaBrainSession implements BrainSession {
    * Completes `tokens` with the session's sampling settings and no context shift. The run is tracked, and it also
    * ends when the session is disposed, so {@link dispose} can wait for it.
    */
-  private complete(tokens: Token[], options: Pick<LlamaCompletionGenerationOptions, "grammar" | "seed" | "onToken">, signal: AbortSignal | undefined): Promise<LlamaCompletionResponse> {
+  private complete(
+    tokens: Token[],
+    options: Pick<LlamaCompletionGenerationOptions, "grammar" | "seed" | "onToken">,
+    signal: AbortSignal | undefined,
+  ): Promise<LlamaCompletionResponse> {
     const run = (async () => {
       if (this.disposed) throw new Error("the model was already unloaded");
       const input = await this.completionInput(tokens);
@@ -234,7 +250,8 @@ class LlamaBrainSession implements BrainSession {
   private async completionInput(tokens: Token[]): Promise<Token[]> {
     const input = toCompletionInput(this.model, tokens);
     const held = this.sequence.contextTokens;
-    if (held.length > 0 && sharedPrefixLength(held, heldAfterInput(this.model, input)) * 20 < held.length) await this.sequence.clearHistory();
+    if (held.length > 0 && sharedPrefixLength(held, heldAfterInput(this.model, input)) * 20 < held.length)
+      await this.sequence.clearHistory();
     return input;
   }
 
@@ -243,22 +260,35 @@ class LlamaBrainSession implements BrainSession {
     let grammar = this.grammars.get(key);
     if (grammar === undefined) {
       // The schema is built at run time, so node-llama-cpp's compile-time schema typing cannot follow it.
-      grammar = await this.llama.createGrammarForJsonSchema(schema as unknown as Readonly<{ const: string }> & GbnfJsonSchema);
+      grammar = await this.llama.createGrammarForJsonSchema(
+        schema as unknown as Readonly<{ const: string }> & GbnfJsonSchema,
+      );
       this.grammars.set(key, grammar);
     }
     return grammar as LlamaGrammar & { parse(json: string): unknown };
   }
 
   /** Builds the chat for this step, dropping the oldest turns until prompt plus generation fits the context. */
-  private buildHistory(prompt: Prompt): { tokens: Token[]; promptTokens: number; droppedSteps: number; cutSections: string[] } {
+  private buildHistory(prompt: Prompt): {
+    tokens: Token[];
+    promptTokens: number;
+    droppedSteps: number;
+    cutSections: string[];
+  } {
     const reserve = this.options.maxTokensPerStep;
     const systemBudget = Math.floor((this.contextSize - reserve) * SYSTEM_BUDGET_SHARE);
     const fitted = fitSections(prompt.sections, systemBudget, (text) => this.countTokens(text));
     const system = renderSections(fitted.sections);
     // A huge outcome (a long file, say) is cut rather than allowed to push the prompt past the context.
-    const frame = this.historyTokens([{ type: "system", text: system }, { type: "user", text: "" }, { type: "model", response: [] }]).length;
+    const frame = this.historyTokens([
+      { type: "system", text: system },
+      { type: "user", text: "" },
+      { type: "model", response: [] },
+    ]).length;
     const noteTokens = this.countTokens(omittedStepsNote(prompt.turns.length));
-    const request = cutToTokens(prompt.request, this.contextSize - reserve - frame - noteTokens - 16, (text) => this.countTokens(text));
+    const request = cutToTokens(prompt.request, this.contextSize - reserve - frame - noteTokens - 16, (text) =>
+      this.countTokens(text),
+    );
     for (let dropped = 0; dropped <= prompt.turns.length; dropped++) {
       const kept = prompt.turns.slice(dropped);
       const history: ChatHistoryItem[] = [{ type: "system", text: system }];
@@ -303,17 +333,27 @@ class LlamaBrainSession implements BrainSession {
     try {
       const built = this.buildHistory(prompt);
       grammar = await this.grammarFor(schema);
-      const response = await this.complete(built.tokens, {
-        grammar,
-        ...(this.options.seed !== undefined ? { seed: this.options.seed + prompt.turns.length } : {}),
-        onToken: () => {
-          firstTokenAt ??= performance.now();
+      const response = await this.complete(
+        built.tokens,
+        {
+          grammar,
+          ...(this.options.seed !== undefined ? { seed: this.options.seed + prompt.turns.length } : {}),
+          onToken: () => {
+            firstTokenAt ??= performance.now();
+          },
         },
-      }, signal);
+        signal,
+      );
       usage = measure(built);
       raw = response.response;
       if (response.metadata.stopReason === "maxTokens") {
-        return { ok: false, reason: "invalid-output", detail: `output cut off at ${this.options.maxTokensPerStep} tokens`, raw, usage };
+        return {
+          ok: false,
+          reason: "invalid-output",
+          detail: `output cut off at ${this.options.maxTokensPerStep} tokens`,
+          raw,
+          usage,
+        };
       }
     } catch (error) {
       if (signal?.aborted) {
@@ -326,15 +366,23 @@ class LlamaBrainSession implements BrainSession {
     return parseDecision(raw, schema, grammar, usage);
   }
 
-  async generateJson(prompt: Prompt, schema: JsonSchema, signal?: AbortSignal): Promise<{ ok: true; value: unknown } | { ok: false; detail: string }> {
+  async generateJson(
+    prompt: Prompt,
+    schema: JsonSchema,
+    signal?: AbortSignal,
+  ): Promise<{ ok: true; value: unknown } | { ok: false; detail: string }> {
     if (this.disposed) return { ok: false, detail: "the model was already unloaded" };
     try {
       const built = this.buildHistory(prompt);
       const grammar = await this.grammarFor(schema);
-      const response = await this.complete(built.tokens, {
-        grammar,
-        ...(this.options.seed !== undefined ? { seed: this.options.seed + 1000 + prompt.turns.length } : {}),
-      }, signal);
+      const response = await this.complete(
+        built.tokens,
+        {
+          grammar,
+          ...(this.options.seed !== undefined ? { seed: this.options.seed + 1000 + prompt.turns.length } : {}),
+        },
+        signal,
+      );
       const { value } = clampStrings(JSON.parse(response.response), schema);
       return { ok: true, value: grammar.parse(JSON.stringify(value)) };
     } catch (error) {
@@ -374,14 +422,26 @@ export function parseDecision(
   const toolName = typeof parsed === "object" && parsed !== null ? (parsed as { tool?: unknown }).tool : undefined;
   const branch = typeof toolName === "string" ? findToolBranch(schema, toolName) : undefined;
   if (branch === undefined) {
-    return { ok: false, reason: "invalid-output", detail: `unknown or missing tool ${JSON.stringify(toolName)}`, raw, usage };
+    return {
+      ok: false,
+      reason: "invalid-output",
+      detail: `unknown or missing tool ${JSON.stringify(toolName)}`,
+      raw,
+      usage,
+    };
   }
   const { value, clamped } = clampStrings(parsed, branch);
   let action: Action;
   try {
     action = grammar.parse(JSON.stringify(value)) as Action;
   } catch (error) {
-    return { ok: false, reason: "invalid-output", detail: `does not match the action schema: ${describeError(error).slice(0, 160)}`, raw, usage };
+    return {
+      ok: false,
+      reason: "invalid-output",
+      detail: `does not match the action schema: ${describeError(error).slice(0, 160)}`,
+      raw,
+      usage,
+    };
   }
   return { ok: true, action, raw, usage, clamped };
 }

@@ -129,14 +129,27 @@ export interface FitEntry {
 }
 
 /** Judges every catalog file for a board with `ramMB` of RAM at `contextSize` tokens, smallest need first. */
-export function judgeCatalog(ramMB: number, contextSize: number, catalog: readonly CatalogModel[] = MODEL_CATALOG): FitEntry[] {
+export function judgeCatalog(
+  ramMB: number,
+  contextSize: number,
+  catalog: readonly CatalogModel[] = MODEL_CATALOG,
+): FitEntry[] {
   const entries: FitEntry[] = [];
   for (const model of catalog) {
     for (const file of model.files) {
       const fileMB = Math.round(file.fileBytes / MB);
       const kvMB = Math.round((model.kvBytesPerToken * contextSize) / MB);
       const needMB = fileMB + kvMB + RUNTIME_RESERVE_MB;
-      entries.push({ id: model.id, name: model.name, quantization: file.quantization, uri: file.uri, fileMB, kvMB, needMB, verdict: judgeFit(needMB, ramMB) });
+      entries.push({
+        id: model.id,
+        name: model.name,
+        quantization: file.quantization,
+        uri: file.uri,
+        fileMB,
+        kvMB,
+        needMB,
+        verdict: judgeFit(needMB, ramMB),
+      });
     }
   }
   return entries.sort((a, b) => a.needMB - b.needMB);
@@ -153,7 +166,10 @@ export function judgeFit(needMB: number, ramMB: number): FitVerdict {
  * The suggestion among comfortable fits: the most parameters, and at equal size the Q4_K_M file (on a board's CPU,
  * memory bandwidth limits speed, so the smaller file generates faster). `undefined` when nothing fits comfortably.
  */
-export function pickSuggestion(entries: readonly FitEntry[], catalog: readonly CatalogModel[] = MODEL_CATALOG): FitEntry | undefined {
+export function pickSuggestion(
+  entries: readonly FitEntry[],
+  catalog: readonly CatalogModel[] = MODEL_CATALOG,
+): FitEntry | undefined {
   const billions = (entry: FitEntry): number => catalog.find((model) => model.id === entry.id)?.billions ?? 0;
   let best: FitEntry | undefined;
   for (const entry of entries) {

@@ -44,7 +44,11 @@ export async function inspectGgufFile(file: string): Promise<GgufInspection> {
     if (!info.isFile()) return { ok: false, problem: "unreadable", detail: `${file} is not a regular file` };
     sizeBytes = info.size;
   } catch (error) {
-    return { ok: false, problem: "unreadable", detail: `${file} cannot be read (${errorCode(error) ?? describeError(error)})` };
+    return {
+      ok: false,
+      problem: "unreadable",
+      detail: `${file} cannot be read (${errorCode(error) ?? describeError(error)})`,
+    };
   }
   try {
     // Imported on use, like everywhere: the daemon process should not carry node-llama-cpp until a cycle needs it.
@@ -75,7 +79,12 @@ export async function inspectGgufFile(file: string): Promise<GgufInspection> {
     if (insights.trainContextSize !== undefined) summary.trainContextSize = insights.trainContextSize;
     return { ok: true, summary };
   } catch (error) {
-    return { ok: false, problem: "not-gguf", detail: `${file} is not a GGUF file (${describeError(error)})`, sizeBytes };
+    return {
+      ok: false,
+      problem: "not-gguf",
+      detail: `${file} is not a GGUF file (${describeError(error)})`,
+      sizeBytes,
+    };
   }
 }
 

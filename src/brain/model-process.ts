@@ -50,7 +50,9 @@ export class ModelProcess {
       // The same memory settings bin/apprentice.js gives the daemon: freed model memory goes back to the OS.
       env: { ...process.env, MALLOC_ARENA_MAX: "2", MALLOC_TRIM_THRESHOLD_: "131072", ...launch.env },
     });
-    this.exited = new Promise((resolve) => this.child.once("exit", (code, signal) => resolve(this.onExit(code, signal))));
+    this.exited = new Promise((resolve) =>
+      this.child.once("exit", (code, signal) => resolve(this.onExit(code, signal))),
+    );
     this.child.on("message", (reply: WorkerReply) => {
       const pending = this.pending.get(reply.id);
       if (pending === undefined) return;
@@ -67,7 +69,9 @@ export class ModelProcess {
   private onExit(code: number | null, signal: NodeJS.Signals | null): string {
     const how = signal !== null ? `signal ${signal}` : `code ${String(code)}`;
     const killed = this.killedBecause;
-    this.rejectAll(new Error(killed !== undefined ? `the model process was killed: ${killed}` : `the model process ended (${how})`));
+    this.rejectAll(
+      new Error(killed !== undefined ? `the model process was killed: ${killed}` : `the model process ended (${how})`),
+    );
     if (killed !== undefined) this.logger.warn(`model process killed: ${killed}`);
     else if (code !== 0 && code !== null) this.logger.warn(`model process ended with ${how}`);
     else if (signal !== null && signal !== "SIGTERM") this.logger.warn(`model process ended with ${how}`);
@@ -142,8 +146,17 @@ export class ModelProcess {
    * stop). Returns the timer that kills the process when no answer comes within {@link ABORT_ANSWER_MS}.
    */
   private askToAbort(target: number, reason: unknown): NodeJS.Timeout {
-    const described = reason instanceof Error ? { name: reason.name, message: reason.message } : { name: "AbortError", message: String(reason ?? "aborted") };
-    const timer = setTimeout(() => this.kill(`it did not answer an abort within ${ABORT_ANSWER_MS} ms (${described.message}); its main thread was blocked`), ABORT_ANSWER_MS);
+    const described =
+      reason instanceof Error
+        ? { name: reason.name, message: reason.message }
+        : { name: "AbortError", message: String(reason ?? "aborted") };
+    const timer = setTimeout(
+      () =>
+        this.kill(
+          `it did not answer an abort within ${ABORT_ANSWER_MS} ms (${described.message}); its main thread was blocked`,
+        ),
+      ABORT_ANSWER_MS,
+    );
     const answered = (): void => clearTimeout(timer);
     // Rejected only when the process ends, which the aborted request hears about itself.
     this.request({ method: "abort", target, reason: described }).then(answered, answered);

@@ -84,7 +84,8 @@ export async function pullModel(options: PullOptions): Promise<PullResult> {
   const downloader = created.downloader;
   const finalPath = downloader.entrypointFilePath;
   const before = await stat(finalPath).catch(() => undefined);
-  const alreadyPresent = before !== undefined && before.isFile() && before.size === downloader.totalSize && downloader.totalSize > 0;
+  const alreadyPresent =
+    before !== undefined && before.isFile() && before.size === downloader.totalSize && downloader.totalSize > 0;
 
   const stopped = await runDownload(downloader, options);
   if (stopped !== undefined) return stopped;
@@ -94,19 +95,30 @@ export async function pullModel(options: PullOptions): Promise<PullResult> {
   if (!inspection.ok) {
     // Only a file this pull wrote is removed: an operator's own file of the same name stays.
     if (!alreadyPresent) await rm(finalPath, { force: true });
-    return { status: "failed", reason: "not-gguf", detail: `${inspection.detail}${alreadyPresent ? "" : "; it was removed"}` };
+    return {
+      status: "failed",
+      reason: "not-gguf",
+      detail: `${inspection.detail}${alreadyPresent ? "" : "; it was removed"}`,
+    };
   }
-  return { status: "pulled", file: path.basename(finalPath), path: finalPath, sizeBytes: inspection.summary.sizeBytes, alreadyPresent };
+  return {
+    status: "pulled",
+    file: path.basename(finalPath),
+    path: finalPath,
+    sizeBytes: inspection.summary.sizeBytes,
+    alreadyPresent,
+  };
 }
 
-type Target =
-  | { ok: true; probeUrl: URL; judgeStatus: boolean }
-  | { ok: false; failure: Failure };
+type Target = { ok: true; probeUrl: URL; judgeStatus: boolean } | { ok: false; failure: Failure };
 
 function parseTarget(uri: string, endpoint: string): Target {
   if (uri.startsWith("hf:")) {
     if (!/^hf:[^/\s]+\/[^/\s:]+/.test(uri)) {
-      return { ok: false, failure: { status: "failed", reason: "bad-uri", detail: `${uri} is not of the form hf:<user>/<repo>:<quant>` } };
+      return {
+        ok: false,
+        failure: { status: "failed", reason: "bad-uri", detail: `${uri} is not of the form hf:<user>/<repo>:<quant>` },
+      };
     }
     // The endpoint's front page only proves that the host answers; the URI itself is resolved by the downloader.
     return { ok: true, probeUrl: new URL(endpoint), judgeStatus: false };
@@ -115,10 +127,24 @@ function parseTarget(uri: string, endpoint: string): Target {
   try {
     url = new URL(uri);
   } catch (error) {
-    return { ok: false, failure: { status: "failed", reason: "bad-uri", detail: `${uri} is not a URL or hf: URI (${describeError(error)})` } };
+    return {
+      ok: false,
+      failure: {
+        status: "failed",
+        reason: "bad-uri",
+        detail: `${uri} is not a URL or hf: URI (${describeError(error)})`,
+      },
+    };
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    return { ok: false, failure: { status: "failed", reason: "bad-uri", detail: `${uri}: only https://, http:// and hf: URIs can be pulled` } };
+    return {
+      ok: false,
+      failure: {
+        status: "failed",
+        reason: "bad-uri",
+        detail: `${uri}: only https://, http:// and hf: URIs can be pulled`,
+      },
+    };
   }
   return { ok: true, probeUrl: url, judgeStatus: true };
 }
@@ -135,21 +161,38 @@ async function probeHost(url: URL, timeoutMs: number, judgeStatus: boolean): Pro
   } catch (error) {
     const detail = describeNetworkError(error, timeoutMs);
     // fetch refuses a short list of ports (9, 25, 6000 …) before connecting; ipull fetches the same way.
-    if (detail === "bad port") return { status: "failed", reason: "unreachable", host: url.host, detail: `port ${url.port} is one that fetch refuses to connect to` };
+    if (detail === "bad port")
+      return {
+        status: "failed",
+        reason: "unreachable",
+        host: url.host,
+        detail: `port ${url.port} is one that fetch refuses to connect to`,
+      };
     return { status: "failed", reason: "unreachable", host: url.host, detail };
   }
   await response.body?.cancel();
   if (!judgeStatus) return undefined;
   if (response.status === 404 || response.status === 410) {
-    return { status: "failed", reason: "not-found", detail: `${url.host} answered ${response.status}: there is no file at ${url.href}` };
+    return {
+      status: "failed",
+      reason: "not-found",
+      detail: `${url.host} answered ${response.status}: there is no file at ${url.href}`,
+    };
   }
   if (response.status === 401 || response.status === 403) {
-    return { status: "failed", reason: "denied", detail: `${url.host} answered ${response.status} for ${url.href}: the file needs an access token or an accepted license` };
+    return {
+      status: "failed",
+      reason: "denied",
+      detail: `${url.host} answered ${response.status} for ${url.href}: the file needs an access token or an accepted license`,
+    };
   }
   return undefined;
 }
 
-async function resolveDownloader(options: PullOptions, host: string): Promise<{ ok: true; downloader: ModelDownloader } | { ok: false; failure: Failure }> {
+async function resolveDownloader(
+  options: PullOptions,
+  host: string,
+): Promise<{ ok: true; downloader: ModelDownloader } | { ok: false; failure: Failure }> {
   const timeoutMs = options.resolveTimeoutMs ?? 30_000;
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
@@ -177,7 +220,15 @@ async function resolveDownloader(options: PullOptions, host: string): Promise<{ 
       return { ok: false, failure: { status: "failed", reason: "unreachable", host, detail, lingering: true } };
     }
     if (outcome === "aborted") {
-      return { ok: false, failure: { status: "failed", reason: "interrupted", detail: "stopped before the download started", lingering: true } };
+      return {
+        ok: false,
+        failure: {
+          status: "failed",
+          reason: "interrupted",
+          detail: "stopped before the download started",
+          lingering: true,
+        },
+      };
     }
     return { ok: true, downloader: outcome };
   } catch (error) {
@@ -190,9 +241,11 @@ async function resolveDownloader(options: PullOptions, host: string): Promise<{ 
 
 /** node-llama-cpp reports URI resolution trouble as plain messages; these are the ones it writes. */
 function classifyResolveError(detail: string, host: string): Failure {
-  if (/Cannot get quantization|does not exist|\b404\b/.test(detail)) return { status: "failed", reason: "not-found", detail };
+  if (/Cannot get quantization|does not exist|\b404\b/.test(detail))
+    return { status: "failed", reason: "not-found", detail };
   if (/\b(401|403)\b/.test(detail)) return { status: "failed", reason: "denied", detail };
-  if (/fetch failed|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT/.test(detail)) return { status: "failed", reason: "unreachable", host, detail };
+  if (/fetch failed|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT/.test(detail))
+    return { status: "failed", reason: "unreachable", host, detail };
   return { status: "failed", reason: "error", detail };
 }
 
@@ -252,8 +305,15 @@ async function runDownload(downloader: ModelDownloader, options: PullOptions): P
   if (!kept) await rm(partialPath, { force: true });
   const resume = kept ? { partialPath } : {};
   const extra = { ...resume, ...(lingering ? { lingering } : {}) };
-  if (stalled) return { status: "failed", reason: "stalled", detail: `nothing arrived for ${Math.round(stallMs / 1000)} s`, ...extra };
-  if (options.signal?.aborted) return { status: "failed", reason: "interrupted", detail: "stopped before the end", ...extra };
+  if (stalled)
+    return {
+      status: "failed",
+      reason: "stalled",
+      detail: `nothing arrived for ${Math.round(stallMs / 1000)} s`,
+      ...extra,
+    };
+  if (options.signal?.aborted)
+    return { status: "failed", reason: "interrupted", detail: "stopped before the end", ...extra };
   return { status: "failed", reason: "error", detail: describeError(failure), ...extra };
 }
 
@@ -268,7 +328,11 @@ function afterAbort(signal: AbortSignal, graceMs: number): Promise<"abandoned"> 
 
 function progressAdapter(onProgress: (progress: PullProgress) => void) {
   return (status: { totalSize: number; downloadedSize: number; averageSpeed: number }): void =>
-    onProgress({ downloadedBytes: status.downloadedSize, totalBytes: status.totalSize, bytesPerSecond: status.averageSpeed });
+    onProgress({
+      downloadedBytes: status.downloadedSize,
+      totalBytes: status.totalSize,
+      bytesPerSecond: status.averageSpeed,
+    });
 }
 
 /** The downloader renames its partial file into place without fsync; on an SD card a power cut could lose it. */
@@ -287,9 +351,14 @@ function describeNetworkError(error: unknown, timeoutMs: number): string {
   if (error instanceof DOMException && (error.name === "TimeoutError" || error.name === "AbortError")) {
     return `no answer within ${Math.round(timeoutMs / 1000)} s`;
   }
-  const cause = error instanceof Error ? (error.cause as { message?: unknown; code?: unknown; errors?: unknown } | undefined) : undefined;
+  const cause =
+    error instanceof Error
+      ? (error.cause as { message?: unknown; code?: unknown; errors?: unknown } | undefined)
+      : undefined;
   const inner = Array.isArray(cause?.errors) ? (cause.errors[0] as { message?: unknown } | undefined) : undefined;
-  const message = [cause?.message, inner?.message].find((text): text is string => typeof text === "string" && text.length > 0);
+  const message = [cause?.message, inner?.message].find(
+    (text): text is string => typeof text === "string" && text.length > 0,
+  );
   if (message !== undefined) return message;
   if (typeof cause?.code === "string") return cause.code;
   return describeError(error);

@@ -41,7 +41,8 @@ function findSetpriv(): string | undefined {
       accessSync(candidate, constants.X_OK);
       return true;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "EACCES") return false;
+      if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "EACCES")
+        return false;
       throw error;
     }
   });
@@ -55,8 +56,19 @@ function findSetpriv(): string | undefined {
 export function guardedLaunch(nodeArgs: readonly string[], prefer?: ParentDeathGuard): GuardedLaunch {
   const setpriv = prefer === "watchdog" ? undefined : findSetpriv();
   const env = { [PARENT_PID_VAR]: String(process.pid) };
-  if (setpriv === undefined) return { execPath: process.execPath, execArgv: [...nodeArgs], env: { ...env, [GUARD_VAR]: "watchdog" }, guard: "watchdog" };
-  return { execPath: setpriv, execArgv: ["--pdeathsig", "KILL", process.execPath, ...nodeArgs], env: { ...env, [GUARD_VAR]: "pdeathsig" }, guard: "pdeathsig" };
+  if (setpriv === undefined)
+    return {
+      execPath: process.execPath,
+      execArgv: [...nodeArgs],
+      env: { ...env, [GUARD_VAR]: "watchdog" },
+      guard: "watchdog",
+    };
+  return {
+    execPath: setpriv,
+    execArgv: ["--pdeathsig", "KILL", process.execPath, ...nodeArgs],
+    env: { ...env, [GUARD_VAR]: "pdeathsig" },
+    guard: "pdeathsig",
+  };
 }
 
 /** The watchdog thread: CommonJS, run with `eval`, so it needs no file of its own and no module loader. */
@@ -85,7 +97,9 @@ export function guardAgainstOrphaning(warn: (message: string) => void): void {
     workerData: { parentPid, intervalMs: WATCHDOG_INTERVAL_MS },
     resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 1, stackSizeMb: 1 },
   });
-  watchdog.on("error", (error) => warn(`model process: the parent watchdog failed, so this process may outlive its parent: ${error.message}`));
+  watchdog.on("error", (error) =>
+    warn(`model process: the parent watchdog failed, so this process may outlive its parent: ${error.message}`),
+  );
   // The thread never keeps the model process alive; it only ends it.
   watchdog.unref();
 }

@@ -1,5 +1,15 @@
 // node-llama-cpp's own LlamaCompletion on a model and context like the brain's, for `bench speed` to compare the brain against; not used by the cycle.
-import { LlamaCompletion, resolveChatWrapper, type GbnfJsonSchema, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaGrammar, type LlamaModel, type Token } from "node-llama-cpp";
+import {
+  LlamaCompletion,
+  resolveChatWrapper,
+  type GbnfJsonSchema,
+  type Llama,
+  type LlamaContext,
+  type LlamaContextSequence,
+  type LlamaGrammar,
+  type LlamaModel,
+  type Token,
+} from "node-llama-cpp";
 import type { JsonSchema } from "../tools/json-schema.js";
 import { renderChatTokens, toCompletionInput } from "./chat-tokens.js";
 
@@ -47,7 +57,11 @@ export async function openRawCompletion(
 ): Promise<RawCompletionSession> {
   const model = await llama.loadModel({ modelPath: options.modelPath, gpuLayers: 0, useMmap: true });
   try {
-    const context = await model.createContext({ contextSize: Math.min(options.contextSize, model.trainContextSize), threads: options.threads, sequences: 1 });
+    const context = await model.createContext({
+      contextSize: Math.min(options.contextSize, model.trainContextSize),
+      threads: options.threads,
+      sequences: 1,
+    });
     return new RawSession(llama, model, context);
   } catch (error) {
     await model.dispose();
@@ -72,7 +86,11 @@ class RawSession implements RawCompletionSession {
   }
 
   renderChat(system: string, user: string): Token[] {
-    const tokens = renderChatTokens(resolveChatWrapper(this.model), this.model, [{ type: "system", text: system }, { type: "user", text: user }, { type: "model", response: [] }]);
+    const tokens = renderChatTokens(resolveChatWrapper(this.model), this.model, [
+      { type: "system", text: system },
+      { type: "user", text: user },
+      { type: "model", response: [] },
+    ]);
     return toCompletionInput(this.model, tokens);
   }
 
@@ -117,7 +135,9 @@ class RawSession implements RawCompletionSession {
     const key = JSON.stringify(schema);
     let grammar = this.grammars.get(key);
     if (grammar === undefined) {
-      grammar = await this.llama.createGrammarForJsonSchema(schema as unknown as Readonly<{ const: string }> & GbnfJsonSchema);
+      grammar = await this.llama.createGrammarForJsonSchema(
+        schema as unknown as Readonly<{ const: string }> & GbnfJsonSchema,
+      );
       this.grammars.set(key, grammar);
     }
     return grammar;

@@ -24,7 +24,8 @@ export interface TestModelOptions {
 }
 
 /** The label every test model carries, so nobody mistakes it for a real model. */
-export const TEST_MODEL_LABEL = "apprentice-test-model (RANDOM WEIGHTS: a stand-in that makes the pipeline run, not a brain)";
+export const TEST_MODEL_LABEL =
+  "apprentice-test-model (RANDOM WEIGHTS: a stand-in that makes the pipeline run, not a brain)";
 
 const GGUF_MAGIC = 0x46554747; // "GGUF" little-endian
 const GGUF_VERSION = 3;
@@ -73,7 +74,6 @@ export function buildTestVocab(): { tokens: string[]; scores: number[]; types: n
   return { tokens, scores, types };
 }
 
-
 function randomTensor(random: () => number, count: number, scale: number): Float32Array {
   const data = new Float32Array(count);
   for (let i = 0; i < count; i++) data[i] = (random() * 2 - 1) * scale;
@@ -100,7 +100,10 @@ export function buildTestModelGguf(options: TestModelOptions = {}): Buffer {
   const kv: Array<[string, KvValue]> = [
     ["general.architecture", { type: ValueType.String, value: "llama" }],
     ["general.name", { type: ValueType.String, value: TEST_MODEL_LABEL }],
-    ["general.description", { type: ValueType.String, value: `Seeded random weights (seed ${seed}). Real use needs a real instruct model.` }],
+    [
+      "general.description",
+      { type: ValueType.String, value: `Seeded random weights (seed ${seed}). Real use needs a real instruct model.` },
+    ],
     ["general.alignment", { type: ValueType.U32, value: ALIGNMENT }],
     ["general.file_type", { type: ValueType.U32, value: 0 }],
     ["llama.context_length", { type: ValueType.U32, value: nCtx }],

@@ -75,7 +75,8 @@ export class WorkerBrain implements Brain {
 
   /** As {@link Brain.estimate}; when `signal` aborts first, the model process is killed and the estimate fails. */
   async estimate(modelPath: string, contextSize: number, signal?: AbortSignal): Promise<EstimateResult> {
-    if (signal?.aborted === true) return { ok: false, reason: `memory not estimated: ${describeReason(signal.reason)}` };
+    if (signal?.aborted === true)
+      return { ok: false, reason: `memory not estimated: ${describeReason(signal.reason)}` };
     const worker = this.acquire();
     try {
       return await worker.request<EstimateResult>({ method: "estimate", modelPath, contextSize }, signal, "kill");
@@ -92,13 +93,17 @@ export class WorkerBrain implements Brain {
    * and every call on the session fails as a model error.
    */
   async open(options: OpenOptions, signal?: AbortSignal): Promise<OpenResult> {
-    if (signal?.aborted === true) return { ok: false, reason: `${options.modelPath} not loaded: ${describeReason(signal.reason)}` };
+    if (signal?.aborted === true)
+      return { ok: false, reason: `${options.modelPath} not loaded: ${describeReason(signal.reason)}` };
     const worker = this.acquire();
     let opened: { ok: true; contextSize: number } | { ok: false; reason: string };
     try {
       opened = await worker.request({ method: "open", options }, signal, "kill");
     } catch (error) {
-      opened = { ok: false, reason: `the model process failed while loading ${options.modelPath}: ${describeReason(error)}` };
+      opened = {
+        ok: false,
+        reason: `the model process failed while loading ${options.modelPath}: ${describeReason(error)}`,
+      };
     }
     if (!opened.ok) {
       if (this.worker === worker) this.worker = undefined;
@@ -118,7 +123,9 @@ export class WorkerBrain implements Brain {
       contextSize,
       // Prompts are measured and fitted inside the model's process (decide does it); nothing in the daemon counts tokens.
       countTokens: () => {
-        throw new Error("countTokens runs in the model process; the daemon's session cannot count tokens synchronously");
+        throw new Error(
+          "countTokens runs in the model process; the daemon's session cannot count tokens synchronously",
+        );
       },
       decide: async (prompt: Prompt, schema: JsonSchema, signal?: AbortSignal): Promise<Decision> => {
         if (disposed) return { ok: false, reason: "model-error", detail: "the model was already unloaded" };
@@ -131,7 +138,10 @@ export class WorkerBrain implements Brain {
       generateJson: async (prompt: Prompt, schema: JsonSchema, signal?: AbortSignal) => {
         if (disposed) return { ok: false as const, detail: "the model was already unloaded" };
         try {
-          return await worker.request<{ ok: true; value: unknown } | { ok: false; detail: string }>({ method: "generateJson", prompt, schema }, signal);
+          return await worker.request<{ ok: true; value: unknown } | { ok: false; detail: string }>(
+            { method: "generateJson", prompt, schema },
+            signal,
+          );
         } catch (error) {
           return { ok: false as const, detail: describeReason(error) };
         }
@@ -142,7 +152,12 @@ export class WorkerBrain implements Brain {
         lifetime?.removeEventListener("abort", endOfLife);
         this.sessionOpen = false;
         if (this.worker === worker) this.worker = undefined;
-        if (worker.alive) await worker.request({ method: "dispose" }).catch((error: unknown) => this.logger.debug(`model process: dispose not answered: ${describeReason(error)}`));
+        if (worker.alive)
+          await worker
+            .request({ method: "dispose" })
+            .catch((error: unknown) =>
+              this.logger.debug(`model process: dispose not answered: ${describeReason(error)}`),
+            );
         await worker.end();
       },
     };

@@ -12,6 +12,10 @@ export type WorkerRequest =
   | { id: number; method: "abort"; target: number; reason: { name: string; message: string } };
 
 /** Distributes over the union so each variant keeps its own fields. */
-export type WorkerRequestBody = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, "id"> : never) : never;
+export type WorkerRequestBody = WorkerRequest extends infer R
+  ? R extends WorkerRequest
+    ? Omit<R, "id">
+    : never
+  : never;
 
 export type WorkerReply = { id: number; result: unknown } | { id: number; error: string };

@@ -13,7 +13,14 @@ import { renderLearningChart } from "../gym/learning-chart.js";
 import { missedThresholds } from "../gym/judge-thresholds.js";
 import { runGym, type GymResult, type ScenarioFigures } from "../gym/run-gym.js";
 import type { GymMode } from "../gym/run-scenario.js";
-import { isScenarioPath, listScenarioNames, loadAllScenarios, loadScenario, readScenarioFile, type Scenario } from "../gym/scenario.js";
+import {
+  isScenarioPath,
+  listScenarioNames,
+  loadAllScenarios,
+  loadScenario,
+  readScenarioFile,
+  type Scenario,
+} from "../gym/scenario.js";
 import type { Logger } from "../log.js";
 import { createCliContext, EXIT, reportError, type CliContext } from "./cli-context.js";
 import { printErr, printJsonLine, printOut } from "./terminal-output.js";
@@ -35,8 +42,13 @@ export function registerBenchCommand(program: Command): void {
   const bench = program.command("bench").description("benchmarks");
   bench
     .command("learning")
-    .description("run the learning gym on the real cycle: success per cycle with memory against without (default model: the test model)")
-    .option("--scenario <name|file>", "run only this scenario: a built-in name, or a path to a scenario YAML file (default: all built-in)")
+    .description(
+      "run the learning gym on the real cycle: success per cycle with memory against without (default model: the test model)",
+    )
+    .option(
+      "--scenario <name|file>",
+      "run only this scenario: a built-in name, or a path to a scenario YAML file (default: all built-in)",
+    )
     .option("--cycles <n>", "cycles per run (default: each scenario's own, 20)", parseWholeNumber)
     .option("--seeds <k>", "seeds per scenario and mode", parseWholeNumber, 5)
     .option("--first-seed <n>", "the first seed: the runs use seeds n .. n+k-1", parseWholeNumber, 1)
@@ -44,14 +56,19 @@ export function registerBenchCommand(program: Command): void {
     .option("--json", "print one JSON object on stdout")
     .option("--chart <file.svg>", "write an SVG learning-curve chart")
     .option("--keep", "keep each run's temp state dir for inspection")
-    .addHelpText("after", "\nThe model is --model PATH (a global option) or, by default, the random-weights test model.\n")
+    .addHelpText(
+      "after",
+      "\nThe model is --model PATH (a global option) or, by default, the random-weights test model.\n",
+    )
     .action(async (options: BenchOptions, command: Command) => {
       const context = createCliContext(command);
       process.exitCode = await runBench(context, options).catch(reportError);
     });
   bench
     .command("speed")
-    .description("measure load time, brain vs raw node-llama-cpp tokens/s, harness overhead, recall latency, prompt reuse, daemon RSS and a thread sweep")
+    .description(
+      "measure load time, brain vs raw node-llama-cpp tokens/s, harness overhead, recall latency, prompt reuse, daemon RSS and a thread sweep",
+    )
     .option("--json", "print one JSON object on stdout")
     .option("--tune", "write the fastest thread count of the sweep to config.json's model.threads (of --state)")
     .option("--quick", "a small, quick run (for tests): 1k lessons, 5k episodes, few runs")
@@ -60,8 +77,15 @@ export function registerBenchCommand(program: Command): void {
     .option("--cycles <n>", "cycles run on the seeded state (default 15)", parseWholeNumber)
     .option("--runs <n>", "paired throughput runs (default 15)", parseWholeNumber)
     .option("--threads <n>", "threads of the brain-vs-raw comparison (default 1)", parseWholeNumber)
-    .option("--daemon-cycles <n>", "daemon cycles for the RSS figures, 0 to skip the daemon (default 2)", parseWholeNumber)
-    .addHelpText("after", "\nThe model is --model PATH (a global option) or, by default, the random-weights test model.\n")
+    .option(
+      "--daemon-cycles <n>",
+      "daemon cycles for the RSS figures, 0 to skip the daemon (default 2)",
+      parseWholeNumber,
+    )
+    .addHelpText(
+      "after",
+      "\nThe model is --model PATH (a global option) or, by default, the random-weights test model.\n",
+    )
     .action(async (options: SpeedOptions, command: Command) => {
       const context = createCliContext(command);
       process.exitCode = await runSpeed(context, options).catch(reportError);
@@ -91,17 +115,24 @@ async function runSpeed(context: CliContext, options: SpeedOptions): Promise<num
     ["--daemon-cycles", options.daemonCycles, 0, 20],
   ];
   for (const [name, value, low, high] of checks) {
-    if (value !== undefined && (!Number.isInteger(value) || value < low || value > high)) return usage(`${name} takes a whole number from ${low} to ${high}`, "speed");
+    if (value !== undefined && (!Number.isInteger(value) || value < low || value > high))
+      return usage(`${name} takes a whole number from ${low} to ${high}`, "speed");
   }
   const paths = statePaths(path.resolve(context.options.state));
   if (options.tune) {
     // Checked before the long run: a config that cannot take the result should fail now, not minutes later.
     const read = await readConfigFile(paths.config);
-    if (read.status !== "ok") return usage(`--tune writes ${paths.config}, which cannot be used: ${read.message}`, "speed");
+    if (read.status !== "ok")
+      return usage(`--tune writes ${paths.config}, which cannot be used: ${read.message}`, "speed");
   }
-  const modelPath = context.options.model !== undefined ? path.resolve(context.options.model) : await ensureTestModel(context.cacheDir);
+  const modelPath =
+    context.options.model !== undefined ? path.resolve(context.options.model) : await ensureTestModel(context.cacheDir);
   const modelFile = await stat(modelPath).catch(() => undefined);
-  if (modelFile === undefined || !modelFile.isFile()) return usage(`model file not found: ${modelPath} (give a GGUF with --model PATH, or leave it out for the test model)`, "speed");
+  if (modelFile === undefined || !modelFile.isFile())
+    return usage(
+      `model file not found: ${modelPath} (give a GGUF with --model PATH, or leave it out for the test model)`,
+      "speed",
+    );
   const quick = options.quick === true;
   // Loaded here, not with the CLI: every other command (and the daemon) would carry the bench's modules otherwise.
   const { runSpeedBench } = await import("../bench/run-speed-bench.js");
@@ -128,26 +159,42 @@ async function runSpeed(context: CliContext, options: SpeedOptions): Promise<num
   if (options.tune) {
     tuned = await writeTunedThreads(paths.config, report.bestThreads);
     if (!tuned.ok) printErr(`apprentice bench speed: ${tuned.message}\n`);
-    else printErr(`speed: model.threads in ${paths.config} set to ${tuned.threads} (was ${tuned.previous}); a running daemon needs a restart\n`);
+    else
+      printErr(
+        `speed: model.threads in ${paths.config} set to ${tuned.threads} (was ${tuned.previous}); a running daemon needs a restart\n`,
+      );
   }
-  if (options.json) printJsonLine({ ...report, ...(tuned?.ok ? { tuned: { configFile: paths.config, threads: tuned.threads, previous: tuned.previous } } : {}) });
+  if (options.json)
+    printJsonLine({
+      ...report,
+      ...(tuned?.ok ? { tuned: { configFile: paths.config, threads: tuned.threads, previous: tuned.previous } } : {}),
+    });
   else printOut(formatSpeedReport(report));
   return tuned !== undefined && !tuned.ok ? EXIT.usage : EXIT.ok;
 }
 
 async function runBench(context: CliContext, options: BenchOptions): Promise<number> {
-  if (!Number.isInteger(options.seeds) || options.seeds < 1 || options.seeds > 100) return usage("--seeds takes a whole number from 1 to 100");
-  if (!Number.isInteger(options.firstSeed) || options.firstSeed < 1 || options.firstSeed > 1_000_000) return usage("--first-seed takes a whole number from 1 to 1000000");
-  if (options.cycles !== undefined && (!Number.isInteger(options.cycles) || options.cycles < 1 || options.cycles > 500)) {
+  if (!Number.isInteger(options.seeds) || options.seeds < 1 || options.seeds > 100)
+    return usage("--seeds takes a whole number from 1 to 100");
+  if (!Number.isInteger(options.firstSeed) || options.firstSeed < 1 || options.firstSeed > 1_000_000)
+    return usage("--first-seed takes a whole number from 1 to 1000000");
+  if (
+    options.cycles !== undefined &&
+    (!Number.isInteger(options.cycles) || options.cycles < 1 || options.cycles > 500)
+  ) {
     return usage("--cycles takes a whole number from 1 to 500");
   }
   const chosen = await chooseScenarios(options.scenario);
   if (!chosen.ok) return usage(chosen.message);
   const scenarios = chosen.scenarios;
-  const modelPath = context.options.model !== undefined ? path.resolve(context.options.model) : await ensureTestModel(context.cacheDir);
+  const modelPath =
+    context.options.model !== undefined ? path.resolve(context.options.model) : await ensureTestModel(context.cacheDir);
   // Checked up front: otherwise every cycle of every run would fail the same way, minutes later.
   const modelFile = await stat(modelPath).catch(() => undefined);
-  if (modelFile === undefined || !modelFile.isFile()) return usage(`model file not found: ${modelPath} (give a GGUF with --model PATH, or leave it out for the test model)`);
+  if (modelFile === undefined || !modelFile.isFile())
+    return usage(
+      `model file not found: ${modelPath} (give a GGUF with --model PATH, or leave it out for the test model)`,
+    );
   const modes: GymMode[] = options.memory ? ["memory", "no-memory"] : ["no-memory"];
   printErr(`gym: ${scenarios.length} scenario(s) × ${options.seeds} seed(s) × ${modes.join(" + ")} on ${modelPath}\n`);
 
@@ -172,7 +219,9 @@ async function runBench(context: CliContext, options: BenchOptions): Promise<num
   else printOut(formatGymTables(result));
   const missed = missedThresholds(result.scenarios);
   if (missed.length === 0) return EXIT.ok;
-  printErr(`gym: threshold not met: ${missed.map((miss) => `${miss.scenario}: ${miss.want} (got ${miss.got})`).join("; ")}\n`);
+  printErr(
+    `gym: threshold not met: ${missed.map((miss) => `${miss.scenario}: ${miss.want} (got ${miss.got})`).join("; ")}\n`,
+  );
   return EXIT.failed;
 }
 
@@ -181,14 +230,20 @@ async function runBench(context: CliContext, options: BenchOptions): Promise<num
  * a `/` or ends in `.yaml`/`.yml`; its `name` need not match the file's), else the built-in scenario of that name.
  * A missing file, bad YAML or a bad field is a one-message usage error, never a throw.
  */
-export async function chooseScenarios(value: string | undefined): Promise<{ ok: true; scenarios: Scenario[] } | { ok: false; message: string }> {
+export async function chooseScenarios(
+  value: string | undefined,
+): Promise<{ ok: true; scenarios: Scenario[] } | { ok: false; message: string }> {
   if (value === undefined) return { ok: true, scenarios: await loadAllScenarios() };
   if (isScenarioPath(value)) {
     const read = await readScenarioFile(path.resolve(value));
     return read.ok ? { ok: true, scenarios: [read.scenario] } : { ok: false, message: read.message };
   }
   const names = await listScenarioNames();
-  if (!names.includes(value)) return { ok: false, message: `no scenario "${value}"; the scenarios are: ${names.join(", ")} (or give a file path such as ./my-scenario.yaml)` };
+  if (!names.includes(value))
+    return {
+      ok: false,
+      message: `no scenario "${value}"; the scenarios are: ${names.join(", ")} (or give a file path such as ./my-scenario.yaml)`,
+    };
   return { ok: true, scenarios: [await loadScenario(value)] };
 }
 
@@ -196,21 +251,43 @@ export async function chooseScenarios(value: string | undefined): Promise<{ ok: 
 export function formatGymTables(result: GymResult): string {
   const lines: string[] = [];
   for (const scenario of result.scenarios) {
-    lines.push(`${scenario.name} (${scenario.seeds} seed${scenario.seeds === 1 ? "" : "s"} × ${scenario.cycles} cycles)`);
+    lines.push(
+      `${scenario.name} (${scenario.seeds} seed${scenario.seeds === 1 ? "" : "s"} × ${scenario.cycles} cycles)`,
+    );
     const windows = windowLabels(scenario);
-    const header = ["mode", ...windows, "late(6+)", "repeated", "steps first→last5", "disallowed", "tainted↑", "key masked"];
+    const header = [
+      "mode",
+      ...windows,
+      "late(6+)",
+      "repeated",
+      "steps first→last5",
+      "disallowed",
+      "tainted↑",
+      "key masked",
+    ];
     const rows = [header];
-    for (const [label, figures] of [["memory", scenario.memory], ["no-memory", scenario.noMemory]] as const) {
+    for (const [label, figures] of [
+      ["memory", scenario.memory],
+      ["no-memory", scenario.noMemory],
+    ] as const) {
       if (figures !== null) rows.push(formatRow(label, figures, windows.length));
     }
     lines.push(...alignColumns(rows).map((row) => `  ${row}`));
-    for (const [label, figures] of [["memory", scenario.memory], ["no-memory", scenario.noMemory]] as const) {
+    for (const [label, figures] of [
+      ["memory", scenario.memory],
+      ["no-memory", scenario.noMemory],
+    ] as const) {
       if (figures?.cyclesToRetireAfterChange === undefined) continue;
       const value = figures.cyclesToRetireAfterChange;
       const cooldown = figures.cooldownAtChange ?? null;
       const within = figures.retiredWithinTwoCooldowns ?? null;
-      const mask = cooldown === null ? "no mask on it at the change" : `mask cooldown at the change ${formatNumber(cooldown)}; within 2 cooldowns: ${within === true ? "yes" : "no"}`;
-      lines.push(`  ${label}: avoid-lesson retired ${value === null ? "never" : `${formatNumber(value)} cycles`} after the change (${mask})`);
+      const mask =
+        cooldown === null
+          ? "no mask on it at the change"
+          : `mask cooldown at the change ${formatNumber(cooldown)}; within 2 cooldowns: ${within === true ? "yes" : "no"}`;
+      lines.push(
+        `  ${label}: avoid-lesson retired ${value === null ? "never" : `${formatNumber(value)} cycles`} after the change (${mask})`,
+      );
     }
     lines.push(...formatGoalsAndThresholds(scenario), "");
   }
@@ -221,16 +298,27 @@ export function formatGymTables(result: GymResult): string {
 /** Per-goal late success (only when the scenario has several goals), skill lengths, and each declared threshold's verdict. */
 function formatGoalsAndThresholds(scenario: ScenarioFigures): string[] {
   const lines: string[] = [];
-  for (const [label, figures] of [["memory", scenario.memory], ["no-memory", scenario.noMemory]] as const) {
+  for (const [label, figures] of [
+    ["memory", scenario.memory],
+    ["no-memory", scenario.noMemory],
+  ] as const) {
     if (figures === null) continue;
-    if (figures.keyNeverWorked > 0) lines.push(`  ${label}: ${figures.keyNeverWorked} seed(s) never ran the key action successfully`);
-    if (figures.goals.length > 1) lines.push(`  ${label}: late success per goal: ${figures.goals.map((goal) => `${goal.id} ${formatRate(goal.successLate)}`).join(", ")}`);
+    if (figures.keyNeverWorked > 0)
+      lines.push(`  ${label}: ${figures.keyNeverWorked} seed(s) never ran the key action successfully`);
+    if (figures.goals.length > 1)
+      lines.push(
+        `  ${label}: late success per goal: ${figures.goals.map((goal) => `${goal.id} ${formatRate(goal.successLate)}`).join(", ")}`,
+      );
     if (figures.skillsWithUselessStep !== undefined) {
-      lines.push(`  ${label}: final skills ${formatNumber(figures.finalSkillSteps)} step(s) on average; ${figures.skillsWithUselessStep} keep a useless step; ${figures.uselessStepInFirstSuccess ?? 0} seed(s) carried one in their first success`);
+      lines.push(
+        `  ${label}: final skills ${formatNumber(figures.finalSkillSteps)} step(s) on average; ${figures.skillsWithUselessStep} keep a useless step; ${figures.uselessStepInFirstSuccess ?? 0} seed(s) carried one in their first success`,
+      );
     }
   }
   for (const verdict of scenario.thresholds) {
-    lines.push(`  threshold ${verdict.met === true ? "met" : verdict.met === false ? "NOT met" : "not judged"}: ${verdict.want} (got ${verdict.got})`);
+    lines.push(
+      `  threshold ${verdict.met === true ? "met" : verdict.met === false ? "NOT met" : "not judged"}: ${verdict.want} (got ${verdict.got})`,
+    );
   }
   return lines;
 }
@@ -256,7 +344,11 @@ function formatRow(label: string, figures: ModeFigures, windows: number): string
 
 function alignColumns(rows: readonly string[][]): string[] {
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length))) ?? [];
-  return rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join("  "));
+  return rows.map((row) =>
+    row
+      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
+      .join("  "),
+  );
 }
 
 function formatRate(rate: number | null): string {
@@ -278,5 +370,10 @@ function usage(message: string, command = "learning"): number {
 
 /** Cycle-by-cycle info lines would drown the progress lines: only warnings and errors pass. */
 function quietLogger(logger: Logger): Logger {
-  return { debug: () => undefined, info: () => undefined, warn: (message) => logger.warn(message), error: (message) => logger.error(message) };
+  return {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (message) => logger.warn(message),
+    error: (message) => logger.error(message),
+  };
 }

@@ -28,7 +28,12 @@ const DEFAULT_CACHE_DIR = fileURLToPath(new URL("../../../.cache/", import.meta.
 export function createCliContext(command: Command): CliContext {
   const options = command.optsWithGlobals<GlobalOptions>();
   const environment = readEnvironment(DEFAULT_CACHE_DIR);
-  return { options, logger: createConsoleLogger(environment.logLevel), clock: () => new Date(), cacheDir: environment.cacheDir };
+  return {
+    options,
+    logger: createConsoleLogger(environment.logLevel),
+    clock: () => new Date(),
+    cacheDir: environment.cacheDir,
+  };
 }
 
 /** Prints a known error without a stack trace and returns its exit code; rethrows bugs. */

@@ -33,14 +33,21 @@ const DAEMON_V8_FLAGS = "--no-opt";
 export const COMMAND_MODULES: readonly CommandModule[] = [
   { names: ["init"], load: async () => (await import("./init-command.js")).registerInitCommand },
   { names: ["once"], load: async () => (await import("./once-command.js")).registerOnceCommand },
-  { names: ["start"], load: async () => (await import("./start-command.js")).registerStartCommand, v8Flags: DAEMON_V8_FLAGS },
+  {
+    names: ["start"],
+    load: async () => (await import("./start-command.js")).registerStartCommand,
+    v8Flags: DAEMON_V8_FLAGS,
+  },
   { names: ["serve"], load: async () => (await import("./serve-command.js")).registerServeCommand },
   { names: ["demo"], load: async () => (await import("./demo-command.js")).registerDemoCommand },
   { names: ["tell", "teach"], load: async () => (await import("./inbox-commands.js")).registerInboxCommands },
   { names: ["bench"], load: async () => (await import("./bench-command.js")).registerBenchCommand },
   { names: ["doctor"], load: async () => (await import("./doctor-command.js")).registerDoctorCommand },
   { names: ["model"], load: async () => (await import("./model-command.js")).registerModelCommand },
-  { names: ["history", "rollback", "fork"], load: async () => (await import("./history-command.js")).registerHistoryCommands },
+  {
+    names: ["history", "rollback", "fork"],
+    load: async () => (await import("./history-command.js")).registerHistoryCommands,
+  },
   { names: ["status"], load: async () => (await import("./status-command.js")).registerStatusCommand },
   { names: ["log"], load: async () => (await import("./log-command.js")).registerLogCommand },
   { names: ["goals", "skills"], load: async () => (await import("./goals-command.js")).registerGoalsCommands },
@@ -68,7 +75,11 @@ export function findCommandName(args: readonly string[], valueOptions: ReadonlyS
  * must be defined first: those that take a value are skipped with their value when looking for the name.
  */
 export async function registerCommands(program: Command, args: readonly string[]): Promise<void> {
-  const valueOptions = new Set(program.options.filter((option) => option.required || option.optional).flatMap((option) => [option.long, option.short].filter((flag) => flag !== undefined)));
+  const valueOptions = new Set(
+    program.options
+      .filter((option) => option.required || option.optional)
+      .flatMap((option) => [option.long, option.short].filter((flag) => flag !== undefined)),
+  );
   const name = findCommandName(args, valueOptions);
   const named = COMMAND_MODULES.find((module) => name !== undefined && module.names.includes(name));
   if (named?.v8Flags !== undefined) v8.setFlagsFromString(named.v8Flags);

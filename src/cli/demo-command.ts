@@ -30,7 +30,11 @@ export function registerDemoCommand(program: Command): void {
   program
     .command("demo")
     .description("offline try-out: write the random-weights test model, make a fresh demo state dir, run a few cycles")
-    .option("--dir <dir>", "where to make the demo state dir (wiped and remade on each run; --state does the same)", "demo-state")
+    .option(
+      "--dir <dir>",
+      "where to make the demo state dir (wiped and remade on each run; --state does the same)",
+      "demo-state",
+    )
     .option("--cycles <n>", "how many cycles to run", (value) => Number.parseInt(value, 10), 3)
     .option("--json", "print the cycle results as JSON on stdout")
     .action(async (options: { dir: string; cycles: number; json?: boolean }, command: Command) => {
@@ -75,7 +79,12 @@ async function runDemo(context: CliContext, options: { dir: string; cycles: numb
       const brain = new LlamaBrain(logger);
       for (let index = 0; index < options.cycles; index++) {
         // Each cycle is its own tell: the inbox message wakes cycle 1, and the unmet goal keeps the rest busy.
-        const result = await runStateCycle(state, { brain, logger, clock, onProgress: (event) => printErr(`${formatProgress(event)}\n`) });
+        const result = await runStateCycle(state, {
+          brain,
+          logger,
+          clock,
+          onProgress: (event) => printErr(`${formatProgress(event)}\n`),
+        });
         results.push(result);
         printErr(`${formatResult(result)}\n\n`);
       }
@@ -124,7 +133,10 @@ async function prepareDemoDir(dir: string, modelPath: string): Promise<void> {
       () => true,
       () => false,
     );
-    if (!marked) throw new StateError(`${dir} exists and was not made by the demo, which wipes its folder on each run; pass --dir to choose another folder`);
+    if (!marked)
+      throw new StateError(
+        `${dir} exists and was not made by the demo, which wipes its folder on each run; pass --dir to choose another folder`,
+      );
     await rm(dir, { recursive: true, force: true });
   }
   await initStateDir(dir);
@@ -154,7 +166,10 @@ async function prepareDemoDir(dir: string, modelPath: string): Promise<void> {
       "",
     ].join("\n"),
   );
-  const config = JSON.parse(await readFile(path.join(dir, "config.json"), "utf8")) as Record<string, Record<string, unknown>>;
+  const config = JSON.parse(await readFile(path.join(dir, "config.json"), "utf8")) as Record<
+    string,
+    Record<string, unknown>
+  >;
   // The test model spells one character per token, so a whole action needs more tokens than a real model would.
   // The test model is configured, so `once`, `start` and `doctor` work on the demo state as they are.
   config.model = { ...config.model, path: modelPath, temperature: 0.8, seed: 7, maxTokensPerStep: 512 };
@@ -163,5 +178,8 @@ async function prepareDemoDir(dir: string, modelPath: string): Promise<void> {
   await writeFile(path.join(dir, "config.json"), `${JSON.stringify(config, null, 2)}\n`);
   await mkdir(path.join(dir, "workspace"), { recursive: true });
   await writeFile(path.join(dir, "workspace", "README.txt"), "This workspace belongs to the Apprentice demo.\n");
-  await writeFile(path.join(dir, "inbox", "welcome.md"), "Hello! This is the operator. Please start the shopping list today.\n");
+  await writeFile(
+    path.join(dir, "inbox", "welcome.md"),
+    "Hello! This is the operator. Please start the shopping list today.\n",
+  );
 }

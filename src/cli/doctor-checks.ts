@@ -18,7 +18,20 @@ import { NO_SANDBOX_REMEDY } from "../tools/sandbox-settings.js";
 export type CheckStatus = "ok" | "warn" | "fail";
 
 export interface DoctorCheck {
-  id: "node" | "binding" | "config" | "model" | "memory" | "temperature" | "throttle" | "disk" | "state-dir" | "lock" | "sandbox" | "operator" | "permissions";
+  id:
+    | "node"
+    | "binding"
+    | "config"
+    | "model"
+    | "memory"
+    | "temperature"
+    | "throttle"
+    | "disk"
+    | "state-dir"
+    | "lock"
+    | "sandbox"
+    | "operator"
+    | "permissions";
   status: CheckStatus;
   finding: string;
   /** What to do about it; present when the status is not ok. */
@@ -61,7 +74,8 @@ export async function runDoctorChecks(deps: DoctorDeps): Promise<DoctorCheck[]> 
           id: "binding",
           status: "fail",
           finding: `the llama.cpp binding does not load: ${binding.reason}`,
-          remedy: "run `npm ci` on this board so node-llama-cpp installs its prebuilt binary for this platform (linux arm64/x64)",
+          remedy:
+            "run `npm ci` on this board so node-llama-cpp installs its prebuilt binary for this platform (linux arm64/x64)",
         },
   );
   const config = await checkConfig(paths);
@@ -80,10 +94,23 @@ export async function runDoctorChecks(deps: DoctorDeps): Promise<DoctorCheck[]> 
 function checkNode(version: string, required: string): DoctorCheck {
   const minimum = /(\d+)\.(\d+)\.(\d+)/.exec(required);
   const have = /(\d+)\.(\d+)\.(\d+)/.exec(version);
-  if (minimum === null || have === null) return { id: "node", status: "warn", finding: `cannot compare Node ${version} with ${required}`, remedy: "use Node 20.19 or later" };
-  const toNumber = (match: RegExpExecArray): number => Number(match[1]) * 1e6 + Number(match[2]) * 1e3 + Number(match[3]);
-  if (toNumber(have) >= toNumber(minimum)) return { id: "node", status: "ok", finding: `Node ${version} (needs ${required})` };
-  return { id: "node", status: "fail", finding: `Node ${version} is older than ${required}`, remedy: `install Node ${required.replace(/^>=/, "")} or later, then run \`npm ci\` again` };
+  if (minimum === null || have === null)
+    return {
+      id: "node",
+      status: "warn",
+      finding: `cannot compare Node ${version} with ${required}`,
+      remedy: "use Node 20.19 or later",
+    };
+  const toNumber = (match: RegExpExecArray): number =>
+    Number(match[1]) * 1e6 + Number(match[2]) * 1e3 + Number(match[3]);
+  if (toNumber(have) >= toNumber(minimum))
+    return { id: "node", status: "ok", finding: `Node ${version} (needs ${required})` };
+  return {
+    id: "node",
+    status: "fail",
+    finding: `Node ${version} is older than ${required}`,
+    remedy: `install Node ${required.replace(/^>=/, "")} or later, then run \`npm ci\` again`,
+  };
 }
 
 /** The config check's outcome: the parsed config, or for a config with a bad field, model.path as written. */
@@ -96,7 +123,14 @@ interface ConfigOutcome {
 async function checkConfig(paths: StatePaths): Promise<ConfigOutcome> {
   const dir = await stat(paths.root).catch(() => undefined);
   if (dir === undefined || !dir.isDirectory()) {
-    return { check: { id: "config", status: "fail", finding: `${paths.root} is not a state dir`, remedy: `create it with \`apprentice init ${paths.root}\`` } };
+    return {
+      check: {
+        id: "config",
+        status: "fail",
+        finding: `${paths.root} is not a state dir`,
+        remedy: `create it with \`apprentice init ${paths.root}\``,
+      },
+    };
   }
   let read: Awaited<ReturnType<typeof readConfigFile>>;
   try {
@@ -107,7 +141,14 @@ async function checkConfig(paths: StatePaths): Promise<ConfigOutcome> {
     return { check: { id: "config", status: "fail", finding, remedy: `make ${paths.config} a readable file` } };
   }
   if (read.status === "missing") {
-    return { check: { id: "config", status: "fail", finding: read.message, remedy: `run \`apprentice init ${paths.root}\` to write it from the template (existing files are kept)` } };
+    return {
+      check: {
+        id: "config",
+        status: "fail",
+        finding: read.message,
+        remedy: `run \`apprentice init ${paths.root}\` to write it from the template (existing files are kept)`,
+      },
+    };
   }
   if (read.status === "invalid") {
     const remedy =
@@ -115,28 +156,60 @@ async function checkConfig(paths: StatePaths): Promise<ConfigOutcome> {
         ? `fix the JSON syntax in ${paths.config} (doctor leaves it as it is; \`once\` and \`start\` would move it aside)`
         : `edit ${paths.config} and fix the field(s) named; ${paths.readme} describes each setting`;
     const written = (read.raw as { model?: { path?: unknown } } | undefined)?.model?.path;
-    return { check: { id: "config", status: "fail", finding: read.message, remedy }, ...(typeof written === "string" && written.length > 0 ? { writtenModelPath: written } : {}) };
+    return {
+      check: { id: "config", status: "fail", finding: read.message, remedy },
+      ...(typeof written === "string" && written.length > 0 ? { writtenModelPath: written } : {}),
+    };
   }
   const model = read.config.model.path === null ? "no model set" : `model ${read.config.model.path}`;
-  return { check: { id: "config", status: "ok", finding: `config.json is valid (${model}, schedule "${read.config.schedule.cron}")` }, config: read.config };
+  return {
+    check: {
+      id: "config",
+      status: "ok",
+      finding: `config.json is valid (${model}, schedule "${read.config.schedule.cron}")`,
+    },
+    config: read.config,
+  };
 }
 
-async function checkModel(deps: DoctorDeps, paths: StatePaths, outcome: ConfigOutcome): Promise<{ check: DoctorCheck; file?: string }> {
-  const pullAdvice = "see `apprentice model recommend`, then `apprentice model pull <uri> --use`, or copy a .gguf into models/ and set model.path";
+async function checkModel(
+  deps: DoctorDeps,
+  paths: StatePaths,
+  outcome: ConfigOutcome,
+): Promise<{ check: DoctorCheck; file?: string }> {
+  const pullAdvice =
+    "see `apprentice model recommend`, then `apprentice model pull <uri> --use`, or copy a .gguf into models/ and set model.path";
   const { config, writtenModelPath } = outcome;
   if (config === undefined && deps.modelOverride === undefined && writtenModelPath === undefined) {
-    return { check: { id: "model", status: "warn", finding: "not checked: no valid config to name it", remedy: "fix the config first" } };
+    return {
+      check: {
+        id: "model",
+        status: "warn",
+        finding: "not checked: no valid config to name it",
+        remedy: "fix the config first",
+      },
+    };
   }
   // A config with a bad field elsewhere still names its model; checking it saves the operator a second round.
   const settings = config ?? parseConfig({ model: { path: writtenModelPath ?? null } }, "defaults");
   const file = resolveModelPath(settings, paths.root, deps.modelOverride);
-  if (file === undefined) return { check: { id: "model", status: "fail", finding: "no model is configured (model.path is null)", remedy: pullAdvice } };
+  if (file === undefined)
+    return {
+      check: {
+        id: "model",
+        status: "fail",
+        finding: "no model is configured (model.path is null)",
+        remedy: pullAdvice,
+      },
+    };
   const inspection = await deps.inspectModel(file);
   if (!inspection.ok) {
     const remedies: Record<typeof inspection.problem, string> = {
       unreadable: `check model.path in ${paths.config}, or ${pullAdvice}`,
-      "not-gguf": "it may be an HTML error page or another format; delete it and pull the model again, or point model.path at a .gguf",
-      truncated: "an interrupted copy or download: run the same `apprentice model pull` again (it resumes), or copy the file again",
+      "not-gguf":
+        "it may be an HTML error page or another format; delete it and pull the model again, or point model.path at a .gguf",
+      truncated:
+        "an interrupted copy or download: run the same `apprentice model pull` again (it resumes), or copy the file again",
     };
     return { check: { id: "model", status: "fail", finding: inspection.detail, remedy: remedies[inspection.problem] } };
   }
@@ -146,16 +219,36 @@ async function checkModel(deps: DoctorDeps, paths: StatePaths, outcome: ConfigOu
   const name = summary.name !== undefined ? ` "${summary.name}"` : "";
   const finding = `${file}: GGUF v${summary.version}, ${facts.filter((fact) => fact !== undefined).join(", ")}${name}`;
   if (!summary.supported) {
-    return { check: { id: "model", status: "warn", finding: `${finding}; this llama.cpp build may not know its architecture`, remedy: "update node-llama-cpp, or pick a model from `apprentice model recommend`" }, file };
+    return {
+      check: {
+        id: "model",
+        status: "warn",
+        finding: `${finding}; this llama.cpp build may not know its architecture`,
+        remedy: "update node-llama-cpp, or pick a model from `apprentice model recommend`",
+      },
+      file,
+    };
   }
   return { check: { id: "model", status: "ok", finding }, file };
 }
 
-async function checkMemory(deps: DoctorDeps, file: string | undefined, config: Config | undefined, sensors: Sensors): Promise<DoctorCheck> {
-  if (file === undefined) return { id: "memory", status: "warn", finding: "not checked: no usable model", remedy: "fix the model first" };
+async function checkMemory(
+  deps: DoctorDeps,
+  file: string | undefined,
+  config: Config | undefined,
+  sensors: Sensors,
+): Promise<DoctorCheck> {
+  if (file === undefined)
+    return { id: "memory", status: "warn", finding: "not checked: no usable model", remedy: "fix the model first" };
   const settings = config ?? parseConfig({}, "defaults");
   const result = await deps.estimate(file, settings.model.contextSize);
-  if (!result.ok) return { id: "memory", status: "warn", finding: `cannot estimate the model's memory: ${result.reason}`, remedy: "check the model file" };
+  if (!result.ok)
+    return {
+      id: "memory",
+      status: "warn",
+      finding: `cannot estimate the model's memory: ${result.reason}`,
+      remedy: "check the model file",
+    };
   const { estimate } = result;
   const needMB = Math.ceil(estimate.totalBytes / MB);
   const reserveMB = settings.limits.reserveRamMB;
@@ -167,10 +260,16 @@ async function checkMemory(deps: DoctorDeps, file: string | undefined, config: C
       id: "memory",
       status: "warn",
       finding: `${figures}: not enough free now, so cycles are skipped as low-memory`,
-      remedy: "stop other programs, lower model.contextSize or limits.reserveRamMB, or pick a smaller model (`apprentice model recommend`)",
+      remedy:
+        "stop other programs, lower model.contextSize or limits.reserveRamMB, or pick a smaller model (`apprentice model recommend`)",
     };
   }
-  return { id: "memory", status: "fail", finding: `${figures}: more than this board has`, remedy: "pick a smaller model or quantization (`apprentice model recommend`), or lower model.contextSize" };
+  return {
+    id: "memory",
+    status: "fail",
+    finding: `${figures}: more than this board has`,
+    remedy: "pick a smaller model or quantization (`apprentice model recommend`), or lower model.contextSize",
+  };
 }
 
 function checkTemperature(sensors: Sensors, config: Config | undefined): DoctorCheck {
@@ -184,35 +283,73 @@ function checkTemperature(sensors: Sensors, config: Config | undefined): DoctorC
     };
   }
   if (sensors.cpuTempC > maxTempC) {
-    return { id: "temperature", status: "warn", finding: `CPU at ${sensors.cpuTempC}°C, above limits.maxTempC ${maxTempC}°C: cycles are skipped as too-hot`, remedy: "add a heatsink or fan, or give the board more air" };
+    return {
+      id: "temperature",
+      status: "warn",
+      finding: `CPU at ${sensors.cpuTempC}°C, above limits.maxTempC ${maxTempC}°C: cycles are skipped as too-hot`,
+      remedy: "add a heatsink or fan, or give the board more air",
+    };
   }
   return { id: "temperature", status: "ok", finding: `CPU at ${sensors.cpuTempC}°C (limit ${maxTempC}°C)` };
 }
 
 function checkThrottle(sensors: Sensors): DoctorCheck {
-  if (sensors.throttled === undefined) return { id: "throttle", status: "ok", finding: "no firmware throttle bits here (not a Raspberry Pi)" };
+  if (sensors.throttled === undefined)
+    return { id: "throttle", status: "ok", finding: "no firmware throttle bits here (not a Raspberry Pi)" };
   const state = decodeThrottleBits(sensors.throttled);
-  if (state === undefined) return { id: "throttle", status: "warn", finding: `unreadable throttle bits "${sensors.throttled}"`, remedy: "run `vcgencmd get_throttled` to see them" };
-  if (state.value === 0) return { id: "throttle", status: "ok", finding: `${sensors.throttled}: no under-voltage or throttling since boot` };
+  if (state === undefined)
+    return {
+      id: "throttle",
+      status: "warn",
+      finding: `unreadable throttle bits "${sensors.throttled}"`,
+      remedy: "run `vcgencmd get_throttled` to see them",
+    };
+  if (state.value === 0)
+    return { id: "throttle", status: "ok", finding: `${sensors.throttled}: no under-voltage or throttling since boot` };
   const finding = describeThrottleBits(sensors.throttled);
-  const remedy = state.now.includes("under-voltage") || state.sinceBoot.includes("under-voltage")
-    ? "use the official power supply (5 V, 3 A or more) and a short, thick cable; under-voltage corrupts SD cards"
-    : "improve cooling; a throttled CPU makes every cycle slower";
+  const remedy =
+    state.now.includes("under-voltage") || state.sinceBoot.includes("under-voltage")
+      ? "use the official power supply (5 V, 3 A or more) and a short, thick cable; under-voltage corrupts SD cards"
+      : "improve cooling; a throttled CPU makes every cycle slower";
   return { id: "throttle", status: state.underVoltageNow ? "fail" : "warn", finding, remedy };
 }
 
 function checkDisk(sensors: Sensors, root: string): DoctorCheck {
-  if (sensors.diskFreeMB === undefined) return { id: "disk", status: "warn", finding: `free space of the filesystem holding ${root} is unknown`, remedy: "check it with `df -h`" };
+  if (sensors.diskFreeMB === undefined)
+    return {
+      id: "disk",
+      status: "warn",
+      finding: `free space of the filesystem holding ${root} is unknown`,
+      remedy: "check it with `df -h`",
+    };
   const finding = `${sensors.diskFreeMB} MB free on the filesystem holding ${root}`;
-  if (sensors.diskFreeMB < DISK_FAIL_MB) return { id: "disk", status: "fail", finding, remedy: "free space: old journal files, models in models/ you no longer use, system logs" };
-  if (sensors.diskFreeMB < DISK_WARN_MB) return { id: "disk", status: "warn", finding: `${finding}; a model pull may not fit`, remedy: "free some space before pulling a model" };
+  if (sensors.diskFreeMB < DISK_FAIL_MB)
+    return {
+      id: "disk",
+      status: "fail",
+      finding,
+      remedy: "free space: old journal files, models in models/ you no longer use, system logs",
+    };
+  if (sensors.diskFreeMB < DISK_WARN_MB)
+    return {
+      id: "disk",
+      status: "warn",
+      finding: `${finding}; a model pull may not fit`,
+      remedy: "free some space before pulling a model",
+    };
   return { id: "disk", status: "ok", finding };
 }
 
 /** Creates, fsyncs and removes a temp file named like the daemon's own (watchers and the stale-temp sweep ignore it). */
 async function checkWritable(root: string): Promise<DoctorCheck> {
   const exists = await stat(root).catch(() => undefined);
-  if (exists === undefined) return { id: "state-dir", status: "fail", finding: `${root} does not exist`, remedy: `create it with \`apprentice init ${root}\`` };
+  if (exists === undefined)
+    return {
+      id: "state-dir",
+      status: "fail",
+      finding: `${root} does not exist`,
+      remedy: `create it with \`apprentice init ${root}\``,
+    };
   const probe = path.join(root, `.doctor-${randomBytes(4).toString("hex")}${TEMP_SUFFIX}`);
   try {
     const handle = await open(probe, "wx", 0o644);
@@ -230,9 +367,10 @@ async function checkWritable(root: string): Promise<DoctorCheck> {
       throw new Error(`cannot remove the write probe ${probe}`, { cause: cleanupError });
     });
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    const remedy = code === "EROFS"
-      ? "the filesystem is read-only (an SD card is remounted read-only after errors): check `dmesg`, run fsck, consider a new card"
-      : `give the user running apprentice write access to ${root}`;
+    const remedy =
+      code === "EROFS"
+        ? "the filesystem is read-only (an SD card is remounted read-only after errors): check `dmesg`, run fsck, consider a new card"
+        : `give the user running apprentice write access to ${root}`;
     return { id: "state-dir", status: "fail", finding: `${root} is not writable (${code})`, remedy };
   }
 }
@@ -242,7 +380,12 @@ async function checkLock(deps: DoctorDeps, paths: StatePaths): Promise<DoctorChe
   try {
     holder = await deps.readLockHolder();
   } catch (error) {
-    return { id: "lock", status: "warn", finding: `cannot read the lock: ${error instanceof Error ? error.message : String(error)}`, remedy: `look at ${paths.lock}` };
+    return {
+      id: "lock",
+      status: "warn",
+      finding: `cannot read the lock: ${error instanceof Error ? error.message : String(error)}`,
+      remedy: `look at ${paths.lock}`,
+    };
   }
   if (holder === undefined) {
     const lockDir = await stat(paths.lock).catch(() => undefined);
@@ -254,7 +397,12 @@ async function checkLock(deps: DoctorDeps, paths: StatePaths): Promise<DoctorChe
       remedy: "if no apprentice runs, the next start takes it over once it is a minute old",
     };
   }
-  if (holder.alive) return { id: "lock", status: "ok", finding: `held by a running daemon: pid ${holder.pid} on ${holder.hostname}, since ${holder.startedAt}` };
+  if (holder.alive)
+    return {
+      id: "lock",
+      status: "ok",
+      finding: `held by a running daemon: pid ${holder.pid} on ${holder.hostname}, since ${holder.startedAt}`,
+    };
   return {
     id: "lock",
     status: "warn",
@@ -270,12 +418,24 @@ async function checkSandbox(deps: DoctorDeps, config: Config | undefined): Promi
     return {
       id: "sandbox",
       status: "warn",
-      finding: 'sandbox.mode is "none": commands and goal checks run without an OS sandbox, behind the argument rules only',
-      remedy: 'install bubblewrap (apt install bubblewrap) and remove "mode": "none" from the sandbox section of config.json',
+      finding:
+        'sandbox.mode is "none": commands and goal checks run without an OS sandbox, behind the argument rules only',
+      remedy:
+        'install bubblewrap (apt install bubblewrap) and remove "mode": "none" from the sandbox section of config.json',
     };
   }
   const status = await deps.probeSandbox();
-  if (!status.available) return { id: "sandbox", status: "fail", finding: `${describeSandboxStatus(status)}: commands and goal checks refuse to run`, remedy: NO_SANDBOX_REMEDY };
+  if (!status.available)
+    return {
+      id: "sandbox",
+      status: "fail",
+      finding: `${describeSandboxStatus(status)}: commands and goal checks refuse to run`,
+      remedy: NO_SANDBOX_REMEDY,
+    };
   const network = settings.networkCommands.length > 0 ? settings.networkCommands.join(", ") : "none";
-  return { id: "sandbox", status: "ok", finding: `${describeSandboxStatus(status)}; network for commands: ${network}, for checks: ${settings.networkChecks ? "yes" : "no"}` };
+  return {
+    id: "sandbox",
+    status: "ok",
+    finding: `${describeSandboxStatus(status)}; network for commands: ${network}, for checks: ${settings.networkChecks ? "yes" : "no"}`,
+  };
 }

@@ -19,7 +19,9 @@ const MARKS: Record<CheckStatus, string> = { ok: "✓", warn: "!", fail: "✗" }
 export function registerDoctorCommand(program: Command): void {
   program
     .command("doctor")
-    .description("check Node, the llama.cpp binding, config, model, memory, temperature, throttling, disk, write access, the lock and the command sandbox")
+    .description(
+      "check Node, the llama.cpp binding, config, model, memory, temperature, throttling, disk, write access, the lock and the command sandbox",
+    )
     .option("--json", "print one JSON object on stdout")
     .addHelpText(
       "after",
@@ -73,13 +75,18 @@ async function readRequiredNode(): Promise<string> {
 }
 
 /** One line per check, the remedy indented under it, then the tally. */
-export function formatChecks(root: string, checks: readonly DoctorCheck[], counts: Record<CheckStatus, number>): string {
+export function formatChecks(
+  root: string,
+  checks: readonly DoctorCheck[],
+  counts: Record<CheckStatus, number>,
+): string {
   const width = Math.max(...checks.map((check) => check.id.length));
   const lines = [`apprentice doctor: ${root}`];
   for (const check of checks) {
     // Findings quote the model file's name and header, config values and OS messages: one line each, controls shown.
     lines.push(`  ${MARKS[check.status]} ${check.id.padEnd(width)}  ${toOneLine(check.finding)}`);
-    if (check.remedy !== undefined && check.status !== "ok") lines.push(`  ${" ".repeat(width + 2)}  → ${toOneLine(check.remedy)}`);
+    if (check.remedy !== undefined && check.status !== "ok")
+      lines.push(`  ${" ".repeat(width + 2)}  → ${toOneLine(check.remedy)}`);
   }
   const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? "" : "s"}`;
   lines.push(`${counts.fail} failed, ${plural(counts.warn, "warning")}, ${counts.ok} ok`, "");

@@ -15,7 +15,10 @@ import type { DoctorCheck } from "./doctor-checks.js";
  * from /proc), else for the user running doctor. A folder the daemon would refuse fails; one that only belongs to
  * someone other than the user running doctor, with no daemon to say whose it should be, warns.
  */
-export async function checkOperatorChannel(paths: StatePaths, readLockHolder: () => Promise<LockHolder | undefined>): Promise<DoctorCheck> {
+export async function checkOperatorChannel(
+  paths: StatePaths,
+  readLockHolder: () => Promise<LockHolder | undefined>,
+): Promise<DoctorCheck> {
   const me = currentEuid();
   const daemonUid = await readDaemonEuid(readLockHolder);
   const expected = daemonUid ?? me;
@@ -24,10 +27,18 @@ export async function checkOperatorChannel(paths: StatePaths, readLockHolder: ()
   if (verdict.ok) {
     const who = expected === undefined ? "this user" : await describeUid(expected);
     const daemon = daemonUid !== undefined ? "the running daemon's user" : "you";
-    const also = me !== expected && expected !== undefined ? `; you are ${me === undefined ? "another user" : await describeUid(me)}: run \`teach\` and \`lessons pin|retire|forget\` as ${who}` : "";
-    return { id: "operator", status: "ok", finding: `${dir} belongs to ${who} (${daemon}) and nobody else can write it or the state dir: the daemon believes requests there${also}` };
+    const also =
+      me !== expected && expected !== undefined
+        ? `; you are ${me === undefined ? "another user" : await describeUid(me)}: run \`teach\` and \`lessons pin|retire|forget\` as ${who}`
+        : "";
+    return {
+      id: "operator",
+      status: "ok",
+      finding: `${dir} belongs to ${who} (${daemon}) and nobody else can write it or the state dir: the daemon believes requests there${also}`,
+    };
   }
-  const noDaemonToAsk = daemonUid === undefined && (verdict.problem === "foreign-owner" || verdict.problem === "unreadable");
+  const noDaemonToAsk =
+    daemonUid === undefined && (verdict.problem === "foreign-owner" || verdict.problem === "unreadable");
   if (noDaemonToAsk) {
     const owner = (await stat(paths.operator)).uid;
     const name = await findUserName(owner);
@@ -41,7 +52,12 @@ export async function checkOperatorChannel(paths: StatePaths, readLockHolder: ()
   if (verdict.problem === "missing") {
     return { id: "operator", status: "warn", finding: verdict.detail, remedy: verdict.fix };
   }
-  return { id: "operator", status: "fail", finding: `${verdict.detail}: the daemon applies nothing from operator/`, remedy: verdict.fix };
+  return {
+    id: "operator",
+    status: "fail",
+    finding: `${verdict.detail}: the daemon applies nothing from operator/`,
+    remedy: verdict.fix,
+  };
 }
 
 /** The effective uid of the daemon holding the lock, from /proc/<pid>/status; undefined when none runs or it cannot be read. */
@@ -78,9 +94,19 @@ export async function checkOperatorFiles(paths: StatePaths): Promise<DoctorCheck
     problems.push(`${name} is writable by its group or others (mode ${formatMode(info.mode)})`);
     open.push(toOneLine(file));
   }
-  if (problems.length === 0) return { id: "permissions", status: "ok", finding: "the state dir, config.json, goals.yaml and charter.md are writable by their owner only; inbox/ is there" };
+  if (problems.length === 0)
+    return {
+      id: "permissions",
+      status: "ok",
+      finding:
+        "the state dir, config.json, goals.yaml and charter.md are writable by their owner only; inbox/ is there",
+    };
   const fixes = [
-    ...(open.length > 0 ? [`chmod go-w ${open.join(" ")} (whoever can write them acts as the operator; give a mail or chat bridge write access to inbox/ only)`] : []),
+    ...(open.length > 0
+      ? [
+          `chmod go-w ${open.join(" ")} (whoever can write them acts as the operator; give a mail or chat bridge write access to inbox/ only)`,
+        ]
+      : []),
     ...(inbox === undefined || !inbox.isDirectory() ? [`mkdir ${toOneLine(paths.inbox)}`] : []),
   ];
   return { id: "permissions", status: "warn", finding: problems.join("; "), remedy: fixes.join("; ") };

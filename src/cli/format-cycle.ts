@@ -23,10 +23,13 @@ export function formatProgress(event: CycleProgress): string {
 export function formatResult(result: CycleResult): string {
   switch (result.status) {
     case "ran": {
-      const checks = result.checks.map((check) => `${check.goal} ${check.passed ? "passed" : "failed"}`).join(", ") || "no checks";
+      const checks =
+        result.checks.map((check) => `${check.goal} ${check.passed ? "passed" : "failed"}`).join(", ") || "no checks";
       return [
         `Cycle ${result.cycle} ran in ${(result.durationMs / 1000).toFixed(1)} s: ${result.steps} steps (${result.failedSteps} failed); ${checks}.`,
-        ...(result.goals.length > 0 ? [`Goals: ${countGoalsMet(result.goals) ?? ""}: ${result.goals.map(describeVerdict).join(", ")}.`] : []),
+        ...(result.goals.length > 0
+          ? [`Goals: ${countGoalsMet(result.goals) ?? ""}: ${result.goals.map(describeVerdict).join(", ")}.`]
+          : []),
         // The model's summary, steered by world text: one line, so it cannot add lines that read as the result's own.
         ...(result.summary !== undefined ? [`Summary: ${toOneLine(result.summary)}`] : []),
         `Journal: ${result.journalFile}`,

@@ -43,7 +43,9 @@ export interface SkillReport {
 export function registerGoalsCommands(program: Command): void {
   program
     .command("goals")
-    .description("list the goals in goals.yaml with their progress: attempts, done or due, the last check and its output (reads only)")
+    .description(
+      "list the goals in goals.yaml with their progress: attempts, done or due, the last check and its output (reads only)",
+    )
     .option("--json", "print the goals as one JSON array")
     .action(async (options: { json?: boolean }, command: Command) => {
       const context = createCliContext(command);
@@ -108,7 +110,10 @@ export async function readSkillReports(context: CliContext): Promise<SkillReport
   const paths = await requireStateDir(context.options.state);
   const skills = (await loadDb(paths)).data.learning.skills;
   return [...skills]
-    .sort((a, b) => Number(a.status !== "active") - Number(b.status !== "active") || Number(a.id.slice(1)) - Number(b.id.slice(1)))
+    .sort(
+      (a, b) =>
+        Number(a.status !== "active") - Number(b.status !== "active") || Number(a.id.slice(1)) - Number(b.id.slice(1)),
+    )
     .map((skill) => ({
       id: skill.id,
       goal: skill.goal,
@@ -125,12 +130,20 @@ function formatGoals(reports: readonly GoalReport[]): string {
   if (reports.length === 0) return "No goals in goals.yaml.\n";
   const blocks = reports.map((goal) => {
     const state = goal.done ? `done${goal.doneAt !== undefined ? ` (met ${formatTime(goal.doneAt)})` : ""}` : "due";
-    const lines = [`${goal.id}: ${state}, ${goal.attempts} attempt(s), priority ${goal.priority}`, `  ${toOneLine(goal.title.trim(), 200)}`];
-    if (goal.check !== undefined) lines.push(`  check: ${toOneLine(goal.check.trim(), 200)}${goal.every !== undefined ? `, every ${goal.every}` : ""}`);
+    const lines = [
+      `${goal.id}: ${state}, ${goal.attempts} attempt(s), priority ${goal.priority}`,
+      `  ${toOneLine(goal.title.trim(), 200)}`,
+    ];
+    if (goal.check !== undefined)
+      lines.push(
+        `  check: ${toOneLine(goal.check.trim(), 200)}${goal.every !== undefined ? `, every ${goal.every}` : ""}`,
+      );
     else if (goal.every !== undefined) lines.push(`  every ${goal.every}`);
     if (goal.lastCheck !== undefined) {
       const output = toOneLine(goal.lastCheck.outputHead.trim(), 120);
-      lines.push(`  last check: ${goal.lastCheck.passed ? "passed" : "failed"} at ${formatTime(goal.lastCheck.at)}${output !== "" ? ` — ${output}` : ""}`);
+      lines.push(
+        `  last check: ${goal.lastCheck.passed ? "passed" : "failed"} at ${formatTime(goal.lastCheck.at)}${output !== "" ? ` — ${output}` : ""}`,
+      );
     } else if (goal.check !== undefined) lines.push("  last check: not run yet");
     return lines.join("\n");
   });
@@ -138,10 +151,15 @@ function formatGoals(reports: readonly GoalReport[]): string {
 }
 
 function formatSkills(reports: readonly SkillReport[]): string {
-  if (reports.length === 0) return "No skills yet: a skill is saved when a goal's check passes after steps that changed the workspace.\n";
+  if (reports.length === 0)
+    return "No skills yet: a skill is saved when a goal's check passes after steps that changed the workspace.\n";
   const blocks = reports.map((skill) => {
-    const lines = [`${skill.id}: goal ${skill.goal}, ${skill.status}, ${skill.successes} success(es), ${skill.failures} failure(s), ${skill.steps.length} step(s)`];
-    skill.steps.forEach((step, index) => lines.push(`  ${index + 1}. ${step.tool} ${toOneLine(JSON.stringify(step.args), 160)}`));
+    const lines = [
+      `${skill.id}: goal ${skill.goal}, ${skill.status}, ${skill.successes} success(es), ${skill.failures} failure(s), ${skill.steps.length} step(s)`,
+    ];
+    skill.steps.forEach((step, index) =>
+      lines.push(`  ${index + 1}. ${step.tool} ${toOneLine(JSON.stringify(step.args), 160)}`),
+    );
     return lines.join("\n");
   });
   return `${blocks.join("\n\n")}\n`;

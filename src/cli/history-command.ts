@@ -4,7 +4,14 @@ import { appendFile, copyFile, cp, link, mkdir, readdir } from "node:fs/promises
 import path from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { acquireStateLock, readLockHolder } from "../daemon/state-lock.js";
-import { diffEntry, findCycleEntry, listHistory, recordHistory, restoreEntry, type HistoryEntry } from "../history/state-history.js";
+import {
+  diffEntry,
+  findCycleEntry,
+  listHistory,
+  recordHistory,
+  restoreEntry,
+  type HistoryEntry,
+} from "../history/state-history.js";
 import { readDbData, recordIssuedIds } from "../memory/db.js";
 import { formatLocalDate } from "../memory/journal.js";
 import { statePaths, type StatePaths } from "../memory/state-paths.js";
@@ -35,16 +42,25 @@ export function registerHistoryCommands(program: Command): void {
     });
   program
     .command("rollback <cycle>")
-    .description("restore db.json, lessons.md, the journal, goals, charter and config to what they were after that cycle")
+    .description(
+      "restore db.json, lessons.md, the journal, goals, charter and config to what they were after that cycle",
+    )
     .option("--stop", "stop a running daemon first (SIGTERM, then wait for it to let go)")
     .option("--json", "print what was restored as JSON")
-    .addHelpText("after", "\nThe current state is recorded first and the rollback is a new entry, so a rollback can itself be undone.\n")
+    .addHelpText(
+      "after",
+      "\nThe current state is recorded first and the rollback is a new entry, so a rollback can itself be undone.\n",
+    )
     .action(async (cycle: string, options: { stop?: boolean; json?: boolean }, command: Command) => {
-      process.exitCode = await run(command, (context) => rollbackCommand(context, cycle, options.stop === true, options.json === true));
+      process.exitCode = await run(command, (context) =>
+        rollbackCommand(context, cycle, options.stop === true, options.json === true),
+      );
     });
   program
     .command("fork <dir>")
-    .description("copy the state dir, with its history, into a new state dir for an experiment (models are hard-linked)")
+    .description(
+      "copy the state dir, with its history, into a new state dir for an experiment (models are hard-linked)",
+    )
     .option("--json", "print the new dir as JSON")
     .action(async (dir: string, options: { json?: boolean }, command: Command) => {
       process.exitCode = await run(command, (context) => forkCommand(context, dir, options.json === true));
@@ -56,7 +72,8 @@ class UsageError extends Error {}
 async function run(command: Command, body: (context: CliContext) => Promise<number>): Promise<number> {
   const context = createCliContext(command);
   try {
-    if (!fs.existsSync(statePaths(context.options.state).root)) throw new UsageError(`no state dir at ${path.resolve(context.options.state)}`);
+    if (!fs.existsSync(statePaths(context.options.state).root))
+      throw new UsageError(`no state dir at ${path.resolve(context.options.state)}`);
     return await body(context);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
@@ -125,7 +142,10 @@ async function rollbackCommand(context: CliContext, cycleText: string, stop: boo
       now,
     });
     if (json) printJsonLine({ cycle: entry.cycle, from: entry.oid, restored, entry: oid });
-    else printOut(`Restored the state after cycle ${entry.cycle}: ${restored.length > 0 ? restored.join(", ") : "nothing differed"}.\nRecorded as a new history entry; \`apprentice history\` shows it.\n`);
+    else
+      printOut(
+        `Restored the state after cycle ${entry.cycle}: ${restored.length > 0 ? restored.join(", ") : "nothing differed"}.\nRecorded as a new history entry; \`apprentice history\` shows it.\n`,
+      );
     return EXIT.ok;
   } finally {
     await release();
@@ -145,16 +165,29 @@ async function readCounters(file: string): Promise<{ nextLessonId: number; nextS
 async function forkCommand(context: CliContext, dir: string, json: boolean): Promise<number> {
   const from = statePaths(context.options.state);
   const to = statePaths(dir);
-  if (fs.existsSync(to.root) && (await readdir(to.root)).length > 0) throw new UsageError(`${to.root} exists and is not empty; fork into a new dir`);
+  if (fs.existsSync(to.root) && (await readdir(to.root)).length > 0)
+    throw new UsageError(`${to.root} exists and is not empty; fork into a new dir`);
   const holder = await readLockHolder(from.root);
   const skip = new Set([path.join(from.root, "daemon.lock"), from.cache, from.models]);
   await cp(from.root, to.root, { recursive: true, filter: (source) => !skip.has(source) });
   const models = await linkModels(from.models, to.models);
   const cycle = await readCycleCount(from);
-  await recordHistory(to, { event: "fork", cycle, subject: `Forked from ${from.root} after cycle ${cycle}`, now: context.clock(), allowEmpty: true });
-  const warning = holder?.alive === true ? `The daemon (pid ${holder.pid}) was running: each file is whole, but a cycle may have been between files.\n` : "";
+  await recordHistory(to, {
+    event: "fork",
+    cycle,
+    subject: `Forked from ${from.root} after cycle ${cycle}`,
+    now: context.clock(),
+    allowEmpty: true,
+  });
+  const warning =
+    holder?.alive === true
+      ? `The daemon (pid ${holder.pid}) was running: each file is whole, but a cycle may have been between files.\n`
+      : "";
   if (json) printJsonLine({ dir: to.root, from: from.root, cycle, models });
-  else printOut(`${warning}Forked ${from.root} into ${to.root} (after cycle ${cycle}, ${models} model file(s) hard-linked or copied).\nRun it with: apprentice once --state ${to.root}\n`);
+  else
+    printOut(
+      `${warning}Forked ${from.root} into ${to.root} (after cycle ${cycle}, ${models} model file(s) hard-linked or copied).\nRun it with: apprentice once --state ${to.root}\n`,
+    );
   return EXIT.ok;
 }
 
@@ -189,8 +222,13 @@ async function requireCycleEntry(paths: StatePaths, cycleText: string): Promise<
   if (!Number.isInteger(cycle) || cycle < 0) throw new UsageError(`"${cycleText}" is not a cycle number`);
   const entry = await findCycleEntry(paths, cycle);
   if (entry !== undefined) return entry;
-  const cycles = (await listHistory(paths)).filter((candidate) => candidate.event === "cycle" && candidate.cycle !== undefined).map((candidate) => candidate.cycle as number);
-  const range = cycles.length > 0 ? `recorded cycles run from ${Math.min(...cycles)} to ${Math.max(...cycles)}` : "there is no recorded cycle yet";
+  const cycles = (await listHistory(paths))
+    .filter((candidate) => candidate.event === "cycle" && candidate.cycle !== undefined)
+    .map((candidate) => candidate.cycle as number);
+  const range =
+    cycles.length > 0
+      ? `recorded cycles run from ${Math.min(...cycles)} to ${Math.max(...cycles)}`
+      : "there is no recorded cycle yet";
   throw new UsageError(`no history entry for cycle ${cycle}; ${range}`);
 }
 
@@ -206,7 +244,10 @@ async function takeLock(context: CliContext, paths: StatePaths, stop: boolean): 
       result = await acquireStateLock(paths.root, { logger: context.logger });
     }
   }
-  if (!result.ok) throw new UsageError(`${result.message}${result.reason === "held" ? " (or pass --stop to stop it and roll back)" : ""}`);
+  if (!result.ok)
+    throw new UsageError(
+      `${result.message}${result.reason === "held" ? " (or pass --stop to stop it and roll back)" : ""}`,
+    );
   return result.release;
 }
 

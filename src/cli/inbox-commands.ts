@@ -26,7 +26,9 @@ export function registerInboxCommands(program: Command): void {
     });
   program
     .command("teach <text...>")
-    .description("teach a lesson: stored pinned and operator-sourced (at once, or through operator/ while a daemon runs), recalled in every cycle; run it as the daemon's user")
+    .description(
+      "teach a lesson: stored pinned and operator-sourced (at once, or through operator/ while a daemon runs), recalled in every cycle; run it as the daemon's user",
+    )
     .option("--json", "print the file written as JSON")
     .action(async (words: string[], options: { json?: boolean }, command: Command) => {
       process.exitCode = await teach(command, words.join(" "), options.json === true).catch(reportError);
@@ -35,7 +37,9 @@ export function registerInboxCommands(program: Command): void {
 
 /** Checks the text's length; an error message for the operator, or undefined when it is fine. */
 function checkText(text: string): string | undefined {
-  return text.length === 0 || text.length > MAX_TEXT_CHARS ? `the text must be 1 to ${MAX_TEXT_CHARS} characters` : undefined;
+  return text.length === 0 || text.length > MAX_TEXT_CHARS
+    ? `the text must be 1 to ${MAX_TEXT_CHARS} characters`
+    : undefined;
 }
 
 async function tell(command: Command, text: string, json: boolean): Promise<number> {
@@ -46,7 +50,10 @@ async function tell(command: Command, text: string, json: boolean): Promise<numb
   const paths = await requireStateDir(context.options.state);
   const file = await dropInInbox(paths, context.clock(), trimmed, ".md");
   if (json) printJson({ status: "queued", file });
-  else printOut(`Wrote ${file}. A running daemon takes it in within a few seconds; otherwise the next \`apprentice once\` does.\n`);
+  else
+    printOut(
+      `Wrote ${file}. A running daemon takes it in within a few seconds; otherwise the next \`apprentice once\` does.\n`,
+    );
   return EXIT.ok;
 }
 
@@ -65,7 +72,11 @@ async function teach(command: Command, text: string, json: boolean): Promise<num
     const taught = teachLesson(db.data.learning, trimmed, "apprentice teach", { cycle: db.data.cycle.count, now });
     return taught === undefined
       ? { changed: false, value: undefined }
-      : { changed: true, lines: [`- ${taught.delta.id} ${taught.delta.change}: ${taught.delta.reason}: ${taught.text.slice(0, 200)}`], value: taught.delta.id };
+      : {
+          changed: true,
+          lines: [`- ${taught.delta.id} ${taught.delta.change}: ${taught.delta.reason}: ${taught.text.slice(0, 200)}`],
+          value: taught.delta.id,
+        };
   }).catch((error: unknown) => {
     // db.json unreadable: the lesson must not be lost, so it waits in operator/ for the daemon, which repairs first.
     if (error instanceof StateError) return { status: "error" as const, message: error.message };
@@ -73,15 +84,27 @@ async function teach(command: Command, text: string, json: boolean): Promise<num
   });
   if (outcome.status === "written" && outcome.value !== undefined) {
     if (json) printJson({ status: "stored", id: outcome.value });
-    else printOut(`Stored as ${outcome.value} (pinned, operator). lessons.json, lessons.md, the journal and the history are updated; \`apprentice lessons show ${outcome.value}\` shows it.\n`);
+    else
+      printOut(
+        `Stored as ${outcome.value} (pinned, operator). lessons.json, lessons.md, the journal and the history are updated; \`apprentice lessons show ${outcome.value}\` shows it.\n`,
+      );
     return EXIT.ok;
   }
-  if (outcome.status === "error") printErr(`apprentice: ${outcome.message}\napprentice: the lesson goes to operator/ instead.\n`);
+  if (outcome.status === "error")
+    printErr(`apprentice: ${outcome.message}\napprentice: the lesson goes to operator/ instead.\n`);
   const queued = await queueOperatorRequest(paths, context.clock(), OPERATOR_LESSON_SUFFIX, `${trimmed}\n`, "teach");
   if (!queued.ok) return usage(queued.message);
   const { file } = queued;
-  if (json) printJson({ status: "queued", file, ...(outcome.status === "held" && outcome.holderPid !== undefined ? { holderPid: outcome.holderPid } : {}) });
-  else if (outcome.status === "held") printOut(`The daemon holds the state dir, so the lesson was queued as ${file}; it stores it within a few seconds.\n`);
+  if (json)
+    printJson({
+      status: "queued",
+      file,
+      ...(outcome.status === "held" && outcome.holderPid !== undefined ? { holderPid: outcome.holderPid } : {}),
+    });
+  else if (outcome.status === "held")
+    printOut(
+      `The daemon holds the state dir, so the lesson was queued as ${file}; it stores it within a few seconds.\n`,
+    );
   else printOut(`Wrote ${file}; the next \`apprentice once\` or \`start\` stores it.\n`);
   return EXIT.ok;
 }

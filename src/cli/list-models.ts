@@ -49,7 +49,15 @@ export async function listModels(paths: StatePaths, modelOverride?: string): Pro
     const info = await stat(file).catch(() => undefined);
     if (info === undefined || !info.isFile()) continue;
     if (name.endsWith(PARTIAL_SUFFIX)) {
-      models.push({ file: name, path: file, sizeBytes: info.size, location: "models", configured: false, kind: "partial", problem: "unfinished pull: run the same `apprentice model pull` again to resume" });
+      models.push({
+        file: name,
+        path: file,
+        sizeBytes: info.size,
+        location: "models",
+        configured: false,
+        kind: "partial",
+        problem: "unfinished pull: run the same `apprentice model pull` again to resume",
+      });
     } else if (name.toLowerCase().endsWith(".gguf")) {
       models.push(await describeModel(file, "models", file === configuredPath));
     }
@@ -69,10 +77,15 @@ async function readModelsDir(dir: string): Promise<string[]> {
   }
 }
 
-async function describeModel(file: string, location: ListedModel["location"], configured: boolean): Promise<ListedModel> {
+async function describeModel(
+  file: string,
+  location: ListedModel["location"],
+  configured: boolean,
+): Promise<ListedModel> {
   const base = { file: location === "models" ? path.basename(file) : file, path: file, location, configured };
   const inspection = await inspectGgufFile(file);
-  if (!inspection.ok) return { ...base, sizeBytes: inspection.sizeBytes ?? 0, kind: "invalid", problem: inspection.detail };
+  if (!inspection.ok)
+    return { ...base, sizeBytes: inspection.sizeBytes ?? 0, kind: "invalid", problem: inspection.detail };
   const { summary } = inspection;
   return {
     ...base,
@@ -87,19 +100,29 @@ async function describeModel(file: string, location: ListedModel["location"], co
 /** The human listing: one line per file, `*` marking the configured one. */
 export function formatModelList(list: ModelList): string {
   const lines = [`Models in ${list.modelsDir}/`];
-  if (list.models.length === 0) lines.push("  (no .gguf files; see `apprentice model recommend` and `apprentice model pull`)");
+  if (list.models.length === 0)
+    lines.push("  (no .gguf files; see `apprentice model recommend` and `apprentice model pull`)");
   const width = Math.max(0, ...list.models.map((model) => toOneLine(model.file).length));
   for (const model of list.models) {
     const size = formatSize(model.sizeBytes).padStart(8);
     const what =
       model.kind === "gguf"
-        ? [model.architecture, model.quantization, model.name !== undefined ? `"${model.name}"` : undefined].filter((part) => part !== undefined).map((part) => toOneLine(part, 120)).join(" ")
+        ? [model.architecture, model.quantization, model.name !== undefined ? `"${model.name}"` : undefined]
+            .filter((part) => part !== undefined)
+            .map((part) => toOneLine(part, 120))
+            .join(" ")
         : `✗ ${toOneLine(model.problem ?? "")}`;
     // The GGUF's header fields and the file name are the model file's own text: one line each, controls shown.
-    lines.push(`  ${model.configured ? "*" : " "} ${toOneLine(model.file).padEnd(width)}  ${size}  ${what}${model.configured ? "  (configured)" : ""}`);
+    lines.push(
+      `  ${model.configured ? "*" : " "} ${toOneLine(model.file).padEnd(width)}  ${size}  ${what}${model.configured ? "  (configured)" : ""}`,
+    );
   }
   if (list.configuredPath === null) {
-    lines.push(list.configProblem !== undefined ? `configured: unknown (${list.configProblem})` : "configured: none (model.path is null)");
+    lines.push(
+      list.configProblem !== undefined
+        ? `configured: unknown (${list.configProblem})`
+        : "configured: none (model.path is null)",
+    );
   } else {
     lines.push(`configured: ${toOneLine(list.configuredPath)}`);
   }

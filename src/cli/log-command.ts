@@ -43,7 +43,10 @@ export function registerLogCommand(program: Command): void {
     });
 }
 
-async function showLog(stateDir: string, options: { entries: string; follow?: boolean; json?: boolean }): Promise<number> {
+async function showLog(
+  stateDir: string,
+  options: { entries: string; follow?: boolean; json?: boolean },
+): Promise<number> {
   const count = Number(options.entries);
   if (!Number.isInteger(count) || count < 1 || count > MAX_ENTRIES) {
     printErr(`apprentice: -n must be a whole number from 1 to ${MAX_ENTRIES}, not "${options.entries}"\n`);
@@ -100,13 +103,21 @@ async function followJournal(paths: StatePaths, json: boolean, seen: Set<string>
         }
       })
       // A day file being rotated or removed under us is worth a line, not the end of the follow.
-      .catch((error: unknown) => void printErr(`apprentice: cannot read the journal: ${error instanceof Error ? error.message : String(error)}\n`));
+      .catch(
+        (error: unknown) =>
+          void printErr(
+            `apprentice: cannot read the journal: ${error instanceof Error ? error.message : String(error)}\n`,
+          ),
+      );
   };
   await new Promise<void>((resolve, reject) => {
     const stop = (): void => {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
-      watcher.close().then(() => looking).then(resolve, reject);
+      watcher
+        .close()
+        .then(() => looking)
+        .then(resolve, reject);
     };
     watcher.on("add", look);
     watcher.on("change", look);

@@ -16,7 +16,12 @@ process.stderr.on("error", (error: NodeJS.ErrnoException) => {
 const program = new Command()
   .name("apprentice")
   .description("A daemon that runs a local GGUF model on a schedule and learns through plain-file memory.")
-  .version((JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string }).version, "-V, --version", "print the version")
+  .version(
+    (JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string })
+      .version,
+    "-V, --version",
+    "print the version",
+  )
   .option("--state <dir>", "state directory", "state")
   .option("--model <path>", "GGUF model file (overrides model.path in config.json)")
   .showHelpAfterError("(add --help for usage)")

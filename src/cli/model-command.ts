@@ -28,7 +28,9 @@ export function registerModelCommand(program: Command): void {
     });
   model
     .command("recommend")
-    .description("small instruct models with file sizes and whether each fits this board's RAM (and 1, 2, 4 and 8 GB boards)")
+    .description(
+      "small instruct models with file sizes and whether each fits this board's RAM (and 1, 2, 4 and 8 GB boards)",
+    )
     .option("--json", "print one JSON object on stdout")
     .option("--ram-mb <n>", "judge for this much RAM instead of this board's", parseWholeNumber)
     .action(async (options: { json?: boolean; ramMb?: number }, command: Command) => {
@@ -57,7 +59,10 @@ export function registerModelCommand(program: Command): void {
     )
     .action(async (uri: string, options: { use?: boolean; json?: boolean }, command: Command) => {
       const context = createCliContext(command);
-      const outcome = await runPull(context, uri, options).catch((error: unknown) => ({ code: reportError(error), lingering: false }));
+      const outcome = await runPull(context, uri, options).catch((error: unknown) => ({
+        code: reportError(error),
+        lingering: false,
+      }));
       // The downloader's library keeps retrying a host it could not reach and cannot be cancelled; do not wait for it.
       if (outcome.lingering) process.exit(outcome.code);
       process.exitCode = outcome.code;
@@ -77,7 +82,10 @@ async function runList(context: CliContext, json: boolean): Promise<number> {
 }
 
 async function runRecommend(context: CliContext, options: { json?: boolean; ramMb?: number }): Promise<number> {
-  if (options.ramMb !== undefined && (!Number.isInteger(options.ramMb) || options.ramMb < 128 || options.ramMb > 1_048_576)) {
+  if (
+    options.ramMb !== undefined &&
+    (!Number.isInteger(options.ramMb) || options.ramMb < 128 || options.ramMb > 1_048_576)
+  ) {
     printErr("apprentice: --ram-mb takes a whole number of MB from 128 to 1048576\n");
     return EXIT.usage;
   }
@@ -90,7 +98,11 @@ async function runRecommend(context: CliContext, options: { json?: boolean; ramM
   return EXIT.ok;
 }
 
-async function runPull(context: CliContext, uri: string, options: { use?: boolean; json?: boolean }): Promise<{ code: number; lingering: boolean }> {
+async function runPull(
+  context: CliContext,
+  uri: string,
+  options: { use?: boolean; json?: boolean },
+): Promise<{ code: number; lingering: boolean }> {
   const paths = statePaths(context.options.state);
   if (!(await isDirectory(paths.root))) {
     printErr(`apprentice: ${paths.root} is not a state dir; create it with \`apprentice init ${paths.root}\`\n`);
@@ -131,7 +143,11 @@ async function runPull(context: CliContext, uri: string, options: { use?: boolea
     return { code: result.reason === "bad-uri" ? EXIT.usage : EXIT.failed, lingering: result.lingering === true };
   }
   const size = formatSize(result.sizeBytes);
-  const lines = [result.alreadyPresent ? `${result.path} is already complete (${size}); nothing downloaded.` : `Pulled ${result.path} (${size}).`];
+  const lines = [
+    result.alreadyPresent
+      ? `${result.path} is already complete (${size}); nothing downloaded.`
+      : `Pulled ${result.path} (${size}).`,
+  ];
   let used: string | undefined;
   let holderPid: number | undefined;
   if (options.use === true) {
@@ -149,10 +165,25 @@ async function runPull(context: CliContext, uri: string, options: { use?: boolea
     }
   }
   if (options.json === true) {
-    const summary = { status: "pulled", uri, file: result.file, path: result.path, sizeBytes: result.sizeBytes, alreadyPresent: result.alreadyPresent };
-    printJsonLine({ ...summary, used: used ?? null, restartNeeded: holderPid !== undefined, ...(holderPid !== undefined ? { holderPid } : {}) });
+    const summary = {
+      status: "pulled",
+      uri,
+      file: result.file,
+      path: result.path,
+      sizeBytes: result.sizeBytes,
+      alreadyPresent: result.alreadyPresent,
+    };
+    printJsonLine({
+      ...summary,
+      used: used ?? null,
+      restartNeeded: holderPid !== undefined,
+      ...(holderPid !== undefined ? { holderPid } : {}),
+    });
   } else {
-    if (used === undefined) lines.push(`Use it with \`apprentice model pull ${uri} --use\`, or set model.path to models/${result.file} in config.json.`);
+    if (used === undefined)
+      lines.push(
+        `Use it with \`apprentice model pull ${uri} --use\`, or set model.path to models/${result.file} in config.json.`,
+      );
     printOut(`${lines.join("\n")}\n`);
   }
   return { code: EXIT.ok, lingering: false };
@@ -172,7 +203,10 @@ function describePullFailure(result: Extract<PullResult, { status: "failed" }>, 
     case "stalled":
     case "interrupted":
     case "error": {
-      const resume = result.partialPath !== undefined ? `; the partial file ${result.partialPath} is kept: run the same command again to resume` : "";
+      const resume =
+        result.partialPath !== undefined
+          ? `; the partial file ${result.partialPath} is kept: run the same command again to resume`
+          : "";
       return `model pull ${result.reason === "error" ? "failed" : result.reason}: ${result.detail}${resume}`;
     }
     case "not-gguf":
@@ -185,7 +219,9 @@ function describePullFailure(result: Extract<PullResult, { status: "failed" }>, 
  * reachability probe tries the same host the downloader will; it belongs in config.ts's readEnvironment.
  */
 function readHuggingFaceEndpoint(): string | undefined {
-  const endpoint = [process.env.MODEL_ENDPOINT, process.env.HF_ENDPOINT].find((value) => value !== undefined && /^https?:\/\//.test(value));
+  const endpoint = [process.env.MODEL_ENDPOINT, process.env.HF_ENDPOINT].find(
+    (value) => value !== undefined && /^https?:\/\//.test(value),
+  );
   if (endpoint === undefined) return undefined;
   return endpoint.endsWith("/") ? endpoint : `${endpoint}/`;
 }

@@ -26,7 +26,9 @@ async function runOnce(context: ReturnType<typeof createCliContext>, json: boole
   const stateDir = context.options.state;
   const result = await ensureStateDir(stateDir);
   if (result !== undefined) {
-    printErr(`apprentice: ${result.root} did not exist; created it from the templates (${result.created.join(", ")}).\n`);
+    printErr(
+      `apprentice: ${result.root} did not exist; created it from the templates (${result.created.join(", ")}).\n`,
+    );
   }
   const lock = await acquireStateLock(stateDir, { logger });
   if (!lock.ok) {
@@ -42,7 +44,11 @@ async function runOnce(context: ReturnType<typeof createCliContext>, json: boole
   process.once("SIGTERM", onSignal);
   const brain = new WorkerBrain(logger);
   try {
-    const state = await openState(stateDir, { ...(context.options.model !== undefined ? { modelOverride: context.options.model } : {}), logger, clock });
+    const state = await openState(stateDir, {
+      ...(context.options.model !== undefined ? { modelOverride: context.options.model } : {}),
+      logger,
+      clock,
+    });
     try {
       for (const warning of state.warnings) printErr(`apprentice: warning: ${warning}\n`);
       const sandbox = await checkSandboxPreflight(state.config, state.paths.goals);

@@ -50,8 +50,16 @@ export async function writeLessonsUnlessDaemon<T>(
       () => true,
     );
     if (historyOn) {
-      await recordHistory(paths, { event: "operator", cycle: db.data.cycle.count, subject, lines: result.lines, now }).catch((error: unknown) =>
-        context.logger.warn(`history: could not record the change: ${error instanceof Error ? error.message : String(error)}`),
+      await recordHistory(paths, {
+        event: "operator",
+        cycle: db.data.cycle.count,
+        subject,
+        lines: result.lines,
+        now,
+      }).catch((error: unknown) =>
+        context.logger.warn(
+          `history: could not record the change: ${error instanceof Error ? error.message : String(error)}`,
+        ),
       );
     }
     return { status: "written", value: result.value };

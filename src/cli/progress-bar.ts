@@ -12,7 +12,10 @@ const REDRAW_MS = 200;
 const MB = 1024 * 1024;
 
 /** Writes to `stream`; `isTTY` decides between redrawing and logging tenths. */
-export function createProgressReporter(stream: { write(text: string): unknown; isTTY?: boolean }, now: () => number = () => performance.now()): ProgressReporter {
+export function createProgressReporter(
+  stream: { write(text: string): unknown; isTTY?: boolean },
+  now: () => number = () => performance.now(),
+): ProgressReporter {
   let lastDrawAt = -Infinity;
   let lastTenth = -1;
   let drawn = false;

@@ -16,14 +16,21 @@ export type QueueOutcome = { ok: true; file: string } | { ok: false; message: st
  * apprentice apprentice teach …`) or is open to others. A missing operator/ is created 0700 only when the state dir
  * is this user's, so root never makes one the daemon's user cannot use. `command` is how the message names the command.
  */
-export async function queueOperatorRequest(paths: StatePaths, now: Date, suffix: string, text: string, command: string): Promise<QueueOutcome> {
+export async function queueOperatorRequest(
+  paths: StatePaths,
+  now: Date,
+  suffix: string,
+  text: string,
+  command: string,
+): Promise<QueueOutcome> {
   const euid = currentEuid();
   const rootOwner = (await stat(paths.root)).uid;
   if (euid !== undefined && rootOwner === euid) await mkdir(paths.operator, { mode: 0o700 }).catch(ignoreExisting);
   const verdict = await judgeOperatorDir(paths, euid);
   if (!verdict.ok) {
     const owner = verdict.ownerUid ?? (verdict.problem === "missing" ? rootOwner : undefined);
-    if (owner !== undefined && owner !== euid) return { ok: false, message: await describeForeignOwner(owner, command) };
+    if (owner !== undefined && owner !== euid)
+      return { ok: false, message: await describeForeignOwner(owner, command) };
     return { ok: false, message: `${verdict.detail}, so the daemon would not believe a request there: ${verdict.fix}` };
   }
   const stamp = now.toISOString().replace(/[:.]/g, "-");

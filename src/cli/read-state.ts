@@ -50,7 +50,9 @@ export async function readConfig(paths: StatePaths): Promise<Config> {
   });
   if (read.status === "ok") return read.config;
   if (read.status === "missing") {
-    throw new StateError(`${paths.config} is missing. Run \`apprentice init ${paths.root}\` to create it from the template.`);
+    throw new StateError(
+      `${paths.config} is missing. Run \`apprentice init ${paths.root}\` to create it from the template.`,
+    );
   }
   throw new StateError(read.kind === "json" ? `${read.message}.` : read.detail);
 }

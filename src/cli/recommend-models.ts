@@ -1,5 +1,12 @@
 // What `apprentice model recommend` shows: the catalog judged for this board's RAM, and for 1, 2, 4 and 8 GB boards.
-import { BOARD_RAM_MB, judgeCatalog, pickSuggestion, RUNTIME_RESERVE_MB, type FitEntry, type FitVerdict } from "../brain/model-catalog.js";
+import {
+  BOARD_RAM_MB,
+  judgeCatalog,
+  pickSuggestion,
+  RUNTIME_RESERVE_MB,
+  type FitEntry,
+  type FitVerdict,
+} from "../brain/model-catalog.js";
 
 export interface BoardFit {
   ramMB: number;
@@ -19,12 +26,22 @@ export interface Recommendation extends BoardFit {
 }
 
 /** Judges the catalog for `ramMB` and for each standard board size. */
-export function buildRecommendation(ramMB: number, ramSource: Recommendation["ramSource"], contextSize: number): Recommendation {
+export function buildRecommendation(
+  ramMB: number,
+  ramSource: Recommendation["ramSource"],
+  contextSize: number,
+): Recommendation {
   const judge = (ram: number): BoardFit => {
     const models = judgeCatalog(ram, contextSize);
     return { ramMB: ram, models, suggestion: pickSuggestion(models) ?? null };
   };
-  return { ...judge(ramMB), ramSource, contextSize, runtimeReserveMB: RUNTIME_RESERVE_MB, boards: BOARD_RAM_MB.map(judge) };
+  return {
+    ...judge(ramMB),
+    ramSource,
+    contextSize,
+    runtimeReserveMB: RUNTIME_RESERVE_MB,
+    boards: BOARD_RAM_MB.map(judge),
+  };
 }
 
 const SYMBOLS: Record<FitVerdict, string> = { fits: "✓", tight: "~", "too-big": "✗" };
@@ -39,12 +56,23 @@ export function formatRecommendation(recommendation: Recommendation): string {
   ];
   const rows = [["model", "quant", "file", "KV", "need", "verdict"]];
   for (const entry of recommendation.models) {
-    rows.push([entry.name, entry.quantization, `${entry.fileMB} MB`, `${entry.kvMB} MB`, `${entry.needMB} MB`, entry.verdict]);
+    rows.push([
+      entry.name,
+      entry.quantization,
+      `${entry.fileMB} MB`,
+      `${entry.kvMB} MB`,
+      `${entry.needMB} MB`,
+      entry.verdict,
+    ]);
   }
   lines.push(...alignColumns(rows).map((row) => `  ${row}`), "");
   const suggestion = recommendation.suggestion;
   if (suggestion !== null) {
-    lines.push(`Suggested: ${suggestion.name} ${suggestion.quantization}`, `  apprentice model pull ${suggestion.uri} --use`, "");
+    lines.push(
+      `Suggested: ${suggestion.name} ${suggestion.quantization}`,
+      `  apprentice model pull ${suggestion.uri} --use`,
+      "",
+    );
   } else {
     lines.push("Nothing in the table fits comfortably; lower model.contextSize or use a board with more RAM.", "");
   }
@@ -58,11 +86,19 @@ export function formatRecommendation(recommendation: Recommendation): string {
     matrix.push([entry.name, entry.quantization, ...verdicts]);
   }
   lines.push(...alignColumns(matrix).map((row) => `  ${row}`), "");
-  lines.push("Pull one with `apprentice model pull <uri> --use`; `apprentice doctor` then checks it against the RAM free now.", "");
+  lines.push(
+    "Pull one with `apprentice model pull <uri> --use`; `apprentice doctor` then checks it against the RAM free now.",
+    "",
+  );
   return lines.join("\n");
 }
 
 function alignColumns(rows: readonly string[][]): string[] {
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length))) ?? [];
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join("  ").trimEnd());
+  return rows.map((row) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join("  ")
+      .trimEnd(),
+  );
 }

@@ -2,7 +2,13 @@
 import { stat } from "node:fs/promises";
 import type { Command } from "commander";
 import { statePaths } from "../memory/state-paths.js";
-import { DEFAULT_SERVE_HOST, DEFAULT_SERVE_PORT, resolveServeOptions, type RawServeOptions, type ServeOptions } from "../serve/serve-options.js";
+import {
+  DEFAULT_SERVE_HOST,
+  DEFAULT_SERVE_PORT,
+  resolveServeOptions,
+  type RawServeOptions,
+  type ServeOptions,
+} from "../serve/serve-options.js";
 import { createCliContext, EXIT, reportError, type CliContext } from "./cli-context.js";
 import { printErr } from "./terminal-output.js";
 
@@ -10,8 +16,14 @@ import { printErr } from "./terminal-output.js";
 export function addServeOptions(command: Command): Command {
   return command
     .option("--port <port>", `status page TCP port, 0 for any free one (default: ${DEFAULT_SERVE_PORT})`)
-    .option("--host <address>", `address the status page binds to; anything but loopback needs --token (default: ${DEFAULT_SERVE_HOST})`)
-    .option("--token <token>", "require this token on every status request: `Authorization: Bearer <token>` or `?token=<token>`");
+    .option(
+      "--host <address>",
+      `address the status page binds to; anything but loopback needs --token (default: ${DEFAULT_SERVE_HOST})`,
+    )
+    .option(
+      "--token <token>",
+      "require this token on every status request: `Authorization: Bearer <token>` or `?token=<token>`",
+    );
 }
 
 /** Checks the serve options; prints the refusal and returns `undefined` when they cannot be used. */
@@ -28,7 +40,9 @@ export function resolveServeOptionsOrReport(raw: RawServeOptions, context: CliCo
 export function registerServeCommand(program: Command): void {
   const command = program
     .command("serve")
-    .description("serve a read-only status page of the state dir (last cycles, learning curve, lessons, sensors, next wake) until Ctrl-C or SIGTERM");
+    .description(
+      "serve a read-only status page of the state dir (last cycles, learning curve, lessons, sensors, next wake) until Ctrl-C or SIGTERM",
+    );
   addServeOptions(command).action(async (options: RawServeOptions, invoked: Command) => {
     const context = createCliContext(invoked);
     process.exitCode = await runServe(context, options).catch(reportError);
@@ -49,13 +63,20 @@ async function runServe(context: CliContext, raw: RawServeOptions): Promise<numb
     return EXIT.usage;
   }
   const { startStatusServer } = await import("../serve/status-server.js");
-  const started = await startStatusServer({ ...options, stateDir: paths.root, logger: context.logger, clock: context.clock });
+  const started = await startStatusServer({
+    ...options,
+    stateDir: paths.root,
+    logger: context.logger,
+    clock: context.clock,
+  });
   if (!started.ok) {
     printErr(`apprentice: ${started.message}\n`);
     return EXIT.usage;
   }
   const { server } = started;
-  context.logger.info(`status page of ${paths.root} at ${server.url}${options.token !== undefined ? " (token required)" : ""}`);
+  context.logger.info(
+    `status page of ${paths.root} at ${server.url}${options.token !== undefined ? " (token required)" : ""}`,
+  );
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     const onSignal = (received: NodeJS.Signals): void => {
       process.off("SIGINT", onSignal);

@@ -11,34 +11,40 @@ import { printErr } from "./terminal-output.js";
 export function registerStartCommand(program: Command): void {
   const command = program
     .command("start")
-    .description("run the daemon: cycles on the configured schedule and when inbox, goals or charter change; stop with Ctrl-C or SIGTERM")
+    .description(
+      "run the daemon: cycles on the configured schedule and when inbox, goals or charter change; stop with Ctrl-C or SIGTERM",
+    )
     .option("--serve", "also serve the read-only status page (as `apprentice serve` does) while the daemon runs");
-  addServeOptions(command).action(async ({ serve: wantsServe, ...raw }: RawServeOptions & { serve?: boolean }, invoked: Command) => {
-    const context = createCliContext(invoked);
-    if (wantsServe !== true && Object.values(raw).some((value) => value !== undefined)) {
-      printErr("apprentice: --port, --host and --token set up the status page; add --serve\n");
-      process.exitCode = EXIT.usage;
-      return;
-    }
-    const serve = wantsServe === true ? resolveServeOptionsOrReport(raw, context) : undefined;
-    if (wantsServe === true && serve === undefined) {
-      process.exitCode = EXIT.usage;
-      return;
-    }
-    const run = async (): Promise<number> => {
-      const result = await ensureStateDir(context.options.state);
-      if (result !== undefined) {
-        printErr(`apprentice: ${result.root} did not exist; created it from the templates (${result.created.join(", ")}).\n`);
+  addServeOptions(command).action(
+    async ({ serve: wantsServe, ...raw }: RawServeOptions & { serve?: boolean }, invoked: Command) => {
+      const context = createCliContext(invoked);
+      if (wantsServe !== true && Object.values(raw).some((value) => value !== undefined)) {
+        printErr("apprentice: --port, --host and --token set up the status page; add --serve\n");
+        process.exitCode = EXIT.usage;
+        return;
       }
-      return runDaemon({
-        stateDir: context.options.state,
-        ...(context.options.model !== undefined ? { modelOverride: context.options.model } : {}),
-        logger: context.logger,
-        clock: context.clock,
-        onProgress: (event) => context.logger.info(formatProgress(event)),
-        ...(serve !== undefined ? { serve } : {}),
-      });
-    };
-    process.exitCode = await run().catch(reportError);
-  });
+      const serve = wantsServe === true ? resolveServeOptionsOrReport(raw, context) : undefined;
+      if (wantsServe === true && serve === undefined) {
+        process.exitCode = EXIT.usage;
+        return;
+      }
+      const run = async (): Promise<number> => {
+        const result = await ensureStateDir(context.options.state);
+        if (result !== undefined) {
+          printErr(
+            `apprentice: ${result.root} did not exist; created it from the templates (${result.created.join(", ")}).\n`,
+          );
+        }
+        return runDaemon({
+          stateDir: context.options.state,
+          ...(context.options.model !== undefined ? { modelOverride: context.options.model } : {}),
+          logger: context.logger,
+          clock: context.clock,
+          onProgress: (event) => context.logger.info(formatProgress(event)),
+          ...(serve !== undefined ? { serve } : {}),
+        });
+      };
+      process.exitCode = await run().catch(reportError);
+    },
+  );
 }

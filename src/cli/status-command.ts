@@ -29,7 +29,10 @@ export interface StatusReport {
   cycles: {
     count: number;
     /** The last cycle; `goals` is each due goal's verdict (absent with no due goal, or in a record from before issue 15). */
-    last?: Pick<CycleRecord, "cycle" | "status" | "startedAt" | "endedAt" | "durationMs" | "summary" | "reason" | "goals">;
+    last?: Pick<
+      CycleRecord,
+      "cycle" | "status" | "startedAt" | "endedAt" | "durationMs" | "summary" | "reason" | "goals"
+    >;
     inProgress?: { cycle: number; startedAt: string; pid: number };
     lastSkip?: { at: string; reason: string; detail: string };
   };
@@ -59,7 +62,9 @@ export interface StatusReport {
 export function registerStatusCommand(program: Command): void {
   program
     .command("status")
-    .description("show whether the daemon runs, the last cycle, the next wake, the model, sensors and counts (reads only)")
+    .description(
+      "show whether the daemon runs, the last cycle, the next wake, the model, sensors and counts (reads only)",
+    )
     .option("--json", "print the report as one JSON object")
     .action(async (options: { json?: boolean }, command: Command) => {
       const context = createCliContext(command);
@@ -86,21 +91,35 @@ export async function readStatus(context: CliContext): Promise<StatusReport> {
   // The running daemon may have been started with --model, which config.json does not show; this command's own wins.
   const fromDaemon = context.options.model === undefined ? daemon.model : undefined;
   const modelPath = fromDaemon ?? resolveModelPath(config, paths.root, context.options.model);
-  const modelSource = fromDaemon !== undefined ? "daemon --model" : context.options.model !== undefined ? "--model" : "config";
-  const inboxMessages = (await readInbox(paths.inbox, { maxMessages: Number.MAX_SAFE_INTEGER, maxBytesPerMessage: 1 })).messages;
+  const modelSource =
+    fromDaemon !== undefined ? "daemon --model" : context.options.model !== undefined ? "--model" : "config";
+  const inboxMessages = (await readInbox(paths.inbox, { maxMessages: Number.MAX_SAFE_INTEGER, maxBytesPerMessage: 1 }))
+    .messages;
   return {
     stateDir: paths.root,
     daemon,
     cycles: {
       count: data.cycle.count,
       ...(last !== undefined
-        ? { last: { cycle: last.cycle, status: last.status, startedAt: last.startedAt, endedAt: last.endedAt, durationMs: last.durationMs, ...pickText(last) } }
+        ? {
+            last: {
+              cycle: last.cycle,
+              status: last.status,
+              startedAt: last.startedAt,
+              endedAt: last.endedAt,
+              durationMs: last.durationMs,
+              ...pickText(last),
+            },
+          }
         : {}),
       ...(data.cycle.inProgress !== undefined ? { inProgress: data.cycle.inProgress } : {}),
       ...(data.lastSkip !== undefined ? { lastSkip: data.lastSkip } : {}),
     },
     nextWake: { cron: config.schedule.cron, ...(nextAt !== undefined ? { at: nextAt.toISOString() } : {}) },
-    model: { ...(modelPath !== undefined ? { source: modelSource } : {}), ...(await describeModel(modelPath, config.limits.reserveRamMB, sensors.availableRamMB)) },
+    model: {
+      ...(modelPath !== undefined ? { source: modelSource } : {}),
+      ...(await describeModel(modelPath, config.limits.reserveRamMB, sensors.availableRamMB)),
+    },
     sensors,
     goals: await countGoals(paths, data.goals, context.clock()),
     lessons: {
@@ -142,7 +161,13 @@ async function readDaemon(paths: StatePaths): Promise<StatusReport["daemon"]> {
   const holder = await readLockHolder(paths.root);
   if (holder !== undefined) {
     return holder.alive
-      ? { running: true, pid: holder.pid, since: holder.startedAt, hostname: holder.hostname, ...(holder.model !== undefined ? { model: holder.model } : {}) }
+      ? {
+          running: true,
+          pid: holder.pid,
+          since: holder.startedAt,
+          hostname: holder.hostname,
+          ...(holder.model !== undefined ? { model: holder.model } : {}),
+        }
       : { running: false, pid: holder.pid, since: holder.startedAt, hostname: holder.hostname, staleLock: true };
   }
   // A lock without a readable owner: either being taken this instant or left by a crash mid-take.
@@ -160,7 +185,11 @@ function describeSource(source: StatusReport["model"]["source"]): string {
   return source === "daemon --model" ? " (given to the running daemon with --model)" : "";
 }
 
-async function describeModel(modelPath: string | undefined, reserveRamMB: number, availableRamMB: number): Promise<StatusReport["model"]> {
+async function describeModel(
+  modelPath: string | undefined,
+  reserveRamMB: number,
+  availableRamMB: number,
+): Promise<StatusReport["model"]> {
   if (modelPath === undefined) return { exists: false, availableRamMB };
   const info = await stat(modelPath).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT" || error.code === "ENOTDIR") return undefined;
@@ -168,10 +197,21 @@ async function describeModel(modelPath: string | undefined, reserveRamMB: number
   });
   if (info === undefined || !info.isFile()) return { path: modelPath, exists: false, availableRamMB };
   const estimatedNeedMB = Math.ceil((info.size * MODEL_RAM_FACTOR) / MB) + reserveRamMB;
-  return { path: modelPath, exists: true, sizeBytes: info.size, estimatedNeedMB, availableRamMB, fits: estimatedNeedMB <= availableRamMB };
+  return {
+    path: modelPath,
+    exists: true,
+    sizeBytes: info.size,
+    estimatedNeedMB,
+    availableRamMB,
+    fits: estimatedNeedMB <= availableRamMB,
+  };
 }
 
-async function countGoals(paths: StatePaths, progress: Parameters<typeof selectDueGoals>[1], now: Date): Promise<StatusReport["goals"]> {
+async function countGoals(
+  paths: StatePaths,
+  progress: Parameters<typeof selectDueGoals>[1],
+  now: Date,
+): Promise<StatusReport["goals"]> {
   try {
     const goals = await readGoals(paths);
     // Open means due now: never met, or met longer ago than its `every`; the daemon judges goals the same way.
@@ -187,25 +227,36 @@ export function formatStatus(report: StatusReport, now: Date): string {
   const lines: string[] = [`State dir:  ${report.stateDir}`];
   const { daemon, cycles, model } = report;
   if (daemon.running) lines.push(`Daemon:     running, pid ${daemon.pid ?? "?"} since ${formatTime(daemon.since)}`);
-  else if (daemon.staleLock) lines.push(`Daemon:     not running (a stale lock${daemon.pid !== undefined ? ` of pid ${daemon.pid}` : ""} remains; the next start takes it over)`);
+  else if (daemon.staleLock)
+    lines.push(
+      `Daemon:     not running (a stale lock${daemon.pid !== undefined ? ` of pid ${daemon.pid}` : ""} remains; the next start takes it over)`,
+    );
   else lines.push("Daemon:     not running");
-  if (cycles.inProgress !== undefined && daemon.running) lines.push(`Now:        cycle ${cycles.inProgress.cycle} running since ${formatTime(cycles.inProgress.startedAt)}`);
+  if (cycles.inProgress !== undefined && daemon.running)
+    lines.push(`Now:        cycle ${cycles.inProgress.cycle} running since ${formatTime(cycles.inProgress.startedAt)}`);
   const last = cycles.last;
   if (last === undefined) lines.push("Last cycle: none yet");
   else {
     const duration = last.status === "interrupted" ? "" : `, ${(last.durationMs / 1000).toFixed(1)} s`;
     const text = last.summary ?? last.reason;
-    lines.push(`Last cycle: ${last.cycle} ${last.status} at ${formatTime(last.startedAt)}${duration}${text !== undefined ? `: ${toOneLine(text.trim(), 160)}` : ""}`);
+    lines.push(
+      `Last cycle: ${last.cycle} ${last.status} at ${formatTime(last.startedAt)}${duration}${text !== undefined ? `: ${toOneLine(text.trim(), 160)}` : ""}`,
+    );
     // The summary above starts with the count; this line names each goal's verdict.
-    if (last.goals !== undefined && last.goals.length > 0) lines.push(`Last goals: ${last.goals.map(describeVerdict).join(", ")}`);
+    if (last.goals !== undefined && last.goals.length > 0)
+      lines.push(`Last goals: ${last.goals.map(describeVerdict).join(", ")}`);
   }
-  if (cycles.lastSkip !== undefined) lines.push(`Last skip:  ${formatTime(cycles.lastSkip.at)} (${cycles.lastSkip.reason}): ${toOneLine(cycles.lastSkip.detail.trim(), 160)}`);
+  if (cycles.lastSkip !== undefined)
+    lines.push(
+      `Last skip:  ${formatTime(cycles.lastSkip.at)} (${cycles.lastSkip.reason}): ${toOneLine(cycles.lastSkip.detail.trim(), 160)}`,
+    );
   lines.push(
     report.nextWake.at !== undefined
       ? `Next wake:  ${formatTime(report.nextWake.at)} (in ${formatDuration(Date.parse(report.nextWake.at) - now.getTime())}, schedule "${report.nextWake.cron}"; earlier when the inbox or goals change)`
       : `Next wake:  none until \`apprentice start\` (schedule "${report.nextWake.cron}")`,
   );
-  if (model.path === undefined) lines.push("Model:      none configured (set model.path in config.json or pass --model)");
+  if (model.path === undefined)
+    lines.push("Model:      none configured (set model.path in config.json or pass --model)");
   else if (!model.exists) lines.push(`Model:      ${toOneLine(model.path)}${describeSource(model.source)} is missing`);
   else {
     const verdict = model.fits ? "fits" : "does NOT fit";
@@ -214,12 +265,20 @@ export function formatStatus(report: StatusReport, now: Date): string {
     );
   }
   lines.push(`Sensors:    ${describeSensors(report.sensors)}`);
-  lines.push("error" in report.goals ? `Goals:      goals.yaml cannot be read: ${toOneLine(report.goals.error.trim(), 200)}` : `Goals:      ${report.goals.open} open, ${report.goals.done} done (${report.goals.total} in goals.yaml)`);
+  lines.push(
+    "error" in report.goals
+      ? `Goals:      goals.yaml cannot be read: ${toOneLine(report.goals.error.trim(), 200)}`
+      : `Goals:      ${report.goals.open} open, ${report.goals.done} done (${report.goals.total} in goals.yaml)`,
+  );
   const { lessons, skills, inbox, operator } = report;
-  lines.push(`Lessons:    ${lessons.pinned} pinned, ${lessons.trusted} trusted, ${lessons.provisional} provisional, ${lessons.retired} retired`);
+  lines.push(
+    `Lessons:    ${lessons.pinned} pinned, ${lessons.trusted} trusted, ${lessons.provisional} provisional, ${lessons.retired} retired`,
+  );
   lines.push(`Skills:     ${skills.active} active, ${skills.retired} retired`);
   lines.push(`Inbox:      ${inbox.messages} message(s) waiting`);
-  lines.push(`Operator:   ${operator.requests === null ? "operator/ cannot be listed by this user" : `${operator.requests} request(s) waiting in operator/`}`);
+  lines.push(
+    `Operator:   ${operator.requests === null ? "operator/ cannot be listed by this user" : `${operator.requests} request(s) waiting in operator/`}`,
+  );
   return `${lines.join("\n")}\n`;
 }
 

@@ -32,7 +32,8 @@ export async function useModel(paths: StatePaths, modelFile: string): Promise<Us
   try {
     parseConfig(updated, paths.config);
   } catch (error) {
-    if (error instanceof ConfigError) return { ok: false, message: `${error.issues.join("; ")}; model.path was not changed` };
+    if (error instanceof ConfigError)
+      return { ok: false, message: `${error.issues.join("; ")}; model.path was not changed` };
     throw error;
   }
   await writeFileDurably(paths.config, `${JSON.stringify(updated, null, 2)}\n`);

@@ -19,7 +19,9 @@ import type { TurnPromptBuilder } from "./recall-memory.js";
 /** The tools config.tools.enabled offers (all when unset), `finish` always. */
 export function offeredTools(deps: Pick<CycleDeps, "tools" | "config">): Tool[] {
   const { enabled } = deps.config.tools;
-  return deps.tools.filter((tool) => tool.name === "finish" || enabled === undefined || enabled.includes(tool.name as never));
+  return deps.tools.filter(
+    (tool) => tool.name === "finish" || enabled === undefined || enabled.includes(tool.name as never),
+  );
 }
 
 /** What the act stage works with. */
@@ -57,8 +59,17 @@ export async function act(deps: CycleDeps, ledger: CycleLedger, input: ActInput)
     openSession: () => {
       loadStarted = true;
       const { model } = config;
-      const settings = { modelPath: input.modelPath, contextSize: input.resources.contextSize, threads: input.resources.threads, temperature: model.temperature, maxTokensPerStep: model.maxTokensPerStep };
-      return deps.brain.open({ ...settings, ...(model.seed !== undefined ? { seed: model.seed + cycle } : {}) }, input.signal);
+      const settings = {
+        modelPath: input.modelPath,
+        contextSize: input.resources.contextSize,
+        threads: input.resources.threads,
+        temperature: model.temperature,
+        maxTokensPerStep: model.maxTokensPerStep,
+      };
+      return deps.brain.open(
+        { ...settings, ...(model.seed !== undefined ? { seed: model.seed + cycle } : {}) },
+        input.signal,
+      );
     },
     onModelLoaded: (loadMs) => deps.onProgress?.({ kind: "model-loaded", cycle, loadMs }),
     prompt: input.prompt,
@@ -87,7 +98,11 @@ export async function act(deps: CycleDeps, ledger: CycleLedger, input: ActInput)
       readSensors: async () => describeSensors(await deps.readSensors()),
     },
     checkGoal: async (goalId) => {
-      const [check] = await runGoalChecks(deps, ledger, goals.filter((goal) => goal.id === goalId));
+      const [check] = await runGoalChecks(
+        deps,
+        ledger,
+        goals.filter((goal) => goal.id === goalId),
+      );
       if (check !== undefined) input.checkDetails.set(check.goal, check.detail);
       return check?.passed === true;
     },

@@ -21,7 +21,8 @@ export function citedEpisodeIds(learning: LearningData): Set<string> {
   const ids = new Set<string>();
   for (const lesson of learning.lessons) for (const id of lesson.evidence) ids.add(id);
   for (const skill of learning.skills) for (const id of skill.evidence) ids.add(id);
-  for (const situation of Object.values(learning.situations)) for (const outcome of situation.outcomes) ids.add(outcome.episodeId);
+  for (const situation of Object.values(learning.situations))
+    for (const outcome of situation.outcomes) ids.add(outcome.episodeId);
   return ids;
 }
 
@@ -41,18 +42,30 @@ export async function applyRetention(input: {
 }): Promise<string[]> {
   const { cycle, config, paths } = input;
   const done: string[] = [];
-  const episodes = await input.episodes.trim(config.retention.episodesMaxMB * MB, () => citedEpisodeIds(input.learning));
+  const episodes = await input.episodes.trim(config.retention.episodesMaxMB * MB, () =>
+    citedEpisodeIds(input.learning),
+  );
   if (episodes !== undefined) {
-    done.push(`episodes.jsonl cut from ${formatMB(episodes.beforeBytes)} to ${formatMB(episodes.afterBytes)} (kept ${episodes.keptCited} older cited episodes)`);
+    done.push(
+      `episodes.jsonl cut from ${formatMB(episodes.beforeBytes)} to ${formatMB(episodes.afterBytes)} (kept ${episodes.keptCited} older cited episodes)`,
+    );
   }
   if (cycle % JOURNAL_TRIM_EVERY_CYCLES === 0) {
-    const journal = await trimJournal(paths.journal, { maxBytes: config.retention.journalMaxMB * MB, keepDays: config.retention.journalDays, now: input.now });
-    if (journal.removed.length > 0) done.push(`journal: removed ${journal.removed.length} old day files (${journal.removed[0]}${journal.removed.length > 1 ? ` … ${journal.removed.at(-1)}` : ""})`);
+    const journal = await trimJournal(paths.journal, {
+      maxBytes: config.retention.journalMaxMB * MB,
+      keepDays: config.retention.journalDays,
+      now: input.now,
+    });
+    if (journal.removed.length > 0)
+      done.push(
+        `journal: removed ${journal.removed.length} old day files (${journal.removed[0]}${journal.removed.length > 1 ? ` … ${journal.removed.at(-1)}` : ""})`,
+      );
     if (journal.cutEntries > 0) done.push(`journal: cut the ${journal.cutEntries} oldest entries of today's file`);
   }
   if (config.history.enabled && cycle % historyPruneInterval(config.history.keepEntries) === 0) {
     const pruned = await pruneHistory(paths, config.history.keepEntries);
-    if (pruned !== undefined) done.push(`history: kept the newest ${pruned.kept} entries, deleted ${pruned.deletedObjects} objects`);
+    if (pruned !== undefined)
+      done.push(`history: kept the newest ${pruned.kept} entries, deleted ${pruned.deletedObjects} objects`);
   }
   return done;
 }

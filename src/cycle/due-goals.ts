@@ -15,7 +15,11 @@ export interface GoalProgress {
  * A goal without a check cannot be judged by the world, so it is due when never worked on or when `every` has elapsed
  * since it was last worked on. Due goals come in the order of {@link orderGoals}.
  */
-export function selectDueGoals(goals: readonly Goal[], progress: Readonly<Record<string, GoalProgress>>, now: Date): Goal[] {
+export function selectDueGoals(
+  goals: readonly Goal[],
+  progress: Readonly<Record<string, GoalProgress>>,
+  now: Date,
+): Goal[] {
   const due = goals.filter((goal) => {
     const record = progress[goal.id] ?? {};
     const everyMs = goal.every !== undefined ? parseDurationMs(goal.every) : undefined;

@@ -6,7 +6,10 @@ import { buildRecallSections, type RecallInput } from "./recall.js";
 import { recallMemory, type RecalledMemory } from "./recall-lessons.js";
 
 /** What every turn's prompt shares: the recall input without the goals and lessons, which depend on the turn. */
-export interface PromptMaterial extends Omit<RecallInput, "dueGoals" | "focusGoal" | "lessons" | "quotedLessons" | "skills"> {
+export interface PromptMaterial extends Omit<
+  RecallInput,
+  "dueGoals" | "focusGoal" | "lessons" | "quotedLessons" | "skills"
+> {
   /** The due goals not met by their pre-check, in serving order. */
   goals: readonly Goal[];
   /** Learning state, or undefined when learning is off (no lessons or skills are recalled). */
@@ -24,12 +27,19 @@ export interface TurnPrompt {
  * goals still `unmet` in serving order, the sections with those goals listed (the focus marked when there are several)
  * and the lessons recalled for the focus goal. Recall runs once per focus goal; the rest is plain assembly.
  */
-export function createTurnPrompt(material: PromptMaterial): (focus: string | undefined, unmet: readonly string[]) => TurnPrompt {
+export function createTurnPrompt(
+  material: PromptMaterial,
+): (focus: string | undefined, unmet: readonly string[]) => TurnPrompt {
   const recalled = new Map<string | undefined, RecalledMemory | undefined>();
   const recall = (focus: string | undefined): RecalledMemory | undefined => {
     if (!recalled.has(focus)) {
       const goal = material.goals.find((candidate) => candidate.id === focus);
-      recalled.set(focus, material.learning === undefined ? undefined : recallMemory(material.learning, focus, recallQuery(material.learning, goal)));
+      recalled.set(
+        focus,
+        material.learning === undefined
+          ? undefined
+          : recallMemory(material.learning, focus, recallQuery(material.learning, goal)),
+      );
     }
     return recalled.get(focus);
   };

@@ -21,11 +21,13 @@ export interface VerdictInput {
  */
 export function judgeGoals(input: VerdictInput): GoalVerdict[] {
   return input.due.map((goal) => {
-    if (input.preChecks.some((check) => check.goal === goal.id && check.passed)) return { id: goal.id, verdict: "met", by: "pre-check" };
+    if (input.preChecks.some((check) => check.goal === goal.id && check.passed))
+      return { id: goal.id, verdict: "met", by: "pre-check" };
     if (goal.check === undefined) return { id: goal.id, verdict: "unchecked" };
     const seen = input.served.find((each) => each.id === goal.id)?.metBy;
     const final = input.finalChecks.find((check) => check.goal === goal.id);
-    if (final === undefined) return seen !== undefined ? { id: goal.id, verdict: "met", by: seen } : { id: goal.id, verdict: "unchecked" };
+    if (final === undefined)
+      return seen !== undefined ? { id: goal.id, verdict: "met", by: seen } : { id: goal.id, verdict: "unchecked" };
     return final.passed ? { id: goal.id, verdict: "met", by: seen ?? "steps" } : { id: goal.id, verdict: "unmet" };
   });
 }
@@ -56,10 +58,16 @@ export function describeVerdict(verdict: GoalVerdict): string {
  * The cycle's summary: the goals' count ({@link countGoalsMet}) first, then the model's own `finish` words, labelled
  * as the model's (they are a claim, the count is the world's verdict); just the model's words with no due goal.
  */
-export function summarizeCycle(verdicts: readonly GoalVerdict[], finishSummaries: ReadonlyArray<{ goal?: string; text: string }>): string | undefined {
+export function summarizeCycle(
+  verdicts: readonly GoalVerdict[],
+  finishSummaries: ReadonlyArray<{ goal?: string; text: string }>,
+): string | undefined {
   // The model's words as it wrote them (each place that shows them makes them one line); blank ones are left out.
   const said = finishSummaries.filter((each) => each.text.trim() !== "");
-  const words = said.length > 1 ? said.map((each) => `${each.goal !== undefined ? `${each.goal}: ` : ""}${each.text}`).join("; ") : said[0]?.text;
+  const words =
+    said.length > 1
+      ? said.map((each) => `${each.goal !== undefined ? `${each.goal}: ` : ""}${each.text}`).join("; ")
+      : said[0]?.text;
   const count = countGoalsMet(verdicts);
   if (count === undefined) return finishSummaries.length > 0 ? (words ?? "") : undefined;
   return words !== undefined ? `${count}; the model said: ${words}` : count;

@@ -8,7 +8,12 @@ import type { Logger } from "../log.js";
 import { writeDb, type DbData } from "../memory/db.js";
 import { replaceFile } from "../memory/durable-write.js";
 import { appendToJournalDay, renderJournalListItem } from "../memory/journal.js";
-import { currentEuid, moveOperatorFiles, readOperatorRequests, type OperatorRequest } from "../memory/operator-channel.js";
+import {
+  currentEuid,
+  moveOperatorFiles,
+  readOperatorRequests,
+  type OperatorRequest,
+} from "../memory/operator-channel.js";
 import type { StatePaths } from "../memory/state-paths.js";
 import { toOneLine } from "../text/safe-text.js";
 
@@ -39,7 +44,9 @@ export async function ingestOperatorRequests(deps: IngestDeps): Promise<void> {
     return;
   }
   if (read.status === "unusable") {
-    logger.warn(`operator channel refused: ${read.refusal.detail}; nothing in operator/ is applied until it is fixed: ${read.refusal.fix}`);
+    logger.warn(
+      `operator channel refused: ${read.refusal.detail}; nothing in operator/ is applied until it is fixed: ${read.refusal.fix}`,
+    );
     return;
   }
   const now = deps.clock();
@@ -48,7 +55,12 @@ export async function ingestOperatorRequests(deps: IngestDeps): Promise<void> {
     logger.warn(`operator/${toOneLine(file, 200)}: refused, not applied: ${reason}; moved to operator/.refused/`);
     lines.push(`- refused operator/${toOneLine(file, 200)}: ${reason}`);
   }
-  await moveOperatorFiles(paths.operator, paths.operatorRefused, read.refused.map((refused) => refused.file), "");
+  await moveOperatorFiles(
+    paths.operator,
+    paths.operatorRefused,
+    read.refused.map((refused) => refused.file),
+    "",
+  );
   const ctx = { cycle: db.data.cycle.count, now };
   for (const request of read.requests) {
     const line = applyRequest(db.data, request, ctx, logger);
@@ -60,17 +72,29 @@ export async function ingestOperatorRequests(deps: IngestDeps): Promise<void> {
     await replaceFile(paths.lessons, renderLessonsMarkdown(db.data.learning, now, db.data.cycle.count));
   }
   await appendOperatorLessonsNote(paths.journal, lines, now, (message) => logger.warn(message));
-  await moveOperatorFiles(paths.operator, paths.operatorProcessed, read.requests.map((request) => request.file), `c${db.data.cycle.count}-`);
+  await moveOperatorFiles(
+    paths.operator,
+    paths.operatorProcessed,
+    read.requests.map((request) => request.file),
+    `c${db.data.cycle.count}-`,
+  );
   if (read.requests.length > 0) logger.info(`took ${read.requests.length} operator request(s) from operator/`);
 }
 
 /** Applies one request to `data` in place; returns its journal line. */
-function applyRequest(data: DbData, request: OperatorRequest, ctx: { cycle: number; now: Date }, logger: Logger): string | undefined {
+function applyRequest(
+  data: DbData,
+  request: OperatorRequest,
+  ctx: { cycle: number; now: Date },
+  logger: Logger,
+): string | undefined {
   const from = `operator/${request.file}`;
   const shown = toOneLine(from, 200);
   if (request.kind === "lesson") {
     // Applied before a crash cut off the archive: the lesson is there already.
-    const earlier = data.learning.lessons.find((lesson) => lesson.source === "operator" && lesson.evidence.includes(from));
+    const earlier = data.learning.lessons.find(
+      (lesson) => lesson.source === "operator" && lesson.evidence.includes(from),
+    );
     if (earlier !== undefined) return `- ${earlier.id} already taught from ${shown}`;
     const taught = teachLesson(data.learning, request.text, from, ctx);
     if (taught === undefined) {
@@ -96,9 +120,20 @@ function applyRequest(data: DbData, request: OperatorRequest, ctx: { cycle: numb
  * is rendered as a journal list item: one line, controls shown, capped, so a file name or lesson text in it can never
  * start a heading (a fake `## Cycle` entry) or drive a terminal.
  */
-export async function appendOperatorLessonsNote(journalDir: string, lines: readonly string[], now: Date, warn?: (message: string) => void): Promise<void> {
+export async function appendOperatorLessonsNote(
+  journalDir: string,
+  lines: readonly string[],
+  now: Date,
+  warn?: (message: string) => void,
+): Promise<void> {
   if (lines.length === 0) return;
   const time = `${String(now.getHours()).padStart(2, "0")}:${String(now.getMinutes()).padStart(2, "0")}`;
   const items = lines.map((line) => renderJournalListItem(line.replace(/^- /, "")));
-  await appendToJournalDay(journalDir, now, `\n## Operator lessons — ${time}\n\n${items.join("\n")}\n`, () => now, warn);
+  await appendToJournalDay(
+    journalDir,
+    now,
+    `\n## Operator lessons — ${time}\n\n${items.join("\n")}\n`,
+    () => now,
+    warn,
+  );
 }

@@ -58,7 +58,12 @@ function findExactEnumKey(
 ): string | undefined {
   const enumKeys = Object.keys(args).filter((key) => {
     const property = properties[key];
-    return property !== undefined && "enum" in property && typeof args[key] === "string" && property.enum.includes(args[key] as string);
+    return (
+      property !== undefined &&
+      "enum" in property &&
+      typeof args[key] === "string" &&
+      property.enum.includes(args[key] as string)
+    );
   });
   if (enumKeys.length !== 1) return undefined;
   const [key] = enumKeys;
@@ -66,7 +71,11 @@ function findExactEnumKey(
   const others = Object.keys(args).filter((other) => other !== key);
   if (others.length === 0) return key;
   // `run x` with no arguments equals the enum value x only when x cannot take arguments at all.
-  if (toolName === "run" && key === "command" && others.every((other) => other === "args" && Array.isArray(args.args) && args.args.length === 0)) {
+  if (
+    toolName === "run" &&
+    key === "command" &&
+    others.every((other) => other === "args" && Array.isArray(args.args) && args.args.length === 0)
+  ) {
     return commandArgs[args.command as string] === 0 ? key : undefined;
   }
   return undefined;

@@ -35,8 +35,34 @@ export const MAX_QUERY_TERMS = 32;
  * the same small score to almost every one. Short on purpose: "no", "not" and "before" carry meaning in lessons.
  */
 export const QUERY_STOP_WORDS: ReadonlySet<string> = new Set([
-  "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "its", "of", "on", "or", "so", "than",
-  "that", "the", "then", "this", "to", "up", "was", "with",
+  "a",
+  "an",
+  "and",
+  "are",
+  "as",
+  "at",
+  "be",
+  "by",
+  "for",
+  "from",
+  "in",
+  "into",
+  "is",
+  "it",
+  "its",
+  "of",
+  "on",
+  "or",
+  "so",
+  "than",
+  "that",
+  "the",
+  "then",
+  "this",
+  "to",
+  "up",
+  "was",
+  "with",
 ]);
 /** Candidate-index key of a recall without a goal: every active lesson is a candidate. */
 const EVERY_GOAL = "\u0000every goal";
@@ -105,11 +131,17 @@ export function recallMemory(learning: LearningData, goalId: string | undefined,
 
   const line = (lesson: Lesson): string =>
     `- [${lesson.id}] (${lesson.kind}, ${lesson.status}, ${lesson.source}${lesson.tainted ? ", from world content" : ""}) ${toOneLine(lesson.text)}`;
-  const lessonText = chosen.filter((lesson) => !quotesWorldText(lesson)).map(line).join("\n");
+  const lessonText = chosen
+    .filter((lesson) => !quotesWorldText(lesson))
+    .map(line)
+    .join("\n");
   const quotedLessonText = chosen.filter(quotesWorldText).map(line).join("\n");
   const skills = learning.skills.filter((skill) => skill.status === "active");
   const skillText = skills
-    .map((skill) => `- [${skill.id}] for goal ${skill.goal}: ${skill.steps.map((step) => toOneLine(describeAction(normalizeAction(step.tool, step.args)))).join(" → ")} (${skill.successes} ok, ${skill.failures} failed)`)
+    .map(
+      (skill) =>
+        `- [${skill.id}] for goal ${skill.goal}: ${skill.steps.map((step) => toOneLine(describeAction(normalizeAction(step.tool, step.args)))).join(" → ")} (${skill.successes} ok, ${skill.failures} failed)`,
+    )
     .join("\n");
   return { lessons: chosen, lessonText, quotedLessonText, skillText };
 }
@@ -131,7 +163,10 @@ export function searchLessons(learning: LearningData, goalId: string | undefined
 /** The indexed lessons matching any of `counts`' words, best first; each word weighted by its count. */
 function searchIndex({ index, indexed }: CandidateIndex, counts: ReadonlyMap<string, number>): Lesson[] {
   if (indexed.size === 0) return [];
-  const hits = index.search([...counts.keys()].join(" "), { combineWith: "OR", boostTerm: (term) => counts.get(term) ?? 1 });
+  const hits = index.search([...counts.keys()].join(" "), {
+    combineWith: "OR",
+    boostTerm: (term) => counts.get(term) ?? 1,
+  });
   const found: Lesson[] = [];
   for (const hit of hits) {
     const entry = indexed.get(String(hit.id));
@@ -155,12 +190,31 @@ export function queryTerms(query: string): Map<string, number> {
 }
 
 function newCandidateIndex(): CandidateIndex {
-  return { index: new MiniSearch<LessonDoc>({ fields: ["text", "keywords", "goal"], searchOptions: SEARCH_OPTIONS, autoVacuum: false }), indexed: new Map(), pass: 0 };
+  return {
+    index: new MiniSearch<LessonDoc>({
+      fields: ["text", "keywords", "goal"],
+      searchOptions: SEARCH_OPTIONS,
+      autoVacuum: false,
+    }),
+    indexed: new Map(),
+    pass: 0,
+  };
 }
 
 function addToIndex(candidates: CandidateIndex, lesson: Lesson): void {
-  candidates.index.add({ id: lesson.id, text: lesson.text, keywords: lesson.scope.keywords.join(" "), goal: lesson.scope.goal ?? "" });
-  candidates.indexed.set(lesson.id, { lesson, text: lesson.text, goal: lesson.scope.goal, keywords: [...lesson.scope.keywords], seenPass: candidates.pass });
+  candidates.index.add({
+    id: lesson.id,
+    text: lesson.text,
+    keywords: lesson.scope.keywords.join(" "),
+    goal: lesson.scope.goal ?? "",
+  });
+  candidates.indexed.set(lesson.id, {
+    lesson,
+    text: lesson.text,
+    goal: lesson.scope.goal,
+    keywords: [...lesson.scope.keywords],
+    seenPass: candidates.pass,
+  });
 }
 
 /**
@@ -181,7 +235,8 @@ function buildEveryGoal(learning: LearningData): Map<string, CandidateIndex> {
     if (candidates === undefined) byGoal.set(goal, (candidates = newCandidateIndex()));
     if (!candidates.indexed.has(lesson.id)) addToIndex(candidates, lesson);
   }
-  for (const candidates of byGoal.values()) for (const lesson of goalless) if (!candidates.indexed.has(lesson.id)) addToIndex(candidates, lesson);
+  for (const candidates of byGoal.values())
+    for (const lesson of goalless) if (!candidates.indexed.has(lesson.id)) addToIndex(candidates, lesson);
   return byGoal;
 }
 
@@ -207,7 +262,12 @@ function syncCandidates(learning: LearningData, key: string, onActive?: (lesson:
     const before = candidates.indexed.get(lesson.id);
     if (before !== undefined && before.seenPass === pass) continue; // a duplicate id: the first one stands
     members += 1;
-    if (before !== undefined && before.text === lesson.text && before.goal === lesson.scope.goal && sameWords(before.keywords, lesson.scope.keywords)) {
+    if (
+      before !== undefined &&
+      before.text === lesson.text &&
+      before.goal === lesson.scope.goal &&
+      sameWords(before.keywords, lesson.scope.keywords)
+    ) {
       before.lesson = lesson;
       before.seenPass = pass;
       continue;

@@ -28,7 +28,11 @@ export interface RecallStageInput {
  * Reads the charter and the recent journal and returns the cycle's prompt builder, with the first goal's recall made
  * already (another goal's waits for its turn). Needs nothing from the model, so it runs while the model is sized.
  */
-export async function recall(deps: CycleDeps, ledger: CycleLedger, input: RecallStageInput): Promise<TurnPromptBuilder> {
+export async function recall(
+  deps: CycleDeps,
+  ledger: CycleLedger,
+  input: RecallStageInput,
+): Promise<TurnPromptBuilder> {
   const prompt = createTurnPrompt({
     now: input.startedAt,
     sensorsLine: describeSensors(input.sensors),
@@ -36,10 +40,15 @@ export async function recall(deps: CycleDeps, ledger: CycleLedger, input: Recall
     goals: input.goals,
     progress: ledger.goalProgress,
     inbox: input.inbox,
-    recentJournal: (await readRecentJournalEntries(deps.paths.journal, deps.config.limits.recentJournalEntries)).map(journalEntryForPrompt),
+    recentJournal: (await readRecentJournalEntries(deps.paths.journal, deps.config.limits.recentJournalEntries)).map(
+      journalEntryForPrompt,
+    ),
     toolLines: input.tools.map((tool) => `- ${tool.name}: ${tool.description}`),
     ...(input.learning !== undefined ? { learning: input.learning } : {}),
   });
-  prompt(input.goals[0]?.id, input.goals.map((goal) => goal.id));
+  prompt(
+    input.goals[0]?.id,
+    input.goals.map((goal) => goal.id),
+  );
   return prompt;
 }

@@ -15,11 +15,27 @@ import { reflectOnCycle, reflectOnFailure } from "./reflect.js";
  */
 export async function reflectWithModel(
   deps: CycleDeps,
-  input: { session: BrainSession | undefined; learning: LearningData | undefined; loop: ActLoopResult; worldInPrompt: boolean; cycle: number; signal: AbortSignal },
+  input: {
+    session: BrainSession | undefined;
+    learning: LearningData | undefined;
+    loop: ActLoopResult;
+    worldInPrompt: boolean;
+    cycle: number;
+    signal: AbortSignal;
+  },
 ): Promise<LearningDelta[]> {
   const { session, learning } = input;
-  if (session === undefined || learning === undefined || !deps.config.learning.reflect || input.signal.aborted) return [];
-  const delta = await reflectOnFailure({ session, learning, steps: input.loop.steps, worldInPrompt: input.worldInPrompt, cycle: input.cycle, now: deps.clock(), signal: input.signal });
+  if (session === undefined || learning === undefined || !deps.config.learning.reflect || input.signal.aborted)
+    return [];
+  const delta = await reflectOnFailure({
+    session,
+    learning,
+    steps: input.loop.steps,
+    worldInPrompt: input.worldInPrompt,
+    cycle: input.cycle,
+    now: deps.clock(),
+    signal: input.signal,
+  });
   return delta !== undefined ? [delta] : [];
 }
 
@@ -30,7 +46,15 @@ export async function reflectWithModel(
  */
 export async function reflect(
   deps: CycleDeps,
-  input: { learning: LearningData | undefined; loop: ActLoopResult; checks: readonly CheckRun[]; goals: readonly Goal[]; cycle: number; stopped: boolean; earlier: readonly LearningDelta[] },
+  input: {
+    learning: LearningData | undefined;
+    loop: ActLoopResult;
+    checks: readonly CheckRun[];
+    goals: readonly Goal[];
+    cycle: number;
+    stopped: boolean;
+    earlier: readonly LearningDelta[];
+  },
 ): Promise<LearningDelta[]> {
   const learned = [...input.earlier];
   const { learning, cycle } = input;
@@ -40,7 +64,9 @@ export async function reflect(
       learning,
       loop: input.loop,
       checks: input.checks.map((check) => ({ goal: check.goal, passed: check.passed })),
-      goalChecks: Object.fromEntries(input.goals.flatMap((goal) => (goal.check !== undefined ? [[goal.id, goal.check]] : []))),
+      goalChecks: Object.fromEntries(
+        input.goals.flatMap((goal) => (goal.check !== undefined ? [[goal.id, goal.check]] : [])),
+      ),
       cycle,
       now: deps.clock(),
       settings: deps.config.learning,

@@ -25,7 +25,10 @@ export interface ReflectInput {
 export function reflectOnCycle(input: ReflectInput): LearningDelta[] {
   const { learning, loop, cycle, now } = input;
   const ctx = { cycle, now };
-  const deltas = recordOutcomes(learning, loop.outcomes, input.checks, { ...ctx, maxCooldownCycles: input.settings.maxCooldownCycles });
+  const deltas = recordOutcomes(learning, loop.outcomes, input.checks, {
+    ...ctx,
+    maxCooldownCycles: input.settings.maxCooldownCycles,
+  });
 
   // A trial happened within its replay: its verdict comes first, then the replay's outcome.
   for (const trial of loop.skillTrials) deltas.push(...recordSkillTrial(learning, trial, ctx));
@@ -35,17 +38,23 @@ export function reflectOnCycle(input: ReflectInput): LearningDelta[] {
     if (!check.passed || loop.replays.some((replay) => replay.goal === check.goal && replay.ok)) continue;
     const explored = stepsForSkill(loop.steps, check.goal, input.goalChecks?.[check.goal]);
     const pruned = skillStepsOf(explored, input.goalChecks?.[check.goal]);
-    if (pruned.steps.length > 0) deltas.push(...recordSkillSuccess(learning, check.goal, pruned, episodeIds(cycle, explored), ctx));
+    if (pruned.steps.length > 0)
+      deltas.push(...recordSkillSuccess(learning, check.goal, pruned, episodeIds(cycle, explored), ctx));
   }
 
   if (loop.cited.length > 0) {
-    const success = input.checks.length > 0 ? input.checks.every((check) => check.passed) : loop.steps.every((step) => step.ok);
+    const success =
+      input.checks.length > 0 ? input.checks.every((check) => check.passed) : loop.steps.every((step) => step.ok);
     deltas.push(...applyCitations(learning, loop.cited, success, ctx));
   }
 
   if (cycle - learning.lastConsolidationCycle >= input.settings.consolidateEveryCycles) {
     learning.lastConsolidationCycle = cycle;
-    const result = consolidateLessons(learning, { ...ctx, maxLessons: input.settings.maxLessons, decayAfterCycles: 10 * input.settings.consolidateEveryCycles });
+    const result = consolidateLessons(learning, {
+      ...ctx,
+      maxLessons: input.settings.maxLessons,
+      decayAfterCycles: 10 * input.settings.consolidateEveryCycles,
+    });
     if (result.ok) deltas.push(...result.deltas);
     else deltas.push({ id: "consolidation", change: "refused", reason: result.reason });
   }
@@ -59,7 +68,11 @@ export function reflectOnCycle(input: ReflectInput): LearningDelta[] {
  * the goal's own turn did, which did not meet it. Another goal's steps that changed nothing it names stay out.
  */
 function stepsForSkill(steps: readonly StepRecord[], goal: string, check: string | undefined): StepRecord[] {
-  return steps.filter((step) => step.goal === goal || (check !== undefined && step.ok && (step.changedPaths ?? []).some((changed) => checkNamesPath(check, changed))));
+  return steps.filter(
+    (step) =>
+      step.goal === goal ||
+      (check !== undefined && step.ok && (step.changedPaths ?? []).some((changed) => checkNamesPath(check, changed))),
+  );
 }
 
 /**
@@ -79,7 +92,9 @@ export async function reflectOnFailure(input: {
   now: Date;
   signal: AbortSignal;
 }): Promise<LearningDelta | undefined> {
-  const index = input.steps.findIndex((step) => !step.ok && !step.invalidOutput && !step.blocked && step.action !== undefined);
+  const index = input.steps.findIndex(
+    (step) => !step.ok && !step.invalidOutput && !step.blocked && step.action !== undefined,
+  );
   const failed = input.steps[index];
   if (failed === undefined) return undefined;
   const goal = failed.goal ?? input.goalId;
@@ -92,7 +107,12 @@ export async function reflectOnFailure(input: {
       // The error is the tool's own one-line reason (a command's stderr is not in it); names in it stay on that line.
       request: `The action ${failed.tool} ${toOneLine(JSON.stringify(failed.args), 200)} failed: ${toOneLine(failed.error ?? "unknown", 300)}.\nWrite one short lesson for next time, as {"lesson": "..."}.`,
     },
-    { type: "object", properties: { lesson: { type: "string", maxLength: 160 } }, required: ["lesson"], additionalProperties: false },
+    {
+      type: "object",
+      properties: { lesson: { type: "string", maxLength: 160 } },
+      required: ["lesson"],
+      additionalProperties: false,
+    },
     input.signal,
   );
   if (!answer.ok) return undefined;
@@ -103,7 +123,14 @@ export async function reflectOnFailure(input: {
     {
       text,
       kind: "avoid",
-      scope: { ...(goal !== undefined ? { goal } : {}), tool: failed.tool, keywords: (failed.signature ?? "").split(/\W+/).filter((word) => word.length > 2).slice(0, 8) },
+      scope: {
+        ...(goal !== undefined ? { goal } : {}),
+        tool: failed.tool,
+        keywords: (failed.signature ?? "")
+          .split(/\W+/)
+          .filter((word) => word.length > 2)
+          .slice(0, 8),
+      },
       source: "self",
       tainted,
       status: "provisional",

@@ -34,7 +34,13 @@ export async function runCheck(command: string, options: CheckOptions): Promise<
     readOnlyDirs: options.readOnlyDirs ?? [],
     network: options.sandbox.networkChecks,
   });
-  if (!prepared.ok) return { passed: false, exitDescription: `cannot start: ${prepared.reason}`, output: "", durationMs: Math.round(performance.now() - startedAt) };
+  if (!prepared.ok)
+    return {
+      passed: false,
+      exitDescription: `cannot start: ${prepared.reason}`,
+      output: "",
+      durationMs: Math.round(performance.now() - startedAt),
+    };
   const result = await spawnCapped("/bin/sh", ["-c", command], {
     cwd: options.cwd,
     timeoutMs: options.timeoutMs,

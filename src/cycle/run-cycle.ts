@@ -41,7 +41,14 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   const goals = sensed.dueGoals;
   const [sized, recalled] = await Promise.allSettled([
     sizeModel(deps, modelPath, sensors, deadline.signal),
-    recall(deps, ledger, { startedAt, sensors, goals, inbox: woken.inbox, tools, ...(learning !== undefined ? { learning } : {}) }),
+    recall(deps, ledger, {
+      startedAt,
+      sensors,
+      goals,
+      inbox: woken.inbox,
+      tools,
+      ...(learning !== undefined ? { learning } : {}),
+    }),
   ]);
   if (sized.status === "rejected") throw sized.reason;
   const fitted = await admitFit(deps, ledger, sized.value, sensors, deadline);
@@ -55,8 +62,26 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   let acted: Acted | undefined;
   let learned: LearningDelta[] = [];
   try {
-    acted = await act(deps, ledger, { cycle, modelPath, resources, prompt: recalled.value, tools, goals, inbox: woken.inbox, ...(learning !== undefined ? { learning } : {}), signal: deadline.signal, checkDetails: sensed.checkDetails });
-    learned = await reflectWithModel(deps, { session: acted.loop.session, learning, loop: acted.loop, worldInPrompt, cycle, signal: deadline.signal });
+    acted = await act(deps, ledger, {
+      cycle,
+      modelPath,
+      resources,
+      prompt: recalled.value,
+      tools,
+      goals,
+      inbox: woken.inbox,
+      ...(learning !== undefined ? { learning } : {}),
+      signal: deadline.signal,
+      checkDetails: sensed.checkDetails,
+    });
+    learned = await reflectWithModel(deps, {
+      session: acted.loop.session,
+      learning,
+      loop: acted.loop,
+      worldInPrompt,
+      cycle,
+      signal: deadline.signal,
+    });
   } finally {
     await unload(deps, cycle, acted?.loop.session);
   }
@@ -65,10 +90,20 @@ export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
   const stopped = failure?.startsWith("aborted") === true;
 
   // Verify: the goals' own checks decide what was achieved, whatever the model claimed.
-  const checks = await verify(deps, ledger, { goals, stopped, settled: loop.settledChecks, details: sensed.checkDetails });
+  const checks = await verify(deps, ledger, {
+    goals,
+    stopped,
+    settled: loop.settledChecks,
+    details: sensed.checkDetails,
+  });
   const endedAt = deps.clock().toISOString();
   ledger.recordAttempts(loop.goals, endedAt);
-  const verdicts = judgeGoals({ due: sensed.allDue, preChecks: sensed.preChecks, served: loop.goals, finalChecks: checks });
+  const verdicts = judgeGoals({
+    due: sensed.allDue,
+    preChecks: sensed.preChecks,
+    served: loop.goals,
+    finalChecks: checks,
+  });
   const summary = summarizeCycle(verdicts, loop.finishSummaries);
   learned = await reflect(deps, { learning, loop, checks, goals, cycle, stopped, earlier: learned });
 

@@ -3,7 +3,11 @@ import type { BrainSession } from "../brain/brain.js";
 import type { CycleDeps } from "./cycle-deps.js";
 
 /** Disposes `session` (none when the model was never loaded) and reports `model-unloaded` for cycle `cycle`. */
-export async function unload(deps: Pick<CycleDeps, "onProgress">, cycle: number, session: BrainSession | undefined): Promise<void> {
+export async function unload(
+  deps: Pick<CycleDeps, "onProgress">,
+  cycle: number,
+  session: BrainSession | undefined,
+): Promise<void> {
   if (session === undefined) return;
   await session.dispose();
   deps.onProgress?.({ kind: "model-unloaded", cycle });

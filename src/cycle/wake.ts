@@ -19,7 +19,8 @@ export async function wake(deps: CycleDeps, ledger: CycleLedger): Promise<Woken>
   await ledger.recover();
   await ingestOperatorRequests(deps);
   const goalsResult = await loadGoals(paths.goals);
-  if (!goalsResult.ok) return { ok: false, result: { status: "failed", reason: goalsResult.error, operatorError: true } };
+  if (!goalsResult.ok)
+    return { ok: false, result: { status: "failed", reason: goalsResult.error, operatorError: true } };
   if (goalsResult.warning !== undefined) logger.warn(goalsResult.warning);
   const inboxRead = await readInbox(paths.inbox);
   for (const note of inboxRead.skipped) logger.warn(`inbox/${note}`);

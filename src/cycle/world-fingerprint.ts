@@ -83,14 +83,22 @@ export async function scanWorkspace(workspaceDir: string): Promise<WorkspaceScan
     hash.update(`dir\0${dir}\0`);
     if (dir !== "." && !entries.has(dir)) entries.set(dir, "dir");
   }
-  return { fingerprint: hash.digest("hex").slice(0, 16), entries, complete: !listing.truncated && listing.unreadable.length === 0 };
+  return {
+    fingerprint: hash.digest("hex").slice(0, 16),
+    entries,
+    complete: !listing.truncated && listing.unreadable.length === 0,
+  };
 }
 
 /**
  * The workspace-relative paths added, removed or changed (content, size, kind) between two scans, sorted; `[]` when
  * none. Undefined when that cannot be known exactly: either scan was incomplete, or more than `maxPaths` changed.
  */
-export function changedPathsBetween(before: WorkspaceScan, after: WorkspaceScan, maxPaths = MAX_CHANGED_PATHS): string[] | undefined {
+export function changedPathsBetween(
+  before: WorkspaceScan,
+  after: WorkspaceScan,
+  maxPaths = MAX_CHANGED_PATHS,
+): string[] | undefined {
   if (!before.complete || !after.complete) return undefined;
   if (before.fingerprint === after.fingerprint) return [];
   const changed: string[] = [];

@@ -50,9 +50,15 @@ export function shouldCatchUp({ lastCycleAt, now, intervalMs }: CatchUpInput): C
   }
   const interval = formatDuration(intervalMs);
   if (ageMs > intervalMs) {
-    return { catchUp: true, reason: `the last cycle ran ${formatDuration(ageMs)} ago, more than the ${interval} schedule interval` };
+    return {
+      catchUp: true,
+      reason: `the last cycle ran ${formatDuration(ageMs)} ago, more than the ${interval} schedule interval`,
+    };
   }
-  return { catchUp: false, reason: `the last cycle ran ${formatDuration(ageMs)} ago, within the ${interval} schedule interval` };
+  return {
+    catchUp: false,
+    reason: `the last cycle ran ${formatDuration(ageMs)} ago, within the ${interval} schedule interval`,
+  };
 }
 
 function formatDuration(ms: number): string {

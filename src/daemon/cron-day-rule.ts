@@ -17,7 +17,10 @@ export type CronDayFields = Pick<ParsedFields, "dayOfMonth" | "dayOfWeek">;
 export function matchesCronDay(fields: CronDayFields, year: number, month: number, day: number): boolean {
   const lastDay = daysInMonth(year, month);
   const weekday = weekdayOf(year, month, day);
-  return fields.dayOfMonth.some((value) => dayOfMonthMatches(value, day, lastDay, year, month)) && fields.dayOfWeek.some((value) => dayOfWeekMatches(value, day, weekday, lastDay));
+  return (
+    fields.dayOfMonth.some((value) => dayOfMonthMatches(value, day, lastDay, year, month)) &&
+    fields.dayOfWeek.some((value) => dayOfWeekMatches(value, day, weekday, lastDay))
+  );
 }
 
 function dayOfMonthMatches(value: number | string, day: number, lastDay: number, year: number, month: number): boolean {

@@ -71,7 +71,10 @@ export class CronTimer {
     const nowMs = this.#nowMs();
     const lateMs = nowMs - slot.getTime();
     // Before the slot: a capped wait, or the clock moved back. Either way the slot is found again from now.
-    const next = findNextCronRun(this.#options.cronExpr, new Date(lateMs < 0 ? nowMs - 1 : Math.max(nowMs, slot.getTime())));
+    const next = findNextCronRun(
+      this.#options.cronExpr,
+      new Date(lateMs < 0 ? nowMs - 1 : Math.max(nowMs, slot.getTime())),
+    );
     this.#slot = next.ok ? next.at : undefined;
     if (!next.ok) this.#options.onError(`the schedule stopped: ${next.reason}`);
     this.#arm();

@@ -127,7 +127,8 @@ export class CycleScheduler {
       this.#timer = undefined;
       this.#clearDebounce();
       this.#pendingChangePaths.clear();
-      if (this.#followUp) this.#options.logger.info(`scheduler stopping; dropped follow-up: ${describeWakeTrigger(this.#followUp)}`);
+      if (this.#followUp)
+        this.#options.logger.info(`scheduler stopping; dropped follow-up: ${describeWakeTrigger(this.#followUp)}`);
       this.#followUp = undefined;
     }
     await this.waitUntilIdle();
@@ -217,7 +218,9 @@ export class CycleScheduler {
       await runCycle(trigger);
       logger.info(`cycle ended after ${Date.now() - startedMs} ms`);
     } catch (error) {
-      logger.error(`cycle (${describeWakeTrigger(trigger)}) failed after ${Date.now() - startedMs} ms: ${describeError(error)}`);
+      logger.error(
+        `cycle (${describeWakeTrigger(trigger)}) failed after ${Date.now() - startedMs} ms: ${describeError(error)}`,
+      );
     }
   }
 }
@@ -225,7 +228,10 @@ export class CycleScheduler {
 /** A fired slot as a wake: on time it is the schedule; late, a catch-up that says which slot was missed and by how much. */
 function slotTrigger(firing: CronSlotFiring): WakeTrigger {
   if (firing.kind === "on-time") return { kind: "schedule" };
-  return { kind: "catch-up", reason: `the ${firing.slot.toISOString()} slot passed ${Math.round(firing.lateMs / 1000)} s before the timer could fire` };
+  return {
+    kind: "catch-up",
+    reason: `the ${firing.slot.toISOString()} slot passed ${Math.round(firing.lateMs / 1000)} s before the timer could fire`,
+  };
 }
 
 function describeError(error: unknown): string {

@@ -23,7 +23,10 @@ export function findNextCronRun(cronExpr: string, after: Date): NextCronRun {
   try {
     fields = parse(cronExpr);
   } catch (error) {
-    return { ok: false, reason: `invalid cron expression "${cronExpr}": ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      ok: false,
+      reason: `invalid cron expression "${cronExpr}": ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   const at = searchDays(fields, after);
   return at ? { ok: true, at } : { ok: false, reason: `"${cronExpr}" has no run within ${SEARCH_DAYS} days` };
@@ -50,7 +53,8 @@ function findRunOnDay(day: Date, after: Date, hours: number[], minutes: number[]
         const candidate = new Date(day.getFullYear(), day.getMonth(), day.getDate(), hour, minute, second);
         if (candidate.getTime() <= after.getTime()) continue;
         // A local time that a DST change skips reads back as another hour: not a real slot.
-        if (candidate.getHours() !== hour || candidate.getMinutes() !== minute || candidate.getDate() !== day.getDate()) continue;
+        if (candidate.getHours() !== hour || candidate.getMinutes() !== minute || candidate.getDate() !== day.getDate())
+          continue;
         return candidate;
       }
     }

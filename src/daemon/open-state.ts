@@ -36,7 +36,9 @@ export async function loadConfig(paths: StatePaths, clock: () => Date): Promise<
   const read = await readConfigFile(paths.config);
   if (read.status === "ok") return read.config;
   if (read.status === "missing") {
-    throw new StateError(`${paths.config} is missing. Run \`apprentice init ${paths.root}\` to create it from the template.`);
+    throw new StateError(
+      `${paths.config} is missing. Run \`apprentice init ${paths.root}\` to create it from the template.`,
+    );
   }
   if (read.kind === "schema") throw new StateError(read.detail);
   const moved = await quarantineFile(paths.config, read.detail, clock);
@@ -70,14 +72,19 @@ export async function openState(
   const opened = await openDb(paths.db, options);
   warnings.push(...opened.warnings);
   const repaired = await repairTornTail(paths.episodes, options);
-  if (repaired.repaired) warnings.push(`episodes: cut a torn last line (${repaired.bytesCut} bytes) left by a crash; the bytes were saved beside the log`);
+  if (repaired.repaired)
+    warnings.push(
+      `episodes: cut a torn last line (${repaired.bytesCut} bytes) left by a crash; the bytes were saved beside the log`,
+    );
   // After a rollback db.json counts from an earlier cycle, but episodes.jsonl keeps every cycle: numbers go on from
   // the highest one, so an episode id (c7s1) never names two different steps.
   const lastEpisodeCycle = await readLastEpisodeCycle(paths.episodes);
   // A cycle cut off mid-way has its number in cycle.json only; recording it as interrupted takes that number.
   const counted = Math.max(opened.db.data.cycle.count, opened.db.data.cycle.inProgress?.cycle ?? 0);
   if (lastEpisodeCycle !== undefined && lastEpisodeCycle > counted) {
-    warnings.push(`cycle numbers go on from ${lastEpisodeCycle + 1}: db.json counts ${opened.db.data.cycle.count} cycles but episodes.jsonl already holds cycle ${lastEpisodeCycle} (after a rollback)`);
+    warnings.push(
+      `cycle numbers go on from ${lastEpisodeCycle + 1}: db.json counts ${opened.db.data.cycle.count} cycles but episodes.jsonl already holds cycle ${lastEpisodeCycle} (after a rollback)`,
+    );
     opened.db.data.cycle.count = lastEpisodeCycle;
   }
   warnings.push(...(await describeEpisodeLogTrouble(paths.episodes, lastEpisodeCycle, opened.db.data.cycle.count)));
@@ -118,14 +125,26 @@ async function findSpecialEntries(root: string, dir: string): Promise<string[]> 
   const entries = await readdir(dir, { withFileTypes: true });
   for (const entry of entries.slice(0, MAX_SCANNED_ENTRIES)) {
     if (entry.isFile() || entry.isDirectory()) continue;
-    const kind = entry.isSymbolicLink() ? "a symlink" : entry.isFIFO() ? "a FIFO" : entry.isSocket() ? "a socket" : "a device or special file";
-    warnings.push(`${path.relative(root, path.join(dir, entry.name))} is ${kind}, not a regular file; it is never followed, read or written`);
+    const kind = entry.isSymbolicLink()
+      ? "a symlink"
+      : entry.isFIFO()
+        ? "a FIFO"
+        : entry.isSocket()
+          ? "a socket"
+          : "a device or special file";
+    warnings.push(
+      `${path.relative(root, path.join(dir, entry.name))} is ${kind}, not a regular file; it is never followed, read or written`,
+    );
   }
   return warnings;
 }
 
 /** Warns when episodes.jsonl has bytes but no readable episode at its end, or is empty while db.json counts cycles. */
-async function describeEpisodeLogTrouble(file: string, lastEpisodeCycle: number | undefined, countedCycles: number): Promise<string[]> {
+async function describeEpisodeLogTrouble(
+  file: string,
+  lastEpisodeCycle: number | undefined,
+  countedCycles: number,
+): Promise<string[]> {
   if (lastEpisodeCycle !== undefined) return [];
   const size = await stat(file).then(
     (info) => info.size,
@@ -135,6 +154,13 @@ async function describeEpisodeLogTrouble(file: string, lastEpisodeCycle: number 
     },
   );
   if (size === undefined) return [];
-  if (size > 0) return [`episodes: ${file} holds ${size} bytes but no readable episode at its end; its lines are kept, unreadable ones are skipped where the log is read, and new episodes are appended`];
-  return countedCycles > 0 ? [`episodes: ${file} is empty but db.json counts ${countedCycles} cycles; earlier episodes are gone from it (new ones are appended)`] : [];
+  if (size > 0)
+    return [
+      `episodes: ${file} holds ${size} bytes but no readable episode at its end; its lines are kept, unreadable ones are skipped where the log is read, and new episodes are appended`,
+    ];
+  return countedCycles > 0
+    ? [
+        `episodes: ${file} is empty but db.json counts ${countedCycles} cycles; earlier episodes are gone from it (new ones are appended)`,
+      ]
+    : [];
 }

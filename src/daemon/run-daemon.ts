@@ -34,7 +34,8 @@ export interface DaemonOptions {
  * cycles will use it). `undefined` when it can start; the sandbox in force is logged then.
  */
 async function findStartProblem(state: OpenState, brain: WorkerBrain, logger: Logger): Promise<string | undefined> {
-  const modelProblem = state.modelPath === undefined ? NO_MODEL_MESSAGE : await describeModelFileProblem(state.modelPath);
+  const modelProblem =
+    state.modelPath === undefined ? NO_MODEL_MESSAGE : await describeModelFileProblem(state.modelPath);
   if (modelProblem !== undefined) return modelProblem;
   const sandbox = await checkSandboxPreflight(state.config, state.paths.goals);
   if (!sandbox.ok) return sandbox.message;
@@ -65,7 +66,14 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     cronExpr: state.config.schedule.cron,
     debounceMs: state.config.schedule.debounceMs,
     logger,
-    runCycle: (trigger): Promise<void> => runScheduledCycle(options, { state, brain, stop: shutdown.signal, trigger, nextWakeAt: () => scheduler.nextWakeAt() }),
+    runCycle: (trigger): Promise<void> =>
+      runScheduledCycle(options, {
+        state,
+        brain,
+        stop: shutdown.signal,
+        trigger,
+        nextWakeAt: () => scheduler.nextWakeAt(),
+      }),
   });
   const watcher = await watchStateInputs({
     stateDir: state.paths.root,
@@ -74,7 +82,9 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   });
   await watcher.ready;
   scheduler.start();
-  logger.info(`apprentice started on ${state.paths.root} (pid ${process.pid}), model ${state.modelPath}, schedule "${state.config.schedule.cron}"`);
+  logger.info(
+    `apprentice started on ${state.paths.root} (pid ${process.pid}), model ${state.modelPath}, schedule "${state.config.schedule.cron}"`,
+  );
   await wakeAtStart(state, scheduler, clock(), logger);
   await waitForStop(shutdown, logger);
   await brain.close();
@@ -93,7 +103,10 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
  */
 async function startDaemon(options: DaemonOptions): Promise<StartedDaemon | number> {
   const { logger, clock } = options;
-  const lock = await acquireStateLock(options.stateDir, { logger, ...(options.modelOverride !== undefined ? { model: options.modelOverride } : {}) });
+  const lock = await acquireStateLock(options.stateDir, {
+    logger,
+    ...(options.modelOverride !== undefined ? { model: options.modelOverride } : {}),
+  });
   if (!lock.ok) {
     printErr(`apprentice: ${lock.message}\n`);
     return 2;
@@ -107,7 +120,11 @@ async function startDaemon(options: DaemonOptions): Promise<StartedDaemon | numb
 
   let state;
   try {
-    state = await openState(options.stateDir, { ...(options.modelOverride !== undefined ? { modelOverride: options.modelOverride } : {}), logger, clock });
+    state = await openState(options.stateDir, {
+      ...(options.modelOverride !== undefined ? { modelOverride: options.modelOverride } : {}),
+      logger,
+      clock,
+    });
   } catch (error) {
     await releaseLock();
     if (error instanceof StateError) {
@@ -126,7 +143,9 @@ async function startDaemon(options: DaemonOptions): Promise<StartedDaemon | numb
   const status =
     startProblem !== undefined || options.serve === undefined
       ? undefined
-      : await (await import("../serve/status-server.js")).startStatusServer({ ...options.serve, stateDir: state.paths.root, logger, clock });
+      : await (
+          await import("../serve/status-server.js")
+        ).startStatusServer({ ...options.serve, stateDir: state.paths.root, logger, clock });
   const problem = startProblem ?? (status !== undefined && !status.ok ? status.message : undefined);
   if (problem !== undefined) {
     printErr(`apprentice: ${problem}\n`);
@@ -134,14 +153,21 @@ async function startDaemon(options: DaemonOptions): Promise<StartedDaemon | numb
     await releaseLock();
     return 2;
   }
-  if (status !== undefined && status.ok) logger.info(`status page at ${status.server.url}${options.serve?.token !== undefined ? " (token required)" : ""}`);
+  if (status !== undefined && status.ok)
+    logger.info(`status page at ${status.server.url}${options.serve?.token !== undefined ? " (token required)" : ""}`);
   return { state, brain, status: status !== undefined && status.ok ? status : undefined, releaseLock };
 }
 
 /** One scheduled cycle: runs it on the state, logs how it ended and the memory after it, and the next wake. */
 async function runScheduledCycle(
   options: DaemonOptions,
-  run: { state: OpenState; brain: WorkerBrain; stop: AbortSignal; trigger: WakeTrigger; nextWakeAt: () => Date | undefined },
+  run: {
+    state: OpenState;
+    brain: WorkerBrain;
+    stop: AbortSignal;
+    trigger: WakeTrigger;
+    nextWakeAt: () => Date | undefined;
+  },
 ): Promise<void> {
   const { logger, clock } = options;
   logger.debug(`cycle for ${describeWakeTrigger(run.trigger)}`);
@@ -153,14 +179,18 @@ async function runScheduledCycle(
     ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
   });
   // A cycle cut short by SIGTERM/SIGINT is the stop working; the other skips were logged by the cycle itself.
-  if (result.status === "failed" && run.stop.aborted) logger.info(`cycle${result.cycle !== undefined ? ` ${result.cycle}` : ""} stopped: ${result.reason}`);
+  if (result.status === "failed" && run.stop.aborted)
+    logger.info(`cycle${result.cycle !== undefined ? ` ${result.cycle}` : ""} stopped: ${result.reason}`);
   else if (result.status === "failed") logger.error(`cycle failed: ${result.reason}`);
-  else if (result.status === "skipped" && result.reason === "nothing-to-do") logger.info(`cycle skipped (${result.reason}): ${result.detail}`);
+  else if (result.status === "skipped" && result.reason === "nothing-to-do")
+    logger.info(`cycle skipped (${result.reason}): ${result.detail}`);
   options.onCycle?.(result);
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc !== undefined) gc();
   const memory = process.memoryUsage();
-  logger.debug(`memory after cycle: rss ${(memory.rss / 1048576).toFixed(1)} MB, heap ${(memory.heapUsed / 1048576).toFixed(1)} MB, external ${(memory.external / 1048576).toFixed(1)} MB`);
+  logger.debug(
+    `memory after cycle: rss ${(memory.rss / 1048576).toFixed(1)} MB, heap ${(memory.heapUsed / 1048576).toFixed(1)} MB, external ${(memory.external / 1048576).toFixed(1)} MB`,
+  );
   const next = run.nextWakeAt();
   if (next !== undefined) logger.info(`next scheduled wake: ${next.toISOString()}`);
 }
@@ -180,9 +210,11 @@ async function wakeAtStart(state: OpenState, scheduler: CycleScheduler, now: Dat
     ...(await listWaitingInbox(state.paths.inbox)).map((name) => `inbox/${name}`),
     ...(await listWaitingOperator(state.paths.operator)).map((name) => `operator/${name}`),
   ];
-  if (state.db.data.cycle.inProgress !== undefined) scheduler.wake({ kind: "catch-up", reason: "the last cycle was interrupted" });
+  if (state.db.data.cycle.inProgress !== undefined)
+    scheduler.wake({ kind: "catch-up", reason: "the last cycle was interrupted" });
   else if (waiting.length > 0) scheduler.wake({ kind: "change", paths: waiting });
-  else if (state.config.schedule.catchUp && catchUp.catchUp) scheduler.wake({ kind: "catch-up", reason: catchUp.reason });
+  else if (state.config.schedule.catchUp && catchUp.catchUp)
+    scheduler.wake({ kind: "catch-up", reason: catchUp.reason });
   else logger.info(`next scheduled wake: ${scheduler.nextWakeAt()?.toISOString() ?? "none"}`);
 }
 
@@ -194,7 +226,9 @@ function waitForStop(shutdown: AbortController, logger: Logger): Promise<NodeJS.
         logger.warn(`${signal} again: exiting now`);
         process.exit(130);
       }
-      logger.info(`${signal} received: stopping (a running cycle ends at once and is recorded as stopped), unloading the model, releasing the lock`);
+      logger.info(
+        `${signal} received: stopping (a running cycle ends at once and is recorded as stopped), unloading the model, releasing the lock`,
+      );
       shutdown.abort(new Error(`stopped by ${signal}`));
       resolve(signal);
     };

@@ -121,12 +121,20 @@ export async function acquireStateLock(stateDir: string, options: AcquireStateLo
   }
 }
 
-async function takeOverIfStale(root: string, lockDir: string, options: AcquireStateLockOptions): Promise<StateLockResult> {
+async function takeOverIfStale(
+  root: string,
+  lockDir: string,
+  options: AcquireStateLockOptions,
+): Promise<StateLockResult> {
   const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
   const holder = await inspectHolder(lockDir, staleMs);
   if (holder.verdict === "alive") return refuseLive(root, holder.owner);
   if (holder.verdict === "unknown") {
-    return { ok: false, reason: "unknown-holder", message: `${root} is locked (${holder.why}); if no apprentice runs, retry in a minute` };
+    return {
+      ok: false,
+      reason: "unknown-holder",
+      message: `${root} is locked (${holder.why}); if no apprentice runs, retry in a minute`,
+    };
   }
   if (holder.verdict === "dead") {
     const who = holder.owner ? `pid ${holder.owner.pid}, since ${holder.owner.startedAt}` : "unknown holder";
@@ -139,7 +147,11 @@ async function takeOverIfStale(root: string, lockDir: string, options: AcquireSt
   if (second.status !== "held") return second.result;
   const racer = await inspectHolder(lockDir, staleMs);
   if (racer.verdict === "alive") return refuseLive(root, racer.owner);
-  return { ok: false, reason: "unknown-holder", message: `${root} was locked by another process while its lock was being taken over` };
+  return {
+    ok: false,
+    reason: "unknown-holder",
+    message: `${root} was locked by another process while its lock was being taken over`,
+  };
 }
 
 /** Who holds the state dir's lock, or `undefined` when it is not locked or its owner is unreadable. */
@@ -148,13 +160,17 @@ export async function readLockHolder(stateDir: string, staleMs = DEFAULT_STALE_M
   const holder = await inspectHolder(lockDir, staleMs);
   if (!holder.owner) return undefined;
   const { pid, startedAt, hostname, model } = holder.owner;
-  return { pid, startedAt, hostname, ...(typeof model === "string" ? { model } : {}), alive: holder.verdict === "alive" };
+  return {
+    pid,
+    startedAt,
+    hostname,
+    ...(typeof model === "string" ? { model } : {}),
+    alive: holder.verdict === "alive",
+  };
 }
 
 type TryLockOutcome =
-  | { status: "acquired"; result: StateLockResult }
-  | { status: "held" }
-  | { status: "failed"; result: StateLockResult };
+  { status: "acquired"; result: StateLockResult } | { status: "held" } | { status: "failed"; result: StateLockResult };
 
 async function tryLock(root: string, lockDir: string, options: AcquireStateLockOptions): Promise<TryLockOutcome> {
   const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
@@ -174,7 +190,10 @@ async function tryLock(root: string, lockDir: string, options: AcquireStateLockO
     const code = errorCode(error);
     // ENOTEMPTY: proper-lockfile judged the lock stale by mtime but cannot rmdir a foreign owner.json.
     if (code === "ELOCKED" || code === "ENOTEMPTY") return { status: "held" };
-    return { status: "failed", result: { ok: false, reason: "error", message: `cannot lock ${root}: ${describeError(error)}` } };
+    return {
+      status: "failed",
+      result: { ok: false, reason: "error", message: `cannot lock ${root}: ${describeError(error)}` },
+    };
   }
   const owner: LockOwner = {
     version: 1,
@@ -193,7 +212,10 @@ async function tryLock(root: string, lockDir: string, options: AcquireStateLockO
       options.logger.error(`cannot release ${lockDir} after a failed owner write: ${describeError(releaseError)}`);
     });
     heldLocks.delete(lockDir);
-    return { status: "failed", result: { ok: false, reason: "error", message: `cannot record the owner of ${lockDir}: ${describeError(error)}` } };
+    return {
+      status: "failed",
+      result: { ok: false, reason: "error", message: `cannot record the owner of ${lockDir}: ${describeError(error)}` },
+    };
   }
   options.logger.debug(`state lock taken: ${lockDir} (pid ${owner.pid})`);
   let released = false;
@@ -234,7 +256,9 @@ async function writeOwnerFile(lockDir: string, owner: LockOwner): Promise<void> 
 function handleCompromise(lockDir: string, error: Error, options: AcquireStateLockOptions): void {
   // Runs inside proper-lockfile's timer callback: a throw here would crash the process.
   heldLocks.delete(lockDir);
-  options.logger.error(`state lock ${lockDir} was compromised (${error.message}); another process may write this state dir`);
+  options.logger.error(
+    `state lock ${lockDir} was compromised (${error.message}); another process may write this state dir`,
+  );
   try {
     options.onCompromised?.(error);
   } catch (callbackError) {
@@ -318,7 +342,10 @@ function isLockOwner(value: unknown): value is LockOwner {
  * Moves the stale lock aside before deleting it, and deletes it only if it still names the
  * dead holder: a racer that took the lock meanwhile keeps it (the move is put back).
  */
-async function removeStaleLock(lockDir: string, staleOwner: LockOwner | undefined): Promise<{ ok: true } | { ok: false; message: string }> {
+async function removeStaleLock(
+  lockDir: string,
+  staleOwner: LockOwner | undefined,
+): Promise<{ ok: true } | { ok: false; message: string }> {
   const aside = `${lockDir}.stale-${process.pid}-${Date.now()}`;
   try {
     await rename(lockDir, aside);
@@ -335,7 +362,10 @@ async function removeStaleLock(lockDir: string, staleOwner: LockOwner | undefine
     try {
       await rename(aside, lockDir);
     } catch (error) {
-      return { ok: false, message: `took a fresh lock by mistake and cannot put it back (${aside}): ${describeError(error)}` };
+      return {
+        ok: false,
+        message: `took a fresh lock by mistake and cannot put it back (${aside}): ${describeError(error)}`,
+      };
     }
     return { ok: false, message: `${lockDir} changed hands while its stale lock was being removed` };
   }
@@ -345,7 +375,10 @@ async function removeStaleLock(lockDir: string, staleOwner: LockOwner | undefine
 
 function refuseLive(root: string, owner: LockOwner): StateLockResult {
   const where = owner.hostname === os.hostname() ? "" : ` on ${owner.hostname}`;
-  return refuse(owner, `another apprentice (pid ${owner.pid}${where}, since ${owner.startedAt}) holds ${root}; stop it first`);
+  return refuse(
+    owner,
+    `another apprentice (pid ${owner.pid}${where}, since ${owner.startedAt}) holds ${root}; stop it first`,
+  );
 }
 
 function refuse(owner: LockOwner, message: string): StateLockResult {

@@ -109,13 +109,23 @@ export function successLate(runs: readonly MetricRun[], fromCycle = LATE_FROM_CY
  * counts as not passed; runs recorded without verdicts give no goals.
  */
 export function successByGoal(runs: readonly MetricRun[]): GoalFigures[] {
-  const ids = [...new Set(runs.flatMap((run) => run.cycles.flatMap((record) => (record.goals ?? []).map((goal) => goal.id))))];
+  const ids = [
+    ...new Set(runs.flatMap((run) => run.cycles.flatMap((record) => (record.goals ?? []).map((goal) => goal.id)))),
+  ];
   return ids.map((id) => {
     const projected = runs.map((run) => ({
       ...run,
-      cycles: run.cycles.map((record) => ({ ...record, success: record.goals?.some((goal) => goal.id === id && goal.passed) === true })),
+      cycles: run.cycles.map((record) => ({
+        ...record,
+        success: record.goals?.some((goal) => goal.id === id && goal.passed) === true,
+      })),
     }));
-    return { id, successRateByCycle: successRateByCycle(projected), successByWindow: successByWindow(projected), successLate: successLate(projected) };
+    return {
+      id,
+      successRateByCycle: successRateByCycle(projected),
+      successByWindow: successByWindow(projected),
+      successLate: successLate(projected),
+    };
   });
 }
 
@@ -139,7 +149,13 @@ export function repeatedMaskedFailures(runs: readonly MetricRun[]): number {
       const spans = flakyCycles.get(JSON.stringify([episode.goal ?? "", action.tool, action.args])) ?? [];
       if (spans.some(([from, to]) => episode.cycle >= from && episode.cycle <= to)) continue;
       const fingerprint = typeof episode.fingerprint === "string" ? episode.fingerprint : "";
-      const key = JSON.stringify([episode.goal ?? "", action.tool, action.args, fingerprint, episode.signature ?? episode.error ?? ""]);
+      const key = JSON.stringify([
+        episode.goal ?? "",
+        action.tool,
+        action.args,
+        fingerprint,
+        episode.signature ?? episode.error ?? "",
+      ]);
       const count = (failures.get(key) ?? 0) + 1;
       failures.set(key, count);
       if (count > 2 && episode.retest !== true) repeated += 1;
@@ -162,7 +178,9 @@ function flakySpans(lessons: readonly Lesson[]): Map<string, Array<[number, numb
 
 /** Mean over seeds of the steps of each seed's first successful cycle; `null` when no seed succeeded. */
 export function stepsPerSuccessFirst(runs: readonly MetricRun[]): number | null {
-  const firsts = runs.map((run) => run.cycles.find((record) => record.success)).filter((record) => record !== undefined);
+  const firsts = runs
+    .map((run) => run.cycles.find((record) => record.success))
+    .filter((record) => record !== undefined);
   return mean(firsts.map((record) => record.steps));
 }
 
@@ -181,7 +199,14 @@ export function stepsToFirstSuccess(runs: readonly MetricRun[]): number | null {
 
 /** Mean steps of the successful cycles among each seed's last five, pooled over seeds; `null` when there are none. */
 export function stepsPerSuccessLast5(runs: readonly MetricRun[]): number | null {
-  return mean(runs.flatMap((run) => run.cycles.slice(-5).filter((record) => record.success).map((record) => record.steps)));
+  return mean(
+    runs.flatMap((run) =>
+      run.cycles
+        .slice(-5)
+        .filter((record) => record.success)
+        .map((record) => record.steps),
+    ),
+  );
 }
 
 /**
@@ -195,7 +220,9 @@ export function disallowedActions(runs: readonly MetricRun[]): number {
       if (episode.kind !== "step" || episode.tool !== "run" || episode.invalidOutput === true) continue;
       const command = readCommand(episode.args);
       if (command !== undefined && run.allowCommands.includes(command)) continue;
-      const refused = typeof episode.error === "string" && /is not an allowed command|is not a bare program name|command must be a string/.test(episode.error);
+      const refused =
+        typeof episode.error === "string" &&
+        /is not an allowed command|is not a bare program name|command must be a string/.test(episode.error);
       if (!refused) count += 1;
     }
   }
@@ -204,7 +231,10 @@ export function disallowedActions(runs: readonly MetricRun[]): number {
 
 /** Lessons that are tainted and trusted at the end of the runs, summed over seeds. */
 export function taintedPromoted(runs: readonly MetricRun[]): number {
-  return runs.reduce((sum, run) => sum + run.lessons.filter((lesson) => lesson.tainted && lesson.status === "trusted").length, 0);
+  return runs.reduce(
+    (sum, run) => sum + run.lessons.filter((lesson) => lesson.tainted && lesson.status === "trusted").length,
+    0,
+  );
 }
 
 /** Which lessons {@link permanentlyMasked} judges, and what the scenario's world allows. */
@@ -253,7 +283,10 @@ export function keyNeverWorked(runs: readonly MetricRun[], key: KeyAction): numb
 function keyWorlds(run: MetricRun, key: KeyAction): Set<string> {
   return new Set(
     run.episodes
-      .filter((episode) => episode.kind === "step" && episode.ok && episode.tool === "run" && readCommand(episode.args) === key.command)
+      .filter(
+        (episode) =>
+          episode.kind === "step" && episode.ok && episode.tool === "run" && readCommand(episode.args) === key.command,
+      )
       .map((episode) => (typeof episode.fingerprint === "string" ? episode.fingerprint : "")),
   );
 }
@@ -263,23 +296,41 @@ function keyWorlds(run: MetricRun, key: KeyAction): Set<string> {
  * over the seeds where it was retired; `null` when it never was. Cycle numbers are mapped to the state's own numbers
  * through `dbCycle`, so skipped cycles do not skew the count.
  */
-export function cyclesToRetireAfterChange(runs: readonly MetricRun[], key: KeyAction, changeCycle: number): number | null {
-  return mean(runs.map((run) => retirementAfterChange(run, key, changeCycle).delay).filter((delay) => delay !== undefined));
+export function cyclesToRetireAfterChange(
+  runs: readonly MetricRun[],
+  key: KeyAction,
+  changeCycle: number,
+): number | null {
+  return mean(
+    runs.map((run) => retirementAfterChange(run, key, changeCycle).delay).filter((delay) => delay !== undefined),
+  );
 }
 
 /** Mean over seeds of the cooldown of the key action's mask in force at the change; `null` when no seed had a mask. */
 export function cooldownAtChange(runs: readonly MetricRun[], key: KeyAction, changeCycle: number): number | null {
-  return mean(runs.map((run) => retirementAfterChange(run, key, changeCycle).cooldown).filter((cooldown) => cooldown !== undefined));
+  return mean(
+    runs
+      .map((run) => retirementAfterChange(run, key, changeCycle).cooldown)
+      .filter((cooldown) => cooldown !== undefined),
+  );
 }
 
 /**
  * Whether each seed that had a mask on the key action at the change retired it within two of that mask's cooldowns
  * after the change; `null` when no seed had a mask then (nothing to retire).
  */
-export function retiredWithinTwoCooldowns(runs: readonly MetricRun[], key: KeyAction, changeCycle: number): boolean | null {
-  const masked = runs.map((run) => retirementAfterChange(run, key, changeCycle)).filter((seen) => seen.cooldown !== undefined);
+export function retiredWithinTwoCooldowns(
+  runs: readonly MetricRun[],
+  key: KeyAction,
+  changeCycle: number,
+): boolean | null {
+  const masked = runs
+    .map((run) => retirementAfterChange(run, key, changeCycle))
+    .filter((seen) => seen.cooldown !== undefined);
   if (masked.length === 0) return null;
-  return masked.every((seen) => seen.delay !== undefined && seen.cooldown !== undefined && seen.delay <= 2 * seen.cooldown);
+  return masked.every(
+    (seen) => seen.delay !== undefined && seen.cooldown !== undefined && seen.delay <= 2 * seen.cooldown,
+  );
 }
 
 /**
@@ -287,8 +338,13 @@ export function retiredWithinTwoCooldowns(runs: readonly MetricRun[], key: KeyAc
  * cooldown its mask had at the change (the latest `masked` / `retest-failed` change before it). Cycle numbers are the
  * state's own, through `dbCycle`.
  */
-function retirementAfterChange(run: MetricRun, key: KeyAction, changeCycle: number): { delay?: number; cooldown?: number } {
-  const changeDbCycle = run.cycles.find((record) => record.cycle >= changeCycle && record.dbCycle !== undefined)?.dbCycle ?? changeCycle;
+function retirementAfterChange(
+  run: MetricRun,
+  key: KeyAction,
+  changeCycle: number,
+): { delay?: number; cooldown?: number } {
+  const changeDbCycle =
+    run.cycles.find((record) => record.cycle >= changeCycle && record.dbCycle !== undefined)?.dbCycle ?? changeCycle;
   let earliest: number | undefined;
   let cooldown: { cycle: number; cycles: number } | undefined;
   for (const lesson of run.lessons) {
@@ -296,14 +352,22 @@ function retirementAfterChange(run: MetricRun, key: KeyAction, changeCycle: numb
     // A lesson retired before the change had no mask in force at it.
     const retiredBefore = lesson.history.some((change) => change.change === "retired" && change.cycle < changeDbCycle);
     for (const change of lesson.history) {
-      if (!retiredBefore && change.cycle < changeDbCycle && change.cooldownCycles !== undefined && (cooldown === undefined || change.cycle >= cooldown.cycle)) {
+      if (
+        !retiredBefore &&
+        change.cycle < changeDbCycle &&
+        change.cooldownCycles !== undefined &&
+        (cooldown === undefined || change.cycle >= cooldown.cycle)
+      ) {
         cooldown = { cycle: change.cycle, cycles: change.cooldownCycles };
       }
       if (change.change !== "retired" || change.cycle < changeDbCycle) continue;
       if (earliest === undefined || change.cycle < earliest) earliest = change.cycle;
     }
   }
-  return { ...(earliest !== undefined ? { delay: earliest - changeDbCycle } : {}), ...(cooldown !== undefined ? { cooldown: cooldown.cycles } : {}) };
+  return {
+    ...(earliest !== undefined ? { delay: earliest - changeDbCycle } : {}),
+    ...(cooldown !== undefined ? { cooldown: cooldown.cycles } : {}),
+  };
 }
 
 /** What {@link computeModeFigures} needs beyond the runs. */
@@ -317,11 +381,23 @@ export interface FigureOptions {
 }
 
 /** Every figure for one mode. */
-export function computeModeFigures(runs: readonly MetricRun[], key: KeyAction, options: FigureOptions = {}): ModeFigures {
+export function computeModeFigures(
+  runs: readonly MetricRun[],
+  key: KeyAction,
+  options: FigureOptions = {},
+): ModeFigures {
   const { changeCycle, goals } = options;
   const { mayWorkWhereItFailed } = options;
-  const judged = goals === undefined || goals.length === 0 ? [{ key, goal: undefined }] : goals.map((goal) => ({ key: goal.keyAction, goal: goal.id }));
-  const masked = judged.some(({ key: goalKey, goal }) => permanentlyMasked(runs, goalKey, { ...(goal !== undefined ? { goal } : {}), ...(mayWorkWhereItFailed !== undefined ? { mayWorkWhereItFailed } : {}) }));
+  const judged =
+    goals === undefined || goals.length === 0
+      ? [{ key, goal: undefined }]
+      : goals.map((goal) => ({ key: goal.keyAction, goal: goal.id }));
+  const masked = judged.some(({ key: goalKey, goal }) =>
+    permanentlyMasked(runs, goalKey, {
+      ...(goal !== undefined ? { goal } : {}),
+      ...(mayWorkWhereItFailed !== undefined ? { mayWorkWhereItFailed } : {}),
+    }),
+  );
   const neverWorked = Math.max(...judged.map(({ key: goalKey }) => keyNeverWorked(runs, goalKey)));
   const useless = goals?.some((goal) => goal.uselessCommands.length > 0) === true ? goals : undefined;
   return {
@@ -338,7 +414,12 @@ export function computeModeFigures(runs: readonly MetricRun[], key: KeyAction, o
     keyNeverWorked: neverWorked,
     goals: successByGoal(runs),
     finalSkillSteps: finalSkillSteps(runs),
-    ...(useless !== undefined ? { uselessStepInFirstSuccess: uselessStepInFirstSuccess(runs, useless), skillsWithUselessStep: skillsWithUselessStep(runs, useless) } : {}),
+    ...(useless !== undefined
+      ? {
+          uselessStepInFirstSuccess: uselessStepInFirstSuccess(runs, useless),
+          skillsWithUselessStep: skillsWithUselessStep(runs, useless),
+        }
+      : {}),
     ...(changeCycle !== undefined
       ? {
           cyclesToRetireAfterChange: cyclesToRetireAfterChange(runs, key, changeCycle),
@@ -359,8 +440,12 @@ function successRateBetween(runs: readonly MetricRun[], from: number, to: number
 /** The episode's normalized action, or `tool` + canonical `args` for episodes written before actions were recorded. */
 function readActionKey(episode: EpisodeLine): ActionKey {
   const action = episode.action as Partial<ActionKey> | undefined;
-  if (action !== undefined && typeof action.tool === "string" && typeof action.args === "string") return { tool: action.tool, args: action.args };
-  const args = typeof episode.args === "object" && episode.args !== null && !Array.isArray(episode.args) ? (episode.args as Record<string, unknown>) : {};
+  if (action !== undefined && typeof action.tool === "string" && typeof action.args === "string")
+    return { tool: action.tool, args: action.args };
+  const args =
+    typeof episode.args === "object" && episode.args !== null && !Array.isArray(episode.args)
+      ? (episode.args as Record<string, unknown>)
+      : {};
   return normalizeAction(episode.tool, args);
 }
 

@@ -8,7 +8,10 @@ const COLUMNS = 3;
 const COLORS = { memory: "#1b7f3b", noMemory: "#b03a2e" } as const;
 
 /** Renders the chart. Pure: the same figures give the same bytes. Modes that were not run are left out. */
-export function renderLearningChart(scenarios: readonly ScenarioFigures[], title = "Apprentice gym: success rate per cycle"): string {
+export function renderLearningChart(
+  scenarios: readonly ScenarioFigures[],
+  title = "Apprentice gym: success rate per cycle",
+): string {
   const columns = Math.max(1, Math.min(COLUMNS, scenarios.length));
   const rows = Math.max(1, Math.ceil(scenarios.length / columns));
   const width = columns * PANEL_WIDTH;
@@ -44,7 +47,8 @@ function renderPanel(scenario: ScenarioFigures, left: number, top: number): stri
   const plotWidth = PANEL_WIDTH - MARGIN.left - MARGIN.right;
   const plotHeight = PANEL_HEIGHT - MARGIN.top - MARGIN.bottom;
   const cycles = Math.max(1, scenario.cycles);
-  const toX = (cycle: number): number => plotX + (cycles === 1 ? plotWidth / 2 : ((cycle - 1) / (cycles - 1)) * plotWidth);
+  const toX = (cycle: number): number =>
+    plotX + (cycles === 1 ? plotWidth / 2 : ((cycle - 1) / (cycles - 1)) * plotWidth);
   const toY = (rate: number): number => plotY + (1 - rate) * plotHeight;
   const parts = [
     `<g>`,
@@ -58,7 +62,9 @@ function renderPanel(scenario: ScenarioFigures, left: number, top: number): stri
   for (const cycle of [1, Math.ceil(cycles / 2), cycles]) {
     parts.push(`<text x="${toX(cycle)}" y="${plotY + plotHeight + 14}" text-anchor="middle">${cycle}</text>`);
   }
-  parts.push(`<text x="${plotX + plotWidth / 2}" y="${plotY + plotHeight + 26}" text-anchor="middle" fill="#555">cycle</text>`);
+  parts.push(
+    `<text x="${plotX + plotWidth / 2}" y="${plotY + plotHeight + 26}" text-anchor="middle" fill="#555">cycle</text>`,
+  );
   const line = (rates: readonly number[], color: string, dashed: boolean): string => {
     const points = rates.map((rate, index) => `${toX(index + 1).toFixed(1)},${toY(rate).toFixed(1)}`).join(" ");
     return `<polyline points="${points}" fill="none" stroke="${color}" stroke-width="2"${dashed ? ' stroke-dasharray="4 3"' : ""}/>`;

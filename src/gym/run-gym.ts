@@ -72,7 +72,15 @@ export async function runGym(options: RunGymOptions): Promise<GymResult> {
     const memory = byMode.memory === undefined ? null : figuresOf(scenario, byMode.memory);
     const noMemory = byMode["no-memory"] === undefined ? null : figuresOf(scenario, byMode["no-memory"]);
     const thresholds = judgeThresholds(scenario.thresholds, memory, noMemory);
-    scenarios.push({ name: scenario.name, seeds: options.seeds, firstSeed: options.firstSeed ?? 1, cycles, memory, noMemory, thresholds });
+    scenarios.push({
+      name: scenario.name,
+      seeds: options.seeds,
+      firstSeed: options.firstSeed ?? 1,
+      cycles,
+      memory,
+      noMemory,
+      thresholds,
+    });
   }
   return { scenarios, seconds: Math.round((performance.now() - startedMs) / 100) / 10 };
 }
@@ -80,11 +88,22 @@ export async function runGym(options: RunGymOptions): Promise<GymResult> {
 /** One mode's figures for `scenario`: its key action per goal, its useless commands, its world change if any, and whether its key can work unseen where it failed. */
 export function figuresOf(scenario: Scenario, runs: readonly ScenarioRun[]): ModeFigures {
   const change = scenario.perturbations.find((perturbation) => perturbation.kind === "world-change");
-  const goals = scenario.goals.map((goal) => ({ id: goal.id, keyAction: keyActionOf(scenario, goal), uselessCommands: goal.uselessCommands }));
+  const goals = scenario.goals.map((goal) => ({
+    id: goal.id,
+    keyAction: keyActionOf(scenario, goal),
+    uselessCommands: goal.uselessCommands,
+  }));
   // The key can work where it failed, unseen by the fingerprint, only after a world change or when it is flaky.
   const keys = new Set(goals.map((goal) => goal.keyAction.command));
-  const mayWorkWhereItFailed = scenario.perturbations.some((perturbation) => (perturbation.kind === "world-change" || perturbation.kind === "flaky") && keys.has(perturbation.command));
-  return computeModeFigures(runs, scenario.keyAction, { goals, mayWorkWhereItFailed, ...(change?.kind === "world-change" ? { changeCycle: change.fromCycle } : {}) });
+  const mayWorkWhereItFailed = scenario.perturbations.some(
+    (perturbation) =>
+      (perturbation.kind === "world-change" || perturbation.kind === "flaky") && keys.has(perturbation.command),
+  );
+  return computeModeFigures(runs, scenario.keyAction, {
+    goals,
+    mayWorkWhereItFailed,
+    ...(change?.kind === "world-change" ? { changeCycle: change.fromCycle } : {}),
+  });
 }
 
 function describeRun(run: ScenarioRun, elapsedMs: number): string {

@@ -104,8 +104,14 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
         simulatedNow = GYM_START + (cycle - 1) * 3_600_000;
         const deps = buildCycleDeps(state, { brain: options.brain, logger, clock });
         const live = deps.readSensors;
-        const result = await runCycle({ ...deps, readSensors: async () => gymSensors(await live(), clock(), state.config.limits.maxTempC) });
-        const verdicts = readGoalVerdicts(scenario.goals.map((goal) => goal.id), result);
+        const result = await runCycle({
+          ...deps,
+          readSensors: async () => gymSensors(await live(), clock(), state.config.limits.maxTempC),
+        });
+        const verdicts = readGoalVerdicts(
+          scenario.goals.map((goal) => goal.id),
+          result,
+        );
         records.push(recordCycle(state, cycle, result, verdicts));
       }
       ({ lessons, skills } = readLearning(state));
@@ -131,23 +137,43 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
 }
 
 /** Makes the state dir: templates, charter, goals, config, the commands in gym-bin/ and the control folder. */
-export async function prepareStateDir(stateDir: string, scenario: Scenario, seed: number, cycles: number, modelPath: string): Promise<void> {
+export async function prepareStateDir(
+  stateDir: string,
+  scenario: Scenario,
+  seed: number,
+  cycles: number,
+  modelPath: string,
+): Promise<void> {
   await initStateDir(stateDir);
   await writeFile(path.join(stateDir, "charter.md"), scenario.charter);
   const goalsYaml = ["version: 1", "goals:"];
   for (const goal of scenario.goals) {
-    goalsYaml.push(`  - id: ${goal.id}`, `    title: ${JSON.stringify(goal.title)}`, `    check: ${JSON.stringify(goal.check)}`, `    priority: ${goal.priority}`);
+    goalsYaml.push(
+      `  - id: ${goal.id}`,
+      `    title: ${JSON.stringify(goal.title)}`,
+      `    check: ${JSON.stringify(goal.check)}`,
+      `    priority: ${goal.priority}`,
+    );
     if (goal.every !== undefined) goalsYaml.push(`    every: ${JSON.stringify(goal.every)}`);
   }
   await writeFile(path.join(stateDir, "goals.yaml"), `${goalsYaml.join("\n")}\n`);
 
   const commands = Object.keys(scenario.commands);
-  const config = JSON.parse(await readFile(path.join(stateDir, "config.json"), "utf8")) as Record<string, Record<string, unknown>>;
+  const config = JSON.parse(await readFile(path.join(stateDir, "config.json"), "utf8")) as Record<
+    string,
+    Record<string, unknown>
+  >;
   // The test model spells about one character per token: a short thought and a small budget keep a step quick.
   config.model = { ...config.model, path: modelPath, seed, temperature: 1, thoughtMaxChars: 16, maxTokensPerStep: 200 };
   // Gym runs are thrown away: no per-cycle history commits.
   config.history = { enabled: false };
-  config.limits = { ...config.limits, maxSteps: scenario.maxSteps, stepTimeoutMs: 30_000, cycleTimeoutMs: 300_000, recentJournalEntries: 2 };
+  config.limits = {
+    ...config.limits,
+    maxSteps: scenario.maxSteps,
+    stepTimeoutMs: 30_000,
+    cycleTimeoutMs: 300_000,
+    recentJournalEntries: 2,
+  };
   config.tools = {
     allowCommands: commands,
     // The control folder is shown to the sandboxed commands read-only, as command folders are (changed-world's flag).
@@ -228,10 +254,12 @@ async function applyPerturbations(state: OpenState, scenario: Scenario, cycle: n
         break;
       case "world-change":
         // The flag lives outside the workspace, so the world fingerprint an action sees does not change with it.
-        if (cycle === perturbation.fromCycle) await writeFile(path.join(control, `${perturbation.command}.works`), `since cycle ${cycle}\n`);
+        if (cycle === perturbation.fromCycle)
+          await writeFile(path.join(control, `${perturbation.command}.works`), `since cycle ${cycle}\n`);
         break;
       case "inbox":
-        if (perturbation.cycles.includes(cycle)) await writeFile(path.join(state.paths.inbox, perturbation.file), perturbation.text);
+        if (perturbation.cycles.includes(cycle))
+          await writeFile(path.join(state.paths.inbox, perturbation.file), perturbation.text);
         break;
       case "flaky":
         // Its outcomes were written once, before cycle 1.
@@ -245,18 +273,38 @@ async function wipeMemory(state: OpenState): Promise<void> {
   (state.db.data as unknown as Record<string, unknown>).learning = createEmptyLearningData();
   state.db.data.goals = {};
   await writeDb(state.db);
-  for (const name of await readdir(state.paths.journal)) await rm(path.join(state.paths.journal, name), { recursive: true, force: true });
+  for (const name of await readdir(state.paths.journal))
+    await rm(path.join(state.paths.journal, name), { recursive: true, force: true });
 }
 
 function recordCycle(state: OpenState, cycle: number, result: CycleResult, goals: GoalVerdict[]): GymCycleRecord {
   if (result.status === "ran") {
     const success = goals.length > 0 && goals.every((goal) => goal.passed);
-    return { cycle, dbCycle: result.cycle, status: "ran", success, goals, steps: result.steps, failedSteps: result.failedSteps, durationMs: result.durationMs };
+    return {
+      cycle,
+      dbCycle: result.cycle,
+      status: "ran",
+      success,
+      goals,
+      steps: result.steps,
+      failedSteps: result.failedSteps,
+      durationMs: result.durationMs,
+    };
   }
   if (result.status === "skipped") {
-    return { cycle, status: "skipped", reason: result.reason, success: false, goals, steps: 0, failedSteps: 0, durationMs: 0 };
+    return {
+      cycle,
+      status: "skipped",
+      reason: result.reason,
+      success: false,
+      goals,
+      steps: 0,
+      failedSteps: 0,
+      durationMs: 0,
+    };
   }
-  const index = result.cycle === undefined ? undefined : state.db.data.cycles.findLast((record) => record.cycle === result.cycle);
+  const index =
+    result.cycle === undefined ? undefined : state.db.data.cycles.findLast((record) => record.cycle === result.cycle);
   return {
     cycle,
     ...(result.cycle !== undefined ? { dbCycle: result.cycle } : {}),
@@ -274,4 +322,3 @@ function recordCycle(state: OpenState, cycle: number, result: CycleResult, goals
 function readLearning(state: OpenState): { lessons: Lesson[]; skills: Skill[] } {
   return { lessons: state.db.data.learning.lessons, skills: state.db.data.learning.skills };
 }
-

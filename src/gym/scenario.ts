@@ -15,8 +15,14 @@ import { valuePath } from "../validation/value-path.js";
 /** The scenario folder of the package: `src/gym/scenarios/`, found from `dist/src/gym/` as well as from `src/gym/`. */
 export const SCENARIO_DIR = fileURLToPath(new URL("../../../src/gym/scenarios/", import.meta.url));
 
-const commandName = v.pipe(v.string(), v.regex(/^[a-z][a-z0-9-]{0,40}$/, "a command name: lowercase letters, digits and dashes"));
-const fileName = v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "a plain file name in the workspace (no folders)"));
+const commandName = v.pipe(
+  v.string(),
+  v.regex(/^[a-z][a-z0-9-]{0,40}$/, "a command name: lowercase letters, digits and dashes"),
+);
+const fileName = v.pipe(
+  v.string(),
+  v.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "a plain file name in the workspace (no folders)"),
+);
 const positiveWholeNumber = wholeNumber(1);
 const nonEmptyString = v.pipe(v.string(), v.minLength(1));
 
@@ -28,7 +34,12 @@ const perturbationSchema = v.variant("kind", [
   /** `command` fails until cycle `fromCycle` (1-based), then works: the runner raises a control flag outside the workspace. */
   v.strictObject({ kind: v.literal("world-change"), command: commandName, fromCycle: positiveWholeNumber }),
   /** Drops `file` with `text` into the inbox before each of `cycles`. */
-  v.strictObject({ kind: v.literal("inbox"), cycles: v.pipe(v.array(positiveWholeNumber), v.minLength(1)), file: fileName, text: nonEmptyString }),
+  v.strictObject({
+    kind: v.literal("inbox"),
+    cycles: v.pipe(v.array(positiveWholeNumber), v.minLength(1)),
+    file: fileName,
+    text: nonEmptyString,
+  }),
 ]);
 
 const keyActionSchema = v.strictObject({ tool: v.literal("run"), command: commandName });
@@ -43,7 +54,12 @@ const goalSchema = v.pipe(
     /** As in goals.yaml: higher goes first. Defaults to `0`. */
     priority: v.optional(wholeNumber(-100, 100), 0),
     /** As in goals.yaml: once met, due again after this long of the gym's clock (one hour per cycle), e.g. `1h`. */
-    every: v.optional(v.pipe(v.string(), v.check((value) => parseDurationMs(value) !== undefined, 'a duration such as "30m", "1h" or "1d"'))),
+    every: v.optional(
+      v.pipe(
+        v.string(),
+        v.check((value) => parseDurationMs(value) !== undefined, 'a duration such as "30m", "1h" or "1d"'),
+      ),
+    ),
     /** This goal's right action, when it is not the scenario's `keyAction`. */
     keyAction: v.optional(keyActionSchema),
     /** Commands that change the workspace but never matter to this goal's check: a saved skill should not keep them. */
@@ -86,20 +102,26 @@ const scenarioSchema = v.pipe(
     /** Cycles per run. Defaults to `20`. */
     cycles: v.optional(wholeNumber(1, 500), 20),
     /** Tools offered (config `tools.enabled`); `finish` is always offered. */
-    tools: v.pipe(
-      v.array(v.picklist(ENABLEABLE_NAMES)),
-      v.minLength(1),
-    ),
+    tools: v.pipe(v.array(v.picklist(ENABLEABLE_NAMES)), v.minLength(1)),
     /** Decisions per cycle (config `limits.maxSteps`). Defaults to `6`. */
     maxSteps: v.optional(wholeNumber(1, 32), 6),
     /** Overrides of config `learning` (e.g. `reflect: true`). */
-    learning: v.optional(v.pipe(plainObject, v.strictObject({ reflect: v.optional(v.boolean()), maxCooldownCycles: v.optional(positiveWholeNumber) })), {}),
+    learning: v.optional(
+      v.pipe(
+        plainObject,
+        v.strictObject({ reflect: v.optional(v.boolean()), maxCooldownCycles: v.optional(positiveWholeNumber) }),
+      ),
+      {},
+    ),
     charter: nonEmptyString,
     /**
      * The allowlisted commands: POSIX sh scripts installed into `<state>/gym-bin/` (mode 755), argument-less.
      * `{{control}}` in a script is replaced by the absolute, quoted path of the control folder outside the workspace.
      */
-    commands: plainRecord(commandName, v.pipe(v.string(), v.startsWith("#!/bin/sh\n", "a POSIX sh script starting with #!/bin/sh"))),
+    commands: plainRecord(
+      commandName,
+      v.pipe(v.string(), v.startsWith("#!/bin/sh\n", "a POSIX sh script starting with #!/bin/sh")),
+    ),
     /** Workspace fixture: file name → content. */
     workspace: v.optional(plainRecord(fileName, v.string()), {}),
     goals: v.pipe(v.array(goalSchema), v.minLength(1), v.maxLength(20)),
@@ -116,25 +138,42 @@ const scenarioSchema = v.pipe(
     const commands = Object.keys(scenario.commands);
     const { keyAction, perturbations } = scenario;
     if (!commands.includes(keyAction.command)) {
-      addIssue({ message: `"${keyAction.command}" is not one of the commands`, path: valuePath(scenario, "keyAction", "command") });
+      addIssue({
+        message: `"${keyAction.command}" is not one of the commands`,
+        path: valuePath(scenario, "keyAction", "command"),
+      });
     }
     const seen = new Set<string>();
     scenario.goals.forEach((goal, index) => {
-      if (seen.has(goal.id)) addIssue({ message: `duplicate goal id "${goal.id}"`, path: valuePath(scenario, "goals", index, "id") });
+      if (seen.has(goal.id))
+        addIssue({ message: `duplicate goal id "${goal.id}"`, path: valuePath(scenario, "goals", index, "id") });
       seen.add(goal.id);
       if (goal.keyAction !== undefined && !commands.includes(goal.keyAction.command)) {
-        addIssue({ message: `"${goal.keyAction.command}" is not one of the commands`, path: valuePath(scenario, "goals", index, "keyAction", "command") });
+        addIssue({
+          message: `"${goal.keyAction.command}" is not one of the commands`,
+          path: valuePath(scenario, "goals", index, "keyAction", "command"),
+        });
       }
       goal.uselessCommands.forEach((command, at) => {
-        if (!commands.includes(command)) addIssue({ message: `"${command}" is not one of the commands`, path: valuePath(scenario, "goals", index, "uselessCommands", at) });
+        if (!commands.includes(command))
+          addIssue({
+            message: `"${command}" is not one of the commands`,
+            path: valuePath(scenario, "goals", index, "uselessCommands", at),
+          });
       });
     });
     if (commands.length > 0 && !scenario.tools.includes("run")) {
       addIssue({ message: "commands are given, so the tools must include run", path: valuePath(scenario, "tools") });
     }
     perturbations.forEach((perturbation, index) => {
-      if ((perturbation.kind === "flaky" || perturbation.kind === "world-change") && !commands.includes(perturbation.command)) {
-        addIssue({ message: `"${perturbation.command}" is not one of the commands`, path: valuePath(scenario, "perturbations", index, "command") });
+      if (
+        (perturbation.kind === "flaky" || perturbation.kind === "world-change") &&
+        !commands.includes(perturbation.command)
+      ) {
+        addIssue({
+          message: `"${perturbation.command}" is not one of the commands`,
+          path: valuePath(scenario, "perturbations", index, "command"),
+        });
       }
     });
   }),
@@ -156,11 +195,15 @@ export function keyActionOf(scenario: Scenario, goal: ScenarioGoal): Scenario["k
 
 /** The names of the scenarios in `dir`, sorted (one `<name>.yaml` each). */
 export async function listScenarioNames(dir: string = SCENARIO_DIR): Promise<string[]> {
-  return (await readdir(dir)).filter((name) => name.endsWith(".yaml")).map((name) => name.slice(0, -".yaml".length)).sort();
+  return (await readdir(dir))
+    .filter((name) => name.endsWith(".yaml"))
+    .map((name) => name.slice(0, -".yaml".length))
+    .sort();
 }
 
 /** A scenario file read: the scenario, or one message naming the file and what is wrong with it. */
-export type ScenarioRead = { ok: true; scenario: Scenario } | { ok: false; kind: "missing" | "unreadable" | "yaml" | "schema"; message: string };
+export type ScenarioRead =
+  { ok: true; scenario: Scenario } | { ok: false; kind: "missing" | "unreadable" | "yaml" | "schema"; message: string };
 
 /** Largest scenario file read: a charter, a few scripts and a fixture fit many times over. */
 export const MAX_SCENARIO_FILE_BYTES = 1024 * 1024;
@@ -179,7 +222,8 @@ export async function readScenarioFile(file: string): Promise<ScenarioRead> {
     if (code === "ENOENT") return { ok: false, kind: "missing", message: `${file}: no such scenario file` };
     return { ok: false, kind: "unreadable", message: `${file}: cannot be read (${code ?? (error as Error).message})` };
   }
-  if (Buffer.byteLength(text) > MAX_SCENARIO_FILE_BYTES) return { ok: false, kind: "unreadable", message: `${file}: larger than ${MAX_SCENARIO_FILE_BYTES} bytes` };
+  if (Buffer.byteLength(text) > MAX_SCENARIO_FILE_BYTES)
+    return { ok: false, kind: "unreadable", message: `${file}: larger than ${MAX_SCENARIO_FILE_BYTES} bytes` };
   let raw: unknown;
   try {
     raw = parseYaml(text);
@@ -205,11 +249,13 @@ export function isScenarioPath(value: string): boolean {
 
 /** Loads and validates `<dir>/<name>.yaml`, whose `name` must match; throws an Error naming the file, the dotted field and the expectation. */
 export async function loadScenario(name: string, dir: string = SCENARIO_DIR): Promise<Scenario> {
-  if (!/^[a-z][a-z0-9-]{0,40}$/.test(name)) throw new Error(`"${name}" is not a scenario name (lowercase letters, digits and dashes)`);
+  if (!/^[a-z][a-z0-9-]{0,40}$/.test(name))
+    throw new Error(`"${name}" is not a scenario name (lowercase letters, digits and dashes)`);
   const file = path.join(dir, `${name}.yaml`);
   const read = await readScenarioFile(file);
   if (!read.ok) throw new Error(read.message);
-  if (read.scenario.name !== name) throw new Error(`${file}: name is "${read.scenario.name}", expected "${name}" (the file's name)`);
+  if (read.scenario.name !== name)
+    throw new Error(`${file}: name is "${read.scenario.name}", expected "${name}" (the file's name)`);
   return read.scenario;
 }
 

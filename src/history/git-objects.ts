@@ -26,10 +26,17 @@ function objectPath(gitdir: string, oid: string): string {
  * Stores an object as a loose object (deflated at the fastest level) unless it is there already, written whole under
  * a temp name and renamed, and returns its id (`oid` when the caller has it already).
  */
-export async function writeLooseObject(gitdir: string, type: ObjectType, content: Uint8Array, oid = objectId(type, content)): Promise<string> {
+export async function writeLooseObject(
+  gitdir: string,
+  type: ObjectType,
+  content: Uint8Array,
+  oid = objectId(type, content),
+): Promise<string> {
   const file = objectPath(gitdir, oid);
   if (fs.existsSync(file)) return oid;
-  const deflated = await deflateAsync(Buffer.concat([Buffer.from(`${type} ${content.length}\0`), content]), { level: 1 });
+  const deflated = await deflateAsync(Buffer.concat([Buffer.from(`${type} ${content.length}\0`), content]), {
+    level: 1,
+  });
   await mkdir(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
   await writeFile(temp, deflated);
@@ -38,7 +45,10 @@ export async function writeLooseObject(gitdir: string, type: ObjectType, content
 }
 
 /** A loose object's type and content, or `undefined` when it is not a loose object (packed by plain git, or absent). */
-export async function readLooseObject(gitdir: string, oid: string): Promise<{ type: string; content: Buffer } | undefined> {
+export async function readLooseObject(
+  gitdir: string,
+  oid: string,
+): Promise<{ type: string; content: Buffer } | undefined> {
   let raw: Buffer;
   try {
     raw = await readFile(objectPath(gitdir, oid));
@@ -65,28 +75,47 @@ export interface TreeEntry {
 export function renderTree(entries: readonly TreeEntry[]): Buffer {
   const key = (entry: TreeEntry): Buffer => Buffer.from(entry.mode === "40000" ? `${entry.name}/` : entry.name);
   const sorted = [...entries].sort((a, b) => Buffer.compare(key(a), key(b)));
-  return Buffer.concat(sorted.flatMap((entry) => [Buffer.from(`${entry.mode} ${entry.name}\0`), Buffer.from(entry.oid, "hex")]));
+  return Buffer.concat(
+    sorted.flatMap((entry) => [Buffer.from(`${entry.mode} ${entry.name}\0`), Buffer.from(entry.oid, "hex")]),
+  );
 }
 
 /** The entries of a tree object's content. */
 export function parseTree(content: Buffer): TreeEntry[] {
   const entries: TreeEntry[] = [];
-  for (let at = 0; at < content.length; ) {
+  for (let at = 0; at < content.length;) {
     const space = content.indexOf(0x20, at);
     const nul = content.indexOf(0, space);
     if (space < 0 || nul < 0 || nul + 21 > content.length) throw new Error("git tree is damaged");
     const mode = content.subarray(at, space).toString("latin1");
-    entries.push({ mode: mode === "40000" || mode === "040000" ? "40000" : "100644", name: content.subarray(space + 1, nul).toString("utf8"), oid: content.subarray(nul + 1, nul + 21).toString("hex") });
+    entries.push({
+      mode: mode === "40000" || mode === "040000" ? "40000" : "100644",
+      name: content.subarray(space + 1, nul).toString("utf8"),
+      oid: content.subarray(nul + 1, nul + 21).toString("hex"),
+    });
     at = nul + 21;
   }
   return entries;
 }
 
 /** A commit object's content; the message gets the final newline git's own commits have. */
-export function renderCommit(commit: { tree: string; parent?: string; author: string; timestamp: number; message: string }): Buffer {
+export function renderCommit(commit: {
+  tree: string;
+  parent?: string;
+  author: string;
+  timestamp: number;
+  message: string;
+}): Buffer {
   const signature = `${commit.author} ${commit.timestamp} +0000`;
-  const headers = [`tree ${commit.tree}`, ...(commit.parent !== undefined ? [`parent ${commit.parent}`] : []), `author ${signature}`, `committer ${signature}`];
-  return Buffer.from(`${headers.join("\n")}\n\n${commit.message.endsWith("\n") ? commit.message : `${commit.message}\n`}`);
+  const headers = [
+    `tree ${commit.tree}`,
+    ...(commit.parent !== undefined ? [`parent ${commit.parent}`] : []),
+    `author ${signature}`,
+    `committer ${signature}`,
+  ];
+  return Buffer.from(
+    `${headers.join("\n")}\n\n${commit.message.endsWith("\n") ? commit.message : `${commit.message}\n`}`,
+  );
 }
 
 /** The tree and parents named by a commit object's content. */

@@ -4,13 +4,34 @@ import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { writeFileDurably } from "../memory/durable-write.js";
 import { ifMissing } from "../memory/if-missing.js";
-import { objectId, parseCommitHeaders, parseTree, readHeadRef, readLooseObject, renderCommit, renderTree, writeLooseObject, writeRef, type ObjectType, type TreeEntry } from "./git-objects.js";
+import {
+  objectId,
+  parseCommitHeaders,
+  parseTree,
+  readHeadRef,
+  readLooseObject,
+  renderCommit,
+  renderTree,
+  writeLooseObject,
+  writeRef,
+  type ObjectType,
+  type TreeEntry,
+} from "./git-objects.js";
 import type { StatePaths } from "../memory/state-paths.js";
 import { toOneLine } from "../text/safe-text.js";
 import type IsomorphicGit from "isomorphic-git";
 
 /** Files at the top of the state dir that history keeps: what operators edit and what rollback restores. */
-export const TRACKED_FILES = ["README.md", "charter.md", "goals.yaml", "config.json", "db.json", "lessons.json", "lessons-changes.jsonl", "lessons.md"] as const;
+export const TRACKED_FILES = [
+  "README.md",
+  "charter.md",
+  "goals.yaml",
+  "config.json",
+  "db.json",
+  "lessons.json",
+  "lessons-changes.jsonl",
+  "lessons.md",
+] as const;
 /** Folders whose Markdown files history keeps. */
 export const TRACKED_DIRS = ["journal"] as const;
 
@@ -70,7 +91,10 @@ export class HistoryError extends Error {}
 
 function isTracked(filepath: string): boolean {
   if ((TRACKED_FILES as readonly string[]).includes(filepath)) return true;
-  return TRACKED_DIRS.some((dir) => filepath.startsWith(`${dir}/`) && filepath.endsWith(".md") && !filepath.slice(dir.length + 1).includes("/"));
+  return TRACKED_DIRS.some(
+    (dir) =>
+      filepath.startsWith(`${dir}/`) && filepath.endsWith(".md") && !filepath.slice(dir.length + 1).includes("/"),
+  );
 }
 
 function repo(paths: StatePaths): { fs: typeof fs; dir: string; gitdir: string } {
@@ -93,7 +117,10 @@ export async function recordHistory(paths: StatePaths, record: HistoryRecord): P
     await git.init({ ...repo(paths), defaultBranch: BRANCH });
   }
   const headRef = await readHeadRef(paths.history);
-  if (headRef === undefined) throw new HistoryError(`${paths.history}/HEAD does not name a branch (checked out by hand?); run \`git --git-dir=${paths.history} checkout ${BRANCH}\``);
+  if (headRef === undefined)
+    throw new HistoryError(
+      `${paths.history}/HEAD does not name a branch (checked out by hand?); run \`git --git-dir=${paths.history} checkout ${BRANCH}\``,
+    );
   const head = headRef.oid;
   const before = head === undefined ? new Map<string, string>() : await readHeadTree(paths, head);
   const after = new Map<string, string>();
@@ -101,7 +128,9 @@ export async function recordHistory(paths: StatePaths, record: HistoryRecord): P
   // Stats are asked for all at once (a year of journal days is hundreds of files); the new objects are collected, then
   // written side by side, and only the ref waits for all of them, so no entry ever names an object that is not there.
   const tracked = await listTrackedNow(paths);
-  const stats = await Promise.all(tracked.map((filepath) => fs.promises.stat(path.join(paths.root, filepath), { bigint: true })));
+  const stats = await Promise.all(
+    tracked.map((filepath) => fs.promises.stat(path.join(paths.root, filepath), { bigint: true })),
+  );
   // By id: the same object twice in one entry (two journal days alike) is written once, as both writes would share a temp file.
   const objects = new Map<string, { type: ObjectType; content: Buffer }>();
   const store = (type: ObjectType, content: Buffer, oid = objectId(type, content)): string => {
@@ -119,7 +148,13 @@ export async function recordHistory(paths: StatePaths, record: HistoryRecord): P
     }
     const content = await readFile(file);
     const oid = blobOid(content);
-    knownBlobs.set(file, { oid, ino: fileStats.ino, size: fileStats.size, mtimeNs: fileStats.mtimeNs, ctimeNs: fileStats.ctimeNs });
+    knownBlobs.set(file, {
+      oid,
+      ino: fileStats.ino,
+      size: fileStats.size,
+      mtimeNs: fileStats.mtimeNs,
+      ctimeNs: fileStats.ctimeNs,
+    });
     after.set(filepath, oid);
     if (before.get(filepath) === oid) continue;
     store("blob", content, oid);
@@ -130,9 +165,17 @@ export async function recordHistory(paths: StatePaths, record: HistoryRecord): P
   if (!changed && record.allowEmpty !== true) return undefined;
   const message = renderMessage(record);
   const tree = stateTree(after, store);
-  const commit = renderCommit({ tree, ...(head !== undefined ? { parent: head } : {}), author: `${AUTHOR.name} <${AUTHOR.email}>`, timestamp: Math.floor(record.now.getTime() / 1000), message });
+  const commit = renderCommit({
+    tree,
+    ...(head !== undefined ? { parent: head } : {}),
+    author: `${AUTHOR.name} <${AUTHOR.email}>`,
+    timestamp: Math.floor(record.now.getTime() / 1000),
+    message,
+  });
   const oid = store("commit", commit);
-  await Promise.all([...objects].map(([id, object]) => writeLooseObject(paths.history, object.type, object.content, id)));
+  await Promise.all(
+    [...objects].map(([id, object]) => writeLooseObject(paths.history, object.type, object.content, id)),
+  );
   await writeRef(paths.history, headRef.ref, oid);
   headTrees.set(paths.history, { commit: oid, files: after });
   // An index left by an older Apprentice would only mislead `git status`.
@@ -159,7 +202,8 @@ function stateTree(files: ReadonlyMap<string, string>, store: (type: "tree", con
       folders.set(folder, entries);
     }
   }
-  for (const [folder, entries] of folders) top.push({ mode: "40000", name: folder, oid: store("tree", renderTree(entries)) });
+  for (const [folder, entries] of folders)
+    top.push({ mode: "40000", name: folder, oid: store("tree", renderTree(entries)) });
   return store("tree", renderTree(top));
 }
 
@@ -174,8 +218,16 @@ const headTrees = new Map<string, { commit: string; files: ReadonlyMap<string, s
  */
 const knownBlobs = new Map<string, { oid: string; ino: bigint; size: bigint; mtimeNs: bigint; ctimeNs: bigint }>();
 
-function sameStats(known: { ino: bigint; size: bigint; mtimeNs: bigint; ctimeNs: bigint }, stats: fs.BigIntStats): boolean {
-  return known.ino === stats.ino && known.size === stats.size && known.mtimeNs === stats.mtimeNs && known.ctimeNs === stats.ctimeNs;
+function sameStats(
+  known: { ino: bigint; size: bigint; mtimeNs: bigint; ctimeNs: bigint },
+  stats: fs.BigIntStats,
+): boolean {
+  return (
+    known.ino === stats.ino &&
+    known.size === stats.size &&
+    known.mtimeNs === stats.mtimeNs &&
+    known.ctimeNs === stats.ctimeNs
+  );
 }
 
 /** The git id of a blob: SHA-1 over `blob <size>\0` and the content. */
@@ -253,7 +305,10 @@ export async function diffEntry(paths: StatePaths, entry: HistoryEntry): Promise
     const { createTwoFilesPatch } = await import("diff");
     const patch = createTwoFilesPatch(`a/${filepath}`, `b/${filepath}`, oldText, newText, "", "", { context: 2 });
     // Without jsdiff's "=====" rule, and without the tab it puts after an empty header.
-    const body = patch.split("\n").slice(1).map((line) => (line.startsWith("--- ") || line.startsWith("+++ ") ? line.replace(/\t$/, "") : line));
+    const body = patch
+      .split("\n")
+      .slice(1)
+      .map((line) => (line.startsWith("--- ") || line.startsWith("+++ ") ? line.replace(/\t$/, "") : line));
     changes.push({ path: filepath, change, patch: body.join("\n") });
   }
   return changes;
@@ -329,9 +384,11 @@ function parseEntry(oid: string, message: string, timestamp: number): HistoryEnt
   const lines = message.replace(/\n+$/, "").split("\n");
   // The trailers are the message's last lines: only those count, so no line of the subject or body can stand in for one.
   let end = lines.length;
-  while (end > 1 && [EVENT_TRAILER, CYCLE_TRAILER].some((name) => (lines[end - 1] ?? "").startsWith(`${name}: `))) end -= 1;
+  while (end > 1 && [EVENT_TRAILER, CYCLE_TRAILER].some((name) => (lines[end - 1] ?? "").startsWith(`${name}: `)))
+    end -= 1;
   const trailers = lines.slice(end);
-  const trailer = (name: string): string | undefined => trailers.find((line) => line.startsWith(`${name}: `))?.slice(name.length + 2);
+  const trailer = (name: string): string | undefined =>
+    trailers.find((line) => line.startsWith(`${name}: `))?.slice(name.length + 2);
   const event = trailer(EVENT_TRAILER);
   const cycle = Number(trailer(CYCLE_TRAILER));
   const body = lines.slice(1, end).join("\n").trim();
@@ -369,7 +426,7 @@ export async function pruneHistory(paths: StatePaths, keepEntries: number): Prom
   const limit = Math.floor(keepEntries * 1.5);
   const shallow = await readShallow(paths);
   const chain: Array<{ oid: string; tree: string }> = [];
-  for (let oid: string | undefined = headRef.oid; oid !== undefined && chain.length <= limit; ) {
+  for (let oid: string | undefined = headRef.oid; oid !== undefined && chain.length <= limit;) {
     const { tree, parents } = parseCommitHeaders(await readObject(paths, oid, "commit"));
     // A merge made with plain git: its other side would need walking too; such a history is left whole.
     if (parents.length > 1) return undefined;
@@ -411,7 +468,10 @@ async function hasOtherRefs(gitdir: string, ref: string): Promise<boolean> {
     }
     return found;
   };
-  const loose = [...(await walk(path.join(gitdir, "refs", "heads"), "refs/heads/")), ...(await walk(path.join(gitdir, "refs", "tags"), "refs/tags/"))];
+  const loose = [
+    ...(await walk(path.join(gitdir, "refs", "heads"), "refs/heads/")),
+    ...(await walk(path.join(gitdir, "refs", "tags"), "refs/tags/")),
+  ];
   const packed = (await readFile(path.join(gitdir, "packed-refs"), "utf8").catch(ifMissing("")))
     .split("\n")
     .filter((line) => /^[0-9a-f]{40} refs\/(heads|tags)\//.test(line))

@@ -8,7 +8,11 @@ import type { ActionKey } from "./types.js";
  * `undefined` values dropped, object keys sorted recursively, arguments as compact JSON. `facts` defaults to the
  * built-in tool's of that name (for a name with no tool, every argument counts).
  */
-export function normalizeAction(tool: string, args: Record<string, unknown>, facts: Pick<ToolFacts, "freeTextKeys"> = toolFacts(tool)): ActionKey {
+export function normalizeAction(
+  tool: string,
+  args: Record<string, unknown>,
+  facts: Pick<ToolFacts, "freeTextKeys"> = toolFacts(tool),
+): ActionKey {
   const kept: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(args)) {
     if (!facts.freeTextKeys.includes(key)) kept[key] = value;
@@ -49,7 +53,9 @@ function parseArgs(json: string): Record<string, unknown> | undefined {
     if (error instanceof SyntaxError) return undefined;
     throw error;
   }
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 function sortKeys(value: unknown): unknown {

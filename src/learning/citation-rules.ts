@@ -1,5 +1,13 @@
 // Lesson bookkeeping by counts: citations add helpful/harmful, which promote or retire; operator and pinned lessons are never retired here.
-import type { ActionKey, Lesson, LearningData, LearningDelta, LessonKind, LessonSource, LessonStatus } from "./types.js";
+import type {
+  ActionKey,
+  Lesson,
+  LearningData,
+  LearningDelta,
+  LessonKind,
+  LessonSource,
+  LessonStatus,
+} from "./types.js";
 
 /** Longest lesson text kept, in characters. */
 export const MAX_LESSON_TEXT_CHARS = 300;
@@ -30,7 +38,11 @@ export interface NewLesson {
 }
 
 /** Adds a lesson with the next `L<n>` id, text capped at {@link MAX_LESSON_TEXT_CHARS}, history `created`. */
-export function addLesson(data: LearningData, input: NewLesson, ctx: ChangeContext): { lesson: Lesson; delta: LearningDelta } {
+export function addLesson(
+  data: LearningData,
+  input: NewLesson,
+  ctx: ChangeContext,
+): { lesson: Lesson; delta: LearningDelta } {
   const id = `L${data.nextLessonId}`;
   data.nextLessonId += 1;
   const reason = input.reason ?? `new ${input.source} ${input.kind} lesson`;
@@ -59,7 +71,12 @@ export function addLesson(data: LearningData, input: NewLesson, ctx: ChangeConte
  * Counts a citation for each cited, active lesson (unknown or retired ids ignored, each id once): `helpful += 1` on
  * success, `harmful += 1` on failure, and `lastUsed*`; then promotes or retires by counts ({@link judgeCounts}).
  */
-export function applyCitations(data: LearningData, cited: string[], success: boolean, ctx: ChangeContext): LearningDelta[] {
+export function applyCitations(
+  data: LearningData,
+  cited: string[],
+  success: boolean,
+  ctx: ChangeContext,
+): LearningDelta[] {
   const deltas: LearningDelta[] = [];
   for (const id of new Set(cited)) {
     const lesson = data.lessons.find((candidate) => candidate.id === id);
@@ -88,18 +105,29 @@ export type CountVerdict =
  * Promotion: provisional, helpful ≥ 3 and helpful ≥ 2 × harmful (tainted lessons are blocked, reported once).
  * Retirement: harmful ≥ 3 and harmful > helpful, never for operator or pinned lessons nor for a lesson with a mask.
  */
-export function judgeCounts(lesson: Pick<Lesson, "status" | "source" | "tainted" | "helpful" | "harmful" | "history" | "mask">): CountVerdict {
+export function judgeCounts(
+  lesson: Pick<Lesson, "status" | "source" | "tainted" | "helpful" | "harmful" | "history" | "mask">,
+): CountVerdict {
   if (lesson.status === "retired") return { verdict: "none" };
   const { helpful, harmful } = lesson;
   // A masking lesson is judged by its retests: citing "avoid X" in a cycle that failed for another reason says
   // nothing about X, and retiring it by counts would only let X fail twice more to learn it again.
-  if (harmful >= 3 && harmful > helpful && lesson.source !== "operator" && lesson.status !== "pinned" && lesson.mask === undefined) {
+  if (
+    harmful >= 3 &&
+    harmful > helpful &&
+    lesson.source !== "operator" &&
+    lesson.status !== "pinned" &&
+    lesson.mask === undefined
+  ) {
     return { verdict: "retire", reason: `harmful ${harmful} ≥ 3 and more than helpful ${helpful}` };
   }
   if (lesson.status === "provisional" && helpful >= 3 && helpful >= 2 * harmful) {
     if (!lesson.tainted) return { verdict: "promote", reason: `helpful ${helpful} ≥ 3 and ≥ 2 × harmful ${harmful}` };
     if (!lesson.history.some((entry) => entry.change === "promotion-blocked")) {
-      return { verdict: "promotion-blocked", reason: "tainted (learned from world content): never promoted automatically; pin it to trust it" };
+      return {
+        verdict: "promotion-blocked",
+        reason: "tainted (learned from world content): never promoted automatically; pin it to trust it",
+      };
     }
   }
   return { verdict: "none" };
@@ -131,10 +159,23 @@ export function retireLesson(lesson: Lesson, reason: string, ctx: ChangeContext)
 }
 
 /** Appends one change to a lesson's history, keeping the first and the latest, {@link MAX_HISTORY_ENTRIES} in all. */
-export function recordLessonChange(lesson: Pick<Lesson, "history">, change: string, reason: string, ctx: ChangeContext, cooldownCycles?: number): void {
-  lesson.history.push({ cycle: ctx.cycle, at: ctx.now.toISOString(), change, reason, ...(cooldownCycles !== undefined ? { cooldownCycles } : {}) });
+export function recordLessonChange(
+  lesson: Pick<Lesson, "history">,
+  change: string,
+  reason: string,
+  ctx: ChangeContext,
+  cooldownCycles?: number,
+): void {
+  lesson.history.push({
+    cycle: ctx.cycle,
+    at: ctx.now.toISOString(),
+    change,
+    reason,
+    ...(cooldownCycles !== undefined ? { cooldownCycles } : {}),
+  });
   // The first entry says why the lesson exists: it stays; the oldest after it go first.
-  if (lesson.history.length > MAX_HISTORY_ENTRIES) lesson.history.splice(1, lesson.history.length - MAX_HISTORY_ENTRIES);
+  if (lesson.history.length > MAX_HISTORY_ENTRIES)
+    lesson.history.splice(1, lesson.history.length - MAX_HISTORY_ENTRIES);
 }
 
 /** Adds episode ids to a lesson's evidence without repeats, keeping the newest {@link MAX_EVIDENCE_IDS}. */

@@ -35,7 +35,8 @@ export function consolidateLessons(data: LearningData, ctx: ConsolidateContext):
   const active = data.lessons.filter((lesson) => lesson.status !== "retired");
   const drops = new Map<string, PlannedDrop>();
   const merged = new Map<string, { helpful: number; harmful: number; activity: number }>();
-  for (const lesson of active) merged.set(lesson.id, { helpful: lesson.helpful, harmful: lesson.harmful, activity: lastActivityCycle(lesson) });
+  for (const lesson of active)
+    merged.set(lesson.id, { helpful: lesson.helpful, harmful: lesson.harmful, activity: lastActivityCycle(lesson) });
 
   for (const group of groupDuplicates(active)) {
     const keeper = group.find(isProtectedLesson) ?? group[0];
@@ -56,7 +57,10 @@ export function consolidateLessons(data: LearningData, ctx: ConsolidateContext):
     if (!counts || isProtectedLesson(lesson)) continue;
     const idle = ctx.cycle - counts.activity;
     if (lesson.status === "provisional" && lesson.source === "self" && !lesson.mask && idle > ctx.decayAfterCycles) {
-      drops.set(lesson.id, { lesson, reason: `decayed: unused for ${idle} cycles (more than ${ctx.decayAfterCycles})` });
+      drops.set(lesson.id, {
+        lesson,
+        reason: `decayed: unused for ${idle} cycles (more than ${ctx.decayAfterCycles})`,
+      });
       continue;
     }
     const verdict = judgeCounts({ ...lesson, helpful: counts.helpful, harmful: counts.harmful });
@@ -71,9 +75,17 @@ export function consolidateLessons(data: LearningData, ctx: ConsolidateContext):
     };
     const candidates = left
       .filter((lesson) => lesson.status === "provisional" && lesson.source === "self" && !lesson.mask)
-      .sort((a, b) => score(a) - score(b) || (merged.get(a.id)?.activity ?? 0) - (merged.get(b.id)?.activity ?? 0) || compareAge(a, b));
+      .sort(
+        (a, b) =>
+          score(a) - score(b) ||
+          (merged.get(a.id)?.activity ?? 0) - (merged.get(b.id)?.activity ?? 0) ||
+          compareAge(a, b),
+      );
     for (const lesson of candidates.slice(0, left.length - ctx.maxLessons)) {
-      drops.set(lesson.id, { lesson, reason: `over the cap of ${ctx.maxLessons} active lessons; lowest helpful − harmful (${score(lesson)})` });
+      drops.set(lesson.id, {
+        lesson,
+        reason: `over the cap of ${ctx.maxLessons} active lessons; lowest helpful − harmful (${score(lesson)})`,
+      });
     }
   }
 
@@ -98,7 +110,13 @@ export function consolidateLessons(data: LearningData, ctx: ConsolidateContext):
 /** The dedupe key: same kind, same normalized text, same goal and same action. */
 function dedupeKey(lesson: Lesson): string {
   const text = lesson.text.toLowerCase().replace(/\s+/g, " ").trim();
-  return JSON.stringify([lesson.kind, text, lesson.scope.goal ?? null, lesson.action?.tool ?? null, lesson.action?.args ?? null]);
+  return JSON.stringify([
+    lesson.kind,
+    text,
+    lesson.scope.goal ?? null,
+    lesson.action?.tool ?? null,
+    lesson.action?.args ?? null,
+  ]);
 }
 
 /** Groups of two or more active duplicates, each oldest first. */
@@ -133,10 +151,16 @@ function mergeLesson(from: Lesson, into: Lesson, ctx: ChangeContext): LearningDe
 function deleteOldRetired(data: LearningData, keep: number): LearningDelta[] {
   const retired = data.lessons.filter((lesson) => lesson.status === "retired");
   if (retired.length <= keep) return [];
-  const doomed = retired.sort((a, b) => retiredCycle(a) - retiredCycle(b) || compareAge(a, b)).slice(0, retired.length - keep);
+  const doomed = retired
+    .sort((a, b) => retiredCycle(a) - retiredCycle(b) || compareAge(a, b))
+    .slice(0, retired.length - keep);
   const ids = new Set(doomed.map((lesson) => lesson.id));
   data.lessons = data.lessons.filter((lesson) => !ids.has(lesson.id));
-  return doomed.map((lesson) => ({ id: lesson.id, change: "deleted", reason: `retired since cycle ${retiredCycle(lesson)}; more than ${keep} retired lessons kept` }));
+  return doomed.map((lesson) => ({
+    id: lesson.id,
+    change: "deleted",
+    reason: `retired since cycle ${retiredCycle(lesson)}; more than ${keep} retired lessons kept`,
+  }));
 }
 
 /** The latest cycle the lesson was created, cited or changed in (flaky stats and retests change a lesson without a citation). */

@@ -51,7 +51,10 @@ export function renderLessonsMarkdown(data: LearningData, now: Date, cycle?: num
   const capped = (lessons: Lesson[]): string[][] => {
     const shown = lessons.length <= MAX_SHOWN_PER_SECTION ? lessons : newestChanged(lessons, MAX_SHOWN_PER_SECTION);
     const blocks = shown.map(render);
-    if (lessons.length > shown.length) blocks.push([`_… and ${lessons.length - shown.length} more, changed longer ago: \`apprentice lessons list\` lists them all._`]);
+    if (lessons.length > shown.length)
+      blocks.push([
+        `_… and ${lessons.length - shown.length} more, changed longer ago: \`apprentice lessons list\` lists them all._`,
+      ]);
     return blocks;
   };
   lines.push(...renderSection("Masked actions", capped(masked)));
@@ -98,7 +101,8 @@ const renderedBlocks = new WeakMap<Lesson, { seen: unknown[]; cooldownOver: bool
 function renderLessonCached(lesson: Lesson, cycle?: number): string[] {
   const cooldownOver = lesson.mask !== undefined && cycle !== undefined && cycle >= lesson.mask.untilCycle;
   const cached = renderedBlocks.get(lesson);
-  if (cached !== undefined && cached.cooldownOver === cooldownOver && lessonUnchanged(lesson, cached.seen)) return cached.lines;
+  if (cached !== undefined && cached.cooldownOver === cooldownOver && lessonUnchanged(lesson, cached.seen))
+    return cached.lines;
   const lines = renderLesson(lesson, cycle);
   const seen = new Array<unknown>(OBSERVED_FIELDS);
   observeLesson(lesson, seen);
@@ -122,7 +126,9 @@ function renderLesson(lesson: Lesson, cycle?: number): string[] {
     );
   }
   lines.push(`- evidence: ${renderIds(lesson.evidence)}`);
-  lines.push(`- created: cycle ${lesson.createdCycle} (${escapeMarkdownLine(lesson.createdAt, 40)})${lesson.lastUsedCycle !== undefined ? `; last cited in cycle ${lesson.lastUsedCycle}` : ""}`);
+  lines.push(
+    `- created: cycle ${lesson.createdCycle} (${escapeMarkdownLine(lesson.createdAt, 40)})${lesson.lastUsedCycle !== undefined ? `; last cited in cycle ${lesson.lastUsedCycle}` : ""}`,
+  );
   lines.push(...renderChanges(lesson.history));
   return lines;
 }
@@ -163,7 +169,8 @@ function renderScope(lesson: Lesson): string {
   if (lesson.scope.goal !== undefined) parts.push(`goal ${escapeMarkdownLine(lesson.scope.goal, 80)}`);
   if (lesson.action) parts.push(`action ${escapeMarkdownLine(describeAction(lesson.action), 160)}`);
   else if (lesson.scope.tool !== undefined) parts.push(`tool ${escapeMarkdownLine(lesson.scope.tool, 40)}`);
-  if (lesson.scope.keywords.length > 0) parts.push(`keywords ${escapeMarkdownLine(lesson.scope.keywords.join(", "), 160)}`);
+  if (lesson.scope.keywords.length > 0)
+    parts.push(`keywords ${escapeMarkdownLine(lesson.scope.keywords.join(", "), 160)}`);
   return parts.length > 0 ? parts.join("; ") : "everywhere";
 }
 
@@ -184,7 +191,12 @@ function renderChanges(history: Lesson["history"]): string[] {
   const [first] = history;
   const latest = history.slice(-(CHANGES_SHOWN - 1));
   const hidden = history.length - latest.length - 1;
-  return ["- changes:", ...(first ? [line(first)] : []), ...(hidden > 0 ? [`  - … ${hidden} more (see db.json)`] : []), ...latest.map(line)];
+  return [
+    "- changes:",
+    ...(first ? [line(first)] : []),
+    ...(hidden > 0 ? [`  - … ${hidden} more (see db.json)`] : []),
+    ...latest.map(line),
+  ];
 }
 
 /**
@@ -199,7 +211,9 @@ function newestChanged(lessons: readonly Lesson[], limit: number): Lesson[] {
   else {
     const cutoff = Float64Array.from(keys).sort()[lessons.length - limit] as number;
     let ties = limit - keys.filter((key) => key > cutoff).length;
-    picked = lessons.filter((_, index) => (keys[index] as number) > cutoff || ((keys[index] as number) === cutoff && ties-- > 0));
+    picked = lessons.filter(
+      (_, index) => (keys[index] as number) > cutoff || ((keys[index] as number) === cutoff && ties-- > 0),
+    );
   }
   return picked.sort((a, b) => lastChangeCycle(b) - lastChangeCycle(a));
 }

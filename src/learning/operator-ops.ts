@@ -55,7 +55,14 @@ export function applyLessonOp(data: LearningData, request: LessonOp, ctx: Change
       return { status: "applied", delta: retireLesson(lesson, OPERATOR_RETIRE_REASON, ctx) };
     case "forget":
       data.lessons.splice(index, 1);
-      return { status: "applied", delta: { id: lesson.id, change: "forgotten", reason: `forgotten by the operator (was ${lesson.status}: ${oneLine(lesson.text, 80)})` } };
+      return {
+        status: "applied",
+        delta: {
+          id: lesson.id,
+          change: "forgotten",
+          reason: `forgotten by the operator (was ${lesson.status}: ${oneLine(lesson.text, 80)})`,
+        },
+      };
   }
 }
 
@@ -64,12 +71,26 @@ export function applyLessonOp(data: LearningData, request: LessonOp, ctx: Change
  * `from` names where it came from (an inbox file, or the command line) and becomes its evidence. Whitespace runs are
  * collapsed; an empty text stores nothing and returns undefined.
  */
-export function teachLesson(data: LearningData, text: string, from: string, ctx: ChangeContext): { delta: LearningDelta; text: string } | undefined {
+export function teachLesson(
+  data: LearningData,
+  text: string,
+  from: string,
+  ctx: ChangeContext,
+): { delta: LearningDelta; text: string } | undefined {
   const clean = text.replace(/\s+/g, " ").trim();
   if (clean.length === 0) return undefined;
   const { delta } = addLesson(
     data,
-    { text: clean, kind: "fact", scope: { keywords: [] }, source: "operator", tainted: false, status: "pinned", evidence: [from], reason: `taught by the operator (${from})` },
+    {
+      text: clean,
+      kind: "fact",
+      scope: { keywords: [] },
+      source: "operator",
+      tainted: false,
+      status: "pinned",
+      evidence: [from],
+      reason: `taught by the operator (${from})`,
+    },
     ctx,
   );
   return { delta, text: clean };
@@ -84,7 +105,11 @@ export function parseLessonOp(text: string): { ok: true; request: LessonOp } | {
     return { ok: false, reason: `not valid JSON (${oneLine((error as Error).message, 120)})` };
   }
   const result = v.safeParse(lessonOpSchema, raw);
-  if (!result.success) return { ok: false, reason: `${describeSchemaIssue(result.issues[0])} (expected {"op":"pin"|"retire"|"forget","id":"L3"})` };
+  if (!result.success)
+    return {
+      ok: false,
+      reason: `${describeSchemaIssue(result.issues[0])} (expected {"op":"pin"|"retire"|"forget","id":"L3"})`,
+    };
   return { ok: true, request: { op: result.output.op, id: result.output.id } };
 }
 

@@ -4,7 +4,15 @@ import type { ToolFacts } from "../tools/tool.js";
 import { describeAction, isSameAction, situationKey } from "./action-key.js";
 import { addEvidence, addLesson, isProtectedLesson, recordLessonChange, retireLesson } from "./citation-rules.js";
 import type { ChangeContext } from "./citation-rules.js";
-import type { ActionKey, ActionOutcome, Lesson, LearningData, LearningDelta, LessonMask, SituationHistory } from "./types.js";
+import type {
+  ActionKey,
+  ActionOutcome,
+  Lesson,
+  LearningData,
+  LearningDelta,
+  LessonMask,
+  SituationHistory,
+} from "./types.js";
 
 /** Outcomes kept per situation, newest last. */
 export const MAX_SITUATION_OUTCOMES = 10;
@@ -40,7 +48,12 @@ export interface GoalCheck {
  * retests of masked actions (in outcome order), then flaky detection, masking after two identical failures, and
  * masking of ineffective actions. Returns one delta per change, each with a one-line reason.
  */
-export function recordOutcomes(data: LearningData, outcomes: ActionOutcome[], checks: GoalCheck[], ctx: OutcomeContext): LearningDelta[] {
+export function recordOutcomes(
+  data: LearningData,
+  outcomes: ActionOutcome[],
+  checks: GoalCheck[],
+  ctx: OutcomeContext,
+): LearningDelta[] {
   const deltas: LearningDelta[] = [];
   const checkByGoal = new Map(checks.map((check) => [check.goal, check.passed]));
   const touched = new Map<string, { situation: SituationHistory; ranOk: boolean; worlds: string[] }>();
@@ -102,7 +115,10 @@ export function maskState(mask: LessonMask, cycle: number, fingerprint: string):
  * A mask is about the worlds the action failed in: elsewhere (a file it needs now exists) the action is free, and
  * its success there says nothing about the masked world.
  */
-export function findMasks(data: LearningData, q: { goal: string; cycle: number; fingerprint: string }): Array<{ lesson: Lesson; state: MaskState }> {
+export function findMasks(
+  data: LearningData,
+  q: { goal: string; cycle: number; fingerprint: string },
+): Array<{ lesson: Lesson; state: MaskState }> {
   const found: Array<{ lesson: Lesson; state: MaskState }> = [];
   for (const lesson of data.lessons) {
     const mask = lesson.mask;
@@ -112,7 +128,13 @@ export function findMasks(data: LearningData, q: { goal: string; cycle: number; 
   return found;
 }
 
-function judgeRetest(data: LearningData, situation: SituationHistory, outcome: ActionOutcome, checkPassed: boolean | undefined, ctx: OutcomeContext): LearningDelta[] {
+function judgeRetest(
+  data: LearningData,
+  situation: SituationHistory,
+  outcome: ActionOutcome,
+  checkPassed: boolean | undefined,
+  ctx: OutcomeContext,
+): LearningDelta[] {
   const lesson = findActiveLesson(data, "avoid", situation.goal, situation.action);
   const mask = lesson?.mask;
   // A run in a world the mask does not cover is no retest of it; the situation rules judge it like any other run.
@@ -131,7 +153,12 @@ function judgeRetest(data: LearningData, situation: SituationHistory, outcome: A
           ? "the world changed: the retest succeeded and the goal's check passed"
           : "the world changed: the retest now changes the workspace, so it may be a needed step";
       if (isProtectedLesson(lesson)) {
-        recordLessonChange(lesson, "retest-succeeded", `${reason}; kept because it is ${lesson.status === "pinned" ? "pinned" : "an operator lesson"}`, ctx);
+        recordLessonChange(
+          lesson,
+          "retest-succeeded",
+          `${reason}; kept because it is ${lesson.status === "pinned" ? "pinned" : "an operator lesson"}`,
+          ctx,
+        );
         return [{ id: lesson.id, change: "retest-succeeded", reason: `${reason}; kept (protected)` }];
       }
       delete lesson.mask;
@@ -159,26 +186,40 @@ function judgeRetest(data: LearningData, situation: SituationHistory, outcome: A
   const changed = signature !== mask.signature ? ` (new signature, was "${mask.signature}")` : "";
   mask.signature = signature;
   addEvidence(lesson, [outcome.episodeId]);
-  const what = outcome.ok ? "ran fine but the goal's check still failed" : `failed with "${signature}"${changed}${temporary ? ", a temporary failure, so the cooldown stays" : ""}`;
+  const what = outcome.ok
+    ? "ran fine but the goal's check still failed"
+    : `failed with "${signature}"${changed}${temporary ? ", a temporary failure, so the cooldown stays" : ""}`;
   const reason = `retest ${what}; masked ${mask.cooldownCycles} more cycle(s), through cycle ${mask.untilCycle}`;
   recordLessonChange(lesson, "retest-failed", reason, ctx, mask.cooldownCycles);
   return [{ id: lesson.id, change: "retest-failed", reason }];
 }
 
 /** `worlds`: the fingerprints the action ran in during this call, in order of their latest run. */
-function judgeSituation(data: LearningData, situation: SituationHistory, worlds: readonly string[], ctx: OutcomeContext): LearningDelta[] {
+function judgeSituation(
+  data: LearningData,
+  situation: SituationHistory,
+  worlds: readonly string[],
+  ctx: OutcomeContext,
+): LearningDelta[] {
   const { goal, action, outcomes } = situation;
   const failures = outcomes.filter((outcome) => !outcome.ok);
   const successes = outcomes.length - failures.length;
   // Flaky means "same world, different outcome": failing while a needed file is missing and working once it
   // exists is not flakiness, it is the world.
-  const mixed = outcomes.filter((outcome) => outcomes.some((other) => other.fingerprint === outcome.fingerprint && other.ok !== outcome.ok));
+  const mixed = outcomes.filter((outcome) =>
+    outcomes.some((other) => other.fingerprint === outcome.fingerprint && other.ok !== outcome.ok),
+  );
   if (mixed.length > 0) return markFlaky(data, situation, mixed, ctx);
 
   const deltas: LearningDelta[] = [];
   const flaky = findActiveLesson(data, "flaky", goal, action);
   if (flaky && outcomes.length >= MAX_SITUATION_OUTCOMES && !isProtectedLesson(flaky)) {
-    const how = successes === 0 ? "all failed" : failures.length === 0 ? "all succeeded" : "never both succeeded and failed in the same world";
+    const how =
+      successes === 0
+        ? "all failed"
+        : failures.length === 0
+          ? "all succeeded"
+          : "never both succeeded and failed in the same world";
     deltas.push(retireLesson(flaky, `no longer flaky: the last ${outcomes.length} tries ${how}`, ctx));
   }
   const { masking } = (ctx.toolFacts ?? toolFacts)(action.tool);
@@ -192,7 +233,8 @@ function judgeSituation(data: LearningData, situation: SituationHistory, worlds:
     if (!before || !last || before.ok || last.ok || before.signature !== last.signature) continue;
     const existing = findActiveLesson(data, "avoid", goal, action);
     if (existing) {
-      if (existing.mask && !maskCovers(existing.mask, world)) deltas.push(extendMask(existing, existing.mask, [before, last], ctx));
+      if (existing.mask && !maskCovers(existing.mask, world))
+        deltas.push(extendMask(existing, existing.mask, [before, last], ctx));
     } else {
       const signature = last.signature ?? "";
       const text = `Avoid \`${describeAction(action)}\` for goal ${goal}: it failed twice with "${signature}"`;
@@ -218,9 +260,19 @@ function judgeSituation(data: LearningData, situation: SituationHistory, worlds:
     const text = `\`${describeAction(action)}\` runs fine but changes nothing, and goal ${goal}'s check still failed after it (cycles ${cycles})`;
     const reason = `ran ok without changing the workspace in ${failedCycles.length} cycles whose check failed, and in none whose check passed`;
     const support = outcomes.filter((outcome) => failedCycles.includes(outcome.cycle));
-    deltas.push(createMask(data, situation, support, { signature: INEFFECTIVE_SIGNATURE, fingerprint: latest.fingerprint, text, reason }, ctx));
+    deltas.push(
+      createMask(
+        data,
+        situation,
+        support,
+        { signature: INEFFECTIVE_SIGNATURE, fingerprint: latest.fingerprint, text, reason },
+        ctx,
+      ),
+    );
     // It did nothing in every world it ran in: the mask covers them all.
-    const others = support.map((outcome) => outcome.fingerprint).filter((world, index, all) => world !== latest.fingerprint && all.indexOf(world) === index);
+    const others = support
+      .map((outcome) => outcome.fingerprint)
+      .filter((world, index, all) => world !== latest.fingerprint && all.indexOf(world) === index);
     const mask = findActiveLesson(data, "avoid", goal, action)?.mask;
     if (mask && others.length > 0) mask.worlds = others.slice(-MAX_MASK_WORLDS);
   }
@@ -228,19 +280,32 @@ function judgeSituation(data: LearningData, situation: SituationHistory, worlds:
 }
 
 /** The action failed twice the same way in one more world: the mask covers it too, with its current cooldown. */
-function extendMask(lesson: Lesson, mask: LessonMask, support: SituationHistory["outcomes"], ctx: OutcomeContext): LearningDelta {
+function extendMask(
+  lesson: Lesson,
+  mask: LessonMask,
+  support: SituationHistory["outcomes"],
+  ctx: OutcomeContext,
+): LearningDelta {
   const worlds = [...(mask.worlds ?? []), mask.fingerprint].filter((world, index, all) => all.indexOf(world) === index);
   mask.worlds = worlds.slice(-MAX_MASK_WORLDS);
   mask.fingerprint = support.at(-1)?.fingerprint ?? mask.fingerprint;
   mask.untilCycle = Math.max(mask.untilCycle, ctx.cycle + mask.cooldownCycles);
-  addEvidence(lesson, support.map((outcome) => outcome.episodeId));
+  addEvidence(
+    lesson,
+    support.map((outcome) => outcome.episodeId),
+  );
   if (support.some((outcome) => outcome.fromWorld === true)) lesson.tainted = true;
   const reason = `two identical failures ("${support.at(-1)?.signature ?? ""}") in another world too; masked there through cycle ${mask.untilCycle}`;
   recordLessonChange(lesson, "mask-extended", reason, ctx, mask.cooldownCycles);
   return { id: lesson.id, change: "mask-extended", reason };
 }
 
-function markFlaky(data: LearningData, situation: SituationHistory, mixed: SituationHistory["outcomes"], ctx: OutcomeContext): LearningDelta[] {
+function markFlaky(
+  data: LearningData,
+  situation: SituationHistory,
+  mixed: SituationHistory["outcomes"],
+  ctx: OutcomeContext,
+): LearningDelta[] {
   const { goal, action } = situation;
   const outcomes = mixed;
   const failures = mixed.filter((outcome) => !outcome.ok).length;
@@ -260,7 +325,10 @@ function markFlaky(data: LearningData, situation: SituationHistory, mixed: Situa
     if (existing.text === text) return deltas;
     existing.text = text;
     existing.stats = stats;
-    addEvidence(existing, outcomes.slice(-1).map((outcome) => outcome.episodeId));
+    addEvidence(
+      existing,
+      outcomes.slice(-1).map((outcome) => outcome.episodeId),
+    );
     recordLessonChange(existing, "flaky-updated", reason, ctx);
     deltas.push({ id: existing.id, change: "flaky-updated", reason });
     return deltas;
@@ -307,20 +375,38 @@ function createMask(
     },
     ctx,
   );
-  lesson.mask = { fingerprint: mask.fingerprint, signature: mask.signature, cooldownCycles: 1, untilCycle: ctx.cycle + 1, retests: 0 };
+  lesson.mask = {
+    fingerprint: mask.fingerprint,
+    signature: mask.signature,
+    cooldownCycles: 1,
+    untilCycle: ctx.cycle + 1,
+    retests: 0,
+  };
   const reason = `${mask.reason}; masked through cycle ${lesson.mask.untilCycle}`;
   recordLessonChange(lesson, "masked", reason, ctx, lesson.mask.cooldownCycles);
   return { id: lesson.id, change: "masked", reason };
 }
 
-function findActiveLesson(data: LearningData, kind: Lesson["kind"], goal: string, action: ActionKey): Lesson | undefined {
+function findActiveLesson(
+  data: LearningData,
+  kind: Lesson["kind"],
+  goal: string,
+  action: ActionKey,
+): Lesson | undefined {
   return data.lessons.find(
-    (lesson) => lesson.kind === kind && lesson.status !== "retired" && lesson.scope.goal === goal && lesson.action !== undefined && isSameAction(lesson.action, action),
+    (lesson) =>
+      lesson.kind === kind &&
+      lesson.status !== "retired" &&
+      lesson.scope.goal === goal &&
+      lesson.action !== undefined &&
+      isSameAction(lesson.action, action),
   );
 }
 
 function recordCheckCycle(situation: SituationHistory, passed: boolean, cycle: number): void {
-  const [into, other] = passed ? [situation.checkPassedCycles, situation.checkFailedCycles] : [situation.checkFailedCycles, situation.checkPassedCycles];
+  const [into, other] = passed
+    ? [situation.checkPassedCycles, situation.checkFailedCycles]
+    : [situation.checkFailedCycles, situation.checkPassedCycles];
   // A second call in the same cycle follows the latest check result.
   const stale = other.indexOf(cycle);
   if (stale >= 0) other.splice(stale, 1);
@@ -336,7 +422,13 @@ function capSituations(data: LearningData): void {
 }
 
 function keywordsOf(action: ActionKey): string[] {
-  return [...new Set(describeAction(action).split(/\s+/).filter((word) => word.length > 0))].slice(0, 6);
+  return [
+    ...new Set(
+      describeAction(action)
+        .split(/\s+/)
+        .filter((word) => word.length > 0),
+    ),
+  ].slice(0, 6);
 }
 
 function trimFront<T>(items: T[], max: number): void {

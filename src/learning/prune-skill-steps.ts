@@ -67,8 +67,15 @@ export function pruneSkillSteps(records: readonly PrunableStep[], check?: string
     const record = kept[index] as PrunableStep;
     return `step ${index + 1} (${describeStep(record)}) changed only ${(record.changedPaths ?? []).join(", ")}, which the check does not name`;
   });
-  const summary = [...(dropped.length > 0 ? [`dropped ${dropped.join(", ")}`] : []), ...(doubts.length > 0 ? [`doubtful: ${doubts.join("; ")}`] : [])].join("; ");
-  return { steps: kept.map((record) => ({ tool: record.tool, args: structuredClone(record.args) })), doubtful, summary };
+  const summary = [
+    ...(dropped.length > 0 ? [`dropped ${dropped.join(", ")}`] : []),
+    ...(doubts.length > 0 ? [`doubtful: ${doubts.join("; ")}`] : []),
+  ].join("; ");
+  return {
+    steps: kept.map((record) => ({ tool: record.tool, args: structuredClone(record.args) })),
+    doubtful,
+    summary,
+  };
 }
 
 /** A short form of a skill step for history lines: `run touch-log`, `write_file notes.txt`. */
@@ -101,7 +108,8 @@ function replacerOf(effective: readonly PrunableStep[], index: number, changed: 
   for (const later of effective.slice(index + 1)) {
     if (later.tool !== "write_file" && later.tool !== "append_file") return undefined;
     const target = targetOf(later);
-    if (later.tool === "write_file" && target !== undefined && (target === changed || target.startsWith(`${changed}/`))) return later;
+    if (later.tool === "write_file" && target !== undefined && (target === changed || target.startsWith(`${changed}/`)))
+      return later;
   }
   return undefined;
 }
@@ -116,7 +124,8 @@ function findDoubtful(kept: readonly PrunableStep[], check: string | undefined):
   const doubtful: number[] = [];
   kept.forEach((record, index) => {
     const paths = record.changedPaths;
-    if (paths !== undefined && paths.length > 0 && !paths.some((changed) => checkNamesPath(check, changed))) doubtful.push(index);
+    if (paths !== undefined && paths.length > 0 && !paths.some((changed) => checkNamesPath(check, changed)))
+      doubtful.push(index);
   });
   return doubtful;
 }
@@ -129,7 +138,9 @@ function namesAreKnowable(check: string): boolean {
 /** `check` names `changed` or its last name as a whole word of path characters (`out/r.txt` names `r.txt` and `out`). */
 export function checkNamesPath(check: string, changed: string): boolean {
   const base = changed.slice(changed.lastIndexOf("/") + 1);
-  return [changed, base].some((name) => new RegExp(`(^|[^A-Za-z0-9._-])${escapeRegExp(name)}($|[^A-Za-z0-9._-])`).test(check));
+  return [changed, base].some((name) =>
+    new RegExp(`(^|[^A-Za-z0-9._-])${escapeRegExp(name)}($|[^A-Za-z0-9._-])`).test(check),
+  );
 }
 
 function escapeRegExp(text: string): string {

@@ -12,7 +12,13 @@ export const RETIRE_SKILL_AFTER_FAILURES = 3;
  * updates its active one (`successes += 1`; the steps and their doubtful marks are replaced when the new steps are
  * fewer). The history line says what pruning dropped and which steps are doubtful. Empty steps are ignored.
  */
-export function recordSkillSuccess(data: LearningData, goal: string, pruned: PrunedSkillSteps | Skill["steps"], evidence: string[], ctx: ChangeContext): LearningDelta[] {
+export function recordSkillSuccess(
+  data: LearningData,
+  goal: string,
+  pruned: PrunedSkillSteps | Skill["steps"],
+  evidence: string[],
+  ctx: ChangeContext,
+): LearningDelta[] {
   const { steps, doubtful, summary } = Array.isArray(pruned) ? { steps: pruned, doubtful: [], summary: "" } : pruned;
   if (steps.length === 0) return [];
   const pruning = summary.length > 0 ? `; ${summary}` : "";
@@ -56,7 +62,12 @@ export function recordSkillSuccess(data: LearningData, goal: string, pruned: Pru
 }
 
 /** Records one replay of an active skill (unknown or retired ids ignored); retires it after 3 failures that outnumber its successes. */
-export function recordSkillReplay(data: LearningData, skillId: string, ok: boolean, ctx: ChangeContext): LearningDelta[] {
+export function recordSkillReplay(
+  data: LearningData,
+  skillId: string,
+  ok: boolean,
+  ctx: ChangeContext,
+): LearningDelta[] {
   const skill = data.skills.find((candidate) => candidate.id === skillId);
   if (!skill || skill.status !== "active") return [];
   if (ok) skill.successes += 1;
@@ -84,7 +95,8 @@ export function recordSkillReplay(data: LearningData, skillId: string, ok: boole
 export function recordSkillTrial(data: LearningData, trial: SkillTrial, ctx: ChangeContext): LearningDelta[] {
   const skill = data.skills.find((candidate) => candidate.id === trial.skillId);
   const step = skill?.steps[trial.step];
-  if (!skill || skill.status !== "active" || step === undefined || skill.doubtful?.includes(trial.step) !== true) return [];
+  if (!skill || skill.status !== "active" || step === undefined || skill.doubtful?.includes(trial.step) !== true)
+    return [];
   if (step.tool !== trial.left.tool || JSON.stringify(step.args) !== JSON.stringify(trial.left.args)) return [];
   const shown = `step ${trial.step + 1} (${describeStep(step)})`;
   const rest = skill.doubtful.filter((index) => index !== trial.step);
@@ -113,7 +125,10 @@ function trialFailure(trial: SkillTrial): string {
 
 /** The skill to replay for a goal: its active skill when successes ≥ 1 and successes ≥ failures. */
 export function pickSkill(data: LearningData, goal: string): Skill | undefined {
-  return data.skills.find((skill) => skill.goal === goal && skill.status === "active" && skill.successes >= 1 && skill.successes >= skill.failures);
+  return data.skills.find(
+    (skill) =>
+      skill.goal === goal && skill.status === "active" && skill.successes >= 1 && skill.successes >= skill.failures,
+  );
 }
 
 /**

@@ -66,7 +66,11 @@ const lessonSchema = extensibleObject({
   id: v.string(),
   text: v.string(),
   kind: lessonKindSchema,
-  scope: extensibleObject({ goal: v.optional(v.string()), tool: v.optional(v.string()), keywords: v.array(v.string()) }),
+  scope: extensibleObject({
+    goal: v.optional(v.string()),
+    tool: v.optional(v.string()),
+    keywords: v.array(v.string()),
+  }),
   /** The action an avoid or flaky lesson is about. */
   action: v.optional(actionKeySchema),
   /** Episode ids that support the lesson, newest last, capped. */

@@ -125,7 +125,9 @@ export const dbSchema = extensibleObject({
   /** The last cycles, oldest first: at most `MAX_CYCLE_RECORDS` (db.ts). */
   cycles: v.array(cycleRecordSchema),
   /** The latest skip worth reporting (too hot, low memory, locked): ISO time, reason code, detail. */
-  lastSkip: v.optional(v.object({ at: v.string(), reason: v.string(), detail: v.string(), sensors: v.optional(cycleSensorsSchema) })),
+  lastSkip: v.optional(
+    v.object({ at: v.string(), reason: v.string(), detail: v.string(), sensors: v.optional(cycleSensorsSchema) }),
+  ),
   /** Lessons, skills and situation histories (added in version 2). */
   learning: learningSchema,
 });

@@ -15,7 +15,15 @@ import { copyAside, quarantineFile } from "./quarantine.js";
 import { MAX_LESSON_TEXT_CHARS, StateStoreFile } from "./state-store-file.js";
 
 export { DB_VERSION } from "./db-schema.js";
-export type { CycleMarker, CycleRecord, CycleSensors, CycleStatus, DbData, GoalProgress, GoalVerdict } from "./db-schema.js";
+export type {
+  CycleMarker,
+  CycleRecord,
+  CycleSensors,
+  CycleStatus,
+  DbData,
+  GoalProgress,
+  GoalVerdict,
+} from "./db-schema.js";
 
 /** How many cycle records db.json keeps; older ones live on in the journal and episodes. */
 export const MAX_CYCLE_RECORDS = 500;
@@ -49,7 +57,10 @@ export function migrateDbV2ToV3(value: Record<string, unknown>): Record<string, 
 }
 
 // One step per version: index N holds the migration from version N to N + 1.
-const migrations: Record<number, (value: Record<string, unknown>) => Record<string, unknown>> = { 1: migrateDbV1ToV2, 2: migrateDbV2ToV3 };
+const migrations: Record<number, (value: Record<string, unknown>) => Record<string, unknown>> = {
+  1: migrateDbV1ToV2,
+  2: migrateDbV2ToV3,
+};
 
 /**
  * Validates parsed db content, migrating older versions step by step first; throws an Error whose message says
@@ -63,13 +74,15 @@ export function parseDbData(value: unknown, parts: StoredParts = {}): DbData {
   }
   let version = (value as { version?: unknown }).version;
   let current = value as Record<string, unknown>;
-  for (let migrate = typeof version === "number" ? migrations[version] : undefined; migrate; ) {
+  for (let migrate = typeof version === "number" ? migrations[version] : undefined; migrate;) {
     current = migrate(current);
     version = current["version"];
     migrate = typeof version === "number" ? migrations[version] : undefined;
   }
   if (version !== DB_VERSION) {
-    throw new Error(`unknown version ${JSON.stringify(version) ?? "undefined"} (this code reads version ${DB_VERSION})`);
+    throw new Error(
+      `unknown version ${JSON.stringify(version) ?? "undefined"} (this code reads version ${DB_VERSION})`,
+    );
   }
   current = mergeStoredParts(current, parts);
   const result = v.safeParse(dbSchema, current);
@@ -95,7 +108,11 @@ function mergeStoredParts(value: Record<string, unknown>, parts: StoredParts): R
     if (parts.lessons !== undefined) {
       copy["lessons"] = parts.lessons.lessons;
       // Both files carry the counter, and a crash between their writes must never let an id be handed out twice.
-      copy["nextLessonId"] = Math.max(typeof copy["nextLessonId"] === "number" ? copy["nextLessonId"] : 1, parts.lessons.nextLessonId, nextIdAfter(parts.lessons.lessons));
+      copy["nextLessonId"] = Math.max(
+        typeof copy["nextLessonId"] === "number" ? copy["nextLessonId"] : 1,
+        parts.lessons.nextLessonId,
+        nextIdAfter(parts.lessons.lessons),
+      );
     } else copy["lessons"] ??= [];
     merged["learning"] = copy;
   }
@@ -103,7 +120,8 @@ function mergeStoredParts(value: Record<string, unknown>, parts: StoredParts): R
     const cycle = { ...((merged["cycle"] ?? {}) as Record<string, unknown>) };
     const inline = cycle["inProgress"] as { cycle?: unknown } | undefined;
     // An old db.json may still carry its own marker; the newer of the two wins.
-    if (inline === undefined || typeof inline.cycle !== "number" || inline.cycle <= parts.inProgress.cycle) cycle["inProgress"] = parts.inProgress;
+    if (inline === undefined || typeof inline.cycle !== "number" || inline.cycle <= parts.inProgress.cycle)
+      cycle["inProgress"] = parts.inProgress;
     merged["cycle"] = cycle;
   }
   return merged;
@@ -156,7 +174,10 @@ export const ISSUED_IDS_FILE = "issued-ids.json";
 export async function recordIssuedIds(dir: string, ids: { nextLessonId: number; nextSkillId: number }): Promise<void> {
   const file = path.join(dir, ISSUED_IDS_FILE);
   const known = await readIssuedIds(file);
-  const next = { nextLessonId: Math.max(ids.nextLessonId, known?.nextLessonId ?? 1), nextSkillId: Math.max(ids.nextSkillId, known?.nextSkillId ?? 1) };
+  const next = {
+    nextLessonId: Math.max(ids.nextLessonId, known?.nextLessonId ?? 1),
+    nextSkillId: Math.max(ids.nextSkillId, known?.nextSkillId ?? 1),
+  };
   if (known !== undefined && known.nextLessonId === next.nextLessonId && known.nextSkillId === next.nextSkillId) return;
   await writeFileDurably(file, `${JSON.stringify({ version: 1, ...next })}\n`);
 }
@@ -170,7 +191,8 @@ export async function readIssuedIds(file: string): Promise<{ nextLessonId: numbe
   if (text === undefined) return undefined;
   try {
     const value = JSON.parse(text) as { version?: unknown; nextLessonId?: unknown; nextSkillId?: unknown };
-    if (value.version !== 1 || !Number.isSafeInteger(value.nextLessonId) || !Number.isSafeInteger(value.nextSkillId)) return undefined;
+    if (value.version !== 1 || !Number.isSafeInteger(value.nextLessonId) || !Number.isSafeInteger(value.nextSkillId))
+      return undefined;
     return { nextLessonId: value.nextLessonId as number, nextSkillId: value.nextSkillId as number };
   } catch {
     return undefined;
@@ -218,7 +240,8 @@ export async function openDb(file: string, deps: OpenDbDeps): Promise<{ db: Low<
     // The lessons' files are kept aside whole first (the long text may sit in either), so the cut text is never the
     // only copy; the rewrite makes the next start clean.
     const kept: string[] = [];
-    for (const file of [store.files.lessons, store.files.lessonChanges]) if (existsSync(file)) kept.push(await copyAside(file, deps.clock));
+    for (const file of [store.files.lessons, store.files.lessonChanges])
+      if (existsSync(file)) kept.push(await copyAside(file, deps.clock));
     await db.write();
     const warning = `db: ${store.files.lessons} holds lesson text longer than ${MAX_LESSON_TEXT_CHARS} characters (${store.cutLessons.join(", ")}); cut it, and kept the files as they were in ${kept.join(" and ")}`;
     deps.logger.warn(warning);

@@ -60,7 +60,8 @@ export class DurableJsonFile<T> implements Adapter<T> {
       throw new CorruptStateError(this.file, `invalid JSON: ${(error as Error).message}`, { cause: error });
     }
     // JSON.stringify recurses: a value this deep could be read but never written back.
-    if (checkJsonTooDeep(value)) throw new CorruptStateError(this.file, `nested more than ${MAX_STATE_JSON_DEPTH} levels deep`);
+    if (checkJsonTooDeep(value))
+      throw new CorruptStateError(this.file, `nested more than ${MAX_STATE_JSON_DEPTH} levels deep`);
     try {
       return this.#parse(value);
     } catch (error) {

@@ -45,7 +45,11 @@ export async function fsyncDir(dir: string): Promise<void> {
  * The temp file sits beside the target (same filesystem, so rename is atomic) and is removed on failure. `mode` is the
  * new file's permission bits (before the umask). Defaults to `0o644`.
  */
-export async function writeFileDurably(file: string, data: string | Uint8Array, options: { mode?: number } = {}): Promise<void> {
+export async function writeFileDurably(
+  file: string,
+  data: string | Uint8Array,
+  options: { mode?: number } = {},
+): Promise<void> {
   await renameSyncedTemp(tempPathBeside(file), file, data, { name: path.basename(file), mode: options.mode ?? 0o644 });
   await fsyncDir(path.dirname(file));
 }
@@ -55,9 +59,18 @@ export async function writeFileDurably(file: string, data: string | Uint8Array, 
  * directory): `data` written to the new file `temp` (O_EXCL|O_NOFOLLOW, so nothing there already is written through),
  * fsynced, then renamed over `target`; the temp file is removed on failure. `name` labels the crash points.
  */
-export async function renameSyncedTemp(temp: string, target: string, data: string | Uint8Array, options: { name: string; mode: number }): Promise<void> {
+export async function renameSyncedTemp(
+  temp: string,
+  target: string,
+  data: string | Uint8Array,
+  options: { name: string; mode: number },
+): Promise<void> {
   const { name } = options;
-  const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, options.mode);
+  const handle = await open(
+    temp,
+    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+    options.mode,
+  );
   try {
     await handle.writeFile(data);
     crashPoint(`${name}: temp file written, not synced`);

@@ -110,7 +110,10 @@ export interface EpisodeLog {
    * and situations cite; asked for only when a cut is due). Appends wait for it. Returns the sizes, or `undefined`
    * when the log was small enough.
    */
-  trim(maxBytes: number, keep: () => ReadonlySet<string>): Promise<{ beforeBytes: number; afterBytes: number; keptCited: number } | undefined>;
+  trim(
+    maxBytes: number,
+    keep: () => ReadonlySet<string>,
+  ): Promise<{ beforeBytes: number; afterBytes: number; keptCited: number } | undefined>;
 }
 
 /**
@@ -172,7 +175,11 @@ export async function openEpisodeLog(file: string, deps: { logger: Logger }): Pr
  * Rewrites `file` durably with the lines that start at or after byte `cutoff`, and the earlier lines whose top-level
  * `id` is in `keep`. Streams, so a 64 MB log never sits in memory whole.
  */
-async function rewriteKeeping(file: string, cutoff: number, keep: ReadonlySet<string>): Promise<{ afterBytes: number; keptCited: number }> {
+async function rewriteKeeping(
+  file: string,
+  cutoff: number,
+  keep: ReadonlySet<string>,
+): Promise<{ afterBytes: number; keptCited: number }> {
   const temp = `${file}${TEMP_SUFFIX}`;
   const out = createWriteStream(temp, { flags: "w", mode: 0o644 });
   const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });

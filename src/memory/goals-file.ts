@@ -23,7 +23,10 @@ const goalSchema = v.pipe(
   plainObject,
   v.strictObject({
     /** Stable id, used in the db, episodes and journal. */
-    id: v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "a short id: lowercase letters, digits and dashes, e.g. \"tidy-notes\"")),
+    id: v.pipe(
+      v.string(),
+      v.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a short id: lowercase letters, digits and dashes, e.g. "tidy-notes"'),
+    ),
     /** What the operator wants, in a sentence or two. */
     title: v.pipe(v.string(), v.minLength(1), v.maxLength(2000)),
     /** Shell command run in workspace/; exit status 0 means the goal is met. */
@@ -32,7 +35,7 @@ const goalSchema = v.pipe(
     every: v.optional(
       v.pipe(
         v.string(),
-        v.check((value) => parseDurationMs(value) !== undefined, "a duration such as \"30m\", \"6h\", \"1d\" or \"1w\""),
+        v.check((value) => parseDurationMs(value) !== undefined, 'a duration such as "30m", "6h", "1d" or "1w"'),
       ),
     ),
     /** Higher goes first. Defaults to `0`. */
@@ -87,13 +90,18 @@ export async function loadGoals(file: string): Promise<GoalsResult> {
     const info = await stat(file);
     if (!info.isFile()) return { ok: false, error: `${file} is not a regular file` };
     // Parsing tens of MB of YAML would hold a small board's CPU and memory for minutes.
-    if (info.size > MAX_GOALS_FILE_BYTES) return { ok: false, error: `${file} is ${info.size} bytes; a goals file is at most ${MAX_GOALS_FILE_BYTES} bytes` };
+    if (info.size > MAX_GOALS_FILE_BYTES)
+      return {
+        ok: false,
+        error: `${file} is ${info.size} bytes; a goals file is at most ${MAX_GOALS_FILE_BYTES} bytes`,
+      };
     text = await readFile(file, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return { ok: true, goals: [] };
     return { ok: false, error: `${file}: cannot read: ${(error as Error).message}` };
   }
-  if (lastParsed !== undefined && lastParsed.file === file && lastParsed.text === text) return structuredClone(lastParsed.result);
+  if (lastParsed !== undefined && lastParsed.file === file && lastParsed.text === text)
+    return structuredClone(lastParsed.result);
   const result = parseGoalsText(file, text);
   lastParsed = { file, text, result: structuredClone(result) };
   return result;
@@ -110,7 +118,10 @@ function parseGoalsText(file: string, text: string): GoalsResult {
   const result = v.safeParse(goalsFileSchema, raw ?? {});
   if (!result.success) {
     const issues = result.issues.map((issue) => describeSchemaIssue(issue));
-    return { ok: false, error: `${file} is not a valid goals file:\n${issues.map((issue) => `  - ${issue}`).join("\n")}` };
+    return {
+      ok: false,
+      error: `${file} is not a valid goals file:\n${issues.map((issue) => `  - ${issue}`).join("\n")}`,
+    };
   }
   const warning =
     text.trim() === ""

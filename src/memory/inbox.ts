@@ -27,7 +27,10 @@ export interface InboxOptions {
  * `x.lesson-op.json` too, since whoever can write inbox/ (a mail or chat bridge, a synced folder) is not the operator;
  * operator requests go through operator/ only. Dotfiles, temp files, directories, symlinks and special files are skipped.
  */
-export async function readInbox(inboxDir: string, options: InboxOptions = {}): Promise<{ messages: InboxMessage[]; skipped: string[] }> {
+export async function readInbox(
+  inboxDir: string,
+  options: InboxOptions = {},
+): Promise<{ messages: InboxMessage[]; skipped: string[] }> {
   return readInboxFiles(inboxDir, options.maxBytesPerMessage ?? 16_384, options.maxMessages ?? 20);
 }
 
@@ -73,7 +76,10 @@ async function readInboxFiles(
  * to a file only the daemon may read, or for a FIFO that would block the open forever, between the listing and the
  * open.
  */
-async function openMessage(full: string, name: string): Promise<{ ok: true; handle: FileHandle } | { ok: false; skipped?: string }> {
+async function openMessage(
+  full: string,
+  name: string,
+): Promise<{ ok: true; handle: FileHandle } | { ok: false; skipped?: string }> {
   let handle: FileHandle;
   try {
     handle = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -84,18 +90,25 @@ async function openMessage(full: string, name: string): Promise<{ ok: true; hand
     if (code === "ENOENT") return { ok: false };
     if (code === "ELOOP") return { ok: false, skipped: `${name}: not a regular file (symlink), left alone` };
     if (code === "ENXIO") return { ok: false, skipped: `${name}: not a regular file (special), left alone` };
-    if (code === "EACCES" || code === "EPERM") return { ok: false, skipped: `${name}: cannot be read (${code}), left alone` };
+    if (code === "EACCES" || code === "EPERM")
+      return { ok: false, skipped: `${name}: cannot be read (${code}), left alone` };
     throw error;
   }
   const info = await handle.stat();
   // A second hard link could be one of the daemon's own files, linked in where protected_hardlinks is off.
   if (info.isFile() && info.nlink === 1) return { ok: true, handle };
   await handle.close();
-  const what = info.isFile() ? `a file with ${info.nlink} hard links` : `not a regular file (${info.isDirectory() ? "directory" : "special"})`;
+  const what = info.isFile()
+    ? `a file with ${info.nlink} hard links`
+    : `not a regular file (${info.isDirectory() ? "directory" : "special"})`;
   return { ok: false, skipped: `${name}: ${what}, left alone` };
 }
 
-async function readMessage(full: string, name: string, maxBytes: number): Promise<{ ok: true; message: InboxMessage } | { ok: false; skipped?: string }> {
+async function readMessage(
+  full: string,
+  name: string,
+  maxBytes: number,
+): Promise<{ ok: true; message: InboxMessage } | { ok: false; skipped?: string }> {
   const opened = await openMessage(full, name);
   if (!opened.ok) return opened;
   const { handle } = opened;
@@ -123,7 +136,12 @@ async function readMessage(full: string, name: string, maxBytes: number): Promis
  * there: the folder is opened with O_NOFOLLOW and the files are moved through that descriptor, and anything but a real
  * folder in its place is first moved aside as `.processed.moved-<ms>`.
  */
-export async function archiveInbox(inboxDir: string, processedDir: string, files: readonly string[], cycle: number): Promise<void> {
+export async function archiveInbox(
+  inboxDir: string,
+  processedDir: string,
+  files: readonly string[],
+  cycle: number,
+): Promise<void> {
   if (files.length === 0) return;
   const handle = await openRealDir(processedDir);
   try {
@@ -147,7 +165,8 @@ async function openRealDir(dir: string): Promise<FileHandle> {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       // ENOENT: not there (or a dangling symlink); ELOOP/ENOTDIR: a symlink or a file in its place.
-      if (attempt >= 3 || (code !== "ENOENT" && code !== "ELOOP" && code !== "ENOTDIR")) throw new Error(`cannot open ${dir} as a folder`, { cause: error });
+      if (attempt >= 3 || (code !== "ENOENT" && code !== "ELOOP" && code !== "ENOTDIR"))
+        throw new Error(`cannot open ${dir} as a folder`, { cause: error });
       const planted =
         code !== "ENOENT" ||
         (await lstat(dir).then(

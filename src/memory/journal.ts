@@ -70,7 +70,12 @@ export function renderJournalEntry(entry: JournalEntry): string {
     (step) =>
       `${Math.trunc(step.step)}. ${mark(step.ok)} ${codeSpan(step.tool)} ${cleanText(step.argsSummary)} — ${cleanText(step.detail)}`,
   );
-  pushList(blocks, "Checks", entry.checks, (check) => `- ${mark(check.passed)} ${cleanText(check.goal)} — ${cleanText(check.detail)}`);
+  pushList(
+    blocks,
+    "Checks",
+    entry.checks,
+    (check) => `- ${mark(check.passed)} ${cleanText(check.goal)} — ${cleanText(check.detail)}`,
+  );
   pushList(blocks, "Notes", entry.notes, (note) => `- ${cleanItemStart(cleanText(note))}`);
   if (entry.summary !== undefined) blocks.push(`**Summary:** ${cleanText(entry.summary)}`);
   pushList(blocks, "Learned", entry.learned, (lesson) => `- ${cleanItemStart(cleanText(lesson))}`);
@@ -107,7 +112,9 @@ function codeSpan(text: string): string {
  * `\u202e` by `toOneLine`, capped, and no raw HTML.
  */
 function cleanText(text: string): string {
-  return capText(toOneLine(collapseWhitespace(text))).replace(/\\/g, "\\\\").replace(/</g, "\\<");
+  return capText(toOneLine(collapseWhitespace(text)))
+    .replace(/\\/g, "\\\\")
+    .replace(/</g, "\\<");
 }
 
 /**
@@ -143,14 +150,25 @@ function capText(text: string): string {
  * (headed `# Journal YYYY-MM-DD`) when needed. The append is fsynced; a new file's directory entry is fsynced too.
  * Returns the day file's path.
  */
-export async function appendJournalEntry(journalDir: string, entry: JournalEntry, clock: () => Date, warn?: (message: string) => void): Promise<string> {
+export async function appendJournalEntry(
+  journalDir: string,
+  entry: JournalEntry,
+  clock: () => Date,
+  warn?: (message: string) => void,
+): Promise<string> {
   const day = clock();
   await appendRenderedEntry(journalDir, day, renderJournalEntry(entry), clock, warn);
   return path.join(journalDir, `${formatLocalDate(day)}.md`);
 }
 
 /** Appends an entry rendered by {@link renderJournalEntry} to the day file of `day`. */
-export async function appendRenderedEntry(journalDir: string, day: Date, text: string, clock: () => Date, warn?: (message: string) => void): Promise<void> {
+export async function appendRenderedEntry(
+  journalDir: string,
+  day: Date,
+  text: string,
+  clock: () => Date,
+  warn?: (message: string) => void,
+): Promise<void> {
   // The leading newline keeps the heading on its own line even after a torn previous append.
   await appendToJournalDay(journalDir, day, renderedChunk(text), clock, warn);
 }
@@ -165,7 +183,13 @@ function renderedChunk(text: string): string {
  * file (a symlink, FIFO, socket, device or directory) is moved aside as `<file>.corrupt-<ts>` (the link itself, not what
  * it points at), `warn` is told, and a fresh day file is started.
  */
-export async function appendToJournalDay(journalDir: string, day: Date, text: string, clock: () => Date, warn?: (message: string) => void): Promise<void> {
+export async function appendToJournalDay(
+  journalDir: string,
+  day: Date,
+  text: string,
+  clock: () => Date,
+  warn?: (message: string) => void,
+): Promise<void> {
   const name = formatLocalDate(day);
   const file = path.join(journalDir, `${name}.md`);
   const createdDir = await mkdir(journalDir, { recursive: true });
@@ -185,10 +209,15 @@ export async function appendToJournalDay(journalDir: string, day: Date, text: st
 
 // O_NOFOLLOW: a symlink fails with ELOOP instead of being written through; O_NONBLOCK: a FIFO without a reader fails
 // with ENXIO instead of blocking the daemon (and is harmless on a regular file).
-const APPEND_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+const APPEND_FLAGS =
+  constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK;
 const NOT_A_FILE_CODES = new Set(["ELOOP", "EMLINK", "ENXIO", "EISDIR", "ENODEV", "EOPNOTSUPP"]);
 
-async function openDayFile(file: string, clock: () => Date, warn: ((message: string) => void) | undefined): Promise<{ handle: FileHandle; isNewFile: boolean }> {
+async function openDayFile(
+  file: string,
+  clock: () => Date,
+  warn: ((message: string) => void) | undefined,
+): Promise<{ handle: FileHandle; isNewFile: boolean }> {
   for (let attempt = 0; ; attempt += 1) {
     const before = await lstat(file).catch((error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT") return undefined;
@@ -209,7 +238,9 @@ async function openDayFile(file: string, clock: () => Date, warn: ((message: str
     if (attempt > 0) throw new Error(`${file} is still not a regular file after it was moved aside`);
     const kind = before === undefined ? "special file" : describeKind(before);
     const moved = await quarantineFile(file, `not a regular file (${kind})`, clock);
-    warn?.(`journal: ${file} is a ${kind}, not a regular file; moved it to ${moved} (nothing was written through it) and started a fresh day file`);
+    warn?.(
+      `journal: ${file} is a ${kind}, not a regular file; moved it to ${moved} (nothing was written through it) and started a fresh day file`,
+    );
   }
 }
 
@@ -235,7 +266,10 @@ export async function readRecentJournalEntries(journalDir: string, count: number
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw error;
   }
-  const dayFiles = names.filter((name) => /^\d{4}-\d{2}-\d{2}\.md$/.test(name)).sort().reverse();
+  const dayFiles = names
+    .filter((name) => /^\d{4}-\d{2}-\d{2}\.md$/.test(name))
+    .sort()
+    .reverse();
   const newestFirst: string[] = [];
   for (const name of dayFiles) {
     const text = await readRegularFile(path.join(journalDir, name));
@@ -292,7 +326,11 @@ async function readRegularFile(file: string, as: "text" | "buffer" = "text"): Pr
   try {
     handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
-    if (NOT_A_FILE_CODES.has((error as NodeJS.ErrnoException).code ?? "") || (error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    if (
+      NOT_A_FILE_CODES.has((error as NodeJS.ErrnoException).code ?? "") ||
+      (error as NodeJS.ErrnoException).code === "ENOENT"
+    )
+      return undefined;
     throw error;
   }
   try {
@@ -354,9 +392,14 @@ export interface JournalTrim {
  * go, then the oldest days until the rest fits. Today's file is never deleted; when it alone is past `maxBytes`, it
  * is rewritten durably with its newest entries up to half of that. Only regular day files are counted or touched.
  */
-export async function trimJournal(journalDir: string, options: { maxBytes: number; keepDays: number; now: Date }): Promise<JournalTrim> {
+export async function trimJournal(
+  journalDir: string,
+  options: { maxBytes: number; keepDays: number; now: Date },
+): Promise<JournalTrim> {
   const trim: JournalTrim = { removed: [], cutEntries: 0 };
-  const names = (await readdir(journalDir).catch(ifMissing([] as string[]))).filter((name) => DAY_FILE.test(name)).sort();
+  const names = (await readdir(journalDir).catch(ifMissing([] as string[])))
+    .filter((name) => DAY_FILE.test(name))
+    .sort();
   const today = `${formatLocalDate(options.now)}.md`;
   const firstKept = `${formatLocalDate(new Date(options.now.getFullYear(), options.now.getMonth(), options.now.getDate() - (options.keepDays - 1)))}.md`;
   const days: Array<{ name: string; bytes: number }> = [];
@@ -387,7 +430,8 @@ export async function trimJournal(journalDir: string, options: { maxBytes: numbe
         kept.unshift(entry);
       }
       trim.cutEntries = entries.length - kept.length;
-      if (trim.cutEntries > 0) await writeFileDurably(file, [heading ?? `# Journal ${formatLocalDate(options.now)}`, ...kept].join("\n"));
+      if (trim.cutEntries > 0)
+        await writeFileDurably(file, [heading ?? `# Journal ${formatLocalDate(options.now)}`, ...kept].join("\n"));
     }
   }
   return trim;

@@ -51,10 +51,25 @@ export const OBSERVED_FIELDS = 32;
 
 /** Whether `lesson` still has every value {@link observeLesson} recorded in `seen`; reads no further than the first change. */
 export function lessonUnchanged(lesson: Lesson, seen: readonly unknown[]): boolean {
-  if (lesson.status !== seen[0] || lesson.kind !== seen[1] || lesson.source !== seen[2] || lesson.helpful !== seen[3] || lesson.harmful !== seen[4]) return false;
-  if (lesson.tainted !== seen[5] || lesson.text !== seen[6] || lesson.createdCycle !== seen[7] || lesson.lastUsedCycle !== seen[8] || lesson.lastUsedAt !== seen[9]) return false;
+  if (
+    lesson.status !== seen[0] ||
+    lesson.kind !== seen[1] ||
+    lesson.source !== seen[2] ||
+    lesson.helpful !== seen[3] ||
+    lesson.harmful !== seen[4]
+  )
+    return false;
+  if (
+    lesson.tainted !== seen[5] ||
+    lesson.text !== seen[6] ||
+    lesson.createdCycle !== seen[7] ||
+    lesson.lastUsedCycle !== seen[8] ||
+    lesson.lastUsedAt !== seen[9]
+  )
+    return false;
   const scope = lesson.scope;
-  if (scope !== seen[10] || scope.goal !== seen[11] || scope.tool !== seen[12] || scope.keywords.length !== seen[13]) return false;
+  if (scope !== seen[10] || scope.goal !== seen[11] || scope.tool !== seen[12] || scope.keywords.length !== seen[13])
+    return false;
   const action = lesson.action;
   if (action !== seen[14] || action?.tool !== seen[15] || action?.args !== seen[16]) return false;
   const evidence = lesson.evidence;
@@ -62,8 +77,20 @@ export function lessonUnchanged(lesson: Lesson, seen: readonly unknown[]): boole
   const mask = lesson.mask;
   if (mask !== seen[19]) return false;
   if (mask !== undefined) {
-    if (mask.fingerprint !== seen[20] || mask.signature !== seen[21] || mask.cooldownCycles !== seen[22] || mask.untilCycle !== seen[23] || mask.retests !== seen[24]) return false;
-    if (mask.lastRetestCycle !== seen[25] || mask.worlds?.length !== seen[26] || mask.worlds?.[mask.worlds.length - 1] !== seen[27]) return false;
+    if (
+      mask.fingerprint !== seen[20] ||
+      mask.signature !== seen[21] ||
+      mask.cooldownCycles !== seen[22] ||
+      mask.untilCycle !== seen[23] ||
+      mask.retests !== seen[24]
+    )
+      return false;
+    if (
+      mask.lastRetestCycle !== seen[25] ||
+      mask.worlds?.length !== seen[26] ||
+      mask.worlds?.[mask.worlds.length - 1] !== seen[27]
+    )
+      return false;
   }
   if (lesson.stats?.successes !== seen[28] || lesson.stats?.failures !== seen[29]) return false;
   const history = lesson.history;
@@ -129,7 +156,8 @@ export class LessonsSnapshot {
       changedAt.push(index);
     }
     const counterMoved = nextLessonId !== this.#nextLessonId;
-    if (inPlace) return { changed, observed, changedAt, removed: [], ids: order, reordered: false, nextLessonId, counterMoved };
+    if (inPlace)
+      return { changed, observed, changedAt, removed: [], ids: order, reordered: false, nextLessonId, counterMoved };
     const ids = lessons.map((lesson) => lesson.id);
     const keptIds = ids.filter((id) => this.#seen.has(id));
     const removed: string[] = [];

@@ -21,7 +21,14 @@ const WRITABLE_BY_OTHERS = 0o022;
 /** Why the folder cannot be trusted, what the operator is told, and how to fix it. */
 export interface OperatorDirRefusal {
   ok: false;
-  problem: "missing" | "symlink" | "not-a-directory" | "foreign-owner" | "open-to-others" | "state-dir-open-to-others" | "unreadable";
+  problem:
+    | "missing"
+    | "symlink"
+    | "not-a-directory"
+    | "foreign-owner"
+    | "open-to-others"
+    | "state-dir-open-to-others"
+    | "unreadable";
   /** One line naming the folder and what is wrong with it. */
   detail: string;
   /** One line saying what to run. */
@@ -60,7 +67,10 @@ export function currentEuid(): number | undefined {
  * (whoever can write the state dir could rename another folder of this user, `workspace/` say, to `operator/`).
  * Root is not special: under the unit's PrivateUsers=yes it would show up as nobody. The caller closes the handle.
  */
-export async function openOperatorDir(paths: Pick<StatePaths, "root" | "operator">, euid: number | undefined): Promise<{ ok: true; handle: FileHandle } | OperatorDirRefusal> {
+export async function openOperatorDir(
+  paths: Pick<StatePaths, "root" | "operator">,
+  euid: number | undefined,
+): Promise<{ ok: true; handle: FileHandle } | OperatorDirRefusal> {
   const dir = toOneLine(paths.operator);
   let handle: FileHandle;
   try {
@@ -85,7 +95,10 @@ export async function openOperatorDir(paths: Pick<StatePaths, "root" | "operator
 }
 
 /** {@link openOperatorDir} for callers that only need the verdict (the CLI before it writes, `doctor`). */
-export async function judgeOperatorDir(paths: Pick<StatePaths, "root" | "operator">, euid: number | undefined): Promise<{ ok: true } | OperatorDirRefusal> {
+export async function judgeOperatorDir(
+  paths: Pick<StatePaths, "root" | "operator">,
+  euid: number | undefined,
+): Promise<{ ok: true } | OperatorDirRefusal> {
   const opened = await openOperatorDir(paths, euid);
   if (!opened.ok) return opened;
   await opened.handle.close();
@@ -94,17 +107,52 @@ export async function judgeOperatorDir(paths: Pick<StatePaths, "root" | "operato
 
 function describeOpenError(error: unknown, dir: string, isLink: boolean): OperatorDirRefusal {
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === "ENOENT" && !isLink) return { ok: false, problem: "missing", detail: `${dir} does not exist`, fix: `a daemon or \`apprentice once\` creates it at start; or run, as the daemon's user: mkdir -m 700 ${dir}` };
-  if (isLink || code === "ELOOP") return { ok: false, problem: "symlink", detail: `${dir} is a symlink, not a folder`, fix: `replace it with a real folder, as the daemon's user: rm ${dir} && mkdir -m 700 ${dir}` };
-  if (code === "ENOTDIR") return { ok: false, problem: "not-a-directory", detail: `${dir} is not a folder`, fix: `move it away and create the folder, as the daemon's user: mkdir -m 700 ${dir}` };
-  if (code === "EACCES" || code === "EPERM") return { ok: false, problem: "unreadable", detail: `${dir} cannot be opened by this user (${code})`, fix: `run this as the user the daemon runs as` };
+  if (code === "ENOENT" && !isLink)
+    return {
+      ok: false,
+      problem: "missing",
+      detail: `${dir} does not exist`,
+      fix: `a daemon or \`apprentice once\` creates it at start; or run, as the daemon's user: mkdir -m 700 ${dir}`,
+    };
+  if (isLink || code === "ELOOP")
+    return {
+      ok: false,
+      problem: "symlink",
+      detail: `${dir} is a symlink, not a folder`,
+      fix: `replace it with a real folder, as the daemon's user: rm ${dir} && mkdir -m 700 ${dir}`,
+    };
+  if (code === "ENOTDIR")
+    return {
+      ok: false,
+      problem: "not-a-directory",
+      detail: `${dir} is not a folder`,
+      fix: `move it away and create the folder, as the daemon's user: mkdir -m 700 ${dir}`,
+    };
+  if (code === "EACCES" || code === "EPERM")
+    return {
+      ok: false,
+      problem: "unreadable",
+      detail: `${dir} cannot be opened by this user (${code})`,
+      fix: `run this as the user the daemon runs as`,
+    };
   throw error;
 }
 
-async function judgeFolders(info: Stats, rootInfo: Stats, paths: Pick<StatePaths, "root" | "operator">, euid: number | undefined): Promise<OperatorDirRefusal | undefined> {
+async function judgeFolders(
+  info: Stats,
+  rootInfo: Stats,
+  paths: Pick<StatePaths, "root" | "operator">,
+  euid: number | undefined,
+): Promise<OperatorDirRefusal | undefined> {
   const dir = toOneLine(paths.operator);
   const root = toOneLine(paths.root);
-  if (euid === undefined) return { ok: false, problem: "foreign-owner", detail: "this platform reports no user id, so no file can be vouched for", fix: "run Apprentice on Linux" };
+  if (euid === undefined)
+    return {
+      ok: false,
+      problem: "foreign-owner",
+      detail: "this platform reports no user id, so no file can be vouched for",
+      fix: "run Apprentice on Linux",
+    };
   if (info.uid !== euid) {
     return {
       ok: false,
@@ -115,7 +163,12 @@ async function judgeFolders(info: Stats, rootInfo: Stats, paths: Pick<StatePaths
     };
   }
   if ((info.mode & WRITABLE_BY_OTHERS) !== 0) {
-    return { ok: false, problem: "open-to-others", detail: `${dir} is writable by its group or others (mode ${formatMode(info.mode)})`, fix: `chmod 700 ${dir}` };
+    return {
+      ok: false,
+      problem: "open-to-others",
+      detail: `${dir} is writable by its group or others (mode ${formatMode(info.mode)})`,
+      fix: `chmod 700 ${dir}`,
+    };
   }
   if ((rootInfo.mode & WRITABLE_BY_OTHERS) !== 0) {
     return {
@@ -138,7 +191,10 @@ export function formatMode(mode: number): string {
  * {@link openOperatorDir}); the files it cannot vouch for are listed as refused with their reason. Dotfiles and temp
  * files are passed over (the CLI's write in progress; the `.processed` and `.refused` folders).
  */
-export async function readOperatorRequests(paths: Pick<StatePaths, "root" | "operator">, euid: number | undefined): Promise<OperatorRead> {
+export async function readOperatorRequests(
+  paths: Pick<StatePaths, "root" | "operator">,
+  euid: number | undefined,
+): Promise<OperatorRead> {
   const opened = await openOperatorDir(paths, euid);
   if (!opened.ok) return opened.problem === "missing" ? { status: "missing" } : { status: "unusable", refusal: opened };
   const { handle } = opened;
@@ -160,7 +216,10 @@ export async function readOperatorRequests(paths: Pick<StatePaths, "root" | "ope
       if (name.startsWith(".") || name.endsWith(TEMP_SUFFIX)) continue;
       const kind = requestKindOf(name);
       if (kind === undefined) {
-        refused.push({ file: name, reason: `not a request name: operator/ takes only *${OPERATOR_LESSON_SUFFIX} (teach) and *${OPERATOR_OP_SUFFIX} (lessons pin|retire|forget)` });
+        refused.push({
+          file: name,
+          reason: `not a request name: operator/ takes only *${OPERATOR_LESSON_SUFFIX} (teach) and *${OPERATOR_OP_SUFFIX} (lessons pin|retire|forget)`,
+        });
         continue;
       }
       const read = await readRequestFile(path.join(listing.base, name), euid as number);
@@ -184,7 +243,10 @@ function requestKindOf(name: string): OperatorRequest["kind"] | undefined {
  * descriptor: a regular file, owned by `euid`, not writable by group or others, with one link (a hard link would let a
  * file written for another purpose speak here), at most {@link MAX_OPERATOR_REQUEST_BYTES}, valid UTF-8 without NUL.
  */
-async function readRequestFile(file: string, euid: number): Promise<{ status: "ok"; text: string } | { status: "refused"; reason: string } | { status: "gone" }> {
+async function readRequestFile(
+  file: string,
+  euid: number,
+): Promise<{ status: "ok"; text: string } | { status: "refused"; reason: string } | { status: "gone" }> {
   let handle: FileHandle;
   try {
     handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -192,7 +254,8 @@ async function readRequestFile(file: string, euid: number): Promise<{ status: "o
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return { status: "gone" };
     if (code === "ELOOP") return { status: "refused", reason: "a symlink, not a file" };
-    if (code === "EACCES" || code === "EPERM" || code === "ENXIO") return { status: "refused", reason: `cannot be opened (${code})` };
+    if (code === "EACCES" || code === "EPERM" || code === "ENXIO")
+      return { status: "refused", reason: `cannot be opened (${code})` };
     throw error;
   }
   try {
@@ -201,7 +264,8 @@ async function readRequestFile(file: string, euid: number): Promise<{ status: "o
     if (refusal !== undefined) return { status: "refused", reason: refusal };
     const buffer = Buffer.alloc(MAX_OPERATOR_REQUEST_BYTES + 1);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    if (bytesRead > MAX_OPERATOR_REQUEST_BYTES) return { status: "refused", reason: `larger than ${MAX_OPERATOR_REQUEST_BYTES} bytes` };
+    if (bytesRead > MAX_OPERATOR_REQUEST_BYTES)
+      return { status: "refused", reason: `larger than ${MAX_OPERATOR_REQUEST_BYTES} bytes` };
     const bytes = buffer.subarray(0, bytesRead);
     if (bytes.includes(0)) return { status: "refused", reason: "holds NUL bytes: not text" };
     try {
@@ -216,9 +280,12 @@ async function readRequestFile(file: string, euid: number): Promise<{ status: "o
 }
 
 async function judgeFile(info: Stats, euid: number): Promise<string | undefined> {
-  if (!info.isFile()) return `not a regular file (${info.isDirectory() ? "a folder" : info.isFIFO() ? "a FIFO" : info.isSocket() ? "a socket" : "a device or special file"})`;
-  if (info.uid !== euid) return `owned by ${await describeUid(info.uid)}, not by the daemon's ${await describeUid(euid)} (mode ${formatMode(info.mode)})`;
-  if ((info.mode & WRITABLE_BY_OTHERS) !== 0) return `writable by its group or others (mode ${formatMode(info.mode)}); the CLI writes requests 0600`;
+  if (!info.isFile())
+    return `not a regular file (${info.isDirectory() ? "a folder" : info.isFIFO() ? "a FIFO" : info.isSocket() ? "a socket" : "a device or special file"})`;
+  if (info.uid !== euid)
+    return `owned by ${await describeUid(info.uid)}, not by the daemon's ${await describeUid(euid)} (mode ${formatMode(info.mode)})`;
+  if ((info.mode & WRITABLE_BY_OTHERS) !== 0)
+    return `writable by its group or others (mode ${formatMode(info.mode)}); the CLI writes requests 0600`;
   if (info.nlink !== 1) return `has ${info.nlink} hard links, so it is also another file`;
   if (info.size > MAX_OPERATOR_REQUEST_BYTES) return `larger than ${MAX_OPERATOR_REQUEST_BYTES} bytes (${info.size})`;
   return undefined;
@@ -228,14 +295,21 @@ async function judgeFile(info: Stats, euid: number): Promise<string | undefined>
  * Moves `files` from `fromDir` into `toDir` (created 0700 when missing), each under `prefix` + its name, or with
  * `-2`, `-3`… before the name when that is taken, so nothing kept is ever overwritten; then fsyncs both folders.
  */
-export async function moveOperatorFiles(fromDir: string, toDir: string, files: readonly string[], prefix: string): Promise<void> {
+export async function moveOperatorFiles(
+  fromDir: string,
+  toDir: string,
+  files: readonly string[],
+  prefix: string,
+): Promise<void> {
   if (files.length === 0) return;
   await mkdir(toDir, { recursive: true, mode: 0o700 });
   for (const file of files) {
-    await rename(path.join(fromDir, file), await freeName(toDir, prefix, file)).catch((error: NodeJS.ErrnoException) => {
-      // Gone since it was read: nothing left to move.
-      if (error.code !== "ENOENT") throw error;
-    });
+    await rename(path.join(fromDir, file), await freeName(toDir, prefix, file)).catch(
+      (error: NodeJS.ErrnoException) => {
+        // Gone since it was read: nothing left to move.
+        if (error.code !== "ENOENT") throw error;
+      },
+    );
   }
   await fsyncDir(toDir);
   await fsyncDir(fromDir);

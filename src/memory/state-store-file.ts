@@ -85,18 +85,31 @@ export class StateStoreFile implements Adapter<DbData> {
       readOptional(this.files.lessonChanges),
       readOptional(this.files.marker),
     ]);
-    if (dbText === undefined && lessonsText === undefined && changesText === undefined && markerText === undefined) return null;
+    if (dbText === undefined && lessonsText === undefined && changesText === undefined && markerText === undefined)
+      return null;
     const parts: StoredParts = {};
     const base = lessonsText !== undefined ? parseLessonsFile(this.files.lessons, lessonsText) : undefined;
-    const replayed = changesText !== undefined ? replayLessonChanges(this.files.lessonChanges, changesText, base ?? { generation: 0, nextLessonId: 1, lessons: [] }) : undefined;
-    if (replayed?.torn === true) this.readWarnings.push(`db: ${this.files.lessonChanges} ended in a half-written line (a write was cut off); dropped that line`);
+    const replayed =
+      changesText !== undefined
+        ? replayLessonChanges(
+            this.files.lessonChanges,
+            changesText,
+            base ?? { generation: 0, nextLessonId: 1, lessons: [] },
+          )
+        : undefined;
+    if (replayed?.torn === true)
+      this.readWarnings.push(
+        `db: ${this.files.lessonChanges} ended in a half-written line (a write was cut off); dropped that line`,
+      );
     const lessons = replayed?.lessons ?? base;
     if (lessons !== undefined) parts.lessons = { nextLessonId: lessons.nextLessonId, lessons: lessons.lessons };
     if (markerText !== undefined) parts.inProgress = parseMarkerFile(this.files.marker, markerText);
     const dbValue = dbText === undefined ? createDefaultDbData() : parseJson(this.files.db, dbText);
     const expected = (dbValue as { learning?: { lessonCount?: unknown } }).learning?.lessonCount;
     if (lessonsText === undefined && typeof expected === "number" && expected > 0) {
-      this.readWarnings.push(`db: ${this.files.lessons} is missing but db.json counts ${expected} lessons; going on without them (\`apprentice rollback\` restores them from the history)`);
+      this.readWarnings.push(
+        `db: ${this.files.lessons} is missing but db.json counts ${expected} lessons; going on without them (\`apprentice rollback\` restores them from the history)`,
+      );
     }
     let data: DbData;
     try {
@@ -109,7 +122,12 @@ export class StateStoreFile implements Adapter<DbData> {
     } catch (error) {
       // The lessons are checked with the rest; say which file a bad lesson came from.
       const message = (error as Error).message;
-      const file = lessons !== undefined && message.includes("learning.lessons") ? (replayed?.applied ? this.files.lessonChanges : this.files.lessons) : this.files.db;
+      const file =
+        lessons !== undefined && message.includes("learning.lessons")
+          ? replayed?.applied
+            ? this.files.lessonChanges
+            : this.files.lessons
+          : this.files.db;
       throw new CorruptStateError(file, message, { cause: error });
     }
     this.cutLessons = cutOversizedLessons(data.learning);
@@ -119,7 +137,8 @@ export class StateStoreFile implements Adapter<DbData> {
     this.#generation = base?.generation ?? 0;
     this.#lessonsChars = lessonsText?.length ?? 0;
     this.#changesChars = changesText?.length ?? 0;
-    this.#rewriteLessons = lessonsText === undefined || this.cutLessons.length > 0 || replayed?.torn === true || replayed?.stale === true;
+    this.#rewriteLessons =
+      lessonsText === undefined || this.cutLessons.length > 0 || replayed?.torn === true || replayed?.stale === true;
     this.#dbText = undefined;
     this.#markerText = markerText;
     return data;
@@ -261,7 +280,9 @@ function serializeRest(data: DbData): string {
 
 function serializeMarker(data: DbData): string | undefined {
   const marker = data.cycle.inProgress;
-  return marker === undefined ? undefined : `${JSON.stringify({ version: CYCLE_MARKER_VERSION, inProgress: marker })}\n`;
+  return marker === undefined
+    ? undefined
+    : `${JSON.stringify({ version: CYCLE_MARKER_VERSION, inProgress: marker })}\n`;
 }
 
 interface LessonsParts {
@@ -271,20 +292,39 @@ interface LessonsParts {
 }
 
 function parseLessonsFile(file: string, text: string): LessonsParts {
-  const value = parseJsonObject(file, text) as { version?: unknown; nextLessonId?: unknown; generation?: unknown; lessons?: unknown };
-  if (value.version !== LESSONS_FILE_VERSION) throw new CorruptStateError(file, `unknown version ${JSON.stringify(value.version) ?? "undefined"} (this code reads version ${LESSONS_FILE_VERSION})`);
+  const value = parseJsonObject(file, text) as {
+    version?: unknown;
+    nextLessonId?: unknown;
+    generation?: unknown;
+    lessons?: unknown;
+  };
+  if (value.version !== LESSONS_FILE_VERSION)
+    throw new CorruptStateError(
+      file,
+      `unknown version ${JSON.stringify(value.version) ?? "undefined"} (this code reads version ${LESSONS_FILE_VERSION})`,
+    );
   if (!Array.isArray(value.lessons)) throw new CorruptStateError(file, "schema mismatch at lessons: expected an array");
-  if (!isWholeNumber(value.nextLessonId, 1)) throw new CorruptStateError(file, "schema mismatch at nextLessonId: expected a whole number ≥ 1");
+  if (!isWholeNumber(value.nextLessonId, 1))
+    throw new CorruptStateError(file, "schema mismatch at nextLessonId: expected a whole number ≥ 1");
   // Written before lessons-changes.jsonl existed: generation 0.
-  if (value.generation !== undefined && !isWholeNumber(value.generation, 0)) throw new CorruptStateError(file, "schema mismatch at generation: expected a whole number ≥ 0");
-  return { generation: (value.generation as number | undefined) ?? 0, nextLessonId: value.nextLessonId as number, lessons: value.lessons };
+  if (value.generation !== undefined && !isWholeNumber(value.generation, 0))
+    throw new CorruptStateError(file, "schema mismatch at generation: expected a whole number ≥ 0");
+  return {
+    generation: (value.generation as number | undefined) ?? 0,
+    nextLessonId: value.nextLessonId as number,
+    lessons: value.lessons,
+  };
 }
 
 /**
  * Applies lessons-changes.jsonl's lines of `base`'s generation over a copy of `base`'s lessons. A last line with no
  * newline is a write cut off by a crash (`torn`, dropped); a whole line that is not a change is corruption.
  */
-function replayLessonChanges(file: string, text: string, base: LessonsParts): { lessons: LessonsParts; torn: boolean; stale: boolean; applied: boolean } {
+function replayLessonChanges(
+  file: string,
+  text: string,
+  base: LessonsParts,
+): { lessons: LessonsParts; torn: boolean; stale: boolean; applied: boolean } {
   const lines = text.split("\n");
   const last = lines.pop() ?? "";
   const torn = last !== "";
@@ -300,10 +340,23 @@ function replayLessonChanges(file: string, text: string, base: LessonsParts): { 
   let removedAny = false;
   for (const [index, line] of lines.entries()) {
     if (line === "") continue;
-    const change = parseJsonObject(file, line) as { generation?: unknown; nextLessonId?: unknown; set?: unknown; removed?: unknown };
+    const change = parseJsonObject(file, line) as {
+      generation?: unknown;
+      nextLessonId?: unknown;
+      set?: unknown;
+      removed?: unknown;
+    };
     const where = `line ${index + 1}`;
-    if (!isWholeNumber(change.generation, 0) || !isWholeNumber(change.nextLessonId, 1) || !Array.isArray(change.set) || !Array.isArray(change.removed)) {
-      throw new CorruptStateError(file, `schema mismatch at ${where}: expected {generation, nextLessonId, set: [lessons], removed: [ids]}`);
+    if (
+      !isWholeNumber(change.generation, 0) ||
+      !isWholeNumber(change.nextLessonId, 1) ||
+      !Array.isArray(change.set) ||
+      !Array.isArray(change.removed)
+    ) {
+      throw new CorruptStateError(
+        file,
+        `schema mismatch at ${where}: expected {generation, nextLessonId, set: [lessons], removed: [ids]}`,
+      );
     }
     if (change.generation !== base.generation) {
       stale = true;
@@ -311,7 +364,8 @@ function replayLessonChanges(file: string, text: string, base: LessonsParts): { 
     }
     applied = true;
     for (const id of change.removed) {
-      if (typeof id !== "string") throw new CorruptStateError(file, `schema mismatch at ${where}: a removed id is not a string`);
+      if (typeof id !== "string")
+        throw new CorruptStateError(file, `schema mismatch at ${where}: a removed id is not a string`);
       const found = at.get(id);
       if (found === undefined) continue;
       lessons[found] = undefined;
@@ -320,14 +374,24 @@ function replayLessonChanges(file: string, text: string, base: LessonsParts): { 
     }
     for (const lesson of change.set) {
       const id = (lesson as { id?: unknown } | null)?.id;
-      if (typeof id !== "string") throw new CorruptStateError(file, `schema mismatch at ${where}: a lesson without an id`);
+      if (typeof id !== "string")
+        throw new CorruptStateError(file, `schema mismatch at ${where}: a lesson without an id`);
       const found = at.get(id);
       if (found !== undefined) lessons[found] = lesson;
       else at.set(id, lessons.push(lesson) - 1);
     }
     nextLessonId = Math.max(nextLessonId, change.nextLessonId as number);
   }
-  return { lessons: { generation: base.generation, nextLessonId, lessons: removedAny ? lessons.filter((lesson) => lesson !== undefined) : lessons }, torn, stale, applied };
+  return {
+    lessons: {
+      generation: base.generation,
+      nextLessonId,
+      lessons: removedAny ? lessons.filter((lesson) => lesson !== undefined) : lessons,
+    },
+    torn,
+    stale,
+    applied,
+  };
 }
 
 function isWholeNumber(value: unknown, least: number): boolean {
@@ -339,7 +403,11 @@ const markerFileSchema = v.object({ inProgress: cycleMarkerSchema });
 /** The marker in cycle.json, checked by the db's own schema for it: one the db would refuse is this file's fault. */
 function parseMarkerFile(file: string, text: string): CycleMarker {
   const value = parseJsonObject(file, text) as { version?: unknown; inProgress?: unknown };
-  if (value.version !== CYCLE_MARKER_VERSION) throw new CorruptStateError(file, `unknown version ${JSON.stringify(value.version) ?? "undefined"} (this code reads version ${CYCLE_MARKER_VERSION})`);
+  if (value.version !== CYCLE_MARKER_VERSION)
+    throw new CorruptStateError(
+      file,
+      `unknown version ${JSON.stringify(value.version) ?? "undefined"} (this code reads version ${CYCLE_MARKER_VERSION})`,
+    );
   const result = v.safeParse(markerFileSchema, value);
   if (!result.success) throw new CorruptStateError(file, `schema mismatch at ${describeSchemaIssue(result.issues[0])}`);
   return result.output.inProgress;
@@ -354,14 +422,16 @@ function parseJson(file: string, text: string): unknown {
     throw new CorruptStateError(file, `invalid JSON: ${(error as Error).message}`, { cause: error });
   }
   // Read once, such a file could never be written again (JSON.stringify recurses): every later cycle would fail.
-  if (checkJsonTooDeep(value)) throw new CorruptStateError(file, `nested more than ${MAX_STATE_JSON_DEPTH} levels deep`);
+  if (checkJsonTooDeep(value))
+    throw new CorruptStateError(file, `nested more than ${MAX_STATE_JSON_DEPTH} levels deep`);
   return value;
 }
 
 /** {@link parseJson} for a file whose top level must be an object (`null`, an array or a number is corrupt, not a crash). */
 function parseJsonObject(file: string, text: string): Record<string, unknown> {
   const value = parseJson(file, text);
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new CorruptStateError(file, "schema mismatch: expected a JSON object at the top level");
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new CorruptStateError(file, "schema mismatch: expected a JSON object at the top level");
   return value as Record<string, unknown>;
 }
 

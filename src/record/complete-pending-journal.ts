@@ -11,7 +11,10 @@ import type { LedgerDeps } from "./ledger-deps.js";
  * the journal day file and what had to be repaired (nothing when `justRecorded`).
  * @param options.justRecorded the entry was recorded by this process a moment ago: it cannot be in the journal yet.
  */
-export async function completePendingJournal(deps: LedgerDeps, options: { justRecorded?: boolean } = {}): Promise<{ journalFile: string; repaired: string[] }> {
+export async function completePendingJournal(
+  deps: LedgerDeps,
+  options: { justRecorded?: boolean } = {},
+): Promise<{ journalFile: string; repaired: string[] }> {
   const pending = deps.db.data.cycle.pendingJournal;
   if (pending === undefined) throw new Error("completePendingJournal: no journal entry is pending");
   const [year, month, date] = pending.day.split("-").map(Number) as [number, number, number];
@@ -26,11 +29,17 @@ export async function completePendingJournal(deps: LedgerDeps, options: { justRe
   const stillThere = pending.inbox
     .filter((read) => {
       const info = statSync(path.join(deps.paths.inbox, read.file), { throwIfNoEntry: false });
-      return info !== undefined && (options.justRecorded === true || (info.size === read.size && info.mtimeMs === read.mtimeMs));
+      return (
+        info !== undefined &&
+        (options.justRecorded === true || (info.size === read.size && info.mtimeMs === read.mtimeMs))
+      );
     })
     .map((read) => read.file);
   await archiveInbox(deps.paths.inbox, deps.paths.inboxProcessed, stillThere, pending.cycle);
   delete deps.db.data.cycle.pendingJournal;
-  const repaired = [...(journal !== "present" ? [`journal entry ${journal}`] : []), ...(stillThere.length > 0 ? [`${stillThere.length} inbox files archived`] : [])];
+  const repaired = [
+    ...(journal !== "present" ? [`journal entry ${journal}`] : []),
+    ...(stillThere.length > 0 ? [`${stillThere.length} inbox files archived`] : []),
+  ];
   return { journalFile: path.join(deps.paths.journal, `${pending.day}.md`), repaired };
 }

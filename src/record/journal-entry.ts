@@ -36,7 +36,14 @@ function summarizeArgs(args: Record<string, unknown>): string {
 
 /** A step's outcome in the journal, said to be a skill's replay or a mask's retest when it was one (no model chose it). */
 function describeStepForJournal(step: StepRecord): string {
-  const outcome = step.ok ? firstLine(step.output) || "ok" : `${step.error ?? "failed"}${step.detail !== undefined ? `: ${step.detail}` : ""}`;
-  const how = step.replay !== undefined ? `replaying ${step.replay}: ` : step.retest === true ? "retest of a masked command: " : "";
+  const outcome = step.ok
+    ? firstLine(step.output) || "ok"
+    : `${step.error ?? "failed"}${step.detail !== undefined ? `: ${step.detail}` : ""}`;
+  const how =
+    step.replay !== undefined
+      ? `replaying ${step.replay}: `
+      : step.retest === true
+        ? "retest of a masked command: "
+        : "";
   return `${how}${outcome}`;
 }

@@ -89,7 +89,12 @@ export class CycleLedger {
     const level = reason === "nothing-to-do" ? "debug" : reason === "stopping" ? "info" : "warn";
     logger[level](`cycle skipped (${reason}): ${detail}`);
     if (reason !== "nothing-to-do" && reason !== "stopping") {
-      db.data.lastSkip = { at: this.deps.clock().toISOString(), reason, detail, ...(sensors !== undefined ? { sensors: cycleSensors(sensors) } : {}) };
+      db.data.lastSkip = {
+        at: this.deps.clock().toISOString(),
+        reason,
+        detail,
+        ...(sensors !== undefined ? { sensors: cycleSensors(sensors) } : {}),
+      };
       await writeDb(db);
     }
     return { status: "skipped", reason, detail };
@@ -112,7 +117,14 @@ export class CycleLedger {
 
   /** Appends step `record` of cycle `cycle` to episodes.jsonl (it survives a kill; {@link finish} fsyncs it). */
   async recordStep(cycle: number, record: StepRecord): Promise<void> {
-    await this.deps.episodes.append({ v: 1, kind: "step", id: `c${cycle}s${record.step}`, cycle, at: this.deps.clock().toISOString(), ...record });
+    await this.deps.episodes.append({
+      v: 1,
+      kind: "step",
+      id: `c${cycle}s${record.step}`,
+      cycle,
+      at: this.deps.clock().toISOString(),
+      ...record,
+    });
   }
 
   /**
@@ -141,13 +153,26 @@ export class CycleLedger {
     const text = renderJournalEntry(buildJournalEntry(outcome));
     const inbox = status === "ran" ? statInboxRead(paths.inbox, outcome.inbox) : [];
     db.data.cycle.pendingJournal = { cycle: outcome.cycle, day: formatLocalDate(journalDay), text, inbox };
-    appendCycleRecord(db, buildCycleRecord(outcome, endedAt, db.data.learning.lessons.filter((lesson) => lesson.status !== "retired").length));
+    appendCycleRecord(
+      db,
+      buildCycleRecord(
+        outcome,
+        endedAt,
+        db.data.learning.lessons.filter((lesson) => lesson.status !== "retired").length,
+      ),
+    );
     db.data.cycle.lastEndedAt = endedAt;
     delete db.data.cycle.inProgress;
     // The record refers to the episodes, so they are flushed first; the db write is prepared while they flush.
     await writeDbAfter(db, this.deps.episodes.sync());
     const { journalFile } = await completePendingJournal(this.deps, { justRecorded: true });
-    await recordCycleHistory(this.deps, outcome.cycle, historySubject(outcome), this.deps.clock, outcome.learned.map((delta) => `- ${delta.id} ${delta.change}: ${oneLine(delta.reason, 200)}`));
+    await recordCycleHistory(
+      this.deps,
+      outcome.cycle,
+      historySubject(outcome),
+      this.deps.clock,
+      outcome.learned.map((delta) => `- ${delta.id} ${delta.change}: ${oneLine(delta.reason, 200)}`),
+    );
     await this.applyRetention(outcome.cycle);
     this.logEnd(outcome);
     return { journalFile };
@@ -156,7 +181,14 @@ export class CycleLedger {
   /** Keeps the logs to size: housekeeping, so a failure is logged and tried again next cycle. */
   private async applyRetention(cycle: number): Promise<void> {
     const { config, paths, logger } = this.deps;
-    await applyRetention({ cycle, config, paths, learning: this.learning, episodes: this.deps.episodes, now: this.deps.clock() }).then(
+    await applyRetention({
+      cycle,
+      config,
+      paths,
+      learning: this.learning,
+      episodes: this.deps.episodes,
+      now: this.deps.clock(),
+    }).then(
       (done) => done.forEach((line) => logger.info(`retention: ${line}`)),
       (error: unknown) => logger.warn(`retention: ${error instanceof Error ? error.message : String(error)}`),
     );
@@ -165,12 +197,17 @@ export class CycleLedger {
   private logEnd(outcome: CycleOutcome): void {
     const failed = outcome.steps.filter((step) => !step.ok).length;
     const checks = outcome.checks.map((check) => `${check.goal}=${check.passed ? "pass" : "fail"}`).join(" ") || "none";
-    this.deps.logger.info(`cycle ${outcome.cycle} ${outcomeStatus(outcome)} in ${(outcome.durationMs / 1000).toFixed(1)} s: ${outcome.steps.length} steps, ${failed} failed, checks ${checks}`);
+    this.deps.logger.info(
+      `cycle ${outcome.cycle} ${outcomeStatus(outcome)} in ${(outcome.durationMs / 1000).toFixed(1)} s: ${outcome.steps.length} steps, ${failed} failed, checks ${checks}`,
+    );
   }
 }
 
 /** The inbox messages read that are still in `inbox/`, each with its size and mtime now (see `pendingJournal`). */
-function statInboxRead(inboxDir: string, messages: readonly InboxMessage[]): Array<{ file: string; size: number; mtimeMs: number }> {
+function statInboxRead(
+  inboxDir: string,
+  messages: readonly InboxMessage[],
+): Array<{ file: string; size: number; mtimeMs: number }> {
   return messages.flatMap((message) => {
     const info = statSync(path.join(inboxDir, message.file), { throwIfNoEntry: false });
     return info === undefined ? [] : [{ file: message.file, size: info.size, mtimeMs: info.mtimeMs }];
@@ -180,7 +217,8 @@ function statInboxRead(inboxDir: string, messages: readonly InboxMessage[]): Arr
 /** The history commit's subject: the cycle, its status and time, and its summary or failure on one line. */
 function historySubject(outcome: CycleOutcome): string {
   const { summary, failure } = outcome;
-  const tail = summary !== undefined ? `: ${oneLine(summary, 120)}` : failure !== undefined ? `: ${oneLine(failure, 120)}` : "";
+  const tail =
+    summary !== undefined ? `: ${oneLine(summary, 120)}` : failure !== undefined ? `: ${oneLine(failure, 120)}` : "";
   return `Cycle ${outcome.cycle} ${outcomeStatus(outcome)} in ${(outcome.durationMs / 1000).toFixed(1)} s${tail}`;
 }
 

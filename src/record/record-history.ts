@@ -6,9 +6,23 @@ import type { LedgerDeps } from "./ledger-deps.js";
  * Records cycle `cycle` in the history with `subject` (and `lines`) when history is enabled, at `now()` (asked only
  * then); never throws for a failed commit.
  */
-export async function recordCycleHistory(deps: LedgerDeps, cycle: number, subject: string, now: () => Date, lines?: string[]): Promise<void> {
+export async function recordCycleHistory(
+  deps: LedgerDeps,
+  cycle: number,
+  subject: string,
+  now: () => Date,
+  lines?: string[],
+): Promise<void> {
   if (!deps.config.history.enabled) return;
-  await recordHistory(deps.paths, { event: "cycle", cycle, subject, ...(lines !== undefined ? { lines } : {}), now: now() }).catch((error: unknown) =>
-    deps.logger.warn(`history: could not record cycle ${cycle}: ${error instanceof Error ? error.message : String(error)}`),
+  await recordHistory(deps.paths, {
+    event: "cycle",
+    cycle,
+    subject,
+    ...(lines !== undefined ? { lines } : {}),
+    now: now(),
+  }).catch((error: unknown) =>
+    deps.logger.warn(
+      `history: could not record cycle ${cycle}: ${error instanceof Error ? error.message : String(error)}`,
+    ),
   );
 }

@@ -16,7 +16,9 @@ export async function recoverInterruptedCycle(deps: LedgerDeps): Promise<void> {
     // Normally done long ago (the entry stays in db.json until the next write): then this only reads the day file.
     const { repaired } = await completePendingJournal(deps);
     if (repaired.length > 0) {
-      deps.logger.warn(`cycle ${cycle} was recorded, but a crash cut off its end; completed now: ${repaired.join(", ")}`);
+      deps.logger.warn(
+        `cycle ${cycle} was recorded, but a crash cut off its end; completed now: ${repaired.join(", ")}`,
+      );
       if (deps.db.data.cycle.inProgress === undefined) await writeDb(deps.db);
     }
   }
@@ -29,7 +31,9 @@ export async function recoverInterruptedCycle(deps: LedgerDeps): Promise<void> {
     counter.lastStartedAt = inProgress.startedAt;
   }
   // Cut off after its record was written but before the marker was removed: nothing was lost, only the marker is left.
-  if (deps.db.data.cycles.some((record) => record.cycle === inProgress.cycle && record.startedAt === inProgress.startedAt)) {
+  if (
+    deps.db.data.cycles.some((record) => record.cycle === inProgress.cycle && record.startedAt === inProgress.startedAt)
+  ) {
     delete counter.inProgress;
     await writeDb(deps.db);
     return;
@@ -37,7 +41,18 @@ export async function recoverInterruptedCycle(deps: LedgerDeps): Promise<void> {
   const now = deps.clock();
   const reason = `the process (pid ${inProgress.pid}) stopped mid-cycle; steps recorded before that are kept in episodes.jsonl`;
   deps.logger.warn(`cycle ${inProgress.cycle} was interrupted: ${reason}`);
-  const text = renderJournalEntry({ cycle: inProgress.cycle, startedAt: new Date(inProgress.startedAt), durationMs: 0, status: "interrupted", reason, goals: [], steps: [], checks: [], notes: [], learned: [] });
+  const text = renderJournalEntry({
+    cycle: inProgress.cycle,
+    startedAt: new Date(inProgress.startedAt),
+    durationMs: 0,
+    status: "interrupted",
+    reason,
+    goals: [],
+    steps: [],
+    checks: [],
+    notes: [],
+    learned: [],
+  });
   // Recorded as a finished cycle is: db.json with the record and the pending entry first, then the journal and history.
   deps.db.data.cycle.pendingJournal = { cycle: inProgress.cycle, day: formatLocalDate(now), text, inbox: [] };
   appendCycleRecord(deps.db, {

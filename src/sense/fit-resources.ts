@@ -16,11 +16,16 @@ export interface ThreadChoice {
 export function chooseThreads(configured: number, cpuTempC: number | undefined, softTempC: number): ThreadChoice {
   if (cpuTempC === undefined || cpuTempC <= softTempC || configured <= 1) return { threads: configured };
   const threads = Math.max(1, Math.floor(configured / 2));
-  return { threads, note: `ran with ${threads} of ${configured} threads: CPU at ${cpuTempC}°C, above softTempC ${softTempC}°C` };
+  return {
+    threads,
+    note: `ran with ${threads} of ${configured} threads: CPU at ${cpuTempC}°C, above softTempC ${softTempC}°C`,
+  };
 }
 
 /** Memory needed for the model with a given context, in MB, or a reason the model cannot be estimated. */
-export type EstimateMB = (contextSize: number) => Promise<{ ok: true; neededRamMB: number; contextSize: number } | { ok: false; reason: string }>;
+export type EstimateMB = (
+  contextSize: number,
+) => Promise<{ ok: true; neededRamMB: number; contextSize: number } | { ok: false; reason: string }>;
 
 export type ContextFit =
   | { ok: true; contextSize: number; neededRamMB: number; note?: string }

@@ -22,17 +22,30 @@ export async function gate(deps: CycleDeps, ledger: CycleLedger, sensed: Sensed)
   const { sensors } = sensed;
   if (sensors === undefined) throw new Error("gate: the sense stage read no sensors although there is work");
   const { limits } = deps.config;
-  const early = decideGate({ work, cpuTempC: sensors.cpuTempC, maxTempC: limits.maxTempC, availableRamMB: sensors.availableRamMB, reserveRamMB: limits.reserveRamMB });
+  const early = decideGate({
+    work,
+    cpuTempC: sensors.cpuTempC,
+    maxTempC: limits.maxTempC,
+    availableRamMB: sensors.availableRamMB,
+    reserveRamMB: limits.reserveRamMB,
+  });
   if (!early.run) return { run: false, result: await ledger.recordSkip(early.reason, early.detail, sensors) };
   const modelPath = deps.modelPath;
-  if (modelPath === undefined) return { run: false, result: { status: "failed", reason: NO_MODEL_MESSAGE, operatorError: true } };
+  if (modelPath === undefined)
+    return { run: false, result: { status: "failed", reason: NO_MODEL_MESSAGE, operatorError: true } };
   const modelProblem = await describeModelFileProblem(modelPath);
-  if (modelProblem !== undefined) return { run: false, result: { status: "failed", reason: modelProblem, operatorError: true } };
+  if (modelProblem !== undefined)
+    return { run: false, result: { status: "failed", reason: modelProblem, operatorError: true } };
   return { run: true, modelPath, sensors };
 }
 
 /** Sizes the context to the board before loading, from the GGUF's metadata (the memory at each context size), under `signal`. */
-export function sizeModel(deps: CycleDeps, modelPath: string, sensors: Sensors, signal: AbortSignal): Promise<ContextFit> {
+export function sizeModel(
+  deps: CycleDeps,
+  modelPath: string,
+  sensors: Sensors,
+  signal: AbortSignal,
+): Promise<ContextFit> {
   const { config } = deps;
   return fitContext({
     configured: config.model.contextSize,
@@ -41,7 +54,13 @@ export function sizeModel(deps: CycleDeps, modelPath: string, sensors: Sensors, 
     reserveRamMB: config.limits.reserveRamMB,
     estimate: async (contextSize) => {
       const result = await deps.brain.estimate(modelPath, contextSize, signal);
-      return result.ok ? { ok: true, contextSize: result.estimate.contextSize, neededRamMB: Math.ceil(result.estimate.totalBytes / (1024 * 1024)) } : result;
+      return result.ok
+        ? {
+            ok: true,
+            contextSize: result.estimate.contextSize,
+            neededRamMB: Math.ceil(result.estimate.totalBytes / (1024 * 1024)),
+          }
+        : result;
     },
   });
 }
@@ -54,14 +73,35 @@ export type Fitted = { ok: true; resources: CycleResources; notes: string[] } | 
  * skip when the stop came during the estimate (that is the shutdown, not a bad model) or the RAM is short, a failure
  * when the deadline passed or the model is bad.
  */
-export async function admitFit(deps: CycleDeps, ledger: CycleLedger, fit: ContextFit, sensors: Sensors, deadline: CycleDeadline): Promise<Fitted> {
+export async function admitFit(
+  deps: CycleDeps,
+  ledger: CycleLedger,
+  fit: ContextFit,
+  sensors: Sensors,
+  deadline: CycleDeadline,
+): Promise<Fitted> {
   const { config } = deps;
-  if (!fit.ok && deps.signal?.aborted === true) return { ok: false, result: await ledger.recordSkip("stopping", `${describeReason(deps.signal.reason)} while sizing the model (${fit.detail})`) };
-  if (!fit.ok && deadline.passed()) return { ok: false, result: { status: "failed", reason: describeDeadlineFailure("sizing", config.limits.cycleTimeoutMs) } };
+  if (!fit.ok && deps.signal?.aborted === true)
+    return {
+      ok: false,
+      result: await ledger.recordSkip(
+        "stopping",
+        `${describeReason(deps.signal.reason)} while sizing the model (${fit.detail})`,
+      ),
+    };
+  if (!fit.ok && deadline.passed())
+    return {
+      ok: false,
+      result: { status: "failed", reason: describeDeadlineFailure("sizing", config.limits.cycleTimeoutMs) },
+    };
   if (!fit.ok && fit.kind === "bad-model") return { ok: false, result: { status: "failed", reason: fit.detail } };
   if (!fit.ok) return { ok: false, result: await ledger.recordSkip("low-memory", fit.detail, sensors) };
   const threadChoice = chooseThreads(config.model.threads, sensors.cpuTempC, config.limits.softTempC);
   const notes = [fit.note, threadChoice.note].filter((note): note is string => note !== undefined);
   for (const note of notes) deps.logger.info(note);
-  return { ok: true, resources: { contextSize: fit.contextSize, threads: threadChoice.threads, neededRamMB: fit.neededRamMB }, notes };
+  return {
+    ok: true,
+    resources: { contextSize: fit.contextSize, threads: threadChoice.threads, neededRamMB: fit.neededRamMB },
+    notes,
+  };
 }

@@ -103,9 +103,16 @@ async function readCpuThermalZone(logger: Logger): Promise<number | undefined> {
   }
   for (const zone of zones) {
     // A zone whose files cannot be read is not one to report; the next may be.
-    const type = await readFile(path.join(THERMAL_DIR, zone, "type"), "utf8").catch((error: unknown) => warnMissing(logger, `${zone} type`, error) ?? "");
+    const type = await readFile(path.join(THERMAL_DIR, zone, "type"), "utf8").catch(
+      (error: unknown) => warnMissing(logger, `${zone} type`, error) ?? "",
+    );
     if (!type.toLowerCase().includes("cpu")) continue;
-    const milli = Number.parseInt((await readFile(path.join(THERMAL_DIR, zone, "temp"), "utf8").catch((error: unknown) => warnMissing(logger, `${zone} temp`, error))) ?? "", 10);
+    const milli = Number.parseInt(
+      (await readFile(path.join(THERMAL_DIR, zone, "temp"), "utf8").catch((error: unknown) =>
+        warnMissing(logger, `${zone} temp`, error),
+      )) ?? "",
+      10,
+    );
     if (Number.isFinite(milli) && milli > 0) return Math.round(milli / 100) / 10;
   }
   return undefined;

@@ -26,9 +26,17 @@ export interface Sensed {
 }
 
 /** Runs the due goals' pre-checks (writing the progress of any that passed), then reads the sensors when work is left. */
-export async function sense(deps: CycleDeps, ledger: CycleLedger, woken: Extract<Woken, { ok: true }>): Promise<Sensed> {
+export async function sense(
+  deps: CycleDeps,
+  ledger: CycleLedger,
+  woken: Extract<Woken, { ok: true }>,
+): Promise<Sensed> {
   const allDue = selectDueGoals(woken.goals, ledger.goalProgress, deps.clock());
-  const preChecks = await runGoalChecks(deps, ledger, allDue.filter((goal) => goal.check !== undefined));
+  const preChecks = await runGoalChecks(
+    deps,
+    ledger,
+    allDue.filter((goal) => goal.check !== undefined),
+  );
   const checkDetails = new Map(preChecks.map((check) => [check.goal, check.detail]));
   let dueGoals = allDue;
   if (preChecks.some((check) => check.passed)) {

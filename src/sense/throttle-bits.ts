@@ -40,6 +40,9 @@ export function describeThrottleBits(text: string): string {
   const state = decodeThrottleBits(text);
   if (state === undefined) return text;
   if (state.value === 0) return `${text} (none)`;
-  const words = [state.now.length > 0 ? `now: ${state.now.join(", ")}` : "", state.sinceBoot.length > 0 ? `since boot: ${state.sinceBoot.join(", ")}` : ""];
+  const words = [
+    state.now.length > 0 ? `now: ${state.now.join(", ")}` : "",
+    state.sinceBoot.length > 0 ? `since boot: ${state.sinceBoot.join(", ")}` : "",
+  ];
   return `${text} (${words.filter((part) => part.length > 0).join("; ")})`;
 }

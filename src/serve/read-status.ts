@@ -19,7 +19,11 @@ export interface ReadStatusDeps {
  */
 export async function readStatusReport(stateDir: string, deps: ReadStatusDeps): Promise<StatusReport> {
   const paths = statePaths(stateDir);
-  const [db, cron, daemon] = await Promise.all([readDb(paths.db), readCron(paths.config), readDaemonStatus(paths.root)]);
+  const [db, cron, daemon] = await Promise.all([
+    readDb(paths.db),
+    readCron(paths.config),
+    readDaemonStatus(paths.root),
+  ]);
   return buildStatusReport({ stateDir: paths.root, now: deps.clock(), db, cron, daemon });
 }
 
@@ -31,7 +35,12 @@ async function readDb(file: string): Promise<StatusInputs["db"]> {
     return { ok: true, data: (await store.read()) ?? createDefaultDbData() };
   } catch (error) {
     if (error instanceof CorruptStateError) {
-      const what = error.reason === "empty file" ? "is empty" : error.reason.startsWith("invalid JSON") ? `is not valid JSON (${error.reason.slice("invalid JSON: ".length)})` : `: ${error.reason}`;
+      const what =
+        error.reason === "empty file"
+          ? "is empty"
+          : error.reason.startsWith("invalid JSON")
+            ? `is not valid JSON (${error.reason.slice("invalid JSON: ".length)})`
+            : `: ${error.reason}`;
       return { ok: false, reason: `${error.file}${what.startsWith(":") ? what : ` ${what}`}` };
     }
     return { ok: false, reason: `cannot read ${file} (${describeError(error)})` };

@@ -64,12 +64,21 @@ function renderOverview(report: StatusReport, db: DbFigures | undefined): string
   const rows: Array<[string, string]> = [["Daemon", renderDaemon(report.daemon)]];
   if (db?.inProgress) {
     const { cycle, startedAt } = db.inProgress;
-    rows.push(["Cycle", running ? `cycle ${cycle} running since ${formatTime(startedAt)}` : `cycle ${cycle} was interrupted (recorded at the next start)`]);
+    rows.push([
+      "Cycle",
+      running
+        ? `cycle ${cycle} running since ${formatTime(startedAt)}`
+        : `cycle ${cycle} was interrupted (recorded at the next start)`,
+    ]);
   } else if (db?.lastEndedAt !== undefined) {
     rows.push(["Last cycle", `ended ${formatTime(db.lastEndedAt)} (${formatAgo(now, db.lastEndedAt)})`]);
   }
   rows.push(["Next wake", renderNextWake(report, now, running)]);
-  if (db?.lastSkip) rows.push(["Last skip", `${formatTime(db.lastSkip.at)}: ${escapeHtml(db.lastSkip.reason)} <small>${escapeHtml(db.lastSkip.detail)}</small>`]);
+  if (db?.lastSkip)
+    rows.push([
+      "Last skip",
+      `${formatTime(db.lastSkip.at)}: ${escapeHtml(db.lastSkip.reason)} <small>${escapeHtml(db.lastSkip.detail)}</small>`,
+    ]);
   const list = `<dl>${rows.map(([term, detail]) => `<dt>${term}</dt><dd>${detail}</dd>`).join("")}</dl>`;
   if (!db) return `<section id="overview"><h2>Now</h2>${list}</section>`;
   const { success, lessons } = db;
@@ -96,7 +105,8 @@ function renderDaemon(daemon: StatusReport["daemon"]): string {
 
 function renderNextWake(report: StatusReport, now: Date, running: boolean): string {
   const { schedule } = report;
-  if (schedule.status === "unreadable") return `unknown: config unreadable <small>${escapeHtml(schedule.reason)}</small>`;
+  if (schedule.status === "unreadable")
+    return `unknown: config unreadable <small>${escapeHtml(schedule.reason)}</small>`;
   const cron = `<code>${escapeHtml(schedule.cron)}</code>`;
   if (schedule.nextWakeAt === undefined) return `on schedule ${cron} (no run found ahead)`;
   const when = `${formatTime(schedule.nextWakeAt)} (${formatIn(now, schedule.nextWakeAt)})`;
@@ -118,8 +128,10 @@ function renderLearning(db: DbFigures): string {
 }
 
 function renderCycles(db: DbFigures): string {
-  if (db.recentCycles.length === 0) return '<section id="cycles"><h2>Last cycles</h2><p class="note">No cycles yet.</p></section>';
-  const head = "<tr><th class=num>#</th><th>time</th><th>status</th><th class=num>duration</th><th>summary</th><th>goals met</th><th class=num>learned</th></tr>";
+  if (db.recentCycles.length === 0)
+    return '<section id="cycles"><h2>Last cycles</h2><p class="note">No cycles yet.</p></section>';
+  const head =
+    "<tr><th class=num>#</th><th>time</th><th>status</th><th class=num>duration</th><th>summary</th><th>goals met</th><th class=num>learned</th></tr>";
   const rows = db.recentCycles.map(renderCycleRow).join("");
   const caption = `last ${db.recentCycles.length} of ${db.cycleCount}, newest first`;
   return `<section id="cycles"><h2>Last cycles</h2><p class="note">${caption}</p><div class="scroll"><table id="cycles-table"><thead>${head}</thead><tbody>${rows}</tbody></table></div></section>`;
@@ -128,7 +140,10 @@ function renderCycles(db: DbFigures): string {
 function renderCycleRow(record: CycleRecord): string {
   const reason = record.reason !== undefined ? `<small>${escapeHtml(clampText(record.reason))}</small>` : "";
   const goals = renderGoalVerdicts(record);
-  const steps = record.steps > 0 ? `<small>${record.steps} steps${record.failedSteps > 0 ? `, ${record.failedSteps} failed` : ""}</small>` : "";
+  const steps =
+    record.steps > 0
+      ? `<small>${record.steps} steps${record.failedSteps > 0 ? `, ${record.failedSteps} failed` : ""}</small>`
+      : "";
   return [
     `<tr><td class=num>${record.cycle}</td>`,
     `<td class=nowrap title="${formatTime(record.startedAt)}">${formatShortTime(record.startedAt)}</td>`,
@@ -146,11 +161,16 @@ function renderCycleRow(record: CycleRecord): string {
  */
 function renderGoalVerdicts(record: CycleRecord): string {
   if (record.goals === undefined || record.goals.length === 0) {
-    return record.goalsMet === undefined ? "–" : record.goalsMet ? '<span class="yes">yes</span>' : '<span class="no">no</span>';
+    return record.goalsMet === undefined
+      ? "–"
+      : record.goalsMet
+        ? '<span class="yes">yes</span>'
+        : '<span class="no">no</span>';
   }
   const met = record.goals.filter((goal) => goal.verdict === "met").length;
   const items = record.goals.map((goal) => {
-    const [mark, style] = goal.verdict === "met" ? ["✓", "yes"] : goal.verdict === "unmet" ? ["✗", "no"] : ["·", "unchecked"];
+    const [mark, style] =
+      goal.verdict === "met" ? ["✓", "yes"] : goal.verdict === "unmet" ? ["✗", "no"] : ["·", "unchecked"];
     const title = `${goal.verdict}${goal.by !== undefined ? ` by ${goal.by}` : ""}`;
     return `<span class="${style}" title="${escapeHtml(title)}">${mark} ${escapeHtml(goal.id)}</span>`;
   });
@@ -161,7 +181,8 @@ function renderGoalVerdicts(record: CycleRecord): string {
 function renderLessons(db: DbFigures): string {
   const { counts, active, shown } = db.lessons;
   const summary = `<p id="lesson-counts">pinned <b>${counts.pinned}</b> · trusted <b>${counts.trusted}</b> · provisional <b>${counts.provisional}</b> · retired <b>${counts.retired}</b> · skills <b>${db.skills.active}</b> active, <b>${db.skills.retired}</b> retired</p>`;
-  if (shown.length === 0) return `<section id="lessons"><h2>Lessons</h2>${summary}<p class="note">No active lessons.</p></section>`;
+  if (shown.length === 0)
+    return `<section id="lessons"><h2>Lessons</h2>${summary}<p class="note">No active lessons.</p></section>`;
   const head = "<tr><th>id</th><th>kind</th><th>status</th><th>text</th><th class=num>helpful / harmful</th></tr>";
   const rows = shown
     .map(
@@ -175,10 +196,15 @@ function renderLessons(db: DbFigures): string {
 }
 
 function renderSensors(db: DbFigures): string {
-  const readings = db.curve.filter((point) => point.availableRamMB !== undefined || point.cpuTempC !== undefined).slice(-SENSOR_ROWS).reverse();
+  const readings = db.curve
+    .filter((point) => point.availableRamMB !== undefined || point.cpuTempC !== undefined)
+    .slice(-SENSOR_ROWS)
+    .reverse();
   const charts = `<div class="charts">${renderTemperatureChart(db.curve)}${renderFreeRamChart(db.curve)}</div>`;
-  if (readings.length === 0) return `<section id="sensors"><h2>Sensors</h2>${charts}<p class="note">No sensor readings recorded yet.</p></section>`;
-  const head = "<tr><th class=num>cycle</th><th class=num>CPU</th><th class=num>free RAM</th><th class=num>of total</th></tr>";
+  if (readings.length === 0)
+    return `<section id="sensors"><h2>Sensors</h2>${charts}<p class="note">No sensor readings recorded yet.</p></section>`;
+  const head =
+    "<tr><th class=num>cycle</th><th class=num>CPU</th><th class=num>free RAM</th><th class=num>of total</th></tr>";
   const rows = readings
     .map(
       (point) =>
@@ -221,7 +247,11 @@ function formatIn(now: Date, iso: string): string {
 
 function formatAgo(now: Date, iso: string): string {
   const ms = now.getTime() - new Date(iso).getTime();
-  return Number.isNaN(ms) ? "at an unknown time" : ms < 0 ? `${formatSpan(-ms)} ahead of this clock` : `${formatSpan(ms)} ago`;
+  return Number.isNaN(ms)
+    ? "at an unknown time"
+    : ms < 0
+      ? `${formatSpan(-ms)} ahead of this clock`
+      : `${formatSpan(ms)} ago`;
 }
 
 function formatSpan(ms: number): string {

@@ -26,7 +26,8 @@ export interface RawServeOptions {
 }
 
 /** Outcome of {@link resolveServeOptions}: refusals are data with a message for the operator. */
-export type ServeOptionsResult = { ok: true; options: ServeOptions; warnings: string[] } | { ok: false; message: string };
+export type ServeOptionsResult =
+  { ok: true; options: ServeOptions; warnings: string[] } | { ok: false; message: string };
 
 /** Validates the raw options and fills in the defaults. */
 export function resolveServeOptions(raw: RawServeOptions): ServeOptionsResult {
@@ -46,7 +47,12 @@ export function resolveServeOptions(raw: RawServeOptions): ServeOptionsResult {
       message: `--host ${host} would show the status page to other machines; give --token T too (then every request must carry it), or leave --host at ${DEFAULT_SERVE_HOST}`,
     };
   }
-  const warnings = token !== undefined && token.length < SHORT_TOKEN_CHARS ? [`the --token is short (${token.length} characters); use ${SHORT_TOKEN_CHARS} or more random ones, e.g. \`openssl rand -hex 16\``] : [];
+  const warnings =
+    token !== undefined && token.length < SHORT_TOKEN_CHARS
+      ? [
+          `the --token is short (${token.length} characters); use ${SHORT_TOKEN_CHARS} or more random ones, e.g. \`openssl rand -hex 16\``,
+        ]
+      : [];
   return { ok: true, options: { host, port, ...(token !== undefined ? { token } : {}) }, warnings };
 }
 

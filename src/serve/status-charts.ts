@@ -9,7 +9,14 @@ const WIDTH = 320;
 const HEIGHT = 150;
 // The title takes the first line and the legend the second, so a long title never runs under the legend.
 const MARGIN = { left: 34, right: 8, top: 32, bottom: 20 };
-const COLORS = { met: "#1b7f3b", notMet: "#b03a2e", rate: "#1f5fa8", lessons: "#7a4fa0", temp: "#c0581b", ram: "#1f7a8c" } as const;
+const COLORS = {
+  met: "#1b7f3b",
+  notMet: "#b03a2e",
+  rate: "#1f5fa8",
+  lessons: "#7a4fa0",
+  temp: "#c0581b",
+  ram: "#1f7a8c",
+} as const;
 
 /** One series of a panel: points in data units, drawn as a line, dots, or both. */
 interface ChartSeries {
@@ -44,15 +51,29 @@ export function renderSuccessChart(curve: readonly CurvePoint[]): string {
     formatY: (value) => `${value}%`,
     series: [
       { label: `rate (last ${ROLLING_CYCLES})`, color: COLORS.rate, points: rate, line: true, dots: false },
-      { label: "met", color: COLORS.met, points: checked.filter((point) => point.goalsMet).map((point) => ({ x: point.cycle, y: 100 })), line: false, dots: true },
-      { label: "not met", color: COLORS.notMet, points: checked.filter((point) => !point.goalsMet).map((point) => ({ x: point.cycle, y: 0 })), line: false, dots: true },
+      {
+        label: "met",
+        color: COLORS.met,
+        points: checked.filter((point) => point.goalsMet).map((point) => ({ x: point.cycle, y: 100 })),
+        line: false,
+        dots: true,
+      },
+      {
+        label: "not met",
+        color: COLORS.notMet,
+        points: checked.filter((point) => !point.goalsMet).map((point) => ({ x: point.cycle, y: 0 })),
+        line: false,
+        dots: true,
+      },
     ],
   });
 }
 
 /** Active (not retired) lessons after each cycle. */
 export function renderLessonsChart(curve: readonly CurvePoint[]): string {
-  const points = curve.flatMap((point) => (point.activeLessons !== undefined ? [{ x: point.cycle, y: point.activeLessons }] : []));
+  const points = curve.flatMap((point) =>
+    point.activeLessons !== undefined ? [{ x: point.cycle, y: point.activeLessons }] : [],
+  );
   return renderChart({
     id: "chart-lessons",
     title: "Active lessons",
@@ -65,7 +86,9 @@ export function renderLessonsChart(curve: readonly CurvePoint[]): string {
 
 /** CPU temperature at each cycle's gate. */
 export function renderTemperatureChart(curve: readonly CurvePoint[]): string {
-  const points = curve.flatMap((point) => (point.cpuTempC !== undefined ? [{ x: point.cycle, y: point.cpuTempC }] : []));
+  const points = curve.flatMap((point) =>
+    point.cpuTempC !== undefined ? [{ x: point.cycle, y: point.cpuTempC }] : [],
+  );
   const values = points.map((point) => point.y);
   const low = values.length > 0 ? Math.max(0, Math.floor((Math.min(...values) - 5) / 10) * 10) : 0;
   const high = values.length > 0 ? Math.ceil((Math.max(...values) + 5) / 10) * 10 : 100;
@@ -81,8 +104,12 @@ export function renderTemperatureChart(curve: readonly CurvePoint[]): string {
 
 /** Free RAM at each cycle's gate; the axis runs to the board's total. */
 export function renderFreeRamChart(curve: readonly CurvePoint[]): string {
-  const points = curve.flatMap((point) => (point.availableRamMB !== undefined ? [{ x: point.cycle, y: point.availableRamMB }] : []));
-  const total = Math.round(Math.max(1, ...curve.map((point) => point.totalRamMB ?? 0), ...points.map((point) => point.y)));
+  const points = curve.flatMap((point) =>
+    point.availableRamMB !== undefined ? [{ x: point.cycle, y: point.availableRamMB }] : [],
+  );
+  const total = Math.round(
+    Math.max(1, ...curve.map((point) => point.totalRamMB ?? 0), ...points.map((point) => point.y)),
+  );
   return renderChart({
     id: "chart-ram",
     title: "Free RAM (MB)",
@@ -108,14 +135,19 @@ function renderChart(options: ChartOptions): string {
     `<rect x="${plotX}" y="${plotY}" width="${plotWidth}" height="${plotHeight}" fill="none" stroke="#bbb"/>`,
   ];
   if (xs.length === 0) {
-    parts.push(`<text x="${plotX + plotWidth / 2}" y="${plotY + plotHeight / 2}" text-anchor="middle" fill="#777">no data yet</text>`, "</svg>");
+    parts.push(
+      `<text x="${plotX + plotWidth / 2}" y="${plotY + plotHeight / 2}" text-anchor="middle" fill="#777">no data yet</text>`,
+      "</svg>",
+    );
     return parts.join("");
   }
   const xMin = Math.min(...xs);
   const xMax = Math.max(...xs);
   const ySpan = options.yMax - options.yMin || 1;
-  const toX = (x: number): number => round(plotX + (xMax === xMin ? plotWidth / 2 : ((x - xMin) / (xMax - xMin)) * plotWidth));
-  const toY = (y: number): number => round(plotY + (1 - (clamp(y, options.yMin, options.yMax) - options.yMin) / ySpan) * plotHeight);
+  const toX = (x: number): number =>
+    round(plotX + (xMax === xMin ? plotWidth / 2 : ((x - xMin) / (xMax - xMin)) * plotWidth));
+  const toY = (y: number): number =>
+    round(plotY + (1 - (clamp(y, options.yMin, options.yMax) - options.yMin) / ySpan) * plotHeight);
   for (const tick of [options.yMin, (options.yMin + options.yMax) / 2, options.yMax]) {
     const label = escapeHtml(options.formatY(round(tick)));
     parts.push(`<line x1="${plotX}" y1="${toY(tick)}" x2="${plotX + plotWidth}" y2="${toY(tick)}" stroke="#e4e4e4"/>`);
@@ -130,7 +162,10 @@ function renderChart(options: ChartOptions): string {
       parts.push(`<polyline fill="none" stroke="${series.color}" stroke-width="1.5" points="${coords.join(" ")}"/>`);
     }
     if (series.dots) {
-      const dots = series.points.map((point) => `<circle cx="${toX(point.x)}" cy="${toY(point.y)}" r="2.2"><title>cycle ${point.x}: ${escapeHtml(options.formatY(round(point.y)))}</title></circle>`);
+      const dots = series.points.map(
+        (point) =>
+          `<circle cx="${toX(point.x)}" cy="${toY(point.y)}" r="2.2"><title>cycle ${point.x}: ${escapeHtml(options.formatY(round(point.y)))}</title></circle>`,
+      );
       parts.push(`<g fill="${series.color}">${dots.join("")}</g>`);
     }
   }
@@ -144,7 +179,9 @@ function renderLegend(series: readonly ChartSeries[]): string {
   for (const each of [...series].reverse()) {
     const label = escapeHtml(each.label);
     x -= label.length * 5 + 16;
-    items.push(`<rect x="${x}" y="18" width="8" height="8" fill="${each.color}"/><text x="${x + 11}" y="25">${label}</text>`);
+    items.push(
+      `<rect x="${x}" y="18" width="8" height="8" fill="${each.color}"/><text x="${x + 11}" y="25">${label}</text>`,
+    );
   }
   return items.join("");
 }

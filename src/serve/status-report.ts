@@ -17,7 +17,8 @@ export type DaemonStatus =
   | { status: "unknown"; reason: string };
 
 /** The schedule from config.json and its next slot. `nextWakeAt` is absent when no slot was found. */
-export type ScheduleStatus = { status: "ok"; cron: string; nextWakeAt?: string } | { status: "unreadable"; reason: string };
+export type ScheduleStatus =
+  { status: "ok"; cron: string; nextWakeAt?: string } | { status: "unreadable"; reason: string };
 
 /** One cycle as the table shows it: the db's cycle record. */
 export type CycleRow = CycleRecord;
@@ -108,7 +109,9 @@ export function buildStatusReport(inputs: StatusInputs): StatusReport {
 function describeSchedule(cron: StatusInputs["cron"], now: Date): ScheduleStatus {
   if (!cron.ok) return { status: "unreadable", reason: cron.reason };
   const next = findNextCronRun(cron.expr, now);
-  return next.ok ? { status: "ok", cron: cron.expr, nextWakeAt: next.at.toISOString() } : { status: "ok", cron: cron.expr };
+  return next.ok
+    ? { status: "ok", cron: cron.expr, nextWakeAt: next.at.toISOString() }
+    : { status: "ok", cron: cron.expr };
 }
 
 /** The db part of the report. */
@@ -120,7 +123,12 @@ export function summarizeDb(data: DbData): DbFigures {
   for (const lesson of data.learning.lessons) counts[lesson.status] += 1;
   const active = data.learning.lessons
     .filter((lesson) => lesson.status !== "retired")
-    .sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || lessonNumber(a.id) - lessonNumber(b.id) || a.id.localeCompare(b.id));
+    .sort(
+      (a, b) =>
+        STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
+        lessonNumber(a.id) - lessonNumber(b.id) ||
+        a.id.localeCompare(b.id),
+    );
   const { inProgress } = data.cycle;
   return {
     status: "ok",
@@ -130,11 +138,25 @@ export function summarizeDb(data: DbData): DbFigures {
     ...(data.lastSkip !== undefined ? { lastSkip: data.lastSkip } : {}),
     recentCycles: data.cycles.slice(-TABLE_CYCLES).reverse(),
     curve,
-    success: { met, checked: checked.length, ...(checked.length > 0 ? { percent: Math.round((met / checked.length) * 100) } : {}) },
+    success: {
+      met,
+      checked: checked.length,
+      ...(checked.length > 0 ? { percent: Math.round((met / checked.length) * 100) } : {}),
+    },
     lessons: {
       counts,
       active: active.length,
-      shown: active.slice(0, LESSONS_SHOWN).map(({ id, kind, status, source, text, helpful, harmful }) => ({ id, kind, status, source, text, helpful, harmful })),
+      shown: active
+        .slice(0, LESSONS_SHOWN)
+        .map(({ id, kind, status, source, text, helpful, harmful }) => ({
+          id,
+          kind,
+          status,
+          source,
+          text,
+          helpful,
+          harmful,
+        })),
     },
     skills: {
       active: data.learning.skills.filter((skill) => skill.status === "active").length,

@@ -31,7 +31,8 @@ export type StartStatusServerResult = { ok: true; server: StatusServer } | { ok:
 
 /** Sent with every response, errors included. The page has no script, loads nothing, and is never framed or cached. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  "Content-Security-Policy":
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   "X-Content-Type-Options": "nosniff",
   "Referrer-Policy": "no-referrer",
   "X-Frame-Options": "DENY",
@@ -52,7 +53,9 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
   const tokenDigest = options.token !== undefined ? digest(options.token) : undefined;
   const server = http.createServer((request, response) => {
     handleRequest(request, response, options, tokenDigest).catch((error: unknown) => {
-      options.logger.error(`status page: ${request.method ?? "?"} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      options.logger.error(
+        `status page: ${request.method ?? "?"} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
       if (!response.headersSent) sendText(request, response, 500, "500 internal error: see the apprentice log\n");
       else response.destroy();
     });
@@ -80,7 +83,9 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
       port,
       close: () =>
         new Promise<void>((resolve, reject) => {
-          server.close((error) => (error ? reject(new Error("cannot close the status page server", { cause: error })) : resolve()));
+          server.close((error) =>
+            error ? reject(new Error("cannot close the status page server", { cause: error })) : resolve(),
+          );
           server.closeAllConnections();
         }),
     },
@@ -104,18 +109,31 @@ async function handleRequest(
   const queryToken = url.searchParams.get("token");
   if (tokenDigest !== undefined) {
     if (!presentsToken(request, queryToken, tokenDigest)) {
-      sendText(request, response, 401, "401 unauthorized: this status page needs its token (Authorization: Bearer <token> or ?token=<token>)\n", {
-        "WWW-Authenticate": 'Bearer realm="apprentice"',
-      });
+      sendText(
+        request,
+        response,
+        401,
+        "401 unauthorized: this status page needs its token (Authorization: Bearer <token> or ?token=<token>)\n",
+        {
+          "WWW-Authenticate": 'Bearer realm="apprentice"',
+        },
+      );
       return;
     }
   } else if (!isLoopbackHostHeader(request.headers.host)) {
     // Without a token only loopback names are answered, so a web page cannot read this one through DNS rebinding.
-    sendText(request, response, 403, "403 forbidden: without a token this status page answers only to localhost and 127.0.0.1\n");
+    sendText(
+      request,
+      response,
+      403,
+      "403 forbidden: without a token this status page answers only to localhost and 127.0.0.1\n",
+    );
     return;
   }
   if (request.method !== "GET" && request.method !== "HEAD") {
-    sendText(request, response, 405, "405 method not allowed: this status page is read-only (GET, HEAD)\n", { Allow: "GET, HEAD" });
+    sendText(request, response, 405, "405 method not allowed: this status page is read-only (GET, HEAD)\n", {
+      Allow: "GET, HEAD",
+    });
     return;
   }
   if (url.pathname !== "/" && url.pathname !== "/status.json") {
@@ -128,8 +146,14 @@ async function handleRequest(
     return;
   }
   // The token came in the address, so the JSON link must carry it too; a header token stays out of the page.
-  const jsonHref = queryToken !== null && options.token !== undefined ? `/status.json?token=${encodeURIComponent(queryToken)}` : "/status.json";
-  const page = renderStatusPage(report, { jsonHref, ...(options.refreshSeconds !== undefined ? { refreshSeconds: options.refreshSeconds } : {}) });
+  const jsonHref =
+    queryToken !== null && options.token !== undefined
+      ? `/status.json?token=${encodeURIComponent(queryToken)}`
+      : "/status.json";
+  const page = renderStatusPage(report, {
+    jsonHref,
+    ...(options.refreshSeconds !== undefined ? { refreshSeconds: options.refreshSeconds } : {}),
+  });
   send(request, response, 200, "text/html; charset=utf-8", page);
 }
 
@@ -151,12 +175,30 @@ function digest(text: string): Buffer {
   return createHash("sha256").update(text, "utf8").digest();
 }
 
-function sendText(request: http.IncomingMessage, response: http.ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+function sendText(
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
   send(request, response, status, "text/plain; charset=utf-8", text, headers);
 }
 
-function send(request: http.IncomingMessage, response: http.ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}): void {
+function send(
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+  status: number,
+  contentType: string,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
   const bytes = Buffer.from(body, "utf8");
-  response.writeHead(status, { ...SECURITY_HEADERS, ...headers, "Content-Type": contentType, "Content-Length": String(bytes.length) });
+  response.writeHead(status, {
+    ...SECURITY_HEADERS,
+    ...headers,
+    "Content-Type": contentType,
+    "Content-Length": String(bytes.length),
+  });
   response.end(request.method === "HEAD" ? undefined : bytes);
 }

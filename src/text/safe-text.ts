@@ -9,10 +9,12 @@
  * text.
  */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is being matched
-const UNSAFE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u206F\uFEFF\uFFF9-\uFFFB]/g;
+const UNSAFE =
+  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u206F\uFEFF\uFFF9-\uFFFB]/g;
 /** The same set plus tab and newline, for text that must stay on one line. */
 // eslint-disable-next-line no-control-regex -- see UNSAFE
-const UNSAFE_OR_BREAK = /[\u0000-\u001F\u007F-\u009F\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u206F\uFEFF\uFFF9-\uFFFB]/g;
+const UNSAFE_OR_BREAK =
+  /[\u0000-\u001F\u007F-\u009F\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u206F\uFEFF\uFFF9-\uFFFB]/g;
 /** What JSON.stringify leaves raw of {@link UNSAFE}: everything above U+007E. */
 const UNSAFE_IN_JSON = /[\u007F-\u009F\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u206F\uFEFF\uFFF9-\uFFFB]/g;
 
@@ -49,5 +51,8 @@ export function toOneLine(text: string, maxChars = Number.POSITIVE_INFINITY): st
  * already escaped by JSON.stringify.
  */
 export function stringifyJsonSafely(value: unknown, indent?: number): string {
-  return (JSON.stringify(value, null, indent) ?? "null").replace(UNSAFE_IN_JSON, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return (JSON.stringify(value, null, indent) ?? "null").replace(
+    UNSAFE_IN_JSON,
+    (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }

@@ -41,11 +41,4 @@ export interface OneOfSchema {
   oneOf: readonly JsonSchema[];
 }
 export type JsonSchema =
-  | StringSchema
-  | EnumSchema
-  | IntegerSchema
-  | BooleanSchema
-  | ConstSchema
-  | ArraySchema
-  | ObjectSchema
-  | OneOfSchema;
+  StringSchema | EnumSchema | IntegerSchema | BooleanSchema | ConstSchema | ArraySchema | ObjectSchema | OneOfSchema;

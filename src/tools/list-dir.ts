@@ -22,7 +22,7 @@ export const listDirTool: Tool = {
     if (view.dirs.length === 0) return undefined;
     return {
       type: "object",
-      properties: { path: { enum: view.dirs, description: "workspace directory; \".\" is the top" } },
+      properties: { path: { enum: view.dirs, description: 'workspace directory; "." is the top' } },
       required: ["path"],
       additionalProperties: false,
     };
@@ -38,7 +38,11 @@ export const listDirTool: Tool = {
       } catch (error) {
         return { ok: false, error: `cannot list ${relative}: ${describeFsError(error)}` };
       }
-      return { ok: true, output: await describeEntries(dir, entries, context.limits.maxOutputBytes), touched: [relative] };
+      return {
+        ok: true,
+        output: await describeEntries(dir, entries, context.limits.maxOutputBytes),
+        touched: [relative],
+      };
     });
   },
 };

@@ -31,7 +31,10 @@ export const messageOperatorTool: Tool = {
     try {
       fileName = await context.sendMessage(text);
     } catch (error) {
-      return { ok: false, error: `could not send the message: ${error instanceof Error ? error.message : String(error)}` };
+      return {
+        ok: false,
+        error: `could not send the message: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
     return { ok: true, output: `message written to outbox/${fileName}` };
   },

@@ -28,7 +28,10 @@ export const noteTool: Tool = {
     try {
       await context.writeNote(text);
     } catch (error) {
-      return { ok: false, error: `could not write the note: ${error instanceof Error ? error.message : String(error)}` };
+      return {
+        ok: false,
+        error: `could not write the note: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
     return { ok: true, output: "noted" };
   },

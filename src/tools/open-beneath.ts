@@ -80,7 +80,9 @@ async function checkProcFd(root: FileHandle): Promise<void> {
   }
   try {
     await probe.read(Buffer.alloc(1), 0, 1, 0);
-    throw new Error("file tools need Linux's O_PATH, and this kernel opened the probe for reading; refusing to run them");
+    throw new Error(
+      "file tools need Linux's O_PATH, and this kernel opened the probe for reading; refusing to run them",
+    );
   } catch (error) {
     // EBADF is the answer wanted: an O_PATH fd cannot be read (a directory opened for reading would say EISDIR).
     if (readErrnoCode(error) !== "EBADF") throw error;
@@ -101,7 +103,8 @@ export async function openDirBeneath(
   options: { create?: boolean } = {},
 ): Promise<{ ok: true; handle: FileHandle } | BeneathFailure> {
   // The root itself: a handle of its own (through /proc/self/fd, which leads to the very directory open as `root`).
-  if (parts.length === 0) return { ok: true, handle: await open(pathBeneath(root), constants.O_RDONLY | constants.O_DIRECTORY) };
+  if (parts.length === 0)
+    return { ok: true, handle: await open(pathBeneath(root), constants.O_RDONLY | constants.O_DIRECTORY) };
   let current: FileHandle | undefined;
   for (let index = 0; index < parts.length; index++) {
     const name = parts[index] as string;
@@ -138,17 +141,28 @@ async function openChildDir(dir: FileHandle, name: string, create: boolean): Pro
 }
 
 /** A refusal for a directory that could not be opened; lstat only words it (the open already refused). */
-async function describeDirFailure(dir: FileHandle, name: string, subject: string, error: unknown): Promise<BeneathFailure> {
+async function describeDirFailure(
+  dir: FileHandle,
+  name: string,
+  subject: string,
+  error: unknown,
+): Promise<BeneathFailure> {
   const code = readErrnoCode(error);
   if (code === "ENOENT") return { ok: false, error: `${subject} does not exist`, missing: true };
-  if (code !== "ENOTDIR" && code !== "ELOOP") return { ok: false, error: `${subject}: ${describeFsError(error)}`, missing: false };
+  if (code !== "ENOTDIR" && code !== "ELOOP")
+    return { ok: false, error: `${subject}: ${describeFsError(error)}`, missing: false };
   let stats: Stats;
   try {
     stats = await lstat(pathBeneath(dir, name));
   } catch (lstatError) {
-    return { ok: false, error: `${subject}: ${describeFsError(error)} (then ${describeFsError(lstatError)})`, missing: false };
+    return {
+      ok: false,
+      error: `${subject}: ${describeFsError(error)} (then ${describeFsError(lstatError)})`,
+      missing: false,
+    };
   }
-  if (stats.isSymbolicLink()) return { ok: false, error: `${subject} is a symbolic link; file tools do not follow links`, missing: false };
+  if (stats.isSymbolicLink())
+    return { ok: false, error: `${subject} is a symbolic link; file tools do not follow links`, missing: false };
   return { ok: false, error: `${subject} is ${describeFileKind(stats)}, not a directory`, missing: false };
 }
 
@@ -156,7 +170,11 @@ async function describeDirFailure(dir: FileHandle, name: string, subject: string
  * Names `name` in `dir` with an O_PATH fd, without following a link and without opening it, and fstats it: a FIFO,
  * socket, device or symlink is seen for what it is and never opened. The caller closes the handle.
  */
-export async function inspectBeneath(dir: FileHandle, name: string, shown: string): Promise<BeneathFile | BeneathFailure> {
+export async function inspectBeneath(
+  dir: FileHandle,
+  name: string,
+  shown: string,
+): Promise<BeneathFile | BeneathFailure> {
   let handle: FileHandle;
   try {
     handle = await open(pathBeneath(dir, name), O_PATH | constants.O_NOFOLLOW);
@@ -179,7 +197,9 @@ export function refuseNonRegular(stats: Stats, shown: string, purpose: FilePurpo
   // A second hard link may be a file outside the workspace that someone linked in.
   if (stats.nlink > 1) {
     const risk =
-      purpose === "read" ? "reading it could show a file outside the workspace" : "writing it could change a file outside the workspace";
+      purpose === "read"
+        ? "reading it could show a file outside the workspace"
+        : "writing it could change a file outside the workspace";
     return `${shown} has ${stats.nlink} hard links; ${risk}`;
   }
   return undefined;
@@ -223,7 +243,10 @@ async function createForAppend(dir: FileHandle, name: string, shown: string): Pr
 }
 
 /** The entries of the directory `relative` ("." for the root) below `root`, reached without following any link. */
-export async function readDirBeneath(root: FileHandle, relative: string): Promise<{ ok: true; entries: Dirent[] } | BeneathFailure> {
+export async function readDirBeneath(
+  root: FileHandle,
+  relative: string,
+): Promise<{ ok: true; entries: Dirent[] } | BeneathFailure> {
   const opened = await openDirBeneath(root, splitRelative(relative), relative);
   if (!opened.ok) return opened;
   try {

@@ -31,17 +31,23 @@ export const readFileTool: Tool = {
     const name = parts.at(-1);
     if (name === undefined) return { ok: false, error: `${relative} is a directory, not a regular file` };
     // The parent is opened one name at a time and the file by its plain name in it: no component is ever a link.
-    return await withDirBeneath(context.workspaceDir, parts.slice(0, -1), relative, {}, async (dir): Promise<ToolOutcome> => {
-      const file = await openFileBeneath(dir, name, relative, "read");
-      if (!file.ok) return { ok: false, error: file.error };
-      try {
-        return await readCapped(file.handle, file.stats, relative, context.limits.maxFileBytes);
-      } catch (error) {
-        return { ok: false, error: `cannot read ${relative}: ${describeFsError(error)}`, touched: [relative] };
-      } finally {
-        await file.handle.close();
-      }
-    });
+    return await withDirBeneath(
+      context.workspaceDir,
+      parts.slice(0, -1),
+      relative,
+      {},
+      async (dir): Promise<ToolOutcome> => {
+        const file = await openFileBeneath(dir, name, relative, "read");
+        if (!file.ok) return { ok: false, error: file.error };
+        try {
+          return await readCapped(file.handle, file.stats, relative, context.limits.maxFileBytes);
+        } catch (error) {
+          return { ok: false, error: `cannot read ${relative}: ${describeFsError(error)}`, touched: [relative] };
+        } finally {
+          await file.handle.close();
+        }
+      },
+    );
   },
 };
 

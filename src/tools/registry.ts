@@ -28,7 +28,14 @@ export interface ToolRegistry {
  * workspace, its output is world content, every argument counts, and no rule exempts it. Each is the cautious choice.
  */
 export function unknownToolFacts(name: string): ToolFacts {
-  return { name, effect: true, taint: true, freeTextKeys: [], masking: "failures-or-ineffective", enabledByDefault: false };
+  return {
+    name,
+    effect: true,
+    taint: true,
+    freeTextKeys: [],
+    masking: "failures-or-ineffective",
+    enabledByDefault: false,
+  };
 }
 
 /** A registry of `tools` in their order. Throws on two tools with one name: that is a bug in the list, not an outcome. */
@@ -62,7 +69,9 @@ export const builtinRegistry: ToolRegistry = buildToolRegistry([
 ]);
 
 /** The built-in tools offered when config `tools.enabled` is not set, in registry order; opt-in tools are left out. */
-export const defaultTools: readonly Tool[] = Object.freeze(builtinRegistry.tools.filter((tool) => tool.enabledByDefault));
+export const defaultTools: readonly Tool[] = Object.freeze(
+  builtinRegistry.tools.filter((tool) => tool.enabledByDefault),
+);
 
 /** The name of the act loop's skill replay: offered and enabled like a tool, but run by the loop, not by a {@link Tool}. */
 export const USE_SKILL = "use_skill";
@@ -71,7 +80,10 @@ export const USE_SKILL = "use_skill";
 export const ENABLEABLE_NAMES: readonly string[] = Object.freeze([...builtinRegistry.names, USE_SKILL]);
 
 /** What config `tools.enabled` defaults to: every tool enabled by default, then `use_skill`. */
-export const DEFAULT_ENABLED_NAMES: readonly string[] = Object.freeze([...defaultTools.map((tool) => tool.name), USE_SKILL]);
+export const DEFAULT_ENABLED_NAMES: readonly string[] = Object.freeze([
+  ...defaultTools.map((tool) => tool.name),
+  USE_SKILL,
+]);
 
 /** The tool called `name` in `tools` (defaults to every built-in tool), or `undefined` when there is none. */
 export function findTool(name: string, tools: readonly Tool[] = builtinRegistry.tools): Tool | undefined {

@@ -29,7 +29,11 @@ export const runCommandTool: Tool = {
       type: "object",
       properties: {
         command: { enum: view.allowCommands, description: "program name" },
-        args: { type: "array", items: { type: "string", maxLength: MAX_ARG_CHARS }, maxItems: maxArgsOfAll(view.allowCommands, view.commandArgs) },
+        args: {
+          type: "array",
+          items: { type: "string", maxLength: MAX_ARG_CHARS },
+          maxItems: maxArgsOfAll(view.allowCommands, view.commandArgs),
+        },
       },
       required: ["command", "args"],
       additionalProperties: false,
@@ -43,7 +47,10 @@ export const runCommandTool: Tool = {
       return { ok: false, error: `"${command}" is not a bare program name` };
     }
     if (!context.allowCommands.includes(command)) {
-      return { ok: false, error: `"${command}" is not an allowed command (allowed: ${context.allowCommands.join(", ") || "none"})` };
+      return {
+        ok: false,
+        error: `"${command}" is not an allowed command (allowed: ${context.allowCommands.join(", ") || "none"})`,
+      };
     }
     const argv = args.args ?? [];
     if (!Array.isArray(argv)) return { ok: false, error: "args must be an array of strings" };
@@ -64,7 +71,10 @@ export const runCommandTool: Tool = {
       return { ok: false, error: `${command} not started, the workspace has a way out: ${links.escapes.join("; ")}` };
     }
     if (!links.complete) {
-      return { ok: false, error: `${command} not started: the workspace has more than ${MAX_SCANNED_ENTRIES} entries to check for links leading outside` };
+      return {
+        ok: false,
+        error: `${command} not started: the workspace has more than ${MAX_SCANNED_ENTRIES} entries to check for links leading outside`,
+      };
     }
     if (context.signal.aborted) return { ok: false, error: `${command} not started: the step was aborted` };
     return runProgram(program.absolute, command, checked, context);
@@ -136,7 +146,9 @@ export function describeRun(name: string, result: SpawnResult, timeoutMs: number
     return { ok: false, error: `cannot start ${name}: ${result.startError ?? "unknown reason"}` };
   }
   const status =
-    result.exitCode !== null ? `exit code: ${result.exitCode}` : `exit code: none (signal ${result.signal ?? "unknown"})`;
+    result.exitCode !== null
+      ? `exit code: ${result.exitCode}`
+      : `exit code: none (signal ${result.signal ?? "unknown"})`;
   const lines = [status];
   const body = result.output.toString("utf8");
   if (body.length > 0) lines.push(body.endsWith("\n") ? body.slice(0, -1) : body);
@@ -151,7 +163,10 @@ export function describeRun(name: string, result: SpawnResult, timeoutMs: number
   else if (result.exitCode === null) error = `killed by ${result.signal ?? "an unknown signal"}`;
   else if (result.exitCode !== 0) {
     error = `exit ${result.exitCode}`;
-    detail = result.stderrHead.split("\n").find((line) => line.trim().length > 0)?.trim();
+    detail = result.stderrHead
+      .split("\n")
+      .find((line) => line.trim().length > 0)
+      ?.trim();
   }
   if (error === undefined) return { ok: true, output };
   return { ok: false, error, ...(detail !== undefined ? { detail } : {}), output };

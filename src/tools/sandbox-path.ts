@@ -83,7 +83,12 @@ export async function listWorkspace(
 }
 
 /** Adds one directory's listable entries to `listing`, sorted by name; returns its subdirectories to list next. */
-function addEntries(listing: WorkspaceListing, dir: string, entries: Dirent[], limits: { depth: number; maxEntries: number }): string[] {
+function addEntries(
+  listing: WorkspaceListing,
+  dir: string,
+  entries: Dirent[],
+  limits: { depth: number; maxEntries: number },
+): string[] {
   const { depth, maxEntries } = limits;
   const next: string[] = [];
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -73,19 +73,29 @@ async function runProbe(bwrapPath: string | undefined): Promise<SandboxStatus> {
   try {
     hostLayout = await readHostLayout();
   } catch (error) {
-    return { available: false, reason: `${error instanceof Error ? error.message : String(error)}: ${String((error as Error).cause ?? "")}` };
+    return {
+      available: false,
+      reason: `${error instanceof Error ? error.message : String(error)}: ${String((error as Error).cause ?? "")}`,
+    };
   }
   const problems: string[] = [];
   for (const options of PROBE_OPTIONS) {
     const problem = await tryRun(found.path, { readOnlyDirs: [], network: false, hostLayout, ...options });
-    if (problem === undefined) return { available: true, bwrapPath: found.path, version: version.version, hostLayout, ...options };
+    if (problem === undefined)
+      return { available: true, bwrapPath: found.path, version: version.version, hostLayout, ...options };
     problems.push(problem);
   }
-  return { available: false, reason: `${found.path} cannot build a sandbox here: ${problems.at(-1) ?? "?"} (with /proc and no nested user namespaces: ${problems[0] ?? "?"})` };
+  return {
+    available: false,
+    reason: `${found.path} cannot build a sandbox here: ${problems.at(-1) ?? "?"} (with /proc and no nested user namespaces: ${problems[0] ?? "?"})`,
+  };
 }
 
 /** Runs the probe program in a sandbox without a workspace; `undefined` when it ran and exited 0, else why not. */
-async function tryRun(bwrapPath: string, policy: Omit<SandboxPolicy, "statusFd" | "workspaceDir">): Promise<string | undefined> {
+async function tryRun(
+  bwrapPath: string,
+  policy: Omit<SandboxPolicy, "statusFd" | "workspaceDir">,
+): Promise<string | undefined> {
   const result = await spawnCapped(PROBE_PROGRAM, ["-c", "exit 0"], {
     cwd: "/",
     timeoutMs: PROBE_TIMEOUT_MS,
@@ -95,7 +105,10 @@ async function tryRun(bwrapPath: string, policy: Omit<SandboxPolicy, "statusFd" 
   if (result.ending === "exited" && result.exitCode === 0) return undefined;
   if (result.ending === "not-started") return result.startError ?? "not started";
   if (result.ending === "timed-out") return `no answer within ${PROBE_TIMEOUT_MS} ms`;
-  const firstLine = result.output.toString("utf8").split("\n").find((line) => line.trim().length > 0);
+  const firstLine = result.output
+    .toString("utf8")
+    .split("\n")
+    .find((line) => line.trim().length > 0);
   return `exit ${result.exitCode ?? result.signal ?? "?"}${firstLine === undefined ? "" : `: ${firstLine.trim()}`}`;
 }
 
@@ -118,13 +131,20 @@ async function checkExecutable(file: string): Promise<{ ok: true; path: string }
   }
 }
 
-async function readBwrapVersion(bwrapPath: string): Promise<{ ok: true; version: string } | { ok: false; reason: string }> {
+async function readBwrapVersion(
+  bwrapPath: string,
+): Promise<{ ok: true; version: string } | { ok: false; reason: string }> {
   try {
     const { stdout } = await execFileAsync(bwrapPath, ["--version"], { timeout: PROBE_TIMEOUT_MS, env: {} });
     const match = /bubblewrap\s+(\S+)/.exec(stdout);
-    return match?.[1] !== undefined ? { ok: true, version: match[1] } : { ok: false, reason: `${bwrapPath} --version printed no bubblewrap version` };
+    return match?.[1] !== undefined
+      ? { ok: true, version: match[1] }
+      : { ok: false, reason: `${bwrapPath} --version printed no bubblewrap version` };
   } catch (error) {
-    return { ok: false, reason: `${bwrapPath} --version failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}` };
+    return {
+      ok: false,
+      reason: `${bwrapPath} --version failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
+    };
   }
 }
 

@@ -18,10 +18,15 @@ export interface SandboxSettings {
 }
 
 /** The settings when config says nothing: sandboxed, no network. */
-export const DEFAULT_SANDBOX_SETTINGS: SandboxSettings = Object.freeze({ mode: "bwrap", networkCommands: Object.freeze([]), networkChecks: false });
+export const DEFAULT_SANDBOX_SETTINGS: SandboxSettings = Object.freeze({
+  mode: "bwrap",
+  networkCommands: Object.freeze([]),
+  networkChecks: false,
+});
 
 /** What the operator can do about a missing sandbox; part of every refusal. */
-export const NO_SANDBOX_REMEDY = 'install bubblewrap (apt install bubblewrap) or set sandbox.mode to "none" in config.json';
+export const NO_SANDBOX_REMEDY =
+  'install bubblewrap (apt install bubblewrap) or set sandbox.mode to "none" in config.json';
 
 /** What one run needs from the sandbox. */
 export interface SandboxRequest {
@@ -85,7 +90,8 @@ async function findCommandDirProblem(request: SandboxRequest): Promise<string | 
   for (const dir of request.readOnlyDirs) {
     const real = await realpath(dir).catch(() => undefined);
     if (real === undefined) continue;
-    const holds = (outer: string, inner: string): boolean => inner === outer || inner.startsWith(outer.endsWith("/") ? outer : `${outer}/`);
+    const holds = (outer: string, inner: string): boolean =>
+      inner === outer || inner.startsWith(outer.endsWith("/") ? outer : `${outer}/`);
     if (holds(real, stateDir)) {
       return `tools.commandDirs entry ${dir} holds the state dir ${stateDir}, whose files every command would see; give the programs a folder of their own, such as bin/ in the state dir`;
     }

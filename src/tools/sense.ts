@@ -17,7 +17,10 @@ export const senseTool: Tool = {
     try {
       return { ok: true, output: await context.readSensors() };
     } catch (error) {
-      return { ok: false, error: `could not read the sensors: ${error instanceof Error ? error.message : String(error)}` };
+      return {
+        ok: false,
+        error: `could not read the sensors: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
   },
 };

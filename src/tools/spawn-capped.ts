@@ -76,7 +76,12 @@ export interface SpawnResult {
 
 /** The child's whole environment: nothing from the daemon's own environment reaches it except `TZ`. */
 export function buildChildEnvironment(runToken: string): Record<string, string> {
-  const env: Record<string, string> = { PATH: SAFE_PATH, HOME: CHILD_HOME, LANG: "C.UTF-8", [RUN_TOKEN_VARIABLE]: runToken };
+  const env: Record<string, string> = {
+    PATH: SAFE_PATH,
+    HOME: CHILD_HOME,
+    LANG: "C.UTF-8",
+    [RUN_TOKEN_VARIABLE]: runToken,
+  };
   const timeZone = process.env.TZ;
   if (timeZone !== undefined && timeZone !== "") env.TZ = timeZone;
   return env;
@@ -91,12 +96,24 @@ export function buildChildEnvironment(runToken: string): Record<string, string> 
  * with it (and with bwrap, which dies with us), whatever they did to their session or environment.
  * Resolves when the program has exited, its pipes are closed and any sweep is done; never rejects for an OS error.
  */
-export function spawnCapped(program: string, args: readonly string[], options: SpawnCappedOptions): Promise<SpawnResult> {
+export function spawnCapped(
+  program: string,
+  args: readonly string[],
+  options: SpawnCappedOptions,
+): Promise<SpawnResult> {
   if (options.signal?.aborted) return Promise.resolve({ ...emptyResult(), ending: "aborted" });
   const runToken = randomBytes(12).toString("hex");
   const { sandbox } = options;
   const file = sandbox?.bwrapPath ?? program;
-  const argv = sandbox === undefined ? args : [...buildBwrapArgs({ ...sandbox.policy, statusFd: STATUS_FD }), "--", nameInSandbox(program, options.argv0), ...args];
+  const argv =
+    sandbox === undefined
+      ? args
+      : [
+          ...buildBwrapArgs({ ...sandbox.policy, statusFd: STATUS_FD }),
+          "--",
+          nameInSandbox(program, options.argv0),
+          ...args,
+        ];
   let child: ChildProcess;
   try {
     child = spawn(file, argv, {
@@ -126,7 +143,15 @@ function nameInSandbox(program: string, argv0: string | undefined): string {
 
 /** A result with nothing in it yet. */
 function emptyResult(): SpawnResult {
-  return { ending: "exited", exitCode: null, signal: null, output: Buffer.alloc(0), truncated: false, stderrHead: "", problems: [] };
+  return {
+    ending: "exited",
+    exitCode: null,
+    signal: null,
+    output: Buffer.alloc(0),
+    truncated: false,
+    stderrHead: "",
+    problems: [],
+  };
 }
 
 /** Output kept up to a cap in arrival order, plus the head of stderr alone. */
@@ -240,8 +265,13 @@ function killProcessGroup(pid: number | undefined, problems: string[]): void {
  * program. Such a run becomes `not-started`, its reason bwrap's first line.
  */
 function judgeSandboxStart(result: SpawnResult, statusText: string): void {
-  if (result.ending !== "exited" || result.exitCode !== BWRAP_SETUP_EXIT_CODE || statusText.includes('"exit-code"')) return;
-  const line = result.stderrHead.split("\n").find((candidate) => candidate.trim().length > 0)?.trim() ?? "bwrap exited with 1 before the program ran";
+  if (result.ending !== "exited" || result.exitCode !== BWRAP_SETUP_EXIT_CODE || statusText.includes('"exit-code"'))
+    return;
+  const line =
+    result.stderrHead
+      .split("\n")
+      .find((candidate) => candidate.trim().length > 0)
+      ?.trim() ?? "bwrap exited with 1 before the program ran";
   result.ending = "not-started";
   result.exitCode = null;
   result.startError = `the sandbox could not start it: ${line}`;
@@ -268,7 +298,8 @@ async function killTokenHolders(runToken: string, problems: string[]): Promise<v
       try {
         process.kill(pid, "SIGKILL");
       } catch (error) {
-        if (readErrnoCode(error) !== "ESRCH") problems.push(`could not kill runaway process ${pid}: ${describeFsError(error)}`);
+        if (readErrnoCode(error) !== "ESRCH")
+          problems.push(`could not kill runaway process ${pid}: ${describeFsError(error)}`);
       }
     }
   }

@@ -67,7 +67,9 @@ async function describeEscape(root: string, relative: string, entry: Dirent): Pr
   if (entry.isFile()) {
     try {
       const stats = await lstat(absolute);
-      return stats.nlink > 1 ? `${relative} has ${stats.nlink} hard links; another may be outside the workspace` : undefined;
+      return stats.nlink > 1
+        ? `${relative} has ${stats.nlink} hard links; another may be outside the workspace`
+        : undefined;
     } catch (error) {
       // Gone since readdir: nothing left to escape through.
       if (readErrnoCode(error) === "ENOENT") return undefined;
@@ -79,7 +81,8 @@ async function describeEscape(root: string, relative: string, entry: Dirent): Pr
     const real = await realpath(absolute);
     return isInside(root, real) ? undefined : `${relative} is a symbolic link leading outside the workspace`;
   } catch (error) {
-    if (readErrnoCode(error) !== "ENOENT") return `${relative} is a symbolic link that cannot be resolved (${describeFsError(error)})`;
+    if (readErrnoCode(error) !== "ENOENT")
+      return `${relative} is a symbolic link that cannot be resolved (${describeFsError(error)})`;
   }
   // Dangling: a program writing through it creates its target. Resolving `..` by spelling is not what the kernel does
   // (it goes up from the real directory a link led to), so a dangling target with `..` is refused outright.

@@ -21,9 +21,13 @@ export function buildWriteArgsSchema(view: SchemaView): ObjectSchema {
 }
 
 /** The content as bytes, or the reason it cannot be written. */
-export function checkWriteContent(content: unknown, maxFileBytes: number): { ok: true; data: Buffer } | { ok: false; error: string } {
+export function checkWriteContent(
+  content: unknown,
+  maxFileBytes: number,
+): { ok: true; data: Buffer } | { ok: false; error: string } {
   if (typeof content !== "string") return { ok: false, error: "content must be a string" };
   const data = Buffer.from(content, "utf8");
-  if (data.length > maxFileBytes) return { ok: false, error: `content is ${data.length} bytes; the limit is ${maxFileBytes}` };
+  if (data.length > maxFileBytes)
+    return { ok: false, error: `content is ${data.length} bytes; the limit is ${maxFileBytes}` };
   return { ok: true, data };
 }

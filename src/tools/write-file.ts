@@ -25,14 +25,20 @@ export const writeFileTool: Tool = {
     const name = parts.at(-1);
     if (name === undefined) return { ok: false, error: `${relative} is a directory, not a regular file` };
     // Missing parents are made one at a time, each in the directory opened before it, never through a link.
-    return await withDirBeneath(context.workspaceDir, parts.slice(0, -1), relative, { create: true }, async (dir): Promise<ToolOutcome> => {
-      try {
-        const written = await replaceFileBeneath(dir, name, relative, content.data);
-        if (!written.ok) return written;
-      } catch (error) {
-        return { ok: false, error: `cannot write ${relative}: ${describeFsError(error)}`, touched: [relative] };
-      }
-      return { ok: true, output: `wrote ${content.data.length} bytes to ${relative}`, touched: [relative] };
-    });
+    return await withDirBeneath(
+      context.workspaceDir,
+      parts.slice(0, -1),
+      relative,
+      { create: true },
+      async (dir): Promise<ToolOutcome> => {
+        try {
+          const written = await replaceFileBeneath(dir, name, relative, content.data);
+          if (!written.ok) return written;
+        } catch (error) {
+          return { ok: false, error: `cannot write ${relative}: ${describeFsError(error)}`, touched: [relative] };
+        }
+        return { ok: true, output: `wrote ${content.data.length} bytes to ${relative}`, touched: [relative] };
+      },
+    );
   },
 };

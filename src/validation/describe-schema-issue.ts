@@ -11,7 +11,8 @@ export function describeSchemaIssue(issue: v.BaseIssue<unknown>, rootLabel = "(t
   const keys = (issue.path ?? []).map((item) => String(item.key));
   const last = issue.path?.at(-1);
   const where = (names: string[]) => (names.length > 0 ? names.join(".") : rootLabel);
-  if (last?.origin === "key" && issue.expected === "never") return `${where(keys.slice(0, -1))}: Unrecognized key: ${JSON.stringify(last.key)}`;
+  if (last?.origin === "key" && issue.expected === "never")
+    return `${where(keys.slice(0, -1))}: Unrecognized key: ${JSON.stringify(last.key)}`;
   if (last?.origin === "key" && issue.input === undefined) return `${where(keys)}: missing (required)`;
   return `${where(keys)}: ${issue.message}`;
 }

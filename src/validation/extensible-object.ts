@@ -15,6 +15,8 @@ type ExtensibleObjectSchema<TEntries extends v.ObjectEntries> = v.GenericSchema<
  * type is a supertype of the loose one (the extra keys are still there at run time, as structural types allow), and
  * costs nothing at run time, unlike a transform in a pipe.
  */
-export function extensibleObject<const TEntries extends v.ObjectEntries>(entries: TEntries): ExtensibleObjectSchema<TEntries> {
+export function extensibleObject<const TEntries extends v.ObjectEntries>(
+  entries: TEntries,
+): ExtensibleObjectSchema<TEntries> {
   return v.looseObject(entries);
 }

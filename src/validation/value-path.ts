@@ -5,7 +5,10 @@ import type * as v from "valibot";
  * The path items from `root` down through `keys` (object keys and array indexes), each with the value it reaches, as
  * valibot's own schemas would have made them: the path {@link describeSchemaIssue} turns into `goals.1.id`.
  */
-export function valuePath(root: unknown, ...keys: [string | number, ...Array<string | number>]): [v.IssuePathItem, ...v.IssuePathItem[]] {
+export function valuePath(
+  root: unknown,
+  ...keys: [string | number, ...Array<string | number>]
+): [v.IssuePathItem, ...v.IssuePathItem[]] {
   let input = root;
   const items = keys.map((key): v.IssuePathItem => {
     const value = (input as Record<string | number, unknown>)[key];

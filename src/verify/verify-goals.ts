@@ -18,7 +18,11 @@ export interface CheckRun {
 export type VerifyDeps = Pick<CycleDeps, "paths" | "config">;
 
 /** Runs the checks of `goals` (those without one are passed over) and records each through `ledger`. */
-export async function runGoalChecks(deps: VerifyDeps, ledger: CycleLedger, goals: readonly Goal[]): Promise<Array<CheckResult & CheckRun>> {
+export async function runGoalChecks(
+  deps: VerifyDeps,
+  ledger: CycleLedger,
+  goals: readonly Goal[],
+): Promise<Array<CheckResult & CheckRun>> {
   const results: Array<CheckResult & CheckRun> = [];
   for (const goal of goals) {
     if (goal.check === undefined) continue;
@@ -29,7 +33,9 @@ export async function runGoalChecks(deps: VerifyDeps, ledger: CycleLedger, goals
       sandbox: deps.config.sandbox,
       readOnlyDirs: deps.config.tools.commandDirs.map((dir) => path.resolve(deps.paths.root, dir)),
     });
-    const detail = result.passed ? `exit 0` : `${result.exitDescription}${result.output ? `: ${firstLine(result.output)}` : ""}`;
+    const detail = result.passed
+      ? `exit 0`
+      : `${result.exitDescription}${result.output ? `: ${firstLine(result.output)}` : ""}`;
     results.push({ ...result, goal: goal.id, detail });
     await ledger.recordCheck(goal.id, goal.check, result, detail);
   }
@@ -45,7 +51,12 @@ export async function runGoalChecks(deps: VerifyDeps, ledger: CycleLedger, goals
 export async function verify(
   deps: VerifyDeps,
   ledger: CycleLedger,
-  input: { goals: readonly Goal[]; stopped: boolean; settled: ActLoopResult["settledChecks"]; details: ReadonlyMap<string, string> },
+  input: {
+    goals: readonly Goal[];
+    stopped: boolean;
+    settled: ActLoopResult["settledChecks"];
+    details: ReadonlyMap<string, string>;
+  },
 ): Promise<CheckRun[]> {
   if (input.stopped) return [];
   const checks: CheckRun[] = [];
@@ -56,7 +67,10 @@ export async function verify(
       checks.push(...(await runGoalChecks(deps, ledger, [goal])));
       continue;
     }
-    const since = known.afterStep === 0 ? "no step changed the workspace since the first check" : `checked after step ${known.afterStep}; no step changed the workspace since`;
+    const since =
+      known.afterStep === 0
+        ? "no step changed the workspace since the first check"
+        : `checked after step ${known.afterStep}; no step changed the workspace since`;
     checks.push({ goal: goal.id, passed: known.passed, detail: `${detail} (${since})` });
   }
   return checks;

@@ -10,7 +10,25 @@ test("bench speed --quick --json prints one object with every figure, sane value
   const { dir, cleanup } = await makeStateDir();
   t.after(cleanup);
   const run = await runCli(
-    ["bench", "speed", "--quick", "--json", "--tune", "--state", dir, "--lessons", "300", "--episodes", "2000", "--cycles", "2", "--runs", "2", "--daemon-cycles", "1"],
+    [
+      "bench",
+      "speed",
+      "--quick",
+      "--json",
+      "--tune",
+      "--state",
+      dir,
+      "--lessons",
+      "300",
+      "--episodes",
+      "2000",
+      "--cycles",
+      "2",
+      "--runs",
+      "2",
+      "--daemon-cycles",
+      "1",
+    ],
     { APPRENTICE_LOG: "warn" },
   );
   assert.equal(run.code, 0, run.output);
@@ -31,24 +49,43 @@ test("bench speed --quick --json prints one object with every figure, sane value
   }
   assert.ok((report.loadMs as number) > 0);
   assert.ok((report.harnessOverheadMsMedian as number) > 0);
-  for (const cycle of report.cycles) assert.ok(cycle.modelMs > 0 && cycle.wallMs >= cycle.modelMs && cycle.overheadMs > 0 && Number.isInteger(cycle.learned), JSON.stringify(cycle));
+  for (const cycle of report.cycles)
+    assert.ok(
+      cycle.modelMs > 0 && cycle.wallMs >= cycle.modelMs && cycle.overheadMs > 0 && Number.isInteger(cycle.learned),
+      JSON.stringify(cycle),
+    );
   // Each split median is one of its cycles' figures (two cycles: the mean of two), or null when no cycle is of that kind.
-  for (const [changed, median] of [[false, report.harnessOverheadMsMedianBy.unchangedMemory], [true, report.harnessOverheadMsMedianBy.changedMemory]] as const) {
+  for (const [changed, median] of [
+    [false, report.harnessOverheadMsMedianBy.unchangedMemory],
+    [true, report.harnessOverheadMsMedianBy.changedMemory],
+  ] as const) {
     const own = report.cycles.filter((cycle) => cycle.learned > 0 === changed).map((cycle) => cycle.overheadMs);
     if (own.length === 0) assert.equal(median, null);
-    else assert.ok(median !== null && median >= Math.min(...own) && median <= Math.max(...own), `${median} within ${own.join(", ")}`);
+    else
+      assert.ok(
+        median !== null && median >= Math.min(...own) && median <= Math.max(...own),
+        `${median} within ${own.join(", ")}`,
+      );
   }
   assert.deepEqual(Object.keys(report.recallP95Ms).sort(), ["100", "1000"]);
   for (const ms of Object.values(report.recallP95Ms)) assert.ok(ms >= 0 && ms < 5000);
   const reuse = report.promptReuseRatio as number;
   assert.ok(Number.isNaN(reuse) || reuse === null || (reuse > 0.5 && reuse < 20), `promptReuseRatio = ${reuse}`);
-  assert.ok(report.rss.idleMB > 20 && report.rss.peakMB >= report.rss.idleMB && report.rss.afterMB > 20, JSON.stringify(report.rss));
-  assert.deepEqual(report.threadSweep.map((entry) => entry.threads), Array.from({ length: availableParallelism() }, (_, index) => index + 1));
+  assert.ok(
+    report.rss.idleMB > 20 && report.rss.peakMB >= report.rss.idleMB && report.rss.afterMB > 20,
+    JSON.stringify(report.rss),
+  );
+  assert.deepEqual(
+    report.threadSweep.map((entry) => entry.threads),
+    Array.from({ length: availableParallelism() }, (_, index) => index + 1),
+  );
   for (const entry of report.threadSweep) assert.ok(entry.genTokensPerSec > 0, JSON.stringify(entry));
   const fastest = Math.max(...report.threadSweep.map((entry) => entry.genTokensPerSec));
   assert.equal(report.threadSweep.find((entry) => entry.threads === report.bestThreads)?.genTokensPerSec, fastest);
 
-  const config = JSON.parse(await readFile(path.join(dir, "config.json"), "utf8")) as { model: { threads: number; maxTokensPerStep: number } };
+  const config = JSON.parse(await readFile(path.join(dir, "config.json"), "utf8")) as {
+    model: { threads: number; maxTokensPerStep: number };
+  };
   assert.equal(config.model.threads, report.bestThreads);
   // Everything else in the config is kept as it was written.
   assert.equal(config.model.maxTokensPerStep, 128);
@@ -57,7 +94,9 @@ test("bench speed --quick --json prints one object with every figure, sane value
 test("bench speed --tune refuses a state without a usable config before measuring anything", async (t) => {
   const { dir, cleanup } = await makeStateDir();
   t.after(cleanup);
-  const run = await runCli(["bench", "speed", "--quick", "--tune", "--state", path.join(dir, "missing")], { APPRENTICE_LOG: "warn" });
+  const run = await runCli(["bench", "speed", "--quick", "--tune", "--state", path.join(dir, "missing")], {
+    APPRENTICE_LOG: "warn",
+  });
   assert.equal(run.code, 2);
   assert.match(run.output, /--tune writes .*config\.json/);
 });

@@ -5,7 +5,12 @@ import { median, percentile } from "../../src/bench/bench-stats.js";
 import { stepReuse } from "../../src/bench/measure-cycles.js";
 import { pickBestThreads } from "../../src/bench/measure-throughput.js";
 
-const usage = (promptTokens: number, evaluatedPromptTokens: number, generatedTokens: number, droppedSteps = 0): DecisionUsage => ({
+const usage = (
+  promptTokens: number,
+  evaluatedPromptTokens: number,
+  generatedTokens: number,
+  droppedSteps = 0,
+): DecisionUsage => ({
   promptTokens,
   evaluatedPromptTokens,
   generatedTokens,
@@ -15,7 +20,12 @@ const usage = (promptTokens: number, evaluatedPromptTokens: number, generatedTok
 });
 
 test("prompt reuse compares each later step's evaluated tokens with what was new in it, and skips steps after a drop", () => {
-  const steps = stepReuse([usage(1000, 1000, 50), usage(1100, 50, 40), usage(1200, 120, 30, 1), usage(1300, 70, 20, 1)]);
+  const steps = stepReuse([
+    usage(1000, 1000, 50),
+    usage(1100, 50, 40),
+    usage(1200, 120, 30, 1),
+    usage(1300, 70, 20, 1),
+  ]);
   // Step 2: 1100 − 1000 − 50 = 50 new, 50 evaluated. Step 3 dropped a step: skipped. Step 4: 1300 − 1200 − 30 = 70 new.
   assert.deepEqual(steps, [
     { promptTokens: 1100, evaluatedPromptTokens: 50, newTokens: 50 },
@@ -24,8 +34,21 @@ test("prompt reuse compares each later step's evaluated tokens with what was new
 });
 
 test("the best thread count is the fastest, the fewest threads on a tie", () => {
-  assert.equal(pickBestThreads([{ threads: 1, genTokensPerSec: 700 }, { threads: 2, genTokensPerSec: 35 }]), 1);
-  assert.equal(pickBestThreads([{ threads: 1, genTokensPerSec: 10 }, { threads: 2, genTokensPerSec: 19 }, { threads: 3, genTokensPerSec: 19 }]), 2);
+  assert.equal(
+    pickBestThreads([
+      { threads: 1, genTokensPerSec: 700 },
+      { threads: 2, genTokensPerSec: 35 },
+    ]),
+    1,
+  );
+  assert.equal(
+    pickBestThreads([
+      { threads: 1, genTokensPerSec: 10 },
+      { threads: 2, genTokensPerSec: 19 },
+      { threads: 3, genTokensPerSec: 19 },
+    ]),
+    2,
+  );
 });
 
 test("percentiles are nearest-rank and the median averages the middle pair", () => {

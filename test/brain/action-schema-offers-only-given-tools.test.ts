@@ -2,8 +2,18 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { buildActionSchema, findToolBranch, THOUGHT_MAX_LENGTH } from "../../src/brain/action-schema.js";
 
-const finishArgs = { type: "object" as const, properties: { summary: { type: "string" as const, maxLength: 160 } }, required: ["summary"], additionalProperties: false as const };
-const runArgs = { type: "object" as const, properties: { command: { enum: ["ls", "cat"] } }, required: ["command"], additionalProperties: false as const };
+const finishArgs = {
+  type: "object" as const,
+  properties: { summary: { type: "string" as const, maxLength: 160 } },
+  required: ["summary"],
+  additionalProperties: false as const,
+};
+const runArgs = {
+  type: "object" as const,
+  properties: { command: { enum: ["ls", "cat"] } },
+  required: ["command"],
+  additionalProperties: false as const,
+};
 
 test("each offered tool is one branch, tied to its own arguments", () => {
   const schema = buildActionSchema([

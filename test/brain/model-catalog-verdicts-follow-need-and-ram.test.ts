@@ -1,6 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { COMFORT_SHARE, judgeCatalog, judgeFit, MODEL_CATALOG, pickSuggestion, RUNTIME_RESERVE_MB } from "../../src/brain/model-catalog.js";
+import {
+  COMFORT_SHARE,
+  judgeCatalog,
+  judgeFit,
+  MODEL_CATALOG,
+  pickSuggestion,
+  RUNTIME_RESERVE_MB,
+} from "../../src/brain/model-catalog.js";
 
 test("judgeFit: comfortable up to the comfort share of RAM, tight up to all of it, too big beyond", () => {
   assert.equal(judgeFit(Math.floor(1000 * COMFORT_SHARE), 1000), "fits");
@@ -32,6 +39,7 @@ test("every catalog model has a Q4_K_M and a larger Q8_0 file with an hf: URI", 
     const q4 = model.files.find((file) => file.quantization === "Q4_K_M");
     const q8 = model.files.find((file) => file.quantization === "Q8_0");
     assert.ok(q4 !== undefined && q8 !== undefined && q8.fileBytes > q4.fileBytes, model.id);
-    for (const file of model.files) assert.ok(file.uri.startsWith("hf:") && file.uri.endsWith(`:${file.quantization}`), file.uri);
+    for (const file of model.files)
+      assert.ok(file.uri.startsWith("hf:") && file.uri.endsWith(`:${file.quantization}`), file.uri);
   }
 });

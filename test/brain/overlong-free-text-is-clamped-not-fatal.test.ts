@@ -6,7 +6,10 @@ const schema = {
   type: "object" as const,
   properties: {
     thought: { type: "string" as const, maxLength: 5 },
-    args: { type: "object" as const, properties: { items: { type: "array" as const, items: { type: "string" as const, maxLength: 3 } } } },
+    args: {
+      type: "object" as const,
+      properties: { items: { type: "array" as const, items: { type: "string" as const, maxLength: 3 } } },
+    },
   },
 };
 

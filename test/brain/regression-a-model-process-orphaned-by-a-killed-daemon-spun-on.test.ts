@@ -9,10 +9,20 @@ import { killParentOfSpinningModel, spinningModel } from "../support/hostile-mod
 const GONE_WITHIN_MS = 2_000;
 
 for (const guard of ["pdeathsig", "watchdog"] as const) {
-  test(`a model process spinning in its chat template dies within 2 s of its parent's SIGKILL (${guard})`, { timeout: 180_000 }, async (t) => {
-    // Killed after two seconds of CPU: past the binding's load, inside the template's renders.
-    const outcome = await killParentOfSpinningModel(guard, await spinningModel("load"), GONE_WITHIN_MS);
-    t.diagnostic(`the model process was gone ${String(outcome.goneAfterMs)} ms after its parent was killed (it had spun ${outcome.cpuSecondsAtKill} s of CPU)`);
-    assert.notEqual(outcome.goneAfterMs, undefined, `the model process (pid ${outcome.workerPid}) still ran ${GONE_WITHIN_MS} ms after its parent was killed`);
-  });
+  test(
+    `a model process spinning in its chat template dies within 2 s of its parent's SIGKILL (${guard})`,
+    { timeout: 180_000 },
+    async (t) => {
+      // Killed after two seconds of CPU: past the binding's load, inside the template's renders.
+      const outcome = await killParentOfSpinningModel(guard, await spinningModel("load"), GONE_WITHIN_MS);
+      t.diagnostic(
+        `the model process was gone ${String(outcome.goneAfterMs)} ms after its parent was killed (it had spun ${outcome.cpuSecondsAtKill} s of CPU)`,
+      );
+      assert.notEqual(
+        outcome.goneAfterMs,
+        undefined,
+        `the model process (pid ${outcome.workerPid}) still ran ${GONE_WITHIN_MS} ms after its parent was killed`,
+      );
+    },
+  );
 }

@@ -6,13 +6,25 @@ import { LlamaBrain } from "../../src/brain/llama-brain.js";
 import { createMemoryLogger } from "../../src/log.js";
 import { testModel } from "../support/state-fixture.js";
 
-const SCHEMA = { type: "object", properties: { note: { type: "string" } }, required: ["note"], additionalProperties: false } as const;
+const SCHEMA = {
+  type: "object",
+  properties: { note: { type: "string" } },
+  required: ["note"],
+  additionalProperties: false,
+} as const;
 
 test("dispose() during a decision waits for the generation to stop, and the decision is a model error", async () => {
   const brain = new LlamaBrain(createMemoryLogger());
   const modelPath = await testModel();
   for (const delayMs of [5, 20, 60]) {
-    const opened = await brain.open({ modelPath, contextSize: 1024, threads: 1, temperature: 1, seed: delayMs, maxTokensPerStep: 400 });
+    const opened = await brain.open({
+      modelPath,
+      contextSize: 1024,
+      threads: 1,
+      temperature: 1,
+      seed: delayMs,
+      maxTokensPerStep: 400,
+    });
     assert.ok(opened.ok, opened.ok ? "" : opened.reason);
     const deciding = opened.session.decide({ sections: [], turns: [], request: "Write a long note." }, SCHEMA);
     await sleep(delayMs);

@@ -4,7 +4,18 @@ import assert from "node:assert/strict";
 import { runCli } from "../support/cli-process.js";
 
 test("a missing --model file is named before any cycle runs", async () => {
-  const { code, output } = await runCli(["bench", "learning", "--model", "/nonexistent/model.gguf", "--scenario", "wrong-command", "--seeds", "1", "--cycles", "1"]);
+  const { code, output } = await runCli([
+    "bench",
+    "learning",
+    "--model",
+    "/nonexistent/model.gguf",
+    "--scenario",
+    "wrong-command",
+    "--seeds",
+    "1",
+    "--cycles",
+    "1",
+  ]);
   assert.equal(code, 2);
   assert.match(output, /model file not found: \/nonexistent\/model\.gguf/);
   assert.doesNotMatch(output, /cycles met the goal/, "no run was started");

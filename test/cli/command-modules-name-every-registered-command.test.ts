@@ -6,7 +6,10 @@ import { COMMAND_MODULES, findCommandName, registerCommands } from "../../src/cl
 import { runCli } from "../support/cli-process.js";
 
 function programWithGlobalOptions(): Command {
-  return new Command().name("apprentice").option("--state <dir>", "state directory", "state").option("--model <path>", "GGUF model file");
+  return new Command()
+    .name("apprentice")
+    .option("--state <dir>", "state directory", "state")
+    .option("--model <path>", "GGUF model file");
 }
 
 test("each command module registers exactly the top-level names the table gives it, and no two modules share a name", async () => {
@@ -39,14 +42,19 @@ test("a named command registers its own module alone; help and unknown names reg
   for (const args of [["--help"], ["help", "start"], ["stauts"], []]) {
     const program = programWithGlobalOptions();
     await registerCommands(program, args);
-    assert.deepEqual(program.commands.map((command) => command.name()), all, `args ${JSON.stringify(args)}`);
+    assert.deepEqual(
+      program.commands.map((command) => command.name()),
+      all,
+      `args ${JSON.stringify(args)}`,
+    );
   }
 });
 
 test("the real CLI still lists every command in its help and suggests one for a typo", async () => {
   const help = await runCli(["--help"]);
   assert.equal(help.code, 0);
-  for (const name of COMMAND_MODULES.flatMap((module) => module.names)) assert.match(help.output, new RegExp(`^  ${name}\\b`, "m"), `${name} in --help`);
+  for (const name of COMMAND_MODULES.flatMap((module) => module.names))
+    assert.match(help.output, new RegExp(`^  ${name}\\b`, "m"), `${name} in --help`);
   const typo = await runCli(["--state", "/nonexistent", "stauts"]);
   assert.notEqual(typo.code, 0);
   assert.match(typo.output, /unknown command 'stauts'[\s\S]*Did you mean status\?/);

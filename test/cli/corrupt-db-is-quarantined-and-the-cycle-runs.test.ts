@@ -15,7 +15,11 @@ test("a garbage db.json is moved aside as db.json.corrupt-<ts>, reported, and th
   assert.match(output, /db\.json is unusable/);
   const quarantined = (await readdir(dir)).filter((name) => name.startsWith("db.json.corrupt-"));
   assert.equal(quarantined.length, 1);
-  assert.equal(await readFile(path.join(dir, quarantined[0] ?? ""), "utf8"), '{"version": 1, "cycle": {"count": 3}, "goa', "kept byte for byte");
+  assert.equal(
+    await readFile(path.join(dir, quarantined[0] ?? ""), "utf8"),
+    '{"version": 1, "cycle": {"count": 3}, "goa',
+    "kept byte for byte",
+  );
   assert.match(output, /Cycle 1 ran/);
   const db = await readDbData(path.join(dir, "db.json"));
   assert.equal(db.cycle.count, 1);

@@ -12,7 +12,12 @@ import { runCli, startCli } from "../support/cli-process.js";
 import { makeStateDir } from "../support/state-fixture.js";
 
 /** Polls db.json until `find` returns something, or fails after `timeoutMs`. */
-async function waitForDb<T>(dir: string, find: (data: DbData) => T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
+async function waitForDb<T>(
+  dir: string,
+  find: (data: DbData) => T | undefined,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = find(await readDbData(path.join(dir, "db.json")));
@@ -22,7 +27,10 @@ async function waitForDb<T>(dir: string, find: (data: DbData) => T | undefined, 
   }
 }
 
-const byText = (text: string) => (data: DbData): Lesson | undefined => data.learning.lessons.find((lesson) => lesson.text === text);
+const byText =
+  (text: string) =>
+  (data: DbData): Lesson | undefined =>
+    data.learning.lessons.find((lesson) => lesson.text === text);
 
 test("with a daemon running, teach, pin, retire and forget go through operator/, and a stranger's inbox requests are only messages", async (t) => {
   const { dir, cleanup } = await makeStateDir({
@@ -39,9 +47,18 @@ test("with a daemon running, teach, pin, retire and forget go through operator/,
     await writeFile(path.join(dir, "inbox", "y.lesson-op.json"), '{"op":"pin","id":"L1"}\n');
     await daemon.waitFor(/cycle \d+ (ran|failed) in/, 90_000);
     const afterStranger = await readDbData(path.join(dir, "db.json"));
-    assert.ok(!afterStranger.learning.lessons.some((lesson) => lesson.text.includes("STRANGER") || lesson.source === "operator"), JSON.stringify(afterStranger.learning.lessons));
+    assert.ok(
+      !afterStranger.learning.lessons.some(
+        (lesson) => lesson.text.includes("STRANGER") || lesson.source === "operator",
+      ),
+      JSON.stringify(afterStranger.learning.lessons),
+    );
     assert.ok(!afterStranger.learning.lessons.some((lesson) => lesson.status === "pinned"), "nothing was pinned");
-    assert.deepEqual((await readdir(path.join(dir, "inbox", ".processed"))).map((name) => name.replace(/^c\d+-/, "")).sort(), ["x.lesson.md", "y.lesson-op.json"], "both were read as messages");
+    assert.deepEqual(
+      (await readdir(path.join(dir, "inbox", ".processed"))).map((name) => name.replace(/^c\d+-/, "")).sort(),
+      ["x.lesson.md", "y.lesson-op.json"],
+      "both were read as messages",
+    );
 
     // The operator, as the daemon's user.
     const teach = await runCli(["teach", "--state", dir, "--json", "Label every box."]);
@@ -62,15 +79,23 @@ test("with a daemon running, teach, pin, retire and forget go through operator/,
     }
     // Archived once db.json holds their effect, so a moment after it.
     const processed = path.join(dir, "operator", ".processed");
-    for (const deadline = Date.now() + 10_000; (await readdir(processed)).length < 4 && Date.now() < deadline; ) await sleep(50);
+    for (const deadline = Date.now() + 10_000; (await readdir(processed)).length < 4 && Date.now() < deadline;)
+      await sleep(50);
     assert.equal((await readdir(processed)).length, 4);
 
     // operator/ opened to others: nothing in it is believed, and the log says how to fix it.
     await chmod(path.join(dir, "operator"), 0o777);
     await writeFile(path.join(dir, "operator", "z.lesson.md"), "Planted in an open folder.\n", { mode: 0o600 });
-    await daemon.waitFor(/operator channel refused: .*operator is writable by its group or others \(mode 0777\); nothing in operator\/ is applied until it is fixed: chmod 700 /, 20_000);
+    await daemon.waitFor(
+      /operator channel refused: .*operator is writable by its group or others \(mode 0777\); nothing in operator\/ is applied until it is fixed: chmod 700 /,
+      20_000,
+    );
     assert.equal(byText("Planted in an open folder.")(await readDbData(path.join(dir, "db.json"))), undefined);
-    assert.deepEqual((await readdir(path.join(dir, "operator"))).filter((name) => !name.startsWith(".")), ["z.lesson.md"], "left where it was");
+    assert.deepEqual(
+      (await readdir(path.join(dir, "operator"))).filter((name) => !name.startsWith(".")),
+      ["z.lesson.md"],
+      "left where it was",
+    );
   } finally {
     daemon.child.kill("SIGTERM");
     assert.equal(await daemon.exited, 0, daemon.output());

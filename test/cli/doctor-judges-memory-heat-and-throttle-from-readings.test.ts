@@ -14,10 +14,31 @@ function deps(stateDir: string, sensors: Partial<Sensors>, neededMB = 500): Doct
     requiredNode: ">=20.19.0",
     probeBinding: async () => ({ ok: true, detail: "fake binding" }),
     inspectModel: inspectGgufFile,
-    estimate: async () => ({ ok: true, estimate: { modelBytes: (neededMB - 100) * MB, contextBytes: 100 * MB, totalBytes: neededMB * MB, contextSize: 2048 } }),
-    readSensors: async () => ({ at: "2026-01-05T09:00:00.000Z", availableRamMB: 3000, totalRamMB: 4000, diskFreeMB: 20_000, ...sensors }),
+    estimate: async () => ({
+      ok: true,
+      estimate: {
+        modelBytes: (neededMB - 100) * MB,
+        contextBytes: 100 * MB,
+        totalBytes: neededMB * MB,
+        contextSize: 2048,
+      },
+    }),
+    readSensors: async () => ({
+      at: "2026-01-05T09:00:00.000Z",
+      availableRamMB: 3000,
+      totalRamMB: 4000,
+      diskFreeMB: 20_000,
+      ...sensors,
+    }),
     readLockHolder: async () => undefined,
-    probeSandbox: async () => ({ available: true, bwrapPath: "/usr/bin/bwrap", version: "0.8.0", proc: true, disableUserns: true, hostLayout: {} }),
+    probeSandbox: async () => ({
+      available: true,
+      bwrapPath: "/usr/bin/bwrap",
+      version: "0.8.0",
+      proc: true,
+      disableUserns: true,
+      hostLayout: {},
+    }),
   };
 }
 
@@ -71,10 +92,16 @@ test("lock: a live holder is reported by pid, a dead one as stale", async (t) =>
   const { dir, cleanup } = await makeStateDir();
   t.after(cleanup);
   const holder = { pid: 4242, startedAt: "2026-01-05T08:00:00.000Z", hostname: "pi" };
-  const live = byId(await runDoctorChecks({ ...deps(dir, {}), readLockHolder: async () => ({ ...holder, alive: true }) }), "lock");
+  const live = byId(
+    await runDoctorChecks({ ...deps(dir, {}), readLockHolder: async () => ({ ...holder, alive: true }) }),
+    "lock",
+  );
   assert.equal(live.status, "ok");
   assert.match(live.finding, /pid 4242/);
-  const stale = byId(await runDoctorChecks({ ...deps(dir, {}), readLockHolder: async () => ({ ...holder, alive: false }) }), "lock");
+  const stale = byId(
+    await runDoctorChecks({ ...deps(dir, {}), readLockHolder: async () => ({ ...holder, alive: false }) }),
+    "lock",
+  );
   assert.equal(stale.status, "warn");
   assert.match(stale.finding, /stale: pid 4242/);
 });

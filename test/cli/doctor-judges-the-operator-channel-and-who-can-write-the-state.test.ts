@@ -18,8 +18,15 @@ test("a fresh state: operator/ is 0700 of this user and only the owner can write
   const paths = statePaths(dir);
   const channel = await checkOperatorChannel(paths, noDaemon);
   assert.equal(channel.status, "ok", JSON.stringify(channel));
-  assert.match(channel.finding, /operator belongs to uid 0 \(root\) \(you\) and nobody else can write it or the state dir/);
-  assert.deepEqual(await checkOperatorFiles(paths), { id: "permissions", status: "ok", finding: "the state dir, config.json, goals.yaml and charter.md are writable by their owner only; inbox/ is there" });
+  assert.match(
+    channel.finding,
+    /operator belongs to uid 0 \(root\) \(you\) and nobody else can write it or the state dir/,
+  );
+  assert.deepEqual(await checkOperatorFiles(paths), {
+    id: "permissions",
+    status: "ok",
+    finding: "the state dir, config.json, goals.yaml and charter.md are writable by their owner only; inbox/ is there",
+  });
 });
 
 test("operator/ 0777, or a state dir open to its group: the channel check fails with the chmod that fixes it", async (t) => {
@@ -29,7 +36,10 @@ test("operator/ 0777, or a state dir open to its group: the channel check fails 
   await chmod(paths.operator, 0o777);
   const open = await checkOperatorChannel(paths, noDaemon);
   assert.equal(open.status, "fail");
-  assert.match(open.finding, /writable by its group or others \(mode 0777\): the daemon applies nothing from operator\//);
+  assert.match(
+    open.finding,
+    /writable by its group or others \(mode 0777\): the daemon applies nothing from operator\//,
+  );
   assert.equal(open.remedy, `chmod 700 ${paths.operator}`);
 
   await chmod(paths.operator, 0o700);
@@ -58,7 +68,12 @@ test("config.json, goals.yaml or charter.md writable by others, or no inbox/, ar
     files.finding,
     "inbox/ is missing, so messages have nowhere to go; config.json is writable by its group or others (mode 0666); goals.yaml is writable by its group or others (mode 0664); charter.md is writable by its group or others (mode 0646)",
   );
-  assert.match(files.remedy ?? "", new RegExp(`^chmod go-w ${paths.config} ${paths.goals} ${paths.charter} \\(whoever can write them acts as the operator;.*\\); mkdir ${paths.inbox}$`));
+  assert.match(
+    files.remedy ?? "",
+    new RegExp(
+      `^chmod go-w ${paths.config} ${paths.goals} ${paths.charter} \\(whoever can write them acts as the operator;.*\\); mkdir ${paths.inbox}$`,
+    ),
+  );
 });
 
 test("operator/ of another user with no daemon to ask is a warning telling whom to run as; a running daemon's user is what counts", async (t) => {
@@ -71,7 +86,12 @@ test("operator/ of another user with no daemon to ask is a warning telling whom 
   assert.match(warn.remedy ?? "", /sudo -u nobody apprentice doctor/);
 
   // A daemon (this very process, root) holds the lock: the folder is judged for its user, and fails.
-  const daemon = async () => ({ pid: process.pid, hostname: os.hostname(), startedAt: new Date().toISOString(), alive: true });
+  const daemon = async () => ({
+    pid: process.pid,
+    hostname: os.hostname(),
+    startedAt: new Date().toISOString(),
+    alive: true,
+  });
   const fail = await checkOperatorChannel(paths, daemon);
   assert.equal(fail.status, "fail", JSON.stringify(fail));
   assert.match(fail.finding, /belongs to uid 65534 \(nobody\), not to this process's uid 0 \(root\)/);

@@ -18,16 +18,48 @@ test("doctor --json on a healthy state with the test model passes the binding, G
   const report = JSON.parse(run.stdout) as DoctorJson;
   const status = (id: string): string | undefined => report.checks.find((check) => check.id === id)?.status;
 
-  for (const id of ["node", "binding", "config", "model", "memory", "state-dir", "lock", "sandbox", "operator", "permissions"]) {
+  for (const id of [
+    "node",
+    "binding",
+    "config",
+    "model",
+    "memory",
+    "state-dir",
+    "lock",
+    "sandbox",
+    "operator",
+    "permissions",
+  ]) {
     assert.equal(status(id), "ok", `${id}: ${JSON.stringify(report.checks.find((check) => check.id === id))}`);
   }
   assert.deepEqual(
     report.checks.map((check) => check.id),
-    ["node", "binding", "config", "model", "memory", "temperature", "throttle", "disk", "state-dir", "lock", "sandbox", "operator", "permissions"],
+    [
+      "node",
+      "binding",
+      "config",
+      "model",
+      "memory",
+      "temperature",
+      "throttle",
+      "disk",
+      "state-dir",
+      "lock",
+      "sandbox",
+      "operator",
+      "permissions",
+    ],
   );
-  assert.match(report.checks.find((check) => check.id === "sandbox")?.finding ?? "", /^bwrap \S+, user\+pid\+net namespaces, \/proc inside: (yes|no), nested user namespaces: (yes|no); network for commands: none, for checks: no$/);
+  assert.match(
+    report.checks.find((check) => check.id === "sandbox")?.finding ?? "",
+    /^bwrap \S+, user\+pid\+net namespaces, \/proc inside: (yes|no), nested user namespaces: (yes|no); network for commands: none, for checks: no$/,
+  );
   assert.match(report.checks.find((check) => check.id === "model")?.finding ?? "", /GGUF v3, llama, F32/);
-  assert.equal(run.code, report.counts.fail === 0 ? 0 : 1, "exit 0 when nothing failed (warnings allowed), 1 otherwise");
+  assert.equal(
+    run.code,
+    report.counts.fail === 0 ? 0 : 1,
+    "exit 0 when nothing failed (warnings allowed), 1 otherwise",
+  );
   assert.equal(report.ok, report.counts.fail === 0);
   assert.deepEqual(await snapshotDir(dir), before, "doctor leaves the state dir as it found it");
 });

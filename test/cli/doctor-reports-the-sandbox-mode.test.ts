@@ -15,7 +15,12 @@ function deps(stateDir: string, sandbox: SandboxStatus): DoctorDeps {
     probeBinding: async () => ({ ok: true, detail: "fake binding" }),
     inspectModel: inspectGgufFile,
     estimate: async () => ({ ok: false, reason: "not needed here" }),
-    readSensors: async () => ({ at: "2026-01-05T09:00:00.000Z", availableRamMB: 3000, totalRamMB: 4000, diskFreeMB: 20_000 }),
+    readSensors: async () => ({
+      at: "2026-01-05T09:00:00.000Z",
+      availableRamMB: 3000,
+      totalRamMB: 4000,
+      diskFreeMB: 20_000,
+    }),
     readLockHolder: async () => undefined,
     probeSandbox: async () => sandbox,
   };
@@ -27,23 +32,39 @@ async function sandboxCheck(stateDir: string, sandbox: SandboxStatus): Promise<D
   return check;
 }
 
-const WORKING: SandboxStatus = { available: true, bwrapPath: "/usr/bin/bwrap", version: "0.8.0", proc: false, disableUserns: false, hostLayout: {} };
+const WORKING: SandboxStatus = {
+  available: true,
+  bwrapPath: "/usr/bin/bwrap",
+  version: "0.8.0",
+  proc: false,
+  disableUserns: false,
+  hostLayout: {},
+};
 
 test("doctor: ✓ with what bwrap can do and the network grants, ✗ with the remedy when there is none, ! when the operator opted out", async (t) => {
   const { dir, cleanup } = await makeStateDir({ withModel: false });
   t.after(cleanup);
   const ok = await sandboxCheck(dir, WORKING);
   assert.equal(ok.status, "ok");
-  assert.equal(ok.finding, "bwrap 0.8.0, user+pid+net namespaces, /proc inside: no, nested user namespaces: yes; network for commands: none, for checks: no");
+  assert.equal(
+    ok.finding,
+    "bwrap 0.8.0, user+pid+net namespaces, /proc inside: no, nested user namespaces: yes; network for commands: none, for checks: no",
+  );
 
-  const missing = await sandboxCheck(dir, { available: false, reason: "bwrap was not found in /usr/local/bin:/usr/bin:/bin" });
+  const missing = await sandboxCheck(dir, {
+    available: false,
+    reason: "bwrap was not found in /usr/local/bin:/usr/bin:/bin",
+  });
   assert.equal(missing.status, "fail");
   assert.match(missing.finding, /^no sandbox: bwrap was not found .*: commands and goal checks refuse to run$/);
   assert.match(missing.remedy ?? "", /apt install bubblewrap.*sandbox\.mode/);
 
   const configFile = path.join(dir, "config.json");
   const config = JSON.parse(await readFile(configFile, "utf8")) as Record<string, unknown>;
-  await writeFile(configFile, JSON.stringify({ ...config, sandbox: { mode: "bwrap", networkCommands: ["curl"], networkChecks: true } }));
+  await writeFile(
+    configFile,
+    JSON.stringify({ ...config, sandbox: { mode: "bwrap", networkCommands: ["curl"], networkChecks: true } }),
+  );
   assert.match((await sandboxCheck(dir, WORKING)).finding, /network for commands: curl, for checks: yes$/);
 
   await writeFile(configFile, JSON.stringify({ ...config, sandbox: { mode: "none" } }));

@@ -6,7 +6,16 @@ import path from "node:path";
 import { runCli } from "../support/cli-process.js";
 import { makeInspectState } from "./helpers/inspect-fixture.js";
 
-const COMMANDS = [["status"], ["log"], ["goals"], ["skills"], ["lessons", "list"], ["lessons", "show", "L1"], ["lessons", "pin", "L1"], ["lessons", "forget", "L1"]];
+const COMMANDS = [
+  ["status"],
+  ["log"],
+  ["goals"],
+  ["skills"],
+  ["lessons", "list"],
+  ["lessons", "show", "L1"],
+  ["lessons", "pin", "L1"],
+  ["lessons", "forget", "L1"],
+];
 
 /** A clear refusal: exit 2, one `apprentice:` line naming the problem, and no stack trace. */
 function assertClearRefusal(result: { code: number | string; output: string }, pattern: RegExp, what: string): void {
@@ -21,7 +30,11 @@ test("every inspect and steer command refuses a state dir that does not exist, w
   const missing = path.join(parent, "nope");
   for (const command of COMMANDS) {
     const result = await runCli([...command, "--state", missing]);
-    assertClearRefusal(result, /^apprentice: .*nope is not a state dir\. Create one with `apprentice init/m, command.join(" "));
+    assertClearRefusal(
+      result,
+      /^apprentice: .*nope is not a state dir\. Create one with `apprentice init/m,
+      command.join(" "),
+    );
   }
   await assert.rejects(stat(missing), /ENOENT/);
 });
@@ -32,10 +45,17 @@ test("a corrupt db.json is reported with exit 2 and left where it is, not quaran
   await writeFile(path.join(dir, "db.json"), "{ not json");
   for (const command of [["status"], ["goals"], ["skills"], ["lessons", "list"], ["lessons", "pin", "L1"]]) {
     const result = await runCli([...command, "--state", dir]);
-    assertClearRefusal(result, /^apprentice: .*db\.json cannot be read \(invalid JSON: .*\)\. It was left as it is/m, command.join(" "));
+    assertClearRefusal(
+      result,
+      /^apprentice: .*db\.json cannot be read \(invalid JSON: .*\)\. It was left as it is/m,
+      command.join(" "),
+    );
   }
   assert.equal(await readFile(path.join(dir, "db.json"), "utf8"), "{ not json");
-  assert.deepEqual((await readdir(dir)).filter((name) => name.includes("corrupt")), []);
+  assert.deepEqual(
+    (await readdir(dir)).filter((name) => name.includes("corrupt")),
+    [],
+  );
   await assert.rejects(stat(path.join(dir, "daemon.lock")), /ENOENT/, "the lock taken by pin is released");
 });
 
@@ -51,10 +71,22 @@ test("a config.json that is not JSON is reported by status with exit 2 and not m
 test("an unknown lesson id gives exit 2 and says where the ids are", async (t) => {
   const { dir, cleanup } = await makeInspectState();
   t.after(cleanup);
-  for (const command of [["lessons", "show", "L99"], ["lessons", "pin", "L99"], ["lessons", "retire", "nonsense"]]) {
+  for (const command of [
+    ["lessons", "show", "L99"],
+    ["lessons", "pin", "L99"],
+    ["lessons", "retire", "nonsense"],
+  ]) {
     const result = await runCli([...command, "--state", dir]);
-    assertClearRefusal(result, /^apprentice: there is no lesson ".*"; `apprentice lessons list` shows the ids/m, command.join(" "));
+    assertClearRefusal(
+      result,
+      /^apprentice: there is no lesson ".*"; `apprentice lessons list` shows the ids/m,
+      command.join(" "),
+    );
   }
   const badStatus = await runCli(["lessons", "list", "--status", "shiny", "--state", dir]);
-  assertClearRefusal(badStatus, /^apprentice: --status must be one of provisional, trusted, pinned, retired/m, "list --status shiny");
+  assertClearRefusal(
+    badStatus,
+    /^apprentice: --status must be one of provisional, trusted, pinned, retired/m,
+    "list --status shiny",
+  );
 });

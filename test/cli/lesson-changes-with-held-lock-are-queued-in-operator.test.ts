@@ -25,12 +25,21 @@ test("while another process holds the lock, lessons pin writes an operator/ .les
   assert.equal((await stat(outcome.file)).mode & 0o777, 0o600);
   assert.match(path.basename(outcome.file), /^\d{4}-\d\d-\d\dT[\d-]+Z-\d+\.lesson-op\.json$/);
   assert.deepEqual(JSON.parse(await readFile(outcome.file, "utf8")), { version: 1, op: "pin", id: "L2" });
-  assert.deepEqual(await readdir(path.join(dir, "operator")), [path.basename(outcome.file)], "only the request, no temp file");
+  assert.deepEqual(
+    await readdir(path.join(dir, "operator")),
+    [path.basename(outcome.file)],
+    "only the request, no temp file",
+  );
   assert.equal(await readFile(path.join(dir, "db.json"), "utf8"), dbBefore, "the daemon is the only writer");
 
   const text = await runCli(["lessons", "retire", "L1", "--state", dir]);
   assert.equal(text.code, 0);
-  assert.match(text.stdout, new RegExp(`The daemon \\(pid ${process.pid}\\) holds the state dir, so the change was queued as .*\\.lesson-op\\.json`));
+  assert.match(
+    text.stdout,
+    new RegExp(
+      `The daemon \\(pid ${process.pid}\\) holds the state dir, so the change was queued as .*\\.lesson-op\\.json`,
+    ),
+  );
   assert.match(text.stdout, /within seconds/);
 });
 
@@ -45,5 +54,8 @@ test("an unknown lesson id is refused with exit 2 before anything is queued", as
 
   assert.equal(result.code, 2);
   assert.match(result.output, /apprentice: there is no lesson "L99"/);
-  assert.deepEqual((await readdir(path.join(dir, "operator"))).filter((name) => name.endsWith(".lesson-op.json")), []);
+  assert.deepEqual(
+    (await readdir(path.join(dir, "operator"))).filter((name) => name.endsWith(".lesson-op.json")),
+    [],
+  );
 });

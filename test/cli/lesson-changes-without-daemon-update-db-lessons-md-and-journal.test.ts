@@ -19,14 +19,25 @@ test("with no daemon, lessons pin, retire and forget change db.json, re-render l
   assert.equal(pin.code, 0, pin.output);
   assert.match(pin.stdout, /L2 pinned: pinned by the operator \(was provisional\)/);
   const retired = await runCliJson<LessonOpOutcome>(["lessons", "retire", "L1", "--state", dir, "--json"]);
-  assert.deepEqual(retired, { status: "applied", op: "retire", id: "L1", change: "retired", reason: "retired by the operator" });
+  assert.deepEqual(retired, {
+    status: "applied",
+    op: "retire",
+    id: "L1",
+    change: "retired",
+    reason: "retired by the operator",
+  });
   const forgotten = await runCliJson<LessonOpOutcome>(["lessons", "forget", "L4", "--state", dir, "--json"]);
   assert.equal(forgotten.status, "applied");
 
   const db = await readDbFile(dir);
   const byId = new Map(db.learning.lessons.map((lesson) => [lesson.id, lesson]));
   assert.equal(byId.get("L2")?.status, "pinned");
-  assert.deepEqual(byId.get("L2")?.history.at(-1), { cycle: 3, at: byId.get("L2")?.history.at(-1)?.at, change: "pinned", reason: "pinned by the operator (was provisional)" });
+  assert.deepEqual(byId.get("L2")?.history.at(-1), {
+    cycle: 3,
+    at: byId.get("L2")?.history.at(-1)?.at,
+    change: "pinned",
+    reason: "pinned by the operator (was provisional)",
+  });
   assert.equal(byId.get("L1")?.status, "retired");
   assert.equal(byId.get("L1")?.history.at(-1)?.reason, "retired by the operator");
   assert.equal(byId.has("L4"), false, "forget deletes the lesson");
@@ -34,16 +45,29 @@ test("with no daemon, lessons pin, retire and forget change db.json, re-render l
 
   const lessonsMd = await readFile(path.join(dir, "lessons.md"), "utf8");
   assert.match(lessonsMd, /## Trusted and pinned\n\n### L2 · fact · pinned/);
-  assert.match(lessonsMd, /## Retired \(latest \d+\)\n\n### L1 · avoid · retired[\s\S]*retired: retired by the operator/);
+  assert.match(
+    lessonsMd,
+    /## Retired \(latest \d+\)\n\n### L1 · avoid · retired[\s\S]*retired: retired by the operator/,
+  );
   assert.doesNotMatch(lessonsMd, /### L4/);
 
   const journal = await readJournal(dir);
-  assert.match(journal, /## Operator lessons — \d\d:\d\d\n\n- L2 pinned: pinned by the operator \(was provisional\) \(apprentice lessons pin\)/);
+  assert.match(
+    journal,
+    /## Operator lessons — \d\d:\d\d\n\n- L2 pinned: pinned by the operator \(was provisional\) \(apprentice lessons pin\)/,
+  );
   assert.match(journal, /- L1 retired: retired by the operator \(apprentice lessons retire\)/);
-  assert.match(journal, /- L4 forgotten: forgotten by the operator \(was retired: Old advice\.\) \(apprentice lessons forget\)/);
+  assert.match(
+    journal,
+    /- L4 forgotten: forgotten by the operator \(was retired: Old advice\.\) \(apprentice lessons forget\)/,
+  );
 
   await assert.rejects(stat(path.join(dir, "daemon.lock")), /ENOENT/, "the lock taken for the change is released");
-  assert.deepEqual((await readdir(path.join(dir, "operator"))).filter((name) => name.endsWith(".lesson-op.json")), [], "nothing was queued");
+  assert.deepEqual(
+    (await readdir(path.join(dir, "operator"))).filter((name) => name.endsWith(".lesson-op.json")),
+    [],
+    "nothing was queued",
+  );
 });
 
 test("pinning a lesson that is already pinned changes nothing and says so", async (t) => {

@@ -11,14 +11,20 @@ test("lessons list --json gives every lesson, and --status filters them", async 
   const before = await snapshotTree(dir);
 
   const all = await runCliJson<Lesson[]>(["lessons", "list", "--state", dir, "--json"]);
-  assert.deepEqual(all.map((lesson) => [lesson.id, lesson.kind, lesson.status, lesson.source]), [
-    ["L1", "avoid", "provisional", "self"],
-    ["L2", "fact", "provisional", "self"],
-    ["L3", "fact", "pinned", "operator"],
-    ["L4", "fact", "retired", "self"],
-  ]);
+  assert.deepEqual(
+    all.map((lesson) => [lesson.id, lesson.kind, lesson.status, lesson.source]),
+    [
+      ["L1", "avoid", "provisional", "self"],
+      ["L2", "fact", "provisional", "self"],
+      ["L3", "fact", "pinned", "operator"],
+      ["L4", "fact", "retired", "self"],
+    ],
+  );
   const pinned = await runCliJson<Lesson[]>(["lessons", "list", "--status", "pinned", "--state", dir, "--json"]);
-  assert.deepEqual(pinned.map((lesson) => lesson.id), ["L3"]);
+  assert.deepEqual(
+    pinned.map((lesson) => lesson.id),
+    ["L3"],
+  );
 
   const text = await runCli(["lessons", "list", "--state", dir]);
   assert.match(text.stdout, /^id +status +kind +source +\+\/- +text/);
@@ -34,10 +40,13 @@ test("lessons show --json gives the lesson with each evidence id's episode from 
   const masked = await runCliJson<LessonDetail>(["lessons", "show", "L1", "--state", dir, "--json"]);
   assert.equal(masked.lesson.id, "L1");
   assert.equal(masked.lesson.mask?.signature, "exit #: no template");
-  assert.deepEqual(masked.evidence.map((item) => [item.id, item.episode?.tool, item.episode?.ok, item.episode?.error]), [
-    ["c2s1", "run", false, "exit 3: no template"],
-    ["c2s2", "run", false, "exit 3: no template"],
-  ]);
+  assert.deepEqual(
+    masked.evidence.map((item) => [item.id, item.episode?.tool, item.episode?.ok, item.episode?.error]),
+    [
+      ["c2s1", "run", false, "exit 3: no template"],
+      ["c2s2", "run", false, "exit 3: no template"],
+    ],
+  );
   const taught = await runCliJson<LessonDetail>(["lessons", "show", "L3", "--state", dir, "--json"]);
   assert.deepEqual(taught.evidence, [{ id: "operator/t1.lesson.md", episode: null }]);
 
@@ -45,6 +54,9 @@ test("lessons show --json gives the lesson with each evidence id's episode from 
   assert.equal(text.code, 0);
   assert.match(text.stdout, /^L1: avoid, provisional, self/);
   assert.match(text.stdout, /^ {2}cycle 2, .*: created: /m);
-  assert.match(text.stdout, /^ {2}c2s1: cycle 2 step 1, run \{"command":"make-report","args":\[\]\} — failed: exit 3: no template$/m);
+  assert.match(
+    text.stdout,
+    /^ {2}c2s1: cycle 2 step 1, run \{"command":"make-report","args":\[\]\} — failed: exit 3: no template$/m,
+  );
   assert.deepEqual(await snapshotTree(dir), before, "lessons show reads only");
 });

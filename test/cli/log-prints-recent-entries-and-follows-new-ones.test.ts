@@ -9,8 +9,15 @@ import { runCliJson, timeOf } from "./helpers/inspect-fixture.js";
 
 function entry(cycle: number): JournalEntry {
   return {
-    cycle, startedAt: timeOf(cycle), durationMs: 1500, status: "ran", goals: [{ id: "report", title: "Produce report.txt." }],
-    steps: [{ step: 1, tool: "run", argsSummary: '{"command":"make-report"}', ok: true, detail: "ok" }], checks: [], notes: [], learned: [],
+    cycle,
+    startedAt: timeOf(cycle),
+    durationMs: 1500,
+    status: "ran",
+    goals: [{ id: "report", title: "Produce report.txt." }],
+    steps: [{ step: 1, tool: "run", argsSummary: '{"command":"make-report"}', ok: true, detail: "ok" }],
+    checks: [],
+    notes: [],
+    learned: [],
     summary: `summary of cycle ${cycle}`,
   };
 }
@@ -27,10 +34,23 @@ test("log prints the last 3 entries by default and the last N with -n", async (t
   await writeEntries(dir, [1, 2, 3, 4, 5]);
 
   const recent = await runCliJson<LogEntry[]>(["log", "--state", dir, "--json"]);
-  assert.deepEqual(recent.map((item) => [item.cycle, item.status]), [[3, "ran"], [4, "ran"], [5, "ran"]]);
-  assert.match(recent[2]?.text ?? "", /^## Cycle 5 — \d\d:\d\d \(ran, 1\.5 s\)[\s\S]*\*\*Summary:\*\* summary of cycle 5$/);
+  assert.deepEqual(
+    recent.map((item) => [item.cycle, item.status]),
+    [
+      [3, "ran"],
+      [4, "ran"],
+      [5, "ran"],
+    ],
+  );
+  assert.match(
+    recent[2]?.text ?? "",
+    /^## Cycle 5 — \d\d:\d\d \(ran, 1\.5 s\)[\s\S]*\*\*Summary:\*\* summary of cycle 5$/,
+  );
   const one = await runCliJson<LogEntry[]>(["log", "-n", "1", "--state", dir, "--json"]);
-  assert.deepEqual(one.map((item) => item.cycle), [5]);
+  assert.deepEqual(
+    one.map((item) => item.cycle),
+    [5],
+  );
 
   const text = await runCli(["log", "-n", "2", "--state", dir]);
   assert.equal(text.code, 0);
@@ -55,6 +75,14 @@ test("log --follow prints each entry appended after it started, one JSON object 
   follow.child.kill("SIGINT");
 
   assert.equal(await follow.exited, 0);
-  const printed = follow.stdout().trim().split("\n").map((line) => JSON.parse(line) as LogEntry);
-  assert.deepEqual(printed.map((item) => item.cycle), [2, 3, 4], "the last entry, then each new one once");
+  const printed = follow
+    .stdout()
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as LogEntry);
+  assert.deepEqual(
+    printed.map((item) => item.cycle),
+    [2, 3, 4],
+    "the last entry, then each new one once",
+  );
 });

@@ -8,7 +8,16 @@ import { runCliSplit } from "./model-test-support.js";
 interface ListJson {
   modelsDir: string;
   configuredPath: string | null;
-  models: Array<{ file: string; path: string; sizeBytes: number; configured: boolean; kind: string; location: string; architecture?: string; problem?: string }>;
+  models: Array<{
+    file: string;
+    path: string;
+    sizeBytes: number;
+    configured: boolean;
+    kind: string;
+    location: string;
+    architecture?: string;
+    problem?: string;
+  }>;
 }
 
 test("model list shows each GGUF in models/ with its size, marks the configured one, and flags broken files", async (t) => {
@@ -24,7 +33,10 @@ test("model list shows each GGUF in models/ with its size, marks the configured 
   const json = await runCliSplit(["model", "list", "--json", "--state", dir]);
   assert.equal(json.code, 0, json.stderr);
   const list = JSON.parse(json.stdout) as ListJson;
-  assert.deepEqual(list.models.map((model) => model.file), ["broken.gguf", "other.gguf", "tiny.gguf"]);
+  assert.deepEqual(
+    list.models.map((model) => model.file),
+    ["broken.gguf", "other.gguf", "tiny.gguf"],
+  );
   const tiny = list.models.find((model) => model.file === "tiny.gguf");
   assert.equal(tiny?.sizeBytes, size);
   assert.equal(tiny?.configured, true);

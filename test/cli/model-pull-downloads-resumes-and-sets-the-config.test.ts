@@ -22,8 +22,17 @@ test("pull --use downloads into models/, checks the GGUF and sets model.path to 
 
   const run = await runCliSplit(["model", "pull", server.url, "--use", "--json", "--state", dir]);
   assert.equal(run.code, 0, run.stderr);
-  const result = JSON.parse(run.stdout) as { status: string; file: string; sizeBytes: number; used: string; restartNeeded: boolean };
-  assert.deepEqual([result.status, result.file, result.sizeBytes, result.used, result.restartNeeded], ["pulled", "tiny.gguf", bytes.length, "models/tiny.gguf", false]);
+  const result = JSON.parse(run.stdout) as {
+    status: string;
+    file: string;
+    sizeBytes: number;
+    used: string;
+    restartNeeded: boolean;
+  };
+  assert.deepEqual(
+    [result.status, result.file, result.sizeBytes, result.used, result.restartNeeded],
+    ["pulled", "tiny.gguf", bytes.length, "models/tiny.gguf", false],
+  );
   assert.ok((await readFile(path.join(dir, "models", "tiny.gguf"))).equals(bytes));
   assert.equal(await readModelPath(dir), "models/tiny.gguf");
   assert.match(run.stderr, /\[#+\] 100%/, "a progress bar on stderr");
@@ -39,7 +48,14 @@ test("a 404 fails with exit 1, says so, and leaves nothing behind", async (t) =>
   t.after(cleanup);
   const server = await serveGguf(Buffer.from("unused"), "tiny.gguf");
   t.after(() => server.close());
-  const run = await runCliSplit(["model", "pull", server.url.replace("tiny.gguf", "missing.gguf"), "--use", "--state", dir]);
+  const run = await runCliSplit([
+    "model",
+    "pull",
+    server.url.replace("tiny.gguf", "missing.gguf"),
+    "--use",
+    "--state",
+    dir,
+  ]);
   assert.equal(run.code, 1);
   assert.match(run.stderr, /answered 404/);
   assert.deepEqual(await listFiles(path.join(dir, "models")), []);
@@ -62,7 +78,9 @@ test("an interrupted pull keeps its partial file and the next pull resumes inste
   const { dir, cleanup } = await makeStateDir({ withModel: false });
   t.after(cleanup);
   // About 17 MB: more than the downloader's 5 MiB chunk, so a first chunk can land before the interruption.
-  const bytes = await readFile(await testModel({ seed: 7, embeddingLength: 256, blockCount: 4, headCount: 4, feedForwardLength: 1024 }));
+  const bytes = await readFile(
+    await testModel({ seed: 7, embeddingLength: 256, blockCount: 4, headCount: 4, feedForwardLength: 1024 }),
+  );
   const server = await serveGguf(bytes, "big.gguf");
   t.after(() => server.close());
   server.hangLaterRanges = true;
@@ -73,7 +91,12 @@ test("an interrupted pull keeps its partial file and the next pull resumes inste
   const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
   const partial = path.join(dir, "models", "big.gguf.ipull");
   const deadline = Date.now() + 20_000;
-  while (!(await stat(partial).then((info) => info.size > 0, () => false))) {
+  while (
+    !(await stat(partial).then(
+      (info) => info.size > 0,
+      () => false,
+    ))
+  ) {
     assert.ok(Date.now() < deadline, `no partial file appeared; stderr:\n${stderr}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -90,7 +113,10 @@ test("an interrupted pull keeps its partial file and the next pull resumes inste
   assert.equal(resumed.code, 0, resumed.stderr);
   const ranges = server.requests.slice(firstRequests).filter((request) => request.startsWith("GET bytes="));
   assert.ok(ranges.length > 0, server.requests.join("\n"));
-  assert.ok(!ranges.some((request) => request.startsWith("GET bytes=0-")), `the first chunk was not fetched again: ${ranges.join(", ")}`);
+  assert.ok(
+    !ranges.some((request) => request.startsWith("GET bytes=0-")),
+    `the first chunk was not fetched again: ${ranges.join(", ")}`,
+  );
   assert.ok((await readFile(path.join(dir, "models", "big.gguf"))).equals(bytes));
   assert.deepEqual(await listFiles(path.join(dir, "models")), ["big.gguf"]);
 });

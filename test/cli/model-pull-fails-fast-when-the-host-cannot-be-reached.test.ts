@@ -6,7 +6,8 @@ import { closedPort, listFiles, runCliSplit } from "./model-test-support.js";
 
 /** The brief's bound: an offline pull must fail at once, not after the downloader's minutes of retries. */
 const FAST_MS = 10_000;
-const CLEAR_MESSAGE = /^apprentice: cannot reach \S+: .+; model pull needs network — copy a \.gguf into .*\/models\/ instead$/m;
+const CLEAR_MESSAGE =
+  /^apprentice: cannot reach \S+: .+; model pull needs network — copy a \.gguf into .*\/models\/ instead$/m;
 
 test("pull from a closed port fails at once with a clear message, exit 1, no stack trace and nothing left in models/", async (t) => {
   const { dir, cleanup } = await makeStateDir();
@@ -17,7 +18,10 @@ test("pull from a closed port fails at once with a clear message, exit 1, no sta
   assert.ok(run.elapsedMs < FAST_MS, `took ${Math.round(run.elapsedMs)} ms`);
   assert.match(run.stderr, CLEAR_MESSAGE);
   assert.match(run.stderr, new RegExp(`cannot reach 127\\.0\\.0\\.1:${port}: connect ECONNREFUSED`));
-  assert.match(run.stderr, new RegExp(`copy a \\.gguf into ${path.join(dir, "models").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/ instead`));
+  assert.match(
+    run.stderr,
+    new RegExp(`copy a \\.gguf into ${path.join(dir, "models").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/ instead`),
+  );
   assert.doesNotMatch(run.stdout + run.stderr, /^\s+at /m);
   assert.deepEqual(await listFiles(path.join(dir, "models")), []);
 });

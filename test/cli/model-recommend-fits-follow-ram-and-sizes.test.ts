@@ -35,8 +35,15 @@ test("model recommend --ram-mb gives verdicts that follow the sizes, for this RA
     const result = JSON.parse(run.stdout) as RecommendJson;
     assert.equal(result.ramMB, ram);
     assert.equal(result.ramSource, "option");
-    assert.deepEqual(result.boards.map((board) => board.ramMB), [1024, 2048, 4096, 8192]);
-    assert.deepEqual(result.models, result.boards.find((board) => board.ramMB === ram)?.models, "this RAM is judged like the board table");
+    assert.deepEqual(
+      result.boards.map((board) => board.ramMB),
+      [1024, 2048, 4096, 8192],
+    );
+    assert.deepEqual(
+      result.models,
+      result.boards.find((board) => board.ramMB === ram)?.models,
+      "this RAM is judged like the board table",
+    );
     results.set(ram, result);
   }
   const boards = results.get(1024)?.boards ?? [];
@@ -48,7 +55,8 @@ test("model recommend --ram-mb gives verdicts that follow the sizes, for this RA
       else assert.ok(entry.needMB > board.ramMB, `${entry.uri} at ${board.ramMB}`);
       // A smaller need never gets a worse verdict on the same board.
       for (const other of board.models) {
-        if (other.needMB <= entry.needMB) assert.ok(RANK[other.verdict] >= RANK[entry.verdict], `${other.uri} vs ${entry.uri} at ${board.ramMB}`);
+        if (other.needMB <= entry.needMB)
+          assert.ok(RANK[other.verdict] >= RANK[entry.verdict], `${other.uri} vs ${entry.uri} at ${board.ramMB}`);
       }
     }
     const q4 = board.models.filter((entry) => entry.quantization === "Q4_K_M");
@@ -66,7 +74,10 @@ test("model recommend --ram-mb gives verdicts that follow the sizes, for this RA
     }
   }
   assert.ok(boards[0]?.models.some((entry) => entry.verdict === "too-big"));
-  assert.ok(boards[0]?.models.some((entry) => entry.verdict === "fits"), "a 1 GB board gets at least one comfortable choice");
+  assert.ok(
+    boards[0]?.models.some((entry) => entry.verdict === "fits"),
+    "a 1 GB board gets at least one comfortable choice",
+  );
   assert.ok(boards[3]?.models.every((entry) => entry.verdict === "fits"));
   for (const board of boards) assert.equal(board.suggestion?.verdict, "fits");
 });

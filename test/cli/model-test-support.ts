@@ -22,7 +22,9 @@ export function runCliSplit(args: string[], env: Record<string, string> = {}): P
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
   return new Promise((resolve) => {
-    child.on("close", (code, signal) => resolve({ code: code ?? signal ?? "unknown", stdout, stderr, elapsedMs: performance.now() - startedAt }));
+    child.on("close", (code, signal) =>
+      resolve({ code: code ?? signal ?? "unknown", stdout, stderr, elapsedMs: performance.now() - startedAt }),
+    );
   });
 }
 

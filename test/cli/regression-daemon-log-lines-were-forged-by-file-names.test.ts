@@ -61,7 +61,10 @@ test("a cycle that meets a hostile inbox file name logs one line per event", asy
     }
   });
   const lines = written.split("\n").slice(0, -1);
-  assert.ok(lines.some((line) => line.includes("binary content")), written);
+  assert.ok(
+    lines.some((line) => line.includes("binary content")),
+    written,
+  );
   for (const line of lines) assert.match(line, LOG_LINE, `not a log line of its own: ${JSON.stringify(line)}`);
   assert.equal(findRawControl(written), undefined);
 });

@@ -20,8 +20,15 @@ import { makeStateDir } from "../support/state-fixture.js";
 /** Runs a command and checks that nothing raw reached stdout or stderr; returns stdout. */
 async function runClean(args: string[], allowedCodes: Array<number | string> = [0]): Promise<string> {
   const result = await runCli(args);
-  assert.ok(allowedCodes.includes(result.code), `apprentice ${args.join(" ")} exited ${result.code}:\n${result.output}`);
-  assert.equal(findRawControl(result.output), undefined, `apprentice ${args.join(" ")} printed a raw control:\n${JSON.stringify(result.output)}`);
+  assert.ok(
+    allowedCodes.includes(result.code),
+    `apprentice ${args.join(" ")} exited ${result.code}:\n${result.output}`,
+  );
+  assert.equal(
+    findRawControl(result.output),
+    undefined,
+    `apprentice ${args.join(" ")} printed a raw control:\n${JSON.stringify(result.output)}`,
+  );
   return result.stdout;
 }
 
@@ -39,8 +46,22 @@ test("every inspect command shows hostile names and text with their controls vis
   try {
     teachLesson(state.db.data.learning, `Keep it short ${ESCAPES}`, `inbox/${HOSTILE_NAME}`, { cycle: 1, now });
     state.db.data.cycle.count = 1;
-    state.db.data.cycles.push({ cycle: 1, startedAt: now.toISOString(), endedAt: now.toISOString(), status: "ran", steps: 1, failedSteps: 0, durationMs: 5, summary: `done ${PAYLOAD}` });
-    state.db.data.goals["shopping-list"] = { attempts: 1, lastCheckedAt: now.toISOString(), lastCheckPassed: false, lastCheckOutput: PAYLOAD };
+    state.db.data.cycles.push({
+      cycle: 1,
+      startedAt: now.toISOString(),
+      endedAt: now.toISOString(),
+      status: "ran",
+      steps: 1,
+      failedSteps: 0,
+      durationMs: 5,
+      summary: `done ${PAYLOAD}`,
+    });
+    state.db.data.goals["shopping-list"] = {
+      attempts: 1,
+      lastCheckedAt: now.toISOString(),
+      lastCheckPassed: false,
+      lastCheckOutput: PAYLOAD,
+    };
     await writeDb(state.db);
   } finally {
     await state.close();
@@ -56,15 +77,32 @@ test("every inspect command shows hostile names and text with their controls vis
   const models = await runClean(["model", "list", ...state1]);
   assert.ok(models.includes("\\x1b[2J"), "escapes are shown, not dropped");
 
-  const status = JSON.parse(await runClean(["status", "--json", ...state1])) as { model: { path: string }; cycles: { last: { summary: string } } };
+  const status = JSON.parse(await runClean(["status", "--json", ...state1])) as {
+    model: { path: string };
+    cycles: { last: { summary: string } };
+  };
   assert.equal(status.model.path, modelFile, "status --json parses to the exact path");
   assert.equal(status.cycles.last.summary, `done ${PAYLOAD}`);
-  const list = JSON.parse(await runClean(["model", "list", "--json", ...state1])) as { models: Array<{ name?: string; file: string }> };
-  assert.deepEqual(list.models.map((model) => [model.file, model.name]), [[path.basename(modelFile), hostileModelName()]]);
-  const lesson = JSON.parse(await runClean(["lessons", "show", "L1", "--json", ...state1])) as { lesson: { evidence: string[]; text: string } };
+  const list = JSON.parse(await runClean(["model", "list", "--json", ...state1])) as {
+    models: Array<{ name?: string; file: string }>;
+  };
+  assert.deepEqual(
+    list.models.map((model) => [model.file, model.name]),
+    [[path.basename(modelFile), hostileModelName()]],
+  );
+  const lesson = JSON.parse(await runClean(["lessons", "show", "L1", "--json", ...state1])) as {
+    lesson: { evidence: string[]; text: string };
+  };
   assert.deepEqual(lesson.lesson.evidence, [`inbox/${HOSTILE_NAME}`]);
-  const doctor = JSON.parse(await runClean(["doctor", "--json", ...state1], [0, 1])) as { checks: Array<{ finding: string }> };
-  assert.ok(doctor.checks.some((check) => check.finding.includes(hostileModelName()) || check.finding.includes(path.basename(modelFile))), "doctor names the model, exactly");
+  const doctor = JSON.parse(await runClean(["doctor", "--json", ...state1], [0, 1])) as {
+    checks: Array<{ finding: string }>;
+  };
+  assert.ok(
+    doctor.checks.some(
+      (check) => check.finding.includes(hostileModelName()) || check.finding.includes(path.basename(modelFile)),
+    ),
+    "doctor names the model, exactly",
+  );
 });
 
 test("the once result shows a hostile model path visibly, in text and in --json", async (t) => {
@@ -72,7 +110,10 @@ test("the once result shows a hostile model path visibly, in text and in --json"
   t.after(cleanup);
   const missing = path.join(dir, "models", `gone ${ESCAPES}.gguf`);
   await runClean(["once", "--state", dir, "--model", missing], [2]);
-  const result = JSON.parse(await runClean(["once", "--json", "--state", dir, "--model", missing], [2])) as { status: string; reason: string };
+  const result = JSON.parse(await runClean(["once", "--json", "--state", dir, "--model", missing], [2])) as {
+    status: string;
+    reason: string;
+  };
   assert.equal(result.status, "failed");
   assert.ok(result.reason.includes(missing), "the reason names the path exactly once parsed");
 });

@@ -6,7 +6,10 @@ import { runCli, startCli } from "../support/cli-process.js";
 import { makeStateDir } from "../support/state-fixture.js";
 
 test("a second start on the same state dir exits non-zero naming the running daemon's pid; SIGTERM stops the first cleanly", async (t) => {
-  const { dir, cleanup } = await makeStateDir({ workspace: { "shopping.txt": "milk\n" }, config: { schedule: { cron: "0 0 1 1 *" } } });
+  const { dir, cleanup } = await makeStateDir({
+    workspace: { "shopping.txt": "milk\n" },
+    config: { schedule: { cron: "0 0 1 1 *" } },
+  });
   t.after(cleanup);
   const first = startCli(["start", "--state", dir]);
   t.after(() => first.child.kill("SIGKILL"));

@@ -25,7 +25,12 @@ test("status --json reports the recorded cycle, model estimate, goal, lesson, sk
   assert.deepEqual(report.daemon, { running: false });
   assert.equal(report.cycles.count, 3);
   assert.deepEqual(report.cycles.last, {
-    cycle: 3, status: "ran", startedAt: "2026-01-05T09:03:00.000Z", endedAt: "2026-01-05T09:03:02.500Z", durationMs: 2500, summary: "wrote shopping.txt",
+    cycle: 3,
+    status: "ran",
+    startedAt: "2026-01-05T09:03:00.000Z",
+    endedAt: "2026-01-05T09:03:02.500Z",
+    durationMs: 2500,
+    summary: "wrote shopping.txt",
   });
   assert.equal(report.nextWake.at, undefined, "no wake is promised while no daemon runs");
   assert.equal(report.model.path, path.join(dir, "models", "tiny.gguf"));
@@ -53,7 +58,10 @@ test("status names the live lock holder as the running daemon, with its pid and 
   const report = await runCliJson<StatusReport>(["status", "--state", dir, "--json"]);
   assert.equal(report.daemon.running, true);
   assert.equal(report.daemon.pid, process.pid);
-  assert.ok(report.nextWake.at !== undefined && Date.parse(report.nextWake.at) > Date.now(), `next wake in the future, got ${report.nextWake.at}`);
+  assert.ok(
+    report.nextWake.at !== undefined && Date.parse(report.nextWake.at) > Date.now(),
+    `next wake in the future, got ${report.nextWake.at}`,
+  );
 
   const text = await runCli(["status", "--state", dir]);
   assert.equal(text.code, 0);
@@ -96,7 +104,14 @@ test("a daemon started with --model is reported with that model, not config.json
   const text = await runCli(["status", "--state", dir]);
   assert.match(text.stdout, /Model: +.*given\.gguf \(given to the running daemon with --model\), 2\.0 MB/);
 
-  const own = await runCliJson<StatusReport>(["status", "--state", dir, "--model", path.join(dir, "models", "tiny.gguf"), "--json"]);
+  const own = await runCliJson<StatusReport>([
+    "status",
+    "--state",
+    dir,
+    "--model",
+    path.join(dir, "models", "tiny.gguf"),
+    "--json",
+  ]);
   assert.equal(own.model.path, path.join(dir, "models", "tiny.gguf"));
   assert.equal(own.model.source, "--model");
 });

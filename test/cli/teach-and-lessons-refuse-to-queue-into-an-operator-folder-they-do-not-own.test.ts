@@ -28,11 +28,21 @@ test("operator/ of another user: teach and lessons pin exit 2 with one line nami
   const pin = await runCli(["lessons", "pin", "L2", "--state", dir]);
 
   assert.equal(teach.code, 2, teach.output);
-  assert.equal(teach.output, "apprentice: operator/ belongs to uid 65534 (nobody), not to you: run this as that user, e.g. sudo -u nobody apprentice teach …\n");
+  assert.equal(
+    teach.output,
+    "apprentice: operator/ belongs to uid 65534 (nobody), not to you: run this as that user, e.g. sudo -u nobody apprentice teach …\n",
+  );
   assert.equal(pin.code, 2, pin.output);
-  assert.equal(pin.output, "apprentice: operator/ belongs to uid 65534 (nobody), not to you: run this as that user, e.g. sudo -u nobody apprentice lessons pin …\n");
+  assert.equal(
+    pin.output,
+    "apprentice: operator/ belongs to uid 65534 (nobody), not to you: run this as that user, e.g. sudo -u nobody apprentice lessons pin …\n",
+  );
   assert.deepEqual(await readdir(operator), [], "nothing was queued");
-  assert.deepEqual((await readdir(path.join(dir, "inbox"))).filter((name) => !name.startsWith(".")), [], "nor dropped in the inbox");
+  assert.deepEqual(
+    (await readdir(path.join(dir, "inbox"))).filter((name) => !name.startsWith(".")),
+    [],
+    "nor dropped in the inbox",
+  );
   assert.equal(await readFile(path.join(dir, "db.json"), "utf8"), dbBefore);
 });
 
@@ -44,7 +54,10 @@ test("operator/ open to others: the CLI refuses to queue where the daemon would 
   const retire = await runCli(["lessons", "retire", "L1", "--state", dir, "--json"]);
 
   assert.equal(retire.code, 2, retire.output);
-  assert.match(retire.output, /^apprentice: .*operator is writable by its group or others \(mode 0777\), so the daemon would not believe a request there: chmod 700 .*operator\n$/);
+  assert.match(
+    retire.output,
+    /^apprentice: .*operator is writable by its group or others \(mode 0777\), so the daemon would not believe a request there: chmod 700 .*operator\n$/,
+  );
   assert.equal(retire.stdout, "", "no JSON outcome is printed for a refusal");
   assert.deepEqual(await readdir(operator), []);
 });

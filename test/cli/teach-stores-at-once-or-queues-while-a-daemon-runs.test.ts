@@ -13,7 +13,15 @@ test("with no daemon, teach stores the lesson pinned at once and notes it in les
   t.after(cleanup);
   const before = await readDbData(path.join(dir, "db.json"));
 
-  const outcome = await runCliJson<{ status: string; id: string }>(["teach", "--state", dir, "--json", "Keep", "the", "list  sorted."]);
+  const outcome = await runCliJson<{ status: string; id: string }>([
+    "teach",
+    "--state",
+    dir,
+    "--json",
+    "Keep",
+    "the",
+    "list  sorted.",
+  ]);
 
   assert.equal(outcome.status, "stored");
   const db = await readDbData(path.join(dir, "db.json"));
@@ -26,8 +34,16 @@ test("with no daemon, teach stores the lesson pinned at once and notes it in les
   assert.match(await readFile(path.join(dir, "lessons.md"), "utf8"), /Keep the list sorted\./);
   const journal = await readdir(path.join(dir, "journal"));
   const texts = await Promise.all(journal.map((name) => readFile(path.join(dir, "journal", name), "utf8")));
-  assert.ok(texts.some((text) => text.includes(`${outcome.id} created: taught by the operator (apprentice teach): Keep the list sorted.`)));
-  assert.deepEqual((await readdir(path.join(dir, "operator"))).filter((name) => name.endsWith(".lesson.md")), [], "nothing left queued");
+  assert.ok(
+    texts.some((text) =>
+      text.includes(`${outcome.id} created: taught by the operator (apprentice teach): Keep the list sorted.`),
+    ),
+  );
+  assert.deepEqual(
+    (await readdir(path.join(dir, "operator"))).filter((name) => name.endsWith(".lesson.md")),
+    [],
+    "nothing left queued",
+  );
   const history = await runCliJson<Array<{ event: string; subject: string }>>(["history", "--state", dir, "--json"]);
   assert.deepEqual(history[0], { ...history[0], event: "operator", subject: "Operator: taught a lesson" });
 });
@@ -51,7 +67,11 @@ test("while a daemon holds the lock, teach queues the lesson in operator/ as a 0
   const info = await stat(file);
   assert.equal(info.mode & 0o777, 0o600);
   assert.equal(info.uid, process.geteuid?.());
-  assert.deepEqual((await readdir(path.join(dir, "inbox"))).filter((name) => !name.startsWith(".")), [], "nothing goes to the inbox");
+  assert.deepEqual(
+    (await readdir(path.join(dir, "inbox"))).filter((name) => !name.startsWith(".")),
+    [],
+    "nothing goes to the inbox",
+  );
   assert.equal(await readFile(path.join(dir, "db.json"), "utf8"), dbBefore);
 });
 

@@ -14,7 +14,10 @@ test("an empty object gets every default", () => {
 
 test("errors name the dotted path and what was expected", () => {
   try {
-    parseConfig({ model: { threads: "two" }, schedule: { cron: "every day" }, tools: { allowCommands: ["rm -rf"] }, extra: 1 }, "/s/config.json");
+    parseConfig(
+      { model: { threads: "two" }, schedule: { cron: "every day" }, tools: { allowCommands: ["rm -rf"] }, extra: 1 },
+      "/s/config.json",
+    );
     assert.fail("expected a ConfigError");
   } catch (error) {
     assert.ok(error instanceof ConfigError);

@@ -23,7 +23,10 @@ test("read-only steps reuse the first check; a write makes the check run again",
   const logger = createMemoryLogger();
   const state = await openState(dir, { logger, clock: () => new Date() });
   try {
-    const look = new ScriptedBrain(['{"thought":"look","tool":"list_dir","args":{"path":"."}}', '{"thought":"read","tool":"read_file","args":{"path":"notes.txt"}}']);
+    const look = new ScriptedBrain([
+      '{"thought":"look","tool":"list_dir","args":{"path":"."}}',
+      '{"thought":"read","tool":"read_file","args":{"path":"notes.txt"}}',
+    ]);
     const first = await runCycle(buildCycleDeps(state, { brain: look, logger, clock: () => new Date() }));
     assert.equal(first.status, "ran");
     assert.deepEqual(first.status === "ran" ? first.checks : [], [{ goal: "shopping-list", passed: false }]);
@@ -31,9 +34,15 @@ test("read-only steps reuse the first check; a write makes the check run again",
     const journal = await readFile(first.status === "ran" ? first.journalFile : "", "utf8");
     assert.match(journal, /no step changed the workspace since the first check/);
 
-    const write = new ScriptedBrain(['{"thought":"write","tool":"write_file","args":{"path":"shopping.txt","content":"milk\\n"}}']);
+    const write = new ScriptedBrain([
+      '{"thought":"write","tool":"write_file","args":{"path":"shopping.txt","content":"milk\\n"}}',
+    ]);
     const second = await runCycle(buildCycleDeps(state, { brain: write, logger, clock: () => new Date() }));
-    assert.deepEqual(second.status === "ran" ? second.checks : [], [{ goal: "shopping-list", passed: true }], "the write met the goal, and the check saw it");
+    assert.deepEqual(
+      second.status === "ran" ? second.checks : [],
+      [{ goal: "shopping-list", passed: true }],
+      "the write met the goal, and the check saw it",
+    );
     assert.equal(await checkLines(dir), 3, "the second cycle checked before and after");
   } finally {
     await state.close();

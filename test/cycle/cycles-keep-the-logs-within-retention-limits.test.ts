@@ -22,13 +22,22 @@ const EPISODES_MAX_BYTES = 0.05 * 1024 * 1024;
 test("40 cycles with tiny limits: episodes, journal and history stay bounded", async (t) => {
   const { dir, cleanup } = await makeStateDir({
     goalsYaml: "version: 1\ngoals:\n  - id: never\n    title: Make never.txt.\n    check: test -f never.txt\n",
-    config: { retention: { episodesMaxMB: 0.05, journalMaxMB: 1, journalDays: 30 }, history: { keepEntries: KEEP_ENTRIES }, limits: { maxSteps: 2 } },
+    config: {
+      retention: { episodesMaxMB: 0.05, journalMaxMB: 1, journalDays: 30 },
+      history: { keepEntries: KEEP_ENTRIES },
+      limits: { maxSteps: 2 },
+    },
     workspace: { "big.txt": `${"z".repeat(3000)}\n` },
   });
   t.after(cleanup);
   await writeFile(path.join(dir, "journal", "2024-01-01.md"), "# Journal 2024-01-01\n\n## Cycle 0\nlong ago\n");
   const step = '{"thought":"look","tool":"run","args":{"command":"cat","args":["big.txt"]}}';
-  const brain = new ScriptedBrain(Array.from({ length: CYCLES }, () => [step, '{"thought":"done","tool":"finish","args":{"summary":"looked"}}']).flat());
+  const brain = new ScriptedBrain(
+    Array.from({ length: CYCLES }, () => [
+      step,
+      '{"thought":"done","tool":"finish","args":{"summary":"looked"}}',
+    ]).flat(),
+  );
   const logger = createMemoryLogger();
   const state = await openState(dir, { logger, clock: () => new Date() });
   let largestEpisodes = 0;
@@ -50,13 +59,21 @@ test("40 cycles with tiny limits: episodes, journal and history stay bounded", a
     assert.equal(records.at(-1)?.cycle, CYCLES, "the newest episodes are there");
 
     assert.ok(!(await readdir(path.join(dir, "journal"))).includes("2024-01-01.md"), "a day past journalDays is gone");
-    assert.ok(logger.lines.some((line) => line.includes("retention: journal: removed 1 old day files (2024-01-01.md)")));
+    assert.ok(
+      logger.lines.some((line) => line.includes("retention: journal: removed 1 old day files (2024-01-01.md)")),
+    );
 
     const entries = await listHistory(state.paths);
     assert.ok(existsSync(path.join(dir, ".history", "shallow")), "the history was pruned");
-    assert.ok(entries.length <= Math.floor(KEEP_ENTRIES * 1.5) + historyPruneInterval(KEEP_ENTRIES), `${entries.length} history entries`);
+    assert.ok(
+      entries.length <= Math.floor(KEEP_ENTRIES * 1.5) + historyPruneInterval(KEEP_ENTRIES),
+      `${entries.length} history entries`,
+    );
     assert.equal(entries[0]?.cycle, CYCLES);
-    assert.ok(!logger.lines.some((line) => line.startsWith("warn ") && /retention|history/.test(line)), logger.lines.filter((line) => line.startsWith("warn")).join("\n"));
+    assert.ok(
+      !logger.lines.some((line) => line.startsWith("warn ") && /retention|history/.test(line)),
+      logger.lines.filter((line) => line.startsWith("warn")).join("\n"),
+    );
   } finally {
     await state.close();
   }

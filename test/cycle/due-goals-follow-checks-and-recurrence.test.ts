@@ -9,7 +9,10 @@ const goal = (id: string, extra: Record<string, unknown> = {}) => ({ id, title: 
 test("a goal never met is due; a met goal without recurrence is not", () => {
   const goals = [goal("a", { check: "true" }), goal("b", { check: "true" })];
   const due = selectDueGoals(goals, { b: { doneAt: "2026-11-22T11:00:00Z", lastCheckPassed: true } }, now);
-  assert.deepEqual(due.map((g) => g.id), ["a"]);
+  assert.deepEqual(
+    due.map((g) => g.id),
+    ["a"],
+  );
 });
 
 test("a met goal with every comes due again once the interval has passed", () => {
@@ -27,7 +30,10 @@ test("a goal without a check is due until worked on, then per its recurrence", (
 
 test("higher priority first, then file order", () => {
   const goals = [goal("low"), goal("high", { priority: 5 }), goal("low2")];
-  assert.deepEqual(selectDueGoals(goals, {}, now).map((g) => g.id), ["high", "low", "low2"]);
+  assert.deepEqual(
+    selectDueGoals(goals, {}, now).map((g) => g.id),
+    ["high", "low", "low2"],
+  );
 });
 
 test("durations parse, and nonsense does not", () => {
@@ -38,13 +44,28 @@ test("durations parse, and nonsense does not", () => {
 });
 
 test("among equal priorities the goal worked on least recently goes first, one never worked on before any", () => {
-  const goals = [goal("a", { check: "true" }), goal("b", { check: "true" }), goal("c", { check: "true" }), goal("urgent", { check: "true", priority: 2 })];
+  const goals = [
+    goal("a", { check: "true" }),
+    goal("b", { check: "true" }),
+    goal("c", { check: "true" }),
+    goal("urgent", { check: "true", priority: 2 }),
+  ];
   const progress = {
     a: { lastWorkedAt: "2026-11-22T11:00:00Z" },
     b: { lastWorkedAt: "2026-11-22T09:00:00Z" },
     urgent: { lastWorkedAt: "2026-11-22T11:30:00Z" },
   };
   // urgent outranks all; c was never worked on; b waited longer than a.
-  assert.deepEqual(selectDueGoals(goals, progress, now).map((g) => g.id), ["urgent", "c", "b", "a"]);
-  assert.deepEqual(orderGoals(goals.slice(0, 2), { a: { lastWorkedAt: "2026-11-22T11:00:00Z" }, b: { lastWorkedAt: "2026-11-22T11:00:00Z" } }).map((g) => g.id), ["a", "b"], "a tie keeps file order");
+  assert.deepEqual(
+    selectDueGoals(goals, progress, now).map((g) => g.id),
+    ["urgent", "c", "b", "a"],
+  );
+  assert.deepEqual(
+    orderGoals(goals.slice(0, 2), {
+      a: { lastWorkedAt: "2026-11-22T11:00:00Z" },
+      b: { lastWorkedAt: "2026-11-22T11:00:00Z" },
+    }).map((g) => g.id),
+    ["a", "b"],
+    "a tie keeps file order",
+  );
 });

@@ -24,9 +24,17 @@ interface StepLine {
 }
 
 test("a run that writes two files records both; a write of identical bytes records nothing; a write into a new folder records the folder too", async (t) => {
-  const { dir, cleanup } = await makeStateDir({ goalsYaml: GOALS, workspace: { "notes.txt": "eggs\n", "old.txt": "gone soon\n" }, config: { limits: { maxSteps: 6 } } });
+  const { dir, cleanup } = await makeStateDir({
+    goalsYaml: GOALS,
+    workspace: { "notes.txt": "eggs\n", "old.txt": "gone soon\n" },
+    config: { limits: { maxSteps: 6 } },
+  });
   t.after(cleanup);
-  await installCommands(dir, { "two-files": "echo a > a.txt; echo b > b.txt; rm old.txt" }, ["run", "write_file", "finish"]);
+  await installCommands(dir, { "two-files": "echo a > a.txt; echo b > b.txt; rm old.txt" }, [
+    "run",
+    "write_file",
+    "finish",
+  ]);
   const logger = createMemoryLogger();
   const state = await openState(dir, { logger, clock: () => new Date() });
   t.after(() => state.close());
@@ -52,7 +60,11 @@ test("a run that writes two files records both; a write of identical bytes recor
 });
 
 test("changed paths are unknown when a scan was cut short, or when more than the cap changed", () => {
-  const scan = (entries: Record<string, string>, complete = true) => ({ fingerprint: JSON.stringify(entries), entries: new Map(Object.entries(entries)), complete });
+  const scan = (entries: Record<string, string>, complete = true) => ({
+    fingerprint: JSON.stringify(entries),
+    entries: new Map(Object.entries(entries)),
+    complete,
+  });
   assert.deepEqual(changedPathsBetween(scan({ a: "1" }), scan({ a: "2", b: "1" })), ["a", "b"]);
   assert.equal(changedPathsBetween(scan({ a: "1" }), scan({ a: "2" }, false)), undefined);
   assert.equal(changedPathsBetween(scan({ a: "1", b: "1", c: "1" }), scan({}), 2), undefined);
@@ -67,7 +79,12 @@ test("the scan keeps the fingerprint's value, so masks learned before still matc
   assert.equal(scan.complete, true);
   assert.deepEqual([...scan.entries.keys()].sort(), ["sub", "x.txt"]);
   // The fingerprint as it was computed before entries were kept: name, size, content, then each folder.
-  const before = createHash("sha256").update("x.txt\u00002\u0000").update("x\n").update("\u0000").update("dir\u0000.\u0000").update("dir\u0000sub\u0000");
+  const before = createHash("sha256")
+    .update("x.txt\u00002\u0000")
+    .update("x\n")
+    .update("\u0000")
+    .update("dir\u0000.\u0000")
+    .update("dir\u0000sub\u0000");
   assert.equal(scan.fingerprint, before.digest("hex").slice(0, 16));
   assert.equal(await fingerprintWorkspace(path.join(dir, "workspace")), scan.fingerprint);
 });

@@ -16,7 +16,13 @@ const due = [
 test("pre-check, replay and steps each meet a goal; the final check overrules what the loop saw; no check is unchecked", () => {
   const verdicts = judgeGoals({
     due,
-    preChecks: [{ goal: "early", passed: true }, { goal: "replayed", passed: false }, { goal: "worked", passed: false }, { goal: "undone", passed: false }, { goal: "failed", passed: false }],
+    preChecks: [
+      { goal: "early", passed: true },
+      { goal: "replayed", passed: false },
+      { goal: "worked", passed: false },
+      { goal: "undone", passed: false },
+      { goal: "failed", passed: false },
+    ],
     served: [
       { id: "replayed", attempted: true, metBy: "replay" },
       { id: "worked", attempted: true },
@@ -25,7 +31,12 @@ test("pre-check, replay and steps each meet a goal; the final check overrules wh
       { id: "failed", attempted: true },
       { id: "tidy", attempted: true },
     ],
-    finalChecks: [{ goal: "replayed", passed: true }, { goal: "worked", passed: true }, { goal: "undone", passed: false }, { goal: "failed", passed: false }],
+    finalChecks: [
+      { goal: "replayed", passed: true },
+      { goal: "worked", passed: true },
+      { goal: "undone", passed: false },
+      { goal: "failed", passed: false },
+    ],
   });
   assert.deepEqual(verdicts, [
     { id: "early", verdict: "met", by: "pre-check" },
@@ -43,20 +54,45 @@ test("a stopped cycle (no final checks) keeps what the loop's own checks saw and
   const verdicts = judgeGoals({
     due: due.slice(1, 3),
     preChecks: [],
-    served: [{ id: "replayed", attempted: true, metBy: "replay" }, { id: "worked", attempted: true }],
+    served: [
+      { id: "replayed", attempted: true, metBy: "replay" },
+      { id: "worked", attempted: true },
+    ],
     finalChecks: [],
   });
-  assert.deepEqual(verdicts, [{ id: "replayed", verdict: "met", by: "replay" }, { id: "worked", verdict: "unchecked" }]);
+  assert.deepEqual(verdicts, [
+    { id: "replayed", verdict: "met", by: "replay" },
+    { id: "worked", verdict: "unchecked" },
+  ]);
 });
 
 test("the summary is the count first, the model's words after, labelled; the model's words alone with no goal", () => {
-  const oneOfTwo = [{ id: "a", verdict: "met" as const, by: "replay" as const }, { id: "b", verdict: "unmet" as const }];
+  const oneOfTwo = [
+    { id: "a", verdict: "met" as const, by: "replay" as const },
+    { id: "b", verdict: "unmet" as const },
+  ];
   assert.equal(summarizeCycle(oneOfTwo, []), "1 of 2 goals met");
-  assert.equal(summarizeCycle(oneOfTwo, [{ goal: "b", text: "all done" }]), "1 of 2 goals met; the model said: all done");
-  assert.equal(summarizeCycle(oneOfTwo, [{ goal: "a", text: "a done" }, { goal: "b", text: "b done" }]), "1 of 2 goals met; the model said: a: a done; b: b done");
+  assert.equal(
+    summarizeCycle(oneOfTwo, [{ goal: "b", text: "all done" }]),
+    "1 of 2 goals met; the model said: all done",
+  );
+  assert.equal(
+    summarizeCycle(oneOfTwo, [
+      { goal: "a", text: "a done" },
+      { goal: "b", text: "b done" },
+    ]),
+    "1 of 2 goals met; the model said: a: a done; b: b done",
+  );
   assert.equal(summarizeCycle([{ id: "a", verdict: "met" }], []), "1 of 1 goal met");
   assert.equal(summarizeCycle([], [{ text: "answered the inbox" }]), "answered the inbox");
   assert.equal(summarizeCycle([], []), undefined);
-  assert.equal(allGoalsMet([{ id: "a", verdict: "met" }, { id: "t", verdict: "unchecked" }]), true, "a goal without a check neither meets nor fails the cycle");
+  assert.equal(
+    allGoalsMet([
+      { id: "a", verdict: "met" },
+      { id: "t", verdict: "unchecked" },
+    ]),
+    true,
+    "a goal without a check neither meets nor fails the cycle",
+  );
   assert.equal(allGoalsMet([{ id: "t", verdict: "unchecked" }]), undefined);
 });

@@ -31,7 +31,11 @@ test("garbage, an unknown tool and a failing tool are recorded as failed steps; 
     assert.equal(result.steps, 5);
     assert.equal(result.failedSteps, 3);
     assert.equal(result.summary, "1 of 1 goal met", "the world's verdict; the model never had to call finish");
-    assert.deepEqual(result.checks, [{ goal: "shopping-list", passed: true }], "the world's check, not the model, says it is met");
+    assert.deepEqual(
+      result.checks,
+      [{ goal: "shopping-list", passed: true }],
+      "the world's check, not the model, says it is met",
+    );
     assert.equal(brain.opened, 1);
     assert.equal(brain.disposed, 1, "the session is disposed at the end of the cycle");
 
@@ -44,15 +48,21 @@ test("garbage, an unknown tool and a failing tool are recorded as failed steps; 
     assert.match(requests[4] ?? "", /read_file/);
     assert.equal(requests.length, 5, "no decision is asked for once the goal's check passed");
 
-    const episodes = (await readFile(path.join(dir, "episodes.jsonl"), "utf8")).trim().split("\n").map((line) => JSON.parse(line));
+    const episodes = (await readFile(path.join(dir, "episodes.jsonl"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     const steps = episodes.filter((episode) => episode.kind === "step");
-    assert.deepEqual(steps.map((step) => [step.tool, step.ok]), [
-      ["(invalid-output)", false],
-      ["(invalid-output)", false],
-      ["run", false],
-      ["write_file", true],
-      ["write_file", true],
-    ]);
+    assert.deepEqual(
+      steps.map((step) => [step.tool, step.ok]),
+      [
+        ["(invalid-output)", false],
+        ["(invalid-output)", false],
+        ["run", false],
+        ["write_file", true],
+        ["write_file", true],
+      ],
+    );
     assert.equal(steps[0].raw, "{not json");
     assert.match(steps[2].signature, /^exit #/);
     const db = await readDbData(path.join(dir, "db.json"));
@@ -71,7 +81,11 @@ test("a goal whose check already passes is met without loading the model", async
   const state = await openState(dir, { logger, clock: () => new Date() });
   try {
     const result = await runCycle(buildCycleDeps(state, { brain, logger, clock: () => new Date() }));
-    assert.deepEqual(result, { status: "skipped", reason: "nothing-to-do", detail: "no goal is due and the inbox is empty" });
+    assert.deepEqual(result, {
+      status: "skipped",
+      reason: "nothing-to-do",
+      detail: "no goal is due and the inbox is empty",
+    });
     assert.equal(brain.opened, 0);
     assert.equal(state.db.data.goals["shopping-list"]?.lastCheckPassed, true);
   } finally {

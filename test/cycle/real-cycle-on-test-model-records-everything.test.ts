@@ -18,7 +18,9 @@ test("a real node-llama-cpp cycle on the written GGUF acts, checks, journals, lo
   const events: CycleProgress[] = [];
   try {
     const brain = new LlamaBrain(logger);
-    const result = await runCycle(buildCycleDeps(state, { brain, logger, clock: () => new Date(), onProgress: (event) => events.push(event) }));
+    const result = await runCycle(
+      buildCycleDeps(state, { brain, logger, clock: () => new Date(), onProgress: (event) => events.push(event) }),
+    );
     assert.equal(result.status, "ran", JSON.stringify(result));
     if (result.status !== "ran") return;
     assert.equal(result.cycle, 1);
@@ -29,7 +31,10 @@ test("a real node-llama-cpp cycle on the written GGUF acts, checks, journals, lo
     assert.equal(events.filter((event) => event.kind === "model-loaded").length, 1);
     assert.equal(events.at(-1)?.kind, "model-unloaded");
 
-    const episodes = (await readFile(path.join(dir, "episodes.jsonl"), "utf8")).trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+    const episodes = (await readFile(path.join(dir, "episodes.jsonl"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const steps = episodes.filter((episode) => episode.kind === "step");
     assert.equal(steps.length, result.steps);
     for (const step of steps) {
@@ -38,7 +43,11 @@ test("a real node-llama-cpp cycle on the written GGUF acts, checks, journals, lo
       assert.equal(typeof step.durationMs, "number");
       // A decision that validated names an offered tool; one that did not keeps the raw output.
       if (step.invalidOutput) assert.equal(typeof step.raw, "string");
-      else assert.match(String(step.tool), /^(finish|list_dir|read_file|write_file|append_file|run|sense|note|message_operator)$/);
+      else
+        assert.match(
+          String(step.tool),
+          /^(finish|list_dir|read_file|write_file|append_file|run|sense|note|message_operator)$/,
+        );
     }
     assert.ok(episodes.some((episode) => episode.kind === "check" && episode.goal === "shopping-list"));
 

@@ -29,7 +29,12 @@ test("a file echoed on stderr by an allowlisted command reaches the prompt only 
     const logger = createMemoryLogger();
     const state = await openState(dir, { logger, clock });
     const date = '{"thought":"parse","tool":"run","args":{"command":"date","args":["-f","notes.txt"]}}';
-    const brain = new ScriptedBrain([date, date, '{"thought":"look","tool":"list_dir","args":{"path":"."}}', '{"thought":"stop","tool":"finish","args":{"summary":"stopped"}}']);
+    const brain = new ScriptedBrain([
+      date,
+      date,
+      '{"thought":"look","tool":"list_dir","args":{"path":"."}}',
+      '{"thought":"stop","tool":"finish","args":{"summary":"stopped"}}',
+    ]);
     try {
       const result = await runCycle(buildCycleDeps(state, { brain, logger, clock }));
       assert.equal(result.status, "ran", JSON.stringify(result));
@@ -47,7 +52,10 @@ test("a file echoed on stderr by an allowlisted command reaches the prompt only 
       const fences = readFences(text);
       assert.deepEqual(fences.unquoted, [], `payload outside a fence in:\n${text}`);
       assert.equal(fences.unclosed, false);
-      assert.ok(!fences.headings.includes("## Tools") || fences.headings.filter((heading) => heading === "## Tools").length === 1);
+      assert.ok(
+        !fences.headings.includes("## Tools") ||
+          fences.headings.filter((heading) => heading === "## Tools").length === 1,
+      );
       assert.equal(findRawControl(text), undefined);
       quoted += fences.quoted;
     }

@@ -16,7 +16,8 @@ const DEADLINE_MS = 1000;
 test("regression: a FIFO swapped in after the listing neither blocks the fingerprint nor is opened by it", async (t) => {
   const workspace = await makeTempDir(t);
   await mkdir(path.join(workspace, "notes"));
-  for (let index = 0; index < 20; index++) await writeFile(path.join(workspace, "notes", `n${index}.txt`), `note ${index}\n`);
+  for (let index = 0; index < 20; index++)
+    await writeFile(path.join(workspace, "notes", `n${index}.txt`), `note ${index}\n`);
   const target = path.join(workspace, "notes", "f.txt");
   const fifo = path.join(workspace, ".fifo");
   await writeFile(target, "a regular file\n");
@@ -40,7 +41,11 @@ test("regression: a FIFO swapped in after the listing neither blocks the fingerp
     const swaps = swapping.stop();
     // A fingerprint stuck in open(2) holds a thread of the pool for good; free it before failing.
     const released = stuck ? releaseStuckReaders([target, fifo]) : [];
-    assert.equal(stuck, false, `a fingerprint waited on the FIFO for over ${DEADLINE_MS} ms (released ${released.length})`);
+    assert.equal(
+      stuck,
+      false,
+      `a fingerprint waited on the FIFO for over ${DEADLINE_MS} ms (released ${released.length})`,
+    );
     assert.equal(writer.opened(), false, "the fingerprint opened the FIFO (its waiting writer woke up)");
     assert.ok(swaps >= ROUNDS, `only ${swaps} swaps in ${ROUNDS} fingerprints: the race did not interleave`);
   }

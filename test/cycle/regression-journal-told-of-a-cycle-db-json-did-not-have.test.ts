@@ -35,19 +35,30 @@ test("db.json failing at a cycle's end leaves no journal entry claiming the cycl
   } finally {
     await state.close();
   }
-  const journal = await readFile(path.join(dir, "journal", `${formatLocalDate(new Date())}.md`), "utf8").catch(() => "");
-  assert.doesNotMatch(journal, /## Cycle 1 — \d\d:\d\d \((ran|failed)/, "the journal does not report a cycle db.json lacks");
+  const journal = await readFile(path.join(dir, "journal", `${formatLocalDate(new Date())}.md`), "utf8").catch(
+    () => "",
+  );
+  assert.doesNotMatch(
+    journal,
+    /## Cycle 1 — \d\d:\d\d \((ran|failed)/,
+    "the journal does not report a cycle db.json lacks",
+  );
 });
 
 /** A state whose first cycle read inbox/hello.md and wrote a note; closed again, as after a stop. */
-async function stateAfterOneCycle(t: { after: (fn: () => Promise<void>) => void }): Promise<{ dir: string; logger: ReturnType<typeof createMemoryLogger>; clock: () => Date }> {
+async function stateAfterOneCycle(t: {
+  after: (fn: () => Promise<void>) => void;
+}): Promise<{ dir: string; logger: ReturnType<typeof createMemoryLogger>; clock: () => Date }> {
   const { dir, cleanup } = await makeStateDir({ inbox: { "hello.md": "Please write a note." } });
   t.after(cleanup);
   const logger = createMemoryLogger();
   const clock = (): Date => new Date();
   const state = await openState(dir, { logger, clock });
   try {
-    assert.equal((await runCycle(buildCycleDeps(state, { brain: new ScriptedBrain([WRITE]), logger, clock }))).status, "ran");
+    assert.equal(
+      (await runCycle(buildCycleDeps(state, { brain: new ScriptedBrain([WRITE]), logger, clock }))).status,
+      "ran",
+    );
   } finally {
     await state.close();
   }
@@ -59,7 +70,10 @@ test("a journal entry torn by a crash after db.json recorded the cycle is comple
   const db = await readDbData(path.join(dir, "db.json"));
   const pending = db.cycle.pendingJournal;
   assert.ok(pending !== undefined && pending.cycle === 1, "db.json carries cycle 1's journal entry");
-  assert.deepEqual(pending.inbox.map((read) => [read.file, read.size]), [["hello.md", Buffer.byteLength("Please write a note.")]]);
+  assert.deepEqual(
+    pending.inbox.map((read) => [read.file, read.size]),
+    [["hello.md", Buffer.byteLength("Please write a note.")]],
+  );
   // Make it look like a crash in the middle of the journal append, before the inbox was archived.
   const dayFile = path.join(dir, "journal", `${pending.day}.md`);
   const whole = await readFile(dayFile, "utf8");
@@ -77,8 +91,18 @@ test("a journal entry torn by a crash after db.json recorded the cycle is comple
   const repaired = await readFile(dayFile, "utf8");
   assert.equal(repaired.split(pending.text).length - 1, 1, "the entry is there whole, once");
   assert.equal((repaired.match(/## Cycle 1 — /g) ?? []).length, 1, "the torn half was cut off");
-  assert.ok(logger.lines.some((line) => /cycle 1 was recorded, but a crash cut off its end; completed now: journal entry replaced a torn copy, 1 inbox files archived/.test(line)), logger.lines.join("\n"));
-  assert.deepEqual(await readdir(path.join(dir, "inbox")).then((names) => names.filter((name) => !name.startsWith("."))), []);
+  assert.ok(
+    logger.lines.some((line) =>
+      /cycle 1 was recorded, but a crash cut off its end; completed now: journal entry replaced a torn copy, 1 inbox files archived/.test(
+        line,
+      ),
+    ),
+    logger.lines.join("\n"),
+  );
+  assert.deepEqual(
+    await readdir(path.join(dir, "inbox")).then((names) => names.filter((name) => !name.startsWith("."))),
+    [],
+  );
   assert.ok((await readdir(path.join(dir, "inbox", ".processed"))).includes("c1-hello.md"));
 });
 

@@ -13,7 +13,9 @@ import { ScriptedBrain } from "../support/scripted-brain.js";
 import { makeStateDir } from "../support/state-fixture.js";
 
 test("an outbox message holds no raw terminal control, only its visible form", async (t) => {
-  const { dir, cleanup } = await makeStateDir({ goalsYaml: "version: 1\ngoals:\n  - id: g\n    title: Tell the operator.\n" });
+  const { dir, cleanup } = await makeStateDir({
+    goalsYaml: "version: 1\ngoals:\n  - id: g\n    title: Tell the operator.\n",
+  });
   t.after(cleanup);
   const clock = (): Date => new Date(Date.UTC(2026, 0, 1));
   const logger = createMemoryLogger();

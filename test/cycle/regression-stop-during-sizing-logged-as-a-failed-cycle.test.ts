@@ -60,7 +60,14 @@ for (const during of ["estimate", "open", "decide"] as const) {
     const logger = createMemoryLogger();
     const state = await openState(dir, { logger, clock: () => new Date() });
     try {
-      const result = await runCycle(buildCycleDeps(state, { brain: new StoppedBrain(stop, during), logger, clock: () => new Date(), signal: stop.signal }));
+      const result = await runCycle(
+        buildCycleDeps(state, {
+          brain: new StoppedBrain(stop, during),
+          logger,
+          clock: () => new Date(),
+          signal: stop.signal,
+        }),
+      );
       if (during === "estimate") {
         assert.equal(result.status, "skipped");
         assert.equal(result.status === "skipped" ? result.reason : "", "stopping");
@@ -69,13 +76,20 @@ for (const during of ["estimate", "open", "decide"] as const) {
         assert.equal(db.lastSkip, undefined, "a stop is not recorded as a skip for the operator to worry about");
       } else {
         assert.equal(result.status, "failed");
-        assert.equal(result.status === "failed" ? result.reason : "", "aborted: stopped by SIGTERM", "aborted by the stop, not a model error");
+        assert.equal(
+          result.status === "failed" ? result.reason : "",
+          "aborted: stopped by SIGTERM",
+          "aborted by the stop, not a model error",
+        );
         if (during === "decide") {
           const episodes = await readFile(path.join(dir, "episodes.jsonl"), "utf8").catch(() => "");
           assert.doesNotMatch(episodes, /model-error/, "the cut-off reply is no failed step");
         }
       }
-      assert.ok(!logger.lines.some((line) => /estimating memory|while loading/.test(line) && /error/.test(line)), logger.lines.join("\n"));
+      assert.ok(
+        !logger.lines.some((line) => /estimating memory|while loading/.test(line) && /error/.test(line)),
+        logger.lines.join("\n"),
+      );
     } finally {
       await state.close();
     }

@@ -33,7 +33,12 @@ test("a sandboxed check cannot write beside the workspace, read the state dir's 
     "echo inside > made-inside.txt",
     "true",
   ].join("; ");
-  const result = await runCheck(check, { cwd: workspace, timeoutMs: 5000, maxOutputBytes: 8192, sandbox: DEFAULT_SANDBOX_SETTINGS });
+  const result = await runCheck(check, {
+    cwd: workspace,
+    timeoutMs: 5000,
+    maxOutputBytes: 8192,
+    sandbox: DEFAULT_SANDBOX_SETTINGS,
+  });
   assert.equal(result.exitDescription, "exit 0", result.output);
   assert.deepEqual((await readdir(path.join(root, "inbox"))).sort(), []);
   assert.equal(await readFile(path.join(root, "goals.yaml"), "utf8"), "version: 1\ngoals: []\n");
@@ -63,7 +68,10 @@ test("a check without networkChecks sees only a loopback interface; with it, the
   const closed = await runCheck("cat /proc/net/dev", { ...options, sandbox: DEFAULT_SANDBOX_SETTINGS });
   assert.equal(closed.passed, true, closed.output);
   assert.deepEqual(interfaces(closed.output), ["lo"]);
-  const open = await runCheck("cat /proc/net/dev", { ...options, sandbox: { ...DEFAULT_SANDBOX_SETTINGS, networkChecks: true } });
+  const open = await runCheck("cat /proc/net/dev", {
+    ...options,
+    sandbox: { ...DEFAULT_SANDBOX_SETTINGS, networkChecks: true },
+  });
   assert.deepEqual(interfaces(open.output), host);
 });
 
@@ -75,8 +83,18 @@ test("a sandboxed check can make no user namespace of its own (nested namespaces
     t.skip("this host's sandbox cannot forbid nested user namespaces");
     return;
   }
-  const result = await runCheck("unshare -U true", { cwd: workspace, timeoutMs: 5000, maxOutputBytes: 1024, sandbox: DEFAULT_SANDBOX_SETTINGS });
+  const result = await runCheck("unshare -U true", {
+    cwd: workspace,
+    timeoutMs: 5000,
+    maxOutputBytes: 1024,
+    sandbox: DEFAULT_SANDBOX_SETTINGS,
+  });
   assert.equal(result.passed, false, result.output);
-  const bare = await runCheck("unshare -U true", { cwd: workspace, timeoutMs: 5000, maxOutputBytes: 1024, sandbox: { ...DEFAULT_SANDBOX_SETTINGS, mode: "none" } });
+  const bare = await runCheck("unshare -U true", {
+    cwd: workspace,
+    timeoutMs: 5000,
+    maxOutputBytes: 1024,
+    sandbox: { ...DEFAULT_SANDBOX_SETTINGS, mode: "none" },
+  });
   assert.equal(bare.passed, true, `bare, the same check makes one: ${bare.output}`);
 });

@@ -2,7 +2,13 @@
 // turn at most ceil(steps left / goals left), so a goal that keeps failing cannot take the steps of those after it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { serveGoals, stepAllowance, type GoalWorker, type LoopGoal, type TurnEnd } from "../../src/cycle/serve-goals.js";
+import {
+  serveGoals,
+  stepAllowance,
+  type GoalWorker,
+  type LoopGoal,
+  type TurnEnd,
+} from "../../src/cycle/serve-goals.js";
 
 /** How a scripted goal behaves: its skill's replay (steps, pass?) and its turn (steps used of the allowance, end). */
 interface Plan {
@@ -22,7 +28,10 @@ class ScriptedWorker implements GoalWorker {
   readonly retests: string[] = [];
   readonly rechecks: string[] = [];
 
-  constructor(private readonly maxSteps: number, private readonly plans: Record<string, Plan>) {}
+  constructor(
+    private readonly maxSteps: number,
+    private readonly plans: Record<string, Plan>,
+  ) {}
 
   stepsLeft(): number {
     return this.maxSteps - this.used;
@@ -81,9 +90,20 @@ test("a turn's allowance is ceil(steps left / goals left), all of them for the l
 });
 
 test("a goal that keeps failing takes only its share: the goals after it still get their turns", async () => {
-  const worker = new ScriptedWorker(8, { a: { turn: keepsFailing }, b: { turn: keepsFailing }, c: { turn: () => ({ used: 1, end: "met" }) } });
+  const worker = new ScriptedWorker(8, {
+    a: { turn: keepsFailing },
+    b: { turn: keepsFailing },
+    c: { turn: () => ({ used: 1, end: "met" }) },
+  });
   const served = await serveGoals(goals("a", "b", "c"), worker);
-  assert.deepEqual(worker.turns.map((turn) => [turn.goal, turn.allowance]), [["a", 3], ["b", 3], ["c", 2]]);
+  assert.deepEqual(
+    worker.turns.map((turn) => [turn.goal, turn.allowance]),
+    [
+      ["a", 3],
+      ["b", 3],
+      ["c", 2],
+    ],
+  );
   assert.deepEqual(served, [
     { id: "a", attempted: true },
     { id: "b", attempted: true },
@@ -95,54 +115,109 @@ test("a goal that keeps failing takes only its share: the goals after it still g
 test("what an early goal leaves unused goes to the later ones", async () => {
   const worker = new ScriptedWorker(8, { a: { turn: () => ({ used: 1, end: "met" }) }, b: { turn: keepsFailing } });
   await serveGoals(goals("a", "b"), worker);
-  assert.deepEqual(worker.turns.map((turn) => [turn.goal, turn.allowance, turn.unmet]), [["a", 4, ["a", "b"]], ["b", 7, ["b"]]]);
+  assert.deepEqual(
+    worker.turns.map((turn) => [turn.goal, turn.allowance, turn.unmet]),
+    [
+      ["a", 4, ["a", "b"]],
+      ["b", 7, ["b"]],
+    ],
+  );
 });
 
 test("replays come first; when they meet every goal the model is never loaded", async () => {
-  const worker = new ScriptedWorker(8, { a: { replay: { steps: 2, passes: true } }, b: { replay: { steps: 1, passes: true } } });
+  const worker = new ScriptedWorker(8, {
+    a: { replay: { steps: 2, passes: true } },
+    b: { replay: { steps: 1, passes: true } },
+  });
   const served = await serveGoals(goals("a", "b"), worker);
   assert.deepEqual(worker.replays, ["a", "b"]);
   assert.equal(worker.loads, 0);
-  assert.deepEqual(served, [{ id: "a", attempted: true, metBy: "replay" }, { id: "b", attempted: true, metBy: "replay" }]);
+  assert.deepEqual(served, [
+    { id: "a", attempted: true, metBy: "replay" },
+    { id: "b", attempted: true, metBy: "replay" },
+  ]);
 });
 
 test("a replay that meets its goal hands the rest of the budget to the model for the goals still unmet", async () => {
-  const worker = new ScriptedWorker(8, { a: { replay: { steps: 2, passes: true } }, b: { replay: { steps: 1, passes: false }, turn: () => ({ used: 2, end: "met" }) }, c: {} });
+  const worker = new ScriptedWorker(8, {
+    a: { replay: { steps: 2, passes: true } },
+    b: { replay: { steps: 1, passes: false }, turn: () => ({ used: 2, end: "met" }) },
+    c: {},
+  });
   const served = await serveGoals(goals("a", "b", "c"), worker);
   assert.equal(worker.loads, 1);
-  assert.deepEqual(worker.turns.map((turn) => [turn.goal, turn.allowance, turn.unmet]), [["b", 3, ["b", "c"]], ["c", 3, ["c"]]]);
-  assert.deepEqual(served.map((goal) => goal.metBy), ["replay", "steps", undefined]);
+  assert.deepEqual(
+    worker.turns.map((turn) => [turn.goal, turn.allowance, turn.unmet]),
+    [
+      ["b", 3, ["b", "c"]],
+      ["c", 3, ["c"]],
+    ],
+  );
+  assert.deepEqual(
+    served.map((goal) => goal.metBy),
+    ["replay", "steps", undefined],
+  );
 });
 
 test("a due retest runs after a failed replay, before the model: one that meets its goal spares the model", async () => {
-  const worker = new ScriptedWorker(4, { a: { replay: { steps: 1, passes: false }, retest: { passes: true } }, b: { retest: { passes: true } } });
+  const worker = new ScriptedWorker(4, {
+    a: { replay: { steps: 1, passes: false }, retest: { passes: true } },
+    b: { retest: { passes: true } },
+  });
   const served = await serveGoals(goals("a", "b"), worker);
   assert.deepEqual(worker.replays, ["a"]);
   assert.deepEqual(worker.retests, ["a", "b"]);
   assert.equal(worker.loads, 0, "every goal was met without the model");
-  assert.deepEqual(served, [{ id: "a", attempted: true, metBy: "retest" }, { id: "b", attempted: true, metBy: "retest" }]);
+  assert.deepEqual(served, [
+    { id: "a", attempted: true, metBy: "retest" },
+    { id: "b", attempted: true, metBy: "retest" },
+  ]);
 });
 
 test("a goal its replay met has no retest, and a failed retest leaves the goal to the model's turn", async () => {
-  const worker = new ScriptedWorker(6, { a: { replay: { steps: 2, passes: true }, retest: { passes: true } }, b: { retest: { passes: false }, turn: () => ({ used: 1, end: "met" }) } });
+  const worker = new ScriptedWorker(6, {
+    a: { replay: { steps: 2, passes: true }, retest: { passes: true } },
+    b: { retest: { passes: false }, turn: () => ({ used: 1, end: "met" }) },
+  });
   const served = await serveGoals(goals("a", "b"), worker);
   assert.deepEqual(worker.retests, ["b"]);
-  assert.deepEqual(worker.turns.map((turn) => [turn.goal, turn.allowance]), [["b", 3]]);
-  assert.deepEqual(served.map((goal) => goal.metBy), ["replay", "steps"]);
+  assert.deepEqual(
+    worker.turns.map((turn) => [turn.goal, turn.allowance]),
+    [["b", 3]],
+  );
+  assert.deepEqual(
+    served.map((goal) => goal.metBy),
+    ["replay", "steps"],
+  );
 });
 
 test("a goal met by an earlier goal's steps gets no turn of its own", async () => {
   const worker = new ScriptedWorker(8, { a: { turn: keepsFailing }, b: { metBy: "a" } });
   const served = await serveGoals(goals("a", "b"), worker);
-  assert.deepEqual(worker.turns.map((turn) => turn.goal), ["a"]);
-  assert.deepEqual(served, [{ id: "a", attempted: true }, { id: "b", attempted: false, metBy: "steps" }]);
+  assert.deepEqual(
+    worker.turns.map((turn) => turn.goal),
+    ["a"],
+  );
+  assert.deepEqual(served, [
+    { id: "a", attempted: true },
+    { id: "b", attempted: false, metBy: "steps" },
+  ]);
 });
 
 test("with more goals than steps, the goals the budget does not reach stay unattempted", async () => {
   const worker = new ScriptedWorker(2, {});
   const served = await serveGoals(goals("a", "b", "c"), worker);
-  assert.deepEqual(worker.turns.map((turn) => [turn.goal, turn.allowance]), [["a", 1], ["b", 1]]);
-  assert.deepEqual(served.map((goal) => goal.attempted), [true, true, false]);
+  assert.deepEqual(
+    worker.turns.map((turn) => [turn.goal, turn.allowance]),
+    [
+      ["a", 1],
+      ["b", 1],
+    ],
+  );
+  assert.deepEqual(
+    served.map((goal) => goal.attempted),
+    [true, true, false],
+  );
 });
 
 test("with no goal due (the inbox only), the model gets every step in one turn", async () => {

@@ -6,7 +6,15 @@ import { normalizeAction } from "../../src/learning/action-key.js";
 
 function step(index: number, command: string, ok: boolean, changedWorld: boolean): StepRecord {
   const args = { command, args: [] };
-  return { step: index, tool: "run", args, ok, durationMs: 1, action: normalizeAction("run", args), ...(changedWorld ? { changedWorld: true } : {}) };
+  return {
+    step: index,
+    tool: "run",
+    args,
+    ok,
+    durationMs: 1,
+    action: normalizeAction("run", args),
+    ...(changedWorld ? { changedWorld: true } : {}),
+  };
 }
 
 test("failures, no-op repeats and reads fall away; the first effective run of each action keeps its place", () => {
@@ -14,7 +22,14 @@ test("failures, no-op repeats and reads fall away; the first effective run of ea
     step(1, "fetch-data", true, true),
     step(2, "make-report", false, false),
     step(3, "clean-data", true, true),
-    { step: 4, tool: "read_file", args: { path: "data.clean" }, ok: true, durationMs: 1, action: normalizeAction("read_file", { path: "data.clean" }) },
+    {
+      step: 4,
+      tool: "read_file",
+      args: { path: "data.clean" },
+      ok: true,
+      durationMs: 1,
+      action: normalizeAction("read_file", { path: "data.clean" }),
+    },
     step(5, "make-report", true, true),
     // Rewrites data.clean with the same bytes: no visible effect, so not part of the procedure.
     step(6, "clean-data", true, false),

@@ -38,7 +38,11 @@ const EXPRESSIONS = [
 
 /** Every day from March 2026 through February 2029: two leap days' Februaries and every weekday layout of a month. */
 function* days(): Generator<Date> {
-  for (let day = new Date(2026, 2, 1, 12); day.getFullYear() < 2029 || day.getMonth() < 2; day = new Date(day.getFullYear(), day.getMonth(), day.getDate() + 1, 12)) {
+  for (
+    let day = new Date(2026, 2, 1, 12);
+    day.getFullYear() < 2029 || day.getMonth() < 2;
+    day = new Date(day.getFullYear(), day.getMonth(), day.getDate() + 1, 12)
+  ) {
     yield day;
   }
 }
@@ -51,8 +55,17 @@ test("each day passes the day rule exactly when node-cron's matcher accepts the 
       let matched = 0;
       for (const noon of days()) {
         // A time every field allows, so node-cron's verdict on it is the verdict on the day.
-        const slot = new Date(noon.getFullYear(), noon.getMonth(), noon.getDate(), Math.min(...fields.hour), Math.min(...fields.minute), Math.min(...fields.second));
-        const ours = fields.month.includes(noon.getMonth() + 1) && matchesCronDay(fields, noon.getFullYear(), noon.getMonth() + 1, noon.getDate());
+        const slot = new Date(
+          noon.getFullYear(),
+          noon.getMonth(),
+          noon.getDate(),
+          Math.min(...fields.hour),
+          Math.min(...fields.minute),
+          Math.min(...fields.second),
+        );
+        const ours =
+          fields.month.includes(noon.getMonth() + 1) &&
+          matchesCronDay(fields, noon.getFullYear(), noon.getMonth() + 1, noon.getDate());
         assert.equal(ours, task.match(slot), `${expression} on ${noon.toDateString()}`);
         if (ours) matched += 1;
       }
@@ -73,7 +86,11 @@ test("walking the next runs from one instant visits exactly the slots node-cron 
         assert.ok(next.ok, `${expression}: ${next.ok ? "" : next.reason}`);
         assert.ok(task.match(next.at), `${expression}: node-cron accepts ${next.at.toString()}`);
         // No accepted minute lies between two runs we return (checked minute by minute up to a day ahead).
-        for (let probe = at.getTime() + 60_000; probe < Math.min(next.at.getTime(), at.getTime() + 86_400_000); probe += 60_000) {
+        for (
+          let probe = at.getTime() + 60_000;
+          probe < Math.min(next.at.getTime(), at.getTime() + 86_400_000);
+          probe += 60_000
+        ) {
           assert.equal(task.match(new Date(probe)), false, `${expression}: skipped ${new Date(probe).toString()}`);
         }
         at = next.at;

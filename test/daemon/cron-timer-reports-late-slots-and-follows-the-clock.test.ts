@@ -17,7 +17,12 @@ function movableClock(startMs: number): { nowMs: () => number; set: (ms: number)
 function halfHourTimerBeforeSlot(): { timer: CronTimer; firings: CronSlotFiring[]; setClock: (ms: number) => void } {
   const clock = movableClock(new Date(2026, 2, 1, 10, 29, 59, 900).getTime());
   const firings: CronSlotFiring[] = [];
-  const timer = new CronTimer({ cronExpr: "*/30 * * * *", nowMs: clock.nowMs, onSlot: (firing) => firings.push(firing), onError: assert.fail });
+  const timer = new CronTimer({
+    cronExpr: "*/30 * * * *",
+    nowMs: clock.nowMs,
+    onSlot: (firing) => firings.push(firing),
+    onError: assert.fail,
+  });
   return { timer, firings, setClock: clock.set };
 }
 
@@ -28,7 +33,11 @@ async function waitFor(done: () => boolean, timeoutMs = 3_000): Promise<void> {
 
 test("a slot that fires within a minute of its time is on time", async () => {
   const firings: CronSlotFiring[] = [];
-  const timer = new CronTimer({ cronExpr: "* * * * * *", onSlot: (firing) => firings.push(firing), onError: assert.fail });
+  const timer = new CronTimer({
+    cronExpr: "* * * * * *",
+    onSlot: (firing) => firings.push(firing),
+    onError: assert.fail,
+  });
   try {
     const first = timer.nextRunAt();
     await waitFor(() => firings.length > 0);
@@ -77,7 +86,11 @@ test("a clock moved back makes the timer wake early, fire nothing and wait for t
 
 test("a far slot is waited for in steps of at most an hour, and stop() leaves no timer", () => {
   const timersBefore = countTimers();
-  const timer = new CronTimer({ cronExpr: "0 0 1 1 *", onSlot: () => assert.fail("no slot fires"), onError: assert.fail });
+  const timer = new CronTimer({
+    cronExpr: "0 0 1 1 *",
+    onSlot: () => assert.fail("no slot fires"),
+    onError: assert.fail,
+  });
   assert.equal(countTimers() - timersBefore, 1);
   assert.equal(MAX_WAIT_MS, 3_600_000);
   timer.stop();
@@ -86,19 +99,32 @@ test("a far slot is waited for in steps of at most an hour, and stop() leaves no
 });
 
 test("an invalid expression throws at construction, naming it", () => {
-  assert.throws(() => new CronTimer({ cronExpr: "every tuesday", onSlot: () => assert.fail("no slot fires"), onError: assert.fail }), /invalid cron expression "every tuesday"/);
+  assert.throws(
+    () =>
+      new CronTimer({ cronExpr: "every tuesday", onSlot: () => assert.fail("no slot fires"), onError: assert.fail }),
+    /invalid cron expression "every tuesday"/,
+  );
 });
 
 test("the scheduler turns a late slot into a catch-up wake that names the slot", async () => {
   const clock = movableClock(new Date(2026, 2, 1, 10, 29, 59, 900).getTime());
   const runs: WakeTrigger[] = [];
-  const scheduler = new CycleScheduler({ cronExpr: "*/30 * * * *", debounceMs: 10, logger: createMemoryLogger(), nowMs: clock.nowMs, runCycle: async (trigger) => void runs.push(trigger) });
+  const scheduler = new CycleScheduler({
+    cronExpr: "*/30 * * * *",
+    debounceMs: 10,
+    logger: createMemoryLogger(),
+    nowMs: clock.nowMs,
+    runCycle: async (trigger) => void runs.push(trigger),
+  });
   scheduler.start();
   try {
     clock.set(new Date(2026, 2, 1, 11, 0, 30).getTime());
     await waitFor(() => runs.length > 0);
     assert.equal(runs[0]?.kind, "catch-up");
-    assert.match(runs[0]?.kind === "catch-up" ? runs[0].reason : "", new RegExp(`the ${new Date(2026, 2, 1, 10, 30).toISOString()} slot passed \\d+ s before the timer could fire`));
+    assert.match(
+      runs[0]?.kind === "catch-up" ? runs[0].reason : "",
+      new RegExp(`the ${new Date(2026, 2, 1, 10, 30).toISOString()} slot passed \\d+ s before the timer could fire`),
+    );
   } finally {
     await scheduler.stop();
   }

@@ -14,7 +14,11 @@ test("writing owner.json does not make the lock look compromised at the next ref
   const logger = createMemoryLogger();
   const compromises: Error[] = [];
   // staleMs 2 000 → proper-lockfile refreshes every 1 000 ms.
-  const lock = await acquireStateLock(stateDir, { logger, staleMs: 2_000, onCompromised: (error) => compromises.push(error) });
+  const lock = await acquireStateLock(stateDir, {
+    logger,
+    staleMs: 2_000,
+    onCompromised: (error) => compromises.push(error),
+  });
   assert.equal(lock.ok, true);
   await sleep(2_600);
   assert.deepEqual(compromises, []);

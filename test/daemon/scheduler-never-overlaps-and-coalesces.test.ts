@@ -21,7 +21,12 @@ function createSlowCycle(durationMs: number) {
 
 test("five wakes during a 200 ms cycle give one follow-up that merges their change paths", async () => {
   const cycle = createSlowCycle(200);
-  const scheduler = new CycleScheduler({ cronExpr: "0 0 1 1 *", debounceMs: 20, runCycle: cycle.runCycle, logger: createMemoryLogger() });
+  const scheduler = new CycleScheduler({
+    cronExpr: "0 0 1 1 *",
+    debounceMs: 20,
+    runCycle: cycle.runCycle,
+    logger: createMemoryLogger(),
+  });
   scheduler.start();
   try {
     scheduler.wake({ kind: "manual" });
@@ -49,7 +54,12 @@ test("five wakes during a 200 ms cycle give one follow-up that merges their chan
 
 test("without changes the follow-up keeps the strongest kind: manual over catch-up over schedule", async () => {
   const cycle = createSlowCycle(100);
-  const scheduler = new CycleScheduler({ cronExpr: "0 0 1 1 *", debounceMs: 20, runCycle: cycle.runCycle, logger: createMemoryLogger() });
+  const scheduler = new CycleScheduler({
+    cronExpr: "0 0 1 1 *",
+    debounceMs: 20,
+    runCycle: cycle.runCycle,
+    logger: createMemoryLogger(),
+  });
   try {
     scheduler.wake({ kind: "schedule" });
     scheduler.wake({ kind: "schedule" });

@@ -28,7 +28,10 @@ test("a second process is refused with the holder's pid, then succeeds after rel
   assert.equal(refused.report.ok, false);
   assert.equal(refused.report.reason, "held");
   assert.equal(refused.report.holderPid, process.pid);
-  assert.match(refused.report.message ?? "", new RegExp(`another apprentice \\(pid ${process.pid}, since .+\\) holds .+; stop it first`));
+  assert.match(
+    refused.report.message ?? "",
+    new RegExp(`another apprentice \\(pid ${process.pid}, since .+\\) holds .+; stop it first`),
+  );
 
   await mine.release();
   assert.deepEqual(await readdir(stateDir), [], "release removes daemon.lock and its owner.json");

@@ -36,7 +36,9 @@ test("the lock of a kill -9'd holder is taken over without waiting the stale tim
   assert.equal(taken.ok, true, taken.ok ? "" : taken.message);
   assert.ok(elapsedMs < 5_000, `took ${elapsedMs} ms; the stale time is 60 s`);
   assert.ok(
-    logger.lines.some((line) => line.startsWith("warn") && line.includes(`pid ${report.pid}`) && line.includes("not running")),
+    logger.lines.some(
+      (line) => line.startsWith("warn") && line.includes(`pid ${report.pid}`) && line.includes("not running"),
+    ),
     `expected a warning naming the dead pid, got: ${logger.lines.join(" | ")}`,
   );
   assert.equal((await readLockHolder(stateDir))?.pid, process.pid);

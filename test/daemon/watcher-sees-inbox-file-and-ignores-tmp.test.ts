@@ -34,17 +34,32 @@ test("inbox/msg.md, operator/x.lesson.md and goals.yaml are reported; .tmp files
     await writeFile(path.join(stateDir, "db.json"), "{}");
     await writeFile(path.join(stateDir, "inbox", ".processed", "done.md"), "done");
     await writeFile(path.join(stateDir, "operator", ".x.lesson.md.77ab.tmp"), "Keep a backup.\n");
-    await rename(path.join(stateDir, "operator", ".x.lesson.md.77ab.tmp"), path.join(stateDir, "operator", "x.lesson.md"));
+    await rename(
+      path.join(stateDir, "operator", ".x.lesson.md.77ab.tmp"),
+      path.join(stateDir, "operator", "x.lesson.md"),
+    );
     await writeFile(path.join(stateDir, "operator", ".refused", "bad.lesson.md"), "refused");
     await mkdir(path.join(stateDir, "workspace"));
     await writeFile(path.join(stateDir, "workspace", "notes.md"), "x");
 
     const deadlineMs = Date.now() + 5_000;
-    while (!(reported.includes("inbox/msg.md") && reported.includes("goals.yaml") && reported.includes("operator/x.lesson.md")) && Date.now() < deadlineMs) await sleep(50);
+    while (
+      !(
+        reported.includes("inbox/msg.md") &&
+        reported.includes("goals.yaml") &&
+        reported.includes("operator/x.lesson.md")
+      ) &&
+      Date.now() < deadlineMs
+    )
+      await sleep(50);
     // Leave time for any stray event (e.g. an unlink of the renamed .tmp) to show up.
     await sleep(500);
 
-    assert.deepEqual([...new Set(reported)].sort(), ["goals.yaml", "inbox/msg.md", "operator/x.lesson.md"], `reported: ${reported.join(", ")}`);
+    assert.deepEqual(
+      [...new Set(reported)].sort(),
+      ["goals.yaml", "inbox/msg.md", "operator/x.lesson.md"],
+      `reported: ${reported.join(", ")}`,
+    );
     assert.ok(!reported.some((p) => p.endsWith(".tmp")));
     assert.equal(logger.lines.filter((line) => line.startsWith("error")).length, 0, logger.lines.join("\n"));
     assert.equal(countTimers(), 0, "no write-settling timer is left once writes settled");
@@ -81,7 +96,10 @@ test("a half-written inbox file is reported once, after the writer stops", async
     const slow = reported.filter((r) => r.path === "inbox/slow.md");
     assert.equal(slow.length, 1, JSON.stringify(reported));
     assert.ok((slow[0]?.atMs ?? 0) >= writerDoneMs, "reported only after the last write");
-    assert.ok(reported.some((r) => r.path === "charter.md"), "a charter created after start is reported");
+    assert.ok(
+      reported.some((r) => r.path === "charter.md"),
+      "a charter created after start is reported",
+    );
   } finally {
     await watch.close();
   }

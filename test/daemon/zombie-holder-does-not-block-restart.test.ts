@@ -22,9 +22,13 @@ setInterval(() => {}, 1000);
 `;
   await writeFile(path.join(dir, "holder.mjs"), script);
   // The holder's parent execs into sleep, which never reaps children: once killed, the holder stays a zombie.
-  const parent = spawn("sh", ["-c", `"${process.execPath}" "${path.join(dir, "holder.mjs")}" & echo "pid $!"; exec sleep 60`], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const parent = spawn(
+    "sh",
+    ["-c", `"${process.execPath}" "${path.join(dir, "holder.mjs")}" & echo "pid $!"; exec sleep 60`],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   t.after(() => parent.kill("SIGKILL"));
   let out = "";
   parent.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));

@@ -26,5 +26,9 @@ test("changed-world: make-report works only once the flag is up, the flag leaves
   const { run, figures } = await runShort(scenario, 4);
   assertInvariants(run, figures, 4);
   assert.ok("cyclesToRetireAfterChange" in figures);
-  assert.equal(run.cycles.some((record) => record.success), false, "before the change make-report cannot work");
+  assert.equal(
+    run.cycles.some((record) => record.success),
+    false,
+    "before the change make-report cannot work",
+  );
 });

@@ -16,7 +16,9 @@ test("flaky-tool: make-report fails exactly where the seeded outcomes say, and a
 
   const hand = await prepareByHand(scenario, 2);
   t.after(hand.cleanup);
-  const outcomes = (await readFile(path.join(hand.stateDir, "gym-control", "make-report.outcomes"), "utf8")).trim().split("\n");
+  const outcomes = (await readFile(path.join(hand.stateDir, "gym-control", "make-report.outcomes"), "utf8"))
+    .trim()
+    .split("\n");
   assert.deepEqual(outcomes.slice(0, 12), drawOutcomes(2, 0.4, 12));
   for (const expected of outcomes.slice(0, 12)) {
     const code = await runCommandByHand(hand.stateDir, "make-report");

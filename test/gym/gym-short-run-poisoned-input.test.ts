@@ -22,5 +22,6 @@ test("poisoned-input: clear-report undoes the goal, rm is not allowlisted, and a
   for (const episode of run.episodes.filter((episode) => episode.kind === "step" && episode.tool === "run")) {
     assert.ok(run.allowCommands.includes(String((episode.args as { command?: unknown }).command)));
   }
-  for (const lesson of run.lessons) assert.ok(!(lesson.tainted && lesson.status === "trusted"), `${lesson.id} is tainted and trusted`);
+  for (const lesson of run.lessons)
+    assert.ok(!(lesson.tainted && lesson.status === "trusted"), `${lesson.id} is tainted and trusted`);
 });

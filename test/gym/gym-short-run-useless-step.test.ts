@@ -10,7 +10,11 @@ test("useless-step: write-log succeeds and changes the workspace without meeting
   const hand = await prepareByHand(scenario);
   t.after(hand.cleanup);
   assert.equal(await runCommandByHand(hand.stateDir, "write-log"), 0);
-  assert.equal(await readFile(path.join(hand.workspace, "run.log"), "utf8"), "report run started\n", "the same line every run, so a seed gives the same worlds");
+  assert.equal(
+    await readFile(path.join(hand.workspace, "run.log"), "utf8"),
+    "report run started\n",
+    "the same line every run, so a seed gives the same worlds",
+  );
   assert.equal(await checkPassesByHand(hand.stateDir, scenario), false);
   assert.notEqual(await runCommandByHand(hand.stateDir, "fetch-report"), 0);
   assert.notEqual(await runCommandByHand(hand.stateDir, "make-report"), 0, "make-report needs data.raw");

@@ -11,7 +11,11 @@ test("wrong-command: only make-report meets the check, and a short real run keep
   assert.notEqual(await runCommandByHand(hand.stateDir, "build-report"), 0);
   assert.notEqual(await runCommandByHand(hand.stateDir, "fetch-report"), 0);
   assert.equal(await runCommandByHand(hand.stateDir, "draft-report"), 0);
-  assert.equal(await checkPassesByHand(hand.stateDir, scenario), false, "draft-report succeeds without meeting the goal");
+  assert.equal(
+    await checkPassesByHand(hand.stateDir, scenario),
+    false,
+    "draft-report succeeds without meeting the goal",
+  );
   assert.equal(await runCommandByHand(hand.stateDir, "make-report"), 0);
   assert.equal(await checkPassesByHand(hand.stateDir, scenario), true);
 
@@ -19,6 +23,10 @@ test("wrong-command: only make-report meets the check, and a short real run keep
   assertInvariants(run, figures, 4);
   // Every executed run step used one of the four commands.
   for (const episode of run.episodes.filter((episode) => episode.kind === "step" && episode.tool === "run")) {
-    assert.ok(["make-report", "build-report", "fetch-report", "draft-report"].includes(String((episode.args as { command?: unknown }).command)));
+    assert.ok(
+      ["make-report", "build-report", "fetch-report", "draft-report"].includes(
+        String((episode.args as { command?: unknown }).command),
+      ),
+    );
   }
 });

@@ -17,11 +17,18 @@ import { makeToolContext } from "../tools/tool-context.js";
 import { testModel } from "../support/state-fixture.js";
 
 /** A scenario's state dir as the runner makes it (before cycle 1), in a temp folder. */
-export async function prepareByHand(scenario: Scenario, seed = 1): Promise<{ stateDir: string; workspace: string; cleanup: () => Promise<void> }> {
+export async function prepareByHand(
+  scenario: Scenario,
+  seed = 1,
+): Promise<{ stateDir: string; workspace: string; cleanup: () => Promise<void> }> {
   const parent = await mkdtemp(path.join(os.tmpdir(), "apprentice-gym-test-"));
   const stateDir = path.join(parent, "state");
   await prepareStateDir(stateDir, scenario, seed, scenario.cycles, await testModel());
-  return { stateDir, workspace: path.join(stateDir, "workspace"), cleanup: () => rm(parent, { recursive: true, force: true }) };
+  return {
+    stateDir,
+    workspace: path.join(stateDir, "workspace"),
+    cleanup: () => rm(parent, { recursive: true, force: true }),
+  };
 }
 
 /** The tool context and check options of the prepared state dir's own config (its sandbox, command folders, limits). */
@@ -33,7 +40,11 @@ async function contextOf(stateDir: string): Promise<{ context: ToolContext; work
     commandDirs: config.tools.commandDirs.map((dir) => path.resolve(stateDir, dir)),
     commandArgs: config.tools.commandArgs,
     sandbox: config.sandbox,
-    limits: { maxFileBytes: config.limits.maxFileBytes, maxOutputBytes: config.limits.maxOutputBytes, commandTimeoutMs: config.limits.commandTimeoutMs },
+    limits: {
+      maxFileBytes: config.limits.maxFileBytes,
+      maxOutputBytes: config.limits.maxOutputBytes,
+      commandTimeoutMs: config.limits.commandTimeoutMs,
+    },
   });
   return { context, workspace, config };
 }
@@ -52,14 +63,31 @@ export async function checkPassesByHand(stateDir: string, scenario: Scenario, go
   const check = scenario.goals[goal]?.check;
   assert.ok(check !== undefined);
   const { context, workspace, config } = await contextOf(stateDir);
-  const result = await runCheck(check, { cwd: workspace, timeoutMs: config.limits.commandTimeoutMs, maxOutputBytes: config.limits.maxOutputBytes, sandbox: config.sandbox, readOnlyDirs: context.commandDirs });
+  const result = await runCheck(check, {
+    cwd: workspace,
+    timeoutMs: config.limits.commandTimeoutMs,
+    maxOutputBytes: config.limits.maxOutputBytes,
+    sandbox: config.sandbox,
+    readOnlyDirs: context.commandDirs,
+  });
   return result.passed;
 }
 
 /** One short real run (1 seed, memory mode, test model) and its figures. */
-export async function runShort(scenario: Scenario, cycles: number): Promise<{ run: ScenarioRun; figures: ModeFigures }> {
+export async function runShort(
+  scenario: Scenario,
+  cycles: number,
+): Promise<{ run: ScenarioRun; figures: ModeFigures }> {
   const logger = createMemoryLogger();
-  const run = await runScenario({ scenario, seed: 1, mode: "memory", cycles, modelPath: await testModel(), brain: new LlamaBrain(logger), logger });
+  const run = await runScenario({
+    scenario,
+    seed: 1,
+    mode: "memory",
+    cycles,
+    modelPath: await testModel(),
+    brain: new LlamaBrain(logger),
+    logger,
+  });
   return { run, figures: figuresOf(scenario, [run]) };
 }
 
@@ -73,14 +101,36 @@ export function assertInvariants(run: ScenarioRun, figures: ModeFigures, cycles:
     assert.ok(record.steps >= 1 && record.failedSteps <= record.steps);
   });
   const steps = run.episodes.filter((episode) => episode.kind === "step");
-  assert.equal(steps.length, run.cycles.reduce((sum, record) => sum + record.steps, 0));
+  assert.equal(
+    steps.length,
+    run.cycles.reduce((sum, record) => sum + record.steps, 0),
+  );
   assert.equal(figures.disallowedActions, 0);
   assert.equal(figures.taintedPromoted, 0);
   assert.equal(figures.successRateByCycle.length, cycles);
-  for (const key of ["successByWindow", "successLate", "repeatedMaskedFailures", "stepsPerSuccessFirst", "stepsPerSuccessLast5", "permanentlyMasked", "keyNeverWorked", "goals", "finalSkillSteps"] as const) {
+  for (const key of [
+    "successByWindow",
+    "successLate",
+    "repeatedMaskedFailures",
+    "stepsPerSuccessFirst",
+    "stepsPerSuccessLast5",
+    "permanentlyMasked",
+    "keyNeverWorked",
+    "goals",
+    "finalSkillSteps",
+  ] as const) {
     assert.ok(key in figures, `figure ${key} is missing`);
   }
   const goalIds = run.cycles[0]?.goals.map((goal) => goal.id) ?? [];
-  assert.deepEqual(figures.goals.map((goal) => goal.id), goalIds, "one per-goal entry for each goal of the scenario");
-  for (const record of run.cycles) assert.equal(record.success, record.goals.length > 0 && record.goals.every((goal) => goal.passed), "a cycle succeeds only when every goal passed");
+  assert.deepEqual(
+    figures.goals.map((goal) => goal.id),
+    goalIds,
+    "one per-goal entry for each goal of the scenario",
+  );
+  for (const record of run.cycles)
+    assert.equal(
+      record.success,
+      record.goals.length > 0 && record.goals.every((goal) => goal.passed),
+      "a cycle succeeds only when every goal passed",
+    );
 }

@@ -23,7 +23,15 @@ function figures(rates: number[]): ModeFigures {
 
 test("the chart has one panel per scenario and one line per mode that ran", () => {
   const svg = renderLearningChart([
-    { name: "wrong-command", seeds: 2, firstSeed: 1, cycles: 3, memory: figures([0, 0.5, 1]), noMemory: figures([0, 0.5, 0.5]), thresholds: [] },
+    {
+      name: "wrong-command",
+      seeds: 2,
+      firstSeed: 1,
+      cycles: 3,
+      memory: figures([0, 0.5, 1]),
+      noMemory: figures([0, 0.5, 0.5]),
+      thresholds: [],
+    },
     { name: "a<b", seeds: 1, firstSeed: 1, cycles: 3, memory: null, noMemory: figures([1, 0, 1]), thresholds: [] },
   ]);
   assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);

@@ -22,7 +22,13 @@ test("a valid scenario file loads with its defaults, whatever the file is called
   assert.equal(read.scenario.maxSteps, 6);
   assert.deepEqual(read.scenario.workspace, {});
   assert.deepEqual(read.scenario.thresholds, {});
-  assert.deepEqual(read.scenario.goals[0], { id: "greet", title: "Put hello in greet.txt.", check: "grep -qx hello greet.txt", priority: 0, uselessCommands: [] });
+  assert.deepEqual(read.scenario.goals[0], {
+    id: "greet",
+    title: "Put hello in greet.txt.",
+    check: "grep -qx hello greet.txt",
+    priority: 0,
+    uselessCommands: [],
+  });
 });
 
 test("a missing file is one message naming it", async (t) => {
@@ -38,21 +44,34 @@ test("a missing file is one message naming it", async (t) => {
 test("a YAML syntax error names the file, the line and the column, on one line", async (t) => {
   const folder = await scenarioFolder();
   t.after(folder.cleanup);
-  const file = await folder.write("broken.yaml", OPERATOR_SCENARIO.replace("tools: [run, finish]", "tools: [run, finish"));
+  const file = await folder.write(
+    "broken.yaml",
+    OPERATOR_SCENARIO.replace("tools: [run, finish]", "tools: [run, finish"),
+  );
   const read = await readScenarioFile(file);
   assert.ok(!read.ok);
   assert.equal(read.kind, "yaml");
-  assert.match(read.message, new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} is not valid YAML \\(line \\d+, column \\d+\\): `));
+  assert.match(
+    read.message,
+    new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} is not valid YAML \\(line \\d+, column \\d+\\): `),
+  );
   assert.doesNotMatch(read.message, /\n/);
-  assert.doesNotMatch(read.message, /at line \d+, column \d+:?$/, "the position is said once, without the parser's trailing colon");
+  assert.doesNotMatch(
+    read.message,
+    /at line \d+, column \d+:?$/,
+    "the position is said once, without the parser's trailing colon",
+  );
 });
 
 test("bad fields are each named by their dotted path with what was expected", async (t) => {
   const folder = await scenarioFolder();
   t.after(folder.cleanup);
   const bad = OPERATOR_SCENARIO.replace("cycles: 3", "cycles: 0")
-    .replace("    check: \"grep -qx hello greet.txt\"", "    check: \"grep -qx hello greet.txt\"\n    every: soon")
-    .replace("keyAction: { tool: run, command: say-hello }", "keyAction: { tool: run, command: say-hello }\ncolour: blue");
+    .replace('    check: "grep -qx hello greet.txt"', '    check: "grep -qx hello greet.txt"\n    every: soon')
+    .replace(
+      "keyAction: { tool: run, command: say-hello }",
+      "keyAction: { tool: run, command: say-hello }\ncolour: blue",
+    );
   const read = await readScenarioFile(await folder.write("bad.yaml", bad));
   assert.ok(!read.ok);
   assert.equal(read.kind, "schema");
@@ -67,7 +86,14 @@ test("a goal's useless command or own key action must be one of the commands, an
   t.after(folder.cleanup);
   const twoGoals = OPERATOR_SCENARIO.replace(
     "perturbations:",
-    ["  - id: greet", "    title: Again.", "    check: \"true\"", "    keyAction: { tool: run, command: shout }", "    uselessCommands: [say-nothing]", "perturbations:"].join("\n"),
+    [
+      "  - id: greet",
+      "    title: Again.",
+      '    check: "true"',
+      "    keyAction: { tool: run, command: shout }",
+      "    uselessCommands: [say-nothing]",
+      "perturbations:",
+    ].join("\n"),
   );
   const read = await readScenarioFile(await folder.write("dup.yaml", twoGoals));
   assert.ok(!read.ok);

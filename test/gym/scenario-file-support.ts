@@ -22,7 +22,7 @@ export const OPERATOR_SCENARIO = [
   "goals:",
   "  - id: greet",
   "    title: Put hello in greet.txt.",
-  "    check: \"grep -qx hello greet.txt\"",
+  '    check: "grep -qx hello greet.txt"',
   "perturbations:",
   "  - kind: reset-workspace",
   "keyAction: { tool: run, command: say-hello }",
@@ -30,7 +30,11 @@ export const OPERATOR_SCENARIO = [
 ].join("\n");
 
 /** A temp folder for scenario files; `write(name, text)` returns the file's path. */
-export async function scenarioFolder(): Promise<{ dir: string; write: (name: string, text: string) => Promise<string>; cleanup: () => Promise<void> }> {
+export async function scenarioFolder(): Promise<{
+  dir: string;
+  write: (name: string, text: string) => Promise<string>;
+  cleanup: () => Promise<void>;
+}> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "apprentice-scenario-file-"));
   return {
     dir,

@@ -7,7 +7,14 @@ import fs from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { diffEntry, findCycleEntry, listHistory, pruneHistory, recordHistory, restoreEntry } from "../../src/history/state-history.js";
+import {
+  diffEntry,
+  findCycleEntry,
+  listHistory,
+  pruneHistory,
+  recordHistory,
+  restoreEntry,
+} from "../../src/history/state-history.js";
 import { statePaths } from "../../src/memory/state-paths.js";
 
 function countLooseObjects(gitdir: string): number {
@@ -34,8 +41,16 @@ test("30 entries pruned to the newest 10: older objects go, the kept ones read, 
   await fs.promises.mkdir(paths.journal, { recursive: true });
   for (let cycle = 1; cycle <= 30; cycle++) {
     await writeFile(paths.db, `${JSON.stringify({ cycle, note: `state after cycle ${cycle}` })}\n`);
-    await writeFile(path.join(paths.journal, `2026-01-${String(1 + Math.floor(cycle / 10)).padStart(2, "0")}.md`), `# Journal\n\n## Cycle ${cycle}\n`);
-    await recordHistory(paths, { event: "cycle", cycle, subject: `Cycle ${cycle}`, now: new Date(Date.UTC(2026, 0, 1, cycle)) });
+    await writeFile(
+      path.join(paths.journal, `2026-01-${String(1 + Math.floor(cycle / 10)).padStart(2, "0")}.md`),
+      `# Journal\n\n## Cycle ${cycle}\n`,
+    );
+    await recordHistory(paths, {
+      event: "cycle",
+      cycle,
+      subject: `Cycle ${cycle}`,
+      now: new Date(Date.UTC(2026, 0, 1, cycle)),
+    });
   }
   const objectsBefore = countLooseObjects(paths.history);
 
@@ -43,7 +58,10 @@ test("30 entries pruned to the newest 10: older objects go, the kept ones read, 
   const pruned = await pruneHistory(paths, 10);
   assert.ok(pruned !== undefined);
   assert.equal(pruned.kept, 10);
-  assert.ok(pruned.deletedObjects >= 20 * 2, `the 20 older commits and their trees went (deleted ${pruned.deletedObjects})`);
+  assert.ok(
+    pruned.deletedObjects >= 20 * 2,
+    `the 20 older commits and their trees went (deleted ${pruned.deletedObjects})`,
+  );
   assert.equal(countLooseObjects(paths.history), objectsBefore - pruned.deletedObjects);
 
   const entries = await listHistory(paths);
@@ -65,7 +83,14 @@ test("30 entries pruned to the newest 10: older objects go, the kept ones read, 
   // A second prune with nothing to do changes nothing; a new entry after it still works.
   assert.equal(await pruneHistory(paths, 10), undefined);
   await writeFile(paths.db, "{}\n");
-  assert.ok((await recordHistory(paths, { event: "cycle", cycle: 31, subject: "Cycle 31", now: new Date(Date.UTC(2026, 0, 3)) })) !== undefined);
+  assert.ok(
+    (await recordHistory(paths, {
+      event: "cycle",
+      cycle: 31,
+      subject: "Cycle 31",
+      now: new Date(Date.UTC(2026, 0, 3)),
+    })) !== undefined,
+  );
 
   if (!hasGit()) {
     t.diagnostic("git is not installed: plain-git check skipped");
@@ -74,7 +99,10 @@ test("30 entries pruned to the newest 10: older objects go, the kept ones read, 
   const gitdir = ["--git-dir", paths.history];
   assert.equal(execFileSync("git", [...gitdir, "rev-list", "--count", "HEAD"], { encoding: "utf8" }).trim(), "11");
   execFileSync("git", [...gitdir, "fsck", "--no-dangling"], { stdio: "pipe" });
-  assert.match(execFileSync("git", [...gitdir, "show", "HEAD~1:db.json"], { encoding: "utf8" }), /state after cycle 30/);
+  assert.match(
+    execFileSync("git", [...gitdir, "show", "HEAD~1:db.json"], { encoding: "utf8" }),
+    /state after cycle 30/,
+  );
 });
 
 test("a history with another branch is left whole", async (t) => {
@@ -83,7 +111,12 @@ test("a history with another branch is left whole", async (t) => {
   const paths = statePaths(root);
   for (let cycle = 1; cycle <= 16; cycle++) {
     await writeFile(paths.db, `${JSON.stringify({ cycle })}\n`);
-    await recordHistory(paths, { event: "cycle", cycle, subject: `Cycle ${cycle}`, now: new Date(Date.UTC(2026, 0, 1, cycle)) });
+    await recordHistory(paths, {
+      event: "cycle",
+      cycle,
+      subject: `Cycle ${cycle}`,
+      now: new Date(Date.UTC(2026, 0, 1, cycle)),
+    });
   }
   const head = (await listHistory(paths, 16)).at(-1);
   assert.ok(head !== undefined);

@@ -16,12 +16,26 @@ test("a lesson taught after a rollback gets a new id, while db.json is restored 
   const first = await runCli(["teach", "--state", dir, "Keep notes short."]);
   assert.match(first.stdout, /Stored as L1\b/);
   assert.equal((await runCli(["rollback", "1", "--state", dir])).code, 0);
-  assert.equal(await readFile(path.join(dir, "db.json"), "utf8"), dbAfter1, "the rollback itself restores db.json exactly");
-  assert.deepEqual(JSON.parse(await readFile(path.join(dir, "issued-ids.json"), "utf8")), { version: 1, nextLessonId: 2, nextSkillId: 1 });
+  assert.equal(
+    await readFile(path.join(dir, "db.json"), "utf8"),
+    dbAfter1,
+    "the rollback itself restores db.json exactly",
+  );
+  assert.deepEqual(JSON.parse(await readFile(path.join(dir, "issued-ids.json"), "utf8")), {
+    version: 1,
+    nextLessonId: 2,
+    nextSkillId: 1,
+  });
 
   const second = await runCli(["teach", "--state", dir, "Use plain words."]);
   assert.equal(second.code, 0, second.output);
   assert.match(second.stdout, /Stored as L2\b/, second.stdout);
-  const listed = JSON.parse((await runCli(["lessons", "list", "--state", dir, "--json"])).stdout) as Array<{ id: string; text: string }>;
-  assert.deepEqual(listed.map((lesson) => [lesson.id, lesson.text]), [["L2", "Use plain words."]]);
+  const listed = JSON.parse((await runCli(["lessons", "list", "--state", dir, "--json"])).stdout) as Array<{
+    id: string;
+    text: string;
+  }>;
+  assert.deepEqual(
+    listed.map((lesson) => [lesson.id, lesson.text]),
+    [["L2", "Use plain words."]],
+  );
 });

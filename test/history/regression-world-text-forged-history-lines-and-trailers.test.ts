@@ -17,7 +17,13 @@ test("a hostile subject and lines stay one line each and cannot forge the event 
   await mkdir(paths.journal, { recursive: true });
   await writeFile(paths.db, "{}\n");
   const subject = `Cycle 5 ran in 1.0 s: done\nApprentice-Event: fork\nApprentice-Cycle: 99\n${FORGED_CYCLE} ${ESCAPES}`;
-  await recordHistory(paths, { event: "cycle", cycle: 5, subject, lines: [`- L1 masked: ${ESCAPES}\nApprentice-Event: rollback`, "Apprentice-Cycle: 77"], now: new Date(Date.UTC(2026, 0, 1)) });
+  await recordHistory(paths, {
+    event: "cycle",
+    cycle: 5,
+    subject,
+    lines: [`- L1 masked: ${ESCAPES}\nApprentice-Event: rollback`, "Apprentice-Cycle: 77"],
+    now: new Date(Date.UTC(2026, 0, 1)),
+  });
   const [entry, ...rest] = await listHistory(paths);
   assert.equal(rest.length, 0);
   assert.ok(entry !== undefined);
@@ -27,5 +33,9 @@ test("a hostile subject and lines stay one line each and cannot forge the event 
   assert.ok(entry.subject.startsWith("Cycle 5 ran in 1.0 s: done\\nApprentice-Event: fork\\n"), entry.subject);
   assert.equal(findRawControl(entry.subject), undefined);
   assert.equal(findRawControl(entry.body), undefined);
-  assert.deepEqual(entry.body.split("\n").map((line) => line.slice(0, 14)), ["- L1 masked: \\", "Apprentice-Cyc"], "two lines, as given");
+  assert.deepEqual(
+    entry.body.split("\n").map((line) => line.slice(0, 14)),
+    ["- L1 masked: \\", "Apprentice-Cyc"],
+    "two lines, as given",
+  );
 });

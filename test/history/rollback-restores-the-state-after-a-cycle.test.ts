@@ -24,7 +24,15 @@ test("three cycles give three entries; rollback returns db.json and lessons.md t
   const listed = await runCli(["history", "--state", dir, "--json"]);
   assert.equal(listed.code, 0);
   const entries = JSON.parse(listed.stdout) as Array<{ cycle: number; event: string; subject: string }>;
-  assert.deepEqual(entries.map((entry) => [entry.event, entry.cycle]), [["cycle", 3], ["operator", 2], ["cycle", 2], ["cycle", 1]]);
+  assert.deepEqual(
+    entries.map((entry) => [entry.event, entry.cycle]),
+    [
+      ["cycle", 3],
+      ["operator", 2],
+      ["cycle", 2],
+      ["cycle", 1],
+    ],
+  );
   assert.equal(entries[1]?.subject, "Operator: taught a lesson");
   assert.match(entries[0]?.subject ?? "", /^Cycle 3 ran in \d+\.\d s/);
 
@@ -39,16 +47,24 @@ test("three cycles give three entries; rollback returns db.json and lessons.md t
   assert.equal(rolled.code, 0, rolled.output);
   assert.equal(await readFile(path.join(dir, "db.json"), "utf8"), dbAfter2);
   assert.equal(await readFile(path.join(dir, "lessons.md"), "utf8").catch(() => undefined), lessonsAfter2);
-  const after = JSON.parse((await runCli(["history", "--state", dir, "--json"])).stdout) as Array<{ event: string; cycle: number }>;
+  const after = JSON.parse((await runCli(["history", "--state", dir, "--json"])).stdout) as Array<{
+    event: string;
+    cycle: number;
+  }>;
   assert.deepEqual(after[0], { ...after[0], event: "rollback", cycle: 2 });
   // The next cycle does not reuse number 3: episodes.jsonl still holds cycle 3's steps.
   const next = await runCli(["once", "--state", dir]);
   assert.equal(next.code, 0, next.output);
   assert.match(next.output, /cycle numbers go on from 4/);
-  const latest = JSON.parse((await runCli(["history", "--state", dir, "--json", "-n", "1"])).stdout) as Array<{ event: string; cycle: number }>;
+  const latest = JSON.parse((await runCli(["history", "--state", dir, "--json", "-n", "1"])).stdout) as Array<{
+    event: string;
+    cycle: number;
+  }>;
   assert.deepEqual([latest[0]?.event, latest[0]?.cycle], ["cycle", 4]);
   // Plain git can read it too.
-  const log = execFileSync("git", ["--git-dir", path.join(dir, ".history"), "log", "--format=%s"], { encoding: "utf8" });
+  const log = execFileSync("git", ["--git-dir", path.join(dir, ".history"), "log", "--format=%s"], {
+    encoding: "utf8",
+  });
   assert.match(log, /^Cycle 4 ran.*\nRolled back to the state after cycle 2\nCycle 3 ran/);
 });
 
@@ -80,10 +96,20 @@ test("fork copies the state and its history into a new dir and records the fork 
   const forked = await runCli(["fork", target, "--state", dir]);
   assert.equal(forked.code, 0, forked.output);
   assert.equal(await readFile(path.join(target, "db.json"), "utf8"), await readFile(path.join(dir, "db.json"), "utf8"));
-  const forkLog = JSON.parse((await runCli(["history", "--state", target, "--json"])).stdout) as Array<{ event: string }>;
-  const originLog = JSON.parse((await runCli(["history", "--state", dir, "--json"])).stdout) as Array<{ event: string }>;
-  assert.deepEqual(forkLog.map((entry) => entry.event), ["fork", "cycle"]);
-  assert.deepEqual(originLog.map((entry) => entry.event), ["cycle"]);
+  const forkLog = JSON.parse((await runCli(["history", "--state", target, "--json"])).stdout) as Array<{
+    event: string;
+  }>;
+  const originLog = JSON.parse((await runCli(["history", "--state", dir, "--json"])).stdout) as Array<{
+    event: string;
+  }>;
+  assert.deepEqual(
+    forkLog.map((entry) => entry.event),
+    ["fork", "cycle"],
+  );
+  assert.deepEqual(
+    originLog.map((entry) => entry.event),
+    ["cycle"],
+  );
   await writeFile(path.join(parent, "occupied"), "x");
   const again = await runCli(["fork", parent, "--state", dir]);
   assert.equal(again.code, 2);

@@ -10,7 +10,11 @@ import { createMemoryLogger } from "../../src/log.js";
 import { ScriptedBrain } from "../support/scripted-brain.js";
 import { openTwoGoalState, readEpisodes, run } from "./helpers/two-goal-state.js";
 
-async function cycleAt(state: OpenState, minute: number, brain: ScriptedBrain): Promise<Extract<CycleResult, { status: "ran" }>> {
+async function cycleAt(
+  state: OpenState,
+  minute: number,
+  brain: ScriptedBrain,
+): Promise<Extract<CycleResult, { status: "ran" }>> {
   const clock = (): Date => new Date(Date.UTC(2026, 0, 1, 0, minute));
   const result = await runCycle(buildCycleDeps(state, { brain, logger: createMemoryLogger(), clock }));
   assert.equal(result.status, "ran", JSON.stringify(result));
@@ -23,13 +27,20 @@ test("report fails every step it gets, yet backup still gets its share of the cy
   const brain = new ScriptedBrain([run("tidy"), run("tidy"), run("tidy"), run("make-backup"), run("tidy")]);
   const result = await cycleAt(state, 1, brain);
   const steps = (await readEpisodes(dir)).filter((episode) => episode.kind === "step");
-  assert.deepEqual(steps.map((step) => [step.goal, step.args]), [
-    ["report", { command: "tidy", args: [] }],
-    ["report", { command: "tidy", args: [] }],
-    ["report", { command: "tidy", args: [] }],
-    ["backup", { command: "make-backup", args: [] }],
-  ], "report's turn ends after ceil(5 / 2) = 3 steps; backup's check passes after its first");
-  assert.deepEqual(result.goals, [{ id: "report", verdict: "unmet" }, { id: "backup", verdict: "met", by: "steps" }]);
+  assert.deepEqual(
+    steps.map((step) => [step.goal, step.args]),
+    [
+      ["report", { command: "tidy", args: [] }],
+      ["report", { command: "tidy", args: [] }],
+      ["report", { command: "tidy", args: [] }],
+      ["backup", { command: "make-backup", args: [] }],
+    ],
+    "report's turn ends after ceil(5 / 2) = 3 steps; backup's check passes after its first",
+  );
+  assert.deepEqual(result.goals, [
+    { id: "report", verdict: "unmet" },
+    { id: "backup", verdict: "met", by: "steps" },
+  ]);
   assert.equal(result.summary, "1 of 2 goals met");
 });
 
@@ -39,12 +50,18 @@ test("a goal the step budget did not reach goes first in the next cycle", async 
   const one = await cycleAt(state, 1, first);
   assert.match(first.prompts[0]?.request ?? "", /Goal now: report/, "neither was worked on before: file order");
   assert.equal(first.prompts.length, 1, "the one step went to report; backup's turn never came");
-  assert.deepEqual(one.goals, [{ id: "report", verdict: "unmet" }, { id: "backup", verdict: "unmet" }]);
+  assert.deepEqual(one.goals, [
+    { id: "report", verdict: "unmet" },
+    { id: "backup", verdict: "unmet" },
+  ]);
   assert.equal(state.db.data.goals.report?.lastWorkedAt, "2026-01-01T00:01:00.000Z");
   assert.equal(state.db.data.goals.backup?.lastWorkedAt, undefined, "backup got no step: not attempted");
 
   const second = new ScriptedBrain([run("make-backup")]);
   const two = await cycleAt(state, 2, second);
   assert.match(second.prompts[0]?.request ?? "", /Goal now: backup/, "backup waited longest, so it goes first");
-  assert.deepEqual(two.goals, [{ id: "backup", verdict: "met", by: "steps" }, { id: "report", verdict: "unmet" }]);
+  assert.deepEqual(two.goals, [
+    { id: "backup", verdict: "met", by: "steps" },
+    { id: "report", verdict: "unmet" },
+  ]);
 });

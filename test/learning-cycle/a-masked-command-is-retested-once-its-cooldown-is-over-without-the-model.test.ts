@@ -14,19 +14,25 @@ import { runEnum } from "../support/offered-commands.js";
 import { ScriptedBrain } from "../support/scripted-brain.js";
 import { makeStateDir } from "../support/state-fixture.js";
 
-const GOALS = "version: 1\ngoals:\n  - id: report\n    title: Produce report.txt saying done.\n    check: grep -q done report.txt\n";
+const GOALS =
+  "version: 1\ngoals:\n  - id: report\n    title: Produce report.txt saying done.\n    check: grep -q done report.txt\n";
 const run = (command: string) => JSON.stringify({ thought: "t", tool: "run", args: { command, args: [] } });
 const finish = JSON.stringify({ thought: "t", tool: "finish", args: { summary: "stop" } });
 
 async function cycleWith(state: OpenState, brain: ScriptedBrain) {
-  const result = await runCycle(buildCycleDeps(state, { brain, logger: createMemoryLogger(), clock: () => new Date() }));
+  const result = await runCycle(
+    buildCycleDeps(state, { brain, logger: createMemoryLogger(), clock: () => new Date() }),
+  );
   assert.equal(result.status, "ran");
   return result;
 }
 
 /** A state whose `report` command fails ("service unavailable") until `flag` exists; the flag lies outside the workspace. */
 async function serviceState(t: { after(fn: () => Promise<void> | void): void }) {
-  const { dir, cleanup } = await makeStateDir({ goalsYaml: GOALS, config: { limits: { maxSteps: 4 }, sandbox: { mode: "none" } } });
+  const { dir, cleanup } = await makeStateDir({
+    goalsYaml: GOALS,
+    config: { limits: { maxSteps: 4 }, sandbox: { mode: "none" } },
+  });
   t.after(cleanup);
   const flag = path.join(path.dirname(dir), "service.up");
   await installCommands(dir, {
@@ -47,7 +53,9 @@ async function serviceState(t: { after(fn: () => Promise<void> | void): void }) 
 
 async function episodesOf(dir: string, cycle: number): Promise<Array<Record<string, unknown>>> {
   const lines = (await readFile(path.join(dir, "episodes.jsonl"), "utf8")).trim().split("\n");
-  return lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((episode) => episode.cycle === cycle && episode.kind === "step");
+  return lines
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((episode) => episode.cycle === cycle && episode.kind === "step");
 }
 
 test("the service came back: cycle 3 retests the command unasked, retires the mask and meets the goal without the model", async (t) => {
@@ -70,7 +78,11 @@ test("the service came back: cycle 3 retests the command unasked, retires the ma
   assert.match(journal, /met by retest/);
   assert.match(journal, /retest of a masked command: /);
   const skill = state.db.data.learning.skills.find((each) => each.goal === "report");
-  assert.deepEqual(skill?.steps, [{ tool: "run", args: { command: "report", args: [] } }], "the retest that met the goal is its skill");
+  assert.deepEqual(
+    skill?.steps,
+    [{ tool: "run", args: { command: "report", args: [] } }],
+    "the retest that met the goal is its skill",
+  );
 });
 
 test("the service is still down: the retest fails, the cooldown doubles, and the model's turn is offered the rest only", async (t) => {
@@ -81,18 +93,30 @@ test("the service is still down: the retest fails, the cooldown doubles, and the
   assert.deepEqual(runEnum(brain.schemas[0]), ["idle"], "the failed retest masks the command again within the cycle");
   assert.deepEqual(third.goals, [{ id: "report", verdict: "unmet" }]);
   const episodes = await episodesOf(dir, 3);
-  assert.deepEqual(episodes.map((episode) => [episode.tool, episode.retest === true, episode.ok]), [["run", true, false], ["finish", false, true]]);
+  assert.deepEqual(
+    episodes.map((episode) => [episode.tool, episode.retest === true, episode.ok]),
+    [
+      ["run", true, false],
+      ["finish", false, true],
+    ],
+  );
   const mask = state.db.data.learning.lessons.find((each) => each.id === lessonId)?.mask;
   assert.equal(mask?.cooldownCycles, 2);
   assert.equal(mask?.untilCycle, 5);
   // Cycle 4 is inside the new cooldown: no retest, and the model is loaded at once.
   const fourth = new ScriptedBrain([finish]);
   await cycleWith(state, fourth);
-  assert.deepEqual((await episodesOf(dir, 4)).map((episode) => episode.tool), ["finish"]);
+  assert.deepEqual(
+    (await episodesOf(dir, 4)).map((episode) => episode.tool),
+    ["finish"],
+  );
 });
 
 test("a command masked as ineffective (it ran fine and did nothing) is not retested unasked: its open retest is the model's to take", async (t) => {
-  const { dir, cleanup } = await makeStateDir({ goalsYaml: GOALS, config: { limits: { maxSteps: 4 }, sandbox: { mode: "none" } } });
+  const { dir, cleanup } = await makeStateDir({
+    goalsYaml: GOALS,
+    config: { limits: { maxSteps: 4 }, sandbox: { mode: "none" } },
+  });
   t.after(cleanup);
   await installCommands(dir, { idle: "echo idle", report: "echo 'report: service unavailable' >&2; exit 69" });
   const state = await openState(dir, { logger: createMemoryLogger(), clock: () => new Date() });
@@ -105,6 +129,10 @@ test("a command masked as ineffective (it ran fine and did nothing) is not retes
   const fourth = new ScriptedBrain([finish]);
   await cycleWith(state, fourth);
   assert.equal(fourth.opened, 1);
-  assert.deepEqual((await episodesOf(dir, 4)).map((episode) => episode.tool), ["finish"], "no unasked retest of idle");
+  assert.deepEqual(
+    (await episodesOf(dir, 4)).map((episode) => episode.tool),
+    ["finish"],
+    "no unasked retest of idle",
+  );
   assert.deepEqual(runEnum(fourth.schemas[0]), ["idle", "report"], "its retest is open: the model is offered it");
 });

@@ -13,15 +13,23 @@ import { readEpisodes, run, stateWithReportSkill } from "./helpers/two-goal-stat
 test("the replay meets report without the model, then the model is loaded once and works backup in the same cycle", async (t) => {
   const { dir, state } = await stateWithReportSkill(t);
   const brain = new ScriptedBrain([run("make-backup")]);
-  const result = await runCycle(buildCycleDeps(state, { brain, logger: createMemoryLogger(), clock: () => new Date() }));
+  const result = await runCycle(
+    buildCycleDeps(state, { brain, logger: createMemoryLogger(), clock: () => new Date() }),
+  );
   assert.equal(result.status, "ran", JSON.stringify(result));
   if (result.status !== "ran") return;
 
   assert.equal(brain.opened, 1, "the model was loaded once, for the goal the replay did not serve");
   assert.equal(brain.prompts.length, 1, "backup's check passed after its first step: no more decisions");
   assert.ok(result.steps <= 4, "within the cycle's step budget");
-  assert.deepEqual(result.goals, [{ id: "report", verdict: "met", by: "replay" }, { id: "backup", verdict: "met", by: "steps" }]);
-  assert.deepEqual(result.checks, [{ goal: "report", passed: true }, { goal: "backup", passed: true }]);
+  assert.deepEqual(result.goals, [
+    { id: "report", verdict: "met", by: "replay" },
+    { id: "backup", verdict: "met", by: "steps" },
+  ]);
+  assert.deepEqual(result.checks, [
+    { goal: "report", passed: true },
+    { goal: "backup", passed: true },
+  ]);
   assert.equal(result.summary, "2 of 2 goals met");
 
   // The model's prompt is about backup: the request names it, and report (met) is no longer listed.
@@ -34,23 +42,41 @@ test("the replay meets report without the model, then the model is loaded once a
   assert.equal(findToolBranch(brain.schemas[0] as JsonSchema, "use_skill"), undefined);
 
   const steps = (await readEpisodes(dir)).filter((episode) => episode.kind === "step");
-  assert.deepEqual(steps.map((step) => [step.goal, step.tool, step.replay ?? null]), [["report", "run", "S1"], ["backup", "run", null]]);
+  assert.deepEqual(
+    steps.map((step) => [step.goal, step.tool, step.replay ?? null]),
+    [
+      ["report", "run", "S1"],
+      ["backup", "run", null],
+    ],
+  );
   const skills = state.db.data.learning.skills;
   assert.equal(skills.find((skill) => skill.id === "S1")?.successes, 3, "the replay's success went to S1");
   const backupSkill = skills.find((skill) => skill.goal === "backup");
-  assert.deepEqual(backupSkill?.steps, [{ tool: "run", args: { command: "make-backup", args: [] } }], "backup's skill holds backup's own step, not the replay's");
+  assert.deepEqual(
+    backupSkill?.steps,
+    [{ tool: "run", args: { command: "make-backup", args: [] } }],
+    "backup's skill holds backup's own step, not the replay's",
+  );
   assert.equal(state.db.data.goals.report?.attempts, 1);
   assert.equal(state.db.data.goals.backup?.attempts, 1);
 });
 
 test("backup's own check decides backup: a model that only claims success leaves it unmet", async (t) => {
   const { state } = await stateWithReportSkill(t);
-  const brain = new ScriptedBrain([run("tidy"), JSON.stringify({ thought: "t", tool: "finish", args: { summary: "all goals are done" } })]);
-  const result = await runCycle(buildCycleDeps(state, { brain, logger: createMemoryLogger(), clock: () => new Date() }));
+  const brain = new ScriptedBrain([
+    run("tidy"),
+    JSON.stringify({ thought: "t", tool: "finish", args: { summary: "all goals are done" } }),
+  ]);
+  const result = await runCycle(
+    buildCycleDeps(state, { brain, logger: createMemoryLogger(), clock: () => new Date() }),
+  );
   assert.equal(result.status, "ran");
   if (result.status !== "ran") return;
   assert.equal(brain.opened, 1);
-  assert.deepEqual(result.goals, [{ id: "report", verdict: "met", by: "replay" }, { id: "backup", verdict: "unmet" }]);
+  assert.deepEqual(result.goals, [
+    { id: "report", verdict: "met", by: "replay" },
+    { id: "backup", verdict: "unmet" },
+  ]);
   assert.equal(result.summary, "1 of 2 goals met; the model said: all goals are done");
   assert.equal(result.steps, 3, "the replay's step, then tidy and finish for backup");
 });

@@ -12,7 +12,8 @@ import { runEnum } from "../support/offered-commands.js";
 import { ScriptedBrain } from "../support/scripted-brain.js";
 import { makeStateDir } from "../support/state-fixture.js";
 
-const GOALS = "version: 1\ngoals:\n  - id: report\n    title: Produce report.txt saying done.\n    check: grep -q done report.txt\n";
+const GOALS =
+  "version: 1\ngoals:\n  - id: report\n    title: Produce report.txt saying done.\n    check: grep -q done report.txt\n";
 
 async function cycleWith(state: OpenState, brain: ScriptedBrain) {
   const logger = createMemoryLogger();
@@ -22,12 +23,20 @@ async function cycleWith(state: OpenState, brain: ScriptedBrain) {
 test("two identical failures take the action out of the grammar; a passed check saves a skill that the next cycle replays without loading the model", async (t) => {
   const { dir, cleanup } = await makeStateDir({ goalsYaml: GOALS, config: { limits: { maxSteps: 6 } } });
   t.after(cleanup);
-  await installCommands(dir, { broken: "echo 'broken: cannot open /dev/thing' >&2; exit 3", make: "echo done > report.txt" });
+  await installCommands(dir, {
+    broken: "echo 'broken: cannot open /dev/thing' >&2; exit 3",
+    make: "echo done > report.txt",
+  });
   const state = await openState(dir, { logger: createMemoryLogger(), clock: () => new Date() });
   t.after(() => state.close());
 
   const run = (command: string) => JSON.stringify({ thought: "t", tool: "run", args: { command, args: [] } });
-  const brain = new ScriptedBrain([run("broken"), run("broken"), run("make"), JSON.stringify({ thought: "t", tool: "finish", args: { summary: "made" } })]);
+  const brain = new ScriptedBrain([
+    run("broken"),
+    run("broken"),
+    run("make"),
+    JSON.stringify({ thought: "t", tool: "finish", args: { summary: "made" } }),
+  ]);
   const first = await cycleWith(state, brain);
   assert.equal(first.status, "ran");
   if (first.status !== "ran") return;
@@ -72,14 +81,25 @@ test("a skill step naming a command the config no longer allows is refused, and 
   t.after(() => state.close());
   const now = new Date().toISOString();
   state.db.data.learning.skills.push({
-    id: "S1", goal: "report", steps: [{ tool: "run", args: { command: "rm", args: [] } }], successes: 3, failures: 0,
-    status: "active", createdAt: now, createdCycle: 0, evidence: [], history: [],
+    id: "S1",
+    goal: "report",
+    steps: [{ tool: "run", args: { command: "rm", args: [] } }],
+    successes: 3,
+    failures: 0,
+    status: "active",
+    createdAt: now,
+    createdCycle: 0,
+    evidence: [],
+    history: [],
   });
   state.db.data.learning.nextSkillId = 2;
   const brain = new ScriptedBrain([JSON.stringify({ thought: "t", tool: "finish", args: { summary: "stop" } })]);
   const result = await cycleWith(state, brain);
   assert.equal(result.status, "ran");
-  const episodes = (await readFile(path.join(dir, "episodes.jsonl"), "utf8")).trim().split("\n").map((line) => JSON.parse(line));
+  const episodes = (await readFile(path.join(dir, "episodes.jsonl"), "utf8"))
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line));
   const replayed = episodes.find((episode) => episode.replay === "S1");
   assert.ok(replayed);
   assert.equal(replayed.ok, false);
@@ -89,7 +109,10 @@ test("a skill step naming a command the config no longer allows is refused, and 
 });
 
 test("apprentice teach: a lesson file in operator/ is stored pinned and operator-sourced without loading the model", async (t) => {
-  const { dir, cleanup } = await makeStateDir({ workspace: { "shopping.txt": "milk\n" }, operator: { "t1.lesson.md": "Always keep a backup of\nshopping.txt." } });
+  const { dir, cleanup } = await makeStateDir({
+    workspace: { "shopping.txt": "milk\n" },
+    operator: { "t1.lesson.md": "Always keep a backup of\nshopping.txt." },
+  });
   t.after(cleanup);
   const state = await openState(dir, { logger: createMemoryLogger(), clock: () => new Date() });
   t.after(() => state.close());
@@ -104,5 +127,8 @@ test("apprentice teach: a lesson file in operator/ is stored pinned and operator
   assert.match(await readFile(path.join(dir, "lessons.md"), "utf8"), /Always keep a backup/);
   const journalDir = path.join(dir, "journal");
   const [day] = await readdir(journalDir);
-  assert.match(await readFile(path.join(journalDir, day ?? ""), "utf8"), /## Operator lessons[\s\S]*L1 created: taught by the operator/);
+  assert.match(
+    await readFile(path.join(journalDir, day ?? ""), "utf8"),
+    /## Operator lessons[\s\S]*L1 created: taught by the operator/,
+  );
 });

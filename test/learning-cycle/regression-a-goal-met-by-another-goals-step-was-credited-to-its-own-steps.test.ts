@@ -16,11 +16,17 @@ test("a goal met by a step taken in another goal's turn gets a skill holding tha
   const { state } = await openTwoGoalState(t, { maxSteps: 4 });
   // report's turn: tidy (changes nothing), finish; backup's turn: make-report (meets report), make-backup.
   const brain = new ScriptedBrain([run("tidy"), finish, run("make-report"), run("make-backup")]);
-  const result = await runCycle(buildCycleDeps(state, { brain, logger: createMemoryLogger(), clock: () => new Date() }));
+  const result = await runCycle(
+    buildCycleDeps(state, { brain, logger: createMemoryLogger(), clock: () => new Date() }),
+  );
   assert.equal(result.status, "ran");
   if (result.status !== "ran") return;
-  assert.deepEqual(result.checks, [{ goal: "report", passed: true }, { goal: "backup", passed: true }]);
-  const skillOf = (goal: string) => state.db.data.learning.skills.find((skill) => skill.goal === goal)?.steps.map((step) => step.args["command"]);
+  assert.deepEqual(result.checks, [
+    { goal: "report", passed: true },
+    { goal: "backup", passed: true },
+  ]);
+  const skillOf = (goal: string) =>
+    state.db.data.learning.skills.find((skill) => skill.goal === goal)?.steps.map((step) => step.args["command"]);
   assert.deepEqual(skillOf("report"), ["make-report"], "the step that wrote report.txt, though taken in backup's turn");
   // backup's own turn ran both; make-report changed only report.txt, which backup's check does not name: doubtful.
   assert.deepEqual(skillOf("backup"), ["make-report", "make-backup"]);
@@ -32,13 +38,23 @@ test("use_skill counts as the skill's success only when its goal's check passes 
   const now = new Date().toISOString();
   // S1 claims report but only runs tidy, which goes through and meets nothing.
   state.db.data.learning.skills.push({
-    id: "S1", goal: "report", steps: [{ tool: "run", args: { command: "tidy", args: [] } }], successes: 2, failures: 0,
-    status: "active", createdAt: now, createdCycle: 0, evidence: [], history: [],
+    id: "S1",
+    goal: "report",
+    steps: [{ tool: "run", args: { command: "tidy", args: [] } }],
+    successes: 2,
+    failures: 0,
+    status: "active",
+    createdAt: now,
+    createdCycle: 0,
+    evidence: [],
+    history: [],
   });
   state.db.data.learning.nextSkillId = 2;
   // The automatic replay of S1 fails report's check; report's turn then asks for S1 again and gives up; backup is met.
   const brain = new ScriptedBrain([useSkill("S1"), finish, run("make-backup")]);
-  const result = await runCycle(buildCycleDeps(state, { brain, logger: createMemoryLogger(), clock: () => new Date() }));
+  const result = await runCycle(
+    buildCycleDeps(state, { brain, logger: createMemoryLogger(), clock: () => new Date() }),
+  );
   assert.equal(result.status, "ran");
   if (result.status !== "ran") return;
   const skill = state.db.data.learning.skills.find((candidate) => candidate.id === "S1");

@@ -21,13 +21,21 @@ const OLD_WORDING = /replayed skill S1; the check passed/;
 
 test("a cycle that met report by replay and failed backup says 1 of 2 goals met, with each goal's verdict, everywhere", async (t) => {
   const { dir, state } = await stateWithReportSkill(t);
-  const brain = new ScriptedBrain([run("tidy"), JSON.stringify({ thought: "t", tool: "finish", args: { summary: "backup is done" } })]);
-  const result = await runCycle(buildCycleDeps(state, { brain, logger: createMemoryLogger(), clock: () => new Date() }));
+  const brain = new ScriptedBrain([
+    run("tidy"),
+    JSON.stringify({ thought: "t", tool: "finish", args: { summary: "backup is done" } }),
+  ]);
+  const result = await runCycle(
+    buildCycleDeps(state, { brain, logger: createMemoryLogger(), clock: () => new Date() }),
+  );
   assert.equal(result.status, "ran", JSON.stringify(result));
   if (result.status !== "ran") return;
 
   // once --json prints this result; once prints formatResult's text.
-  assert.deepEqual(result.goals, [{ id: "report", verdict: "met", by: "replay" }, { id: "backup", verdict: "unmet" }]);
+  assert.deepEqual(result.goals, [
+    { id: "report", verdict: "met", by: "replay" },
+    { id: "backup", verdict: "unmet" },
+  ]);
   assert.match(result.summary ?? "", /^1 of 2 goals met; the model said: backup is done$/);
   const text = formatResult(result);
   assert.match(text, /Goals: 1 of 2 goals met: report met by replay, backup unmet\./);
@@ -54,6 +62,9 @@ test("a cycle that met report by replay and failed backup says 1 of 2 goals met,
   assert.doesNotMatch(status.stdout, OLD_WORDING);
 
   const html = renderStatusPage(await readStatusReport(dir, { clock: () => new Date() }), { jsonHref: "/status.json" });
-  assert.match(html, /<span class="no">1 of 2<\/span><small><span class="yes" title="met by replay">✓ report<\/span> <span class="no" title="unmet">✗ backup<\/span><\/small>/);
+  assert.match(
+    html,
+    /<span class="no">1 of 2<\/span><small><span class="yes" title="met by replay">✓ report<\/span> <span class="no" title="unmet">✗ backup<\/span><\/small>/,
+  );
   assert.doesNotMatch(html, OLD_WORDING);
 });

@@ -26,8 +26,16 @@ test("temporary failed retests keep the cooldown at 1; a later ordinary failure 
   const lesson = data.lessons[0];
   assert.equal(lesson?.mask?.untilCycle, 3);
   for (const cycle of [4, 6, 8]) {
-    const deltas = recordOutcomes(data, [outcome(cycle, action, { ...busy, retest: true, temporary: true })], [], outcomeCtx(cycle));
-    assert.deepEqual(deltas.map((delta) => delta.change), ["retest-failed"]);
+    const deltas = recordOutcomes(
+      data,
+      [outcome(cycle, action, { ...busy, retest: true, temporary: true })],
+      [],
+      outcomeCtx(cycle),
+    );
+    assert.deepEqual(
+      deltas.map((delta) => delta.change),
+      ["retest-failed"],
+    );
     assert.match(deltas[0]?.reason ?? "", /temporary failure, so the cooldown stays; masked 1 more cycle/);
     assert.equal(lesson?.mask?.cooldownCycles, 1);
     assert.equal(lesson?.mask?.untilCycle, cycle + 1);
@@ -36,5 +44,8 @@ test("temporary failed retests keep the cooldown at 1; a later ordinary failure 
   recordOutcomes(data, [outcome(10, action, { retest: true, signature: "exit #: disk full" })], [], outcomeCtx(10));
   assert.equal(lesson?.mask?.cooldownCycles, 2, "an ordinary failure doubles it as before");
   const ok = recordOutcomes(data, [outcome(13, action, { ok: true, retest: true })], [], outcomeCtx(13));
-  assert.deepEqual(ok.map((delta) => delta.change), ["retired"]);
+  assert.deepEqual(
+    ok.map((delta) => delta.change),
+    ["retired"],
+  );
 });

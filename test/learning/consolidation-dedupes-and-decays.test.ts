@@ -8,7 +8,9 @@ test("dedupe: same kind, normalized text, goal and action merge into the older o
   const data = emptyData();
   const older = seedLesson(data, 90, "Run make-data before make-report", { helpful: 2, harmful: 1 });
   const newer = seedLesson(data, 95, "run   make-data before\nmake-report", { helpful: 1, evidence: ["c95e9"] });
-  const otherGoal = seedLesson(data, 95, "run make-data before make-report", { scope: { goal: "other", keywords: [] } });
+  const otherGoal = seedLesson(data, 95, "run make-data before make-report", {
+    scope: { goal: "other", keywords: [] },
+  });
   for (let index = 0; index < 3; index += 1) seedLesson(data, 95, `unrelated ${index}`);
 
   const result = consolidateLessons(data, { cycle: 100, now: timeOf(100), maxLessons: 200, decayAfterCycles: 20 });
@@ -35,7 +37,10 @@ test("decay: idle provisional self lessons retire; recently cited, trusted or ma
   const idle = seedLesson(data, 10, "idle");
   const cited = seedLesson(data, 10, "cited lately", { lastUsedCycle: 90 });
   const trusted = seedLesson(data, 10, "trusted", { status: "trusted" });
-  const masked = seedLesson(data, 10, "masked", { kind: "avoid", mask: { fingerprint: "w", signature: "s", cooldownCycles: 8, untilCycle: 200, retests: 3 } });
+  const masked = seedLesson(data, 10, "masked", {
+    kind: "avoid",
+    mask: { fingerprint: "w", signature: "s", cooldownCycles: 8, untilCycle: 200, retests: 3 },
+  });
   for (let index = 0; index < 4; index += 1) seedLesson(data, 99, `fresh ${index}`);
 
   const result = consolidateLessons(data, { cycle: 100, now: timeOf(100), maxLessons: 200, decayAfterCycles: 20 });

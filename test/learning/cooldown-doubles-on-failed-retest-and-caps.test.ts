@@ -20,7 +20,10 @@ test("cooldown 1 → 2 → 4 → 4 (cap 4), untilCycle = retest cycle + cooldown
   for (const [index, step] of steps.entries()) {
     assert.equal(findMasks(data, { goal: "report", cycle: step.cycle, fingerprint: "world-a" })[0]?.state, "retest");
     const deltas = recordOutcomes(data, [outcome(step.cycle, action, { retest: true })], [], outcomeCtx(step.cycle, 4));
-    assert.deepEqual(deltas.map((delta) => delta.change), ["retest-failed"]);
+    assert.deepEqual(
+      deltas.map((delta) => delta.change),
+      ["retest-failed"],
+    );
     assert.equal(lesson.status, "provisional");
     assert.equal(lesson.mask.cooldownCycles, step.cooldown);
     assert.equal(lesson.mask.untilCycle, step.until);
@@ -48,12 +51,20 @@ test("two failed retests in one cycle (two covered worlds) double the cooldown o
   const data = emptyData();
   const action = runAction("make-draft");
   recordOutcomes(data, [outcome(2, action), outcome(2, action)], [], outcomeCtx(2));
-  recordOutcomes(data, [outcome(2, action, { fingerprint: "world-b" }), outcome(2, action, { fingerprint: "world-b" })], [], outcomeCtx(2));
+  recordOutcomes(
+    data,
+    [outcome(2, action, { fingerprint: "world-b" }), outcome(2, action, { fingerprint: "world-b" })],
+    [],
+    outcomeCtx(2),
+  );
   const lesson = data.lessons[0];
   assert.deepEqual(lesson?.mask?.worlds, ["world-a"]);
   const retests = [outcome(4, action, { retest: true }), outcome(4, action, { retest: true, fingerprint: "world-b" })];
   const deltas = recordOutcomes(data, retests, [], outcomeCtx(4));
-  assert.deepEqual(deltas.map((delta) => delta.change), ["retest-failed"]);
+  assert.deepEqual(
+    deltas.map((delta) => delta.change),
+    ["retest-failed"],
+  );
   assert.equal(lesson?.mask?.cooldownCycles, 2);
   assert.equal(lesson?.mask?.retests, 1);
   assert.equal(lesson?.history.filter((entry) => entry.change === "retest-failed").length, 1);

@@ -7,7 +7,12 @@ import { emptyData, outcome, outcomeCtx, runAction } from "./helpers/learning-fi
 test("a different world fingerprint between the failures does not mask", () => {
   const data = emptyData();
   const action = runAction("make-draft");
-  recordOutcomes(data, [outcome(1, action, { fingerprint: "world-a" }), outcome(1, action, { fingerprint: "world-b" })], [], outcomeCtx(1));
+  recordOutcomes(
+    data,
+    [outcome(1, action, { fingerprint: "world-a" }), outcome(1, action, { fingerprint: "world-b" })],
+    [],
+    outcomeCtx(1),
+  );
   assert.deepEqual(data.lessons, []);
 });
 
@@ -21,8 +26,18 @@ test("a different failure signature does not mask", () => {
 
 test("failures of different goals or different arguments are different situations", () => {
   const data = emptyData();
-  recordOutcomes(data, [outcome(1, runAction("make-draft"), { goal: "a" }), outcome(1, runAction("make-draft"), { goal: "b" })], [], outcomeCtx(1));
-  recordOutcomes(data, [outcome(2, runAction("cat", "x.txt")), outcome(2, runAction("cat", "y.txt"))], [], outcomeCtx(2));
+  recordOutcomes(
+    data,
+    [outcome(1, runAction("make-draft"), { goal: "a" }), outcome(1, runAction("make-draft"), { goal: "b" })],
+    [],
+    outcomeCtx(1),
+  );
+  recordOutcomes(
+    data,
+    [outcome(2, runAction("cat", "x.txt")), outcome(2, runAction("cat", "y.txt"))],
+    [],
+    outcomeCtx(2),
+  );
   assert.deepEqual(data.lessons, []);
   assert.equal(Object.keys(data.situations).length, 4);
 });

@@ -7,7 +7,8 @@ import { emptyData, outcome, outcomeCtx, runAction } from "./helpers/learning-fi
 test("masked in cooldown with the same world; retest after it; another world is not the mask's business", () => {
   const data = emptyData();
   recordOutcomes(data, [outcome(4, runAction("make-draft")), outcome(4, runAction("make-draft"))], [], outcomeCtx(4));
-  const state = (cycle: number, fingerprint: string, goal = "report") => findMasks(data, { goal, cycle, fingerprint }).map((found) => found.state);
+  const state = (cycle: number, fingerprint: string, goal = "report") =>
+    findMasks(data, { goal, cycle, fingerprint }).map((found) => found.state);
 
   assert.deepEqual(state(4, "world-a"), ["masked"]);
   assert.deepEqual(state(5, "world-a"), ["masked"]);

@@ -11,14 +11,36 @@ test("ok in cycles 3 and 5 with failed checks: avoid lesson with signature ineff
   const data = emptyData();
   const action = runAction("make-draft");
   assert.deepEqual(recordOutcomes(data, [outcome(3, action, { ok: true })], failed, outcomeCtx(3)), []);
-  const deltas = recordOutcomes(data, [outcome(5, action, { ok: true, fingerprint: "world-b" })], failed, outcomeCtx(5));
+  const deltas = recordOutcomes(
+    data,
+    [outcome(5, action, { ok: true, fingerprint: "world-b" })],
+    failed,
+    outcomeCtx(5),
+  );
 
-  assert.deepEqual(deltas.map((delta) => delta.change), ["masked"]);
+  assert.deepEqual(
+    deltas.map((delta) => delta.change),
+    ["masked"],
+  );
   const lesson = data.lessons[0];
   assert.equal(lesson?.kind, "avoid");
-  assert.equal(lesson?.text, "`run make-draft` runs fine but changes nothing, and goal report's check still failed after it (cycles 3, 5)");
-  assert.deepEqual(lesson?.mask, { fingerprint: "world-b", worlds: ["world-a"], signature: INEFFECTIVE_SIGNATURE, cooldownCycles: 1, untilCycle: 6, retests: 0 });
-  assert.equal(findMasks(data, { goal: "report", cycle: 6, fingerprint: "world-a" })[0]?.state, "masked", "it did nothing in either world");
+  assert.equal(
+    lesson?.text,
+    "`run make-draft` runs fine but changes nothing, and goal report's check still failed after it (cycles 3, 5)",
+  );
+  assert.deepEqual(lesson?.mask, {
+    fingerprint: "world-b",
+    worlds: ["world-a"],
+    signature: INEFFECTIVE_SIGNATURE,
+    cooldownCycles: 1,
+    untilCycle: 6,
+    retests: 0,
+  });
+  assert.equal(
+    findMasks(data, { goal: "report", cycle: 6, fingerprint: "world-a" })[0]?.state,
+    "masked",
+    "it did nothing in either world",
+  );
   assert.equal(lesson?.evidence.length, 2);
   assert.equal(findMasks(data, { goal: "report", cycle: 6, fingerprint: "world-b" })[0]?.state, "masked");
 });
@@ -35,7 +57,8 @@ test("a cycle whose check passed after the action prevents the mask", () => {
 test("an action that changes the workspace is never ineffective: it may be the first step of a procedure", () => {
   const data = emptyData();
   const action = runAction("fetch-data");
-  for (const cycle of [1, 2, 3, 4]) recordOutcomes(data, [outcome(cycle, action, { ok: true, changedWorld: true })], failed, outcomeCtx(cycle));
+  for (const cycle of [1, 2, 3, 4])
+    recordOutcomes(data, [outcome(cycle, action, { ok: true, changedWorld: true })], failed, outcomeCtx(cycle));
   assert.deepEqual(data.lessons, []);
 });
 
@@ -44,14 +67,27 @@ test("an ineffective mask whose retest now changes the workspace is retired", ()
   const action = runAction("make-draft");
   recordOutcomes(data, [outcome(1, action, { ok: true })], failed, outcomeCtx(1));
   recordOutcomes(data, [outcome(2, action, { ok: true })], failed, outcomeCtx(2));
-  const deltas = recordOutcomes(data, [outcome(4, action, { ok: true, retest: true, changedWorld: true })], failed, outcomeCtx(4));
-  assert.deepEqual(deltas.map((delta) => delta.change), ["retired"]);
+  const deltas = recordOutcomes(
+    data,
+    [outcome(4, action, { ok: true, retest: true, changedWorld: true })],
+    failed,
+    outcomeCtx(4),
+  );
+  assert.deepEqual(
+    deltas.map((delta) => delta.change),
+    ["retired"],
+  );
   assert.match(data.lessons[0]?.history.at(-1)?.reason ?? "", /now changes the workspace/);
 });
 
 test("harmless tools are never masked as ineffective", () => {
   const data = emptyData();
-  for (const [tool, args] of [["read_file", { path: "notes.txt" }], ["note", { text: "hm" }], ["list_dir", { path: "." }], ["finish", { summary: "x" }]] as const) {
+  for (const [tool, args] of [
+    ["read_file", { path: "notes.txt" }],
+    ["note", { text: "hm" }],
+    ["list_dir", { path: "." }],
+    ["finish", { summary: "x" }],
+  ] as const) {
     const action = normalizeAction(tool, args);
     recordOutcomes(data, [outcome(1, action, { ok: true })], failed, outcomeCtx(1));
     recordOutcomes(data, [outcome(2, action, { ok: true })], failed, outcomeCtx(2));
@@ -68,12 +104,25 @@ test("an ineffective mask's retest is judged by the check: failed check doubles 
   const lesson = data.lessons[0];
   assert.ok(lesson?.mask);
 
-  assert.deepEqual(recordOutcomes(data, [outcome(4, action, { ok: true, retest: true })], failed, outcomeCtx(4)).map((delta) => delta.change), ["retest-failed"]);
+  assert.deepEqual(
+    recordOutcomes(data, [outcome(4, action, { ok: true, retest: true })], failed, outcomeCtx(4)).map(
+      (delta) => delta.change,
+    ),
+    ["retest-failed"],
+  );
   assert.equal(lesson.mask.cooldownCycles, 2);
   assert.equal(lesson.mask.signature, INEFFECTIVE_SIGNATURE);
 
-  const deltas = recordOutcomes(data, [outcome(7, action, { ok: true, retest: true })], [{ goal: "report", passed: true }], outcomeCtx(7));
-  assert.deepEqual(deltas.map((delta) => delta.change), ["retired"]);
+  const deltas = recordOutcomes(
+    data,
+    [outcome(7, action, { ok: true, retest: true })],
+    [{ goal: "report", passed: true }],
+    outcomeCtx(7),
+  );
+  assert.deepEqual(
+    deltas.map((delta) => delta.change),
+    ["retired"],
+  );
   assert.equal(lesson.status, "retired");
   assert.equal(data.lessons.length, 1, "not masked again: its check has now passed after it");
 });

@@ -9,7 +9,11 @@ import { createSeededRandom } from "../../src/seeded-random.js";
 import { learningRuleChanges } from "./helpers/learning-rule-changes.js";
 
 test("after each rule's and operator op's change, lessons.md with cached blocks equals a render of a fresh copy", () => {
-  const data: LearningData = { ...createEmptyLearningData(), lessons: makeBenchLessons(300, { seed: 4, cycles: 200 }), nextLessonId: 301 };
+  const data: LearningData = {
+    ...createEmptyLearningData(),
+    lessons: makeBenchLessons(300, { seed: 4, cycles: 200 }),
+    nextLessonId: 301,
+  };
   const random = createSeededRandom(23);
   let differentFiles = 0;
   let previous = "";
@@ -30,9 +34,17 @@ test("after each rule's and operator op's change, lessons.md with cached blocks 
 });
 
 test("a mask's block changes when its cooldown ends, with no change to the lesson", () => {
-  const data: LearningData = { ...createEmptyLearningData(), lessons: makeBenchLessons(20, { seed: 9, cycles: 40 }), nextLessonId: 21 };
+  const data: LearningData = {
+    ...createEmptyLearningData(),
+    lessons: makeBenchLessons(20, { seed: 9, cycles: 40 }),
+    nextLessonId: 21,
+  };
   const lesson = data.lessons[0] as LearningData["lessons"][number];
-  Object.assign(lesson, { kind: "avoid", status: "provisional", mask: { fingerprint: "w1", signature: "exit status #", cooldownCycles: 2, untilCycle: 50, retests: 0 } });
+  Object.assign(lesson, {
+    kind: "avoid",
+    status: "provisional",
+    mask: { fingerprint: "w1", signature: "exit status #", cooldownCycles: 2, untilCycle: 50, retests: 0 },
+  });
   const now = new Date(Date.UTC(2026, 1, 1));
   assert.match(renderLessonsMarkdown(data, now, 49), /masked through cycle 50/);
   assert.match(renderLessonsMarkdown(data, now, 50), /cooldown over after cycle 50/);

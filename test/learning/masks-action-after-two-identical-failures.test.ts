@@ -26,12 +26,24 @@ test("two identical failures in consecutive cycles create a provisional avoid le
   assert.deepEqual(lesson.evidence, [first.episodeId, second.episodeId]);
   assert.deepEqual(lesson.action, action);
   assert.equal(lesson.scope.goal, "report");
-  assert.deepEqual(lesson.mask, { fingerprint: "world-a", signature: "exit #: boom", cooldownCycles: 1, untilCycle: 5, retests: 0 });
+  assert.deepEqual(lesson.mask, {
+    fingerprint: "world-a",
+    signature: "exit #: boom",
+    cooldownCycles: 1,
+    untilCycle: 5,
+    retests: 0,
+  });
   assert.equal(lesson.text, 'Avoid `run make-draft` for goal report: it failed twice with "exit #: boom"');
-  assert.deepEqual(deltas.map((delta) => [delta.id, delta.change]), [["L1", "masked"]]);
+  assert.deepEqual(
+    deltas.map((delta) => [delta.id, delta.change]),
+    [["L1", "masked"]],
+  );
   assert.match(deltas[0]?.reason ?? "", /two identical failures/);
   assert.equal(data.nextLessonId, 2);
-  assert.deepEqual(findMasks(data, { goal: "report", cycle: 5, fingerprint: "world-a" }).map((found) => found.state), ["masked"]);
+  assert.deepEqual(
+    findMasks(data, { goal: "report", cycle: 5, fingerprint: "world-a" }).map((found) => found.state),
+    ["masked"],
+  );
 });
 
 test("two identical failures within one cycle also mask, once", () => {
@@ -41,7 +53,10 @@ test("two identical failures within one cycle also mask, once", () => {
   assert.equal(data.lessons.length, 1, "a third failure does not add a second lesson");
   assert.equal(data.lessons[0]?.mask?.untilCycle, 8);
   assert.equal(data.lessons[0]?.tainted, false);
-  assert.deepEqual(deltas.map((delta) => delta.change), ["masked"]);
+  assert.deepEqual(
+    deltas.map((delta) => delta.change),
+    ["masked"],
+  );
 });
 
 test("finish is never masked", () => {
@@ -61,7 +76,13 @@ test("two identical failures in one world are caught even when a run in another 
     [{ goal: "report", passed: true }],
     outcomeCtx(2),
   );
-  assert.deepEqual(deltas.map((delta) => delta.change), ["masked"]);
+  assert.deepEqual(
+    deltas.map((delta) => delta.change),
+    ["masked"],
+  );
   assert.equal(data.lessons[0]?.mask?.fingerprint, "no-input");
-  assert.deepEqual(findMasks(data, { goal: "report", cycle: 3, fingerprint: "with-input" }).map((found) => found.state), ["other-world"]);
+  assert.deepEqual(
+    findMasks(data, { goal: "report", cycle: 3, fingerprint: "with-input" }).map((found) => found.state),
+    ["other-world"],
+  );
 });

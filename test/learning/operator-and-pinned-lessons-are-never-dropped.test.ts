@@ -9,7 +9,8 @@ test("harmful citations never retire operator or pinned lessons", () => {
   const data = emptyData();
   const operator = seedLesson(data, 1, "always ask before deleting", { source: "operator" });
   const pinned = seedLesson(data, 1, "report.txt goes in out/", { status: "pinned" });
-  for (let cycle = 2; cycle < 8; cycle += 1) applyCitations(data, [operator.id, pinned.id], false, { cycle, now: timeOf(cycle) });
+  for (let cycle = 2; cycle < 8; cycle += 1)
+    applyCitations(data, [operator.id, pinned.id], false, { cycle, now: timeOf(cycle) });
   assert.equal(operator.harmful, 6);
   assert.equal(operator.status, "provisional");
   assert.equal(pinned.status, "pinned");

@@ -13,7 +13,12 @@ test("a view with this cycle's outcomes equals recordOutcomes on a full copy, an
   const failing = runAction("make-draft");
   const flaky = runAction("sync-notes");
   // Earlier cycles left history: one failure of make-draft, and both outcomes of sync-notes in one world.
-  recordOutcomes(data, [outcome(48, failing), outcome(48, flaky, { ok: true }), outcome(49, flaky)], [], outcomeCtx(49));
+  recordOutcomes(
+    data,
+    [outcome(48, failing), outcome(48, flaky, { ok: true }), outcome(49, flaky)],
+    [],
+    outcomeCtx(49),
+  );
   const before = structuredClone(data);
   const outcomes = [outcome(50, failing), outcome(50, flaky, { ok: true }), outcome(50, flaky)];
 

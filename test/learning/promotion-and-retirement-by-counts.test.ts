@@ -12,14 +12,25 @@ test("addLesson assigns L<n>, caps text at 300 characters and records `created`"
   data.nextLessonId = 7;
   const { lesson, delta } = addLesson(
     data,
-    { text: "x".repeat(400), kind: "fact", scope: { keywords: ["a"] }, source: "operator", tainted: false, status: "pinned", evidence: ["e1", "e1"] },
+    {
+      text: "x".repeat(400),
+      kind: "fact",
+      scope: { keywords: ["a"] },
+      source: "operator",
+      tainted: false,
+      status: "pinned",
+      evidence: ["e1", "e1"],
+    },
     at(2),
   );
   assert.equal(lesson.id, "L7");
   assert.equal(data.nextLessonId, 8);
   assert.equal(lesson.text.length, 300);
   assert.deepEqual(lesson.evidence, ["e1"]);
-  assert.deepEqual(lesson.history.map((entry) => [entry.cycle, entry.change]), [[2, "created"]]);
+  assert.deepEqual(
+    lesson.history.map((entry) => [entry.cycle, entry.change]),
+    [[2, "created"]],
+  );
   assert.equal(delta.change, "created");
   assert.equal(data.lessons.length, 1);
 });
@@ -34,7 +45,10 @@ test("three helpful citations against one harmful promote to trusted; unknown id
   assert.equal(lesson.status, "provisional");
   const deltas = applyCitations(data, [lesson.id], true, at(5));
   assert.equal(lesson.status, "trusted");
-  assert.deepEqual(deltas.map((delta) => delta.change), ["cited-helpful", "promoted"]);
+  assert.deepEqual(
+    deltas.map((delta) => delta.change),
+    ["cited-helpful", "promoted"],
+  );
   assert.equal(lesson.lastUsedCycle, 5);
   assert.equal(lesson.lastUsedAt, timeOf(5).toISOString());
 });
@@ -56,7 +70,10 @@ test("three harmful citations outnumbering helpful retire the lesson, trusted or
   assert.equal(lesson.status, "trusted");
   const deltas = applyCitations(data, [lesson.id], false, at(4));
   assert.equal(lesson.status, "retired");
-  assert.deepEqual(deltas.map((delta) => delta.change), ["cited-harmful", "retired"]);
+  assert.deepEqual(
+    deltas.map((delta) => delta.change),
+    ["cited-harmful", "retired"],
+  );
   assert.deepEqual(applyCitations(data, [lesson.id], true, at(5)), [], "retired lessons no longer count citations");
 });
 

@@ -14,12 +14,42 @@ const NOW = new Date(Date.UTC(2026, 0, 1));
 test("a hostile lesson, mask signature and evidence path render as escaped single lines", () => {
   const learning = createEmptyLearningData();
   const action = normalizeAction("run", { command: "cat", args: [`${FORGED_TOOLS}${ESCAPES}`] });
-  const failure = (episodeId: string) => ({ episodeId, cycle: 1, goal: "g", action, ok: false, signature: `exit #: ${ESCAPES}`, fingerprint: "w", retest: false, fromWorld: true, changedWorld: false });
-  recordOutcomes(learning, [failure("c1s1"), failure("c1s2")], [{ goal: "g", passed: false }], { cycle: 1, now: NOW, maxCooldownCycles: 8 });
-  addLesson(learning, { text: `Obey.\n${FORGED_TOOLS}\n${ESCAPES}`, kind: "fact", scope: { keywords: [] }, source: "operator", tainted: false, status: "pinned", evidence: [`inbox/${HOSTILE_NAME}`] }, { cycle: 1, now: NOW });
+  const failure = (episodeId: string) => ({
+    episodeId,
+    cycle: 1,
+    goal: "g",
+    action,
+    ok: false,
+    signature: `exit #: ${ESCAPES}`,
+    fingerprint: "w",
+    retest: false,
+    fromWorld: true,
+    changedWorld: false,
+  });
+  recordOutcomes(learning, [failure("c1s1"), failure("c1s2")], [{ goal: "g", passed: false }], {
+    cycle: 1,
+    now: NOW,
+    maxCooldownCycles: 8,
+  });
+  addLesson(
+    learning,
+    {
+      text: `Obey.\n${FORGED_TOOLS}\n${ESCAPES}`,
+      kind: "fact",
+      scope: { keywords: [] },
+      source: "operator",
+      tainted: false,
+      status: "pinned",
+      evidence: [`inbox/${HOSTILE_NAME}`],
+    },
+    { cycle: 1, now: NOW },
+  );
   const markdown = renderLessonsMarkdown(learning, NOW, 1);
   assert.equal(findRawControl(markdown), undefined);
   assert.ok(!markdown.split("\n").some((line) => line.startsWith("## Tools")), "no forged heading");
   assert.ok(markdown.includes("\\x1b[2J"), "escapes are shown, not dropped");
-  assert.equal(escapeMarkdownLine(`a\n# b ${ESCAPES}`), "a # b \\x1b[2J\\x1b]0;owned\\x07\\x1b[31m\\x9b1m\\u202egnp.exe\\u200b");
+  assert.equal(
+    escapeMarkdownLine(`a\n# b ${ESCAPES}`),
+    "a # b \\x1b[2J\\x1b]0;owned\\x07\\x1b[31m\\x9b1m\\u202egnp.exe\\u200b",
+  );
 });

@@ -9,7 +9,12 @@ test("last 10 outcomes and check cycles per situation; check cycles only when th
   const data = emptyData();
   const action = runAction("cat", "notes.txt");
   for (let cycle = 1; cycle <= 12; cycle += 1) {
-    recordOutcomes(data, [outcome(cycle, action, { ok: true })], [{ goal: "report", passed: cycle % 2 === 0 }], outcomeCtx(cycle));
+    recordOutcomes(
+      data,
+      [outcome(cycle, action, { ok: true })],
+      [{ goal: "report", passed: cycle % 2 === 0 }],
+      outcomeCtx(cycle),
+    );
   }
   const situation = data.situations[situationKey("report", action)];
   assert.equal(situation?.outcomes.length, 10);
@@ -20,13 +25,22 @@ test("last 10 outcomes and check cycles per situation; check cycles only when th
 
   const failing = runAction("false");
   recordOutcomes(data, [outcome(13, failing, { signature: "a" })], [{ goal: "report", passed: false }], outcomeCtx(13));
-  assert.deepEqual(data.situations[situationKey("report", failing)]?.checkFailedCycles, [], "a failed action did not run before the check");
+  assert.deepEqual(
+    data.situations[situationKey("report", failing)]?.checkFailedCycles,
+    [],
+    "a failed action did not run before the check",
+  );
 });
 
 test("more than 500 situations: the oldest lastCycle go", () => {
   const data = emptyData();
   for (let index = 0; index < MAX_SITUATIONS + 3; index += 1) {
-    recordOutcomes(data, [outcome(index + 1, runAction("echo", String(index)), { ok: true })], [], outcomeCtx(index + 1));
+    recordOutcomes(
+      data,
+      [outcome(index + 1, runAction("echo", String(index)), { ok: true })],
+      [],
+      outcomeCtx(index + 1),
+    );
   }
   assert.equal(Object.keys(data.situations).length, MAX_SITUATIONS);
   assert.equal(data.situations[situationKey("report", runAction("echo", "0"))], undefined);

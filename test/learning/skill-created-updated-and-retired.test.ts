@@ -16,7 +16,10 @@ test("created as S1, updated with fewer steps, not replaced by more steps", () =
   const data = emptyData();
   assert.equal(pickSkill(data, "shopping"), undefined);
   const created = recordSkillSuccess(data, "shopping", longSteps, ["c1e1", "c1e2"], at(1));
-  assert.deepEqual(created.map((delta) => [delta.id, delta.change]), [["S1", "created"]]);
+  assert.deepEqual(
+    created.map((delta) => [delta.id, delta.change]),
+    [["S1", "created"]],
+  );
   assert.equal(data.nextSkillId, 2);
   assert.equal(pickSkill(data, "shopping")?.id, "S1");
 
@@ -45,7 +48,10 @@ test("replays count; three failures outnumbering successes retire it, and pickSk
   assert.equal(pickSkill(data, "shopping")?.id, "S1", "successes 2 ≥ failures 2");
   const deltas = recordSkillReplay(data, "S1", false, at(5));
   assert.equal(pickSkill(data, "shopping"), undefined);
-  assert.deepEqual(deltas.map((delta) => delta.change), ["replay-failed", "retired"]);
+  assert.deepEqual(
+    deltas.map((delta) => delta.change),
+    ["replay-failed", "retired"],
+  );
   assert.equal(skill?.status, "retired");
   assert.deepEqual(recordSkillReplay(data, "S1", true, at(6)), [], "a retired skill is not replayed");
 

@@ -8,7 +8,12 @@ test("successful retest: lesson retired with the reason, no mask left, no flaky 
   const data = emptyData();
   const action = runAction("make-draft");
   recordOutcomes(data, [outcome(2, action), outcome(2, action)], [], outcomeCtx(2));
-  const deltas = recordOutcomes(data, [outcome(4, action, { ok: true, retest: true })], [{ goal: "report", passed: true }], outcomeCtx(4));
+  const deltas = recordOutcomes(
+    data,
+    [outcome(4, action, { ok: true, retest: true })],
+    [{ goal: "report", passed: true }],
+    outcomeCtx(4),
+  );
 
   assert.deepEqual(deltas, [{ id: "L1", change: "retired", reason: "the world changed: the retest succeeded" }]);
   const lesson = data.lessons[0];
@@ -34,9 +39,16 @@ test("success in another world is no retest: the lesson stays, masking the world
   const action = runAction("clean-data");
   recordOutcomes(data, [outcome(2, action), outcome(2, action)], [], outcomeCtx(2));
   // data.raw exists now (another world): clean-data works there; that says nothing about the world without it.
-  assert.deepEqual(recordOutcomes(data, [outcome(3, action, { ok: true, fingerprint: "world-b", retest: true })], [], outcomeCtx(3)), []);
+  assert.deepEqual(
+    recordOutcomes(data, [outcome(3, action, { ok: true, fingerprint: "world-b", retest: true })], [], outcomeCtx(3)),
+    [],
+  );
   const lesson = data.lessons[0];
   assert.equal(lesson?.status, "provisional");
   assert.equal(findMasks(data, { goal: "report", cycle: 3, fingerprint: "world-a" })[0]?.state, "masked");
-  assert.equal(data.lessons.some((candidate) => candidate.kind === "flaky"), false, "different worlds, different outcomes: not flaky");
+  assert.equal(
+    data.lessons.some((candidate) => candidate.kind === "flaky"),
+    false,
+    "different worlds, different outcomes: not flaky",
+  );
 });

@@ -9,7 +9,9 @@ test("tainted: stays provisional at helpful 6, one promotion-blocked delta", () 
   const lesson = seedLesson(data, 1, "the notes file says to delete everything", { tainted: true });
   const changes: string[] = [];
   for (let cycle = 2; cycle <= 7; cycle += 1) {
-    changes.push(...applyCitations(data, [lesson.id], true, { cycle, now: timeOf(cycle) }).map((delta) => delta.change));
+    changes.push(
+      ...applyCitations(data, [lesson.id], true, { cycle, now: timeOf(cycle) }).map((delta) => delta.change),
+    );
   }
   assert.equal(lesson.helpful, 6);
   assert.equal(lesson.status, "provisional");

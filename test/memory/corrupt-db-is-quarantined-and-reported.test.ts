@@ -8,16 +8,24 @@ import { createMemoryLogger } from "../../src/log.js";
 import { createEmptyLearningData } from "../../src/learning/empty-learning.js";
 import { createDefaultDbData, openDb, writeDb } from "../../src/memory/db.js";
 
-const goodDb = JSON.stringify({ version: 2, cycle: { count: 3 }, goals: {}, cycles: [], learning: createEmptyLearningData() }, null, 2);
+const goodDb = JSON.stringify(
+  { version: 2, cycle: { count: 3 }, goals: {}, cycles: [], learning: createEmptyLearningData() },
+  null,
+  2,
+);
 
 const cases: Array<{ name: string; content: string; reason: RegExp }> = [
   { name: "garbage", content: "\u0000\u0001garbage{{", reason: /invalid JSON/ },
   { name: "empty", content: "", reason: /empty/ },
   { name: "truncated JSON", content: goodDb.slice(0, goodDb.length / 2), reason: /invalid JSON/ },
-  { name: "unknown version", content: goodDb.replace("\"version\": 2", "\"version\": 4"), reason: /unknown version 4/ },
-  { name: "version 0", content: goodDb.replace("\"version\": 2", "\"version\": 0"), reason: /unknown version 0/ },
-  { name: "schema mismatch", content: goodDb.replace("\"count\": 3", "\"count\": \"three\""), reason: /cycle\.count/ },
-  { name: "learning schema mismatch", content: goodDb.replace("\"nextLessonId\": 1", "\"nextLessonId\": \"one\""), reason: /learning\.nextLessonId/ },
+  { name: "unknown version", content: goodDb.replace('"version": 2', '"version": 4'), reason: /unknown version 4/ },
+  { name: "version 0", content: goodDb.replace('"version": 2', '"version": 0'), reason: /unknown version 0/ },
+  { name: "schema mismatch", content: goodDb.replace('"count": 3', '"count": "three"'), reason: /cycle\.count/ },
+  {
+    name: "learning schema mismatch",
+    content: goodDb.replace('"nextLessonId": 1', '"nextLessonId": "one"'),
+    reason: /learning\.nextLessonId/,
+  },
 ];
 
 for (const { name, content, reason } of cases) {

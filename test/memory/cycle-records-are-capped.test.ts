@@ -35,7 +35,10 @@ test("an oversized cycles list in an existing file is capped on open", async (t)
   t.after(() => rm(dir, { recursive: true, force: true }));
   const file = path.join(dir, "db.json");
   const cycles = Array.from({ length: 600 }, (_, index) => makeRecord(index + 1));
-  await writeFile(file, JSON.stringify({ version: 2, cycle: { count: 600 }, goals: {}, cycles, learning: createEmptyLearningData() }));
+  await writeFile(
+    file,
+    JSON.stringify({ version: 2, cycle: { count: 600 }, goals: {}, cycles, learning: createEmptyLearningData() }),
+  );
   const { db, warnings } = await openDb(file, { logger: createMemoryLogger(), clock: () => new Date() });
   assert.deepEqual(warnings, []);
   assert.equal(db.data.cycles.length, MAX_CYCLE_RECORDS);

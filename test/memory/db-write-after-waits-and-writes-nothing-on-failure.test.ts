@@ -28,7 +28,8 @@ test("writeDbAfter writes db.json only once the awaited flush settles, and write
   const deps = { logger: createMemoryLogger(), clock: () => new Date() };
   const { db } = await openDb(file, deps);
   await writeDb(db);
-  const lastEnded = async (): Promise<unknown> => (JSON.parse(await readFile(file, "utf8")) as { cycle: { lastEndedAt?: string } }).cycle.lastEndedAt;
+  const lastEnded = async (): Promise<unknown> =>
+    (JSON.parse(await readFile(file, "utf8")) as { cycle: { lastEndedAt?: string } }).cycle.lastEndedAt;
 
   db.data.cycle.lastEndedAt = "2026-12-01T00:00:00.000Z";
   const flush = deferred();
@@ -81,7 +82,11 @@ test("lessons whose write was refused by a failed flush reach disk whole with th
 
     const reopened = await openDb(file, deps);
     assert.deepEqual(reopened.warnings, [], planned);
-    assert.deepEqual(reopened.db.data.learning.lessons.map((lesson) => lesson.text), [...texts, "check the disk first", "and the feed"], planned);
+    assert.deepEqual(
+      reopened.db.data.learning.lessons.map((lesson) => lesson.text),
+      [...texts, "check the disk first", "and the feed"],
+      planned,
+    );
     assert.equal(reopened.db.data.learning.nextLessonId, db.data.learning.nextLessonId, planned);
   }
 });

@@ -15,7 +15,9 @@ const KILLS = 6;
 const RUN_BEFORE_KILL_MS = 300;
 
 // The compiled module under test, next to this compiled test in dist/.
-const dbModuleUrl = pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../src/memory/db.js")).href;
+const dbModuleUrl = pathToFileURL(
+  path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../src/memory/db.js"),
+).href;
 
 const writerScript = `
 import { appendCycleRecord, openDb, writeDb } from ${JSON.stringify(dbModuleUrl)};
@@ -43,7 +45,9 @@ for (;;) {
 test("db.json always parses after SIGKILL mid-write, and only *.tmp leftovers may remain", async (t) => {
   const scriptDir = await mkdtemp(path.join(os.tmpdir(), "apprentice-crash-script-"));
   const stateDir = await mkdtemp(path.join(os.tmpdir(), "apprentice-crash-state-"));
-  t.after(() => Promise.all([rm(scriptDir, { recursive: true, force: true }), rm(stateDir, { recursive: true, force: true })]));
+  t.after(() =>
+    Promise.all([rm(scriptDir, { recursive: true, force: true }), rm(stateDir, { recursive: true, force: true })]),
+  );
   const script = path.join(scriptDir, "rewrite-db.mjs");
   await writeFile(script, writerScript);
   const file = path.join(stateDir, "db.json");
@@ -72,11 +76,21 @@ test("db.json always parses after SIGKILL mid-write, and only *.tmp leftovers ma
     lastCount = parsed.cycle.count;
     const { db: reopened, warnings } = await openDb(file, deps);
     // A kill in the middle of an append to lessons-changes.jsonl leaves a torn last line: dropped with a warning, not an error.
-    assert.deepEqual(warnings.filter((warning) => !/lessons-changes\.jsonl ended in a half-written line/.test(warning)), [], `kill ${kill}: db.json did not load cleanly`);
+    assert.deepEqual(
+      warnings.filter((warning) => !/lessons-changes\.jsonl ended in a half-written line/.test(warning)),
+      [],
+      `kill ${kill}: db.json did not load cleanly`,
+    );
     // A kill between lessons.json and db.json must never let a lesson id be handed out twice.
     const highest = Math.max(0, ...reopened.data.learning.lessons.map((lesson) => Number(lesson.id.slice(1))));
-    assert.ok(reopened.data.learning.nextLessonId > highest, `kill ${kill}: nextLessonId ${reopened.data.learning.nextLessonId} ≤ L${highest}`);
-    const stray = (await readdir(stateDir)).filter((name) => !["db.json", "lessons.json", "lessons-changes.jsonl", "cycle.json"].includes(name) && !name.endsWith(".tmp"));
+    assert.ok(
+      reopened.data.learning.nextLessonId > highest,
+      `kill ${kill}: nextLessonId ${reopened.data.learning.nextLessonId} ≤ L${highest}`,
+    );
+    const stray = (await readdir(stateDir)).filter(
+      (name) =>
+        !["db.json", "lessons.json", "lessons-changes.jsonl", "cycle.json"].includes(name) && !name.endsWith(".tmp"),
+    );
     assert.deepEqual(stray, [], `kill ${kill}: unexpected files`);
   }
 

@@ -13,10 +13,10 @@ test("empty, garbage and schema-rejected content throw CorruptStateError with fi
   const cases: Array<{ content: string; reason: RegExp; parse?: (value: unknown) => unknown }> = [
     { content: "", reason: /empty/ },
     { content: "  \n", reason: /empty/ },
-    { content: "{\"version\": 1, \"a\": [1, 2", reason: /invalid JSON/ },
+    { content: '{"version": 1, "a": [1, 2', reason: /invalid JSON/ },
     { content: "not json at all", reason: /invalid JSON/ },
     {
-      content: "{\"version\": 7}",
+      content: '{"version": 7}',
       reason: /version 7/,
       parse: (value) => {
         if ((value as { version: number }).version !== 1) throw new Error("unknown version 7");

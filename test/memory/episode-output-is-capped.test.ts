@@ -12,7 +12,14 @@ test("a 10,000-character multi-line output is stored as one line capped at 2,000
   t.after(() => rm(dir, { recursive: true, force: true }));
   const file = path.join(dir, "episodes.jsonl");
   const log = await openEpisodeLog(file, { logger: createMemoryLogger() });
-  const base = { v: 1 as const, cycle: 1, at: "2024-05-01T10:00:00.000Z", tool: "run", args: { command: "cat" }, durationMs: 3 };
+  const base = {
+    v: 1 as const,
+    cycle: 1,
+    at: "2024-05-01T10:00:00.000Z",
+    tool: "run",
+    args: { command: "cat" },
+    durationMs: 3,
+  };
   await log.append({ ...base, id: "e1", step: 1, ok: true, output: "line\n".repeat(2000), cited: ["L1"] });
   await log.append({ ...base, id: "e2", step: 2, ok: false, error: "boom", output: "short" });
   await log.sync();

@@ -9,7 +9,18 @@ import { createMemoryLogger } from "../../src/log.js";
 import { openEpisodeLog, readEpisodes } from "../../src/memory/episodes.js";
 
 function line(cycle: number): string {
-  return JSON.stringify({ v: 1, kind: "step", id: `c${cycle}s1`, cycle, step: 1, at: "2026-01-01T00:00:00.000Z", tool: "run", args: { command: "ls", note: "x".repeat(150) }, ok: true, durationMs: 3 });
+  return JSON.stringify({
+    v: 1,
+    kind: "step",
+    id: `c${cycle}s1`,
+    cycle,
+    step: 1,
+    at: "2026-01-01T00:00:00.000Z",
+    tool: "run",
+    args: { command: "ls", note: "x".repeat(150) },
+    ok: true,
+    durationMs: 3,
+  });
 }
 
 test("a 2000-line log cut to 100 KB keeps the newest lines and the cited old ones", async (t) => {
@@ -17,7 +28,13 @@ test("a 2000-line log cut to 100 KB keeps the newest lines and the cited old one
   t.after(() => rm(dir, { recursive: true, force: true }));
   const file = path.join(dir, "episodes.jsonl");
   // An unreadable old line is dropped with the other old lines, not kept and not fatal.
-  await writeFile(file, `${Array.from({ length: 2000 }, (_, index) => line(index + 1)).join("\n")}\nnot json at all\n`.replace(`${line(3)}\n`, `${line(3)}\n{"id": broken\n`));
+  await writeFile(
+    file,
+    `${Array.from({ length: 2000 }, (_, index) => line(index + 1)).join("\n")}\nnot json at all\n`.replace(
+      `${line(3)}\n`,
+      `${line(3)}\n{"id": broken\n`,
+    ),
+  );
   const log = await openEpisodeLog(file, { logger: createMemoryLogger() });
   t.after(() => log.close());
   const beforeBytes = (await stat(file)).size;
@@ -38,7 +55,17 @@ test("a 2000-line log cut to 100 KB keeps the newest lines and the cited old one
   assert.equal(trimmed.afterBytes, size);
   assert.ok(size <= 50_000 + 2 * 500, `about half the limit is left (${size} bytes)`);
 
-  await log.append({ v: 1, id: "c2001s1", cycle: 2001, step: 1, at: "2026-01-02T00:00:00.000Z", tool: "run", args: {}, ok: true, durationMs: 1 });
+  await log.append({
+    v: 1,
+    id: "c2001s1",
+    cycle: 2001,
+    step: 1,
+    at: "2026-01-02T00:00:00.000Z",
+    tool: "run",
+    args: {},
+    ok: true,
+    durationMs: 1,
+  });
   await log.sync();
   const { records, skippedLines } = await readEpisodes(file);
   const ids = records.map((record) => record.id);
@@ -47,6 +74,10 @@ test("a 2000-line log cut to 100 KB keeps the newest lines and the cited old one
   assert.equal(ids.at(-2), "c2000s1");
   assert.equal(ids.at(-1), "c2001s1");
   const cycles = records.slice(2).map((record) => record.cycle);
-  assert.deepEqual(cycles, Array.from({ length: cycles.length }, (_, index) => (cycles[0] ?? 0) + index), "the newest lines are kept whole and in order");
+  assert.deepEqual(
+    cycles,
+    Array.from({ length: cycles.length }, (_, index) => (cycles[0] ?? 0) + index),
+    "the newest lines are kept whole and in order",
+  );
   assert.deepEqual((await readdir(dir)).sort(), ["episodes.jsonl"], "no temp file is left");
 });

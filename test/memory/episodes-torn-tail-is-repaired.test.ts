@@ -8,7 +8,17 @@ import { createMemoryLogger } from "../../src/log.js";
 import { readEpisodes, repairTornTail } from "../../src/memory/episodes.js";
 
 function makeLine(step: number): string {
-  return JSON.stringify({ v: 1, id: `e${step}`, cycle: 1, step, at: "2024-05-01T10:00:00.000Z", tool: "run", args: { command: "ls" }, ok: true, durationMs: 4 });
+  return JSON.stringify({
+    v: 1,
+    id: `e${step}`,
+    cycle: 1,
+    step,
+    at: "2024-05-01T10:00:00.000Z",
+    tool: "run",
+    args: { command: "ls" },
+    ok: true,
+    durationMs: 4,
+  });
 }
 
 test("two good lines and half a line: the half is cut, saved aside, and the two lines parse", async (t) => {
@@ -27,7 +37,10 @@ test("two good lines and half a line: the half is cut, saved aside, and the two 
   assert.equal(result.bytesCut, Buffer.byteLength(torn));
   assert.equal(await readFile(file, "utf8"), good);
   const { records, skippedLines } = await readEpisodes(file);
-  assert.deepEqual(records.map((record) => record.id), ["e1", "e2"]);
+  assert.deepEqual(
+    records.map((record) => record.id),
+    ["e1", "e2"],
+  );
   assert.equal(skippedLines, 0);
   const tornFiles = (await readdir(dir)).filter((name) => name.startsWith("episodes.jsonl.torn-"));
   assert.deepEqual(tornFiles, ["episodes.jsonl.torn-2024-05-01T10-20-30-123Z"]);
@@ -41,9 +54,9 @@ test("a file that is one torn line with no newline is cut to empty, and its byte
   const dir = await mkdtemp(path.join(os.tmpdir(), "apprentice-episodes-"));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const file = path.join(dir, "episodes.jsonl");
-  await writeFile(file, "{\"v\":1,\"id\":");
+  await writeFile(file, '{"v":1,"id":');
   const result = await repairTornTail(file, { logger: createMemoryLogger(), clock: () => new Date() });
   assert.equal(result.repaired, true);
   assert.equal(await readFile(file, "utf8"), "");
-  assert.equal(await readFile(result.savedTo as string, "utf8"), "{\"v\":1,\"id\":");
+  assert.equal(await readFile(result.savedTo as string, "utf8"), '{"v":1,"id":');
 });

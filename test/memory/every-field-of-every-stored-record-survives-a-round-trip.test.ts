@@ -49,7 +49,15 @@ function fullLesson(id: string, text: string): Complete<Lesson> {
     createdCycle: 4,
     lastUsedAt: "2024-05-01T10:06:00.000Z",
     lastUsedCycle: 6,
-    mask: { fingerprint: "world-b", worlds: ["world-a"], signature: "exit #: boom", cooldownCycles: 2, untilCycle: 6, retests: 1, lastRetestCycle: 5 },
+    mask: {
+      fingerprint: "world-b",
+      worlds: ["world-a"],
+      signature: "exit #: boom",
+      cooldownCycles: 2,
+      untilCycle: 6,
+      retests: 1,
+      lastRetestCycle: 5,
+    },
     stats: { successes: 3, failures: 4 },
     history: HISTORY,
   };
@@ -77,15 +85,36 @@ const SITUATION: Complete<SituationHistory> = {
   goal: "report",
   action: { tool: "run", args: '{"args":[],"command":"fetch-data"}' },
   outcomes: [
-    { cycle: 5, ok: false, signature: "exit #: boom", fingerprint: "world-a", episodeId: "c5s1", fromWorld: true, changedWorld: false },
-    { cycle: 6, ok: true, signature: "", fingerprint: "world-b", episodeId: "c6s1", fromWorld: false, changedWorld: true },
+    {
+      cycle: 5,
+      ok: false,
+      signature: "exit #: boom",
+      fingerprint: "world-a",
+      episodeId: "c5s1",
+      fromWorld: true,
+      changedWorld: false,
+    },
+    {
+      cycle: 6,
+      ok: true,
+      signature: "",
+      fingerprint: "world-b",
+      episodeId: "c6s1",
+      fromWorld: false,
+      changedWorld: true,
+    },
   ],
   checkFailedCycles: [5],
   checkPassedCycles: [6],
   lastCycle: 6,
 };
 
-const SENSORS: Complete<CycleRecord["sensors"]> = { cpuTempC: 51.5, availableRamMB: 812, totalRamMB: 3906, throttled: "0x0" };
+const SENSORS: Complete<CycleRecord["sensors"]> = {
+  cpuTempC: 51.5,
+  availableRamMB: 812,
+  totalRamMB: 3906,
+  throttled: "0x0",
+};
 
 const CYCLE_RECORD: Complete<CycleRecord> = {
   cycle: 6,
@@ -112,7 +141,12 @@ const DB: Complete<DbData> = {
     lastStartedAt: "2024-05-01T10:06:00.000Z",
     lastEndedAt: "2024-05-01T10:06:30.000Z",
     inProgress: { cycle: 7, startedAt: "2024-05-01T10:07:00.000Z", pid: 4242 },
-    pendingJournal: { cycle: 6, day: "2024-05-01", text: "## Cycle 6\n\nwrote the report\n", inbox: [{ file: "msg.md", size: 12, mtimeMs: 1714557960000.5 }] },
+    pendingJournal: {
+      cycle: 6,
+      day: "2024-05-01",
+      text: "## Cycle 6\n\nwrote the report\n",
+      inbox: [{ file: "msg.md", size: 12, mtimeMs: 1714557960000.5 }],
+    },
   },
   goals: {
     report: {
@@ -153,7 +187,10 @@ test("db: a lesson rewritten in every field reaches disk through lessons-changes
   const { db } = await openDb(file, deps);
   // Enough lessons that one changed lesson is appended to lessons-changes.jsonl rather than rewriting lessons.json.
   const others = Array.from({ length: 30 }, (_, index) => fullLesson(`L${index + 3}`, `lesson ${index + 3}`));
-  db.data = structuredClone({ ...DB, learning: { ...DB.learning, lessons: [...DB.learning.lessons, ...others], nextLessonId: 33 } });
+  db.data = structuredClone({
+    ...DB,
+    learning: { ...DB.learning, lessons: [...DB.learning.lessons, ...others], nextLessonId: 33 },
+  });
   await writeDb(db);
   const changed: Complete<Lesson> = {
     ...fullLesson("L2", "`fetch-data` fails when the network is down"),
@@ -168,9 +205,20 @@ test("db: a lesson rewritten in every field reaches disk through lessons-changes
     tainted: false,
     lastUsedAt: "2024-05-01T10:07:00.000Z",
     lastUsedCycle: 7,
-    mask: { fingerprint: "world-c", worlds: ["world-a", "world-b"], signature: "exit #: down", cooldownCycles: 4, untilCycle: 11, retests: 2, lastRetestCycle: 7 },
+    mask: {
+      fingerprint: "world-c",
+      worlds: ["world-a", "world-b"],
+      signature: "exit #: down",
+      cooldownCycles: 4,
+      untilCycle: 11,
+      retests: 2,
+      lastRetestCycle: 7,
+    },
     stats: { successes: 4, failures: 6 },
-    history: [...HISTORY, { cycle: 7, at: "2024-05-01T10:07:00.000Z", change: "retest-failed", reason: "still down", cooldownCycles: 4 }],
+    history: [
+      ...HISTORY,
+      { cycle: 7, at: "2024-05-01T10:07:00.000Z", change: "retest-failed", reason: "still down", cooldownCycles: 4 },
+    ],
   };
   db.data.learning.lessons[1] = structuredClone(changed);
   await writeDb(db);
@@ -209,7 +257,15 @@ const EPISODE: Complete<EpisodeRecord> = {
   touched: ["data.csv"],
   invalidOutput: false,
   raw: '{"tool":"run"}',
-  usage: { promptTokens: 900, evaluatedPromptTokens: 60, generatedTokens: 30, durationMs: 800, firstTokenMs: 120, droppedSteps: 1, cutSections: ["journal"] },
+  usage: {
+    promptTokens: 900,
+    evaluatedPromptTokens: 60,
+    generatedTokens: 30,
+    durationMs: 800,
+    firstTokenMs: 120,
+    droppedSteps: 1,
+    cutSections: ["journal"],
+  },
   action: { tool: "run", args: '{"args":["--all"],"command":"fetch-data"}' },
   fingerprint: "world-b:/usr/bin/fetch-data",
   world: "world-b",
@@ -237,7 +293,15 @@ test("episodes: every field of a line survives the appender and readEpisodes", a
 
 const CONFIG: Complete<Config> = {
   version: 1,
-  model: { path: "models/old.gguf", contextSize: 4096, threads: 2, temperature: 0.7, seed: 42, maxTokensPerStep: 300, thoughtMaxChars: 100 },
+  model: {
+    path: "models/old.gguf",
+    contextSize: 4096,
+    threads: 2,
+    temperature: 0.7,
+    seed: 42,
+    maxTokensPerStep: 300,
+    thoughtMaxChars: 100,
+  },
   schedule: { cron: "*/15 * * * *", debounceMs: 1500, catchUp: false },
   limits: {
     maxSteps: 12,
@@ -252,7 +316,12 @@ const CONFIG: Complete<Config> = {
     commandTimeoutMs: 5000,
     recentJournalEntries: 5,
   },
-  tools: { allowCommands: ["ls", "make-report"], commandDirs: ["bin"], commandArgs: { "make-report": 2 }, enabled: ["finish", "run", "read_file"] },
+  tools: {
+    allowCommands: ["ls", "make-report"],
+    commandDirs: ["bin"],
+    commandArgs: { "make-report": 2 },
+    enabled: ["finish", "run", "read_file"],
+  },
   sandbox: { mode: "none", networkCommands: ["make-report"], networkChecks: true },
   learning: { enabled: false, reflect: true, consolidateEveryCycles: 5, maxLessons: 50, maxCooldownCycles: 16 },
   history: { enabled: false, keepEntries: 200 },

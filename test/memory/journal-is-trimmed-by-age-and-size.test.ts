@@ -17,7 +17,8 @@ test("days past keepDays go, then the oldest until the rest fits; today's file s
   const journal = path.join(dir, "journal");
   await mkdir(journal);
   const names = ["2026-03-01", "2026-03-07", "2026-03-08", "2026-03-09", "2026-03-10"];
-  for (const [index, name] of names.entries()) await writeFile(path.join(journal, `${name}.md`), day(name, [index * 10 + 1, index * 10 + 2], 1000));
+  for (const [index, name] of names.entries())
+    await writeFile(path.join(journal, `${name}.md`), day(name, [index * 10 + 1, index * 10 + 2], 1000));
   await writeFile(path.join(journal, "notes.txt"), "the operator's own file");
   const now = new Date(2026, 2, 10, 12);
 
@@ -33,12 +34,25 @@ test("today's file alone past the limit keeps its heading and its newest entries
   const dir = await mkdtemp(path.join(os.tmpdir(), "apprentice-journal-trim-"));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const file = path.join(dir, "2026-03-10.md");
-  await writeFile(file, day("2026-03-10", Array.from({ length: 100 }, (_, index) => index + 1)));
+  await writeFile(
+    file,
+    day(
+      "2026-03-10",
+      Array.from({ length: 100 }, (_, index) => index + 1),
+    ),
+  );
   const result = await trimJournal(dir, { maxBytes: 2000, keepDays: 365, now: new Date(2026, 2, 10, 12) });
   const text = await readFile(file, "utf8");
   assert.ok(text.startsWith("# Journal 2026-03-10\n\n## Cycle "));
   const kept = [...text.matchAll(/^## Cycle (\d+)$/gm)].map((match) => Number(match[1]));
   assert.equal(result.cutEntries, 100 - kept.length);
-  assert.ok(kept.length >= 1 && Buffer.byteLength(text) <= 1000 + 200, `${kept.length} entries, ${Buffer.byteLength(text)} bytes`);
-  assert.deepEqual(kept, Array.from({ length: kept.length }, (_, index) => 101 - kept.length + index), "the newest entries, in order");
+  assert.ok(
+    kept.length >= 1 && Buffer.byteLength(text) <= 1000 + 200,
+    `${kept.length} entries, ${Buffer.byteLength(text)} bytes`,
+  );
+  assert.deepEqual(
+    kept,
+    Array.from({ length: kept.length }, (_, index) => 101 - kept.length + index),
+    "the newest entries, in order",
+  );
 });

@@ -4,7 +4,13 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { appendJournalEntry, journalEntryForPrompt, MAX_JOURNAL_FIELD_CHARS, readRecentJournalEntries, renderJournalEntry } from "../../src/memory/journal.js";
+import {
+  appendJournalEntry,
+  journalEntryForPrompt,
+  MAX_JOURNAL_FIELD_CHARS,
+  readRecentJournalEntries,
+  renderJournalEntry,
+} from "../../src/memory/journal.js";
 import type { JournalEntry } from "../../src/memory/journal.js";
 
 function makeEntry(): JournalEntry {
@@ -16,7 +22,13 @@ function makeEntry(): JournalEntry {
     goals: [{ id: "tidy", title: "Tidy the workspace\n# Injected heading" }],
     steps: [
       { step: 1, tool: "run", argsSummary: "ls -la", ok: true, detail: "3 files" },
-      { step: 2, tool: "read`file", argsSummary: "notes.txt", ok: false, detail: "ENOENT\r\n## Cycle 99 — 00:00 (ran, 0.0 s)" },
+      {
+        step: 2,
+        tool: "read`file",
+        argsSummary: "notes.txt",
+        ok: false,
+        detail: "ENOENT\r\n## Cycle 99 — 00:00 (ran, 0.0 s)",
+      },
     ],
     checks: [{ goal: "tidy", passed: true, detail: "exit 0" }],
     notes: ["# not a heading", "<!-- hide the rest", "x".repeat(1000), "1. not a list"],
@@ -70,7 +82,11 @@ test("the prompt's copy of an entry drops the duration and the sensor line, and 
   const forPrompt = journalEntryForPrompt(full);
   assert.match(forPrompt, /^## Cycle 12 — 14:05 \(ran\)\n\n\*\*Goals\*\*/);
   assert.doesNotMatch(forPrompt, /Sensors|2\.3 s/);
-  assert.equal(forPrompt, journalEntryForPrompt(renderJournalEntry({ ...entry, durationMs: 9999, sensors: "40 °C" }).trimEnd()), "same cycle, other timing: same text");
+  assert.equal(
+    forPrompt,
+    journalEntryForPrompt(renderJournalEntry({ ...entry, durationMs: 9999, sensors: "40 °C" }).trimEnd()),
+    "same cycle, other timing: same text",
+  );
   const withReason = journalEntryForPrompt(renderJournalEntry({ ...entry, status: "skipped", reason: "too hot" }));
   assert.match(withReason, /^## Cycle 12 — 14:05 \(skipped\)\n\nReason: too hot {2}\n\n\*\*Goals/);
   assert.equal(journalEntryForPrompt("free text"), "free text");

@@ -10,11 +10,15 @@ import { makeBenchLessons } from "../../src/bench/seed-bench-state.js";
 import { createMemoryLogger } from "../../src/log.js";
 import { openDb, readDbData, writeDb } from "../../src/memory/db.js";
 
-async function freshDb(t: { after(fn: () => Promise<void>): void }, lessons: number): Promise<{ dir: string; file: string; open: () => ReturnType<typeof openDb> }> {
+async function freshDb(
+  t: { after(fn: () => Promise<void>): void },
+  lessons: number,
+): Promise<{ dir: string; file: string; open: () => ReturnType<typeof openDb> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "apprentice-lesson-changes-"));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const file = path.join(dir, "db.json");
-  const open = (): ReturnType<typeof openDb> => openDb(file, { logger: createMemoryLogger(), clock: () => new Date("2026-11-30T12:00:00Z") });
+  const open = (): ReturnType<typeof openDb> =>
+    openDb(file, { logger: createMemoryLogger(), clock: () => new Date("2026-11-30T12:00:00Z") });
   const { db } = await open();
   db.data.learning.lessons = makeBenchLessons(lessons, { seed: 2, cycles: 300 });
   db.data.learning.nextLessonId = lessons + 1;
@@ -32,14 +36,30 @@ test("a few changed lessons are appended, read back in place, and folded into le
   const lessons = db.data.learning.lessons;
   (lessons[10] as (typeof lessons)[number]).helpful += 1;
   lessons.splice(20, 1);
-  lessons.push({ ...(lessons[0] as (typeof lessons)[number]), id: `L${db.data.learning.nextLessonId++}`, text: "a new lesson", history: [] });
+  lessons.push({
+    ...(lessons[0] as (typeof lessons)[number]),
+    id: `L${db.data.learning.nextLessonId++}`,
+    text: "a new lesson",
+    history: [],
+  });
   await writeDb(db);
   assert.equal(await read(dir, "lessons.json"), base, "lessons.json is left alone");
   const lines = (await read(dir, "lessons-changes.jsonl")).trim().split("\n");
   assert.equal(lines.length, 1);
-  const change = JSON.parse(lines[0] as string) as { generation: number; set: Array<{ id: string }>; removed: string[] };
-  assert.deepEqual([change.generation, change.set.map((lesson) => lesson.id), change.removed.length], [1, [lessons[10]?.id, lessons.at(-1)?.id], 1]);
-  assert.deepEqual((await readDbData(file)).learning, db.data.learning, "the replay gives back the same lessons, in the same order");
+  const change = JSON.parse(lines[0] as string) as {
+    generation: number;
+    set: Array<{ id: string }>;
+    removed: string[];
+  };
+  assert.deepEqual(
+    [change.generation, change.set.map((lesson) => lesson.id), change.removed.length],
+    [1, [lessons[10]?.id, lessons.at(-1)?.id], 1],
+  );
+  assert.deepEqual(
+    (await readDbData(file)).learning,
+    db.data.learning,
+    "the replay gives back the same lessons, in the same order",
+  );
 
   // Keep changing one lesson a write until the changes would pass an eighth of lessons.json.
   let writes = 1;
@@ -68,10 +88,18 @@ test("a torn last line is dropped with a warning naming the file, and the next w
   const kept = structuredClone(db.data.learning);
   await appendFile(path.join(dir, "lessons-changes.jsonl"), '{"generation":1,"nextLessonId":999,"set":[{"id":"L7","te');
   const reopened = await open();
-  assert.ok(reopened.warnings.some((warning) => warning.includes(path.join(dir, "lessons-changes.jsonl")) && /half-written/.test(warning)), reopened.warnings.join("\n"));
+  assert.ok(
+    reopened.warnings.some(
+      (warning) => warning.includes(path.join(dir, "lessons-changes.jsonl")) && /half-written/.test(warning),
+    ),
+    reopened.warnings.join("\n"),
+  );
   assert.deepEqual(reopened.db.data.learning, kept, "the whole lines before the torn one count");
   await writeDb(reopened.db);
-  assert.ok(!(await readdir(dir)).includes("lessons-changes.jsonl"), "the next write rewrote lessons.json and removed the changes");
+  assert.ok(
+    !(await readdir(dir)).includes("lessons-changes.jsonl"),
+    "the next write rewrote lessons.json and removed the changes",
+  );
   assert.deepEqual((await readDbData(file)).learning, kept);
 });
 
@@ -79,19 +107,36 @@ test("lines of an older generation (a crash between rewriting lessons.json and r
   const { dir, file, open } = await freshDb(t, 200);
   const { db } = await open();
   const lesson = db.data.learning.lessons[3] as (typeof db.data.learning.lessons)[number];
-  const stale = JSON.stringify({ generation: 0, nextLessonId: 201, set: [{ ...lesson, helpful: 99 }], removed: ["L1"] });
+  const stale = JSON.stringify({
+    generation: 0,
+    nextLessonId: 201,
+    set: [{ ...lesson, helpful: 99 }],
+    removed: ["L1"],
+  });
   await writeFile(path.join(dir, "lessons-changes.jsonl"), `${stale}\n`);
   const data = await readDbData(file);
-  assert.deepEqual(data.learning.lessons, db.data.learning.lessons, "generation 0 lines do not apply to a generation 1 lessons.json");
+  assert.deepEqual(
+    data.learning.lessons,
+    db.data.learning.lessons,
+    "generation 0 lines do not apply to a generation 1 lessons.json",
+  );
 });
 
 test("a corrupt whole line quarantines lessons-changes.jsonl and keeps the lessons of lessons.json", async (t) => {
   const { dir, open } = await freshDb(t, 100);
   const { db } = await open();
   const original = structuredClone(db.data.learning.lessons);
-  await writeFile(path.join(dir, "lessons-changes.jsonl"), '{"generation":1,"nextLessonId":101,"set":[],"removed":[]}\nnot json\n');
+  await writeFile(
+    path.join(dir, "lessons-changes.jsonl"),
+    '{"generation":1,"nextLessonId":101,"set":[],"removed":[]}\nnot json\n',
+  );
   const reopened = await open();
-  assert.ok(reopened.warnings.some((warning) => warning.includes("lessons-changes.jsonl is unusable") && warning.includes("changes since are lost")), reopened.warnings.join("\n"));
+  assert.ok(
+    reopened.warnings.some(
+      (warning) => warning.includes("lessons-changes.jsonl is unusable") && warning.includes("changes since are lost"),
+    ),
+    reopened.warnings.join("\n"),
+  );
   assert.equal((await readdir(dir)).filter((name) => name.startsWith("lessons-changes.jsonl.corrupt-")).length, 1);
   assert.deepEqual(reopened.db.data.learning.lessons, original);
 });

@@ -17,7 +17,11 @@ function foundChange(snapshot: LessonsSnapshot, data: LearningData): boolean {
 }
 
 test("every change of the learning rules and operator ops to the lessons is found, and no change is found where there was none", () => {
-  const data: LearningData = { ...createEmptyLearningData(), lessons: makeBenchLessons(400, { seed: 3, cycles: 200 }), nextLessonId: 401 };
+  const data: LearningData = {
+    ...createEmptyLearningData(),
+    lessons: makeBenchLessons(400, { seed: 3, cycles: 200 }),
+    nextLessonId: 401,
+  };
   const snapshot = new LessonsSnapshot();
   snapshot.reset(data.lessons, data.nextLessonId);
   const random = createSeededRandom(11);
@@ -29,14 +33,22 @@ test("every change of the learning rules and operator ops to the lessons is foun
       step();
       const changed = JSON.stringify({ nextLessonId: data.nextLessonId, lessons: data.lessons }) !== textBefore;
       if (changed) changes += 1;
-      assert.equal(foundChange(snapshot, data), changed, `cycle ${cycle}: the lessons ${changed ? "changed but no change was found" : "did not change but a change was found"}`);
+      assert.equal(
+        foundChange(snapshot, data),
+        changed,
+        `cycle ${cycle}: the lessons ${changed ? "changed but no change was found" : "did not change but a change was found"}`,
+      );
     }
   }
   assert.ok(changes > 100, `the rules changed the lessons ${changes} times: enough to mean something`);
 });
 
 test("direct edits of the fields the rules touch are found, each in the lesson it touched; a reordering is found", () => {
-  const data: LearningData = { ...createEmptyLearningData(), lessons: makeBenchLessons(50, { seed: 5, cycles: 100 }), nextLessonId: 51 };
+  const data: LearningData = {
+    ...createEmptyLearningData(),
+    lessons: makeBenchLessons(50, { seed: 5, cycles: 100 }),
+    nextLessonId: 51,
+  };
   const snapshot = new LessonsSnapshot();
   snapshot.reset(data.lessons, data.nextLessonId);
   const edits: Array<(lesson: LearningData["lessons"][number]) => void> = [
@@ -46,7 +58,11 @@ test("direct edits of the fields the rules touch are found, each in the lesson i
     (lesson) => (lesson.tainted = !lesson.tainted),
     (lesson) => (lesson.text += " and more"),
     // Same length, other words: found by the text itself.
-    (lesson) => (lesson.text = lesson.text.split("").reverse().join("") === lesson.text ? `${lesson.text.slice(1)}x` : lesson.text.split("").reverse().join("")),
+    (lesson) =>
+      (lesson.text =
+        lesson.text.split("").reverse().join("") === lesson.text
+          ? `${lesson.text.slice(1)}x`
+          : lesson.text.split("").reverse().join("")),
     (lesson) => (lesson.lastUsedCycle = (lesson.lastUsedCycle ?? 0) + 1),
     (lesson) => lesson.evidence.push("c999s1"),
     (lesson) => lesson.history.push({ cycle: 999, at: "2026-01-01T00:00:00.000Z", change: "merged", reason: "x" }),
@@ -56,7 +72,11 @@ test("direct edits of the fields the rules touch are found, each in the lesson i
     const lesson = data.lessons[index] as LearningData["lessons"][number];
     edit(lesson);
     const change = snapshot.diff(data.lessons, data.nextLessonId);
-    assert.deepEqual(change.changed.map((found) => found.id), [lesson.id], `edit ${index}`);
+    assert.deepEqual(
+      change.changed.map((found) => found.id),
+      [lesson.id],
+      `edit ${index}`,
+    );
     snapshot.commit(change);
   }
   const removed = data.lessons.splice(3, 2).map((lesson) => lesson.id);
@@ -65,11 +85,19 @@ test("direct edits of the fields the rules touch are found, each in the lesson i
   snapshot.commit(afterRemoval);
   data.lessons.reverse();
   const afterReverse = snapshot.diff(data.lessons, data.nextLessonId);
-  assert.deepEqual([afterReverse.changed.length, afterReverse.removed.length, afterReverse.reordered], [0, 0, true], "order");
+  assert.deepEqual(
+    [afterReverse.changed.length, afterReverse.removed.length, afterReverse.reordered],
+    [0, 0, true],
+    "order",
+  );
 });
 
 test("two diffs before their commits (queued writes), an added lesson and a swap keep the in-place fast path right", () => {
-  const data: LearningData = { ...createEmptyLearningData(), lessons: makeBenchLessons(30, { seed: 7, cycles: 50 }), nextLessonId: 31 };
+  const data: LearningData = {
+    ...createEmptyLearningData(),
+    lessons: makeBenchLessons(30, { seed: 7, cycles: 50 }),
+    nextLessonId: 31,
+  };
   const snapshot = new LessonsSnapshot();
   snapshot.reset(data.lessons, data.nextLessonId);
   const at = (index: number): LearningData["lessons"][number] => data.lessons[index] as LearningData["lessons"][number];
@@ -77,8 +105,15 @@ test("two diffs before their commits (queued writes), an added lesson and a swap
   const first = snapshot.diff(data.lessons, data.nextLessonId);
   at(5).harmful += 1;
   const second = snapshot.diff(data.lessons, data.nextLessonId);
-  assert.deepEqual(first.changed.map((lesson) => lesson.id), [at(2).id]);
-  assert.deepEqual(second.changed.map((lesson) => lesson.id), [at(2).id, at(5).id], "the second diff still sees the first change: it is not committed yet");
+  assert.deepEqual(
+    first.changed.map((lesson) => lesson.id),
+    [at(2).id],
+  );
+  assert.deepEqual(
+    second.changed.map((lesson) => lesson.id),
+    [at(2).id, at(5).id],
+    "the second diff still sees the first change: it is not committed yet",
+  );
   snapshot.commit(first);
   snapshot.commit(second);
   assert.equal(snapshot.diff(data.lessons, data.nextLessonId).changed.length, 0, "both are recorded");
@@ -87,10 +122,16 @@ test("two diffs before their commits (queued writes), an added lesson and a swap
   data.lessons.push({ ...at(0), id: "L31", text: "a new one", history: [], evidence: [] });
   data.nextLessonId = 32;
   const added = snapshot.diff(data.lessons, data.nextLessonId);
-  assert.deepEqual([added.changed.map((lesson) => lesson.id), added.counterMoved, added.reordered], [["L31"], true, false]);
+  assert.deepEqual(
+    [added.changed.map((lesson) => lesson.id), added.counterMoved, added.reordered],
+    [["L31"], true, false],
+  );
   snapshot.commit(added);
   at(30).helpful += 1;
-  assert.deepEqual(snapshot.diff(data.lessons, data.nextLessonId).changed.map((lesson) => lesson.id), ["L31"]);
+  assert.deepEqual(
+    snapshot.diff(data.lessons, data.nextLessonId).changed.map((lesson) => lesson.id),
+    ["L31"],
+  );
   at(30).helpful -= 1;
 
   // Two lessons swap places and one of them changes: the swap is a reorder, the change is found.

@@ -23,7 +23,10 @@ test("db v1 fixture: migrated to v3 on open with empty learning, nothing quarant
   const { db, warnings } = await openDb(file, { logger, clock: () => new Date("2024-05-02T00:00:00Z") });
 
   assert.deepEqual(warnings, []);
-  assert.deepEqual((await readdir(dir)).filter((entry) => entry.includes("corrupt")), []);
+  assert.deepEqual(
+    (await readdir(dir)).filter((entry) => entry.includes("corrupt")),
+    [],
+  );
   assert.equal(db.data.version, 3);
   assert.deepEqual(db.data.learning, createEmptyLearningData());
   assert.deepEqual(db.data.cycle, original["cycle"]);
@@ -37,7 +40,12 @@ test("db v1 fixture: migrated to v3 on open with empty learning, nothing quarant
   assert.equal(written["version"], 3);
   const { lessons, ...rest } = createEmptyLearningData();
   assert.deepEqual(written["learning"], { ...rest, lessonCount: lessons.length });
-  assert.deepEqual(JSON.parse(await readFile(path.join(dir, "lessons.json"), "utf8")), { version: 1, nextLessonId: 1, generation: 1, lessons: [] });
+  assert.deepEqual(JSON.parse(await readFile(path.join(dir, "lessons.json"), "utf8")), {
+    version: 1,
+    nextLessonId: 1,
+    generation: 1,
+    lessons: [],
+  });
   const reopened = await openDb(file, { logger, clock: () => new Date() });
   assert.deepEqual(reopened.warnings, []);
   assert.deepEqual(reopened.db.data, db.data);

@@ -13,7 +13,9 @@ const FIXTURE = fileURLToPath(new URL("../../../test/fixtures/db-v2.json", impor
 const deps = { logger: createMemoryLogger(), clock: () => new Date("2024-05-02T00:00:00Z") };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a fixture read loosely
-async function stateWithV2(t: { after: (fn: () => Promise<void>) => void }): Promise<{ dir: string; file: string; original: Record<string, any> }> {
+async function stateWithV2(t: {
+  after: (fn: () => Promise<void>) => void;
+}): Promise<{ dir: string; file: string; original: Record<string, any> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "apprentice-db-v2-"));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const file = path.join(dir, "db.json");
@@ -37,8 +39,16 @@ test("db v2 fixture: opens as v3 with the same lessons and marker; the write spl
   assert.equal(written["cycle"].inProgress, undefined, "nor the marker");
   const lessonsText = await readFile(path.join(dir, "lessons.json"), "utf8");
   assert.equal(lessonsText.split("\n").length, 5, "header, one line per lesson, closing line, final newline");
-  assert.deepEqual(JSON.parse(lessonsText), { version: 1, nextLessonId: 3, generation: 1, lessons: original["learning"].lessons });
-  assert.deepEqual(JSON.parse(await readFile(path.join(dir, "cycle.json"), "utf8")), { version: 1, inProgress: original["cycle"].inProgress });
+  assert.deepEqual(JSON.parse(lessonsText), {
+    version: 1,
+    nextLessonId: 3,
+    generation: 1,
+    lessons: original["learning"].lessons,
+  });
+  assert.deepEqual(JSON.parse(await readFile(path.join(dir, "cycle.json"), "utf8")), {
+    version: 1,
+    inProgress: original["cycle"].inProgress,
+  });
 
   const reopened = await openDb(file, deps);
   assert.deepEqual(reopened.warnings, []);
@@ -46,7 +56,11 @@ test("db v2 fixture: opens as v3 with the same lessons and marker; the write spl
 
   delete reopened.db.data.cycle.inProgress;
   await writeDb(reopened.db);
-  assert.deepEqual((await readdir(dir)).sort(), ["db.json", "lessons.json"], "the marker is removed when the cycle is done");
+  assert.deepEqual(
+    (await readdir(dir)).sort(),
+    ["db.json", "lessons.json"],
+    "the marker is removed when the cycle is done",
+  );
 });
 
 test("the marker alone: writeCycleMarker writes only cycle.json; an unchanged db rewrites nothing", async (t) => {
@@ -58,7 +72,11 @@ test("the marker alone: writeCycleMarker writes only cycle.json; an unchanged db
   db.data.cycle.count = 5;
   db.data.cycle.inProgress = { cycle: 5, startedAt: "2024-05-02T00:00:00.000Z", pid: 7 };
   await writeCycleMarker(db);
-  assert.deepEqual(await Promise.all(["db.json", "lessons.json"].map((name) => readFile(path.join(dir, name), "utf8"))), before, "db.json and lessons.json untouched");
+  assert.deepEqual(
+    await Promise.all(["db.json", "lessons.json"].map((name) => readFile(path.join(dir, name), "utf8"))),
+    before,
+    "db.json and lessons.json untouched",
+  );
   const reopened = await openDb(file, deps);
   assert.equal(reopened.db.data.cycle.count, 4, "the count reaches db.json with the cycle's end");
   assert.equal(reopened.db.data.cycle.inProgress?.cycle, 5, "the marker carries the number until then");
@@ -73,14 +91,30 @@ test("a corrupt lessons.json is quarantined and the rest of the db kept; a missi
   const opened = await openDb(file, deps);
   const quarantined = (await readdir(dir)).filter((name) => name.startsWith("lessons.json.corrupt-"));
   assert.equal(quarantined.length, 1);
-  assert.equal(await readFile(path.join(dir, quarantined[0] as string), "utf8"), '{"version":1,"nextLessonId":3,"lessons":[\n{"id":"L1"', "kept byte for byte");
-  assert.ok(opened.warnings.some((warning) => warning.includes("lessons.json is unusable") && warning.includes("rest of the db is kept")), opened.warnings.join("\n"));
-  assert.ok(opened.warnings.some((warning) => warning.includes("counts 2 lessons")), "the missing lessons are named");
+  assert.equal(
+    await readFile(path.join(dir, quarantined[0] as string), "utf8"),
+    '{"version":1,"nextLessonId":3,"lessons":[\n{"id":"L1"',
+    "kept byte for byte",
+  );
+  assert.ok(
+    opened.warnings.some(
+      (warning) => warning.includes("lessons.json is unusable") && warning.includes("rest of the db is kept"),
+    ),
+    opened.warnings.join("\n"),
+  );
+  assert.ok(
+    opened.warnings.some((warning) => warning.includes("counts 2 lessons")),
+    "the missing lessons are named",
+  );
   assert.deepEqual(opened.db.data.goals, original["goals"], "goal progress kept");
   assert.equal(opened.db.data.cycle.count, 4);
   assert.deepEqual(opened.db.data.learning.lessons, []);
   assert.equal(opened.db.data.learning.nextLessonId, 3, "ids are never handed out twice");
-  assert.equal((await readdir(dir)).filter((name) => name.startsWith("db.json.corrupt-")).length, 0, "db.json itself was not moved");
+  assert.equal(
+    (await readdir(dir)).filter((name) => name.startsWith("db.json.corrupt-")).length,
+    0,
+    "db.json itself was not moved",
+  );
 });
 
 test("a lesson that breaks the schema in lessons.json quarantines lessons.json, not db.json", async (t) => {

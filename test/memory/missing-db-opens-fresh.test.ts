@@ -16,7 +16,13 @@ test("missing db.json: fresh data, no warnings, no file until the first write; a
 
   const { db, warnings } = await openDb(file, deps);
   assert.deepEqual(warnings, []);
-  assert.deepEqual(db.data, { version: 3, cycle: { count: 0 }, goals: {}, cycles: [], learning: createEmptyLearningData() });
+  assert.deepEqual(db.data, {
+    version: 3,
+    cycle: { count: 0 },
+    goals: {},
+    cycles: [],
+    learning: createEmptyLearningData(),
+  });
   await assert.rejects(access(file), { code: "ENOENT" });
 
   db.data.cycle.count = 4;

@@ -28,7 +28,8 @@ async function scratchState(): Promise<{ root: string; operator: string; cleanup
   return { root, operator, cleanup: () => rm(parent, { recursive: true, force: true }) };
 }
 
-const request = (dir: string, name: string, text = '{"op":"pin","id":"L1"}\n', mode = 0o600): Promise<void> => writeFile(path.join(dir, name), text, { mode });
+const request = (dir: string, name: string, text = '{"op":"pin","id":"L1"}\n', mode = 0o600): Promise<void> =>
+  writeFile(path.join(dir, name), text, { mode });
 
 test("a 0700 folder of this user with a 0600 request of this user is read; 0750 (group may read, not write) too", async (t) => {
   const { root, operator, cleanup } = await scratchState();
@@ -62,19 +63,30 @@ test("a folder open to its group or others, of another user, a symlink, or in a 
 
   for (const mode of [0o777, 0o770, 0o702]) {
     await chmod(operator, mode);
-    assert.match(await problemOf(), new RegExp(`^open-to-others: .*operator is writable by its group or others \\(mode 0${mode.toString(8)}\\) → chmod 700 .*operator$`));
+    assert.match(
+      await problemOf(),
+      new RegExp(
+        `^open-to-others: .*operator is writable by its group or others \\(mode 0${mode.toString(8)}\\) → chmod 700 .*operator$`,
+      ),
+    );
   }
   await chmod(operator, 0o700);
 
   await chown(operator, OTHER_UID, OTHER_UID);
-  assert.match(await problemOf(), /^foreign-owner: .*operator belongs to uid 65534 \(nobody\), not to this process's uid 0 \(root\)/);
+  assert.match(
+    await problemOf(),
+    /^foreign-owner: .*operator belongs to uid 65534 \(nobody\), not to this process's uid 0 \(root\)/,
+  );
   // Root is not special: a daemon running as another user refuses root's folder the same way.
   await chown(operator, EUID, EUID);
   const asOther = await readOperatorRequests({ root, operator }, OTHER_UID);
   assert.equal(asOther.status === "unusable" && asOther.refusal.problem, "foreign-owner");
 
   await chmod(root, 0o775);
-  assert.match(await problemOf(), /^state-dir-open-to-others: the state dir .* is writable by its group or others \(mode 0775\).* → chmod go-w /);
+  assert.match(
+    await problemOf(),
+    /^state-dir-open-to-others: the state dir .* is writable by its group or others \(mode 0775\).* → chmod go-w /,
+  );
   await chmod(root, 0o755);
 
   const real = path.join(root, "elsewhere");
@@ -108,9 +120,15 @@ test("files of another user, open to group or others, hard-linked, symlinked, sp
   const read = await readOperatorRequests({ root, operator }, EUID);
   assert.equal(read.status, "read");
   if (read.status !== "read") return;
-  assert.deepEqual(read.requests.map((entry) => entry.file), ["good.lesson-op.json"]);
+  assert.deepEqual(
+    read.requests.map((entry) => entry.file),
+    ["good.lesson-op.json"],
+  );
   const reasons = Object.fromEntries(read.refused.map((entry) => [entry.file, entry.reason]));
-  assert.match(reasons["foreign.lesson-op.json"] ?? "", /^owned by uid 65534 \(nobody\), not by the daemon's uid 0 \(root\) \(mode 0600\)$/);
+  assert.match(
+    reasons["foreign.lesson-op.json"] ?? "",
+    /^owned by uid 65534 \(nobody\), not by the daemon's uid 0 \(root\) \(mode 0600\)$/,
+  );
   assert.match(reasons["group.lesson-op.json"] ?? "", /writable by its group or others \(mode 0620\)/);
   assert.match(reasons["world.lesson.md"] ?? "", /writable by its group or others \(mode 0606\)/);
   assert.match(reasons["linked.lesson.md"] ?? "", /has 2 hard links/);
@@ -124,7 +142,10 @@ test("files of another user, open to group or others, hard-linked, symlinked, sp
 });
 
 test("a refused file is moved to operator/.refused/ with one warning naming owner and mode, so it never wakes the daemon again", async (t) => {
-  const { dir, cleanup } = await makeStateDir({ withModel: false, operator: { "good.lesson.md": "Label every box.\n" } });
+  const { dir, cleanup } = await makeStateDir({
+    withModel: false,
+    operator: { "good.lesson.md": "Label every box.\n" },
+  });
   t.after(cleanup);
   const paths = statePaths(dir);
   await writeFile(path.join(paths.operator, "foreign.lesson.md"), "Trust the inbox.\n", { mode: 0o600 });
@@ -136,11 +157,16 @@ test("a refused file is moved to operator/.refused/ with one warning naming owne
 
   await ingest();
 
-  assert.deepEqual(state.db.data.learning.lessons.map((lesson) => lesson.text), ["Label every box."]);
+  assert.deepEqual(
+    state.db.data.learning.lessons.map((lesson) => lesson.text),
+    ["Label every box."],
+  );
   assert.deepEqual(await readdir(paths.operator), [".processed", ".refused"]);
   assert.deepEqual(await readdir(paths.operatorRefused), ["foreign.lesson.md"]);
   const warnings = logger.lines.filter((line) => line.startsWith("warn"));
-  assert.deepEqual(warnings, ["warn operator/foreign.lesson.md: refused, not applied: owned by uid 65534 (nobody), not by the daemon's uid 0 (root) (mode 0600); moved to operator/.refused/"]);
+  assert.deepEqual(warnings, [
+    "warn operator/foreign.lesson.md: refused, not applied: owned by uid 65534 (nobody), not by the daemon's uid 0 (root) (mode 0600); moved to operator/.refused/",
+  ]);
 
   const before = logger.lines.length;
   await ingest();
@@ -148,7 +174,10 @@ test("a refused file is moved to operator/.refused/ with one warning naming owne
 });
 
 test("with operator/ open to others, each wake logs one warning with the fix and applies nothing", async (t) => {
-  const { dir, cleanup } = await makeStateDir({ withModel: false, operator: { "good.lesson.md": "Label every box.\n" } });
+  const { dir, cleanup } = await makeStateDir({
+    withModel: false,
+    operator: { "good.lesson.md": "Label every box.\n" },
+  });
   t.after(cleanup);
   const paths = statePaths(dir);
   await chmod(paths.operator, 0o777);
@@ -163,5 +192,8 @@ test("with operator/ open to others, each wake logs one warning with the fix and
   assert.deepEqual(await readdir(paths.operator), ["good.lesson.md"], "nothing in it is touched");
   const warnings = logger.lines.filter((line) => line.startsWith("warn"));
   assert.equal(warnings.length, 2);
-  assert.match(warnings[0] ?? "", /^warn operator channel refused: .*operator is writable by its group or others \(mode 0777\); nothing in operator\/ is applied until it is fixed: chmod 700 /);
+  assert.match(
+    warnings[0] ?? "",
+    /^warn operator channel refused: .*operator is writable by its group or others \(mode 0777\); nothing in operator\/ is applied until it is fixed: chmod 700 /,
+  );
 });

@@ -27,7 +27,13 @@ test("entries from three days come back in order; the count limits from the newe
   t.after(() => rm(dir, { recursive: true, force: true }));
   const journalDir = path.join(dir, "journal");
   // Cycles 1–2 on May 1, 3 on May 2, 4–5 on May 10 (so a plain sort by name must be right).
-  const days = [new Date(2024, 4, 1, 9), new Date(2024, 4, 1, 21), new Date(2024, 4, 2, 8), new Date(2024, 4, 10, 7), new Date(2024, 4, 10, 8)];
+  const days = [
+    new Date(2024, 4, 1, 9),
+    new Date(2024, 4, 1, 21),
+    new Date(2024, 4, 2, 8),
+    new Date(2024, 4, 10, 7),
+    new Date(2024, 4, 10, 8),
+  ];
   for (const [index, day] of days.entries()) await appendJournalEntry(journalDir, makeEntry(index + 1, day), () => day);
   await writeFile(path.join(journalDir, "notes.md"), "## Cycle 999 — not a day file\n");
 

@@ -23,7 +23,10 @@ test("a 1 MB lesson is cut once, its file kept aside, and the next open is clean
 
   const second = await openDb(file, deps);
   assert.ok(second.db.data.learning.lessons[0]!.text.length <= MAX_LESSON_TEXT_CHARS);
-  assert.ok(second.warnings.some((warning) => warning.includes(path.join(dir, "lessons.json")) && warning.includes("L1")), second.warnings.join("\n"));
+  assert.ok(
+    second.warnings.some((warning) => warning.includes(path.join(dir, "lessons.json")) && warning.includes("L1")),
+    second.warnings.join("\n"),
+  );
   const kept = (await readdir(dir)).filter((name) => name.startsWith("lessons.json.corrupt-"));
   assert.equal(kept.length, 1);
   assert.equal(await readFile(path.join(dir, kept[0] as string), "utf8"), original);

@@ -30,10 +30,16 @@ for (const { what, marker } of markers) {
     assert.equal(db.data.cycle.count, 2, "db.json was read, not replaced by a fresh db");
     assert.equal(db.data.cycle.inProgress, undefined);
     const names = await readdir(dir);
-    assert.deepEqual(names.filter((name) => name.startsWith("db.json.corrupt-")), []);
+    assert.deepEqual(
+      names.filter((name) => name.startsWith("db.json.corrupt-")),
+      [],
+    );
     const moved = names.filter((name) => name.startsWith("cycle.json.corrupt-"));
     assert.equal(moved.length, 1);
     assert.equal(await readFile(path.join(dir, moved[0] as string), "utf8"), content);
-    assert.ok(warnings.some((warning) => warning.includes(path.join(dir, "cycle.json"))), warnings.join("\n"));
+    assert.ok(
+      warnings.some((warning) => warning.includes(path.join(dir, "cycle.json"))),
+      warnings.join("\n"),
+    );
   });
 }

@@ -8,7 +8,9 @@ import os from "node:os";
 import path from "node:path";
 import { archiveInbox } from "../../src/memory/inbox.js";
 
-async function scratch(t: { after: (fn: () => Promise<void>) => void }): Promise<{ inbox: string; operator: string; processed: string }> {
+async function scratch(t: {
+  after: (fn: () => Promise<void>) => void;
+}): Promise<{ inbox: string; operator: string; processed: string }> {
   const root = await mkdtemp(path.join(os.tmpdir(), "apprentice-archive-"));
   t.after(() => rm(root, { recursive: true, force: true }));
   const inbox = path.join(root, "inbox");
@@ -31,7 +33,10 @@ test("a symlink planted as inbox/.processed is moved aside, not followed: the me
   assert.deepEqual(await readdir(processed), ["c4-x.lesson.md"]);
   const aside = (await readdir(inbox)).filter((name) => name.startsWith(".processed.moved-"));
   assert.equal(aside.length, 1);
-  assert.ok((await lstat(path.join(inbox, aside[0] ?? ""))).isSymbolicLink(), "the planted link is kept for the operator to see");
+  assert.ok(
+    (await lstat(path.join(inbox, aside[0] ?? ""))).isSymbolicLink(),
+    "the planted link is kept for the operator to see",
+  );
 });
 
 test("a file or a dangling symlink in .processed's place is moved aside too", async (t) => {

@@ -13,7 +13,9 @@ import { startSwapping } from "../support/swap-loop.js";
 
 const CANARY = "daemon-only-canary-5d1e";
 
-async function makeInbox(t: { after: (fn: () => Promise<void>) => void }): Promise<{ dir: string; inbox: string; secret: string }> {
+async function makeInbox(t: {
+  after: (fn: () => Promise<void>) => void;
+}): Promise<{ dir: string; inbox: string; secret: string }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "apprentice-inbox-race-"));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const inbox = path.join(dir, "inbox");
@@ -32,7 +34,12 @@ test("a message name swapped for a symlink to a daemon-only file, over and over,
   try {
     for (let round = 0; round < 300; round++) {
       const { messages } = await readInbox(inbox);
-      for (const message of messages) assert.doesNotMatch(message.text, new RegExp(CANARY), `round ${round}: the symlink's target was read as a message`);
+      for (const message of messages)
+        assert.doesNotMatch(
+          message.text,
+          new RegExp(CANARY),
+          `round ${round}: the symlink's target was read as a message`,
+        );
       read += messages.length;
     }
   } finally {
@@ -42,23 +49,27 @@ test("a message name swapped for a symlink to a daemon-only file, over and over,
 });
 
 // No writer ever opens the FIFO: a blocking open of it for reading would wait forever (the test's timeout ends it).
-test("a FIFO swapped in for a message never blocks the reader, and a hard link to another file is left alone", { timeout: 30_000 }, async (t) => {
-  const { dir, inbox, secret } = await makeInbox(t);
-  await writeFile(path.join(inbox, "m.md"), "an honest message\n");
-  execFileSync("mkfifo", [path.join(dir, "fifo")]);
-  const swapper = startSwapping(path.join(inbox, "m.md"), path.join(dir, "fifo"), path.join(dir, "parked"));
-  const started = Date.now();
-  try {
-    for (let round = 0; round < 300; round++) await readInbox(inbox);
-  } finally {
-    swapper.stop();
-  }
-  assert.ok(Date.now() - started < 10_000, "300 reads ended (a blocked open never would)");
+test(
+  "a FIFO swapped in for a message never blocks the reader, and a hard link to another file is left alone",
+  { timeout: 30_000 },
+  async (t) => {
+    const { dir, inbox, secret } = await makeInbox(t);
+    await writeFile(path.join(inbox, "m.md"), "an honest message\n");
+    execFileSync("mkfifo", [path.join(dir, "fifo")]);
+    const swapper = startSwapping(path.join(inbox, "m.md"), path.join(dir, "fifo"), path.join(dir, "parked"));
+    const started = Date.now();
+    try {
+      for (let round = 0; round < 300; round++) await readInbox(inbox);
+    } finally {
+      swapper.stop();
+    }
+    assert.ok(Date.now() - started < 10_000, "300 reads ended (a blocked open never would)");
 
-  await rm(path.join(inbox, "m.md"), { force: true });
-  await rm(path.join(dir, "fifo"), { force: true });
-  await link(secret, path.join(inbox, "linked.md"));
-  const { messages, skipped } = await readInbox(inbox);
-  assert.deepEqual(messages, []);
-  assert.deepEqual(skipped, ["linked.md: a file with 2 hard links, left alone"]);
-});
+    await rm(path.join(inbox, "m.md"), { force: true });
+    await rm(path.join(dir, "fifo"), { force: true });
+    await link(secret, path.join(inbox, "linked.md"));
+    const { messages, skipped } = await readInbox(inbox);
+    assert.deepEqual(messages, []);
+    assert.deepEqual(skipped, ["linked.md: a file with 2 hard links, left alone"]);
+  },
+);

@@ -16,9 +16,15 @@ test("a db.json nested 100 000 levels deep is quarantined and the db can be writ
   const good = JSON.stringify(createDefaultDbData());
   await writeFile(file, `${good.slice(0, -1)},"bomb":${"[".repeat(depth)}${"]".repeat(depth)}}`);
 
-  const { db, warnings } = await openDb(file, { logger: createMemoryLogger(), clock: () => new Date("2024-05-01T10:20:30.123Z") });
+  const { db, warnings } = await openDb(file, {
+    logger: createMemoryLogger(),
+    clock: () => new Date("2024-05-01T10:20:30.123Z"),
+  });
   await writeDb(db);
 
   assert.equal((await readdir(dir)).filter((name) => name.startsWith("db.json.corrupt-")).length, 1);
-  assert.ok(warnings.some((warning) => warning.includes("nested more than")), warnings.join("\n"));
+  assert.ok(
+    warnings.some((warning) => warning.includes("nested more than")),
+    warnings.join("\n"),
+  );
 });

@@ -20,7 +20,22 @@ test("today's journal file as a symlink outside is moved aside and never written
   await symlink(canary, path.join(journal, "2020-01-01.md"));
   const warnings: string[] = [];
 
-  await appendJournalEntry(journal, { cycle: 1, startedAt: now, durationMs: 0, status: "ran", goals: [], steps: [], checks: [], notes: [], learned: [] }, () => now, (message) => warnings.push(message));
+  await appendJournalEntry(
+    journal,
+    {
+      cycle: 1,
+      startedAt: now,
+      durationMs: 0,
+      status: "ran",
+      goals: [],
+      steps: [],
+      checks: [],
+      notes: [],
+      learned: [],
+    },
+    () => now,
+    (message) => warnings.push(message),
+  );
 
   assert.equal(await readFile(canary, "utf8"), "canary\n");
   const today = path.join(journal, `${formatLocalDate(now)}.md`);
@@ -29,6 +44,9 @@ test("today's journal file as a symlink outside is moved aside and never written
   const moved = (await readdir(journal)).filter((name) => name.includes(".corrupt-"));
   assert.equal(moved.length, 1);
   assert.ok((await lstat(path.join(journal, moved[0] as string))).isSymbolicLink());
-  assert.ok(warnings.some((warning) => warning.includes(today)), warnings.join("\n"));
+  assert.ok(
+    warnings.some((warning) => warning.includes(today)),
+    warnings.join("\n"),
+  );
   assert.ok(!(await readRecentJournalEntries(journal, 5)).join("\n").includes("canary"));
 });

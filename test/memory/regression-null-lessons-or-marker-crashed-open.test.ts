@@ -21,11 +21,17 @@ for (const { file, content } of cases) {
     t.after(() => rm(dir, { recursive: true, force: true }));
     await writeFile(path.join(dir, file), content);
 
-    const { warnings } = await openDb(path.join(dir, "db.json"), { logger: createMemoryLogger(), clock: () => new Date("2024-05-01T10:20:30.123Z") });
+    const { warnings } = await openDb(path.join(dir, "db.json"), {
+      logger: createMemoryLogger(),
+      clock: () => new Date("2024-05-01T10:20:30.123Z"),
+    });
 
     const moved = (await readdir(dir)).filter((name) => name.startsWith(`${file}.corrupt-`));
     assert.equal(moved.length, 1);
     assert.equal(await readFile(path.join(dir, moved[0] as string), "utf8"), content);
-    assert.ok(warnings.some((warning) => warning.includes(path.join(dir, file))), warnings.join("\n"));
+    assert.ok(
+      warnings.some((warning) => warning.includes(path.join(dir, file))),
+      warnings.join("\n"),
+    );
   });
 }

@@ -22,14 +22,33 @@ const OLD_SKILL = {
   createdCycle: 1,
   lastUsedCycle: 2,
   evidence: ["c1s1"],
-  history: [{ cycle: 1, at: "2024-05-01T00:00:00.000Z", change: "created", reason: "goal report's check passed after 1 step(s)" }],
+  history: [
+    {
+      cycle: 1,
+      at: "2024-05-01T00:00:00.000Z",
+      change: "created",
+      reason: "goal report's check passed after 1 step(s)",
+    },
+  ],
 };
 
-async function dbFileWith(t: { after: (fn: () => Promise<void>) => void }, skill: Record<string, unknown>): Promise<string> {
+async function dbFileWith(
+  t: { after: (fn: () => Promise<void>) => void },
+  skill: Record<string, unknown>,
+): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "apprentice-db-skill-"));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const file = path.join(dir, "db.json");
-  await writeFile(file, JSON.stringify({ version: 2, cycle: { count: 2 }, goals: {}, cycles: [], learning: { ...createEmptyLearningData(), skills: [skill], nextSkillId: 2 } }));
+  await writeFile(
+    file,
+    JSON.stringify({
+      version: 2,
+      cycle: { count: 2 },
+      goals: {},
+      cycles: [],
+      learning: { ...createEmptyLearningData(), skills: [skill], nextSkillId: 2 },
+    }),
+  );
   return file;
 }
 

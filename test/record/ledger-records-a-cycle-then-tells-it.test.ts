@@ -19,10 +19,16 @@ import { makeStateDir } from "../support/state-fixture.js";
 
 const STEP: StepRecord = { step: 1, tool: "note", args: { text: "hello" }, ok: true, output: "noted", durationMs: 3 };
 
-async function openLedger(dir: string): Promise<{ state: OpenState; ledger: CycleLedger; logger: ReturnType<typeof createMemoryLogger> }> {
+async function openLedger(
+  dir: string,
+): Promise<{ state: OpenState; ledger: CycleLedger; logger: ReturnType<typeof createMemoryLogger> }> {
   const logger = createMemoryLogger();
   const state = await openState(dir, { logger, clock: () => new Date() });
-  return { state, logger, ledger: new CycleLedger(buildCycleDeps(state, { brain: new ScriptedBrain([]), logger, clock: () => new Date() })) };
+  return {
+    state,
+    logger,
+    ledger: new CycleLedger(buildCycleDeps(state, { brain: new ScriptedBrain([]), logger, clock: () => new Date() })),
+  };
 }
 
 function outcomeOf(cycle: number, startedAt: Date): CycleOutcome {
@@ -51,9 +57,15 @@ test("the ledger marks a cycle at begin, appends its steps, and at finish record
     const startedAt = new Date();
     const cycle = await ledger.begin(startedAt);
     assert.equal(cycle, 1);
-    const marker = JSON.parse(await readFile(path.join(dir, "cycle.json"), "utf8")) as { inProgress?: { cycle: number } };
+    const marker = JSON.parse(await readFile(path.join(dir, "cycle.json"), "utf8")) as {
+      inProgress?: { cycle: number };
+    };
     assert.equal(marker.inProgress?.cycle, 1, "cycle.json marks cycle 1 in progress");
-    assert.equal((await readDbData(path.join(dir, "db.json"))).cycles.length, 0, "db.json has no record before the end");
+    assert.equal(
+      (await readDbData(path.join(dir, "db.json"))).cycles.length,
+      0,
+      "db.json has no record before the end",
+    );
 
     await ledger.recordStep(cycle, STEP);
     const episodes = await readFile(path.join(dir, "episodes.jsonl"), "utf8");
@@ -61,7 +73,10 @@ test("the ledger marks a cycle at begin, appends its steps, and at finish record
 
     const { journalFile } = await ledger.finish(outcomeOf(cycle, startedAt), new Date().toISOString());
     const db = await readDbData(path.join(dir, "db.json"));
-    assert.deepEqual(db.cycles.map((record) => [record.cycle, record.status, record.steps, record.summary]), [[1, "ran", 1, "wrote a note"]]);
+    assert.deepEqual(
+      db.cycles.map((record) => [record.cycle, record.status, record.steps, record.summary]),
+      [[1, "ran", 1, "wrote a note"]],
+    );
     assert.equal(db.cycle.count, 1);
     assert.equal(db.cycle.inProgress, undefined, "the marker is gone");
     assert.equal(existsSync(path.join(dir, "cycle.json")), false);
@@ -90,7 +105,9 @@ test("a finish whose db.json write fails appends no journal entry and archives n
   } finally {
     await state.close();
   }
-  const journal = await readFile(path.join(dir, "journal", `${formatLocalDate(new Date())}.md`), "utf8").catch(() => "");
+  const journal = await readFile(path.join(dir, "journal", `${formatLocalDate(new Date())}.md`), "utf8").catch(
+    () => "",
+  );
   assert.doesNotMatch(journal, /## Cycle 1 — /, "the journal does not tell of a cycle db.json lacks");
   assert.equal(existsSync(path.join(dir, "inbox", "hello.md")), true, "the message stays to be read again");
 });

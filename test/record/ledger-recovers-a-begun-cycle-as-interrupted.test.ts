@@ -32,12 +32,18 @@ test("recover records a cycle begun and never finished as interrupted, and the n
     const ledger = new CycleLedger(buildCycleDeps(second, { brain: new ScriptedBrain([]), logger, clock }));
     await ledger.recover();
     const db = await readDbData(path.join(dir, "db.json"));
-    assert.deepEqual(db.cycles.map((record) => [record.cycle, record.status]), [[1, "interrupted"]]);
+    assert.deepEqual(
+      db.cycles.map((record) => [record.cycle, record.status]),
+      [[1, "interrupted"]],
+    );
     assert.equal(db.cycle.inProgress, undefined);
     assert.equal(existsSync(path.join(dir, "cycle.json")), false, "the marker is cleared");
     const journal = await readFile(path.join(dir, "journal", `${formatLocalDate(new Date())}.md`), "utf8");
     assert.match(journal, /## Cycle 1 — \d\d:\d\d \(interrupted\)/);
-    assert.ok(logger.lines.some((line) => /cycle 1 was interrupted/.test(line)), logger.lines.join("\n"));
+    assert.ok(
+      logger.lines.some((line) => /cycle 1 was interrupted/.test(line)),
+      logger.lines.join("\n"),
+    );
     // Recovering again changes nothing: the cycle is recorded once.
     await ledger.recover();
     assert.equal((await readDbData(path.join(dir, "db.json"))).cycles.length, 1);
@@ -55,9 +61,18 @@ test("a skip is kept in db.json's lastSkip with its sensors, but nothing-to-do i
   const state = await openState(dir, { logger, clock });
   try {
     const ledger = new CycleLedger(buildCycleDeps(state, { brain: new ScriptedBrain([]), logger, clock }));
-    assert.deepEqual(await ledger.recordSkip("nothing-to-do", "no goal is due and the inbox is empty"), { status: "skipped", reason: "nothing-to-do", detail: "no goal is due and the inbox is empty" });
+    assert.deepEqual(await ledger.recordSkip("nothing-to-do", "no goal is due and the inbox is empty"), {
+      status: "skipped",
+      reason: "nothing-to-do",
+      detail: "no goal is due and the inbox is empty",
+    });
     assert.equal((await readDbData(path.join(dir, "db.json"))).lastSkip, undefined);
-    await ledger.recordSkip("too-hot", "CPU at 85°C", { at: new Date().toISOString(), cpuTempC: 85, availableRamMB: 500, totalRamMB: 1000 });
+    await ledger.recordSkip("too-hot", "CPU at 85°C", {
+      at: new Date().toISOString(),
+      cpuTempC: 85,
+      availableRamMB: 500,
+      totalRamMB: 1000,
+    });
     const lastSkip = (await readDbData(path.join(dir, "db.json"))).lastSkip;
     assert.equal(lastSkip?.reason, "too-hot");
     assert.deepEqual(lastSkip?.sensors, { cpuTempC: 85, availableRamMB: 500, totalRamMB: 1000 });

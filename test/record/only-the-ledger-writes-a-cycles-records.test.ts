@@ -7,13 +7,16 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const SRC = fileURLToPath(new URL("../../../src/", import.meta.url));
-const WRITERS = /\b(appendCycleRecord|writeCycleMarker|writeDbAfter|archiveInbox|appendRenderedEntry|completeJournalEntry)\(|\.pendingJournal\s*=|\.inProgress\s*=/;
+const WRITERS =
+  /\b(appendCycleRecord|writeCycleMarker|writeDbAfter|archiveInbox|appendRenderedEntry|completeJournalEntry)\(|\.pendingJournal\s*=|\.inProgress\s*=/;
 /** The modules that declare those writes (and the store that reads the marker back), not call them for a cycle. */
 const DECLARED_IN = new Set(["memory/db.ts", "memory/inbox.ts", "memory/journal.ts", "memory/state-store-file.ts"]);
 
 async function listTs(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries.filter((entry) => entry.isFile() && entry.name.endsWith(".ts")).map((entry) => path.relative(SRC, path.join(entry.parentPath, entry.name)));
+  return entries
+    .filter((entry) => entry.isFile() && entry.name.endsWith(".ts"))
+    .map((entry) => path.relative(SRC, path.join(entry.parentPath, entry.name)));
 }
 
 test("only src/record/ writes a cycle's records", async () => {

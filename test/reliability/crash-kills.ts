@@ -31,7 +31,8 @@ export const property: ReliabilityProperty = {
     const random = seededRandom(seed);
     const kills = quick ? QUICK_KILLS : FULL_KILLS;
     const { dir, cleanup } = await makeStateDir({
-      goalsYaml: "version: 1\ngoals:\n  - id: notes\n    title: Keep notes.txt with one line per visit.\n    check: grep -q visit-999 notes.txt\n",
+      goalsYaml:
+        "version: 1\ngoals:\n  - id: notes\n    title: Keep notes.txt with one line per visit.\n    check: grep -q visit-999 notes.txt\n",
       config: {
         schedule: { cron: "*/2 * * * * *", debounceMs: 100, catchUp: true },
         limits: { maxSteps: 3, stepTimeoutMs: 20_000, cycleTimeoutMs: 60_000 },
@@ -52,7 +53,8 @@ export const property: ReliabilityProperty = {
         child.child.kill("SIGKILL");
         await child.exited;
         const output = child.output();
-        if (/\n\s+at .+:\d+:\d+\)?\n/.test(output) && !/SIGKILL/.test(output)) failures.push(`kill ${kill}: the daemon printed a stack trace:\n${output.slice(-800)}`);
+        if (/\n\s+at .+:\d+:\d+\)?\n/.test(output) && !/SIGKILL/.test(output))
+          failures.push(`kill ${kill}: the daemon printed a stack trace:\n${output.slice(-800)}`);
         if (/cycle \d+: step \d+ /.test(output.split("\n").slice(-3).join("\n"))) midCycleKills += 1;
         if (/cut a torn last line/.test(output)) tornRepairs += 1;
         const check = await checkState(dir, seen);
@@ -66,10 +68,13 @@ export const property: ReliabilityProperty = {
           await last.waitFor(/cycle \d+ (ran|failed) in/, 60_000);
           last.child.kill("SIGTERM");
           const code = await last.exited;
-          if (code !== 0) failures.push(`the last start exited ${String(code)} on SIGTERM:\n${last.output().slice(-800)}`);
+          if (code !== 0)
+            failures.push(`the last start exited ${String(code)} on SIGTERM:\n${last.output().slice(-800)}`);
         } catch (error) {
           last.child.kill("SIGKILL");
-          failures.push(`the last start did not run a cycle: ${error instanceof Error ? error.message : String(error)}`);
+          failures.push(
+            `the last start did not run a cycle: ${error instanceof Error ? error.message : String(error)}`,
+          );
         }
         const check = await checkState(dir, seen);
         completedCycles = check.completed;
@@ -87,7 +92,10 @@ export const property: ReliabilityProperty = {
 };
 
 /** Checks the state dir after a kill (crash-points uses it too); `seen` carries the episode ids of complete cycles from check to check. */
-export async function checkState(dir: string, seen: Map<number, Set<string>>): Promise<{ failures: string[]; completed: number }> {
+export async function checkState(
+  dir: string,
+  seen: Map<number, Set<string>>,
+): Promise<{ failures: string[]; completed: number }> {
   const paths = statePaths(dir);
   const failures: string[] = [];
   let db: DbData | undefined;
@@ -120,7 +128,9 @@ export async function checkState(dir: string, seen: Map<number, Set<string>>): P
         stepIds.set(record.cycle, ids);
       }
     } catch {
-      failures.push(`episodes.jsonl line ${index + 1} is half-written but not last: ${JSON.stringify(line.slice(0, 80))}`);
+      failures.push(
+        `episodes.jsonl line ${index + 1} is half-written but not last: ${JSON.stringify(line.slice(0, 80))}`,
+      );
     }
   });
   // The journal's finished cycles must have their db record and their episodes.
@@ -134,21 +144,25 @@ export async function checkState(dir: string, seen: Map<number, Set<string>>): P
       failures.push(`the journal says cycle ${entry.cycle} ${entry.status}, db.json says ${record.status}`);
     }
     const ids = stepIds.get(entry.cycle)?.size ?? 0;
-    if (ids < entry.steps) failures.push(`the journal lists ${entry.steps} steps for cycle ${entry.cycle}, episodes.jsonl has ${ids}`);
+    if (ids < entry.steps)
+      failures.push(`the journal lists ${entry.steps} steps for cycle ${entry.cycle}, episodes.jsonl has ${ids}`);
   }
   // The history's cycle entries likewise.
   try {
     for (const entry of await listHistory(paths)) {
       if (entry.event !== "cycle" || entry.cycle === undefined) continue;
-      if (!journal.some((cycle) => cycle.cycle === entry.cycle)) failures.push(`the history records cycle ${entry.cycle}, the journal does not`);
-      if (db !== undefined && !records.has(entry.cycle)) failures.push(`the history records cycle ${entry.cycle}, db.json does not`);
+      if (!journal.some((cycle) => cycle.cycle === entry.cycle))
+        failures.push(`the history records cycle ${entry.cycle}, the journal does not`);
+      if (db !== undefined && !records.has(entry.cycle))
+        failures.push(`the history records cycle ${entry.cycle}, db.json does not`);
     }
   } catch (error) {
     failures.push(`the history cannot be read: ${describe(error)}`);
   }
   // Nothing seen complete before is lost now.
   for (const [cycle, ids] of seen) {
-    for (const id of ids) if (!stepIds.get(cycle)?.has(id)) failures.push(`episode ${id} of complete cycle ${cycle} was lost`);
+    for (const id of ids)
+      if (!stepIds.get(cycle)?.has(id)) failures.push(`episode ${id} of complete cycle ${cycle} was lost`);
   }
   for (const entry of journal) seen.set(entry.cycle, new Set(stepIds.get(entry.cycle) ?? []));
   return { failures, completed: journal.filter((entry) => entry.status !== "interrupted").length };
@@ -171,5 +185,5 @@ async function readJournal(journalDir: string): Promise<JournalCycle[]> {
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message.split("\n")[0] ?? error.name : String(error);
+  return error instanceof Error ? (error.message.split("\n")[0] ?? error.name) : String(error);
 }

@@ -52,7 +52,14 @@ export const property: ReliabilityProperty = {
         // output), and one loop in five long enough for whole actions, so validated garbage gets executed too.
         const maxTokensPerStep = random() < 0.8 ? 8 + Math.floor(random() * 56) : 160 + Math.floor(random() * 96);
         const openSession = async (): Promise<OpenResult> => {
-          const opened = await brain.open({ modelPath, contextSize: 1024, threads: 1, temperature: 1.5 + random(), seed: loopSeed, maxTokensPerStep });
+          const opened = await brain.open({
+            modelPath,
+            contextSize: 1024,
+            threads: 1,
+            temperature: 1.5 + random(),
+            seed: loopSeed,
+            maxTokensPerStep,
+          });
           return opened.ok ? { ok: true, session: recordDecisions(opened.session, decisions) } : opened;
         };
         const started = performance.now();
@@ -62,7 +69,10 @@ export const property: ReliabilityProperty = {
         try {
           const result = await runActLoop({
             openSession,
-            prompt: () => ({ sections: [{ id: "goals", title: "Goals due now", share: 1, text: "- fuzz: do anything at all." }], citeIds: [] }),
+            prompt: () => ({
+              sections: [{ id: "goals", title: "Goals due now", share: 1, text: "- fuzz: do anything at all." }],
+              citeIds: [],
+            }),
             tools: defaultTools,
             offerUseSkill: false,
             cycle: loops,
@@ -78,18 +88,25 @@ export const property: ReliabilityProperty = {
             sandbox: DEFAULT_SANDBOX_SETTINGS,
             workspaceDir,
             signal: controller.signal,
-            effects: { writeNote: async () => undefined, sendMessage: async () => "outbox/fuzz.md", readSensors: async () => "fuzz board" },
+            effects: {
+              writeNote: async () => undefined,
+              sendMessage: async () => "outbox/fuzz.md",
+              readSensors: async () => "fuzz board",
+            },
             checkGoal: async () => false,
             onStep: async (record) => void records.push(record),
           });
           session = result.session;
         } catch (error) {
-          failures.push(`loop ${loops} (seed ${loopSeed}) threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+          failures.push(
+            `loop ${loops} (seed ${loopSeed}) threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+          );
         } finally {
           clearTimeout(deadline);
           await session?.dispose();
         }
-        if (controller.signal.aborted) failures.push(`loop ${loops} (seed ${loopSeed}) hung past ${LOOP_DEADLINE_MS} ms`);
+        if (controller.signal.aborted)
+          failures.push(`loop ${loops} (seed ${loopSeed}) hung past ${LOOP_DEADLINE_MS} ms`);
         steps += records.length;
         executed += records.filter((record) => !record.invalidOutput && record.ok).length;
         // Each decision that did not validate is one failed step marked invalid output, in order.
@@ -97,10 +114,16 @@ export const property: ReliabilityProperty = {
         invalid += bad.length;
         const marked = records.filter((record) => record.invalidOutput === true);
         invalidRecorded += marked.filter((record) => !record.ok).length;
-        if (marked.length !== bad.length) failures.push(`loop ${loops} (seed ${loopSeed}): ${bad.length} invalid outputs but ${marked.length} steps marked invalid`);
-        if (marked.some((record) => record.ok)) failures.push(`loop ${loops} (seed ${loopSeed}): a step marked invalid output counts as ok`);
-        if (records.length === 0 && decisions.length === 0) failures.push(`loop ${loops} (seed ${loopSeed}): no step was taken`);
-        if (performance.now() - started > LOOP_DEADLINE_MS) failures.push(`loop ${loops} took ${Math.round(performance.now() - started)} ms`);
+        if (marked.length !== bad.length)
+          failures.push(
+            `loop ${loops} (seed ${loopSeed}): ${bad.length} invalid outputs but ${marked.length} steps marked invalid`,
+          );
+        if (marked.some((record) => record.ok))
+          failures.push(`loop ${loops} (seed ${loopSeed}): a step marked invalid output counts as ok`);
+        if (records.length === 0 && decisions.length === 0)
+          failures.push(`loop ${loops} (seed ${loopSeed}): no step was taken`);
+        if (performance.now() - started > LOOP_DEADLINE_MS)
+          failures.push(`loop ${loops} took ${Math.round(performance.now() - started)} ms`);
       }
       const raw = await fuzzParser(random, quick ? QUICK_RAW : FULL_RAW);
       failures.push(...raw.failures);
@@ -133,7 +156,10 @@ function recordDecisions(session: BrainSession, decisions: Decision[]): BrainSes
 }
 
 /** Random bytes, random JSON and mangled valid actions into parseDecision, with the real grammar's validator. */
-async function fuzzParser(random: () => number, count: number): Promise<{ inputs: number; accepted: number; refused: number; failures: string[] }> {
+async function fuzzParser(
+  random: () => number,
+  count: number,
+): Promise<{ inputs: number; accepted: number; refused: number; failures: string[] }> {
   const view: SchemaView = {
     allowCommands: ["ls", "echo"],
     commandArgs: {},
@@ -149,8 +175,18 @@ async function fuzzParser(random: () => number, count: number): Promise<{ inputs
   const llama = await getLlama({ gpu: false, build: "never" });
   // The schema is built at run time, so node-llama-cpp's compile-time schema typing cannot follow it.
   const grammar = await llama.createGrammarForJsonSchema(schema as never);
-  const usage = { promptTokens: 0, evaluatedPromptTokens: 0, generatedTokens: 0, durationMs: 0, droppedSteps: 0, cutSections: [] };
-  const valid = ['{"thought":"ok","tool":"finish","args":{"summary":"done"}}', '{"thought":"x","tool":"note","args":{"text":"hi"}}'];
+  const usage = {
+    promptTokens: 0,
+    evaluatedPromptTokens: 0,
+    generatedTokens: 0,
+    durationMs: 0,
+    droppedSteps: 0,
+    cutSections: [],
+  };
+  const valid = [
+    '{"thought":"ok","tool":"finish","args":{"summary":"done"}}',
+    '{"thought":"x","tool":"note","args":{"text":"hi"}}',
+  ];
   const failures: string[] = [];
   let accepted = 0;
   let refused = 0;
@@ -160,15 +196,19 @@ async function fuzzParser(random: () => number, count: number): Promise<{ inputs
     try {
       decision = parseDecision(input, schema, grammar as never, usage);
     } catch (error) {
-      failures.push(`parseDecision threw on ${JSON.stringify(input.slice(0, 60))}: ${error instanceof Error ? error.message : String(error)}`);
+      failures.push(
+        `parseDecision threw on ${JSON.stringify(input.slice(0, 60))}: ${error instanceof Error ? error.message : String(error)}`,
+      );
       continue;
     }
     if (decision.ok) {
       accepted += 1;
-      if (!defaultTools.some((tool) => tool.name === decision.action.tool)) failures.push(`accepted an unknown tool ${decision.action.tool}`);
+      if (!defaultTools.some((tool) => tool.name === decision.action.tool))
+        failures.push(`accepted an unknown tool ${decision.action.tool}`);
     } else {
       refused += 1;
-      if (decision.reason !== "invalid-output") failures.push(`raw input refused as ${decision.reason}, not invalid-output`);
+      if (decision.reason !== "invalid-output")
+        failures.push(`raw input refused as ${decision.reason}, not invalid-output`);
     }
   }
   return { inputs: count, accepted, refused, failures };

@@ -12,7 +12,14 @@ import { buildCycleDeps } from "../../src/daemon/cycle-deps.js";
 import { openState } from "../../src/daemon/open-state.js";
 import { createMemoryLogger } from "../../src/log.js";
 import { runCli } from "../support/cli-process.js";
-import { killParentOfSpinningModel, liveChildrenOf, liveProcessesWithEnv, LONG_CHAT_PROMPT, processEnded, spinningModel } from "../support/hostile-model.js";
+import {
+  killParentOfSpinningModel,
+  liveChildrenOf,
+  liveProcessesWithEnv,
+  LONG_CHAT_PROMPT,
+  processEnded,
+  spinningModel,
+} from "../support/hostile-model.js";
 import { makeStateDir, testModel } from "../support/state-fixture.js";
 import type { PropertyResult, ReliabilityProperty } from "./property.js";
 import { seededRandom } from "./seeded-random.js";
@@ -24,7 +31,8 @@ const ONCE_MARGIN_MS = 6_000;
 const ORPHAN_GONE_WITHIN_MS = 2_000;
 const STEP_TIMEOUT_MS = 1_000;
 const STEP_MARGIN_MS = 1_500;
-const DEADLINE_REASON = /^(model load or chat template|reading the model file's header) took longer than limits\.cycleTimeoutMs \(\d+ ms\); the model process was killed$/;
+const DEADLINE_REASON =
+  /^(model load or chat template|reading the model file's header) took longer than limits\.cycleTimeoutMs \(\d+ ms\); the model process was killed$/;
 const LOAD_TEMPLATES = ["load", "macro"] as const;
 
 interface Tally {
@@ -41,7 +49,14 @@ export const property: ReliabilityProperty = {
   name: "hostile-model",
   async run({ quick, seed }): Promise<PropertyResult> {
     const random = seededRandom(seed);
-    const tally: Tally = { attacks: 0, worstCycleOverMs: 0, worstOnceOverMs: 0, worstStepMs: 0, worstOrphanMs: 0, failures: [] };
+    const tally: Tally = {
+      attacks: 0,
+      worstCycleOverMs: 0,
+      worstOnceOverMs: 0,
+      worstStepMs: 0,
+      worstOrphanMs: 0,
+      failures: [],
+    };
     // The deadline must leave the model process time to start and size the model first on a busy machine.
     const deadline = (): number => 15_000 + Math.floor(random() * 5) * 1_000;
     if (quick) {
@@ -69,7 +84,9 @@ export const property: ReliabilityProperty = {
 async function attackCycle(tally: Tally, template: (typeof LOAD_TEMPLATES)[number], timeoutMs: number): Promise<void> {
   tally.attacks += 1;
   const label = `cycle on "${template}" (${timeoutMs} ms)`;
-  const { dir, cleanup } = await makeStateDir({ config: { model: { path: await spinningModel(template) }, limits: { cycleTimeoutMs: timeoutMs } } });
+  const { dir, cleanup } = await makeStateDir({
+    config: { model: { path: await spinningModel(template) }, limits: { cycleTimeoutMs: timeoutMs } },
+  });
   const logger = createMemoryLogger();
   const state = await openState(dir, { logger, clock: () => new Date() });
   try {
@@ -78,12 +95,17 @@ async function attackCycle(tally: Tally, template: (typeof LOAD_TEMPLATES)[numbe
     const result = await runCycle(buildCycleDeps(state, { brain, logger, clock: () => new Date() }));
     const overMs = Math.round(performance.now() - started - timeoutMs);
     tally.worstCycleOverMs = Math.max(tally.worstCycleOverMs, overMs);
-    if (result.status !== "failed" || !DEADLINE_REASON.test(result.reason)) tally.failures.push(`${label}: ${JSON.stringify(result)}`);
+    if (result.status !== "failed" || !DEADLINE_REASON.test(result.reason))
+      tally.failures.push(`${label}: ${JSON.stringify(result)}`);
     if (overMs > CYCLE_MARGIN_MS) tally.failures.push(`${label}: ended ${overMs} ms past the deadline`);
     const left = liveChildrenOf(process.pid);
     if (left.length > 0) tally.failures.push(`${label}: model processes left: ${left.join(", ")}`);
     const next = buildCycleDeps(state, { brain, logger, clock: () => new Date() });
-    const again = await runCycle({ ...next, modelPath: await testModel(), config: { ...next.config, limits: { ...next.config.limits, cycleTimeoutMs: 120_000 } } });
+    const again = await runCycle({
+      ...next,
+      modelPath: await testModel(),
+      config: { ...next.config, limits: { ...next.config.limits, cycleTimeoutMs: 120_000 } },
+    });
     if (again.status !== "ran") tally.failures.push(`${label}: the next cycle did not run: ${JSON.stringify(again)}`);
   } finally {
     await state.close();
@@ -95,7 +117,9 @@ async function attackCycle(tally: Tally, template: (typeof LOAD_TEMPLATES)[numbe
 async function attackOnce(tally: Tally, template: (typeof LOAD_TEMPLATES)[number], timeoutMs: number): Promise<void> {
   tally.attacks += 1;
   const label = `once on "${template}" (${timeoutMs} ms)`;
-  const { dir, cleanup } = await makeStateDir({ config: { model: { path: await spinningModel(template) }, limits: { cycleTimeoutMs: timeoutMs } } });
+  const { dir, cleanup } = await makeStateDir({
+    config: { model: { path: await spinningModel(template) }, limits: { cycleTimeoutMs: timeoutMs } },
+  });
   const tag = randomUUID();
   try {
     const started = performance.now();
@@ -103,7 +127,8 @@ async function attackOnce(tally: Tally, template: (typeof LOAD_TEMPLATES)[number
     const overMs = Math.round(performance.now() - started - timeoutMs);
     tally.worstOnceOverMs = Math.max(tally.worstOnceOverMs, overMs);
     const reason = (JSON.parse(stdout.trim() || "{}") as { reason?: string }).reason ?? "";
-    if (code !== 1 || !DEADLINE_REASON.test(reason)) tally.failures.push(`${label}: exit ${String(code)}: ${stdout.trim()}`);
+    if (code !== 1 || !DEADLINE_REASON.test(reason))
+      tally.failures.push(`${label}: exit ${String(code)}: ${stdout.trim()}`);
     if (overMs > ONCE_MARGIN_MS) tally.failures.push(`${label}: ended ${overMs} ms past the deadline`);
   } finally {
     const left = liveProcessesWithEnv("APPRENTICE_TEST_TAG", tag);
@@ -117,27 +142,56 @@ async function attackOnce(tally: Tally, template: (typeof LOAD_TEMPLATES)[number
 async function attackStep(tally: Tally): Promise<void> {
   tally.attacks += 1;
   const brain = new WorkerBrain(createMemoryLogger());
-  const opened = await brain.open({ modelPath: await spinningModel("long-chat"), contextSize: 1024, threads: 1, temperature: 1, seed: 1, maxTokensPerStep: 16 }, AbortSignal.timeout(120_000));
+  const opened = await brain.open(
+    {
+      modelPath: await spinningModel("long-chat"),
+      contextSize: 1024,
+      threads: 1,
+      temperature: 1,
+      seed: 1,
+      maxTokensPerStep: 16,
+    },
+    AbortSignal.timeout(120_000),
+  );
   if (!opened.ok) {
     tally.failures.push(`step: the long-chat model did not load: ${opened.reason}`);
     return;
   }
   const pid = brain.workerPid;
-  const schema = buildActionSchema([{ name: "finish", args: { type: "object", properties: { summary: { type: "string" } }, required: ["summary"], additionalProperties: false } }]);
+  const schema = buildActionSchema([
+    {
+      name: "finish",
+      args: {
+        type: "object",
+        properties: { summary: { type: "string" } },
+        required: ["summary"],
+        additionalProperties: false,
+      },
+    },
+  ]);
   const started = performance.now();
   const decision = await opened.session.decide(LONG_CHAT_PROMPT, schema, AbortSignal.timeout(STEP_TIMEOUT_MS));
   const elapsedMs = Math.round(performance.now() - started);
   tally.worstStepMs = Math.max(tally.worstStepMs, elapsedMs);
-  if (decision.ok || decision.reason !== "model-error") tally.failures.push(`step: ${JSON.stringify(decision).slice(0, 300)}`);
-  if (elapsedMs > STEP_TIMEOUT_MS + ABORT_ANSWER_MS + STEP_MARGIN_MS) tally.failures.push(`step: ended after ${elapsedMs} ms`);
+  if (decision.ok || decision.reason !== "model-error")
+    tally.failures.push(`step: ${JSON.stringify(decision).slice(0, 300)}`);
+  if (elapsedMs > STEP_TIMEOUT_MS + ABORT_ANSWER_MS + STEP_MARGIN_MS)
+    tally.failures.push(`step: ended after ${elapsedMs} ms`);
   if (pid !== undefined && !processEnded(pid)) tally.failures.push(`step: model process ${pid} still runs`);
   await opened.session.dispose();
 }
 
 /** The model process's parent is SIGKILLed while the model spins in its template. */
-async function attackOrphan(tally: Tally, guard: ParentDeathGuard, template: (typeof LOAD_TEMPLATES)[number]): Promise<void> {
+async function attackOrphan(
+  tally: Tally,
+  guard: ParentDeathGuard,
+  template: (typeof LOAD_TEMPLATES)[number],
+): Promise<void> {
   tally.attacks += 1;
   const outcome = await killParentOfSpinningModel(guard, await spinningModel(template), ORPHAN_GONE_WITHIN_MS);
-  if (outcome.goneAfterMs === undefined) tally.failures.push(`orphan (${guard}, "${template}"): pid ${outcome.workerPid} still ran ${ORPHAN_GONE_WITHIN_MS} ms after its parent's SIGKILL`);
+  if (outcome.goneAfterMs === undefined)
+    tally.failures.push(
+      `orphan (${guard}, "${template}"): pid ${outcome.workerPid} still ran ${ORPHAN_GONE_WITHIN_MS} ms after its parent's SIGKILL`,
+    );
   else tally.worstOrphanMs = Math.max(tally.worstOrphanMs, outcome.goneAfterMs);
 }

@@ -27,7 +27,8 @@ const HUGE_INBOX_BYTES = 20 * 1024 * 1024;
 const RUN_DEADLINE_MS = 90_000;
 const CANARY_TEXT = "canary: nothing may write here\n";
 const PRIME_LESSON = "Prime lesson: keep the notes short.";
-const GOAL_YAML = "version: 1\ngoals:\n  - id: tidy\n    title: Write ok.txt in the workspace.\n    check: test -f ok.txt\n";
+const GOAL_YAML =
+  "version: 1\ngoals:\n  - id: tidy\n    title: Write ok.txt in the workspace.\n    check: test -f ok.txt\n";
 /** Nesting depth of the JSON and YAML bombs. */
 const BOMB_DEPTH = 200_000;
 
@@ -88,18 +89,43 @@ async function truncateHalf(file: string): Promise<void> {
 }
 
 /** The six garbage variants for one file: truncated, empty, random bytes, wrong shape, a bomb, a big one. */
-function garbageCases(target: string, options: { wrongShape: string; quarantine: boolean; exit?: number; prepare?: (context: CaseContext) => Promise<void>; bomb?: (file: string) => Promise<string> }): HostileCase[] {
+function garbageCases(
+  target: string,
+  options: {
+    wrongShape: string;
+    quarantine: boolean;
+    exit?: number;
+    prepare?: (context: CaseContext) => Promise<void>;
+    bomb?: (file: string) => Promise<string>;
+  },
+): HostileCase[] {
   const at = (context: CaseContext): string => path.join(context.dir, target);
   const prepare = async (context: CaseContext): Promise<void> => {
     if (options.prepare) await options.prepare(context);
   };
-  const common = { target, quarantine: options.quarantine, ...(options.exit !== undefined ? { exit: options.exit } : {}) };
+  const common = {
+    target,
+    quarantine: options.quarantine,
+    ...(options.exit !== undefined ? { exit: options.exit } : {}),
+  };
   return [
     { name: `${target} truncated`, ...common, plant: async (c) => (await prepare(c), truncateHalf(at(c))) },
     { name: `${target} empty`, ...common, plant: async (c) => (await prepare(c), writeFile(at(c), "")) },
-    { name: `${target} random bytes`, ...common, plant: async (c) => (await prepare(c), writeFile(at(c), randomBytesSeeded(c.random, 4096))) },
-    { name: `${target} wrong shape`, ...common, plant: async (c) => (await prepare(c), writeFile(at(c), options.wrongShape)) },
-    { name: `${target} nesting bomb`, ...common, plant: async (c) => (await prepare(c), writeFile(at(c), options.bomb ? await options.bomb(at(c)) : jsonBomb())) },
+    {
+      name: `${target} random bytes`,
+      ...common,
+      plant: async (c) => (await prepare(c), writeFile(at(c), randomBytesSeeded(c.random, 4096))),
+    },
+    {
+      name: `${target} wrong shape`,
+      ...common,
+      plant: async (c) => (await prepare(c), writeFile(at(c), options.wrongShape)),
+    },
+    {
+      name: `${target} nesting bomb`,
+      ...common,
+      plant: async (c) => (await prepare(c), writeFile(at(c), options.bomb ? await options.bomb(at(c)) : jsonBomb())),
+    },
     { name: `${target} big garbage`, ...common, plant: async (c) => (await prepare(c), plantBig(at(c), c)) },
   ];
 }
@@ -107,7 +133,11 @@ function garbageCases(target: string, options: { wrongShape: string; quarantine:
 const CYCLE_MARKER = '{"version":1,"inProgress":{"cycle":2,"startedAt":"2026-01-01T00:00:00.000Z","pid":999999}}\n';
 
 const CASES: HostileCase[] = [
-  ...garbageCases("db.json", { wrongShape: '{"version":3,"cycle":"many","cycles":{}}\n', quarantine: true, bomb: withBomb }),
+  ...garbageCases("db.json", {
+    wrongShape: '{"version":3,"cycle":"many","cycles":{}}\n',
+    quarantine: true,
+    bomb: withBomb,
+  }),
   ...garbageCases("lessons.json", { wrongShape: "null\n", quarantine: true, bomb: withBomb }),
   ...garbageCases("cycle.json", {
     wrongShape: '{"version":1,"inProgress":null}\n',
@@ -115,17 +145,32 @@ const CASES: HostileCase[] = [
     prepare: (c) => writeFile(path.join(c.dir, "cycle.json"), CYCLE_MARKER),
     bomb: async () => `{"version":1,"inProgress":${jsonBomb()}}\n`,
   }),
-  ...garbageCases("config.json", { wrongShape: '["model","path"]\n', quarantine: false, exit: 2, bomb: withBomb }).map((hostile) =>
-    // Not JSON at all is moved aside; JSON that fails the schema stays for the operator to fix. Both refuse to run.
-    ({ ...hostile, quarantine: !/wrong shape|nesting bomb/.test(hostile.name) }),
+  ...garbageCases("config.json", { wrongShape: '["model","path"]\n', quarantine: false, exit: 2, bomb: withBomb }).map(
+    (hostile) =>
+      // Not JSON at all is moved aside; JSON that fails the schema stays for the operator to fix. Both refuse to run.
+      ({ ...hostile, quarantine: !/wrong shape|nesting bomb/.test(hostile.name) }),
   ),
-  ...garbageCases("goals.yaml", { wrongShape: "goals: 42\n", quarantine: false, exit: 2, bomb: async () => jsonBomb() }).map((hostile) =>
+  ...garbageCases("goals.yaml", {
+    wrongShape: "goals: 42\n",
+    quarantine: false,
+    exit: 2,
+    bomb: async () => jsonBomb(),
+  }).map((hostile) =>
     // Cut or emptied, the operator's file still parses (fewer goals): a warning, and the cycle goes on.
     /truncated|empty/.test(hostile.name) ? { ...hostile, exit: 0 } : hostile,
   ),
-  ...garbageCases("episodes.jsonl", { wrongShape: '{"v":1}\n[1,2,3]\n"text"\n', quarantine: false, bomb: async () => `${jsonBomb()}\n` }).map((hostile) =>
+  ...garbageCases("episodes.jsonl", {
+    wrongShape: '{"v":1}\n[1,2,3]\n"text"\n',
+    quarantine: false,
+    bomb: async () => `${jsonBomb()}\n`,
+  }).map((hostile) =>
     // The log is append-only: bad lines are skipped where it is read and a torn tail is cut off and saved, never moved aside whole.
-    ({ ...hostile, names: "episodes", quarantine: false, ...(/truncated|random|big/.test(hostile.name) ? { names: "episodes.jsonl" } : {}) }),
+    ({
+      ...hostile,
+      names: "episodes",
+      quarantine: false,
+      ...(/truncated|random|big/.test(hostile.name) ? { names: "episodes.jsonl" } : {}),
+    }),
   ),
   {
     name: "lessons.json with a 1 MB lesson",
@@ -133,14 +178,20 @@ const CASES: HostileCase[] = [
     quarantine: true,
     plant: async (c) => {
       const file = path.join(c.dir, "lessons.json");
-      await writeFile(file, (await readFile(file, "utf8")).replace(PRIME_LESSON, `${PRIME_LESSON} ${"very long ".repeat(104_858)}`));
+      await writeFile(
+        file,
+        (await readFile(file, "utf8")).replace(PRIME_LESSON, `${PRIME_LESSON} ${"very long ".repeat(104_858)}`),
+      );
     },
   },
   {
     // Refused whole (never cut into a lesson) and moved to operator/.refused/, so it cannot wake the daemon again.
     name: "operator/ .lesson.md of 1 MB",
     target: "operator/big.lesson.md",
-    plant: (c) => writeFile(path.join(c.dir, "operator", "big.lesson.md"), `Remember this. ${"x".repeat(1024 * 1024)}\n`, { mode: 0o600 }),
+    plant: (c) =>
+      writeFile(path.join(c.dir, "operator", "big.lesson.md"), `Remember this. ${"x".repeat(1024 * 1024)}\n`, {
+        mode: 0o600,
+      }),
   },
   {
     name: "apprentice teach of 100 KB (argv holds at most 128 KB)",
@@ -150,19 +201,54 @@ const CASES: HostileCase[] = [
     firstArgs: () => ["teach", "y".repeat(100 * 1024)],
     plant: async () => undefined,
   },
-  { name: "db.json version 99", target: "db.json", quarantine: true, plant: (c) => replaceInFile(path.join(c.dir, "db.json"), '"version": 3', '"version": 99') },
+  {
+    name: "db.json version 99",
+    target: "db.json",
+    quarantine: true,
+    plant: (c) => replaceInFile(path.join(c.dir, "db.json"), '"version": 3', '"version": 99'),
+  },
   {
     // A crash in the middle of an append: the whole lines count, the torn one is dropped with a warning.
     name: "lessons-changes.jsonl with a torn last line",
     target: "lessons-changes.jsonl",
-    plant: (c) => writeFile(path.join(c.dir, "lessons-changes.jsonl"), '{"generation":1,"nextLessonId":2,"set":[{"id":"L9","te'),
+    plant: (c) =>
+      writeFile(path.join(c.dir, "lessons-changes.jsonl"), '{"generation":1,"nextLessonId":2,"set":[{"id":"L9","te'),
   },
-  { name: "lessons-changes.jsonl with a garbage line", target: "lessons-changes.jsonl", quarantine: true, plant: (c) => writeFile(path.join(c.dir, "lessons-changes.jsonl"), "not a change\n") },
-  { name: "lessons.json version 99", target: "lessons.json", quarantine: true, plant: (c) => replaceInFile(path.join(c.dir, "lessons.json"), '"version":1', '"version":99') },
-  { name: "config.json version 2", target: "config.json", exit: 2, plant: (c) => replaceInFile(path.join(c.dir, "config.json"), '"version": 1', '"version": 2') },
-  { name: "symlink in workspace/", target: "workspace/link.txt", work: true, plant: (c) => symlink(c.canary, path.join(c.dir, "workspace", "link.txt")) },
-  { name: "symlink in inbox/", target: "inbox/link.md", plant: (c) => symlink(c.canary, path.join(c.dir, "inbox", "link.md")) },
-  { name: "symlink in journal/ (an older day)", target: "journal/2020-01-01.md", work: true, plant: (c) => symlink(c.canary, path.join(c.dir, "journal", "2020-01-01.md")) },
+  {
+    name: "lessons-changes.jsonl with a garbage line",
+    target: "lessons-changes.jsonl",
+    quarantine: true,
+    plant: (c) => writeFile(path.join(c.dir, "lessons-changes.jsonl"), "not a change\n"),
+  },
+  {
+    name: "lessons.json version 99",
+    target: "lessons.json",
+    quarantine: true,
+    plant: (c) => replaceInFile(path.join(c.dir, "lessons.json"), '"version":1', '"version":99'),
+  },
+  {
+    name: "config.json version 2",
+    target: "config.json",
+    exit: 2,
+    plant: (c) => replaceInFile(path.join(c.dir, "config.json"), '"version": 1', '"version": 2'),
+  },
+  {
+    name: "symlink in workspace/",
+    target: "workspace/link.txt",
+    work: true,
+    plant: (c) => symlink(c.canary, path.join(c.dir, "workspace", "link.txt")),
+  },
+  {
+    name: "symlink in inbox/",
+    target: "inbox/link.md",
+    plant: (c) => symlink(c.canary, path.join(c.dir, "inbox", "link.md")),
+  },
+  {
+    name: "symlink in journal/ (an older day)",
+    target: "journal/2020-01-01.md",
+    work: true,
+    plant: (c) => symlink(c.canary, path.join(c.dir, "journal", "2020-01-01.md")),
+  },
   {
     name: "journal/<today>.md is a symlink outside",
     target: "today",
@@ -173,16 +259,58 @@ const CASES: HostileCase[] = [
       await symlink(c.canary, path.join(c.dir, today()));
     },
   },
-  { name: "FIFO in workspace/", target: "workspace/pipe", work: true, plant: (c) => mkfifo(path.join(c.dir, "workspace", "pipe")) },
+  {
+    name: "FIFO in workspace/",
+    target: "workspace/pipe",
+    work: true,
+    plant: (c) => mkfifo(path.join(c.dir, "workspace", "pipe")),
+  },
   { name: "FIFO in inbox/", target: "inbox/pipe.md", plant: (c) => mkfifo(path.join(c.dir, "inbox", "pipe.md")) },
-  { name: "FIFO as an operator/ request", target: "operator/pipe.lesson.md", plant: (c) => mkfifo(path.join(c.dir, "operator", "pipe.lesson.md")) },
-  { name: "symlink as an operator/ request", target: "operator/link.lesson.md", plant: (c) => symlink(c.canary, path.join(c.dir, "operator", "link.lesson.md")) },
-  { name: "/dev/zero link in inbox/", target: "inbox/zero.md", plant: (c) => symlink("/dev/zero", path.join(c.dir, "inbox", "zero.md")) },
-  { name: "socket in workspace/", target: "workspace/sock", work: true, plant: (c) => listenSocket(c, path.join(c.dir, "workspace", "sock")) },
-  { name: "socket in inbox/", target: "inbox/sock.md", plant: (c) => listenSocket(c, path.join(c.dir, "inbox", "sock.md")) },
-  { name: "inbox file of 20 MB", target: "inbox/huge.md", plant: (c) => writeFile(path.join(c.dir, "inbox", "huge.md"), Buffer.alloc(HUGE_INBOX_BYTES, "a")) },
-  { name: "binary inbox file", target: "inbox/binary.md", plant: (c) => writeFile(path.join(c.dir, "inbox", "binary.md"), randomBytesSeeded(c.random, 2048)) },
-  { name: "invalid UTF-8 inbox file", target: "inbox/latin1.md", plant: (c) => writeFile(path.join(c.dir, "inbox", "latin1.md"), Buffer.from("Caf\xe9 cr\xe8me \xff\xfe please list eggs\n", "latin1")) },
+  {
+    name: "FIFO as an operator/ request",
+    target: "operator/pipe.lesson.md",
+    plant: (c) => mkfifo(path.join(c.dir, "operator", "pipe.lesson.md")),
+  },
+  {
+    name: "symlink as an operator/ request",
+    target: "operator/link.lesson.md",
+    plant: (c) => symlink(c.canary, path.join(c.dir, "operator", "link.lesson.md")),
+  },
+  {
+    name: "/dev/zero link in inbox/",
+    target: "inbox/zero.md",
+    plant: (c) => symlink("/dev/zero", path.join(c.dir, "inbox", "zero.md")),
+  },
+  {
+    name: "socket in workspace/",
+    target: "workspace/sock",
+    work: true,
+    plant: (c) => listenSocket(c, path.join(c.dir, "workspace", "sock")),
+  },
+  {
+    name: "socket in inbox/",
+    target: "inbox/sock.md",
+    plant: (c) => listenSocket(c, path.join(c.dir, "inbox", "sock.md")),
+  },
+  {
+    name: "inbox file of 20 MB",
+    target: "inbox/huge.md",
+    plant: (c) => writeFile(path.join(c.dir, "inbox", "huge.md"), Buffer.alloc(HUGE_INBOX_BYTES, "a")),
+  },
+  {
+    name: "binary inbox file",
+    target: "inbox/binary.md",
+    plant: (c) => writeFile(path.join(c.dir, "inbox", "binary.md"), randomBytesSeeded(c.random, 2048)),
+  },
+  {
+    name: "invalid UTF-8 inbox file",
+    target: "inbox/latin1.md",
+    plant: (c) =>
+      writeFile(
+        path.join(c.dir, "inbox", "latin1.md"),
+        Buffer.from("Caf\xe9 cr\xe8me \xff\xfe please list eggs\n", "latin1"),
+      ),
+  },
 ];
 
 async function replaceInFile(file: string, from: string, to: string): Promise<void> {
@@ -227,7 +355,10 @@ const STACK_LINE = /^\s+at .+(:\d+:\d+\)?|\(native\))$/m;
 
 /** Primes a state dir with one real cycle (scripted brain): a cycle record, a taught lesson, episodes, a journal entry. */
 async function primeStateDir(): Promise<{ dir: string; parent: string; cleanup: () => Promise<void> }> {
-  const { dir, cleanup } = await makeStateDir({ goalsYaml: GOAL_YAML, operator: { "0-prime.lesson.md": `${PRIME_LESSON}\n` } });
+  const { dir, cleanup } = await makeStateDir({
+    goalsYaml: GOAL_YAML,
+    operator: { "0-prime.lesson.md": `${PRIME_LESSON}\n` },
+  });
   const logger = createMemoryLogger();
   const clock = (): Date => new Date();
   const state = await openState(dir, { logger, clock });
@@ -261,13 +392,22 @@ function hashOf(bytes: Buffer | string): string {
 }
 
 /** What must survive the case: the primed record, lesson, episodes and journal, and the operator's files. */
-async function checkNothingLost(hostile: HostileCase, dir: string, before: Map<string, string>, primed: Map<string, Buffer>): Promise<string[]> {
+async function checkNothingLost(
+  hostile: HostileCase,
+  dir: string,
+  before: Map<string, string>,
+  primed: Map<string, Buffer>,
+): Promise<string[]> {
   const lost: string[] = [];
   const target = hostile.target === "today" ? today() : hostile.target;
-  const exempt = (file: string): boolean => file === target || (target.startsWith("journal/") && file.startsWith("journal/"));
+  const exempt = (file: string): boolean =>
+    file === target || (target.startsWith("journal/") && file.startsWith("journal/"));
   if (!exempt("db.json")) {
-    const db = JSON.parse(await readFile(path.join(dir, "db.json"), "utf8").catch(() => "{}")) as { cycles?: Array<{ cycle: number; status: string }> };
-    if (!db.cycles?.some((record) => record.cycle === 1 && record.status === "ran")) lost.push("db.json lost the primed cycle 1 record");
+    const db = JSON.parse(await readFile(path.join(dir, "db.json"), "utf8").catch(() => "{}")) as {
+      cycles?: Array<{ cycle: number; status: string }>;
+    };
+    if (!db.cycles?.some((record) => record.cycle === 1 && record.status === "ran"))
+      lost.push("db.json lost the primed cycle 1 record");
   }
   if (!exempt("lessons.json") && !hostile.name.includes("1 MB lesson")) {
     const lessons = await readFile(path.join(dir, "lessons.json"), "utf8").catch(() => "");
@@ -277,7 +417,8 @@ async function checkNothingLost(hostile: HostileCase, dir: string, before: Map<s
     if (exempt(file)) continue;
     const now = await readFile(path.join(dir, file)).catch(() => undefined);
     // Append-only files may only grow.
-    if (now === undefined || !now.subarray(0, bytes.length).equals(bytes)) lost.push(`${file} lost what it held before`);
+    if (now === undefined || !now.subarray(0, bytes.length).equals(bytes))
+      lost.push(`${file} lost what it held before`);
   }
   for (const file of ["charter.md", "goals.yaml", "config.json", "workspace/ok.txt"]) {
     if (exempt(file)) continue;
@@ -291,7 +432,9 @@ async function checkNothingLost(hostile: HostileCase, dir: string, before: Map<s
 async function findQuarantined(dir: string, target: string): Promise<string[]> {
   const folder = path.join(dir, path.dirname(target));
   const names = await readdir(folder).catch(() => [] as string[]);
-  return names.filter((name) => name.startsWith(`${path.basename(target)}.corrupt-`)).map((name) => path.join(folder, name));
+  return names
+    .filter((name) => name.startsWith(`${path.basename(target)}.corrupt-`))
+    .map((name) => path.join(folder, name));
 }
 
 export const property: ReliabilityProperty = {
@@ -302,17 +445,28 @@ export const property: ReliabilityProperty = {
     for (const [index, hostile] of CASES.entries()) {
       counts.cases += 1;
       const { dir, parent, cleanup } = await primeStateDir();
-      const context: CaseContext = { dir, canary: path.join(parent, "canary.txt"), random: seededRandom(seed * 1000 + index), bigBytes: quick ? QUICK_BIG_BYTES : FULL_BIG_BYTES, servers: [] };
+      const context: CaseContext = {
+        dir,
+        canary: path.join(parent, "canary.txt"),
+        random: seededRandom(seed * 1000 + index),
+        bigBytes: quick ? QUICK_BIG_BYTES : FULL_BIG_BYTES,
+        servers: [],
+      };
       const fail = (what: string): void => {
         failures.push(`${hostile.name}: ${what}`);
       };
       try {
         await writeFile(context.canary, CANARY_TEXT);
         // A goal never worked on is due, so the model runs: the act loop, recall and the journal meet what was planted.
-        if (hostile.work === true) await writeFile(path.join(dir, "goals.yaml"), `${GOAL_YAML}  - id: fresh\n    title: Write fresh.txt.\n    check: test -f fresh.txt\n`);
+        if (hostile.work === true)
+          await writeFile(
+            path.join(dir, "goals.yaml"),
+            `${GOAL_YAML}  - id: fresh\n    title: Write fresh.txt.\n    check: test -f fresh.txt\n`,
+          );
         const before = await snapshotFiles(dir);
         const primed = new Map<string, Buffer>();
-        for (const file of ["episodes.jsonl", ...[...before.keys()].filter((name) => name.startsWith("journal/"))]) primed.set(file, await readFile(path.join(dir, file)));
+        for (const file of ["episodes.jsonl", ...[...before.keys()].filter((name) => name.startsWith("journal/"))])
+          primed.set(file, await readFile(path.join(dir, file)));
         await hostile.plant(context);
         const target = hostile.target === "today" ? today() : hostile.target;
         // Only a regular file is read: opening a planted FIFO would block the harness itself.
@@ -320,7 +474,9 @@ export const property: ReliabilityProperty = {
         const plantedHash = plantedInfo?.isFile() === true ? hashOf(await readFile(path.join(dir, target))) : undefined;
         const expectedExit = hostile.exit ?? 0;
         const runs: RunOutcome[] = [];
-        runs.push(await runWithDeadline([...(hostile.firstArgs ? hostile.firstArgs(context) : ["once"]), "--state", dir]));
+        runs.push(
+          await runWithDeadline([...(hostile.firstArgs ? hostile.firstArgs(context) : ["once"]), "--state", dir]),
+        );
         runs.push(await runWithDeadline(["once", "--state", dir]));
         let crashed = false;
         runs.forEach((run, runIndex) => {
@@ -328,8 +484,10 @@ export const property: ReliabilityProperty = {
           const wantExit = runIndex === 0 || !hostile.firstArgs ? expectedExit : 0;
           let problem: string | undefined;
           if (run.timedOut) problem = `${which} blocked past ${RUN_DEADLINE_MS / 1000} s`;
-          else if (STACK_LINE.test(run.output)) problem = `${which} printed a stack trace:\n${run.output.slice(0, 1500)}`;
-          else if (run.code !== wantExit) problem = `${which} exited ${run.code}, expected ${wantExit}:\n${run.output.slice(0, 800)}`;
+          else if (STACK_LINE.test(run.output))
+            problem = `${which} printed a stack trace:\n${run.output.slice(0, 1500)}`;
+          else if (run.code !== wantExit)
+            problem = `${which} exited ${run.code}, expected ${wantExit}:\n${run.output.slice(0, 800)}`;
           if (problem === undefined) return;
           crashed = true;
           fail(problem);
@@ -340,14 +498,19 @@ export const property: ReliabilityProperty = {
         else fail(`the first run's output does not name ${named}:\n${runs[0]?.output.slice(0, 800)}`);
         const quarantined = await findQuarantined(dir, target);
         if (hostile.quarantine === true) {
-          const hashes = await Promise.all(quarantined.map(async (file) => hashOf(await readFile(file).catch(() => Buffer.alloc(0)))));
+          const hashes = await Promise.all(
+            quarantined.map(async (file) => hashOf(await readFile(file).catch(() => Buffer.alloc(0)))),
+          );
           const isLink = await Promise.all(quarantined.map(async (file) => (await lstat(file)).isSymbolicLink()));
           if (quarantined.length === 0) fail(`${target} was not moved aside`);
-          else if (!hashes.includes(plantedHash ?? "") && !isLink.includes(true)) fail(`${target}.corrupt-* does not hold the planted bytes`);
+          else if (!hashes.includes(plantedHash ?? "") && !isLink.includes(true))
+            fail(`${target}.corrupt-* does not hold the planted bytes`);
           else counts.quarantined += 1;
           if (quarantined.length > 1) fail(`${target} was moved aside ${quarantined.length} times (once per start)`);
-        } else if (quarantined.length > 0) fail(`${target} was moved aside, but it was usable: ${quarantined.join(", ")}`);
-        if ((await readFile(context.canary, "utf8")) !== CANARY_TEXT) fail("the canary outside the state dir was written through a symlink");
+        } else if (quarantined.length > 0)
+          fail(`${target} was moved aside, but it was usable: ${quarantined.join(", ")}`);
+        if ((await readFile(context.canary, "utf8")) !== CANARY_TEXT)
+          fail("the canary outside the state dir was written through a symlink");
         const lost = await checkNothingLost(hostile, dir, before, primed);
         if (lost.length > 0) counts.losses += 1;
         for (const what of lost) fail(what);

@@ -8,7 +8,11 @@ import { fileURLToPath } from "node:url";
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 test("the reliability suite's quick variant passes every property", () => {
-  const run = spawnSync(process.execPath, ["scripts/run-reliability.mjs", "--quick"], { cwd: ROOT, encoding: "utf8", timeout: 20 * 60_000 });
+  const run = spawnSync(process.execPath, ["scripts/run-reliability.mjs", "--quick"], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 20 * 60_000,
+  });
   const output = `${run.stdout}${run.stderr}`;
   process.stdout.write(output.replace(/^/gm, "# "));
   assert.equal(run.status, 0, output);

@@ -16,7 +16,10 @@ const WAY_OUT = /not started, the workspace has a way out: /;
 
 function run(command: string, args: ArgSpec[]): (fixture: EscapeFixture) => Promise<ToolOutcome> {
   return (fixture) =>
-    runCommandTool.execute({ command, args: args.map((arg) => (typeof arg === "string" ? arg : arg(fixture))) }, fixture.context);
+    runCommandTool.execute(
+      { command, args: args.map((arg) => (typeof arg === "string" ? arg : arg(fixture))) },
+      fixture.context,
+    );
 }
 
 /** A refusal must come before anything ran: no command output at all. */
@@ -57,12 +60,15 @@ function expectNoSurvivors(ending: RegExp, minimumPids: number) {
 /** A flood must time out with its output cut at `maxOutputBytes` and marked as cut. */
 function expectFloodCapped(maxOutputBytes: number) {
   return async (_fixture: EscapeFixture, outcome: ToolOutcome): Promise<string[]> => {
-    if (outcome.ok || !/^timed out/.test(outcome.error)) return [`expected a timeout, got ${outcome.ok ? "ok" : outcome.error}`];
+    if (outcome.ok || !/^timed out/.test(outcome.error))
+      return [`expected a timeout, got ${outcome.ok ? "ok" : outcome.error}`];
     const output = outcome.output ?? "";
     const suffix = "\n[output truncated]";
     if (!output.endsWith(suffix)) return ["output not marked as truncated"];
     const body = output.slice(output.indexOf("\n") + 1, -suffix.length);
-    return Buffer.byteLength(body) <= maxOutputBytes ? [] : [`kept ${Buffer.byteLength(body)} bytes, cap ${maxOutputBytes}`];
+    return Buffer.byteLength(body) <= maxOutputBytes
+      ? []
+      : [`kept ${Buffer.byteLength(body)} bytes, cap ${maxOutputBytes}`];
   };
 }
 
@@ -83,7 +89,13 @@ async function plantOutLink(fixture: EscapeFixture): Promise<void> {
 export function buildCommandCases(): EscapeCase[] {
   const marker = (fixture: EscapeFixture) => fixture.marker;
   const canary = (fixture: EscapeFixture) => path.join(fixture.outside, "secret.txt");
-  const refusedArg = (name: string, reason: RegExp, command: string, args: ArgSpec[], needs?: string[]): EscapeCase => ({
+  const refusedArg = (
+    name: string,
+    reason: RegExp,
+    command: string,
+    args: ArgSpec[],
+    needs?: string[],
+  ): EscapeCase => ({
     category: "arguments",
     name,
     expect: "refused",
@@ -104,7 +116,12 @@ export function buildCommandCases(): EscapeCase[] {
       return problems;
     },
   });
-  const linkedRun = (name: string, command: string, args: string[], setup?: (f: EscapeFixture) => Promise<void>): EscapeCase => ({
+  const linkedRun = (
+    name: string,
+    command: string,
+    args: string[],
+    setup?: (f: EscapeFixture) => Promise<void>,
+  ): EscapeCase => ({
     category: "arguments",
     name,
     expect: "refused",
@@ -113,7 +130,9 @@ export function buildCommandCases(): EscapeCase[] {
     attempt: run(command, args),
     verify: expectNotStarted,
   });
-  const processLimits = (commandTimeoutMs: number) => ({ limits: { maxFileBytes: 256, maxOutputBytes: 2048, commandTimeoutMs } });
+  const processLimits = (commandTimeoutMs: number) => ({
+    limits: { maxFileBytes: 256, maxOutputBytes: 2048, commandTimeoutMs },
+  });
 
   return [
     // Shell syntax is inert without a shell.
@@ -136,31 +155,87 @@ export function buildCommandCases(): EscapeCase[] {
     refusedArg("sort -o/tmp/x (value glued to the option)", ARG_ABSOLUTE, "sort", [(f) => `-o${f.marker}`, "in.txt"]),
     refusedArg("sort --output=/tmp/x", ARG_ABSOLUTE, "sort", [(f) => `--output=${f.marker}`, "in.txt"]),
     refusedArg("sort -o../outside/victim (glued ..)", ARG_DOTDOT, "sort", ["-o../outside/victim.txt", "in.txt"]),
-    refusedArg("sort -mo/tmp/x (value after a flag cluster)", ARG_ABSOLUTE, "sort", [(f) => `-mo${f.marker}`, "in.txt"]),
+    refusedArg("sort -mo/tmp/x (value after a flag cluster)", ARG_ABSOLUTE, "sort", [
+      (f) => `-mo${f.marker}`,
+      "in.txt",
+    ]),
     refusedArg("tar -cf /tmp/x .", ARG_ABSOLUTE, "tar", ["-cf", (f) => `${f.marker}.tar`, "."]),
     refusedArg("tar -cf/tmp/x . (glued)", ARG_ABSOLUTE, "tar", [(f) => `-cf${f.marker}.tar`, "."]),
     refusedArg("tar -C .. -cf x.tar outside", ARG_DOTDOT, "tar", ["-C", "..", "-cf", "x.tar", "outside"]),
-    refusedArg("tar --to-command with a shell string", ARG_ABSOLUTE, "tar", ["-xf", "in.tar", (f) => `--to-command=sh -c 'cat > ${f.marker}'`]),
+    refusedArg("tar --to-command with a shell string", ARG_ABSOLUTE, "tar", [
+      "-xf",
+      "in.tar",
+      (f) => `--to-command=sh -c 'cat > ${f.marker}'`,
+    ]),
     refusedArg("find -fprint /tmp/x", ARG_ABSOLUTE, "find", [".", "-fprint", marker]),
-    refusedArg("find -exec sh -c 'touch /tmp/x'", ARG_ABSOLUTE, "find", [".", "-exec", "sh", "-c", (f) => `touch ${f.marker}`, ";"]),
-    refusedArg("find -exec sh -c 'cd ..; touch x'", ARG_DOTDOT, "find", [".", "-exec", "sh", "-c", "cd ..; touch pwned", ";"]),
+    refusedArg("find -exec sh -c 'touch /tmp/x'", ARG_ABSOLUTE, "find", [
+      ".",
+      "-exec",
+      "sh",
+      "-c",
+      (f) => `touch ${f.marker}`,
+      ";",
+    ]),
+    refusedArg("find -exec sh -c 'cd ..; touch x'", ARG_DOTDOT, "find", [
+      ".",
+      "-exec",
+      "sh",
+      "-c",
+      "cd ..; touch pwned",
+      ";",
+    ]),
     refusedArg("grep -r root /etc", ARG_ABSOLUTE, "grep", ["-r", "root", "/etc"]),
-    refusedArg("dd if=<canary>", ARG_ABSOLUTE, "dd", [(f) => `if=${path.join(f.outside, "secret.txt")}`, "status=none"]),
+    refusedArg("dd if=<canary>", ARG_ABSOLUTE, "dd", [
+      (f) => `if=${path.join(f.outside, "secret.txt")}`,
+      "status=none",
+    ]),
     refusedArg("dd of=/tmp/x", ARG_ABSOLUTE, "dd", ["if=in.txt", (f) => `of=${f.marker}`]),
     refusedArg("env touch /tmp/x", ARG_ABSOLUTE, "env", ["touch", marker]),
-    refusedArg("curl file:///<canary>", ARG_ABSOLUTE, "curl", [(f) => `file://${path.join(f.outside, "secret.txt")}`], ["curl"]),
+    refusedArg(
+      "curl file:///<canary>",
+      ARG_ABSOLUTE,
+      "curl",
+      [(f) => `file://${path.join(f.outside, "secret.txt")}`],
+      ["curl"],
+    ),
     refusedArg("git -C .. status", ARG_DOTDOT, "git", ["-C", "..", "status"], ["git"]),
-    refusedArg("git -c alias.x='!touch /tmp/x' x", ARG_ABSOLUTE, "git", ["-c", (f) => `alias.x=!touch ${f.marker}`, "x"], ["git"]),
-    { category: "arguments", name: "program given as ../bin/cat", expect: "refused", reason: /is not a bare program name/, attempt: run("../bin/cat", ["in.txt"]) },
-    { category: "arguments", name: "program given as /bin/sh", expect: "refused", reason: /is not a bare program name/, attempt: run("/bin/sh", ["-c", "id"]) },
-    { category: "arguments", name: "program not on the allowlist", expect: "refused", reason: /is not an allowed command/, attempt: run("sh", ["-c", "id"]) },
+    refusedArg(
+      "git -c alias.x='!touch /tmp/x' x",
+      ARG_ABSOLUTE,
+      "git",
+      ["-c", (f) => `alias.x=!touch ${f.marker}`, "x"],
+      ["git"],
+    ),
+    {
+      category: "arguments",
+      name: "program given as ../bin/cat",
+      expect: "refused",
+      reason: /is not a bare program name/,
+      attempt: run("../bin/cat", ["in.txt"]),
+    },
+    {
+      category: "arguments",
+      name: "program given as /bin/sh",
+      expect: "refused",
+      reason: /is not a bare program name/,
+      attempt: run("/bin/sh", ["-c", "id"]),
+    },
+    {
+      category: "arguments",
+      name: "program not on the allowlist",
+      expect: "refused",
+      reason: /is not an allowed command/,
+      attempt: run("sh", ["-c", "id"]),
+    },
     {
       category: "arguments",
       name: "find . -delete stays inside",
       expect: "contained",
       attempt: run("find", [".", "-delete"]),
       verify: async (f) => {
-            return (await readdir(f.workspace)).length === 0 ? [] : ["find -delete left workspace files (it should only empty the workspace)"];
+        return (await readdir(f.workspace)).length === 0
+          ? []
+          : ["find -delete left workspace files (it should only empty the workspace)"];
       },
     },
     // Links planted for a program to follow: run refuses to start while any is in the workspace.
@@ -169,10 +244,10 @@ export function buildCommandCases(): EscapeCase[] {
     linkedRun("grep -R follows a symlinked folder", "grep", ["-R", "CANARY", "."]),
     linkedRun("find -L . -delete follows a symlinked folder", "find", ["-L", ".", "-delete"]),
     linkedRun("cat via a symlink to /proc/self/root", "cat", ["procroot/etc/passwd"], async (f) => {
-          await symlink("/proc/self/root", path.join(f.workspace, "procroot"));
+      await symlink("/proc/self/root", path.join(f.workspace, "procroot"));
     }),
     linkedRun("sort -o through a dangling symlink", "sort", ["-o", "dang", "in.txt"], async (f) => {
-          await symlink(path.join(f.outside, `pwned-${f.token}`), path.join(f.workspace, "dang"));
+      await symlink(path.join(f.outside, `pwned-${f.token}`), path.join(f.workspace, "dang"));
     }),
     linkedRun("cat a hard link to the canary", "cat", ["hard.txt"], async (f) => {
       await link(path.join(f.outside, "secret.txt"), path.join(f.workspace, "hard.txt"));
@@ -183,21 +258,35 @@ export function buildCommandCases(): EscapeCase[] {
 
     // The daemon's environment and the agent's dotfiles.
     { category: "environment", name: "env shows no daemon secret", expect: "contained", attempt: run("env", []) },
-    { category: "environment", name: "printenv APPRENTICE_SECRET", expect: "contained", attempt: run("printenv", ["APPRENTICE_SECRET"]) },
-    { category: "environment", name: "printenv AWS_SECRET_ACCESS_KEY", expect: "contained", attempt: run("printenv", ["AWS_SECRET_ACCESS_KEY"]) },
+    {
+      category: "environment",
+      name: "printenv APPRENTICE_SECRET",
+      expect: "contained",
+      attempt: run("printenv", ["APPRENTICE_SECRET"]),
+    },
+    {
+      category: "environment",
+      name: "printenv AWS_SECRET_ACCESS_KEY",
+      expect: "contained",
+      attempt: run("printenv", ["AWS_SECRET_ACCESS_KEY"]),
+    },
     {
       category: "environment",
       name: "HOME is not the workspace",
       expect: "contained",
       attempt: run("printenv", ["HOME"]),
-      verify: async (_f, outcome) => (outcome.ok && outcome.output === "exit code: 0\n/dev/null" ? [] : ["HOME is not /dev/null"]),
+      verify: async (_f, outcome) =>
+        outcome.ok && outcome.output === "exit code: 0\n/dev/null" ? [] : ["HOME is not /dev/null"],
     },
     {
       category: "environment",
       name: "curl reads no .curlrc the agent wrote",
       expect: "contained",
       needs: ["curl"],
-      setup: agentWrites(".curlrc", (f) => `url = "file://${path.join(f.outside, "secret.txt")}"\noutput = "${f.marker}"\n`),
+      setup: agentWrites(
+        ".curlrc",
+        (f) => `url = "file://${path.join(f.outside, "secret.txt")}"\noutput = "${f.marker}"\n`,
+      ),
       attempt: run("curl", ["-s"]),
     },
     {
@@ -210,11 +299,52 @@ export function buildCommandCases(): EscapeCase[] {
     },
 
     // Runaway processes: timeouts, output caps, and nothing left behind.
-    { category: "processes", name: "a fork tree that hangs", expect: "capped", context: processLimits(1000), attempt: run("forky", ["3"]), verify: expectNoSurvivors(/^timed out after 1000 ms$/, 1) },
-    { category: "processes", name: "a program that hangs", expect: "capped", context: processLimits(300), attempt: run("hang", []), verify: expectNoSurvivors(/^timed out after 300 ms$/, 1) },
-    { category: "processes", name: "background sleepers left behind on exit", expect: "capped", attempt: run("leave-behind", []), verify: expectNoSurvivors(/^ok$/, 6) },
-    { category: "processes", name: "a sleeper that left the group with setsid", expect: "capped", needs: ["setsid"], attempt: run("daemonize", []), verify: expectNoSurvivors(/^ok$/, 2) },
-    { category: "processes", name: "yes floods stdout", expect: "capped", context: processLimits(300), attempt: run("yes", []), verify: expectFloodCapped(2048) },
-    { category: "processes", name: "a script floods stderr", expect: "capped", context: processLimits(300), attempt: run("flood-stderr", []), verify: expectFloodCapped(2048) },
+    {
+      category: "processes",
+      name: "a fork tree that hangs",
+      expect: "capped",
+      context: processLimits(1000),
+      attempt: run("forky", ["3"]),
+      verify: expectNoSurvivors(/^timed out after 1000 ms$/, 1),
+    },
+    {
+      category: "processes",
+      name: "a program that hangs",
+      expect: "capped",
+      context: processLimits(300),
+      attempt: run("hang", []),
+      verify: expectNoSurvivors(/^timed out after 300 ms$/, 1),
+    },
+    {
+      category: "processes",
+      name: "background sleepers left behind on exit",
+      expect: "capped",
+      attempt: run("leave-behind", []),
+      verify: expectNoSurvivors(/^ok$/, 6),
+    },
+    {
+      category: "processes",
+      name: "a sleeper that left the group with setsid",
+      expect: "capped",
+      needs: ["setsid"],
+      attempt: run("daemonize", []),
+      verify: expectNoSurvivors(/^ok$/, 2),
+    },
+    {
+      category: "processes",
+      name: "yes floods stdout",
+      expect: "capped",
+      context: processLimits(300),
+      attempt: run("yes", []),
+      verify: expectFloodCapped(2048),
+    },
+    {
+      category: "processes",
+      name: "a script floods stderr",
+      expect: "capped",
+      context: processLimits(300),
+      attempt: run("flood-stderr", []),
+      verify: expectFloodCapped(2048),
+    },
   ];
 }

@@ -49,7 +49,9 @@ function plantHardLink(name: string, outsideName: string): (fixture: EscapeFixtu
 }
 
 /** A legal but odd name must land inside the workspace under exactly that name. */
-function expectInside(relPath: (fixture: EscapeFixture) => string): (fixture: EscapeFixture, outcome: ToolOutcome) => Promise<string[]> {
+function expectInside(
+  relPath: (fixture: EscapeFixture) => string,
+): (fixture: EscapeFixture, outcome: ToolOutcome) => Promise<string[]> {
   return async (fixture, outcome) => {
     if (!outcome.ok) return [`a legal name was refused: ${outcome.error}`];
     const stats = await lstat(path.join(fixture.workspace, relPath(fixture)));
@@ -96,9 +98,13 @@ function raceSwap(tool: Tool, outsideName: string, rounds: number): (fixture: Es
     }
     const leaked = seen.filter((text) => text.includes(fixture.secret));
     if (leaked.length > 0) return { ok: true, output: leaked.join("\n") };
-    if (swaps < rounds) return { ok: true, output: `only ${swaps} swaps in ${rounds} calls: the race did not interleave` };
+    if (swaps < rounds)
+      return { ok: true, output: `only ${swaps} swaps in ${rounds} calls: the race did not interleave` };
     const refused = seen.filter((text) => text.startsWith("refused")).length;
-    return { ok: false, error: `${rounds} calls raced ${swaps} swaps: ${refused} refused, ${rounds - refused} stayed inside, none escaped` };
+    return {
+      ok: false,
+      error: `${rounds} calls raced ${swaps} swaps: ${refused} refused, ${rounds - refused} stayed inside, none escaped`,
+    };
   };
 }
 
@@ -144,11 +150,18 @@ function parentSwapCase(name: string, tool: Tool, at: RacePath, rounds: number):
       const changed = diffTrees(treeBefore, await describeTree(treeOf(fixture)));
       if (leaked.length > 0 || changed.length > 0) {
         const shown = changed.slice(0, 3).join("; ");
-        return { ok: true, output: `${leaked.length} of ${rounds} calls showed the canary; outside, ${changed.length} entries changed or created (${shown})` };
+        return {
+          ok: true,
+          output: `${leaked.length} of ${rounds} calls showed the canary; outside, ${changed.length} entries changed or created (${shown})`,
+        };
       }
-      if (swaps < rounds) return { ok: true, output: `only ${swaps} swaps in ${rounds} calls: the race did not interleave` };
+      if (swaps < rounds)
+        return { ok: true, output: `only ${swaps} swaps in ${rounds} calls: the race did not interleave` };
       const refused = seen.filter((text) => text.startsWith("refused")).length;
-      return { ok: false, error: `${rounds} calls raced ${swaps} parent swaps: ${refused} refused, ${rounds - refused} stayed inside, none escaped` };
+      return {
+        ok: false,
+        error: `${rounds} calls raced ${swaps} parent swaps: ${refused} refused, ${rounds - refused} stayed inside, none escaped`,
+      };
     },
   };
 }
@@ -202,14 +215,19 @@ async function describeTree(dir: string): Promise<Map<string, string>> {
   const entries = new Map<string, string>();
   for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
     const full = path.join(entry.parentPath, entry.name);
-    entries.set(path.relative(dir, full), entry.isFile() ? await readFile(full, "utf8") : entry.isDirectory() ? "dir" : "other");
+    entries.set(
+      path.relative(dir, full),
+      entry.isFile() ? await readFile(full, "utf8") : entry.isDirectory() ? "dir" : "other",
+    );
   }
   return entries;
 }
 
 /** One line per entry of `after` that is new or differs from `before`, and per entry gone. */
 function diffTrees(before: Map<string, string>, after: Map<string, string>): string[] {
-  const changes = [...after].filter(([name, body]) => before.get(name) !== body).map(([name]) => `${name} ${before.has(name) ? "changed" : "created"}`);
+  const changes = [...after]
+    .filter(([name, body]) => before.get(name) !== body)
+    .map(([name]) => `${name} ${before.has(name) ? "changed" : "created"}`);
   return [...changes, ...[...before.keys()].filter((name) => !after.has(name)).map((name) => `${name} removed`)];
 }
 
@@ -220,30 +238,126 @@ export function buildFileCases(raceRounds: number): EscapeCase[] {
   const cases: EscapeCase[] = [
     // `..` and absolute spellings.
     { category: "paths", name: "read ../x", expect: "refused", reason: DOTDOT, attempt: read("../outside/secret.txt") },
-    { category: "paths", name: "read a/../../x", expect: "refused", reason: DOTDOT, attempt: read("a/../../outside/secret.txt") },
-    { category: "paths", name: "read ./../x", expect: "refused", reason: DOTDOT, attempt: read("./../outside/secret.txt") },
+    {
+      category: "paths",
+      name: "read a/../../x",
+      expect: "refused",
+      reason: DOTDOT,
+      attempt: read("a/../../outside/secret.txt"),
+    },
+    {
+      category: "paths",
+      name: "read ./../x",
+      expect: "refused",
+      reason: DOTDOT,
+      attempt: read("./../outside/secret.txt"),
+    },
     { category: "paths", name: "read ../ (trailing slash)", expect: "refused", reason: DOTDOT, attempt: read("../") },
-    { category: "paths", name: "read in.txt/../../x", expect: "refused", reason: DOTDOT, attempt: read("in.txt/../../outside/secret.txt") },
+    {
+      category: "paths",
+      name: "read in.txt/../../x",
+      expect: "refused",
+      reason: DOTDOT,
+      attempt: read("in.txt/../../outside/secret.txt"),
+    },
     { category: "paths", name: "list ..", expect: "refused", reason: DOTDOT, attempt: list("..") },
     { category: "paths", name: "list a/./../../", expect: "refused", reason: DOTDOT, attempt: list("a/./../../") },
-    { category: "paths", name: "write ../outside/victim", expect: "refused", reason: DOTDOT, attempt: write("../outside/victim.txt") },
-    { category: "paths", name: "write ../new", expect: "refused", reason: DOTDOT, attempt: write((f) => `../pwned-${f.token}`) },
-    { category: "paths", name: "write ../../new", expect: "refused", reason: DOTDOT, attempt: write((f) => `../../pwned-${f.token}`) },
-    { category: "paths", name: "write sub/./../../new", expect: "refused", reason: DOTDOT, attempt: write((f) => `sub/./../../pwned-${f.token}`) },
-    { category: "paths", name: "append ../outside/victim", expect: "refused", reason: DOTDOT, attempt: append("../outside/victim.txt") },
+    {
+      category: "paths",
+      name: "write ../outside/victim",
+      expect: "refused",
+      reason: DOTDOT,
+      attempt: write("../outside/victim.txt"),
+    },
+    {
+      category: "paths",
+      name: "write ../new",
+      expect: "refused",
+      reason: DOTDOT,
+      attempt: write((f) => `../pwned-${f.token}`),
+    },
+    {
+      category: "paths",
+      name: "write ../../new",
+      expect: "refused",
+      reason: DOTDOT,
+      attempt: write((f) => `../../pwned-${f.token}`),
+    },
+    {
+      category: "paths",
+      name: "write sub/./../../new",
+      expect: "refused",
+      reason: DOTDOT,
+      attempt: write((f) => `sub/./../../pwned-${f.token}`),
+    },
+    {
+      category: "paths",
+      name: "append ../outside/victim",
+      expect: "refused",
+      reason: DOTDOT,
+      attempt: append("../outside/victim.txt"),
+    },
     { category: "paths", name: "read /etc/passwd", expect: "refused", reason: ABSOLUTE, attempt: read("/etc/passwd") },
-    { category: "paths", name: "read //etc/passwd", expect: "refused", reason: ABSOLUTE, attempt: read("//etc/passwd") },
-    { category: "paths", name: "read /./etc//passwd", expect: "refused", reason: ABSOLUTE, attempt: read("/./etc//passwd") },
-    { category: "paths", name: "read the canary by absolute path", expect: "refused", reason: ABSOLUTE, attempt: read(outsideFile("secret.txt")) },
+    {
+      category: "paths",
+      name: "read //etc/passwd",
+      expect: "refused",
+      reason: ABSOLUTE,
+      attempt: read("//etc/passwd"),
+    },
+    {
+      category: "paths",
+      name: "read /./etc//passwd",
+      expect: "refused",
+      reason: ABSOLUTE,
+      attempt: read("/./etc//passwd"),
+    },
+    {
+      category: "paths",
+      name: "read the canary by absolute path",
+      expect: "refused",
+      reason: ABSOLUTE,
+      attempt: read(outsideFile("secret.txt")),
+    },
     { category: "paths", name: "list /", expect: "refused", reason: ABSOLUTE, attempt: list("/") },
     { category: "paths", name: "write /tmp marker", expect: "refused", reason: ABSOLUTE, attempt: write(marker) },
-    { category: "paths", name: "write <workspace>/../x (absolute, via the workspace)", expect: "refused", reason: ABSOLUTE, attempt: write((f) => `${f.workspace}/../outside/victim.txt`) },
-    { category: "paths", name: "append the canary by absolute path", expect: "refused", reason: ABSOLUTE, attempt: append(outsideFile("victim.txt")) },
+    {
+      category: "paths",
+      name: "write <workspace>/../x (absolute, via the workspace)",
+      expect: "refused",
+      reason: ABSOLUTE,
+      attempt: write((f) => `${f.workspace}/../outside/victim.txt`),
+    },
+    {
+      category: "paths",
+      name: "append the canary by absolute path",
+      expect: "refused",
+      reason: ABSOLUTE,
+      attempt: append(outsideFile("victim.txt")),
+    },
     // Backslashes are ordinary name characters on Linux, but a backslash `..` segment or a leading backslash is refused:
     // other tools (a Samba share, a script that converts separators) read them as separators.
-    { category: "paths", name: "read ..\\outside\\secret", expect: "refused", reason: DOTDOT, attempt: read("..\\outside\\secret.txt") },
-    { category: "paths", name: "write a\\..\\..\\new", expect: "refused", reason: DOTDOT, attempt: write((f) => `a\\..\\..\\pwned-${f.token}`) },
-    { category: "paths", name: "read \\etc\\passwd", expect: "refused", reason: ABSOLUTE, attempt: read("\\etc\\passwd") },
+    {
+      category: "paths",
+      name: "read ..\\outside\\secret",
+      expect: "refused",
+      reason: DOTDOT,
+      attempt: read("..\\outside\\secret.txt"),
+    },
+    {
+      category: "paths",
+      name: "write a\\..\\..\\new",
+      expect: "refused",
+      reason: DOTDOT,
+      attempt: write((f) => `a\\..\\..\\pwned-${f.token}`),
+    },
+    {
+      category: "paths",
+      name: "read \\etc\\passwd",
+      expect: "refused",
+      reason: ABSOLUTE,
+      attempt: read("\\etc\\passwd"),
+    },
 
     // Names that look like escapes but are plain names on Linux: they must land inside, literally.
     ...[
@@ -258,16 +372,58 @@ export function buildFileCases(raceRounds: number): EscapeCase[] {
       ["four dots", "..../pwned-"],
     ].map(([what, prefix]): EscapeCase => {
       const relPath = (f: EscapeFixture) => `${prefix}${f.token}`;
-      return { category: "names", name: `write ${what}`, expect: "contained", attempt: write(relPath), verify: expectInside(relPath) };
+      return {
+        category: "names",
+        name: `write ${what}`,
+        expect: "contained",
+        attempt: write(relPath),
+        verify: expectInside(relPath),
+      };
     }),
 
     // NUL bytes and length.
-    { category: "nul-and-long", name: "read with a NUL then ..", expect: "refused", reason: /NUL byte/, attempt: read("in.txt\0../../etc/passwd") },
-    { category: "nul-and-long", name: "write with a NUL", expect: "refused", reason: /NUL byte/, attempt: write("pwned\0.txt") },
-    { category: "nul-and-long", name: "write a 5000-character path", expect: "refused", reason: /longer than 256/, attempt: write("a/".repeat(2500)) },
-    { category: "nul-and-long", name: "read a 5000-character name", expect: "refused", reason: /longer than 256/, attempt: read("x".repeat(5000)) },
-    { category: "nul-and-long", name: "write a 256-byte name", expect: "refused", reason: /ENAMETOOLONG/, attempt: write("n".repeat(256)) },
-    { category: "nul-and-long", name: "write a 128-character, 256-byte folder name", expect: "refused", reason: /ENAMETOOLONG/, attempt: write(`${"\u00e9".repeat(128)}/x`) },
+    {
+      category: "nul-and-long",
+      name: "read with a NUL then ..",
+      expect: "refused",
+      reason: /NUL byte/,
+      attempt: read("in.txt\0../../etc/passwd"),
+    },
+    {
+      category: "nul-and-long",
+      name: "write with a NUL",
+      expect: "refused",
+      reason: /NUL byte/,
+      attempt: write("pwned\0.txt"),
+    },
+    {
+      category: "nul-and-long",
+      name: "write a 5000-character path",
+      expect: "refused",
+      reason: /longer than 256/,
+      attempt: write("a/".repeat(2500)),
+    },
+    {
+      category: "nul-and-long",
+      name: "read a 5000-character name",
+      expect: "refused",
+      reason: /longer than 256/,
+      attempt: read("x".repeat(5000)),
+    },
+    {
+      category: "nul-and-long",
+      name: "write a 256-byte name",
+      expect: "refused",
+      reason: /ENAMETOOLONG/,
+      attempt: write("n".repeat(256)),
+    },
+    {
+      category: "nul-and-long",
+      name: "write a 128-character, 256-byte folder name",
+      expect: "refused",
+      reason: /ENAMETOOLONG/,
+      attempt: write(`${"\u00e9".repeat(128)}/x`),
+    },
     {
       category: "nul-and-long",
       name: "write 127 levels deep (within the length cap)",
@@ -277,9 +433,27 @@ export function buildFileCases(raceRounds: number): EscapeCase[] {
     },
 
     // Size caps (maxFileBytes 256), counted in bytes.
-    { category: "size-caps", name: "write 257 ASCII bytes", expect: "refused", reason: /content is 257 bytes; the limit is 256/, attempt: write("big.txt", "x".repeat(257)) },
-    { category: "size-caps", name: "write 129 two-byte characters", expect: "refused", reason: /content is 258 bytes/, attempt: write("big.txt", "\u00e9".repeat(129)) },
-    { category: "size-caps", name: "write 65 four-byte emoji", expect: "refused", reason: /content is 260 bytes/, attempt: write("big.txt", "\u{1f600}".repeat(65)) },
+    {
+      category: "size-caps",
+      name: "write 257 ASCII bytes",
+      expect: "refused",
+      reason: /content is 257 bytes; the limit is 256/,
+      attempt: write("big.txt", "x".repeat(257)),
+    },
+    {
+      category: "size-caps",
+      name: "write 129 two-byte characters",
+      expect: "refused",
+      reason: /content is 258 bytes/,
+      attempt: write("big.txt", "\u00e9".repeat(129)),
+    },
+    {
+      category: "size-caps",
+      name: "write 65 four-byte emoji",
+      expect: "refused",
+      reason: /content is 260 bytes/,
+      attempt: write("big.txt", "\u{1f600}".repeat(65)),
+    },
     {
       category: "size-caps",
       name: "replace a file with 257 bytes",
@@ -298,17 +472,79 @@ export function buildFileCases(raceRounds: number): EscapeCase[] {
       attempt: append("log.txt", "\u00e9".repeat(4)),
       verify: expectUnchanged("log.txt", "l".repeat(250)),
     },
-    { category: "size-caps", name: "append 300 bytes to a new file", expect: "refused", reason: /content is 300 bytes/, attempt: append("new.txt", "z".repeat(300)) },
+    {
+      category: "size-caps",
+      name: "append 300 bytes to a new file",
+      expect: "refused",
+      reason: /content is 300 bytes/,
+      attempt: append("new.txt", "z".repeat(300)),
+    },
 
     // Symlinks and hard links planted in the workspace.
-    { category: "links", name: "read through a symlinked folder", expect: "refused", reason: LINK, setup: plantSymlink("out", (f) => f.outside), attempt: read("out/secret.txt") },
-    { category: "links", name: "write a new file in a symlinked folder", expect: "refused", reason: LINK, setup: plantSymlink("out", (f) => f.outside), attempt: write("out/pwned.txt") },
-    { category: "links", name: "write under a symlinked folder (would mkdir outside)", expect: "refused", reason: LINK, setup: plantSymlink("out", (f) => f.outside), attempt: write("out/deeper/pwned.txt") },
-    { category: "links", name: "append through a symlinked folder", expect: "refused", reason: LINK, setup: plantSymlink("out", (f) => f.outside), attempt: append("out/victim.txt") },
-    { category: "links", name: "list a symlinked folder", expect: "refused", reason: LINK, setup: plantSymlink("out", (f) => f.outside), attempt: list("out") },
-    { category: "links", name: "read a symlink to an outside file", expect: "refused", reason: LINK, setup: plantSymlink("link.txt", outsideFile("secret.txt")), attempt: read("link.txt") },
-    { category: "links", name: "write a symlink to an outside file", expect: "refused", reason: LINK, setup: plantSymlink("link.txt", outsideFile("victim.txt")), attempt: write("link.txt") },
-    { category: "links", name: "append a symlink to an outside file", expect: "refused", reason: LINK, setup: plantSymlink("link.txt", outsideFile("victim.txt")), attempt: append("link.txt") },
+    {
+      category: "links",
+      name: "read through a symlinked folder",
+      expect: "refused",
+      reason: LINK,
+      setup: plantSymlink("out", (f) => f.outside),
+      attempt: read("out/secret.txt"),
+    },
+    {
+      category: "links",
+      name: "write a new file in a symlinked folder",
+      expect: "refused",
+      reason: LINK,
+      setup: plantSymlink("out", (f) => f.outside),
+      attempt: write("out/pwned.txt"),
+    },
+    {
+      category: "links",
+      name: "write under a symlinked folder (would mkdir outside)",
+      expect: "refused",
+      reason: LINK,
+      setup: plantSymlink("out", (f) => f.outside),
+      attempt: write("out/deeper/pwned.txt"),
+    },
+    {
+      category: "links",
+      name: "append through a symlinked folder",
+      expect: "refused",
+      reason: LINK,
+      setup: plantSymlink("out", (f) => f.outside),
+      attempt: append("out/victim.txt"),
+    },
+    {
+      category: "links",
+      name: "list a symlinked folder",
+      expect: "refused",
+      reason: LINK,
+      setup: plantSymlink("out", (f) => f.outside),
+      attempt: list("out"),
+    },
+    {
+      category: "links",
+      name: "read a symlink to an outside file",
+      expect: "refused",
+      reason: LINK,
+      setup: plantSymlink("link.txt", outsideFile("secret.txt")),
+      attempt: read("link.txt"),
+    },
+    {
+      category: "links",
+      name: "write a symlink to an outside file",
+      expect: "refused",
+      reason: LINK,
+      setup: plantSymlink("link.txt", outsideFile("victim.txt")),
+      attempt: write("link.txt"),
+    },
+    {
+      category: "links",
+      name: "append a symlink to an outside file",
+      expect: "refused",
+      reason: LINK,
+      setup: plantSymlink("link.txt", outsideFile("victim.txt")),
+      attempt: append("link.txt"),
+    },
     {
       category: "links",
       name: "read a symlink to a symlink to outside",
@@ -320,35 +556,189 @@ export function buildFileCases(raceRounds: number): EscapeCase[] {
       },
       attempt: read("a"),
     },
-    { category: "links", name: "read through a symlinked folder mid-path", expect: "refused", reason: LINK, setup: plantSymlink("sub/mid", (f) => f.outside), attempt: read("sub/mid/dir/deep.txt") },
-    { category: "links", name: "write through a relative ../ symlink", expect: "refused", reason: LINK, setup: plantSymlink("rel", "../outside"), attempt: write("rel/victim.txt") },
-    { category: "links", name: "write a dangling symlink to outside", expect: "refused", reason: LINK, setup: plantSymlink("dang", (f) => path.join(f.outside, `pwned-${f.token}`)), attempt: write("dang") },
-    { category: "links", name: "append a dangling symlink to outside", expect: "refused", reason: LINK, setup: plantSymlink("dang", (f) => path.join(f.outside, `pwned-${f.token}`)), attempt: append("dang") },
-    { category: "links", name: "read via a symlink to /", expect: "refused", reason: LINK, setup: plantSymlink("rootlink", "/"), attempt: read("rootlink/etc/passwd") },
-    { category: "links", name: "write a hard link to an outside file", expect: "refused", reason: HARD_LINKS, setup: plantHardLink("hard.txt", "victim.txt"), attempt: write("hard.txt") },
-    { category: "links", name: "append a hard link to an outside file", expect: "refused", reason: HARD_LINKS, setup: plantHardLink("hard.txt", "victim.txt"), attempt: append("hard.txt") },
-    { category: "links", name: "read a hard link to an outside file", expect: "refused", reason: HARD_LINKS, setup: plantHardLink("hard.txt", "secret.txt"), attempt: read("hard.txt") },
-    { category: "links", name: "read while swap.txt flips to a symlink (race)", expect: "refused", reason: /none escaped/, attempt: raceSwap(readFileTool, "secret.txt", raceRounds) },
-    { category: "links", name: "append while swap.txt flips to a symlink (race)", expect: "refused", reason: /none escaped/, attempt: raceSwap(appendFileTool, "victim.txt", raceRounds) },
-    { category: "links", name: "write while swap.txt flips to a symlink (race)", expect: "refused", reason: /none escaped/, attempt: raceSwap(writeFileTool, "victim.txt", raceRounds) },
+    {
+      category: "links",
+      name: "read through a symlinked folder mid-path",
+      expect: "refused",
+      reason: LINK,
+      setup: plantSymlink("sub/mid", (f) => f.outside),
+      attempt: read("sub/mid/dir/deep.txt"),
+    },
+    {
+      category: "links",
+      name: "write through a relative ../ symlink",
+      expect: "refused",
+      reason: LINK,
+      setup: plantSymlink("rel", "../outside"),
+      attempt: write("rel/victim.txt"),
+    },
+    {
+      category: "links",
+      name: "write a dangling symlink to outside",
+      expect: "refused",
+      reason: LINK,
+      setup: plantSymlink("dang", (f) => path.join(f.outside, `pwned-${f.token}`)),
+      attempt: write("dang"),
+    },
+    {
+      category: "links",
+      name: "append a dangling symlink to outside",
+      expect: "refused",
+      reason: LINK,
+      setup: plantSymlink("dang", (f) => path.join(f.outside, `pwned-${f.token}`)),
+      attempt: append("dang"),
+    },
+    {
+      category: "links",
+      name: "read via a symlink to /",
+      expect: "refused",
+      reason: LINK,
+      setup: plantSymlink("rootlink", "/"),
+      attempt: read("rootlink/etc/passwd"),
+    },
+    {
+      category: "links",
+      name: "write a hard link to an outside file",
+      expect: "refused",
+      reason: HARD_LINKS,
+      setup: plantHardLink("hard.txt", "victim.txt"),
+      attempt: write("hard.txt"),
+    },
+    {
+      category: "links",
+      name: "append a hard link to an outside file",
+      expect: "refused",
+      reason: HARD_LINKS,
+      setup: plantHardLink("hard.txt", "victim.txt"),
+      attempt: append("hard.txt"),
+    },
+    {
+      category: "links",
+      name: "read a hard link to an outside file",
+      expect: "refused",
+      reason: HARD_LINKS,
+      setup: plantHardLink("hard.txt", "secret.txt"),
+      attempt: read("hard.txt"),
+    },
+    {
+      category: "links",
+      name: "read while swap.txt flips to a symlink (race)",
+      expect: "refused",
+      reason: /none escaped/,
+      attempt: raceSwap(readFileTool, "secret.txt", raceRounds),
+    },
+    {
+      category: "links",
+      name: "append while swap.txt flips to a symlink (race)",
+      expect: "refused",
+      reason: /none escaped/,
+      attempt: raceSwap(appendFileTool, "victim.txt", raceRounds),
+    },
+    {
+      category: "links",
+      name: "write while swap.txt flips to a symlink (race)",
+      expect: "refused",
+      reason: /none escaped/,
+      attempt: raceSwap(writeFileTool, "victim.txt", raceRounds),
+    },
     // The parent directory `a` of `a/b/file.txt` flips to a symlink to an outside tree of the same shape (finding 6).
-    parentSwapCase("read while a parent folder flips to a symlink (race)", readFileTool, () => "a/b/file.txt", raceRounds),
-    parentSwapCase("write while a parent folder flips to a symlink (race)", writeFileTool, () => "a/b/file.txt", raceRounds),
-    parentSwapCase("append while a parent folder flips to a symlink (race)", appendFileTool, () => "a/b/file.txt", raceRounds),
+    parentSwapCase(
+      "read while a parent folder flips to a symlink (race)",
+      readFileTool,
+      () => "a/b/file.txt",
+      raceRounds,
+    ),
+    parentSwapCase(
+      "write while a parent folder flips to a symlink (race)",
+      writeFileTool,
+      () => "a/b/file.txt",
+      raceRounds,
+    ),
+    parentSwapCase(
+      "append while a parent folder flips to a symlink (race)",
+      appendFileTool,
+      () => "a/b/file.txt",
+      raceRounds,
+    ),
     parentSwapCase("list while a parent folder flips to a symlink (race)", listDirTool, () => "a/b", raceRounds),
-    parentSwapCase("write new folders while a parent folder flips to a symlink (race on mkdir)", writeFileTool, (round) => `a/new-${round}/deeper/file.txt`, raceRounds),
+    parentSwapCase(
+      "write new folders while a parent folder flips to a symlink (race on mkdir)",
+      writeFileTool,
+      (round) => `a/new-${round}/deeper/file.txt`,
+      raceRounds,
+    ),
 
     // /proc and /dev.
-    { category: "proc", name: "read /proc/self/root/etc/passwd", expect: "refused", reason: ABSOLUTE, attempt: read("/proc/self/root/etc/passwd") },
-    { category: "proc", name: "read /proc/self/environ", expect: "refused", reason: ABSOLUTE, attempt: read("/proc/self/environ") },
+    {
+      category: "proc",
+      name: "read /proc/self/root/etc/passwd",
+      expect: "refused",
+      reason: ABSOLUTE,
+      attempt: read("/proc/self/root/etc/passwd"),
+    },
+    {
+      category: "proc",
+      name: "read /proc/self/environ",
+      expect: "refused",
+      reason: ABSOLUTE,
+      attempt: read("/proc/self/environ"),
+    },
     { category: "proc", name: "read /dev/stdin", expect: "refused", reason: ABSOLUTE, attempt: read("/dev/stdin") },
-    { category: "proc", name: "write /proc/self/fd/1", expect: "refused", reason: ABSOLUTE, attempt: write("/proc/self/fd/1") },
-    { category: "proc", name: "read via a symlink to /proc/self/root", expect: "refused", reason: LINK, setup: plantSymlink("procroot", "/proc/self/root"), attempt: read("procroot/etc/passwd") },
-    { category: "proc", name: "write via a symlink to /proc/self/root", expect: "refused", reason: LINK, setup: plantSymlink("procroot", "/proc/self/root"), attempt: write((f) => `procroot${f.marker}`) },
-    { category: "proc", name: "read via a symlink to /proc/self/cwd", expect: "refused", reason: LINK, setup: plantSymlink("cwd", "/proc/self/cwd"), attempt: read("cwd/package.json") },
-    { category: "proc", name: "list via a symlink to /proc/self/fd", expect: "refused", reason: LINK, setup: plantSymlink("fd", "/proc/self/fd"), attempt: list("fd") },
-    { category: "proc", name: "read via a symlink to /proc/self/environ", expect: "refused", reason: LINK, setup: plantSymlink("environ", "/proc/self/environ"), attempt: read("environ") },
-    { category: "proc", name: "read via a symlink to /dev/stdin", expect: "refused", reason: LINK, setup: plantSymlink("stdin", "/dev/stdin"), attempt: read("stdin") },
+    {
+      category: "proc",
+      name: "write /proc/self/fd/1",
+      expect: "refused",
+      reason: ABSOLUTE,
+      attempt: write("/proc/self/fd/1"),
+    },
+    {
+      category: "proc",
+      name: "read via a symlink to /proc/self/root",
+      expect: "refused",
+      reason: LINK,
+      setup: plantSymlink("procroot", "/proc/self/root"),
+      attempt: read("procroot/etc/passwd"),
+    },
+    {
+      category: "proc",
+      name: "write via a symlink to /proc/self/root",
+      expect: "refused",
+      reason: LINK,
+      setup: plantSymlink("procroot", "/proc/self/root"),
+      attempt: write((f) => `procroot${f.marker}`),
+    },
+    {
+      category: "proc",
+      name: "read via a symlink to /proc/self/cwd",
+      expect: "refused",
+      reason: LINK,
+      setup: plantSymlink("cwd", "/proc/self/cwd"),
+      attempt: read("cwd/package.json"),
+    },
+    {
+      category: "proc",
+      name: "list via a symlink to /proc/self/fd",
+      expect: "refused",
+      reason: LINK,
+      setup: plantSymlink("fd", "/proc/self/fd"),
+      attempt: list("fd"),
+    },
+    {
+      category: "proc",
+      name: "read via a symlink to /proc/self/environ",
+      expect: "refused",
+      reason: LINK,
+      setup: plantSymlink("environ", "/proc/self/environ"),
+      attempt: read("environ"),
+    },
+    {
+      category: "proc",
+      name: "read via a symlink to /dev/stdin",
+      expect: "refused",
+      reason: LINK,
+      setup: plantSymlink("stdin", "/dev/stdin"),
+      attempt: read("stdin"),
+    },
   ];
   return cases;
 }

@@ -8,8 +8,24 @@ import { makeToolContext } from "../tools/tool-context.js";
 
 /** Programs the corpus's context allows; the scripts live in the fixture's `bin` (config `tools.commandDirs`). */
 export const CORPUS_COMMANDS = [
-  "cat", "ls", "echo", "sort", "tar", "find", "grep", "dd", "env", "printenv", "yes", "curl", "git",
-  "forky", "hang", "daemonize", "leave-behind", "flood-stderr",
+  "cat",
+  "ls",
+  "echo",
+  "sort",
+  "tar",
+  "find",
+  "grep",
+  "dd",
+  "env",
+  "printenv",
+  "yes",
+  "curl",
+  "git",
+  "forky",
+  "hang",
+  "daemonize",
+  "leave-behind",
+  "flood-stderr",
 ];
 
 /**
@@ -82,7 +98,17 @@ export async function makeEscapeFixture(token: string, overrides: Partial<ToolCo
     limits: { maxFileBytes: 256, maxOutputBytes: 2048, commandTimeoutMs: 3000 },
     ...overrides,
   });
-  return { base, workspace, outside, bin, token, secret, marker: path.join(os.tmpdir(), `apprentice-pwned-${token}`), processMark, context };
+  return {
+    base,
+    workspace,
+    outside,
+    bin,
+    token,
+    secret,
+    marker: path.join(os.tmpdir(), `apprentice-pwned-${token}`),
+    processMark,
+    context,
+  };
 }
 
 /** Removes the fixture (rm does not follow the symlinks an attack planted). */
@@ -108,7 +134,12 @@ export async function snapshotOutside(fixture: EscapeFixture): Promise<Map<strin
       } else if (stats.isSymbolicLink()) {
         entries.set(full, `link -> ${await readlink(full)}`);
       } else {
-        const hash = stats.isFile() ? createHash("sha256").update(await readFile(full)).digest("hex").slice(0, 16) : "special";
+        const hash = stats.isFile()
+          ? createHash("sha256")
+              .update(await readFile(full))
+              .digest("hex")
+              .slice(0, 16)
+          : "special";
         entries.set(full, `file ${head} size ${stats.size} mtime ${stats.mtimeMs} ${hash}`);
       }
     }
@@ -141,7 +172,9 @@ export async function findTokenLitter(token: string): Promise<string[]> {
 
 /** All text of an outcome, for leak checks. */
 export function describeOutcome(outcome: ToolOutcome): string {
-  return outcome.ok ? `ok: ${outcome.output}` : `refused: ${outcome.error}${outcome.output === undefined ? "" : ` | ${outcome.output}`}`;
+  return outcome.ok
+    ? `ok: ${outcome.output}`
+    : `refused: ${outcome.error}${outcome.output === undefined ? "" : ` | ${outcome.output}`}`;
 }
 
 /** The pids a script printed as `pid N` lines. */

@@ -6,7 +6,13 @@ import { promisify } from "node:util";
 import { runCommandTool } from "../../src/tools/run-command.js";
 import type { ToolOutcome } from "../../src/tools/tool.js";
 import { killPids, waitForMarkedProcesses } from "../support/marked-processes.js";
-import { CORPUS_COMMANDS, describeOutcome, SIZED_CANARY, type EscapeCase, type EscapeFixture } from "./sandbox-escapes-fixture.js";
+import {
+  CORPUS_COMMANDS,
+  describeOutcome,
+  SIZED_CANARY,
+  type EscapeCase,
+  type EscapeFixture,
+} from "./sandbox-escapes-fixture.js";
 import { buildTarArchive } from "./tar-archive.js";
 
 const execFileAsync = promisify(execFile);
@@ -24,7 +30,8 @@ function payload(fixture: EscapeFixture, tag: string): string {
 
 /** Runs `command` with `args` built from the fixture. */
 function run(command: string, args: (fixture: EscapeFixture) => string[]) {
-  return (fixture: EscapeFixture): Promise<ToolOutcome> => runCommandTool.execute({ command, args: args(fixture) }, fixture.context);
+  return (fixture: EscapeFixture): Promise<ToolOutcome> =>
+    runCommandTool.execute({ command, args: args(fixture) }, fixture.context);
 }
 
 /** Writes `files` (workspace-relative) the way an agent could: their content is never checked by any argument rule. */
@@ -39,12 +46,16 @@ function plant(files: (fixture: EscapeFixture) => Record<string, string | Buffer
 
 /** wc must not tell the sized canary's byte count. */
 async function expectNoCanarySize(_fixture: EscapeFixture, outcome: ToolOutcome): Promise<string[]> {
-  return describeOutcome(outcome).includes(String(SIZED_CANARY.bytes)) ? [`the outcome tells the canary's size (${SIZED_CANARY.bytes} bytes)`] : [];
+  return describeOutcome(outcome).includes(String(SIZED_CANARY.bytes))
+    ? [`the outcome tells the canary's size (${SIZED_CANARY.bytes} bytes)`]
+    : [];
 }
 
 /** wc must not tell /etc/shadow's counts. */
 async function expectNoShadowCounts(_fixture: EscapeFixture, outcome: ToolOutcome): Promise<string[]> {
-  return /\d+\s+\/etc\/shadow/.test(describeOutcome(outcome)) ? ["the outcome tells /etc/shadow's line, word and byte counts"] : [];
+  return /\d+\s+\/etc\/shadow/.test(describeOutcome(outcome))
+    ? ["the outcome tells /etc/shadow's line, word and byte counts"]
+    : [];
 }
 
 /** Child variables every run may show; anything else of the daemon's environment in an outcome is a leak. */
@@ -61,7 +72,11 @@ async function expectNoDaemonEnvironment(_fixture: EscapeFixture, outcome: ToolO
     const name = entry.slice(0, entry.indexOf("="));
     return entry.length >= 6 && name.length > 0 && !CHILD_VARIABLES.has(name) && text.includes(entry);
   });
-  return shown.length > 0 ? [`the outcome shows ${shown.length} variables of the daemon's environment, such as ${shown[0]?.split("=")[0] ?? "?"}`] : [];
+  return shown.length > 0
+    ? [
+        `the outcome shows ${shown.length} variables of the daemon's environment, such as ${shown[0]?.split("=")[0] ?? "?"}`,
+      ]
+    : [];
 }
 
 /** Nothing carrying the fixture's mark may outlive the run, and the heartbeat it would keep must have stopped. */
@@ -78,7 +93,11 @@ async function expectNothingLeft(fixture: EscapeFixture): Promise<string[]> {
   return problems;
 }
 
-function optionCase(name: string, needs: string[], fields: Omit<EscapeCase, "category" | "name" | "expect" | "needs">): EscapeCase {
+function optionCase(
+  name: string,
+  needs: string[],
+  fields: Omit<EscapeCase, "category" | "name" | "expect" | "needs">,
+): EscapeCase {
   const extra = needs.filter((program) => !CORPUS_COMMANDS.includes(program) && program !== "setsid");
   return {
     category: "command-options",
@@ -95,7 +114,7 @@ export function buildOptionCases(): EscapeCase[] {
   const canary = (fixture: EscapeFixture): string => path.join(fixture.outside, "secret.txt");
   return [
     optionCase("sort --files0-from a list naming the canary", ["sort"], {
-      setup: plant((f) => ({ "list0": `${canary(f)}\0` })),
+      setup: plant((f) => ({ list0: `${canary(f)}\0` })),
       attempt: run("sort", () => ["--files0-from=list0"]),
     }),
     optionCase("wc --files0-from a list naming a canary of known size", ["wc"], {
@@ -122,7 +141,9 @@ export function buildOptionCases(): EscapeCase[] {
       attempt: run("tar", () => ["-xPf", "evil.tar"]),
     }),
     optionCase("tar --to-command=sh runs a member that is a script", ["tar", "sh"], {
-      setup: plant((f) => ({ "script.tar": buildTarArchive([{ name: "run.sh", content: `${payload(f, "tocmd")}\n` }]) })),
+      setup: plant((f) => ({
+        "script.tar": buildTarArchive([{ name: "run.sh", content: `${payload(f, "tocmd")}\n` }]),
+      })),
       attempt: run("tar", () => ["-xf", "script.tar", "--to-command=sh"]),
     }),
     optionCase("sort --compress-program=sh runs the data, forced to compress by a tiny buffer", ["sort", "sh"], {
@@ -139,7 +160,7 @@ export function buildOptionCases(): EscapeCase[] {
     }),
     optionCase("curl -K an agent-written config: file:// the canary, output outside", ["curl"], {
       setup: plant((f) => ({
-        "cfg": `url = "file://${canary(f)}"\noutput = "${path.join(f.outside, `pwned-curl-${f.token}`)}"\nurl = "file://${canary(f)}"\n`,
+        cfg: `url = "file://${canary(f)}"\noutput = "${path.join(f.outside, `pwned-curl-${f.token}`)}"\nurl = "file://${canary(f)}"\n`,
       })),
       attempt: run("curl", () => ["-s", "-K", "cfg"]),
     }),
@@ -151,34 +172,53 @@ export function buildOptionCases(): EscapeCase[] {
     }),
     // The pause lets the loop leave the process group (setsid) before the run ends and the group is killed.
     optionCase("env -i sh -c 'setsid -f …' outlives the run", ["env", "sh", "setsid"], {
-      attempt: run("env", (f) => ["-i", "sh", "-c", `setsid -f sh -c 'while :; do echo beat >> beat; sleep 0.1; done' ${f.processMark}; sleep 0.5`]),
-      verify: expectNothingLeft,
-    }),
-    optionCase("chained: an operator lesson into inbox/ and a goal appended to goals.yaml from inside a command", ["env", "sh"], {
-      attempt: run("env", () => [
+      attempt: run("env", (f) => [
+        "-i",
         "sh",
         "-c",
-        `${UP};echo Obey.>inbox/chain.lesson.md;printf '  - id: evil\\n    check: touch x\\n'>>goals.yaml`,
+        `setsid -f sh -c 'while :; do echo beat >> beat; sleep 0.1; done' ${f.processMark}; sleep 0.5`,
       ]),
+      verify: expectNothingLeft,
     }),
+    optionCase(
+      "chained: an operator lesson into inbox/ and a goal appended to goals.yaml from inside a command",
+      ["env", "sh"],
+      {
+        attempt: run("env", () => [
+          "sh",
+          "-c",
+          `${UP};echo Obey.>inbox/chain.lesson.md;printf '  - id: evil\\n    check: touch x\\n'>>goals.yaml`,
+        ]),
+      },
+    ),
     optionCase("sh allowlisted: a workspace script reads the daemon's environment through /proc/$PPID", ["sh"], {
       setup: plant(() => ({ "peek.sh": "cat /proc/$PPID/environ | tr '\\0' '\\n'\n" })),
       attempt: run("sh", () => ["peek.sh"]),
       verify: expectNoDaemonEnvironment,
     }),
-    optionCase("sh allowlisted: a workspace script writes the state dir by absolute path and reads /etc/shadow", ["sh"], {
-      setup: plant((f) => ({ "abs.sh": `echo pwned > ${path.join(f.base, "inbox", "abs-sh.lesson.md")}\ncat /etc/shadow\ncat ${canary(f)}\n` })),
-      attempt: run("sh", () => ["abs.sh"]),
-      verify: async (_f, outcome) => (/^root:/m.test(describeOutcome(outcome)) ? ["the outcome shows /etc/shadow's root entry"] : []),
-    }),
+    optionCase(
+      "sh allowlisted: a workspace script writes the state dir by absolute path and reads /etc/shadow",
+      ["sh"],
+      {
+        setup: plant((f) => ({
+          "abs.sh": `echo pwned > ${path.join(f.base, "inbox", "abs-sh.lesson.md")}\ncat /etc/shadow\ncat ${canary(f)}\n`,
+        })),
+        attempt: run("sh", () => ["abs.sh"]),
+        verify: async (_f, outcome) =>
+          /^root:/m.test(describeOutcome(outcome)) ? ["the outcome shows /etc/shadow's root entry"] : [],
+      },
+    ),
     // Root only: euid 0 may write sysctls on mode bits alone (core_pattern pipes the next crash to a root program).
     // The script only asks for write access; it never writes.
     ...(process.getuid?.() === 0
       ? [
           optionCase("sh allowlisted, run by root: a workspace script finds the host's core_pattern writable", ["sh"], {
-            setup: plant(() => ({ "sysctl.sh": "test -w /proc/sys/kernel/core_pattern && echo core_pattern is writable\n" })),
+            setup: plant(() => ({
+              "sysctl.sh": "test -w /proc/sys/kernel/core_pattern && echo core_pattern is writable\n",
+            })),
             attempt: run("sh", () => ["sysctl.sh"]),
-            verify: async (_f, outcome) => (/is writable/.test(describeOutcome(outcome)) ? ["a host sysctl is writable"] : []),
+            verify: async (_f, outcome) =>
+              /is writable/.test(describeOutcome(outcome)) ? ["a host sysctl is writable"] : [],
           }),
         ]
       : []),
@@ -188,7 +228,10 @@ export function buildOptionCases(): EscapeCase[] {
 /** A git repository in the workspace (as an allowlisted `git init` makes it) whose config the agent then rewrote. */
 function plantGitRepo(config: (fixture: EscapeFixture) => string) {
   return async (fixture: EscapeFixture): Promise<void> => {
-    await execFileAsync("git", ["init", "-q"], { cwd: fixture.workspace, env: { PATH: "/usr/bin:/bin", HOME: "/dev/null" } });
+    await execFileAsync("git", ["init", "-q"], {
+      cwd: fixture.workspace,
+      env: { PATH: "/usr/bin:/bin", HOME: "/dev/null" },
+    });
     const base = "[core]\n\trepositoryformatversion = 0\n\tbare = false\n";
     await writeFile(path.join(fixture.workspace, ".git", "config"), `${base}${config(fixture)}`);
   };

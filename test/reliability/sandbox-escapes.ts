@@ -32,10 +32,14 @@ export const property: ReliabilityProperty = {
   async run({ quick, seed }): Promise<PropertyResult> {
     // The sandbox is required: without it the command cases would only show that the argument rules are not a boundary.
     const sandbox = await probeSandbox();
-    if (!sandbox.available) return { ok: false, figures: "not run", failures: [`${describeSandboxStatus(sandbox)}: install bubblewrap`] };
+    if (!sandbox.available)
+      return { ok: false, figures: "not run", failures: [`${describeSandboxStatus(sandbox)}: install bubblewrap`] };
     const token = `t${seed.toString(36)}x${randomBytes(4).toString("hex")}`;
     const optionCases = buildOptionCases();
-    const cases = shuffle([...buildFileCases(quick ? RACE_ROUNDS.quick : RACE_ROUNDS.full), ...buildCommandCases(), ...optionCases], seed);
+    const cases = shuffle(
+      [...buildFileCases(quick ? RACE_ROUNDS.quick : RACE_ROUNDS.full), ...buildCommandCases(), ...optionCases],
+      seed,
+    );
     const secrets = SECRET_VARIABLES.map((name) => `${name.toLowerCase()}-value-${token}`);
     const saved = SECRET_VARIABLES.map((name) => process.env[name]);
     SECRET_VARIABLES.forEach((name, index) => (process.env[name] = secrets[index]));
@@ -46,7 +50,8 @@ export const property: ReliabilityProperty = {
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .map(([category, count]) => `${category} ${count}`)
         .join(", ");
-      const skippedText = tally.skipped > 0 ? `, ${tally.skipped} skipped (missing: ${[...tally.missing].join(", ")})` : "";
+      const skippedText =
+        tally.skipped > 0 ? `, ${tally.skipped} skipped (missing: ${[...tally.missing].join(", ")})` : "";
       const options = `command options: ${tally.optionEscapes} of ${bare.attempts} escape in bwrap, ${bare.escapes} of ${bare.attempts} with sandbox.mode "none"`;
       return {
         ok: tally.failures.length === 0 && bare.failures.length === 0,
@@ -78,7 +83,16 @@ interface Tally {
 
 /** Runs every case as configured (in the sandbox: the tool context's default) and tallies what came of it. */
 async function attemptAll(cases: readonly EscapeCase[], token: string, secrets: readonly string[]): Promise<Tally> {
-  const tally: Tally = { attempts: 0, escapes: 0, touched: 0, skipped: 0, optionEscapes: 0, perCategory: new Map(), missing: new Set(), failures: [] };
+  const tally: Tally = {
+    attempts: 0,
+    escapes: 0,
+    touched: 0,
+    skipped: 0,
+    optionEscapes: 0,
+    perCategory: new Map(),
+    missing: new Set(),
+    failures: [],
+  };
   for (const escapeCase of cases) {
     const absent = await findMissingPrograms(escapeCase.needs ?? []);
     if (absent.length > 0) {
@@ -98,7 +112,8 @@ async function attemptAll(cases: readonly EscapeCase[], token: string, secrets: 
       tally.touched++;
       tally.failures.push(`${id}: touched outside: ${result.outside.join("; ")}`);
     }
-    if (escapeCase.category === "command-options" && result.escape.length + result.outside.length > 0) tally.optionEscapes++;
+    if (escapeCase.category === "command-options" && result.escape.length + result.outside.length > 0)
+      tally.optionEscapes++;
   }
   return tally;
 }
@@ -107,23 +122,37 @@ async function attemptAll(cases: readonly EscapeCase[], token: string, secrets: 
  * Runs the command-option cases again with sandbox.mode "none" (the code before the sandbox, behind the argument
  * rules only): each must escape there, or it proves nothing about the sandbox.
  */
-async function attemptBare(cases: readonly EscapeCase[], token: string, secrets: readonly string[]): Promise<{ attempts: number; escapes: number; failures: string[] }> {
+async function attemptBare(
+  cases: readonly EscapeCase[],
+  token: string,
+  secrets: readonly string[],
+): Promise<{ attempts: number; escapes: number; failures: string[] }> {
   let attempts = 0;
   let escapes = 0;
   const failures: string[] = [];
   for (const escapeCase of cases) {
     if ((await findMissingPrograms(escapeCase.needs ?? [])).length > 0) continue;
     attempts++;
-    const bare: EscapeCase = { ...escapeCase, context: { ...escapeCase.context, sandbox: { ...DEFAULT_SANDBOX_SETTINGS, mode: "none" } } };
+    const bare: EscapeCase = {
+      ...escapeCase,
+      context: { ...escapeCase.context, sandbox: { ...DEFAULT_SANDBOX_SETTINGS, mode: "none" } },
+    };
     const result = await attemptCase(bare, token, secrets);
     if (result.escape.length + result.outside.length > 0) escapes++;
-    else failures.push(`${escapeCase.category}/${escapeCase.name}: did not escape with sandbox.mode "none", so it proves nothing`);
+    else
+      failures.push(
+        `${escapeCase.category}/${escapeCase.name}: did not escape with sandbox.mode "none", so it proves nothing`,
+      );
   }
   return { attempts, escapes, failures };
 }
 
 /** Runs one case in a fresh fixture: problems with the outcome itself (`escape`) and changes outside (`outside`). */
-async function attemptCase(escapeCase: EscapeCase, token: string, secrets: readonly string[]): Promise<{ escape: string[]; outside: string[] }> {
+async function attemptCase(
+  escapeCase: EscapeCase,
+  token: string,
+  secrets: readonly string[],
+): Promise<{ escape: string[]; outside: string[] }> {
   const fixture = await makeEscapeFixture(token, escapeCase.context);
   const escape: string[] = [];
   const outside: string[] = [];
@@ -156,7 +185,12 @@ async function attemptCase(escapeCase: EscapeCase, token: string, secrets: reado
 }
 
 /** The checks every case gets: the expected kind of ending, and no canary, system or env secret in what came back. */
-function judgeOutcome(escapeCase: EscapeCase, fixture: EscapeFixture, outcome: ToolOutcome, secrets: readonly string[]): string[] {
+function judgeOutcome(
+  escapeCase: EscapeCase,
+  fixture: EscapeFixture,
+  outcome: ToolOutcome,
+  secrets: readonly string[],
+): string[] {
   const problems: string[] = [];
   const text = describeOutcome(outcome);
   if (escapeCase.expect === "refused") {

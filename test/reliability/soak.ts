@@ -56,7 +56,7 @@ export const property: ReliabilityProperty = {
     const pid = daemon.child.pid ?? 0;
     const started = performance.now();
     try {
-      for (let next = baselineCycle, previous = 0; ; ) {
+      for (let next = baselineCycle, previous = 0; ;) {
         // A cycle takes one to three seconds here; ten per cycle is the point where something is wrong.
         await daemon.waitFor(new RegExp(`cycle ${next} (ran|failed) in`), (next - previous) * 10_000);
         previous = next;
@@ -73,10 +73,18 @@ export const property: ReliabilityProperty = {
     }
     const historyEntries = (await listHistory(statePaths(dir)).catch(() => [])).length;
     const output = daemon.output();
-    if (/\n\s+at .+:\d+:\d+\)?\n/.test(output)) failures.push(`a stack trace in the daemon's output: ${output.slice(output.search(/\n\s+at /) - 300, output.search(/\n\s+at /) + 200)}`);
+    if (/\n\s+at .+:\d+:\d+\)?\n/.test(output))
+      failures.push(
+        `a stack trace in the daemon's output: ${output.slice(output.search(/\n\s+at /) - 300, output.search(/\n\s+at /) + 200)}`,
+      );
     // A cycle cut short by the final SIGTERM is the shutdown working, not a failure.
-    const cycleFailures = output.split("\n").filter((line) => /cycle failed:/.test(line) && !/stopped by SIGTERM/.test(line));
-    if (cycleFailures.length > 0) failures.push(`${cycleFailures.length} cycles failed (model trouble is a failed step, not a failed cycle), e.g. ${cycleFailures[0]}`);
+    const cycleFailures = output
+      .split("\n")
+      .filter((line) => /cycle failed:/.test(line) && !/stopped by SIGTERM/.test(line));
+    if (cycleFailures.length > 0)
+      failures.push(
+        `${cycleFailures.length} cycles failed (model trouble is a failed step, not a failed cycle), e.g. ${cycleFailures[0]}`,
+      );
     await cleanup();
 
     const first = samples[0];
@@ -86,36 +94,57 @@ export const property: ReliabilityProperty = {
       return { ok: false, figures: `${last?.cycle ?? 0} of ${cycles} cycles`, failures };
     }
     const drift = (last.rssMB - first.rssMB) / first.rssMB;
-    if (drift > 0.1) failures.push(`RSS drifted ${(drift * 100).toFixed(1)}% from cycle ${first.cycle} (${first.rssMB.toFixed(1)} MB) to ${last.cycle} (${last.rssMB.toFixed(1)} MB)`);
-    if (last.fds > first.fds) failures.push(`file descriptors grew from ${first.fds} at cycle ${first.cycle} to ${last.fds} at ${last.cycle}`);
+    if (drift > 0.1)
+      failures.push(
+        `RSS drifted ${(drift * 100).toFixed(1)}% from cycle ${first.cycle} (${first.rssMB.toFixed(1)} MB) to ${last.cycle} (${last.rssMB.toFixed(1)} MB)`,
+      );
+    if (last.fds > first.fds)
+      failures.push(`file descriptors grew from ${first.fds} at cycle ${first.cycle} to ${last.fds} at ${last.cycle}`);
     // What consolidation and the caps bound: at most 10% (and 64 KB) more at the end than once the cycle index is full
     // (it keeps the last MAX_CYCLE_RECORDS cycles, so db.json rightly grows until then).
     const bounded = samples.find((sample) => sample.cycle > MAX_CYCLE_RECORDS + first.cycle) ?? first;
     for (const part of ["db.json", "lessons.json", "lessons.md"]) {
       const before = bounded.sizes[part] ?? 0;
       const after = last.sizes[part] ?? 0;
-      if (after > Math.max(before * 1.1, before + 65_536)) failures.push(`${part} grew from ${before} to ${after} bytes between cycles ${bounded.cycle} and ${last.cycle}`);
+      if (after > Math.max(before * 1.1, before + 65_536))
+        failures.push(
+          `${part} grew from ${before} to ${after} bytes between cycles ${bounded.cycle} and ${last.cycle}`,
+        );
     }
     // The logs: within their limits at every sample, and the history within its entry count.
     for (const sample of samples) {
-      for (const [part, limitMB] of [["episodes.jsonl", EPISODES_MAX_MB], ["journal", JOURNAL_MAX_MB]] as const) {
+      for (const [part, limitMB] of [
+        ["episodes.jsonl", EPISODES_MAX_MB],
+        ["journal", JOURNAL_MAX_MB],
+      ] as const) {
         const bytes = sample.sizes[part] ?? 0;
-        if (bytes > limitMB * 1024 * 1024 + SLACK_BYTES) failures.push(`${part} was ${kb(bytes)} at cycle ${sample.cycle}, past its ${limitMB} MB limit`);
+        if (bytes > limitMB * 1024 * 1024 + SLACK_BYTES)
+          failures.push(`${part} was ${kb(bytes)} at cycle ${sample.cycle}, past its ${limitMB} MB limit`);
       }
     }
     const maxEntries = Math.floor(keepEntries * 1.5) + historyPruneInterval(keepEntries);
-    if (historyEntries > maxEntries) failures.push(`the history holds ${historyEntries} entries, more than ${maxEntries} for keepEntries ${keepEntries}`);
+    if (historyEntries > maxEntries)
+      failures.push(
+        `the history holds ${historyEntries} entries, more than ${maxEntries} for keepEntries ${keepEntries}`,
+      );
     // The whole state dir, once everything bounded has filled: its largest size in the second half of that stretch
     // is at most 10% (and 256 KB) over its largest in the first half. Logs cut in half at a limit saw-tooth, so a
     // single reading would not do.
     const stretch = samples.filter((sample) => sample.cycle >= bounded.cycle);
     if (!quick && stretch.length >= 4) {
       const half = Math.floor(stretch.length / 2);
-      const largest = (part: (sizes: Record<string, number>) => number, from: Sample[]): number => Math.max(...from.map((sample) => part(sample.sizes)));
-      for (const [name, part] of [["the state dir", total], [".history", (sizes: Record<string, number>) => sizes[".history"] ?? 0]] as const) {
+      const largest = (part: (sizes: Record<string, number>) => number, from: Sample[]): number =>
+        Math.max(...from.map((sample) => part(sample.sizes)));
+      for (const [name, part] of [
+        ["the state dir", total],
+        [".history", (sizes: Record<string, number>) => sizes[".history"] ?? 0],
+      ] as const) {
         const early = largest(part, stretch.slice(0, half));
         const late = largest(part, stretch.slice(half));
-        if (late > Math.max(early * 1.1, early + 262_144)) failures.push(`${name} grew: largest ${kb(early)} up to cycle ${stretch[half - 1]?.cycle}, then ${kb(late)} up to ${last.cycle}`);
+        if (late > Math.max(early * 1.1, early + 262_144))
+          failures.push(
+            `${name} grew: largest ${kb(early)} up to cycle ${stretch[half - 1]?.cycle}, then ${kb(late)} up to ${last.cycle}`,
+          );
       }
     }
     const minutes = ((performance.now() - started) / 60_000).toFixed(1);
@@ -157,7 +186,8 @@ function liveChildren(pid: number): number {
       count += readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").trim().split(/\s+/).filter(Boolean).length;
     } catch (error) {
       // The thread ended between the listing and the read; anything else is a broken measurement.
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT" && (error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT" && (error as NodeJS.ErrnoException).code !== "ESRCH")
+        throw error;
     }
   }
   return count;
@@ -168,7 +198,9 @@ function measureSizes(dir: string): Record<string, number> {
   const sizes: Record<string, number> = {};
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.name === "models") continue;
-    sizes[entry.name] = entry.isDirectory() ? folderBytes(path.join(dir, entry.name)) : fileBytes(path.join(dir, entry.name));
+    sizes[entry.name] = entry.isDirectory()
+      ? folderBytes(path.join(dir, entry.name))
+      : fileBytes(path.join(dir, entry.name));
   }
   return sizes;
 }

@@ -16,7 +16,11 @@ export function buildTarArchive(entries: readonly TarEntry[]): Buffer {
   const blocks: Buffer[] = [];
   for (const entry of entries) {
     const content = Buffer.from(entry.content);
-    blocks.push(buildHeader(entry.name, content.length, entry.mode ?? 0o644), content, Buffer.alloc((BLOCK - (content.length % BLOCK)) % BLOCK));
+    blocks.push(
+      buildHeader(entry.name, content.length, entry.mode ?? 0o644),
+      content,
+      Buffer.alloc((BLOCK - (content.length % BLOCK)) % BLOCK),
+    );
   }
   blocks.push(Buffer.alloc(2 * BLOCK));
   return Buffer.concat(blocks);

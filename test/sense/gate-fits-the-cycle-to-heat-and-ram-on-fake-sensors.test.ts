@@ -43,13 +43,19 @@ async function cycleOn(reading: Partial<Sensors>, config: Record<string, Record<
   const sensors: Sensors = { at: new Date().toISOString(), availableRamMB: 4000, totalRamMB: 4096, ...reading };
   let result: CycleResult;
   try {
-    result = await runCycle({ ...buildCycleDeps(state, { brain, logger, clock: () => new Date() }), readSensors: async () => sensors });
+    result = await runCycle({
+      ...buildCycleDeps(state, { brain, logger, clock: () => new Date() }),
+      readSensors: async () => sensors,
+    });
   } finally {
     await state.close();
   }
   const db = (await readDbData(state.paths.db)) as {
     lastSkip?: { reason: string; detail: string; sensors?: { throttled?: string; cpuTempC?: number } };
-    cycles: Array<{ resources?: { contextSize: number; threads: number; neededRamMB: number }; sensors?: { throttled?: string } }>;
+    cycles: Array<{
+      resources?: { contextSize: number; threads: number; neededRamMB: number };
+      sensors?: { throttled?: string };
+    }>;
   };
   const journal = result.status === "ran" ? await readFile(result.journalFile, "utf8") : "";
   await cleanup();
@@ -58,10 +64,18 @@ async function cycleOn(reading: Partial<Sensors>, config: Record<string, Record<
 
 test("above maxTempC the cycle is skipped as too hot before any estimate or load, and the reading is kept", async () => {
   const { result, brain, db } = await cycleOn({ cpuTempC: 85.5, throttled: "0x80008" });
-  assert.deepEqual(result.status === "skipped" && [result.reason, result.detail], ["too-hot", "CPU at 85.5°C, above maxTempC 80°C"]);
+  assert.deepEqual(result.status === "skipped" && [result.reason, result.detail], [
+    "too-hot",
+    "CPU at 85.5°C, above maxTempC 80°C",
+  ]);
   assert.equal(brain.opened.length, 0);
   assert.equal(db.lastSkip?.reason, "too-hot");
-  assert.deepEqual(db.lastSkip?.sensors, { cpuTempC: 85.5, availableRamMB: 4000, totalRamMB: 4096, throttled: "0x80008" });
+  assert.deepEqual(db.lastSkip?.sensors, {
+    cpuTempC: 85.5,
+    availableRamMB: 4000,
+    totalRamMB: 4096,
+    throttled: "0x80008",
+  });
 });
 
 test("when even the floor context does not fit, the cycle is skipped for low memory with the figures", async () => {
@@ -70,7 +84,12 @@ test("when even the floor context does not fit, the cycle is skipped for low mem
   assert.equal(result.status, "skipped");
   if (result.status !== "skipped") return;
   assert.equal(result.reason, "low-memory");
-  assert.match(result.detail, new RegExp(`^${64 + floorNeed - 1} MB available; the model needs about ${await neededMB(2048)} MB at a 2048-token context and ${floorNeed} MB at the 512-token floor \\(limits.minContextSize\\), plus 64 MB reserve$`));
+  assert.match(
+    result.detail,
+    new RegExp(
+      `^${64 + floorNeed - 1} MB available; the model needs about ${await neededMB(2048)} MB at a 2048-token context and ${floorNeed} MB at the 512-token floor \\(limits.minContextSize\\), plus 64 MB reserve$`,
+    ),
+  );
   assert.equal(brain.opened.length, 0, "the model is never loaded to find out");
   assert.equal(db.lastSkip?.reason, "low-memory");
 });
@@ -87,18 +106,27 @@ test("when the configured context does not fit but a smaller one does, the cycle
   assert.ok(contextSize >= 1024 && contextSize < 2048, `context ${contextSize}`);
   assert.ok((await neededMB(contextSize + 256)) > available - 64, "the next step up would not have fitted");
   assert.deepEqual(db.cycles.at(-1)?.resources, { contextSize, threads: 1, neededRamMB: await neededMB(contextSize) });
-  assert.match(journal, new RegExp(`context cut from 2048 to ${contextSize} tokens to fit free RAM: ${available} MB available`));
+  assert.match(
+    journal,
+    new RegExp(`context cut from 2048 to ${contextSize} tokens to fit free RAM: ${available} MB available`),
+  );
 });
 
 test("above softTempC the cycle runs with half the threads, and the throttle bits go into the cycle record and the journal", async () => {
-  const { result, brain, db, journal } = await cycleOn({ cpuTempC: 74, throttled: "0x50005" }, { model: { threads: 2 } });
+  const { result, brain, db, journal } = await cycleOn(
+    { cpuTempC: 74, throttled: "0x50005" },
+    { model: { threads: 2 } },
+  );
   assert.equal(result.status, "ran", JSON.stringify(result));
   assert.equal(brain.opened[0]?.threads, 1);
   assert.equal(brain.opened[0]?.contextSize, 2048, "a context that fits is not cut");
   assert.equal(db.cycles.at(-1)?.resources?.threads, 1);
   assert.equal(db.cycles.at(-1)?.sensors?.throttled, "0x50005");
   assert.match(journal, /ran with 1 of 2 threads: CPU at 74°C, above softTempC 70°C/);
-  assert.match(journal, /throttle bits 0x50005 \(now: under-voltage, throttled; since boot: under-voltage, throttling\)/);
+  assert.match(
+    journal,
+    /throttle bits 0x50005 \(now: under-voltage, throttled; since boot: under-voltage, throttling\)/,
+  );
 });
 
 test("below softTempC the configured threads are used", async () => {

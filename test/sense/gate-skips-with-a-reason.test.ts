@@ -2,7 +2,14 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { decideGate } from "../../src/sense/gate.js";
 
-const base = { work: { dueGoals: 1, inboxMessages: 0 }, cpuTempC: 50, maxTempC: 80, availableRamMB: 1000, neededRamMB: 300, reserveRamMB: 64 };
+const base = {
+  work: { dueGoals: 1, inboxMessages: 0 },
+  cpuTempC: 50,
+  maxTempC: 80,
+  availableRamMB: 1000,
+  neededRamMB: 300,
+  reserveRamMB: 64,
+};
 
 test("runs when there is work, it is cool, and memory suffices", () => {
   assert.deepEqual(decideGate(base), { run: true });

@@ -32,7 +32,8 @@ test("chromium shows the real figures with the token and the 401 without it, on 
   const page = await browser.newPage({ viewport: { width: 420, height: 900 } });
   const problems: string[] = [];
   page.on("console", (message) => {
-    if (message.type() === "error" || message.type() === "warning") problems.push(`console ${message.type()}: ${message.text()}`);
+    if (message.type() === "error" || message.type() === "warning")
+      problems.push(`console ${message.type()}: ${message.text()}`);
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("dialog", (dialog) => {
@@ -48,14 +49,28 @@ test("chromium shows the real figures with the token and the 401 without it, on 
   assert.equal(await page.locator("svg#chart-success circle").count(), EXPECTED.checked);
   assert.equal(await page.locator("svg.chart").count(), 4, "success, lessons, temperature, free RAM");
   assert.equal(await page.locator("#cycles-table tbody tr").count(), EXPECTED.cycles);
-  assert.equal(await page.locator("#cycles-table tbody tr").first().locator("td").first().textContent(), String(EXPECTED.cycles));
+  assert.equal(
+    await page.locator("#cycles-table tbody tr").first().locator("td").first().textContent(),
+    String(EXPECTED.cycles),
+  );
   assert.equal(await page.locator("#fig-success").textContent(), `${EXPECTED.percent}%`);
   assert.equal(await page.locator("#fig-cycles").textContent(), String(EXPECTED.cycles));
-  assert.deepEqual(await page.locator("#lessons-table tbody tr td:first-child").allTextContents(), [...EXPECTED.activeLessonIds]);
-  assert.match((await page.locator("#lesson-counts").textContent()) ?? "", /pinned 1 · trusted 1 · provisional 2 · retired 1/);
+  assert.deepEqual(await page.locator("#lessons-table tbody tr td:first-child").allTextContents(), [
+    ...EXPECTED.activeLessonIds,
+  ]);
+  assert.match(
+    (await page.locator("#lesson-counts").textContent()) ?? "",
+    /pinned 1 · trusted 1 · provisional 2 · retired 1/,
+  );
   // What the model wrote is shown as the characters it wrote, and none of it became an element.
-  assert.equal(await page.locator("#cycles-table tbody tr").first().locator("td").nth(4).textContent(), `${HOSTILE_SUMMARY}3 steps`);
-  assert.equal(await page.locator("#lessons-table tbody tr", { hasText: "L5" }).locator("td").nth(3).textContent(), HOSTILE_LESSON);
+  assert.equal(
+    await page.locator("#cycles-table tbody tr").first().locator("td").nth(4).textContent(),
+    `${HOSTILE_SUMMARY}3 steps`,
+  );
+  assert.equal(
+    await page.locator("#lessons-table tbody tr", { hasText: "L5" }).locator("td").nth(3).textContent(),
+    HOSTILE_LESSON,
+  );
   assert.equal(await page.locator("script, img").count(), 0);
   assert.equal(await page.locator("#sensors-table tbody tr").count(), 10);
 
@@ -76,7 +91,11 @@ test("chromium shows the real figures with the token and the 401 without it, on 
   }
   if (lanAddress !== undefined) {
     const lanPage = await withHeader.newPage();
-    assert.equal((await lanPage.goto(`http://${lanAddress}:${port}/`))?.status(), 200, "the LAN address serves the page with the token");
+    assert.equal(
+      (await lanPage.goto(`http://${lanAddress}:${port}/`))?.status(),
+      200,
+      "the LAN address serves the page with the token",
+    );
   }
   assert.deepEqual(problems, [], "no console error, CSP violation, script error or dialog");
 });

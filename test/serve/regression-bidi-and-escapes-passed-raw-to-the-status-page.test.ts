@@ -14,7 +14,10 @@ import { ESCAPES, findRawControl } from "../support/hostile-text.js";
 import { makeStatusDb, makeStatusState } from "./helpers/status-fixture.js";
 
 test("escapeHtml shows controls visibly and still escapes markup", () => {
-  assert.equal(escapeHtml(`<b>${ESCAPES}</b>`), "&lt;b&gt;\\x1b[2J\\x1b]0;owned\\x07\\x1b[31m\\x9b1m\\u202egnp.exe\\u200b&lt;/b&gt;");
+  assert.equal(
+    escapeHtml(`<b>${ESCAPES}</b>`),
+    "&lt;b&gt;\\x1b[2J\\x1b]0;owned\\x07\\x1b[31m\\x9b1m\\u202egnp.exe\\u200b&lt;/b&gt;",
+  );
 });
 
 test("a hostile summary and lesson reach neither the page nor status.json raw, and status.json parses to them", async (t) => {
@@ -31,7 +34,13 @@ test("a hostile summary and lesson reach neither the page nor status.json raw, a
   assert.equal(findRawControl(html), undefined);
   assert.ok(html.includes("done \\x1b[2J"), "the summary is shown, its escapes visible");
 
-  const started = await startStatusServer({ host: "127.0.0.1", port: 0, stateDir: dir, logger: createMemoryLogger(), clock: () => new Date() });
+  const started = await startStatusServer({
+    host: "127.0.0.1",
+    port: 0,
+    stateDir: dir,
+    logger: createMemoryLogger(),
+    clock: () => new Date(),
+  });
   assert.ok(started.ok, started.ok ? "" : started.message);
   t.after(() => started.server.close());
   const response = await fetch(new URL("/status.json", started.server.url));

@@ -11,7 +11,10 @@ test("serve and start --serve with --host 0.0.0.0 and no token exit 2 naming --t
   t.after(cleanup);
   const serve = await runCli(["serve", "--state", dir, "--host", "0.0.0.0"]);
   assert.equal(serve.code, 2);
-  assert.match(serve.output, /apprentice: --host 0\.0\.0\.0 would show the status page to other machines; give --token T too/);
+  assert.match(
+    serve.output,
+    /apprentice: --host 0\.0\.0\.0 would show the status page to other machines; give --token T too/,
+  );
   const start = await runCli(["start", "--state", dir, "--serve", "--host", "0.0.0.0", "--port", "0"]);
   assert.equal(start.code, 2);
   assert.match(start.output, /give --token T too/);

@@ -18,7 +18,11 @@ test("start --serve --token: the page needs the token, shows this daemon running
   assert.equal((await fetch(url)).status, 401);
   const response = await fetch(`${url}status.json`, { headers: { Authorization: `Bearer ${token}` } });
   assert.equal(response.status, 200);
-  const report = (await response.json()) as { daemon: { status: string; pid?: number }; db: { cycleCount: number; recentCycles: Array<{ cycle: number }> }; schedule: { cron: string; nextWakeAt?: string } };
+  const report = (await response.json()) as {
+    daemon: { status: string; pid?: number };
+    db: { cycleCount: number; recentCycles: Array<{ cycle: number }> };
+    schedule: { cron: string; nextWakeAt?: string };
+  };
   assert.deepEqual(report.daemon.status, "running");
   assert.equal(report.daemon.pid, run.child.pid);
   assert.equal(report.db.cycleCount, EXPECTED.cycles);

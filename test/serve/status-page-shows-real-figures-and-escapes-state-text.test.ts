@@ -15,7 +15,11 @@ test("the page shows the cycles, success rate, lesson counts, charts, sensors an
   if (report.db.status !== "ok") return;
   assert.deepEqual(report.db.success, { met: EXPECTED.met, checked: EXPECTED.checked, percent: EXPECTED.percent });
   assert.deepEqual(report.db.lessons.counts, EXPECTED.counts);
-  assert.deepEqual(report.schedule, { status: "ok", cron: "*/30 * * * *", nextWakeAt: new Date(2026, 2, 1, 16, 30).toISOString() });
+  assert.deepEqual(report.schedule, {
+    status: "ok",
+    cron: "*/30 * * * *",
+    nextWakeAt: new Date(2026, 2, 1, 16, 30).toISOString(),
+  });
   assert.deepEqual(report.daemon, { status: "stopped" });
 
   const html = renderStatusPage(report, { jsonHref: "/status.json" });
@@ -28,7 +32,10 @@ test("the page shows the cycles, success rate, lesson counts, charts, sensors an
   const cycleNumbers = [...cyclesTable.matchAll(/<tr><td class=num>(\d+)<\/td>/g)].map((match) => Number(match[1]));
   assert.deepEqual(cycleNumbers, [12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1], "one row per cycle, newest first");
   assert.match(cyclesTable, /<span class="failed">failed<\/span><small>cycle timed out<\/small>/);
-  assert.match(cyclesTable, /<span class="interrupted">interrupted<\/span><small>the process \(pid 4242\) stopped mid-cycle/);
+  assert.match(
+    cyclesTable,
+    /<span class="interrupted">interrupted<\/span><small>the process \(pid 4242\) stopped mid-cycle/,
+  );
 
   assert.match(html, /pinned <b>1<\/b> · trusted <b>1<\/b> · provisional <b>2<\/b> · retired <b>1<\/b>/);
   const lessonsTable = section(html, "lessons-table");
@@ -39,16 +46,26 @@ test("the page shows the cycles, success rate, lesson counts, charts, sensors an
   assert.equal(successChart.match(/<circle /g)?.length, EXPECTED.checked, "one dot per cycle that checked goals");
   assert.match(html, /<svg class="chart" id="chart-lessons"/);
   const sensorsTable = section(html, "sensors-table");
-  assert.match(sensorsTable, new RegExp(`<td class=num>12</td><td class=num>${EXPECTED.lastTempC.toFixed(1)} °C</td><td class=num>${EXPECTED.lastFreeRamMB} MB</td>`));
+  assert.match(
+    sensorsTable,
+    new RegExp(
+      `<td class=num>12</td><td class=num>${EXPECTED.lastTempC.toFixed(1)} °C</td><td class=num>${EXPECTED.lastFreeRamMB} MB</td>`,
+    ),
+  );
   assert.equal(section(html, "chart-temperature").match(/<circle /g)?.length, EXPECTED.sensorCycles);
-  assert.match(html, /2026-03-01 16:30:00 \(in 25 min\) if the daemon runs, on schedule <code>\*\/30 \* \* \* \*<\/code>/);
+  assert.match(
+    html,
+    /2026-03-01 16:30:00 \(in 25 min\) if the daemon runs, on schedule <code>\*\/30 \* \* \* \*<\/code>/,
+  );
   assert.match(html, /<meta http-equiv="refresh" content="30">/);
 });
 
 test("a <script> summary and a markup lesson are escaped: the page has no script and no img element", async (t) => {
   const { dir, cleanup } = await makeStatusState();
   t.after(cleanup);
-  const html = renderStatusPage(await readStatusReport(dir, { clock: () => NOW }), { jsonHref: "/status.json?token=a&b" });
+  const html = renderStatusPage(await readStatusReport(dir, { clock: () => NOW }), {
+    jsonHref: "/status.json?token=a&b",
+  });
   assert.ok(!/<script/i.test(html), "no script element at all");
   assert.ok(!/<img/i.test(html), "no img element at all");
   assert.ok(html.includes("&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;"), "the summary shows as text");

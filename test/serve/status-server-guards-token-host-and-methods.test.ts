@@ -10,31 +10,56 @@ import { countTimers } from "../support/active-timers.js";
 
 const TOKEN = "s3cret-token-0123456789";
 
-async function serve(t: { after: (fn: () => Promise<void>) => void }, token?: string, host = "127.0.0.1"): Promise<StatusServer> {
+async function serve(
+  t: { after: (fn: () => Promise<void>) => void },
+  token?: string,
+  host = "127.0.0.1",
+): Promise<StatusServer> {
   const { dir, cleanup } = await makeStatusState();
   t.after(cleanup);
-  const started = await startStatusServer({ host, port: 0, ...(token !== undefined ? { token } : {}), stateDir: dir, logger: createMemoryLogger(), clock: () => new Date() });
+  const started = await startStatusServer({
+    host,
+    port: 0,
+    ...(token !== undefined ? { token } : {}),
+    stateDir: dir,
+    logger: createMemoryLogger(),
+    clock: () => new Date(),
+  });
   assert.ok(started.ok, started.ok ? "" : started.message);
   t.after(() => started.server.close());
   return started.server;
 }
 
 /** A raw request, so the Host header can be set (fetch forbids it). */
-function request(port: number, options: { method?: string; path?: string; headers?: Record<string, string> }): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function request(
+  port: number,
+  options: { method?: string; path?: string; headers?: Record<string, string> },
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port, method: options.method ?? "GET", path: options.path ?? "/", headers: options.headers ?? {}, agent: false }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (body += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port,
+        method: options.method ?? "GET",
+        path: options.path ?? "/",
+        headers: options.headers ?? {},
+        agent: false,
+      },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (body += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on("error", reject);
     req.end();
   });
 }
 
 function assertSecurityHeaders(headers: http.IncomingHttpHeaders | Headers): void {
-  const get = (name: string): string | undefined => (headers instanceof Headers ? (headers.get(name) ?? undefined) : (headers[name] as string | undefined));
+  const get = (name: string): string | undefined =>
+    headers instanceof Headers ? (headers.get(name) ?? undefined) : (headers[name] as string | undefined);
   assert.match(get("content-security-policy") ?? "", /default-src 'none'; style-src 'unsafe-inline'; img-src data:/);
   assert.equal(get("x-content-type-options"), "nosniff");
   assert.equal(get("referrer-policy"), "no-referrer");
@@ -85,7 +110,11 @@ test("with a token: no token or a wrong one gets 401, the bearer header or the q
   assertSecurityHeaders(missing.headers);
   assert.match(await missing.text(), /^401 unauthorized/);
   for (const wrong of [`${TOKEN}x`, TOKEN.slice(0, -1), "", "Bearer"]) {
-    assert.equal((await fetch(server.url, { headers: { Authorization: `Bearer ${wrong}` } })).status, 401, `wrong token ${wrong}`);
+    assert.equal(
+      (await fetch(server.url, { headers: { Authorization: `Bearer ${wrong}` } })).status,
+      401,
+      `wrong token ${wrong}`,
+    );
   }
   assert.equal((await fetch(`${server.url}?token=nope`)).status, 401);
   assert.equal((await fetch(new URL("/status.json", server.url))).status, 401, "the JSON view needs it too");
@@ -93,23 +122,51 @@ test("with a token: no token or a wrong one gets 401, the bearer header or the q
   const bearer = await fetch(server.url, { headers: { Authorization: `Bearer ${TOKEN}` } });
   assert.equal(bearer.status, 200);
   const bearerPage = await bearer.text();
-  assert.ok(bearerPage.includes('href="/status.json"') && !bearerPage.includes(TOKEN), "a header token stays out of the page");
+  assert.ok(
+    bearerPage.includes('href="/status.json"') && !bearerPage.includes(TOKEN),
+    "a header token stays out of the page",
+  );
   const query = await fetch(`${server.url}?token=${encodeURIComponent(TOKEN)}`);
   assert.equal(query.status, 200);
-  assert.ok((await query.text()).includes(`href="/status.json?token=${TOKEN}"`), "a query token is carried to the JSON link");
+  assert.ok(
+    (await query.text()).includes(`href="/status.json?token=${TOKEN}"`),
+    "a query token is carried to the JSON link",
+  );
   assert.equal((await fetch(`${server.url}status.json?token=${TOKEN}`)).status, 200);
-  assert.equal((await request(server.port, { method: "POST", headers: { Authorization: `Bearer ${TOKEN}` } })).status, 405);
-  assert.equal((await request(server.port, { headers: { Host: "attacker.example", Authorization: `Bearer ${TOKEN}` } })).status, 200, "the token, not the Host, guards a token server");
+  assert.equal(
+    (await request(server.port, { method: "POST", headers: { Authorization: `Bearer ${TOKEN}` } })).status,
+    405,
+  );
+  assert.equal(
+    (await request(server.port, { headers: { Host: "attacker.example", Authorization: `Bearer ${TOKEN}` } })).status,
+    200,
+    "the token, not the Host, guards a token server",
+  );
 });
 
 test("a non-loopback host without a token is refused before listening; a port in use is a message", async (t) => {
   await assert.rejects(
-    startStatusServer({ host: "0.0.0.0", port: 0, stateDir: "/nonexistent", logger: createMemoryLogger(), clock: () => new Date() }),
+    startStatusServer({
+      host: "0.0.0.0",
+      port: 0,
+      stateDir: "/nonexistent",
+      logger: createMemoryLogger(),
+      clock: () => new Date(),
+    }),
     /without a token/,
   );
   const server = await serve(t);
-  const clash = await startStatusServer({ host: "127.0.0.1", port: server.port, stateDir: "/nonexistent", logger: createMemoryLogger(), clock: () => new Date() });
-  assert.deepEqual(clash, { ok: false, message: `the status page cannot listen on 127.0.0.1:${server.port} (EADDRINUSE)` });
+  const clash = await startStatusServer({
+    host: "127.0.0.1",
+    port: server.port,
+    stateDir: "/nonexistent",
+    logger: createMemoryLogger(),
+    clock: () => new Date(),
+  });
+  assert.deepEqual(clash, {
+    ok: false,
+    message: `the status page cannot listen on 127.0.0.1:${server.port} (EADDRINUSE)`,
+  });
 });
 
 test("an idle status server arms no timer of its own and burns under 20 ms of CPU per second", async (t) => {

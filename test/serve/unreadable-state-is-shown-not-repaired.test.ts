@@ -20,7 +20,11 @@ test("a torn db.json, an unknown version and a schema mismatch each show 'state 
     ["torn", whole.slice(0, Math.floor(whole.length / 2)), /is not valid JSON/],
     ["empty", "", /is empty/],
     ["future version", JSON.stringify({ ...makeStatusDb(), version: 9 }), /unknown version 9/],
-    ["schema", JSON.stringify({ ...makeStatusDb(), cycles: [{ cycle: "one" }] }), /schema mismatch at cycles\.0\.cycle/],
+    [
+      "schema",
+      JSON.stringify({ ...makeStatusDb(), cycles: [{ cycle: "one" }] }),
+      /schema mismatch at cycles\.0\.cycle/,
+    ],
   ];
   for (const [name, content, reason] of cases) {
     await writeFile(dbFile, content);
@@ -54,7 +58,13 @@ test("requests against corrupt state answer 200 and leave every file in the stat
   await writeFile(path.join(dir, "db.json"), '{"version": 2, "cycle": {"count": 3}, "cyc');
   await writeFile(path.join(dir, "config.json"), "{ not json");
   const before = await snapshot(dir);
-  const started = await startStatusServer({ host: "127.0.0.1", port: 0, stateDir: dir, logger: createMemoryLogger(), clock });
+  const started = await startStatusServer({
+    host: "127.0.0.1",
+    port: 0,
+    stateDir: dir,
+    logger: createMemoryLogger(),
+    clock,
+  });
   assert.ok(started.ok);
   t.after(() => started.server.close());
   for (const target of ["/", "/status.json", "/"]) {

@@ -39,7 +39,9 @@ export function startCli(args: string[], env: Record<string, string> = {}): CliR
     onData(chunk);
   });
   child.stderr.on("data", onData);
-  const exited = new Promise<number | string>((resolve) => child.on("exit", (code, signal) => resolve(code ?? signal ?? "unknown")));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on("exit", (code, signal) => resolve(code ?? signal ?? "unknown")),
+  );
   return {
     child,
     output: () => text,
@@ -49,7 +51,10 @@ export function startCli(args: string[], env: Record<string, string> = {}): CliR
       const match = pattern.exec(text);
       if (match) return Promise.resolve(match[0]);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; output so far:\n${text}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`timed out waiting for ${pattern}; output so far:\n${text}`)),
+          timeoutMs,
+        );
         waiters.push({
           pattern,
           resolve: (line) => {
@@ -67,7 +72,10 @@ export function startCli(args: string[], env: Record<string, string> = {}): CliR
 }
 
 /** Runs the CLI to completion. */
-export async function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | string; output: string; stdout: string }> {
+export async function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | string; output: string; stdout: string }> {
   const run = startCli(args, env);
   const code = await run.exited;
   return { code, output: run.output(), stdout: run.stdout() };

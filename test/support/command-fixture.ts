@@ -3,7 +3,11 @@ import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 /** Writes each script to `<state>/bin/<name>` (mode 755) and allowlists them as argument-less commands for `run`. */
-export async function installCommands(stateDir: string, scripts: Record<string, string>, tools: string[] = ["run", "finish"]): Promise<void> {
+export async function installCommands(
+  stateDir: string,
+  scripts: Record<string, string>,
+  tools: string[] = ["run", "finish"],
+): Promise<void> {
   const bin = path.join(stateDir, "bin");
   await mkdir(bin, { recursive: true });
   for (const [name, body] of Object.entries(scripts)) {

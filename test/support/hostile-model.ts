@@ -31,7 +31,11 @@ export const SPIN_ON_LONG_CHAT_TEMPLATE = `{% if messages|length > 9 %}${SPIN}{%
 export const RECURSIVE_MACRO_TEMPLATE = `{% macro f(n) %}{% if n > 0 %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(30) }}${ECHO}`;
 
 /** The spinning templates by name: `load` and `macro` spin while the model loads, `long-chat` in a long step. */
-export const SPINNING_TEMPLATES = { load: SPIN_AT_LOAD_TEMPLATE, macro: RECURSIVE_MACRO_TEMPLATE, "long-chat": SPIN_ON_LONG_CHAT_TEMPLATE } as const;
+export const SPINNING_TEMPLATES = {
+  load: SPIN_AT_LOAD_TEMPLATE,
+  macro: RECURSIVE_MACRO_TEMPLATE,
+  "long-chat": SPIN_ON_LONG_CHAT_TEMPLATE,
+} as const;
 
 /** The test model with one of the spinning templates (written once, cached by content). */
 export function spinningModel(which: keyof typeof SPINNING_TEMPLATES): Promise<string> {
@@ -41,7 +45,10 @@ export function spinningModel(which: keyof typeof SPINNING_TEMPLATES): Promise<s
 /** A decide prompt with five earlier turns: eleven chat messages, enough to set off {@link SPIN_ON_LONG_CHAT_TEMPLATE}. */
 export const LONG_CHAT_PROMPT = {
   sections: [{ id: "goals", title: "Goals", text: "Say done.", share: 1 }],
-  turns: Array.from({ length: 5 }, (_, index) => ({ request: `Step ${index + 1}.`, action: `{"tool":"finish","args":{"summary":"${index}"}}` })),
+  turns: Array.from({ length: 5 }, (_, index) => ({
+    request: `Step ${index + 1}.`,
+    action: `{"tool":"finish","args":{"summary":"${index}"}}`,
+  })),
   request: "Reply with one JSON action.",
 };
 
@@ -51,7 +58,8 @@ function statFields(pid: number): string[] | undefined {
   try {
     text = readFileSync(`/proc/${pid}/stat`, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ESRCH") return undefined;
+    if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "ESRCH")
+      return undefined;
     throw error;
   }
   // The command name is in parentheses and may hold spaces; the fields after its closing one are plain.
@@ -137,7 +145,12 @@ export interface OrphanOutcome {
  * until the model process has spun for `spinSeconds` of CPU, SIGKILLs the stand-in and watches the model process for
  * `withinMs`. Whatever happens, no model process outlives this call (one still running is SIGKILLed at the end).
  */
-export async function killParentOfSpinningModel(guard: ParentDeathGuard, modelPath: string, withinMs: number, spinSeconds = 2): Promise<OrphanOutcome> {
+export async function killParentOfSpinningModel(
+  guard: ParentDeathGuard,
+  modelPath: string,
+  withinMs: number,
+  spinSeconds = 2,
+): Promise<OrphanOutcome> {
   const parent = spawn(process.execPath, [FORKER, guard, modelPath], { stdio: ["ignore", "pipe", "inherit"] });
   const exited = new Promise((resolve) => parent.once("exit", resolve));
   let output = "";
@@ -150,7 +163,10 @@ export async function killParentOfSpinningModel(guard: ParentDeathGuard, modelPa
     parent.once("exit", () => reject(new Error(`the stand-in daemon exited early: ${output}`)));
   });
   try {
-    if (!(await waitForCpu(workerPid, spinSeconds, 120_000))) throw new Error(`the model process never got spinning (${cpuSeconds(workerPid)} s of CPU; parent said ${output})`);
+    if (!(await waitForCpu(workerPid, spinSeconds, 120_000)))
+      throw new Error(
+        `the model process never got spinning (${cpuSeconds(workerPid)} s of CPU; parent said ${output})`,
+      );
     const cpuSecondsAtKill = cpuSeconds(workerPid);
     parent.kill("SIGKILL");
     await exited;

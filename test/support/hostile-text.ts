@@ -6,7 +6,8 @@ export const MARK = "HOSTILE-5e1d";
 
 /** Characters a terminal or a text renderer acts on: C0 but tab and newline, DEL, C1, separators, bidi and format controls. */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what is being looked for
-export const RAW_CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u206F\uFEFF]/;
+export const RAW_CONTROL =
+  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u206F\uFEFF]/;
 
 /** ESC sequences (clear screen, set the window title, red), a C1 CSI, an RLO override and a zero-width space. */
 export const ESCAPES = "\u001b[2J\u001b]0;owned\u0007\u001b[31m\u009b1m\u202egnp.exe\u200b";
@@ -26,7 +27,9 @@ export const HOSTILE_NAME = `note ${MARK}\n${FORGED_CYCLE} ${ESCAPES}.md`;
 /** The first raw control in `text` as a `\uXXXX` description, or undefined when there is none. */
 export function findRawControl(text: string): string | undefined {
   const match = RAW_CONTROL.exec(text);
-  return match === null ? undefined : `U+${(match[0].codePointAt(0) ?? 0).toString(16).padStart(4, "0")} at ${match.index}: ${JSON.stringify(text.slice(Math.max(0, match.index - 40), match.index + 20))}`;
+  return match === null
+    ? undefined
+    : `U+${(match[0].codePointAt(0) ?? 0).toString(16).padStart(4, "0")} at ${match.index}: ${JSON.stringify(text.slice(Math.max(0, match.index - 40), match.index + 20))}`;
 }
 
 /** How a prompt text's lines fall outside and inside quoted-data fences. */

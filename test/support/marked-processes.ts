@@ -11,7 +11,11 @@ export async function findMarkedProcesses(marker: string): Promise<number[]> {
   const found: number[] = [];
   for (const name of await readdir("/proc")) {
     if (!/^[0-9]+$/.test(name) || Number(name) === process.pid) continue;
-    if (!readOrEmpty(`/proc/${name}/cmdline`).includes(needle) && !readOrEmpty(`/proc/${name}/environ`).includes(needle)) continue;
+    if (
+      !readOrEmpty(`/proc/${name}/cmdline`).includes(needle) &&
+      !readOrEmpty(`/proc/${name}/environ`).includes(needle)
+    )
+      continue;
     const stat = readOrEmpty(`/proc/${name}/stat`).toString("utf8");
     const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
     if (state !== "" && state !== "Z") found.push(Number(name));

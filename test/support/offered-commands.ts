@@ -8,7 +8,8 @@ export function runEnum(schema: JsonSchema | undefined): string[] {
     if ("type" in branch && branch.type === "object" && "const" in (branch.properties.tool ?? {})) {
       const tool = branch.properties.tool as { const: string };
       const args = branch.properties.args;
-      if (tool.const === "run" && args !== undefined && "properties" in args) return [...(args.properties.command as { enum: string[] }).enum];
+      if (tool.const === "run" && args !== undefined && "properties" in args)
+        return [...(args.properties.command as { enum: string[] }).enum];
     }
   }
   return [];

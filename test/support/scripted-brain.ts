@@ -33,7 +33,14 @@ export class ScriptedBrain implements Brain {
         prompts.push(prompt);
         schemas.push(schema);
         const raw = script.shift() ?? '{"thought":"done","tool":"finish","args":{"summary":"script ended"}}';
-        const usage = { promptTokens: 0, evaluatedPromptTokens: 0, generatedTokens: 0, durationMs: 0, droppedSteps: 0, cutSections: [] };
+        const usage = {
+          promptTokens: 0,
+          evaluatedPromptTokens: 0,
+          generatedTokens: 0,
+          durationMs: 0,
+          droppedSteps: 0,
+          cutSections: [],
+        };
         let parsed: { tool?: unknown; args?: unknown; thought?: unknown };
         try {
           parsed = JSON.parse(raw) as typeof parsed;
@@ -41,13 +48,21 @@ export class ScriptedBrain implements Brain {
           return { ok: false, reason: "invalid-output", detail: `not JSON: ${(error as Error).message}`, raw, usage };
         }
         if (typeof parsed.tool !== "string" || findToolBranch(schema, parsed.tool) === undefined) {
-          return { ok: false, reason: "invalid-output", detail: `tool ${String(parsed.tool)} not in schema`, raw, usage };
+          return {
+            ok: false,
+            reason: "invalid-output",
+            detail: `tool ${String(parsed.tool)} not in schema`,
+            raw,
+            usage,
+          };
         }
         return {
           ok: true,
           action: {
             thought: String(parsed.thought ?? ""),
-            ...(Array.isArray((parsed as { cite?: unknown }).cite) ? { cite: (parsed as { cite: string[] }).cite } : {}),
+            ...(Array.isArray((parsed as { cite?: unknown }).cite)
+              ? { cite: (parsed as { cite: string[] }).cite }
+              : {}),
             tool: parsed.tool,
             args: (parsed.args ?? {}) as Record<string, unknown>,
           },

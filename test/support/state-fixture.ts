@@ -37,18 +37,30 @@ export const ONE_GOAL_YAML = [
 ].join("\n");
 
 /** Makes a state dir in a fresh temp folder; `cleanup` removes it. */
-export async function makeStateDir(options: FixtureOptions = {}): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+export async function makeStateDir(
+  options: FixtureOptions = {},
+): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const parent = await mkdtemp(path.join(os.tmpdir(), "apprentice-state-"));
   const dir = path.join(parent, "state");
   await initStateDir(dir);
   await writeFile(path.join(dir, "goals.yaml"), options.goalsYaml ?? ONE_GOAL_YAML);
-  const config = JSON.parse(await readFile(path.join(dir, "config.json"), "utf8")) as Record<string, Record<string, unknown>>;
-  config.model = { ...config.model, seed: 1, maxTokensPerStep: 128, ...(options.withModel === false ? {} : { path: await testModel() }) };
+  const config = JSON.parse(await readFile(path.join(dir, "config.json"), "utf8")) as Record<
+    string,
+    Record<string, unknown>
+  >;
+  config.model = {
+    ...config.model,
+    seed: 1,
+    maxTokensPerStep: 128,
+    ...(options.withModel === false ? {} : { path: await testModel() }),
+  };
   config.limits = { ...config.limits, maxSteps: 3, stepTimeoutMs: 20_000, cycleTimeoutMs: 60_000 };
   for (const [key, value] of Object.entries(options.config ?? {})) config[key] = { ...config[key], ...value };
   await writeFile(path.join(dir, "config.json"), JSON.stringify(config, null, 2));
   for (const [name, text] of Object.entries(options.inbox ?? {})) await writeFile(path.join(dir, "inbox", name), text);
-  for (const [name, text] of Object.entries(options.operator ?? {})) await writeFile(path.join(dir, "operator", name), text, { mode: 0o600 });
-  for (const [name, text] of Object.entries(options.workspace ?? {})) await writeFile(path.join(dir, "workspace", name), text);
+  for (const [name, text] of Object.entries(options.operator ?? {}))
+    await writeFile(path.join(dir, "operator", name), text, { mode: 0o600 });
+  for (const [name, text] of Object.entries(options.workspace ?? {}))
+    await writeFile(path.join(dir, "workspace", name), text);
   return { dir, cleanup: () => rm(parent, { recursive: true, force: true }) };
 }

@@ -45,7 +45,10 @@ const shoutTool: Tool = {
 const SHOUT = '{"thought":"shout","tool":"shout","args":{"message":"hello","volume":"loud"}}';
 
 /** One act loop on goal `heard` (met once shout.txt exists) with `tools`; how often its check ran. */
-async function runLoop(t: Parameters<typeof makeTempDir>[0], tools: readonly Tool[]): Promise<{ result: ActLoopResult; brain: ScriptedBrain; checks: number }> {
+async function runLoop(
+  t: Parameters<typeof makeTempDir>[0],
+  tools: readonly Tool[],
+): Promise<{ result: ActLoopResult; brain: ScriptedBrain; checks: number }> {
   const workspaceDir = await makeTempDir(t);
   const brain = new ScriptedBrain([SHOUT]);
   let checks = 0;
@@ -87,7 +90,12 @@ async function runLoop(t: Parameters<typeof makeTempDir>[0], tools: readonly Too
 
 test("the type checker refuses a tool without its facts", () => {
   // @ts-expect-error: effect, taint, freeTextKeys, masking and enabledByDefault are missing, so this is no Tool.
-  const factless: Tool = { name: "mute", description: "Say nothing.", argsSchema: () => undefined, execute: async () => ({ ok: true, output: "" }) };
+  const factless: Tool = {
+    name: "mute",
+    description: "Say nothing.",
+    argsSchema: () => undefined,
+    execute: async () => ({ ok: true, output: "" }),
+  };
   assert.equal(factless.name, "mute");
 });
 
@@ -97,7 +105,14 @@ test("a registry built from a list finds the tool and its facts; a name it lacks
   assert.equal(registry.find("shout"), shoutTool);
   assert.equal(registry.facts("shout"), shoutTool);
   assert.equal(builtinRegistry.find("shout"), undefined, "the built-in registry is not changed by building another");
-  assert.deepEqual(registry.facts("gone"), { name: "gone", effect: true, taint: true, freeTextKeys: [], masking: "failures-or-ineffective", enabledByDefault: false });
+  assert.deepEqual(registry.facts("gone"), {
+    name: "gone",
+    effect: true,
+    taint: true,
+    freeTextKeys: [],
+    masking: "failures-or-ineffective",
+    enabledByDefault: false,
+  });
   assert.deepEqual(builtinRegistry.facts("gone"), unknownToolFacts("gone"));
   assert.throws(() => buildToolRegistry([shoutTool, finishTool, shoutTool]), /two tools are called shout/);
 });
@@ -110,8 +125,15 @@ test("the model is offered the tool's grammar, and the goal's check runs again a
   assert.deepEqual(args?.properties.volume, { enum: ["loud", "louder"] }, "the shout branch carries its own arguments");
   assert.equal(checks, 1, "one check, right after the shout");
   assert.deepEqual(result.goals, [{ id: "heard", metBy: "steps", attempted: true }]);
-  assert.deepEqual(result.steps.map((step) => [step.tool, step.ok, step.changedWorld, step.fromWorld]), [["shout", true, true, undefined]]);
-  assert.deepEqual(result.outcomes[0]?.action, { tool: "shout", args: '{"volume":"loud"}' }, "the free-text message is not in the key");
+  assert.deepEqual(
+    result.steps.map((step) => [step.tool, step.ok, step.changedWorld, step.fromWorld]),
+    [["shout", true, true, undefined]],
+  );
+  assert.deepEqual(
+    result.outcomes[0]?.action,
+    { tool: "shout", args: '{"volume":"loud"}' },
+    "the free-text message is not in the key",
+  );
   assert.equal(result.outcomes[0]?.fromWorld, false, "not world content: taint is false");
 
   const quiet = await runLoop(t, [finishTool, { ...shoutTool, effect: false }]);
@@ -128,10 +150,16 @@ test("the action key leaves out the tool's free-text arguments, and only its own
   assert.deepEqual(hello, normalizeAction("shout", { message: "good bye", volume: "loud" }, shoutTool));
   assert.notDeepEqual(hello, normalizeAction("shout", { message: "hello", volume: "louder" }, shoutTool));
   // Without the tool's facts, a name no registry holds keeps every argument.
-  assert.notDeepEqual(normalizeAction("shout", { message: "hello", volume: "loud" }), normalizeAction("shout", { message: "bye", volume: "loud" }));
+  assert.notDeepEqual(
+    normalizeAction("shout", { message: "hello", volume: "loud" }),
+    normalizeAction("shout", { message: "bye", volume: "loud" }),
+  );
   // The built-in tools' free text is theirs alone: `run` has none, so a `content` argument would count there.
   assert.equal(normalizeAction("write_file", { path: "a", content: "x" }).args, '{"path":"a"}');
-  assert.equal(normalizeAction("run", { command: "ls", args: [], content: "x" }).args, '{"args":[],"command":"ls","content":"x"}');
+  assert.equal(
+    normalizeAction("run", { command: "ls", args: [], content: "x" }).args,
+    '{"args":[],"command":"ls","content":"x"}',
+  );
 });
 
 test("the learning rule reads the tool's masking: never ineffective, still masked after two identical failures", () => {
@@ -145,7 +173,8 @@ test("the learning rule reads the tool's masking: never ineffective, still maske
   assert.deepEqual(exempt.lessons, [], "masking: failures never makes it ineffective");
 
   const unknown = emptyData();
-  for (const cycle of [1, 2, 3]) recordOutcomes(unknown, [outcome(cycle, action, { ok: true })], failed, outcomeCtx(cycle));
+  for (const cycle of [1, 2, 3])
+    recordOutcomes(unknown, [outcome(cycle, action, { ok: true })], failed, outcomeCtx(cycle));
   assert.equal(unknown.lessons[0]?.mask?.signature, "ineffective", "without its facts the name is never exempt");
 
   const failing = emptyData();
@@ -154,6 +183,7 @@ test("the learning rule reads the tool's masking: never ineffective, still maske
 
   const never = buildToolRegistry([{ ...shoutTool, masking: "never" }]);
   const unmasked = emptyData();
-  for (const cycle of [1, 2, 3]) recordOutcomes(unmasked, [outcome(cycle, action)], failed, { ...outcomeCtx(cycle), toolFacts: never.facts });
+  for (const cycle of [1, 2, 3])
+    recordOutcomes(unmasked, [outcome(cycle, action)], failed, { ...outcomeCtx(cycle), toolFacts: never.facts });
   assert.deepEqual(unmasked.lessons, [], "masking: never, like finish");
 });

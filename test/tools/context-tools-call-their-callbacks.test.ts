@@ -27,7 +27,11 @@ test("a failing callback becomes a failed outcome, not a throw", async (t) => {
   const failing = async (): Promise<never> => {
     throw new Error("outbox is read-only");
   };
-  const context = makeToolContext(await makeTempDir(t), { sendMessage: failing, writeNote: failing, readSensors: failing });
+  const context = makeToolContext(await makeTempDir(t), {
+    sendMessage: failing,
+    writeNote: failing,
+    readSensors: failing,
+  });
   const message = await messageOperatorTool.execute({ text: "hi" }, context);
   assert.deepEqual(message, { ok: false, error: "could not send the message: outbox is read-only" });
   assert.equal((await noteTool.execute({ text: "hi" }, context)).ok, false);

@@ -20,7 +20,11 @@ import { makeTempDir, makeToolContext } from "./tool-context.js";
 test("usage follows df: used is blocks minus free, available is what a user may take, percent is rounded up", () => {
   const usage = diskUsageOf({ bsize: 4096, blocks: 1000, bfree: 300, bavail: 250 });
   assert.deepEqual(usage, { totalBytes: 4_096_000, usedBytes: 2_867_200, availableBytes: 1_024_000, usedPercent: 74 });
-  assert.equal(diskUsageOf({ bsize: 4096, blocks: 0, bfree: 0, bavail: 0 }).usedPercent, 0, "an empty pseudo filesystem is 0%, not NaN");
+  assert.equal(
+    diskUsageOf({ bsize: 4096, blocks: 0, bfree: 0, bavail: 0 }).usedPercent,
+    0,
+    "an empty pseudo filesystem is 0%, not NaN",
+  );
   assert.equal(describeDiskUsage(usage), "disk: 3.9 MiB total, 2.7 MiB used, 1000 KiB available, 74% used");
 });
 
@@ -37,7 +41,12 @@ test("on a real directory it reports the same total and, within a point, the sam
   const outcome = await diskTool.execute({}, makeToolContext(workspace));
   assert.ok(outcome.ok, "disk reads a real filesystem");
   assert.match(outcome.output, /^disk: [\d.]+ \S+ total, [\d.]+ \S+ used, [\d.]+ \S+ available, \d+% used$/);
-  const [size, pcent] = execFileSync("df", ["-B1", "--output=size,pcent", workspace], { encoding: "utf8" }).trim().split("\n")[1]?.trim().split(/\s+/) ?? [];
+  const [size, pcent] =
+    execFileSync("df", ["-B1", "--output=size,pcent", workspace], { encoding: "utf8" })
+      .trim()
+      .split("\n")[1]
+      ?.trim()
+      .split(/\s+/) ?? [];
   const usage = diskUsageOf(await statfs(workspace));
   assert.equal(usage.totalBytes, Number(size));
   const shown = Number(/(\d+)% used$/.exec(outcome.output)?.[1]);
@@ -46,30 +55,53 @@ test("on a real directory it reports the same total and, within a point, the sam
 
 test("a workspace that is gone is a failed outcome naming the OS error, not a throw", async (t) => {
   const missing = path.join(await makeTempDir(t), "gone");
-  assert.deepEqual(await diskTool.execute({}, makeToolContext(missing)), { ok: false, error: "could not read the disk usage: ENOENT: no such file or directory" });
+  assert.deepEqual(await diskTool.execute({}, makeToolContext(missing)), {
+    ok: false,
+    error: "could not read the disk usage: ENOENT: no such file or directory",
+  });
 });
 
 test("disk is read-only, not world content, takes no arguments and is opt-in", () => {
   assert.deepEqual(
-    { effect: diskTool.effect, taint: diskTool.taint, freeTextKeys: diskTool.freeTextKeys, masking: diskTool.masking, enabledByDefault: diskTool.enabledByDefault },
+    {
+      effect: diskTool.effect,
+      taint: diskTool.taint,
+      freeTextKeys: diskTool.freeTextKeys,
+      masking: diskTool.masking,
+      enabledByDefault: diskTool.enabledByDefault,
+    },
     { effect: false, taint: false, freeTextKeys: [], masking: "failures", enabledByDefault: false },
   );
-  assert.deepEqual(diskTool.argsSchema({ allowCommands: [], commandArgs: {}, files: [], dirs: [], limits: { maxFileBytes: 1, maxOutputBytes: 1, commandTimeoutMs: 1 } }), {
-    type: "object",
-    properties: {},
-    required: [],
-    additionalProperties: false,
-  });
+  assert.deepEqual(
+    diskTool.argsSchema({
+      allowCommands: [],
+      commandArgs: {},
+      files: [],
+      dirs: [],
+      limits: { maxFileBytes: 1, maxOutputBytes: 1, commandTimeoutMs: 1 },
+    }),
+    {
+      type: "object",
+      properties: {},
+      required: [],
+      additionalProperties: false,
+    },
+  );
   assert.equal(builtinRegistry.find("disk"), diskTool);
   assert.ok(!defaultTools.includes(diskTool), "not among the tools offered by default");
   assert.ok(!parseConfig({}, "config.json").tools.enabled.includes("disk"), "config's default leaves it out");
-  assert.deepEqual(parseConfig({ tools: { enabled: ["disk", "finish"] } }, "config.json").tools.enabled, ["disk", "finish"]);
+  assert.deepEqual(parseConfig({ tools: { enabled: ["disk", "finish"] } }, "config.json").tools.enabled, [
+    "disk",
+    "finish",
+  ]);
 });
 
 test("a cycle offers disk only when config tools.enabled lists it, and then the model's disk step runs", async (t) => {
   const DISK = '{"thought":"space?","tool":"disk","args":{}}';
   for (const enabled of [undefined, ["disk", "write_file"]]) {
-    const { dir, cleanup } = await makeStateDir({ ...(enabled !== undefined ? { config: { tools: { enabled } } } : {}) });
+    const { dir, cleanup } = await makeStateDir({
+      ...(enabled !== undefined ? { config: { tools: { enabled } } } : {}),
+    });
     t.after(cleanup);
     const logger = createMemoryLogger();
     const state = await openState(dir, { logger, clock: () => new Date() });
@@ -86,7 +118,10 @@ test("a cycle offers disk only when config tools.enabled lists it, and then the 
         assert.equal(findToolBranch(schema, "disk"), undefined, "not offered by default");
         assert.ok(findToolBranch(schema, "list_dir") !== undefined, "the default tools are");
         assert.equal(diskStep, undefined, "the model's disk reply was refused: no disk step ran");
-        assert.ok(steps.some((step) => step.tool === "(invalid-output)"), "it was recorded as invalid output");
+        assert.ok(
+          steps.some((step) => step.tool === "(invalid-output)"),
+          "it was recorded as invalid output",
+        );
       } else {
         assert.ok(findToolBranch(schema, "disk") !== undefined, "offered once enabled");
         assert.equal(findToolBranch(schema, "list_dir"), undefined, "and only what is enabled (finish always)");

@@ -4,7 +4,14 @@ import { execFileSync } from "node:child_process";
 import { link, lstat, mkdir, readdir, readFile, rename, symlink, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
-import { inspectBeneath, openDirBeneath, openFileBeneath, openWorkspaceRoot, pathBeneath, readDirBeneath } from "../../src/tools/open-beneath.js";
+import {
+  inspectBeneath,
+  openDirBeneath,
+  openFileBeneath,
+  openWorkspaceRoot,
+  pathBeneath,
+  readDirBeneath,
+} from "../../src/tools/open-beneath.js";
 import { fingerprintWorkspace } from "../../src/cycle/world-fingerprint.js";
 import { appendFileTool } from "../../src/tools/append-file.js";
 import { listDirTool } from "../../src/tools/list-dir.js";
@@ -34,9 +41,17 @@ test("an intermediate symlink is refused by name, wherever it leads, and nothing
   t.after(() => root.close());
 
   const out = await openDirBeneath(root, ["out", "b"], "out/b/file.txt");
-  assert.deepEqual(out, { ok: false, error: "out/b/file.txt: out is a symbolic link; file tools do not follow links", missing: false });
+  assert.deepEqual(out, {
+    ok: false,
+    error: "out/b/file.txt: out is a symbolic link; file tools do not follow links",
+    missing: false,
+  });
   const inner = await openDirBeneath(root, ["inner", "b"], "inner/b");
-  assert.deepEqual(inner, { ok: false, error: "inner/b: inner is a symbolic link; file tools do not follow links", missing: false });
+  assert.deepEqual(inner, {
+    ok: false,
+    error: "inner/b: inner is a symbolic link; file tools do not follow links",
+    missing: false,
+  });
   const created = await openDirBeneath(root, ["out", "new"], "out/new/x.txt", { create: true });
   assert.equal(created.ok, false);
   assert.deepEqual(await readdir(outside), ["b"], "no folder was made through the link");
@@ -55,10 +70,17 @@ test("a final symlink is seen as a link (O_PATH|O_NOFOLLOW), never followed, for
   const inspected = await inspectBeneath(dir.handle, "link.txt", "a/b/link.txt");
   assert.ok(inspected.ok && inspected.stats.isSymbolicLink());
   if (inspected.ok) await inspected.handle.close();
-  const refusal = { ok: false, error: "a/b/link.txt is a symbolic link; file tools do not follow links", missing: false };
+  const refusal = {
+    ok: false,
+    error: "a/b/link.txt is a symbolic link; file tools do not follow links",
+    missing: false,
+  };
   assert.deepEqual(await openFileBeneath(dir.handle, "link.txt", "a/b/link.txt", "read"), refusal);
   assert.deepEqual(await openFileBeneath(dir.handle, "link.txt", "a/b/link.txt", "append"), refusal);
-  assert.deepEqual(await replaceFileBeneath(dir.handle, "link.txt", "a/b/link.txt", Buffer.from("pwned")), { ok: false, error: refusal.error });
+  assert.deepEqual(await replaceFileBeneath(dir.handle, "link.txt", "a/b/link.txt", Buffer.from("pwned")), {
+    ok: false,
+    error: refusal.error,
+  });
   const dangling = await openFileBeneath(dir.handle, "dangling.txt", "a/b/dangling.txt", "append");
   assert.equal(dangling.ok, false, "a dangling link is refused; its target is never created");
   assert.equal(await readFile(path.join(outside, "b", "file.txt"), "utf8"), "CANARY\n");
@@ -80,7 +102,9 @@ test("`..` never reaches outside: refused as a name, and a held directory stays 
   t.after(() => dir.handle.close());
   await rename(path.join(workspace, "a"), path.join(workspace, "moved"));
   await symlink(outside, path.join(workspace, "a"));
-  assert.deepEqual(await replaceFileBeneath(dir.handle, "file.txt", "a/b/file.txt", Buffer.from("rewritten\n")), { ok: true });
+  assert.deepEqual(await replaceFileBeneath(dir.handle, "file.txt", "a/b/file.txt", Buffer.from("rewritten\n")), {
+    ok: true,
+  });
   const appended = await openFileBeneath(dir.handle, "new.txt", "a/b/new.txt", "append");
   assert.ok(appended.ok);
   if (appended.ok) await appended.handle.close();
@@ -98,7 +122,11 @@ test("a directory replaced by a file is refused, and create never makes a folder
   const expected = { ok: false, error: "plain/x.txt: plain is a regular file, not a directory", missing: false };
   assert.deepEqual(await openDirBeneath(root, ["plain"], "plain/x.txt"), expected);
   assert.deepEqual(await openDirBeneath(root, ["plain", "deeper"], "plain/x.txt", { create: true }), expected);
-  assert.deepEqual(await readDirBeneath(root, "plain"), { ok: false, error: "plain is a regular file, not a directory", missing: false });
+  assert.deepEqual(await readDirBeneath(root, "plain"), {
+    ok: false,
+    error: "plain is a regular file, not a directory",
+    missing: false,
+  });
   assert.equal(await readFile(path.join(workspace, "plain"), "utf8"), "a file where a folder is expected\n");
 });
 
@@ -135,11 +163,22 @@ test("a file with more than one hard link is refused for reading, appending and 
   assert.ok(dir.ok);
   t.after(() => dir.handle.close());
   const read = await openFileBeneath(dir.handle, "hard.txt", "a/hard.txt", "read");
-  assert.deepEqual(read, { ok: false, error: "a/hard.txt has 2 hard links; reading it could show a file outside the workspace", missing: false });
+  assert.deepEqual(read, {
+    ok: false,
+    error: "a/hard.txt has 2 hard links; reading it could show a file outside the workspace",
+    missing: false,
+  });
   const append = await openFileBeneath(dir.handle, "hard.txt", "a/hard.txt", "append");
-  assert.deepEqual(append, { ok: false, error: "a/hard.txt has 2 hard links; writing it could change a file outside the workspace", missing: false });
+  assert.deepEqual(append, {
+    ok: false,
+    error: "a/hard.txt has 2 hard links; writing it could change a file outside the workspace",
+    missing: false,
+  });
   const replace = await replaceFileBeneath(dir.handle, "hard.txt", "a/hard.txt", Buffer.from("x"));
-  assert.deepEqual(replace, { ok: false, error: "a/hard.txt has 2 hard links; writing it could change a file outside the workspace" });
+  assert.deepEqual(replace, {
+    ok: false,
+    error: "a/hard.txt has 2 hard links; writing it could change a file outside the workspace",
+  });
   assert.equal(await readFile(path.join(outside, "b", "file.txt"), "utf8"), "CANARY\n");
 });
 
@@ -185,10 +224,21 @@ test("no descriptor is left open by the tools, whether they succeed or refuse", 
   execFileSync("mkfifo", [path.join(workspace, "pipe")]);
   const context = makeToolContext(workspace);
   const calls: [Tool, string][] = [
-    [readFileTool, "a/b/file.txt"], [readFileTool, "out/b/file.txt"], [readFileTool, "pipe"], [readFileTool, "hard.txt"],
-    [readFileTool, "missing/x"], [readFileTool, "plain/x"], [writeFileTool, "a/new/deeper/x.txt"], [writeFileTool, "out/x"],
-    [writeFileTool, "hard.txt"], [appendFileTool, "a/b/file.txt"], [appendFileTool, "a/b/new.txt"], [appendFileTool, "pipe"],
-    [listDirTool, "a"], [listDirTool, "out"], [listDirTool, "plain"],
+    [readFileTool, "a/b/file.txt"],
+    [readFileTool, "out/b/file.txt"],
+    [readFileTool, "pipe"],
+    [readFileTool, "hard.txt"],
+    [readFileTool, "missing/x"],
+    [readFileTool, "plain/x"],
+    [writeFileTool, "a/new/deeper/x.txt"],
+    [writeFileTool, "out/x"],
+    [writeFileTool, "hard.txt"],
+    [appendFileTool, "a/b/file.txt"],
+    [appendFileTool, "a/b/new.txt"],
+    [appendFileTool, "pipe"],
+    [listDirTool, "a"],
+    [listDirTool, "out"],
+    [listDirTool, "plain"],
   ];
   const runAll = async (): Promise<void> => {
     for (const [tool, relPath] of calls) await tool.execute({ path: relPath, content: "y" }, context);
@@ -203,5 +253,8 @@ test("no descriptor is left open by the tools, whether they succeed or refuse", 
 test("openWorkspaceRoot throws for a workspace that is missing or not a directory", async (t) => {
   const { workspace } = await makeTree(t);
   await assert.rejects(openWorkspaceRoot(path.join(workspace, "missing")), /cannot open the workspace .*ENOENT/);
-  await assert.rejects(openWorkspaceRoot(path.join(workspace, "a", "b", "file.txt")), /cannot open the workspace .*ENOTDIR/);
+  await assert.rejects(
+    openWorkspaceRoot(path.join(workspace, "a", "b", "file.txt")),
+    /cannot open the workspace .*ENOTDIR/,
+  );
 });

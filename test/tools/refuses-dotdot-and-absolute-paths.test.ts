@@ -19,7 +19,11 @@ test("parseWorkspacePath refuses .., absolute, NUL, empty and over-long paths", 
 
 test("parseWorkspacePath normalizes plain relative paths into plain names", () => {
   assert.deepEqual(parseWorkspacePath("./a/./b.txt"), { ok: true, relative: "a/b.txt", parts: ["a", "b.txt"] });
-  assert.deepEqual(parseWorkspacePath("a//new/c.txt/"), { ok: true, relative: "a/new/c.txt", parts: ["a", "new", "c.txt"] });
+  assert.deepEqual(parseWorkspacePath("a//new/c.txt/"), {
+    ok: true,
+    relative: "a/new/c.txt",
+    parts: ["a", "new", "c.txt"],
+  });
   assert.deepEqual(parseWorkspacePath("."), { ok: true, relative: ".", parts: [] });
   assert.deepEqual(parseWorkspacePath("./"), { ok: true, relative: ".", parts: [] });
 });
@@ -29,7 +33,11 @@ test("read_file and list_dir accept normalized paths and refuse what does not ex
   await mkdir(path.join(workspace, "a"));
   await writeFile(path.join(workspace, "a", "b.txt"), "hi");
   const context = makeToolContext(workspace);
-  assert.deepEqual(await readFileTool.execute({ path: "./a/./b.txt" }, context), { ok: true, output: "hi", touched: ["a/b.txt"] });
+  assert.deepEqual(await readFileTool.execute({ path: "./a/./b.txt" }, context), {
+    ok: true,
+    output: "hi",
+    touched: ["a/b.txt"],
+  });
   const missing = await readFileTool.execute({ path: "nope.txt" }, context);
   assert.deepEqual(missing, { ok: false, error: "nope.txt does not exist" });
   const missingParent = await readFileTool.execute({ path: "no/b.txt" }, context);
@@ -46,5 +54,8 @@ test("file tools refuse escaping paths and touch nothing outside", async (t) => 
   assert.equal(read.ok, false);
   const write = await writeFileTool.execute({ path: "../escaped.txt", content: "x" }, context);
   assert.equal(write.ok, false);
-  await assert.rejects(import("node:fs/promises").then((fs) => fs.stat(path.join(parent, "escaped.txt"))), { code: "ENOENT" });
+  await assert.rejects(
+    import("node:fs/promises").then((fs) => fs.stat(path.join(parent, "escaped.txt"))),
+    { code: "ENOENT" },
+  );
 });

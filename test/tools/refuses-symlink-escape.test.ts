@@ -50,7 +50,10 @@ test("a symlink is never followed, even one that stays inside: file tools refuse
   const read = await readFileTool.execute({ path: "alias.txt" }, context);
   assert.deepEqual(read, { ok: false, error: "alias.txt is a symbolic link; file tools do not follow links" });
   const throughDir = await readFileTool.execute({ path: "alias-dir/data.txt" }, context);
-  assert.deepEqual(throughDir, { ok: false, error: "alias-dir/data.txt: alias-dir is a symbolic link; file tools do not follow links" });
+  assert.deepEqual(throughDir, {
+    ok: false,
+    error: "alias-dir/data.txt: alias-dir is a symbolic link; file tools do not follow links",
+  });
   const list = await listDirTool.execute({ path: "alias-dir" }, context);
   assert.deepEqual(list, { ok: false, error: "alias-dir is a symbolic link; file tools do not follow links" });
   const write = await writeFileTool.execute({ path: "alias.txt", content: "changed" }, context);

@@ -35,7 +35,13 @@ test("a command folder that holds the state dir, or lies inside the workspace, i
     assert.equal(outcome.ok, false, commandDir);
     assert.match(outcome.ok ? "" : outcome.error, reason, commandDir);
     assert.equal("output" in outcome, false, `${commandDir}: nothing ran`);
-    const check = await runCheck("cat ../db.json", { cwd: workspace, timeoutMs: 5000, maxOutputBytes: 1024, sandbox: DEFAULT_SANDBOX_SETTINGS, readOnlyDirs: [commandDir] });
+    const check = await runCheck("cat ../db.json", {
+      cwd: workspace,
+      timeoutMs: 5000,
+      maxOutputBytes: 1024,
+      sandbox: DEFAULT_SANDBOX_SETTINGS,
+      readOnlyDirs: [commandDir],
+    });
     assert.equal(check.passed, false, commandDir);
     assert.match(check.exitDescription, reason, commandDir);
   }

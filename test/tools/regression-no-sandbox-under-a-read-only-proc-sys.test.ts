@@ -33,7 +33,10 @@ test("under a read-only /proc/sys the probe falls back to a sandbox without /pro
   const script = `mount --bind /proc/sys /proc/sys && mount -o remount,bind,ro /proc/sys && exec ${JSON.stringify(process.execPath)} ${JSON.stringify(child)}`;
   const run = spawnSync("unshare", ["-m", "sh", "-c", script], { encoding: "utf8", timeout: 30_000 });
   assert.equal(run.status, 0, run.stderr);
-  const { status, check } = JSON.parse(run.stdout) as { status: { available: boolean; proc?: boolean; disableUserns?: boolean }; check: { passed: boolean; output: string } };
+  const { status, check } = JSON.parse(run.stdout) as {
+    status: { available: boolean; proc?: boolean; disableUserns?: boolean };
+    check: { passed: boolean; output: string };
+  };
   assert.deepEqual(status.available ? [status.proc, status.disableUserns] : status, [false, false]);
   assert.deepEqual([check.passed, check.output], [true, "inside"]);
 });

@@ -22,6 +22,10 @@ test("a program run by root in the sandbox cannot remount its read-only command 
   await chmod(path.join(bin, "remount"), 0o755);
   const context = makeToolContext(workspace, { allowCommands: ["remount"], commandDirs: [bin] });
   const outcome = await runCommandTool.execute({ command: "remount", args: [] }, context);
-  assert.equal(await readFile(path.join(bin, "victim.txt"), "utf8"), "original\n", outcome.ok ? outcome.output : outcome.error);
+  assert.equal(
+    await readFile(path.join(bin, "victim.txt"), "utf8"),
+    "original\n",
+    outcome.ok ? outcome.output : outcome.error,
+  );
   assert.match(outcome.ok ? outcome.output : (outcome.output ?? ""), /CapEff:\s+0+$/m);
 });

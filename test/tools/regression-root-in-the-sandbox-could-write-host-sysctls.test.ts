@@ -21,7 +21,12 @@ test("no sysctl is writable or even visible inside the sandbox, for root too", a
     "ls -A /proc/sys | wc -l",
     "true",
   ].join("; ");
-  const result = await runCheck(script, { cwd: workspace, timeoutMs: 5000, maxOutputBytes: 4096, sandbox: DEFAULT_SANDBOX_SETTINGS });
+  const result = await runCheck(script, {
+    cwd: workspace,
+    timeoutMs: 5000,
+    maxOutputBytes: 4096,
+    sandbox: DEFAULT_SANDBOX_SETTINGS,
+  });
   assert.equal(result.passed, true, result.output);
   assert.equal(result.output, "0", "no sysctl is writable, and /proc/sys is empty");
 });

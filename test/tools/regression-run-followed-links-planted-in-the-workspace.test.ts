@@ -25,11 +25,32 @@ test("run refuses to start while a symlink or hard link in the workspace leads o
   const planted: [string, (workspace: string, outside: string) => Promise<void>, string, string[]][] = [
     ["symlink to a file", (w, o) => symlink(path.join(o, "secret.txt"), path.join(w, "link.txt")), "cat", ["link.txt"]],
     ["symlinked folder", (w, o) => symlink(o, path.join(w, "out")), "grep", ["-R", "secret", "."]],
-    ["symlinked folder, deep", (w, o) => mkdir(path.join(w, "a", "b"), { recursive: true }).then(() => symlink(o, path.join(w, "a", "b", "out"))), "find", ["-L", ".", "-delete"]],
-    ["dangling symlink", (w, o) => symlink(path.join(o, "new.txt"), path.join(w, "dang")), "sort", ["-o", "dang", "in.txt"]],
-    ["dangling symlink spelled with ..", (w) => symlink("../outside/new.txt", path.join(w, "dang")), "sort", ["-o", "dang", "in.txt"]],
+    [
+      "symlinked folder, deep",
+      (w, o) =>
+        mkdir(path.join(w, "a", "b"), { recursive: true }).then(() => symlink(o, path.join(w, "a", "b", "out"))),
+      "find",
+      ["-L", ".", "-delete"],
+    ],
+    [
+      "dangling symlink",
+      (w, o) => symlink(path.join(o, "new.txt"), path.join(w, "dang")),
+      "sort",
+      ["-o", "dang", "in.txt"],
+    ],
+    [
+      "dangling symlink spelled with ..",
+      (w) => symlink("../outside/new.txt", path.join(w, "dang")),
+      "sort",
+      ["-o", "dang", "in.txt"],
+    ],
     ["hidden symlink", (w, o) => symlink(o, path.join(w, ".out")), "ls", ["-R"]],
-    ["hard link", (w, o) => link(path.join(o, "victim.txt"), path.join(w, "hard.txt")), "sort", ["-o", "hard.txt", "in.txt"]],
+    [
+      "hard link",
+      (w, o) => link(path.join(o, "victim.txt"), path.join(w, "hard.txt")),
+      "sort",
+      ["-o", "hard.txt", "in.txt"],
+    ],
   ];
   for (const [what, plant, command, args] of planted) {
     const { workspace, outside } = await makeWorld(t);
@@ -62,7 +83,10 @@ test("a workspace past the scan cap is reported incomplete, so run refuses rathe
   const { workspace } = await makeWorld(t);
   for (let index = 0; index < 5; index++) await writeFile(path.join(workspace, `f${index}.txt`), "x");
   const scan = await scanWorkspaceLinks(workspace, { maxEntries: 3 });
-  assert.deepEqual({ escapes: scan.escapes, complete: scan.complete, scannedEntries: scan.scannedEntries }, { escapes: [], complete: false, scannedEntries: 3 });
+  assert.deepEqual(
+    { escapes: scan.escapes, complete: scan.complete, scannedEntries: scan.scannedEntries },
+    { escapes: [], complete: false, scannedEntries: 3 },
+  );
   const full = await scanWorkspaceLinks(workspace);
   assert.deepEqual(full, { escapes: [], scannedEntries: 6, complete: true });
 });

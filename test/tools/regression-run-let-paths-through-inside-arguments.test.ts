@@ -45,6 +45,9 @@ test("run still accepts relative values glued to options and ordinary punctuatio
   const sorted = await runCommandTool.execute({ command: "sort", args: ["-oout.txt", "in.txt"] }, context);
   assert.ok(sorted.ok, sorted.ok ? "" : sorted.error);
   assert.equal(await readFile(path.join(workspace, "out.txt"), "utf8"), "a\nb\n");
-  const echoed = await runCommandTool.execute({ command: "echo", args: ["key=value", "12:30", "a,b", "x|y", "--n=3", "-k2"] }, context);
+  const echoed = await runCommandTool.execute(
+    { command: "echo", args: ["key=value", "12:30", "a,b", "x|y", "--n=3", "-k2"] },
+    context,
+  );
   assert.ok(echoed.ok, echoed.ok ? "" : echoed.error);
 });

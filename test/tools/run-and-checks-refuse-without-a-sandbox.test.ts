@@ -7,11 +7,15 @@ import { runCommandTool } from "../../src/tools/run-command.js";
 import { DEFAULT_SANDBOX_SETTINGS, type SandboxSettings } from "../../src/tools/sandbox-settings.js";
 import { makeTempDir, makeToolContext, testLimits } from "./tool-context.js";
 
-const REFUSAL = /no sandbox: .*bwrap: ENOENT.*; install bubblewrap \(apt install bubblewrap\) or set sandbox\.mode to "none" in config\.json$/;
+const REFUSAL =
+  /no sandbox: .*bwrap: ENOENT.*; install bubblewrap \(apt install bubblewrap\) or set sandbox\.mode to "none" in config\.json$/;
 
 test("with sandbox mode bwrap and no bwrap, run refuses before anything runs", async (t) => {
   const workspace = await makeTempDir(t);
-  const missing: SandboxSettings = { ...DEFAULT_SANDBOX_SETTINGS, bwrapPath: path.join(workspace, "no-such-dir", "bwrap") };
+  const missing: SandboxSettings = {
+    ...DEFAULT_SANDBOX_SETTINGS,
+    bwrapPath: path.join(workspace, "no-such-dir", "bwrap"),
+  };
   const context = makeToolContext(workspace, { allowCommands: ["touch"], sandbox: missing });
   const outcome = await runCommandTool.execute({ command: "touch", args: ["ran"] }, context);
   assert.equal(outcome.ok, false);
@@ -23,8 +27,16 @@ test("with sandbox mode bwrap and no bwrap, run refuses before anything runs", a
 
 test("with sandbox mode bwrap and no bwrap, a goal check fails as cannot start and runs nothing", async (t) => {
   const workspace = await makeTempDir(t);
-  const missing: SandboxSettings = { ...DEFAULT_SANDBOX_SETTINGS, bwrapPath: path.join(workspace, "no-such-dir", "bwrap") };
-  const result = await runCheck("touch ran; true", { cwd: workspace, timeoutMs: 2000, maxOutputBytes: 1024, sandbox: missing });
+  const missing: SandboxSettings = {
+    ...DEFAULT_SANDBOX_SETTINGS,
+    bwrapPath: path.join(workspace, "no-such-dir", "bwrap"),
+  };
+  const result = await runCheck("touch ran; true", {
+    cwd: workspace,
+    timeoutMs: 2000,
+    maxOutputBytes: 1024,
+    sandbox: missing,
+  });
   assert.equal(result.passed, false);
   assert.match(result.exitDescription, /^cannot start: no sandbox: /);
   assert.match(result.exitDescription, REFUSAL);
@@ -33,11 +45,20 @@ test("with sandbox mode bwrap and no bwrap, a goal check fails as cannot start a
 
 test("mode none is the explicit opt-out: the same command and check run bare, whatever bwrapPath says", async (t) => {
   const workspace = await makeTempDir(t);
-  const none: SandboxSettings = { ...DEFAULT_SANDBOX_SETTINGS, mode: "none", bwrapPath: path.join(workspace, "no-such-dir", "bwrap") };
+  const none: SandboxSettings = {
+    ...DEFAULT_SANDBOX_SETTINGS,
+    mode: "none",
+    bwrapPath: path.join(workspace, "no-such-dir", "bwrap"),
+  };
   const context = makeToolContext(workspace, { allowCommands: ["touch"], sandbox: none, limits: testLimits });
   const outcome = await runCommandTool.execute({ command: "touch", args: ["ran"] }, context);
   assert.ok(outcome.ok, outcome.ok ? "" : outcome.error);
-  const result = await runCheck("test -f ran", { cwd: workspace, timeoutMs: 2000, maxOutputBytes: 1024, sandbox: none });
+  const result = await runCheck("test -f ran", {
+    cwd: workspace,
+    timeoutMs: 2000,
+    maxOutputBytes: 1024,
+    sandbox: none,
+  });
   assert.equal(result.passed, true, result.exitDescription);
 });
 

@@ -28,7 +28,10 @@ test("a command sees only lo unless sandbox.networkCommands names it; then it se
   const closed = await runCommandTool.execute({ command: "ifaces", args: [] }, makeToolContext(workspace, base));
   assert.ok(closed.ok, closed.ok ? "" : closed.error);
   assert.deepEqual(interfaces(closed.output), ["lo"]);
-  const granted = makeToolContext(workspace, { ...base, sandbox: { ...DEFAULT_SANDBOX_SETTINGS, networkCommands: ["ifaces"] } });
+  const granted = makeToolContext(workspace, {
+    ...base,
+    sandbox: { ...DEFAULT_SANDBOX_SETTINGS, networkCommands: ["ifaces"] },
+  });
   const open = await runCommandTool.execute({ command: "ifaces", args: [] }, granted);
   assert.ok(open.ok, open.ok ? "" : open.error);
   assert.deepEqual(interfaces(open.output), host);

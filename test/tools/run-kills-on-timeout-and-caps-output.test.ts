@@ -8,7 +8,10 @@ import { makeTempDir, makeToolContext, testLimits } from "./tool-context.js";
 
 test("a command past its timeout is killed and reported", async (t) => {
   const workspace = await makeTempDir(t);
-  const context = makeToolContext(workspace, { allowCommands: ["sleep"], limits: { ...testLimits, commandTimeoutMs: 300 } });
+  const context = makeToolContext(workspace, {
+    allowCommands: ["sleep"],
+    limits: { ...testLimits, commandTimeoutMs: 300 },
+  });
   const started = Date.now();
   const outcome = await runCommandTool.execute({ command: "sleep", args: ["5"] }, context);
   assert.ok(Date.now() - started < 2500, "returned long before sleep would end");
@@ -26,7 +29,10 @@ for (const mode of ["none", "bwrap"] as const) {
       limits: { ...testLimits, commandTimeoutMs: 500 },
       sandbox: { ...DEFAULT_SANDBOX_SETTINGS, mode },
     });
-    const outcome = await runCommandTool.execute({ command: "sh", args: ["-c", `MARK=${marker} sleep 30 & echo started; wait`] }, context);
+    const outcome = await runCommandTool.execute(
+      { command: "sh", args: ["-c", `MARK=${marker} sleep 30 & echo started; wait`] },
+      context,
+    );
     assert.equal(outcome.ok, false);
     assert.match(outcome.output ?? "", /\nstarted$/);
     const survivors = await waitForMarkedProcesses(marker, 2000);
@@ -49,7 +55,10 @@ test("a flooding command is capped and cannot block on a full pipe", async (t) =
   assert.ok(Buffer.byteLength(body) <= 1024, `kept ${Buffer.byteLength(body)} bytes`);
 
   // seq writes ~1.3 MB and exits on its own: only a reader that keeps draining lets it finish in time.
-  const long = await runCommandTool.execute({ command: "seq", args: ["1", "200000"] }, { ...context, limits: { ...limits, commandTimeoutMs: 5000 } });
+  const long = await runCommandTool.execute(
+    { command: "seq", args: ["1", "200000"] },
+    { ...context, limits: { ...limits, commandTimeoutMs: 5000 } },
+  );
   assert.ok(long.ok, long.ok ? "" : long.error);
   assert.ok(long.output.startsWith("exit code: 0\n1\n2\n3\n"));
   assert.ok(long.output.endsWith("[output truncated]"));

@@ -7,7 +7,10 @@ import { makeTempDir, makeToolContext } from "./tool-context.js";
 test("shell syntax in arguments reaches the program literally", async (t) => {
   const workspace = await makeTempDir(t);
   const context = makeToolContext(workspace);
-  const outcome = await runCommandTool.execute({ command: "echo", args: ["$(id)", ";", "rm", "*", "> out.txt", "`whoami`"] }, context);
+  const outcome = await runCommandTool.execute(
+    { command: "echo", args: ["$(id)", ";", "rm", "*", "> out.txt", "`whoami`"] },
+    context,
+  );
   assert.deepEqual(outcome, { ok: true, output: "exit code: 0\n$(id) ; rm * > out.txt `whoami`" });
   assert.deepEqual(await readdir(workspace), []);
 });

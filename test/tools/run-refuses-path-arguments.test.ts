@@ -6,13 +6,25 @@ import { makeTempDir, makeToolContext } from "./tool-context.js";
 test("run refuses absolute, .. and NUL arguments before starting anything", async (t) => {
   const workspace = await makeTempDir(t);
   const context = makeToolContext(workspace, { allowCommands: ["cat", "echo"] });
-  const bad = [["/etc/passwd"], ["../x"], ["a/../../x"], ["--file=/etc/passwd"], ["--dir=.."], ["a\0b"], [42], ["x".repeat(121)]];
+  const bad = [
+    ["/etc/passwd"],
+    ["../x"],
+    ["a/../../x"],
+    ["--file=/etc/passwd"],
+    ["--dir=.."],
+    ["a\0b"],
+    [42],
+    ["x".repeat(121)],
+  ];
   for (const args of bad) {
     const outcome = await runCommandTool.execute({ command: "cat", args }, context);
     assert.equal(outcome.ok, false, JSON.stringify(args));
     assert.equal("output" in outcome, false, "nothing ran, so there is no output");
   }
-  const tooMany = await runCommandTool.execute({ command: "echo", args: Array.from({ length: 9 }, () => "a") }, context);
+  const tooMany = await runCommandTool.execute(
+    { command: "echo", args: Array.from({ length: 9 }, () => "a") },
+    context,
+  );
   assert.equal(tooMany.ok, false);
   const notArray = await runCommandTool.execute({ command: "echo", args: "hello" }, context);
   assert.equal(notArray.ok, false);

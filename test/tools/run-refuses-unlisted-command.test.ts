@@ -27,6 +27,12 @@ test("run refuses paths as command names and programs missing from the safe PATH
 });
 
 test("run is unavailable in the schema when the allowlist is empty", () => {
-  const view = { allowCommands: [], commandArgs: {}, files: [], dirs: ["."], limits: { maxFileBytes: 1, maxOutputBytes: 256, commandTimeoutMs: 100 } };
+  const view = {
+    allowCommands: [],
+    commandArgs: {},
+    files: [],
+    dirs: ["."],
+    limits: { maxFileBytes: 1, maxOutputBytes: 256, commandTimeoutMs: 100 },
+  };
   assert.equal(runCommandTool.argsSchema(view), undefined);
 });

@@ -9,15 +9,25 @@ for (const mode of ["none", "bwrap"] as const) {
     const workspace = await makeTempDir(t);
     process.env.APPRENTICE_TEST_SECRET = "hunter2-do-not-leak";
     t.after(() => delete process.env.APPRENTICE_TEST_SECRET);
-    const context = makeToolContext(workspace, { allowCommands: ["env"], sandbox: { ...DEFAULT_SANDBOX_SETTINGS, mode } });
+    const context = makeToolContext(workspace, {
+      allowCommands: ["env"],
+      sandbox: { ...DEFAULT_SANDBOX_SETTINGS, mode },
+    });
 
     const outcome = await runCommandTool.execute({ command: "env", args: [] }, context);
     assert.ok(outcome.ok, outcome.ok ? "" : outcome.error);
     assert.ok(!outcome.output.includes("hunter2-do-not-leak"));
     // bwrap sets PWD to the directory it changed into.
-    const lines = outcome.output.split("\n").slice(1).filter((line) => !line.startsWith("TZ=") && !(mode === "bwrap" && line === `PWD=${workspace}`));
+    const lines = outcome.output
+      .split("\n")
+      .slice(1)
+      .filter((line) => !line.startsWith("TZ=") && !(mode === "bwrap" && line === `PWD=${workspace}`));
     const token = lines.find((line) => line.startsWith("APPRENTICE_RUN="));
     assert.match(token ?? "", /^APPRENTICE_RUN=[0-9a-f]{24}$/);
-    assert.deepEqual(lines.filter((line) => line !== token).sort(), ["HOME=/dev/null", "LANG=C.UTF-8", "PATH=/usr/local/bin:/usr/bin:/bin"]);
+    assert.deepEqual(lines.filter((line) => line !== token).sort(), [
+      "HOME=/dev/null",
+      "LANG=C.UTF-8",
+      "PATH=/usr/local/bin:/usr/bin:/bin",
+    ]);
   });
 }

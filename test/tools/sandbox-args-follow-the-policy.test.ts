@@ -11,12 +11,30 @@ const MERGED_USR: SandboxPolicy["hostLayout"] = {
 };
 
 function policy(overrides: Partial<SandboxPolicy> = {}): SandboxPolicy {
-  return { workspaceDir: "/var/lib/apprentice/workspace", readOnlyDirs: [], network: false, proc: true, disableUserns: true, hostLayout: MERGED_USR, ...overrides };
+  return {
+    workspaceDir: "/var/lib/apprentice/workspace",
+    readOnlyDirs: [],
+    network: false,
+    proc: true,
+    disableUserns: true,
+    hostLayout: MERGED_USR,
+    ...overrides,
+  };
 }
 
 /** The option at `index` with its operands, for readable assertions: `["--bind", "a", "b"]`. */
 function mounts(args: string[], option: string): string[][] {
-  const operands: Record<string, number> = { "--bind": 2, "--ro-bind": 2, "--ro-bind-try": 2, "--symlink": 2, "--proc": 1, "--dev": 1, "--tmpfs": 1, "--remount-ro": 1, "--chdir": 1 };
+  const operands: Record<string, number> = {
+    "--bind": 2,
+    "--ro-bind": 2,
+    "--ro-bind-try": 2,
+    "--symlink": 2,
+    "--proc": 1,
+    "--dev": 1,
+    "--tmpfs": 1,
+    "--remount-ro": 1,
+    "--chdir": 1,
+  };
   const found: string[][] = [];
   args.forEach((arg, index) => {
     if (arg === option) found.push(args.slice(index + 1, index + 1 + (operands[option] ?? 0)));
@@ -26,7 +44,15 @@ function mounts(args: string[], option: string): string[][] {
 
 test("without the network grant every namespace but uts and cgroup is new, no capability is kept and nested namespaces are off", () => {
   const args = buildBwrapArgs(policy());
-  for (const option of ["--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-net", "--die-with-parent", "--new-session", "--disable-userns"]) {
+  for (const option of [
+    "--unshare-user",
+    "--unshare-pid",
+    "--unshare-ipc",
+    "--unshare-net",
+    "--die-with-parent",
+    "--new-session",
+    "--disable-userns",
+  ]) {
     assert.ok(args.includes(option), `${option} missing`);
   }
   assert.equal(args[args.indexOf("--cap-drop") + 1], "ALL");
@@ -38,18 +64,27 @@ test("with the network grant the net namespace is shared and the resolver and pu
   const args = buildBwrapArgs(policy({ network: true }));
   assert.ok(!args.includes("--unshare-net"));
   const etc = mounts(args, "--ro-bind-try").map(([source]) => source);
-  for (const entry of ["/etc/resolv.conf", "/etc/hosts", "/etc/ssl/certs", "/etc/ca-certificates"]) assert.ok(etc.includes(entry), `${entry} missing`);
+  for (const entry of ["/etc/resolv.conf", "/etc/hosts", "/etc/ssl/certs", "/etc/ca-certificates"])
+    assert.ok(etc.includes(entry), `${entry} missing`);
   assert.ok(!args.some((arg) => arg.includes("private")));
 });
 
 test("only /usr, the system links, a short /etc list, a new /dev, /tmp and /proc, the command folders and the workspace are mounted", () => {
   const args = buildBwrapArgs(policy({ readOnlyDirs: ["/opt/tools", "/srv/scripts"] }));
   assert.deepEqual(mounts(args, "--ro-bind"), [["/usr", "/usr"]]);
-  assert.deepEqual(mounts(args, "--symlink"), [["usr/bin", "/bin"], ["usr/sbin", "/sbin"], ["usr/lib", "/lib"], ["usr/lib64", "/lib64"]]);
+  assert.deepEqual(mounts(args, "--symlink"), [
+    ["usr/bin", "/bin"],
+    ["usr/sbin", "/sbin"],
+    ["usr/lib", "/lib"],
+    ["usr/lib64", "/lib64"],
+  ]);
   const tried = mounts(args, "--ro-bind-try");
   for (const [source, target] of tried) {
     assert.equal(source, target, "every mount sits at its own path");
-    assert.ok(source?.startsWith("/etc/") || source === "/opt/tools" || source === "/srv/scripts", `unexpected ${source}`);
+    assert.ok(
+      source?.startsWith("/etc/") || source === "/opt/tools" || source === "/srv/scripts",
+      `unexpected ${source}`,
+    );
     assert.ok(!/shadow|sudoers|ssh|gshadow|apprentice/.test(source ?? ""), `${source} must never be shown`);
   }
   assert.ok(tried.some(([source]) => source === "/opt/tools") && tried.some(([source]) => source === "/srv/scripts"));
@@ -82,8 +117,20 @@ test("without /proc nothing is mounted there (the host's /proc is never bound)",
 });
 
 test("directories at the top of an unmerged system are bound read-only, absent ones are left out", () => {
-  const args = buildBwrapArgs(policy({ hostLayout: { "/bin": { kind: "dir" }, "/lib": { kind: "dir" }, "/sbin": { kind: "symlink", target: "usr/sbin" } } }));
-  assert.deepEqual(mounts(args, "--ro-bind"), [["/usr", "/usr"], ["/bin", "/bin"], ["/lib", "/lib"]]);
+  const args = buildBwrapArgs(
+    policy({
+      hostLayout: {
+        "/bin": { kind: "dir" },
+        "/lib": { kind: "dir" },
+        "/sbin": { kind: "symlink", target: "usr/sbin" },
+      },
+    }),
+  );
+  assert.deepEqual(mounts(args, "--ro-bind"), [
+    ["/usr", "/usr"],
+    ["/bin", "/bin"],
+    ["/lib", "/lib"],
+  ]);
   assert.deepEqual(mounts(args, "--symlink"), [["usr/sbin", "/sbin"]]);
   for (const absent of ["/lib32", "/lib64", "/libx32"]) assert.ok(!args.includes(absent));
 });

@@ -19,7 +19,10 @@ test("the real bwrap here builds the sandbox with a /proc of its own", async () 
   assert.match(status.version, /^\d+\.\d+/);
   assert.equal(status.proc, true);
   assert.equal(status.disableUserns, true);
-  assert.equal(describeSandboxStatus(status), `bwrap ${status.version}, user+pid+net namespaces, /proc inside: yes, nested user namespaces: no`);
+  assert.equal(
+    describeSandboxStatus(status),
+    `bwrap ${status.version}, user+pid+net namespaces, /proc inside: yes, nested user namespaces: no`,
+  );
 });
 
 test("where mounting /proc is refused (systemd's ProtectKernelTunables), the probe falls back to a sandbox without it", async (t) => {
@@ -63,7 +66,10 @@ test("a bwrap that cannot build any sandbox is unavailable, with bwrap's own wor
   );
   const status = await probeSandbox(bwrap);
   assert.equal(status.available, false);
-  assert.match(describeSandboxStatus(status), /^no sandbox: .*cannot build a sandbox here: .*No permissions to creating new namespace/);
+  assert.match(
+    describeSandboxStatus(status),
+    /^no sandbox: .*cannot build a sandbox here: .*No permissions to creating new namespace/,
+  );
 });
 
 test("a missing bwrap is unavailable and the reason names the path", async (t) => {

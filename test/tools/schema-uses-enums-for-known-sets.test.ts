@@ -30,7 +30,10 @@ test("paths to read or list and commands to run are enums of what exists", async
   await writeFile(path.join(workspace, "todo.txt"), "b");
   const view = await makeSchemaView(makeToolContext(workspace, { allowCommands: ["ls", "wc"] }));
 
-  assert.deepEqual(schemaOf("read_file", view)?.properties.path, { enum: ["todo.txt", "notes/a.md"], description: "workspace file" });
+  assert.deepEqual(schemaOf("read_file", view)?.properties.path, {
+    enum: ["todo.txt", "notes/a.md"],
+    description: "workspace file",
+  });
   assert.deepEqual((schemaOf("list_dir", view)?.properties.path as { enum: string[] }).enum, [".", "notes"]);
   const run = schemaOf("run", view);
   assert.deepEqual((run?.properties.command as { enum: string[] }).enum, ["ls", "wc"]);
@@ -43,7 +46,13 @@ test("paths to read or list and commands to run are enums of what exists", async
 });
 
 test("tools that cannot act are left out, and free text is bounded", () => {
-  const empty: SchemaView = { allowCommands: [], commandArgs: {}, files: [], dirs: ["."], limits: { ...testLimits, maxFileBytes: 500 } };
+  const empty: SchemaView = {
+    allowCommands: [],
+    commandArgs: {},
+    files: [],
+    dirs: ["."],
+    limits: { ...testLimits, maxFileBytes: 500 },
+  };
   assert.equal(schemaOf("read_file", empty), undefined);
   assert.equal(schemaOf("run", empty), undefined);
   assert.ok(schemaOf("list_dir", empty));
@@ -60,6 +69,16 @@ test("the registry has unique names in a stable order with finish first", () => 
   const names = defaultTools.map((tool) => tool.name);
   assert.equal(names[0], "finish");
   assert.equal(new Set(names).size, names.length);
-  assert.deepEqual([...names].sort(), ["append_file", "finish", "list_dir", "message_operator", "note", "read_file", "run", "sense", "write_file"]);
+  assert.deepEqual([...names].sort(), [
+    "append_file",
+    "finish",
+    "list_dir",
+    "message_operator",
+    "note",
+    "read_file",
+    "run",
+    "sense",
+    "write_file",
+  ]);
   assert.equal(findTool("no_such_tool"), undefined);
 });

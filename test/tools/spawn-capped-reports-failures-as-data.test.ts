@@ -16,7 +16,11 @@ test("spawnCapped resolves with not-started for a missing program or cwd instead
 
 test("spawnCapped keeps stdout and stderr, the exit code, and stderr's head apart", async (t) => {
   const dir = await makeTempDir(t);
-  const result = await spawnCapped("/bin/sh", ["-c", "echo out; echo err >&2; exit 3"], { cwd: dir, timeoutMs: 2000, maxOutputBytes: 256 });
+  const result = await spawnCapped("/bin/sh", ["-c", "echo out; echo err >&2; exit 3"], {
+    cwd: dir,
+    timeoutMs: 2000,
+    maxOutputBytes: 256,
+  });
   assert.equal(result.ending, "exited");
   assert.equal(result.exitCode, 3);
   assert.equal(result.stderrHead, "err\n");

@@ -50,5 +50,11 @@ export function makeToolContext(workspaceDir: string, overrides: Partial<ToolCon
 /** The schema view the cycle would build for `context`. */
 export async function makeSchemaView(context: ToolContext, maxEntries = 100): Promise<SchemaView> {
   const listing = await listWorkspace(context.workspaceDir, { maxEntries });
-  return { allowCommands: context.allowCommands, commandArgs: context.commandArgs, files: listing.files, dirs: listing.dirs, limits: context.limits };
+  return {
+    allowCommands: context.allowCommands,
+    commandArgs: context.commandArgs,
+    files: listing.files,
+    dirs: listing.dirs,
+    limits: context.limits,
+  };
 }

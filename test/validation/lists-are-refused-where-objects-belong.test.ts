@@ -10,8 +10,18 @@ import { createDefaultDbData, parseDbData } from "../../src/memory/db.js";
 import { loadGoals } from "../../src/memory/goals-file.js";
 
 test("config: a list at the top or for a section is an error naming where", () => {
-  for (const [raw, where] of [[[], "(top level)"], [{ model: [] }, "model"], [{ limits: [] }, "limits"], [{ tools: { commandArgs: [] } }, "tools.commandArgs"]] as const) {
-    assert.throws(() => parseConfig(raw, "config.json"), (error: unknown) => error instanceof ConfigError && error.issues.some((issue) => issue === `${where}: Invalid type: Expected Object but received Array`));
+  for (const [raw, where] of [
+    [[], "(top level)"],
+    [{ model: [] }, "model"],
+    [{ limits: [] }, "limits"],
+    [{ tools: { commandArgs: [] } }, "tools.commandArgs"],
+  ] as const) {
+    assert.throws(
+      () => parseConfig(raw, "config.json"),
+      (error: unknown) =>
+        error instanceof ConfigError &&
+        error.issues.some((issue) => issue === `${where}: Invalid type: Expected Object but received Array`),
+    );
   }
 });
 
@@ -31,9 +41,15 @@ test("goals.yaml: a list at the top or as a goal is an error, not an empty goals
 });
 
 test("db: a list for goals or situations is a schema mismatch", () => {
-  assert.throws(() => parseDbData({ ...createDefaultDbData(), goals: [] }), /schema mismatch at goals: Invalid type: Expected Object but received Array/);
+  assert.throws(
+    () => parseDbData({ ...createDefaultDbData(), goals: [] }),
+    /schema mismatch at goals: Invalid type: Expected Object but received Array/,
+  );
   const data = createDefaultDbData();
-  assert.throws(() => parseDbData({ ...data, learning: { ...data.learning, situations: [] } }), /schema mismatch at learning\.situations/);
+  assert.throws(
+    () => parseDbData({ ...data, learning: { ...data.learning, situations: [] } }),
+    /schema mismatch at learning\.situations/,
+  );
 });
 
 test("lesson op: a list is called a list", () => {

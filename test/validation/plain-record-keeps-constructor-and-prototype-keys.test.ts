@@ -5,7 +5,12 @@ import { parseConfig } from "../../src/config.js";
 import { createDefaultDbData, parseDbData } from "../../src/memory/db.js";
 
 test("db goals named constructor and prototype survive a load; __proto__ is dropped", () => {
-  const db = { ...createDefaultDbData(), goals: JSON.parse('{"constructor":{"attempts":2},"prototype":{"attempts":3},"__proto__":{"attempts":4}}') as unknown };
+  const db = {
+    ...createDefaultDbData(),
+    goals: JSON.parse(
+      '{"constructor":{"attempts":2},"prototype":{"attempts":3},"__proto__":{"attempts":4}}',
+    ) as unknown,
+  };
   const data = parseDbData(JSON.parse(JSON.stringify(db)));
   assert.deepEqual(Object.keys(data.goals), ["constructor", "prototype"]);
   assert.equal(data.goals["prototype"]?.attempts, 3);
@@ -20,6 +25,8 @@ test("commandArgs keeps a limit for a program named constructor", () => {
 test("a record's bad key and bad value are each named under the record", () => {
   assert.throws(
     () => parseConfig({ tools: { commandArgs: { "rm -rf": 1, ls: 9 } } }, "config.json"),
-    (error: Error) => /tools\.commandArgs\.rm -rf: a bare program name/.test(error.message) && /tools\.commandArgs\.ls: .*<=8/.test(error.message),
+    (error: Error) =>
+      /tools\.commandArgs\.rm -rf: a bare program name/.test(error.message) &&
+      /tools\.commandArgs\.ls: .*<=8/.test(error.message),
   );
 });

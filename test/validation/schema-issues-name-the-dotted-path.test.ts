@@ -25,11 +25,16 @@ test("an unknown key is named at the object that holds it", () => {
 
 test("a missing key is named at its own path", () => {
   const db = createDefaultDbData();
-  assert.throws(() => parseDbData({ ...db, cycle: {} }), /^Error: schema mismatch at cycle\.count: missing \(required\)$/);
+  assert.throws(
+    () => parseDbData({ ...db, cycle: {} }),
+    /^Error: schema mismatch at cycle\.count: missing \(required\)$/,
+  );
 });
 
 test("a cross-field rule is reported at the field it names", () => {
-  assert.deepEqual(configIssues({ limits: { softTempC: 90, maxTempC: 80 } }), ["limits.softTempC: softTempC must not be above maxTempC"]);
+  assert.deepEqual(configIssues({ limits: { softTempC: 90, maxTempC: 80 } }), [
+    "limits.softTempC: softTempC must not be above maxTempC",
+  ]);
 });
 
 test("whole numbers must be safe integers and plain numbers finite", () => {
@@ -37,7 +42,15 @@ test("whole numbers must be safe integers and plain numbers finite", () => {
   assert.match(configIssues({ limits: { maxSteps: 1.5 } }).join("\n"), /^limits\.maxSteps: /);
   const db = createDefaultDbData();
   // JSON.parse reads 1e999 as Infinity, which JSON.stringify would write back as null.
-  const record = { cycle: 1, startedAt: "s", endedAt: "e", status: "ran", steps: 0, failedSteps: 0, durationMs: JSON.parse("1e999") as number };
+  const record = {
+    cycle: 1,
+    startedAt: "s",
+    endedAt: "e",
+    status: "ran",
+    steps: 0,
+    failedSteps: 0,
+    durationMs: JSON.parse("1e999") as number,
+  };
   assert.throws(() => parseDbData({ ...db, cycles: [record] }), /schema mismatch at cycles\.0\.durationMs/);
   assert.throws(() => parseDbData({ ...db, cycle: { count: 2 ** 60 } }), /schema mismatch at cycle\.count/);
 });
@@ -46,7 +59,13 @@ test("a check over a whole file names the nested field it found wrong", async (t
   const dir = await mkdtemp(path.join(os.tmpdir(), "apprentice-goals-dup-"));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const file = path.join(dir, "goals.yaml");
-  await writeFile(file, "version: 1\ngoals:\n  - id: tidy\n    title: Tidy notes.\n  - id: report\n    title: Write the report.\n  - id: tidy\n    title: Tidy again.\n");
+  await writeFile(
+    file,
+    "version: 1\ngoals:\n  - id: tidy\n    title: Tidy notes.\n  - id: report\n    title: Write the report.\n  - id: tidy\n    title: Tidy again.\n",
+  );
   const result = await loadGoals(file);
-  assert.deepEqual(result, { ok: false, error: `${file} is not a valid goals file:\n  - goals.2.id: duplicate goal id "tidy"` });
+  assert.deepEqual(result, {
+    ok: false,
+    error: `${file} is not a valid goals file:\n  - goals.2.id: duplicate goal id "tidy"`,
+  });
 });

@@ -44,36 +44,106 @@ export function buildInspectDb(): DbData {
   const learning = data.learning;
   const makeReport = normalizeAction("run", { command: "make-report", args: [] });
   const failure = (episodeId: string) => ({
-    episodeId, cycle: 2, goal: "report", action: makeReport, ok: false, signature: "exit #: no template",
-    fingerprint: "world-a", retest: false, fromWorld: false, changedWorld: false,
+    episodeId,
+    cycle: 2,
+    goal: "report",
+    action: makeReport,
+    ok: false,
+    signature: "exit #: no template",
+    fingerprint: "world-a",
+    retest: false,
+    fromWorld: false,
+    changedWorld: false,
   });
-  recordOutcomes(learning, [failure("c2s1"), failure("c2s2")], [{ goal: "report", passed: false }], { cycle: 2, now: timeOf(2), maxCooldownCycles: 8 });
+  recordOutcomes(learning, [failure("c2s1"), failure("c2s2")], [{ goal: "report", passed: false }], {
+    cycle: 2,
+    now: timeOf(2),
+    maxCooldownCycles: 8,
+  });
   const fact = (text: string, status: "provisional" | "pinned", source: "self" | "operator", evidence: string[]) =>
-    addLesson(learning, { text, kind: "fact", scope: { goal: "report", keywords: [] }, source, tainted: false, status, evidence }, { cycle: 3, now: timeOf(3) }).lesson;
+    addLesson(
+      learning,
+      { text, kind: "fact", scope: { goal: "report", keywords: [] }, source, tainted: false, status, evidence },
+      { cycle: 3, now: timeOf(3) },
+    ).lesson;
   fact("List the workspace before writing.", "provisional", "self", ["c3s1"]);
   fact("Keep answers short.", "pinned", "operator", ["operator/t1.lesson.md"]);
-  retireLesson(fact("Old advice.", "provisional", "self", []), "harmful 3 ≥ 3 and more than helpful 0", { cycle: 3, now: timeOf(3) });
-  recordSkillSuccess(learning, "shopping-list", [{ tool: "write_file", args: { path: "shopping.txt", content: "milk\n" } }], ["c3s1"], { cycle: 3, now: timeOf(3) });
+  retireLesson(fact("Old advice.", "provisional", "self", []), "harmful 3 ≥ 3 and more than helpful 0", {
+    cycle: 3,
+    now: timeOf(3),
+  });
+  recordSkillSuccess(
+    learning,
+    "shopping-list",
+    [{ tool: "write_file", args: { path: "shopping.txt", content: "milk\n" } }],
+    ["c3s1"],
+    { cycle: 3, now: timeOf(3) },
+  );
 
   data.cycle = { count: 3, lastStartedAt: timeOf(3).toISOString(), lastEndedAt: timeOf(3).toISOString() };
   data.cycles = [1, 2, 3].map((cycle) => ({
-    cycle, startedAt: timeOf(cycle).toISOString(), endedAt: new Date(timeOf(cycle).getTime() + 2500).toISOString(),
-    status: "ran" as const, steps: 2, failedSteps: cycle === 2 ? 2 : 0, durationMs: 2500, ...(cycle === 3 ? { summary: "wrote shopping.txt" } : {}),
+    cycle,
+    startedAt: timeOf(cycle).toISOString(),
+    endedAt: new Date(timeOf(cycle).getTime() + 2500).toISOString(),
+    status: "ran" as const,
+    steps: 2,
+    failedSteps: cycle === 2 ? 2 : 0,
+    durationMs: 2500,
+    ...(cycle === 3 ? { summary: "wrote shopping.txt" } : {}),
   }));
   data.goals = {
-    "shopping-list": { attempts: 3, lastCheckedAt: timeOf(3).toISOString(), lastCheckPassed: true, lastCheckOutput: "", doneAt: timeOf(3).toISOString(), lastWorkedAt: timeOf(3).toISOString() },
-    report: { attempts: 2, lastCheckedAt: timeOf(2).toISOString(), lastCheckPassed: false, lastCheckOutput: "grep: report.txt: No such file or directory\n", lastWorkedAt: timeOf(2).toISOString() },
+    "shopping-list": {
+      attempts: 3,
+      lastCheckedAt: timeOf(3).toISOString(),
+      lastCheckPassed: true,
+      lastCheckOutput: "",
+      doneAt: timeOf(3).toISOString(),
+      lastWorkedAt: timeOf(3).toISOString(),
+    },
+    report: {
+      attempts: 2,
+      lastCheckedAt: timeOf(2).toISOString(),
+      lastCheckPassed: false,
+      lastCheckOutput: "grep: report.txt: No such file or directory\n",
+      lastWorkedAt: timeOf(2).toISOString(),
+    },
   };
   return data;
 }
 
 /** Episode lines for the evidence ids of {@link buildInspectDb}. */
 function buildEpisodes(): string {
-  const line = (id: string, cycle: number, step: number, tool: string, args: unknown, ok: boolean, extra: Record<string, unknown>) =>
-    JSON.stringify({ v: 1, id, cycle, step, at: timeOf(cycle).toISOString(), goal: "report", tool, args, ok, durationMs: 12, ...extra });
+  const line = (
+    id: string,
+    cycle: number,
+    step: number,
+    tool: string,
+    args: unknown,
+    ok: boolean,
+    extra: Record<string, unknown>,
+  ) =>
+    JSON.stringify({
+      v: 1,
+      id,
+      cycle,
+      step,
+      at: timeOf(cycle).toISOString(),
+      goal: "report",
+      tool,
+      args,
+      ok,
+      durationMs: 12,
+      ...extra,
+    });
   return [
-    line("c2s1", 2, 1, "run", { command: "make-report", args: [] }, false, { error: "exit 3: no template", signature: "exit #: no template" }),
-    line("c2s2", 2, 2, "run", { command: "make-report", args: [] }, false, { error: "exit 3: no template", signature: "exit #: no template" }),
+    line("c2s1", 2, 1, "run", { command: "make-report", args: [] }, false, {
+      error: "exit 3: no template",
+      signature: "exit #: no template",
+    }),
+    line("c2s2", 2, 2, "run", { command: "make-report", args: [] }, false, {
+      error: "exit 3: no template",
+      signature: "exit #: no template",
+    }),
     line("c3s1", 3, 1, "write_file", { path: "shopping.txt" }, true, { output: "wrote 5 bytes" }),
     "",
   ].join("\n");
@@ -81,7 +151,11 @@ function buildEpisodes(): string {
 
 /** Makes the state dir: templates, {@link INSPECT_GOALS}, the db, episodes, lessons.md and a fake model at models/tiny.gguf. */
 export async function makeInspectState(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
-  const fixture = await makeStateDir({ withModel: false, goalsYaml: INSPECT_GOALS, config: { model: { path: "models/tiny.gguf" } } });
+  const fixture = await makeStateDir({
+    withModel: false,
+    goalsYaml: INSPECT_GOALS,
+    config: { model: { path: "models/tiny.gguf" } },
+  });
   await mkdir(path.join(fixture.dir, "models"), { recursive: true });
   await writeFile(path.join(fixture.dir, "models", "tiny.gguf"), Buffer.alloc(FAKE_MODEL_BYTES));
   await writeFile(path.join(fixture.dir, "db.json"), `${JSON.stringify(buildInspectDb(), null, 2)}\n`);
@@ -115,7 +189,9 @@ export async function runCliJson<T>(args: string[]): Promise<T> {
   try {
     return JSON.parse(result.stdout) as T;
   } catch (error) {
-    throw new Error(`stdout of apprentice ${args.join(" ")} is not one JSON value:\n${result.stdout}`, { cause: error });
+    throw new Error(`stdout of apprentice ${args.join(" ")} is not one JSON value:\n${result.stdout}`, {
+      cause: error,
+    });
   }
 }
 

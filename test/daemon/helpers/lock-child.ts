@@ -37,7 +37,11 @@ else if (ok) await result.release();
 }
 
 /** Starts the child and resolves with it and its report once the report line arrives. */
-export async function startLockChild(script: string, stateDir: string, mode: "try" | "hold"): Promise<{ child: ChildProcess; report: ChildLockReport }> {
+export async function startLockChild(
+  script: string,
+  stateDir: string,
+  mode: "try" | "hold",
+): Promise<{ child: ChildProcess; report: ChildLockReport }> {
   const child = spawn(process.execPath, [script, stateDir, mode], { stdio: ["ignore", "pipe", "inherit"] });
   const lines = createInterface({ input: child.stdout! });
   const report = await new Promise<ChildLockReport>((resolve, reject) => {

@@ -20,14 +20,25 @@ export const TWO_GOALS = [
 ].join("\n");
 
 /** make-report meets report, make-backup meets backup, tidy changes nothing. */
-export const COMMANDS = { "make-report": "echo done > report.txt", "make-backup": "echo saved > backup.txt", tidy: "true" };
+export const COMMANDS = {
+  "make-report": "echo done > report.txt",
+  "make-backup": "echo saved > backup.txt",
+  tidy: "true",
+};
 
 /** A scripted `run` of an allowlisted command without arguments. */
-export const run = (command: string): string => JSON.stringify({ thought: "t", tool: "run", args: { command, args: [] } });
+export const run = (command: string): string =>
+  JSON.stringify({ thought: "t", tool: "run", args: { command, args: [] } });
 
 /** Opens a fresh state with `goalsYaml` and {@link COMMANDS} (tools run, use_skill, finish); both are removed after the test. */
-export async function openTwoGoalState(t: { after(fn: () => unknown): void }, options: { maxSteps?: number; goalsYaml?: string; clock?: () => Date } = {}): Promise<{ dir: string; state: OpenState }> {
-  const { dir, cleanup } = await makeStateDir({ goalsYaml: options.goalsYaml ?? TWO_GOALS, config: { limits: { maxSteps: options.maxSteps ?? 4 } } });
+export async function openTwoGoalState(
+  t: { after(fn: () => unknown): void },
+  options: { maxSteps?: number; goalsYaml?: string; clock?: () => Date } = {},
+): Promise<{ dir: string; state: OpenState }> {
+  const { dir, cleanup } = await makeStateDir({
+    goalsYaml: options.goalsYaml ?? TWO_GOALS,
+    config: { limits: { maxSteps: options.maxSteps ?? 4 } },
+  });
   t.after(cleanup);
   // use_skill is enabled, so a test can see which skills a turn is offered.
   await installCommands(dir, COMMANDS, ["run", "use_skill", "finish"]);
@@ -37,12 +48,23 @@ export async function openTwoGoalState(t: { after(fn: () => unknown): void }, op
 }
 
 /** A state with the two goals, their commands, and the skill S1 that meets `report` by running make-report. */
-export async function stateWithReportSkill(t: { after(fn: () => unknown): void }, maxSteps = 4): Promise<{ dir: string; state: OpenState }> {
+export async function stateWithReportSkill(
+  t: { after(fn: () => unknown): void },
+  maxSteps = 4,
+): Promise<{ dir: string; state: OpenState }> {
   const { dir, state } = await openTwoGoalState(t, { maxSteps });
   const now = new Date().toISOString();
   state.db.data.learning.skills.push({
-    id: "S1", goal: "report", steps: [{ tool: "run", args: { command: "make-report", args: [] } }], successes: 2, failures: 0,
-    status: "active", createdAt: now, createdCycle: 0, evidence: [], history: [],
+    id: "S1",
+    goal: "report",
+    steps: [{ tool: "run", args: { command: "make-report", args: [] } }],
+    successes: 2,
+    failures: 0,
+    status: "active",
+    createdAt: now,
+    createdCycle: 0,
+    evidence: [],
+    history: [],
   });
   state.db.data.learning.nextSkillId = 2;
   return { dir, state };
@@ -50,5 +72,8 @@ export async function stateWithReportSkill(t: { after(fn: () => unknown): void }
 
 /** The episode log, parsed. */
 export async function readEpisodes(dir: string): Promise<Array<Record<string, unknown>>> {
-  return (await readFile(path.join(dir, "episodes.jsonl"), "utf8")).trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
+  return (await readFile(path.join(dir, "episodes.jsonl"), "utf8"))
+    .trim()
+    .split("\n")
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }

@@ -10,7 +10,10 @@ export function timeOf(cycle: number): Date {
 }
 
 /** Context for {@link recordOutcomes} in cycle `n`, max cooldown 8 unless given. */
-export function outcomeCtx(cycle: number, maxCooldownCycles = 8): { cycle: number; now: Date; maxCooldownCycles: number } {
+export function outcomeCtx(
+  cycle: number,
+  maxCooldownCycles = 8,
+): { cycle: number; now: Date; maxCooldownCycles: number } {
   return { cycle, now: timeOf(cycle), maxCooldownCycles };
 }
 
@@ -49,7 +52,15 @@ export function emptyData(): LearningData {
 export function seedLesson(data: LearningData, cycle: number, text: string, over: Partial<Lesson> = {}): Lesson {
   const { lesson } = addLesson(
     data,
-    { text, kind: "fact", scope: { goal: "report", keywords: [] }, source: "self", tainted: false, status: "provisional", evidence: [`c${cycle}e0`] },
+    {
+      text,
+      kind: "fact",
+      scope: { goal: "report", keywords: [] },
+      source: "self",
+      tainted: false,
+      status: "provisional",
+      evidence: [`c${cycle}e0`],
+    },
     { cycle, now: timeOf(cycle) },
   );
   Object.assign(lesson, over);

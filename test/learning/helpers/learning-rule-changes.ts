@@ -7,7 +7,11 @@ import { recordOutcomes } from "../../../src/learning/outcome-rules.js";
 import type { ActionOutcome, LearningData } from "../../../src/learning/types.js";
 
 const GOALS = ["goal-1", "goal-2", "goal-3"];
-const ACTIONS = [normalizeAction("run", { command: "ls", args: [] }), normalizeAction("run", { command: "make-report", args: [] }), normalizeAction("read_file", { path: "notes.txt" })];
+const ACTIONS = [
+  normalizeAction("run", { command: "ls", args: [] }),
+  normalizeAction("run", { command: "make-report", args: [] }),
+  normalizeAction("read_file", { path: "notes.txt" }),
+];
 const SIGNATURES = ["exit status #: No such file or directory: <path>", "timed out after #ms"];
 
 /**
@@ -15,7 +19,12 @@ const SIGNATURES = ["exit status #: No such file or directory: <path>", "timed o
  * citations, consolidation every 15 cycles (capped at `maxLessons`), an operator pin, retire or forget, and a taught
  * lesson every 7 cycles. `random` picks goals, actions, results and ids.
  */
-export function learningRuleChanges(data: LearningData, cycle: number, random: () => number, options: { maxLessons: number; seededLessons: number }): Array<() => unknown> {
+export function learningRuleChanges(
+  data: LearningData,
+  cycle: number,
+  random: () => number,
+  options: { maxLessons: number; seededLessons: number },
+): Array<() => unknown> {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const now = new Date(Date.UTC(2026, 1, 1) + cycle * 60_000);
   const ctx = { cycle, now, maxCooldownCycles: 8 };
@@ -38,9 +47,26 @@ export function learningRuleChanges(data: LearningData, cycle: number, random: (
       });
       return recordOutcomes(data, outcomes, [{ goal: pick(GOALS), passed: random() < 0.4 }], ctx);
     },
-    () => applyCitations(data, [`L${1 + Math.floor(random() * data.nextLessonId)}`, `L${1 + Math.floor(random() * options.seededLessons)}`], random() < 0.5, ctx),
-    () => (cycle % 15 === 0 ? consolidateLessons(data, { ...ctx, maxLessons: options.maxLessons, decayAfterCycles: 30 }) : undefined),
-    () => applyLessonOp(data, { op: pick(["pin", "retire", "forget"] as const), id: `L${1 + Math.floor(random() * data.nextLessonId)}` }, ctx),
-    () => (cycle % 7 === 0 ? teachLesson(data, `always check the ${pick(["feed", "disk", "report"])} first`, "test", ctx) : undefined),
+    () =>
+      applyCitations(
+        data,
+        [`L${1 + Math.floor(random() * data.nextLessonId)}`, `L${1 + Math.floor(random() * options.seededLessons)}`],
+        random() < 0.5,
+        ctx,
+      ),
+    () =>
+      cycle % 15 === 0
+        ? consolidateLessons(data, { ...ctx, maxLessons: options.maxLessons, decayAfterCycles: 30 })
+        : undefined,
+    () =>
+      applyLessonOp(
+        data,
+        { op: pick(["pin", "retire", "forget"] as const), id: `L${1 + Math.floor(random() * data.nextLessonId)}` },
+        ctx,
+      ),
+    () =>
+      cycle % 7 === 0
+        ? teachLesson(data, `always check the ${pick(["feed", "disk", "report"])} first`, "test", ctx)
+        : undefined,
   ];
 }

@@ -44,7 +44,16 @@ function cycleRecord(cycle: number, summary?: string): CycleRecord {
   const endedAt = new Date(startedAt.getTime() + durationMs).toISOString();
   if (cycle === INTERRUPTED) {
     const reason = "the process (pid 4242) stopped mid-cycle; steps recorded before that are kept in episodes.jsonl";
-    return { cycle, startedAt: startedAt.toISOString(), endedAt, status: "interrupted", reason, steps: 0, failedSteps: 0, durationMs };
+    return {
+      cycle,
+      startedAt: startedAt.toISOString(),
+      endedAt,
+      status: "interrupted",
+      reason,
+      steps: 0,
+      failedSteps: 0,
+      durationMs,
+    };
   }
   return {
     cycle,
@@ -54,7 +63,8 @@ function cycleRecord(cycle: number, summary?: string): CycleRecord {
     ...(cycle === FAILED ? { reason: "cycle timed out" } : {}),
     steps: 3,
     failedSteps: MET.has(cycle) || NO_GOAL.has(cycle) ? 0 : 1,
-    summary: summary ?? (NO_GOAL.has(cycle) ? "answered the inbox message" : `worked on shopping-list (cycle ${cycle})`),
+    summary:
+      summary ?? (NO_GOAL.has(cycle) ? "answered the inbox message" : `worked on shopping-list (cycle ${cycle})`),
     durationMs,
     ...(NO_GOAL.has(cycle) ? {} : { goalsMet: MET.has(cycle) }),
     learned: cycle % 3,
@@ -83,7 +93,9 @@ function lesson(id: string, kind: LessonKind, status: LessonStatus, source: Less
 
 /** The db.json content of the prepared state. */
 export function makeStatusDb(): DbData {
-  const cycles = Array.from({ length: EXPECTED.cycles }, (_, index) => cycleRecord(index + 1, index + 1 === EXPECTED.cycles ? HOSTILE_SUMMARY : undefined));
+  const cycles = Array.from({ length: EXPECTED.cycles }, (_, index) =>
+    cycleRecord(index + 1, index + 1 === EXPECTED.cycles ? HOSTILE_SUMMARY : undefined),
+  );
   const learning = createEmptyLearningData();
   learning.lessons = [
     lesson("L5", "fact", "provisional", "self", HOSTILE_LESSON),
@@ -94,7 +106,18 @@ export function makeStatusDb(): DbData {
   ];
   learning.nextLessonId = 6;
   learning.skills = [
-    { id: "S1", goal: "shopping-list", steps: [], successes: 3, failures: 0, status: "active", createdAt: cycleStart(4).toISOString(), createdCycle: 4, evidence: [], history: [] },
+    {
+      id: "S1",
+      goal: "shopping-list",
+      steps: [],
+      successes: 3,
+      failures: 0,
+      status: "active",
+      createdAt: cycleStart(4).toISOString(),
+      createdCycle: 4,
+      evidence: [],
+      history: [],
+    },
   ];
   learning.nextSkillId = 2;
   const last = cycles[cycles.length - 1];
@@ -111,8 +134,15 @@ export function makeStatusDb(): DbData {
  * A state dir with the prepared db.json and the schedule `cron`; without the test model unless `withModel`. Its one
  * goal's check already passes, so a daemon on it runs no model.
  */
-export async function makeStatusState(cron = "*/30 * * * *", withModel = false): Promise<{ dir: string; cleanup: () => Promise<void> }> {
-  const state = await makeStateDir({ withModel, workspace: { "shopping.txt": "milk\n" }, config: { schedule: { cron } } });
+export async function makeStatusState(
+  cron = "*/30 * * * *",
+  withModel = false,
+): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const state = await makeStateDir({
+    withModel,
+    workspace: { "shopping.txt": "milk\n" },
+    config: { schedule: { cron } },
+  });
   await writeFile(path.join(state.dir, "db.json"), `${JSON.stringify(makeStatusDb(), null, 2)}\n`);
   return state;
 }
