@@ -146,17 +146,15 @@ export function summarizeDb(data: DbData): DbFigures {
     lessons: {
       counts,
       active: active.length,
-      shown: active
-        .slice(0, LESSONS_SHOWN)
-        .map(({ id, kind, status, source, text, helpful, harmful }) => ({
-          id,
-          kind,
-          status,
-          source,
-          text,
-          helpful,
-          harmful,
-        })),
+      shown: active.slice(0, LESSONS_SHOWN).map(({ id, kind, status, source, text, helpful, harmful }) => ({
+        id,
+        kind,
+        status,
+        source,
+        text,
+        helpful,
+        harmful,
+      })),
     },
     skills: {
       active: data.learning.skills.filter((skill) => skill.status === "active").length,

@@ -8,12 +8,12 @@
  * (zero-width spaces and joiners, LRM/RLM, embeddings and overrides, isolates, word joiner, BOM) that reorder or hide
  * text.
  */
-// eslint-disable-next-line no-control-regex -- control characters are exactly what is being matched
 const UNSAFE =
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is being matched
   /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u206F\uFEFF\uFFF9-\uFFFB]/g;
 /** The same set plus tab and newline, for text that must stay on one line. */
-// eslint-disable-next-line no-control-regex -- see UNSAFE
 const UNSAFE_OR_BREAK =
+  // eslint-disable-next-line no-control-regex -- see UNSAFE
   /[\u0000-\u001F\u007F-\u009F\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u206F\uFEFF\uFFF9-\uFFFB]/g;
 /** What JSON.stringify leaves raw of {@link UNSAFE}: everything above U+007E. */
 const UNSAFE_IN_JSON = /[\u007F-\u009F\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u206F\uFEFF\uFFF9-\uFFFB]/g;

@@ -12,9 +12,9 @@ import { openDb, writeCycleMarker, writeDb } from "../../src/memory/db.js";
 const FIXTURE = fileURLToPath(new URL("../../../test/fixtures/db-v2.json", import.meta.url));
 const deps = { logger: createMemoryLogger(), clock: () => new Date("2024-05-02T00:00:00Z") };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a fixture read loosely
 async function stateWithV2(t: {
   after: (fn: () => Promise<void>) => void;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a fixture read loosely
 }): Promise<{ dir: string; file: string; original: Record<string, any> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "apprentice-db-v2-"));
   t.after(() => rm(dir, { recursive: true, force: true }));

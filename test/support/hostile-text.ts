@@ -5,8 +5,8 @@
 export const MARK = "HOSTILE-5e1d";
 
 /** Characters a terminal or a text renderer acts on: C0 but tab and newline, DEL, C1, separators, bidi and format controls. */
-// eslint-disable-next-line no-control-regex -- control characters are exactly what is being looked for
 export const RAW_CONTROL =
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is being looked for
   /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u206F\uFEFF]/;
 
 /** ESC sequences (clear screen, set the window title, red), a C1 CSI, an RLO override and a zero-width space. */
