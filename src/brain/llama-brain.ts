@@ -1,4 +1,4 @@
-// The node-llama-cpp brain, the only importer of node-llama-cpp: CPU load with explicit threads and context, grammar-constrained decisions, dispose per cycle.
+// The node-llama-cpp brain, the model process's importer of node-llama-cpp: CPU load with explicit threads and context, grammar-constrained decisions, dispose per cycle.
 import { access, constants } from "node:fs/promises";
 import type * as NodeLlamaCppModule from "node-llama-cpp";
 import type {
@@ -34,6 +34,7 @@ import { heldAfterInput, renderChatTokens, sharedPrefixLength, toCompletionInput
 import { clampStrings } from "./clamp-strings.js";
 import { cutToTokens, fitSections, renderSections } from "./prompt-budget.js";
 import type { RawCompletionSession } from "./raw-completion.js";
+import { describeError } from "../text/describe-error.js";
 
 /**
  * node-llama-cpp, imported on first use: its JavaScript alone adds about 20 MB to the process, which a daemon with
@@ -493,9 +494,4 @@ export function bannedByteFallbackTokens(vocabulary: readonly string[]): number[
 
 function omittedStepsNote(count: number): string {
   return `(${count} earlier steps omitted to fit the context)\n`;
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message.split("\n")[0] ?? error.name;
-  return String(error);
 }

@@ -2,6 +2,7 @@
 import { stat } from "node:fs/promises";
 import type { GgufFileType as GgufFileTypes } from "node-llama-cpp";
 import type { Logger } from "../log.js";
+import { describeError } from "../text/describe-error.js";
 
 /** What a GGUF header says about a model. */
 export interface GgufSummary {
@@ -134,9 +135,4 @@ function errorCode(error: unknown): string | undefined {
   if (typeof error !== "object" || error === null || !("code" in error)) return undefined;
   const { code } = error as { code: unknown };
   return typeof code === "string" ? code : undefined;
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message.split("\n")[0] ?? error.name;
-  return String(error);
 }

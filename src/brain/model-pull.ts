@@ -4,6 +4,7 @@ import path from "node:path";
 import type { ModelDownloader } from "node-llama-cpp";
 import { fsyncDir } from "../memory/durable-write.js";
 import { inspectGgufFile } from "./model-inspect.js";
+import { describeError } from "../text/describe-error.js";
 
 /** Hugging Face's default endpoint, as node-llama-cpp resolves `hf:` URIs. */
 export const DEFAULT_HUGGING_FACE_ENDPOINT = "https://huggingface.co/";
@@ -362,9 +363,4 @@ function describeNetworkError(error: unknown, timeoutMs: number): string {
   if (message !== undefined) return message;
   if (typeof cause?.code === "string") return cause.code;
   return describeError(error);
-}
-
-function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message.split("\n")[0] ?? error.name;
-  return String(error);
 }

@@ -81,7 +81,6 @@ export interface ActLoopInput {
   /** Loads the model; called only when exploration is needed. */
   openSession(): Promise<OpenResult>;
   onModelLoaded?(loadMs: number): void;
-  onModelUnloaded?(): void;
   /**
    * The prompt for a turn on `focus` (undefined: no goal is due, the inbox only), with `unmet` the ids of the goals
    * still unmet in serving order: its sections, and the lesson ids recalled into them that the model may cite.

@@ -1,6 +1,7 @@
 // Turns cron ticks, state-file changes, catch-ups and manual requests into cycles; at most one cycle runs at a time.
 import type { Logger } from "../log.js";
 import { CronTimer, type CronSlotFiring } from "./cron-timer.js";
+import { describeError } from "../text/describe-error.js";
 
 /** Why a cycle runs. `change` paths are relative to the state dir. */
 export type WakeTrigger =
@@ -219,7 +220,7 @@ export class CycleScheduler {
       logger.info(`cycle ended after ${Date.now() - startedMs} ms`);
     } catch (error) {
       logger.error(
-        `cycle (${describeWakeTrigger(trigger)}) failed after ${Date.now() - startedMs} ms: ${describeError(error)}`,
+        `cycle (${describeWakeTrigger(trigger)}) failed after ${Date.now() - startedMs} ms: ${describeError(error, { stack: true })}`,
       );
     }
   }
@@ -232,8 +233,4 @@ function slotTrigger(firing: CronSlotFiring): WakeTrigger {
     kind: "catch-up",
     reason: `the ${firing.slot.toISOString()} slot passed ${Math.round(firing.lateMs / 1000)} s before the timer could fire`,
   };
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import lockfile from "proper-lockfile";
 import type { Logger } from "../log.js";
+import { describeError } from "../text/describe-error.js";
 
 /** Name of the lock directory inside the state dir. */
 export const LOCK_DIR_NAME = "daemon.lock";
@@ -432,8 +433,4 @@ function errorCode(error: unknown): string | undefined {
   if (typeof error !== "object" || error === null || !("code" in error)) return undefined;
   const { code } = error as { code: unknown };
   return typeof code === "string" ? code : undefined;
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -6,6 +6,7 @@ import { createDefaultDbData, createStoreFile } from "../memory/db.js";
 import { CorruptStateError } from "../memory/durable-json-file.js";
 import { statePaths } from "../memory/state-paths.js";
 import { buildStatusReport, type DaemonStatus, type StatusInputs, type StatusReport } from "./status-report.js";
+import { describeError } from "../text/describe-error.js";
 
 /** Dependencies of {@link readStatusReport}. */
 export interface ReadStatusDeps {
@@ -77,10 +78,4 @@ async function readText(file: string): Promise<TextRead> {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return { status: "missing" };
     return { status: "error", reason: `cannot read ${file} (${describeError(error)})` };
   }
-}
-
-function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
-  return `${error.message}${cause}`;
 }

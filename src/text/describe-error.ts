@@ -1,0 +1,16 @@
+// One line that says what went wrong, for an error of any type: messages and logs never show a stack unless asked.
+
+/**
+ * The error's message, first line only, followed by its cause's first line when it has one (`open failed: EACCES`);
+ * a non-Error value as text. With `stack`, an Error's whole stack instead: for the log of an unexpected crash.
+ */
+export function describeError(error: unknown, options: { stack?: boolean } = {}): string {
+  if (!(error instanceof Error)) return String(error);
+  if (options.stack === true && error.stack !== undefined) return error.stack;
+  const cause = error.cause instanceof Error ? `: ${firstLineOf(error.cause)}` : "";
+  return `${firstLineOf(error)}${cause}`;
+}
+
+function firstLineOf(error: Error): string {
+  return error.message.split("\n")[0] || error.name;
+}
