@@ -1,4 +1,4 @@
-// The node-llama-cpp brain, the model process's importer of node-llama-cpp: CPU load with explicit threads and context, grammar-constrained decisions, dispose per cycle.
+// The node-llama-cpp brain: CPU load with explicit threads and context, grammar-constrained decisions, dispose per cycle.
 import { access, constants } from "node:fs/promises";
 import type * as NodeLlamaCppModule from "node-llama-cpp";
 import type {
