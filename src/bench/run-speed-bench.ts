@@ -84,34 +84,14 @@ export async function runSpeedBench(options: SpeedBenchOptions): Promise<SpeedRe
   };
   const parent = await mkdtemp(path.join(options.tempDir ?? os.tmpdir(), "apprentice-bench-speed-"));
   try {
-    progress(`seeding a state with ${options.lessons} lessons and ${options.episodes} episodes`);
-    const stateDir = path.join(parent, "seeded");
-    await seedBenchState(stateDir, options.modelPath, { lessons: options.lessons, episodes: options.episodes });
-    // First, and through the daemon's brain (the model in its own process): the cycles run in a process as lean as the
-    // daemon's, which never loads llama.cpp itself. A fork for a goal check costs more from a process that did.
-    const workerBrain = new WorkerBrain(options.logger);
-    const cycles = await measureCycles({
-      stateDir,
-      brain: workerBrain,
-      cycles: options.cycles,
-      logger: options.logger,
-      onProgress: progress,
-    }).finally(() => workerBrain.close());
+    const cycles = await measureSeededCycles(options, path.join(parent, "seeded"), progress);
 
     progress(`throughput: brain vs raw LlamaCompletion, ${options.runs} paired runs at ${options.threads} thread(s)`);
     const throughput = await measureThroughput({ ...sampling, threads: options.threads, runs: options.runs });
     progress(`thread sweep: 1 to ${options.maxThreads} thread(s)`);
     const threadSweep = await sweepThreads({ ...sampling, runs: options.sweepRuns, maxThreads: options.maxThreads });
 
-    const recall: RecallFigures[] = [];
-    for (const size of options.recallSizes) {
-      const figures = measureRecall(size, { queries: options.recallQueries, budgetMs: 20_000 });
-      recall.push(figures);
-      progress(
-        `recall over ${size} lessons: p50 ${figures.p50Ms} ms, p95 ${figures.p95Ms} ms (${figures.samples} calls; first ${figures.coldMs} ms)`,
-      );
-    }
-
+    const recall = measureRecallSizes(options, progress);
     const rss =
       options.daemonCycles > 0
         ? await measureDaemonRss({
@@ -121,18 +101,9 @@ export async function runSpeedBench(options: SpeedBenchOptions): Promise<SpeedRe
             onProgress: progress,
           })
         : null;
-    const reuseEvaluated = cycles.reuseSteps.reduce((sum, step) => sum + step.evaluatedPromptTokens, 0);
-    const reuseNew = cycles.reuseSteps.reduce((sum, step) => sum + step.newTokens, 0);
     const model = await stat(options.modelPath);
     return {
-      machine: {
-        cpus: os.availableParallelism(),
-        cpuModel: os.cpus()[0]?.model.trim() ?? "unknown",
-        arch: os.arch(),
-        platform: os.platform(),
-        totalRamMB: Math.round(os.totalmem() / 1048576),
-        node: process.version,
-      },
+      machine: describeMachine(),
       model: { path: options.modelPath, bytes: model.size },
       loadMs: throughput.loadMs,
       genTokensPerSecRatio: throughput.genTokensPerSecRatio,
@@ -149,12 +120,7 @@ export async function runSpeedBench(options: SpeedBenchOptions): Promise<SpeedRe
       recallP95Ms: Object.fromEntries(recall.map((figures) => [String(figures.lessons), figures.p95Ms])),
       recall,
       promptReuseRatio: cycles.promptReuseRatio,
-      promptReuse: {
-        steps: cycles.reuseSteps.length,
-        laterSteps: cycles.laterSteps,
-        evaluatedTokens: reuseEvaluated,
-        newTokens: reuseNew,
-      },
+      promptReuse: sumPromptReuse(cycles),
       rss,
       threadSweep,
       bestThreads: pickBestThreads(threadSweep),
@@ -163,4 +129,62 @@ export async function runSpeedBench(options: SpeedBenchOptions): Promise<SpeedRe
   } finally {
     await rm(parent, { recursive: true, force: true });
   }
+}
+
+/**
+ * Seeds a state of `options.lessons` lessons and `options.episodes` episodes at `stateDir` and times
+ * `options.cycles` cycles on it. The cycles run through the daemon's brain (the model in its own process), in a
+ * process as lean as the daemon's, which never loads llama.cpp itself: a fork for a goal check costs more from a
+ * process that did. So this runs first, before anything here loads the model.
+ */
+async function measureSeededCycles(
+  options: SpeedBenchOptions,
+  stateDir: string,
+  progress: (line: string) => void,
+): Promise<CycleFigures> {
+  progress(`seeding a state with ${options.lessons} lessons and ${options.episodes} episodes`);
+  await seedBenchState(stateDir, options.modelPath, { lessons: options.lessons, episodes: options.episodes });
+  const workerBrain = new WorkerBrain(options.logger);
+  return measureCycles({
+    stateDir,
+    brain: workerBrain,
+    cycles: options.cycles,
+    logger: options.logger,
+    onProgress: progress,
+  }).finally(() => workerBrain.close());
+}
+
+/** Times lesson recall at each of `options.recallSizes`, reporting each size's figures as it is done. */
+function measureRecallSizes(options: SpeedBenchOptions, progress: (line: string) => void): RecallFigures[] {
+  const recall: RecallFigures[] = [];
+  for (const size of options.recallSizes) {
+    const figures = measureRecall(size, { queries: options.recallQueries, budgetMs: 20_000 });
+    recall.push(figures);
+    progress(
+      `recall over ${size} lessons: p50 ${figures.p50Ms} ms, p95 ${figures.p95Ms} ms (${figures.samples} calls; first ${figures.coldMs} ms)`,
+    );
+  }
+  return recall;
+}
+
+/** The machine the bench ran on: cores, CPU model, RAM and Node version, so reports from two boards can be told apart. */
+function describeMachine(): SpeedReport["machine"] {
+  return {
+    cpus: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model.trim() ?? "unknown",
+    arch: os.arch(),
+    platform: os.platform(),
+    totalRamMB: Math.round(os.totalmem() / 1048576),
+    node: process.version,
+  };
+}
+
+/** Sums the prompt-reuse figures over the measured steps (those after a cycle's first that followed no dropped step). */
+function sumPromptReuse(cycles: CycleFigures): SpeedReport["promptReuse"] {
+  return {
+    steps: cycles.reuseSteps.length,
+    laterSteps: cycles.laterSteps,
+    evaluatedTokens: cycles.reuseSteps.reduce((sum, step) => sum + step.evaluatedPromptTokens, 0),
+    newTokens: cycles.reuseSteps.reduce((sum, step) => sum + step.newTokens, 0),
+  };
 }

@@ -119,12 +119,20 @@ export interface BenchStateOptions {
   cycles?: number;
 }
 
+/** Seeded draws: a number in [0, 1), an element of a list, a whole number in [low, high]. */
+interface Draw {
+  random: () => number;
+  pick: <T>(list: readonly T[]) => T;
+  int: (low: number, high: number) => number;
+}
+
 /** Lessons of every kind and status, with masks, stats, evidence ids and change histories, as the rules write them. */
 export function makeBenchLessons(count: number, options: { seed?: number; cycles?: number } = {}): Lesson[] {
   const random = createSeededRandom(options.seed ?? 1);
   const cycles = options.cycles ?? 5000;
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const int = (low: number, high: number): number => low + Math.floor(random() * (high - low + 1));
+  const draw: Draw = { random, pick, int };
   const lessons: Lesson[] = [];
   for (let index = 0; index < count; index++) {
     const kind = pick(KINDS);
@@ -135,12 +143,7 @@ export function makeBenchLessons(count: number, options: { seed?: number; cycles
     const goal = pick(BENCH_GOALS);
     const command = pick(COMMANDS);
     const file = pick(FILES);
-    const action: ActionKey | undefined =
-      kind === "avoid" || kind === "flaky"
-        ? random() < 0.7
-          ? normalizeAction("run", { command, args: random() < 0.5 ? [] : [file] })
-          : normalizeAction(pick(["read_file", "write_file", "append_file"]), { path: file })
-        : undefined;
+    const action = drawLessonAction(draw, kind, command, file);
     const createdCycle = status === "provisional" ? int(cycles - 90, cycles) : int(1, cycles);
     const keywords = Array.from({ length: int(2, 6) }, () => pick(WORDS));
     const evidence = Array.from(
@@ -148,27 +151,7 @@ export function makeBenchLessons(count: number, options: { seed?: number; cycles
       () => `c${int(Math.max(1, createdCycle - 20), createdCycle)}s${int(1, 8)}`,
     );
     const signature = pick(SIGNATURES);
-    const at = (cycle: number): string => new Date(Date.UTC(2026, 0, 1) + cycle * 1_800_000).toISOString();
-    const history: Lesson["history"] = [
-      {
-        cycle: createdCycle,
-        at: at(createdCycle),
-        change: "created",
-        reason: `two identical failures of ${command} (${signature}) in the same world, episodes ${evidence.join(", ")}`,
-      },
-    ];
-    for (let change = int(0, 5); change > 0; change--) {
-      const cycle = int(createdCycle, cycles);
-      history.push({
-        cycle,
-        at: at(cycle),
-        change: pick(CHANGES),
-        reason: `cycle ${cycle}: the goal's check ${random() < 0.5 ? "passed" : "failed"} after the model cited it`,
-      });
-    }
-    history.sort((a, b) => a.cycle - b.cycle);
-    if (status === "retired")
-      history.push({ cycle: cycles - int(0, 400), at: at(cycles), change: "retired", reason: "harmful 3 > helpful 1" });
+    const history = drawLessonHistory(draw, { createdCycle, cycles, command, signature, evidence, status });
     const lesson: Lesson = {
       id: `L${index + 1}`,
       text: lessonText(kind, command, file, signature, keywords, random),
@@ -185,28 +168,93 @@ export function makeBenchLessons(count: number, options: { seed?: number; cycles
       status,
       source: status === "pinned" ? "operator" : "self",
       tainted: random() < 0.1,
-      createdAt: at(createdCycle),
+      createdAt: benchCycleTime(createdCycle),
       createdCycle,
       ...(random() < 0.6
-        ? { lastUsedCycle: Math.min(cycles, createdCycle + int(0, 80)), lastUsedAt: at(createdCycle) }
+        ? { lastUsedCycle: Math.min(cycles, createdCycle + int(0, 80)), lastUsedAt: benchCycleTime(createdCycle) }
         : {}),
       history,
     };
-    if (kind === "avoid" && action !== undefined && status !== "retired" && random() < 0.8) {
-      const cooldown = 2 ** int(0, 3);
-      lesson.mask = {
-        fingerprint: hex(random, 16),
-        signature,
-        cooldownCycles: cooldown,
-        untilCycle: cycles - int(-cooldown, 20),
-        retests: int(0, 3),
-        ...(random() < 0.3 ? { worlds: Array.from({ length: int(1, 3) }, () => hex(random, 16)) } : {}),
-      };
-    }
+    if (kind === "avoid" && action !== undefined && status !== "retired" && random() < 0.8)
+      lesson.mask = drawLessonMask(draw, cycles, signature);
     if (kind === "flaky") lesson.stats = { successes: int(2, 8), failures: int(1, 5) };
     lessons.push(lesson);
   }
   return lessons;
+}
+
+/** The time of cycle `cycle` in the seeded state: half-hourly cycles from 2026-01-01. */
+function benchCycleTime(cycle: number): string {
+  return new Date(Date.UTC(2026, 0, 1) + cycle * 1_800_000).toISOString();
+}
+
+/** The action an avoid or flaky lesson is about (mostly a run of `command`, else a file tool on `file`); none for other kinds. */
+function drawLessonAction(draw: Draw, kind: LessonKind, command: string, file: string): ActionKey | undefined {
+  const { random, pick } = draw;
+  return kind === "avoid" || kind === "flaky"
+    ? random() < 0.7
+      ? normalizeAction("run", { command, args: random() < 0.5 ? [] : [file] })
+      : normalizeAction(pick(["read_file", "write_file", "append_file"]), { path: file })
+    : undefined;
+}
+
+/**
+ * A lesson's change history as the rules write it: created from two identical failures, then up to five later changes,
+ * in cycle order, and a last "retired" entry for a retired lesson.
+ */
+function drawLessonHistory(
+  draw: Draw,
+  lesson: {
+    createdCycle: number;
+    cycles: number;
+    command: string;
+    signature: string;
+    evidence: readonly string[];
+    status: LessonStatus;
+  },
+): Lesson["history"] {
+  const { random, pick, int } = draw;
+  const { createdCycle, cycles } = lesson;
+  const history: Lesson["history"] = [
+    {
+      cycle: createdCycle,
+      at: benchCycleTime(createdCycle),
+      change: "created",
+      reason: `two identical failures of ${lesson.command} (${lesson.signature}) in the same world, episodes ${lesson.evidence.join(", ")}`,
+    },
+  ];
+  for (let change = int(0, 5); change > 0; change--) {
+    const cycle = int(createdCycle, cycles);
+    history.push({
+      cycle,
+      at: benchCycleTime(cycle),
+      change: pick(CHANGES),
+      reason: `cycle ${cycle}: the goal's check ${random() < 0.5 ? "passed" : "failed"} after the model cited it`,
+    });
+  }
+  history.sort((a, b) => a.cycle - b.cycle);
+  if (lesson.status === "retired")
+    history.push({
+      cycle: cycles - int(0, 400),
+      at: benchCycleTime(cycles),
+      change: "retired",
+      reason: "harmful 3 > helpful 1",
+    });
+  return history;
+}
+
+/** The mask of an avoid lesson: a fingerprint, a cooldown of 1 to 8 cycles ending near `cycles`, and some worlds. */
+function drawLessonMask(draw: Draw, cycles: number, signature: string): NonNullable<Lesson["mask"]> {
+  const { random, int } = draw;
+  const cooldown = 2 ** int(0, 3);
+  return {
+    fingerprint: hex(random, 16),
+    signature,
+    cooldownCycles: cooldown,
+    untilCycle: cycles - int(-cooldown, 20),
+    retests: int(0, 3),
+    ...(random() < 0.3 ? { worlds: Array.from({ length: int(1, 3) }, () => hex(random, 16)) } : {}),
+  };
 }
 
 /** Queries like the ones a cycle recalls with: a goal title and recent failure signatures. */
