@@ -98,33 +98,69 @@ async function runRecommend(context: CliContext, options: { json?: boolean; ramM
   return EXIT.ok;
 }
 
+/** Pulls `uri` into the state dir's models/ folder, then (with --use) points the config at it, and says what was done. */
 async function runPull(
   context: CliContext,
   uri: string,
   options: { use?: boolean; json?: boolean },
 ): Promise<{ code: number; lingering: boolean }> {
   const paths = statePaths(context.options.state);
+  const refused = await refusePull(paths, options.use === true);
+  if (refused !== undefined) return { code: refused, lingering: false };
+  const result = await downloadModel(uri, paths);
+  if (result.status === "failed") {
+    const message = describePullFailure(result, paths);
+    printErr(`apprentice: ${message}\n`);
+    if (options.json === true) printJsonLine({ status: "failed", reason: result.reason, message });
+    return { code: result.reason === "bad-uri" ? EXIT.usage : EXIT.failed, lingering: result.lingering === true };
+  }
+  const size = formatSize(result.sizeBytes);
+  const pulledLine = result.alreadyPresent
+    ? `${result.path} is already complete (${size}); nothing downloaded.`
+    : `Pulled ${result.path} (${size}).`;
+  let used: Used | undefined;
+  if (options.use === true) {
+    const outcome = await usePulledModel(paths, result.path);
+    if (!outcome.ok) {
+      printErr(`apprentice: ${pulledLine} But ${outcome.message}\n`);
+      return { code: EXIT.usage, lingering: false };
+    }
+    used = outcome;
+  }
+  printPulled(uri, result, [pulledLine, ...(used?.lines ?? [])], used, options.json === true);
+  return { code: EXIT.ok, lingering: false };
+}
+
+/**
+ * The usage exit code when the pull is refused before it starts (no state dir at `paths.root`, or --use with a config
+ * that cannot be written), with the reason printed; undefined when the pull may go ahead. Refusing first spares a
+ * download that may take an hour.
+ */
+async function refusePull(paths: StatePaths, use: boolean): Promise<number | undefined> {
   if (!(await isDirectory(paths.root))) {
     printErr(`apprentice: ${paths.root} is not a state dir; create it with \`apprentice init ${paths.root}\`\n`);
-    return { code: EXIT.usage, lingering: false };
+    return EXIT.usage;
   }
-  if (options.use === true) {
-    // Refused before a download that may take an hour, not after it.
+  if (use) {
     const writable = await checkConfigWritable(paths);
     if (!writable.ok) {
       printErr(`apprentice: ${writable.message}\n`);
-      return { code: EXIT.usage, lingering: false };
+      return EXIT.usage;
     }
   }
+  return undefined;
+}
+
+/** Downloads `uri` into models/ with a progress bar on stderr; SIGINT or SIGTERM aborts it. */
+async function downloadModel(uri: string, paths: StatePaths): Promise<PullResult> {
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => controller.abort(new Error(`stopped by ${signal}`));
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
   const progress = createProgressReporter(process.stderr);
-  let result: PullResult;
   try {
     const endpoint = readHuggingFaceEndpoint();
-    result = await pullModel({
+    return await pullModel({
       uri,
       modelsDir: paths.models,
       ...(endpoint !== undefined ? { huggingFaceEndpoint: endpoint } : {}),
@@ -136,57 +172,60 @@ async function runPull(
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
-  if (result.status === "failed") {
-    const message = describePullFailure(result, paths);
-    printErr(`apprentice: ${message}\n`);
-    if (options.json === true) printJsonLine({ status: "failed", reason: result.reason, message });
-    return { code: result.reason === "bad-uri" ? EXIT.usage : EXIT.failed, lingering: result.lingering === true };
-  }
-  const size = formatSize(result.sizeBytes);
-  const lines = [
-    result.alreadyPresent
-      ? `${result.path} is already complete (${size}); nothing downloaded.`
-      : `Pulled ${result.path} (${size}).`,
-  ];
-  let used: string | undefined;
+}
+
+/** What --use did: the model.path written, the daemon that must restart to load it (if one runs), and the lines saying so. */
+interface Used {
+  modelPath: string;
+  holderPid: number | undefined;
+  lines: string[];
+}
+
+/** Sets model.path to the pulled file, and finds whether a running daemon holds the state dir (it needs a restart). */
+async function usePulledModel(
+  paths: StatePaths,
+  modelFile: string,
+): Promise<({ ok: true } & Used) | { ok: false; message: string }> {
+  const outcome = await useModel(paths, modelFile);
+  if (!outcome.ok) return { ok: false, message: outcome.message };
+  const lines = [`config.json: model.path = ${outcome.modelPath}`];
+  const holder = await readLockHolder(paths.root);
   let holderPid: number | undefined;
-  if (options.use === true) {
-    const outcome = await useModel(paths, result.path);
-    if (!outcome.ok) {
-      printErr(`apprentice: ${lines[0]} But ${outcome.message}\n`);
-      return { code: EXIT.usage, lingering: false };
-    }
-    used = outcome.modelPath;
-    lines.push(`config.json: model.path = ${used}`);
-    const holder = await readLockHolder(paths.root);
-    if (holder?.alive === true) {
-      holderPid = holder.pid;
-      lines.push(`A daemon (pid ${holder.pid}) holds ${paths.root}: restart it to load the new model.`);
-    }
+  if (holder?.alive === true) {
+    holderPid = holder.pid;
+    lines.push(`A daemon (pid ${holder.pid}) holds ${paths.root}: restart it to load the new model.`);
   }
-  if (options.json === true) {
-    const summary = {
+  return { ok: true, modelPath: outcome.modelPath, holderPid, lines };
+}
+
+/** Prints what the pull did: one JSON object with --json, else `lines` and, without --use, how to use the file. */
+function printPulled(
+  uri: string,
+  result: Extract<PullResult, { status: "pulled" }>,
+  lines: string[],
+  used: Used | undefined,
+  json: boolean,
+): void {
+  if (json) {
+    const holderPid = used?.holderPid;
+    printJsonLine({
       status: "pulled",
       uri,
       file: result.file,
       path: result.path,
       sizeBytes: result.sizeBytes,
       alreadyPresent: result.alreadyPresent,
-    };
-    printJsonLine({
-      ...summary,
-      used: used ?? null,
+      used: used?.modelPath ?? null,
       restartNeeded: holderPid !== undefined,
       ...(holderPid !== undefined ? { holderPid } : {}),
     });
-  } else {
-    if (used === undefined)
-      lines.push(
-        `Use it with \`apprentice model pull ${uri} --use\`, or set model.path to models/${result.file} in config.json.`,
-      );
-    printOut(`${lines.join("\n")}\n`);
+    return;
   }
-  return { code: EXIT.ok, lingering: false };
+  if (used === undefined)
+    lines.push(
+      `Use it with \`apprentice model pull ${uri} --use\`, or set model.path to models/${result.file} in config.json.`,
+    );
+  printOut(`${lines.join("\n")}\n`);
 }
 
 /** One line that says what went wrong and what to do instead. */
