@@ -118,7 +118,11 @@ export async function acquireStateLock(stateDir: string, options: AcquireStateLo
   try {
     return await takeOverIfStale(root, lockDir, options);
   } catch (error) {
-    return { ok: false, reason: "error", message: `cannot judge the lock on ${root}: ${describeError(error)}` };
+    return {
+      ok: false,
+      reason: "error",
+      message: `cannot judge the lock on ${root}: ${describeError(error, { allLines: true })}`,
+    };
   }
 }
 
@@ -193,7 +197,11 @@ async function tryLock(root: string, lockDir: string, options: AcquireStateLockO
     if (code === "ELOCKED" || code === "ENOTEMPTY") return { status: "held" };
     return {
       status: "failed",
-      result: { ok: false, reason: "error", message: `cannot lock ${root}: ${describeError(error)}` },
+      result: {
+        ok: false,
+        reason: "error",
+        message: `cannot lock ${root}: ${describeError(error, { allLines: true })}`,
+      },
     };
   }
   const owner: LockOwner = {
@@ -210,12 +218,18 @@ async function tryLock(root: string, lockDir: string, options: AcquireStateLockO
     await writeOwnerFile(lockDir, owner);
   } catch (error) {
     await releaseLibraryLock().catch((releaseError: unknown) => {
-      options.logger.error(`cannot release ${lockDir} after a failed owner write: ${describeError(releaseError)}`);
+      options.logger.error(
+        `cannot release ${lockDir} after a failed owner write: ${describeError(releaseError, { allLines: true })}`,
+      );
     });
     heldLocks.delete(lockDir);
     return {
       status: "failed",
-      result: { ok: false, reason: "error", message: `cannot record the owner of ${lockDir}: ${describeError(error)}` },
+      result: {
+        ok: false,
+        reason: "error",
+        message: `cannot record the owner of ${lockDir}: ${describeError(error, { allLines: true })}`,
+      },
     };
   }
   options.logger.debug(`state lock taken: ${lockDir} (pid ${owner.pid})`);
@@ -263,7 +277,7 @@ function handleCompromise(lockDir: string, error: Error, options: AcquireStateLo
   try {
     options.onCompromised?.(error);
   } catch (callbackError) {
-    options.logger.error(`onCompromised callback threw: ${describeError(callbackError)}`);
+    options.logger.error(`onCompromised callback threw: ${describeError(callbackError, { allLines: true })}`);
   }
 }
 
@@ -320,7 +334,7 @@ async function readOwnerFile(lockDir: string): Promise<OwnerRead> {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { status: "invalid", detail: `owner.json is not JSON (${describeError(error)})` };
+    return { status: "invalid", detail: `owner.json is not JSON (${describeError(error, { allLines: true })})` };
   }
   if (!isLockOwner(value)) return { status: "invalid", detail: "owner.json lacks pid, startedAt or hostname" };
   return { status: "ok", owner: value };
@@ -352,7 +366,10 @@ async function removeStaleLock(
     await rename(lockDir, aside);
   } catch (error) {
     if (errorCode(error) === "ENOENT") return { ok: true };
-    return { ok: false, message: `cannot move the stale lock ${lockDir} aside: ${describeError(error)}` };
+    return {
+      ok: false,
+      message: `cannot move the stale lock ${lockDir} aside: ${describeError(error, { allLines: true })}`,
+    };
   }
   const moved = await readOwnerFile(aside);
   const sameOwner =
@@ -365,7 +382,7 @@ async function removeStaleLock(
     } catch (error) {
       return {
         ok: false,
-        message: `took a fresh lock by mistake and cannot put it back (${aside}): ${describeError(error)}`,
+        message: `took a fresh lock by mistake and cannot put it back (${aside}): ${describeError(error, { allLines: true })}`,
       };
     }
     return { ok: false, message: `${lockDir} changed hands while its stale lock was being removed` };

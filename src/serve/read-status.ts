@@ -44,7 +44,7 @@ async function readDb(file: string): Promise<StatusInputs["db"]> {
             : `: ${error.reason}`;
       return { ok: false, reason: `${error.file}${what.startsWith(":") ? what : ` ${what}`}` };
     }
-    return { ok: false, reason: `cannot read ${file} (${describeError(error)})` };
+    return { ok: false, reason: `cannot read ${file} (${describeError(error, { allLines: true })})` };
   }
 }
 
@@ -55,7 +55,7 @@ async function readCron(file: string): Promise<StatusInputs["cron"]> {
   try {
     return { ok: true, expr: parseConfig(JSON.parse(text.text), file).schedule.cron };
   } catch (error) {
-    return { ok: false, reason: describeError(error) };
+    return { ok: false, reason: describeError(error, { allLines: true }) };
   }
 }
 
@@ -65,7 +65,7 @@ async function readDaemonStatus(root: string): Promise<DaemonStatus> {
     if (holder === undefined || !holder.alive) return { status: "stopped" };
     return { status: "running", pid: holder.pid, since: holder.startedAt, hostname: holder.hostname };
   } catch (error) {
-    return { status: "unknown", reason: describeError(error) };
+    return { status: "unknown", reason: describeError(error, { allLines: true }) };
   }
 }
 
@@ -76,6 +76,6 @@ async function readText(file: string): Promise<TextRead> {
     return { status: "ok", text: await readFile(file, "utf8") };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return { status: "missing" };
-    return { status: "error", reason: `cannot read ${file} (${describeError(error)})` };
+    return { status: "error", reason: `cannot read ${file} (${describeError(error, { allLines: true })})` };
   }
 }
