@@ -16,12 +16,10 @@ import { describeDeadlineFailure, type CycleDeadline } from "./cycle-deadline.js
 import type { CycleDeps } from "./cycle-deps.js";
 import type { TurnPromptBuilder } from "./recall-memory.js";
 
-/** The tools config.tools.enabled offers (all when unset), `finish` always. */
+/** The tools config.tools.enabled offers (the config fills in the default set when it is unset), `finish` always. */
 export function offeredTools(deps: Pick<CycleDeps, "tools" | "config">): Tool[] {
   const { enabled } = deps.config.tools;
-  return deps.tools.filter(
-    (tool) => tool.name === "finish" || enabled === undefined || enabled.includes(tool.name as never),
-  );
+  return deps.tools.filter((tool) => tool.name === "finish" || enabled.includes(tool.name as never));
 }
 
 /** What the act stage works with. */
@@ -76,7 +74,7 @@ export async function act(deps: CycleDeps, ledger: CycleLedger, input: ActInput)
     // Messages are world content: what this cycle learns may have been steered by them, so it is tainted.
     worldInPrompt: input.inbox.length > 0,
     tools: input.tools,
-    offerUseSkill: config.tools.enabled === undefined || config.tools.enabled.includes("use_skill"),
+    offerUseSkill: config.tools.enabled.includes("use_skill"),
     goals: goals.map((goal) => ({ id: goal.id, hasCheck: goal.check !== undefined })),
     ...(input.learning !== undefined ? { learning: input.learning } : {}),
     cycle,

@@ -42,7 +42,7 @@ async function describeCommandNeeds(config: Config, goalsFile: string): Promise<
   const checked = goals.ok ? goals.goals.filter((goal) => goal.check !== undefined).map((goal) => goal.id) : [];
   if (checked.length > 0)
     return `goal${checked.length === 1 ? "" : "s"} ${checked.join(", ")} ha${checked.length === 1 ? "s" : "ve"} a check`;
-  const runEnabled = config.tools.enabled === undefined || config.tools.enabled.includes("run");
+  const runEnabled = config.tools.enabled.includes("run");
   if (runEnabled && config.tools.allowCommands.length > 0)
     return `the run tool is enabled with ${config.tools.allowCommands.length} allowlisted command(s)`;
   return undefined;
