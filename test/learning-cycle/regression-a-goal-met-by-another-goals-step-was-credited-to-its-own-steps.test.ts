@@ -7,7 +7,7 @@ import { runCycle } from "../../src/cycle/run-cycle.js";
 import { buildCycleDeps } from "../../src/daemon/cycle-deps.js";
 import { createMemoryLogger } from "../../src/log.js";
 import { ScriptedBrain } from "../support/scripted-brain.js";
-import { openTwoGoalState, run } from "./helpers/two-goal-state.js";
+import { openTwoGoalState, run, seedSkill } from "./helpers/two-goal-state.js";
 
 const finish = JSON.stringify({ thought: "t", tool: "finish", args: { summary: "done" } });
 const useSkill = (id: string) => JSON.stringify({ thought: "t", tool: "use_skill", args: { skill: id } });
@@ -35,21 +35,8 @@ test("a goal met by a step taken in another goal's turn gets a skill holding tha
 
 test("use_skill counts as the skill's success only when its goal's check passes after it", async (t) => {
   const { state } = await openTwoGoalState(t, { maxSteps: 4 });
-  const now = new Date().toISOString();
   // S1 claims report but only runs tidy, which goes through and meets nothing.
-  state.db.data.learning.skills.push({
-    id: "S1",
-    goal: "report",
-    steps: [{ tool: "run", args: { command: "tidy", args: [] } }],
-    successes: 2,
-    failures: 0,
-    status: "active",
-    createdAt: now,
-    createdCycle: 0,
-    evidence: [],
-    history: [],
-  });
-  state.db.data.learning.nextSkillId = 2;
+  assert.equal(seedSkill(state, "report", "tidy"), "S1");
   // The automatic replay of S1 fails report's check; report's turn then asks for S1 again and gives up; backup is met.
   const brain = new ScriptedBrain([useSkill("S1"), finish, run("make-backup")]);
   const result = await runCycle(

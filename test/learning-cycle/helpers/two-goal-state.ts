@@ -47,26 +47,33 @@ export async function openTwoGoalState(
   return { dir, state };
 }
 
+/** Adds an active skill S<n> for `goal` that runs `command`, with `successes` past successes; returns its id. */
+export function seedSkill(state: OpenState, goal: string, command: string, successes = 2): string {
+  const learning = state.db.data.learning;
+  const id = `S${learning.nextSkillId}`;
+  learning.skills.push({
+    id,
+    goal,
+    steps: [{ tool: "run", args: { command, args: [] } }],
+    successes,
+    failures: 0,
+    status: "active",
+    createdAt: new Date().toISOString(),
+    createdCycle: 0,
+    evidence: [],
+    history: [],
+  });
+  learning.nextSkillId += 1;
+  return id;
+}
+
 /** A state with the two goals, their commands, and the skill S1 that meets `report` by running make-report. */
 export async function stateWithReportSkill(
   t: { after(fn: () => unknown): void },
   maxSteps = 4,
 ): Promise<{ dir: string; state: OpenState }> {
   const { dir, state } = await openTwoGoalState(t, { maxSteps });
-  const now = new Date().toISOString();
-  state.db.data.learning.skills.push({
-    id: "S1",
-    goal: "report",
-    steps: [{ tool: "run", args: { command: "make-report", args: [] } }],
-    successes: 2,
-    failures: 0,
-    status: "active",
-    createdAt: now,
-    createdCycle: 0,
-    evidence: [],
-    history: [],
-  });
-  state.db.data.learning.nextSkillId = 2;
+  seedSkill(state, "report", "make-report");
   return { dir, state };
 }
 
