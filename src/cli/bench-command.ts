@@ -9,6 +9,9 @@ import type { TuneResult } from "../bench/write-tuned-threads.js";
 import { statePaths } from "../memory/state-paths.js";
 import { readConfigFile } from "../config-file.js";
 import type { ModeFigures } from "../gym/gym-metrics.js";
+import { CycleEvents } from "../events/cycle-events.js";
+import { describeEvent } from "../events/describe-event.js";
+import { briefEvent } from "../events/event-feed.js";
 import { renderLearningChart } from "../gym/learning-chart.js";
 import { missedThresholds } from "../gym/judge-thresholds.js";
 import { runGym, type GymResult, type ScenarioFigures } from "../gym/run-gym.js";
@@ -22,6 +25,7 @@ import {
   type Scenario,
 } from "../gym/scenario.js";
 import type { Logger } from "../log.js";
+import { toOneLine } from "../text/safe-text.js";
 import { createCliContext, EXIT, reportError, type CliContext } from "./cli-context.js";
 import { printErr, printJsonLine, printOut } from "./terminal-output.js";
 
@@ -208,7 +212,7 @@ async function runBench(context: CliContext, options: BenchOptions): Promise<num
     modelPath,
     brain: new LlamaBrain(logger),
     logger,
-    onProgress: (line) => printErr(`${line}\n`),
+    ...gymProgress(process.stderr),
     ...(options.keep ? { keepStateDirs: true } : {}),
   });
   if (options.chart !== undefined) {
@@ -376,4 +380,16 @@ function quietLogger(logger: Logger): Logger {
     warn: (message) => logger.warn(message),
     error: (message) => logger.error(message),
   };
+}
+
+/**
+ * The gym's progress on `stream`: a line per finished run and, on a terminal, a live line below it that shows the
+ * running cycle's latest event (redrawn in place, cleared before the next run's line).
+ */
+function gymProgress(stream: NodeJS.WriteStream): { onRun: (line: string) => void; events: CycleEvents } {
+  const live = stream.isTTY === true;
+  const events = new CycleEvents();
+  if (live)
+    events.subscribe((event) => void stream.write(`\r\x1b[K${toOneLine(describeEvent(briefEvent(event, "")), 110)}`));
+  return { onRun: (line) => void stream.write(`${live ? "\r\x1b[K" : ""}${line}\n`), events };
 }

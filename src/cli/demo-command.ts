@@ -11,7 +11,7 @@ import { runStateCycle } from "../daemon/run-state-cycle.js";
 import { acquireStateLock } from "../daemon/state-lock.js";
 import { readRecentJournalEntries } from "../memory/journal.js";
 import { createCliContext, EXIT, reportError, type CliContext } from "./cli-context.js";
-import { formatProgress, formatResult } from "./format-cycle.js";
+import { progressEvents, formatResult } from "./format-cycle.js";
 import { printErr, printJsonLine, printOut } from "./terminal-output.js";
 
 /** Marks a folder as made by the demo, so a rerun may wipe it and nothing else. */
@@ -83,7 +83,7 @@ async function runDemo(context: CliContext, options: { dir: string; cycles: numb
           brain,
           logger,
           clock,
-          onProgress: (event) => printErr(`${formatProgress(event)}\n`),
+          events: progressEvents((line) => printErr(`${line}\n`)),
         });
         results.push(result);
         printErr(`${formatResult(result)}\n\n`);

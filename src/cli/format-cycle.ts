@@ -1,22 +1,27 @@
 // Formats cycle results and progress for people (stderr progress, stdout result) and for scripts (--json).
-import type { CycleProgress, CycleResult } from "../cycle/cycle-result.js";
+import type { CycleResult } from "../cycle/cycle-result.js";
+import { CycleEvents, type CycleEvent } from "../events/cycle-events.js";
+import { describeEvent } from "../events/describe-event.js";
+import { briefEvent } from "../events/event-feed.js";
 import { countGoalsMet, describeVerdict } from "../cycle/goal-verdicts.js";
 import { toOneLine } from "../text/safe-text.js";
 
-/** One progress line per event, for stderr. */
-export function formatProgress(event: CycleProgress): string {
-  switch (event.kind) {
-    case "model-loaded":
-      return `cycle ${event.cycle}: model loaded in ${event.loadMs} ms`;
-    case "step": {
-      const { record } = event;
-      const mark = record.ok ? "ok" : "FAILED";
-      const detail = record.ok ? "" : ` (${toOneLine(record.error ?? "", 100)})`;
-      return `cycle ${event.cycle}: step ${record.step} ${record.tool} ${mark} in ${record.durationMs} ms${detail}`;
-    }
-    case "model-unloaded":
-      return `cycle ${event.cycle}: model unloaded`;
-  }
+/** Events the progress lines leave out: a decision (its step's line follows) and a cycle's end (the result says it). */
+const QUIET: ReadonlySet<CycleEvent["type"]> = new Set(["step-decided", "cycle-recorded", "cycle-skipped"]);
+
+/** The progress line of `event` (see `describeEvent`), or `undefined` for one the progress leaves out. */
+export function formatProgress(event: CycleEvent): string | undefined {
+  return QUIET.has(event.type) ? undefined : describeEvent(briefEvent(event, ""));
+}
+
+/** A new event stream with one listener: it writes each event's progress line with `write` (stderr, or the log). */
+export function progressEvents(write: (line: string) => void): CycleEvents {
+  const events = new CycleEvents();
+  events.subscribe((event) => {
+    const line = formatProgress(event);
+    if (line !== undefined) write(line);
+  });
+  return events;
 }
 
 /** The result as a short human summary. */

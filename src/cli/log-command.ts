@@ -1,7 +1,9 @@
-// `apprentice log`: the last journal entries, and with --follow each new one as the daemon appends it; reads the journal and changes nothing.
+// `apprentice log`: the last journal entries, and with --follow each new one as the daemon appends it, with the running cycle's events on stderr as they happen; reads the journal and the event feed and changes nothing.
 import path from "node:path";
 import { watch } from "chokidar";
 import type { Command } from "commander";
+import { describeEvent } from "../events/describe-event.js";
+import { EVENT_FEED_FILE, readFeed } from "../events/event-feed.js";
 import { readRecentJournalEntries } from "../memory/journal.js";
 import type { StatePaths } from "../memory/state-paths.js";
 import { createCliContext, EXIT, reportError } from "./cli-context.js";
@@ -33,7 +35,9 @@ const HEADING = /^## Cycle (\d+) — (\d{2}:\d{2}) \(([a-z]+)/;
 export function registerLogCommand(program: Command): void {
   program
     .command("log")
-    .description("print the last journal entries (one per cycle); --follow keeps printing new ones until Ctrl-C")
+    .description(
+      "print the last journal entries (one per cycle); --follow keeps printing new ones, and the running cycle's events on stderr, until Ctrl-C",
+    )
     .option("-n, --entries <count>", `how many entries (1 to ${MAX_ENTRIES})`, String(DEFAULT_ENTRIES))
     .option("-f, --follow", "keep printing entries as they are appended")
     .option("--json", "print the entries as one JSON array; with --follow, one JSON object per line")
@@ -85,17 +89,26 @@ function printEntry(entry: LogEntry, json: boolean): void {
  * printed is not printed again.
  */
 async function followJournal(paths: StatePaths, json: boolean, seen: Set<string>): Promise<void> {
+  const feedFile = path.join(paths.root, EVENT_FEED_FILE);
   const watcher = watch(paths.root, {
     ignoreInitial: true,
     depth: 1,
-    ignored: (candidate: string) => !isJournalPath(paths, candidate),
+    ignored: (candidate: string) => !isJournalPath(paths, candidate) && candidate !== feedFile,
     awaitWriteFinish: { stabilityThreshold: WRITE_STABLE_MS, pollInterval: 100 },
   });
-  // Looks run one at a time, so an entry is never printed twice by two overlapping looks.
+  // Events already in the feed were before this follow; only those appended from now on are shown.
+  let feedOffset = (await readFeed(feedFile, Number.MAX_SAFE_INTEGER)).next;
+  // Looks run one at a time, so an entry or event is never printed twice by two overlapping looks.
   let looking: Promise<void> = Promise.resolve();
-  const look = (): void => {
+  const look = (changed: string): void => {
     looking = looking
       .then(async () => {
+        if (changed === feedFile) {
+          const { lines, next } = await readFeed(feedFile, feedOffset);
+          feedOffset = next;
+          for (const event of lines) printErr(`${describeEvent(event)}\n`);
+          return;
+        }
         for (const text of await readRecentJournalEntries(paths.journal, FOLLOW_WINDOW)) {
           if (seen.has(headingOf(text))) continue;
           seen.add(headingOf(text));
@@ -130,9 +143,9 @@ async function followJournal(paths: StatePaths, json: boolean, seen: Set<string>
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
     watcher.once("ready", () => {
-      printErr("following the journal; Ctrl-C to stop\n");
+      printErr("following the journal (and the running cycle's events); Ctrl-C to stop\n");
       // Entries appended between the first read and the watch being ready.
-      look();
+      look(paths.journal);
     });
   });
 }

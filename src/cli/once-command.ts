@@ -7,7 +7,7 @@ import { runStateCycle } from "../daemon/run-state-cycle.js";
 import { checkSandboxPreflight } from "../daemon/sandbox-preflight.js";
 import { acquireStateLock } from "../daemon/state-lock.js";
 import { createCliContext, EXIT, reportError } from "./cli-context.js";
-import { formatProgress, formatResult } from "./format-cycle.js";
+import { progressEvents, formatResult } from "./format-cycle.js";
 import { printErr, printJsonLine, printOut } from "./terminal-output.js";
 
 export function registerOnceCommand(program: Command): void {
@@ -62,7 +62,7 @@ async function runOnce(context: ReturnType<typeof createCliContext>, json: boole
         logger,
         clock,
         signal: controller.signal,
-        onProgress: (event) => printErr(`${formatProgress(event)}\n`),
+        events: progressEvents((line) => printErr(`${line}\n`)),
       }).finally(() => brain.close());
       if (json) printJsonLine(result);
       else printOut(`${formatResult(result)}\n`);

@@ -4,7 +4,7 @@ import { ensureStateDir } from "../daemon/init-state.js";
 import { runDaemon } from "../daemon/run-daemon.js";
 import type { RawServeOptions } from "../serve/serve-options.js";
 import { createCliContext, EXIT, reportError } from "./cli-context.js";
-import { formatProgress } from "./format-cycle.js";
+import { progressEvents } from "./format-cycle.js";
 import { addServeOptions, resolveServeOptionsOrReport } from "./serve-command.js";
 import { printErr } from "./terminal-output.js";
 
@@ -40,7 +40,7 @@ export function registerStartCommand(program: Command): void {
           ...(context.options.model !== undefined ? { modelOverride: context.options.model } : {}),
           logger: context.logger,
           clock: context.clock,
-          onProgress: (event) => context.logger.info(formatProgress(event)),
+          events: progressEvents((line) => context.logger.info(line)),
           ...(serve !== undefined ? { serve } : {}),
         });
       };

@@ -2,6 +2,7 @@
 import { buildActionSchema, type OfferedTool } from "../brain/action-schema.js";
 import type { BrainSession, Decision, DecisionUsage, OpenResult, PromptSection, PromptTurn } from "../brain/brain.js";
 import { quoteWorld } from "../brain/quote-world.js";
+import type { CycleEvent } from "../events/cycle-event.js";
 import { describeAction, normalizeAction } from "../learning/action-key.js";
 import { findMasks, INEFFECTIVE_SIGNATURE, maskState } from "../learning/outcome-rules.js";
 import { viewWithOutcomes } from "../learning/outcome-view.js";
@@ -80,7 +81,6 @@ export interface StepRecord {
 export interface ActLoopInput {
   /** Loads the model; called only when exploration is needed. */
   openSession(): Promise<OpenResult>;
-  onModelLoaded?(loadMs: number): void;
   /**
    * The prompt for a turn on `focus` (undefined: no goal is due, the inbox only), with `unmet` the ids of the goals
    * still unmet in serving order: its sections, and the lesson ids recalled into them that the model may cite.
@@ -123,8 +123,11 @@ export interface ActLoopInput {
   effects: Pick<ToolContext, "writeNote" | "sendMessage" | "readSensors">;
   /** Runs goal `goalId`'s check now (after a replay, or after a step changed the workspace): whether it passed. */
   checkGoal(goalId: string): Promise<boolean>;
-  /** Called after each step; the cycle records the episode here. */
-  onStep(record: StepRecord): Promise<void>;
+  /**
+   * Takes the loop's events (`model-loaded`, `step-decided`, `tool-done`) and resolves once they are handled: the
+   * cycle's ledger records each step's episode from its `tool-done` before the loop goes on.
+   */
+  emit(event: CycleEvent): Promise<void>;
 }
 
 export interface ActLoopResult {
@@ -333,7 +336,7 @@ class ActLoop implements GoalWorker {
     }
     result.modelLoaded = true;
     result.session = opened.session;
-    input.onModelLoaded?.(Math.round(performance.now() - loadStarted));
+    await input.emit({ type: "model-loaded", cycle: input.cycle, loadMs: Math.round(performance.now() - loadStarted) });
     return true;
   }
 
@@ -418,6 +421,13 @@ class ActLoop implements GoalWorker {
         continue;
       }
       const { action } = decision;
+      await input.emit({
+        type: "step-decided",
+        cycle: input.cycle,
+        step,
+        ...(goal !== undefined ? { goal: goal.id } : {}),
+        tool: action.tool,
+      });
       for (const id of action.cite ?? []) this.cited.add(id);
       turns.push({ request, action: decision.raw });
       if (action.tool === "use_skill") {
@@ -725,7 +735,7 @@ class ActLoop implements GoalWorker {
   private async record(record: StepRecord): Promise<void> {
     if (this.focus !== undefined) record.goal = this.focus.id;
     this.steps.push(record);
-    await this.input.onStep(record);
+    await this.input.emit({ type: "tool-done", cycle: this.input.cycle, record });
   }
 
   private toolContext(signal: AbortSignal): ToolContext {

@@ -69,7 +69,6 @@ export async function act(deps: CycleDeps, ledger: CycleLedger, input: ActInput)
         input.signal,
       );
     },
-    onModelLoaded: (loadMs) => deps.onProgress?.({ kind: "model-loaded", cycle, loadMs }),
     prompt: input.prompt,
     // Messages are world content: what this cycle learns may have been steered by them, so it is tainted.
     worldInPrompt: input.inbox.length > 0,
@@ -104,10 +103,8 @@ export async function act(deps: CycleDeps, ledger: CycleLedger, input: ActInput)
       if (check !== undefined) input.checkDetails.set(check.goal, check.detail);
       return check?.passed === true;
     },
-    onStep: async (record) => {
-      await ledger.recordStep(cycle, record);
-      deps.onProgress?.({ kind: "step", cycle, record });
-    },
+    // The ledger, subscribed first, records each step's episode before anyone else hears of it.
+    emit: (event) => deps.events.emit(event),
   });
   return { loop, notes, loadStarted };
 }

@@ -7,8 +7,8 @@ import type { DbData } from "../memory/db.js";
 import type { EpisodeLog } from "../memory/episodes.js";
 import type { StatePaths } from "../memory/state-paths.js";
 import type { Sensors } from "../sense/read-sensors.js";
+import type { CycleEvents } from "../events/cycle-events.js";
 import type { Tool } from "../tools/tool.js";
-import type { CycleProgress } from "./cycle-result.js";
 
 /** Everything a cycle touches. Only the composition root builds the real ones; tests swap any of them. */
 export interface CycleDeps {
@@ -26,6 +26,9 @@ export interface CycleDeps {
   readSensors: () => Promise<Sensors>;
   /** Aborts the cycle (daemon shutdown). The cycle's own timeout is added on top. */
   signal?: AbortSignal;
-  /** Observes progress (the CLI's progress line, tests that sample RSS mid-cycle). */
-  onProgress?: (event: CycleProgress) => void;
+  /**
+   * The stream the cycle's events go through: the cycle's ledger subscribes to it for the cycle's length, and the
+   * composition root's listeners (progress lines, the log, the event feed) for as long as they like.
+   */
+  events: CycleEvents;
 }

@@ -1,13 +1,6 @@
-// What a cycle returns and what it reports while it runs: plain data, shared by the cycle, the daemon, the CLI and the gym.
+// What a cycle returns: plain data, shared by the cycle, the daemon, the CLI and the gym.
 import type { GoalVerdict } from "../memory/db.js";
 import type { SkipReason } from "../sense/gate.js";
-import type { StepRecord } from "./act-loop.js";
-
-/** Progress of a running cycle, in order: the model loaded, each step, the model unloaded. */
-export type CycleProgress =
-  | { kind: "model-loaded"; cycle: number; loadMs: number }
-  | { kind: "step"; cycle: number; record: StepRecord }
-  | { kind: "model-unloaded"; cycle: number };
 
 /** A cycle that did not start: the reason code and the figures behind it. */
 export interface SkippedCycle {

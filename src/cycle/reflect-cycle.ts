@@ -41,8 +41,8 @@ export async function reflectWithModel(
 
 /**
  * Learns from the cycle's outcomes and final checks (see `reflectOnCycle`) unless learning is off or the cycle was
- * stopped, and rewrites lessons.md when `earlier` (the model's reflection) or this added anything. Returns every
- * delta of the cycle, `earlier` first.
+ * stopped, and rewrites lessons.md when `earlier` (the model's reflection) or this added anything. Emits each of the
+ * cycle's deltas as `lesson-changed` and returns them, `earlier` first.
  */
 export async function reflect(
   deps: CycleDeps,
@@ -58,20 +58,22 @@ export async function reflect(
 ): Promise<LearningDelta[]> {
   const learned = [...input.earlier];
   const { learning, cycle } = input;
-  if (learning === undefined || input.stopped) return learned;
-  learned.push(
-    ...reflectOnCycle({
-      learning,
-      loop: input.loop,
-      checks: input.checks.map((check) => ({ goal: check.goal, passed: check.passed })),
-      goalChecks: Object.fromEntries(
-        input.goals.flatMap((goal) => (goal.check !== undefined ? [[goal.id, goal.check]] : [])),
-      ),
-      cycle,
-      now: deps.clock(),
-      settings: deps.config.learning,
-    }),
-  );
-  if (learned.length > 0) await replaceFile(deps.paths.lessons, renderLessonsMarkdown(learning, deps.clock(), cycle));
+  if (learning !== undefined && !input.stopped) {
+    learned.push(
+      ...reflectOnCycle({
+        learning,
+        loop: input.loop,
+        checks: input.checks.map((check) => ({ goal: check.goal, passed: check.passed })),
+        goalChecks: Object.fromEntries(
+          input.goals.flatMap((goal) => (goal.check !== undefined ? [[goal.id, goal.check]] : [])),
+        ),
+        cycle,
+        now: deps.clock(),
+        settings: deps.config.learning,
+      }),
+    );
+    if (learned.length > 0) await replaceFile(deps.paths.lessons, renderLessonsMarkdown(learning, deps.clock(), cycle));
+  }
+  for (const delta of learned) await deps.events.emit({ type: "lesson-changed", cycle, delta });
   return learned;
 }

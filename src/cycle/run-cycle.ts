@@ -17,12 +17,26 @@ import { unload } from "./unload.js";
 import { wake } from "./wake.js";
 
 export type { CycleDeps } from "./cycle-deps.js";
-export type { CycleProgress, CycleResult } from "./cycle-result.js";
+export type { CycleResult } from "./cycle-result.js";
 
-/** Runs one cycle. Throws only for broken invariants (a state dir that cannot be written); model and tool trouble is data. */
+/**
+ * Runs one cycle. Its ledger subscribes first to `deps.events` for the cycle's length, so each step and check is
+ * recorded before any other listener hears of it. Throws only for broken invariants (a state dir that cannot be
+ * written); model and tool trouble is data.
+ */
 export async function runCycle(deps: CycleDeps): Promise<CycleResult> {
-  const { config } = deps;
   const ledger = new CycleLedger(deps);
+  const unsubscribe = deps.events.subscribe(ledger.take, { first: true });
+  try {
+    return await runStages(deps, ledger);
+  } finally {
+    unsubscribe();
+  }
+}
+
+/** The stages in order: wake, sense, gate, recall, act, verify, reflect, record, with unload once the model is done. */
+async function runStages(deps: CycleDeps, ledger: CycleLedger): Promise<CycleResult> {
+  const { config } = deps;
   const woken = await wake(deps, ledger);
   if (!woken.ok) return woken.result;
   const sensed = await sense(deps, ledger, woken);

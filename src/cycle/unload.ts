@@ -2,13 +2,13 @@
 import type { BrainSession } from "../brain/brain.js";
 import type { CycleDeps } from "./cycle-deps.js";
 
-/** Disposes `session` (none when the model was never loaded) and reports `model-unloaded` for cycle `cycle`. */
+/** Disposes `session` (none when the model was never loaded) and emits `model-unloaded` for cycle `cycle`. */
 export async function unload(
-  deps: Pick<CycleDeps, "onProgress">,
+  deps: Pick<CycleDeps, "events">,
   cycle: number,
   session: BrainSession | undefined,
 ): Promise<void> {
   if (session === undefined) return;
   await session.dispose();
-  deps.onProgress?.({ kind: "model-unloaded", cycle });
+  await deps.events.emit({ type: "model-unloaded", cycle });
 }

@@ -1,7 +1,7 @@
 // Builds the real CycleDeps for an open state dir: the one place where the cycle's effects are wired to the world.
 import type { Brain } from "../brain/brain.js";
 import type { CycleDeps } from "../cycle/cycle-deps.js";
-import type { CycleProgress } from "../cycle/cycle-result.js";
+import { CycleEvents } from "../events/cycle-events.js";
 import type { Logger } from "../log.js";
 import { readSensors } from "../sense/read-sensors.js";
 import { builtinRegistry } from "../tools/registry.js";
@@ -12,7 +12,8 @@ export interface CycleDepsOptions {
   logger: Logger;
   clock: () => Date;
   signal?: AbortSignal;
-  onProgress?: (event: CycleProgress) => void;
+  /** The stream to emit the cycle's events into; a new one, with no listeners, when absent. */
+  events?: CycleEvents;
 }
 
 export function buildCycleDeps(state: OpenState, options: CycleDepsOptions): CycleDeps {
@@ -28,6 +29,6 @@ export function buildCycleDeps(state: OpenState, options: CycleDepsOptions): Cyc
     logger: options.logger,
     readSensors: () => readSensors(state.paths.root, options.clock, options.logger),
     ...(options.signal !== undefined ? { signal: options.signal } : {}),
-    ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
+    events: options.events ?? new CycleEvents(),
   };
 }

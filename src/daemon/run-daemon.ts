@@ -2,7 +2,8 @@
 import { printErr } from "../cli/terminal-output.js";
 import { WorkerBrain } from "../brain/worker-brain.js";
 import { describeModelFileProblem, NO_MODEL_MESSAGE } from "../brain/model-file-problem.js";
-import type { CycleProgress, CycleResult } from "../cycle/cycle-result.js";
+import type { CycleResult } from "../cycle/cycle-result.js";
+import type { CycleEvents } from "../events/cycle-events.js";
 import type { Logger } from "../log.js";
 import { listWaitingInbox } from "../memory/inbox.js";
 import { listWaitingOperator } from "../memory/operator-channel.js";
@@ -23,7 +24,8 @@ export interface DaemonOptions {
   clock: () => Date;
   /** Observes each cycle's result (tests, a future status page). */
   onCycle?: (result: CycleResult) => void;
-  onProgress?: (event: CycleProgress) => void;
+  /** The stream every cycle's events go through (the log's progress lines, tests); a quiet one when absent. */
+  events?: CycleEvents;
   /** Also serve the read-only status page while the daemon runs (`start --serve`); closed on stop. */
   serve?: ServeOptions;
 }
@@ -176,7 +178,7 @@ async function runScheduledCycle(
     logger,
     clock,
     signal: run.stop,
-    ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
+    ...(options.events !== undefined ? { events: options.events } : {}),
   });
   // A cycle cut short by SIGTERM/SIGINT is the stop working; the other skips were logged by the cycle itself.
   if (result.status === "failed" && run.stop.aborted)

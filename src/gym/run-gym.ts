@@ -1,5 +1,6 @@
 // Runs scenarios × seeds × modes and turns the runs into figures; one progress line per finished run, results as data.
 import type { Brain } from "../brain/brain.js";
+import type { CycleEvents } from "../events/cycle-events.js";
 import type { Logger } from "../log.js";
 import { computeModeFigures, type ModeFigures } from "./gym-metrics.js";
 import { judgeThresholds, type ThresholdVerdict } from "./judge-thresholds.js";
@@ -19,7 +20,9 @@ export interface RunGymOptions {
   brain: Brain;
   logger: Logger;
   /** One line per finished run (the CLI writes them to stderr). */
-  onProgress?: (line: string) => void;
+  onRun?: (line: string) => void;
+  /** The stream every cycle's events go through (the CLI's live line); a quiet one when absent. */
+  events?: CycleEvents;
   /** Keep each run's temp state dir and name it in the progress line. Defaults to `false`. */
   keepStateDirs?: boolean;
 }
@@ -63,9 +66,10 @@ export async function runGym(options: RunGymOptions): Promise<GymResult> {
           brain: options.brain,
           logger: options.logger,
           ...(options.keepStateDirs ? { keepStateDir: true } : {}),
+          ...(options.events !== undefined ? { events: options.events } : {}),
         });
         runs.push(run);
-        options.onProgress?.(describeRun(run, performance.now() - startedMs));
+        options.onRun?.(describeRun(run, performance.now() - startedMs));
       }
       byMode[mode] = runs;
     }

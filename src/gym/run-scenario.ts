@@ -5,6 +5,7 @@ import path from "node:path";
 import type { Brain } from "../brain/brain.js";
 import { runCycle, type CycleResult } from "../cycle/run-cycle.js";
 import { buildCycleDeps } from "../daemon/cycle-deps.js";
+import type { CycleEvents } from "../events/cycle-events.js";
 import { initStateDir } from "../daemon/init-state.js";
 import { openState, type OpenState } from "../daemon/open-state.js";
 import { createEmptyLearningData } from "../learning/empty-learning.js";
@@ -75,6 +76,8 @@ export interface RunScenarioOptions {
   clock?: () => Date;
   /** Parent folder of the temp state dir. Defaults to the OS temp dir. */
   tempDir?: string;
+  /** The stream every cycle's events go through (the bench's live line); a quiet one when absent. */
+  events?: CycleEvents;
   /** Keep the state dir for inspection instead of removing it. Defaults to `false`. */
   keepStateDir?: boolean;
 }
@@ -102,7 +105,12 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
         // A fresh sampling seed per cycle, derived from the run's seed: reproducible, yet not the same draw every cycle.
         state.config.model.seed = seed * 1000 + cycle;
         simulatedNow = GYM_START + (cycle - 1) * 3_600_000;
-        const deps = buildCycleDeps(state, { brain: options.brain, logger, clock });
+        const deps = buildCycleDeps(state, {
+          brain: options.brain,
+          logger,
+          clock,
+          ...(options.events !== undefined ? { events: options.events } : {}),
+        });
         const live = deps.readSensors;
         const result = await runCycle({
           ...deps,

@@ -11,6 +11,7 @@ import path from "node:path";
 import type { StepRecord } from "../cycle/act-loop.js";
 import type { SkippedCycle } from "../cycle/cycle-result.js";
 import { applyRetention } from "../cycle/apply-retention.js";
+import type { CycleEvent } from "../events/cycle-event.js";
 import type { CheckResult } from "../cycle/run-check.js";
 import type { ServedGoal } from "../cycle/serve-goals.js";
 import type { LearningData } from "../learning/types.js";
@@ -27,9 +28,25 @@ import type { LedgerDeps } from "./ledger-deps.js";
 import { recordCycleHistory } from "./record-history.js";
 import { recoverInterruptedCycle } from "./recover-cycle.js";
 
-/** Writes a cycle's records through {@link LedgerDeps}; one per cycle (it keeps no state of its own beyond the db). */
+/**
+ * Writes a cycle's records through {@link LedgerDeps}; one per cycle (it keeps no state of its own beyond the db). It
+ * records steps and checks from the cycle's events ({@link take}, subscribed first for the cycle's length) and emits
+ * `cycle-began`, `cycle-recorded` and `cycle-skipped` once what they tell of is written.
+ */
 export class CycleLedger {
   constructor(private readonly deps: LedgerDeps) {}
+
+  /** Records what `event` tells of that belongs in the records: a step's episode, a check's episode and progress. */
+  readonly take = async (event: CycleEvent): Promise<void> => {
+    if (event.type === "tool-done") await this.recordStep(event.cycle, event.record);
+    else if (event.type === "check-done") await this.recordCheck(event.goal, event.command, event.result, event.detail);
+  };
+
+  /** The running cycle's number, or the last one's before a cycle began. */
+  get currentCycle(): number {
+    const { cycle } = this.deps.db.data;
+    return cycle.inProgress?.cycle ?? cycle.count;
+  }
 
   /** Each goal's progress (checks, attempts) as recorded so far; read-only for the stages. */
   get goalProgress(): Readonly<Record<string, GoalProgress>> {
@@ -62,7 +79,7 @@ export class CycleLedger {
       v: 1,
       kind: "check",
       id: `check-${goal}-${at}`,
-      cycle: db.data.cycle.inProgress?.cycle ?? db.data.cycle.count,
+      cycle: this.currentCycle,
       step: 0,
       at,
       goal,
@@ -97,6 +114,7 @@ export class CycleLedger {
       };
       await writeDb(db);
     }
+    await this.deps.events.emit({ type: "cycle-skipped", reason, detail });
     return { status: "skipped", reason, detail };
   }
 
@@ -112,6 +130,7 @@ export class CycleLedger {
     db.data.cycle.lastStartedAt = startedAt.toISOString();
     db.data.cycle.inProgress = { cycle, startedAt: startedAt.toISOString(), pid: process.pid };
     await writeCycleMarker(db);
+    await this.deps.events.emit({ type: "cycle-began", cycle, startedAt: startedAt.toISOString() });
     return cycle;
   }
 
@@ -175,6 +194,14 @@ export class CycleLedger {
     );
     await this.applyRetention(outcome.cycle);
     this.logEnd(outcome);
+    await this.deps.events.emit({
+      type: "cycle-recorded",
+      cycle: outcome.cycle,
+      status,
+      durationMs: outcome.durationMs,
+      ...(outcome.summary !== undefined ? { summary: outcome.summary } : {}),
+      journalFile,
+    });
     return { journalFile };
   }
 

@@ -1,7 +1,9 @@
 // Reads the db (db.json, lessons.json, cycle.json), config.json and the lock owner for one status request; strictly read-only (no quarantine, no migration written back), and every failure becomes a reason in the report.
 import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { parseConfig } from "../config.js";
 import { readLockHolder } from "../daemon/state-lock.js";
+import { EVENT_FEED_FILE, readFeedTail, type FeedLine } from "../events/event-feed.js";
 import { createDefaultDbData, createStoreFile } from "../memory/db.js";
 import { CorruptStateError } from "../memory/durable-json-file.js";
 import { statePaths } from "../memory/state-paths.js";
@@ -20,12 +22,13 @@ export interface ReadStatusDeps {
  */
 export async function readStatusReport(stateDir: string, deps: ReadStatusDeps): Promise<StatusReport> {
   const paths = statePaths(stateDir);
-  const [db, cron, daemon] = await Promise.all([
+  const [db, cron, daemon, feed] = await Promise.all([
     readDb(paths.db),
     readCron(paths.config),
     readDaemonStatus(paths.root),
+    readFeedLines(path.join(paths.root, EVENT_FEED_FILE)),
   ]);
-  return buildStatusReport({ stateDir: paths.root, now: deps.clock(), db, cron, daemon });
+  return buildStatusReport({ stateDir: paths.root, now: deps.clock(), db, cron, daemon, feed });
 }
 
 async function readDb(file: string): Promise<StatusInputs["db"]> {
@@ -47,6 +50,14 @@ async function readDb(file: string): Promise<StatusInputs["db"]> {
     return { ok: false, reason: `cannot read ${file} (${describeError(error, { allLines: true })})` };
   }
 }
+
+/** The feed's last lines; an unreadable feed shows no events (it is a window on the running cycle, not a record). */
+async function readFeedLines(file: string): Promise<FeedLine[]> {
+  return readFeedTail(file, FEED_WINDOW_BYTES).catch(() => []);
+}
+
+/** How much of the feed's end is read for the running cycle's events: many more than are shown. */
+const FEED_WINDOW_BYTES = 64 * 1024;
 
 async function readCron(file: string): Promise<StatusInputs["cron"]> {
   const text = await readText(file);

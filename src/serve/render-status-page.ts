@@ -1,5 +1,6 @@
 // The status page: one small server-rendered HTML document (no script) built from a StatusReport; every string from the state dir is escaped.
 import type { CycleRecord } from "../memory/db.js";
+import { describeEvent } from "../events/describe-event.js";
 import { escapeHtml } from "./escape-html.js";
 import { renderFreeRamChart, renderLessonsChart, renderSuccessChart, renderTemperatureChart } from "./status-charts.js";
 import type { DbFigures, StatusReport } from "./status-report.js";
@@ -63,13 +64,18 @@ function renderOverview(report: StatusReport, db: DbFigures | undefined): string
   const running = report.daemon.status === "running";
   const rows: Array<[string, string]> = [["Daemon", renderDaemon(report.daemon)]];
   if (db?.inProgress) {
-    const { cycle, startedAt } = db.inProgress;
+    const { cycle, startedAt, events } = db.inProgress;
     rows.push([
       "Cycle",
       running
         ? `cycle ${cycle} running since ${formatTime(startedAt)}`
         : `cycle ${cycle} was interrupted (recorded at the next start)`,
     ]);
+    if (events.length > 0)
+      rows.push([
+        "So far",
+        `<ol id="running-events">${events.map((event) => `<li>${escapeHtml(describeEvent(event))}</li>`).join("")}</ol>`,
+      ]);
   } else if (db?.lastEndedAt !== undefined) {
     rows.push(["Last cycle", `ended ${formatTime(db.lastEndedAt)} (${formatAgo(now, db.lastEndedAt)})`]);
   }

@@ -2,11 +2,14 @@
 import type { CycleRecord, CycleStatus, DbData } from "../memory/db.js";
 import type { LessonKind, LessonSource, LessonStatus } from "../learning/types.js";
 import { findNextCronRun } from "../daemon/next-cron-run.js";
+import type { FeedLine } from "../events/event-feed.js";
 
 /** Cycle rows in the "last cycles" table, newest first. */
 export const TABLE_CYCLES = 20;
 /** Cycles drawn in the charts and counted in the success rate, the most recent ones. */
 export const CHART_CYCLES = 100;
+/** Events of the running cycle shown, the most recent ones. */
+export const RUNNING_EVENTS = 12;
 /** Active lessons listed; the counts cover all of them. */
 export const LESSONS_SHOWN = 50;
 
@@ -52,8 +55,11 @@ export interface DbFigures {
   /** Cycles started so far. */
   cycleCount: number;
   lastEndedAt?: string;
-  /** Set while a cycle runs, or left over from one that was interrupted. */
-  inProgress?: { cycle: number; startedAt: string };
+  /**
+   * Set while a cycle runs, or left over from one that was interrupted; `events` are its last {@link RUNNING_EVENTS}
+   * events from the event feed, oldest first.
+   */
+  inProgress?: { cycle: number; startedAt: string; events: FeedLine[] };
   lastSkip?: { at: string; reason: string; detail: string };
   /** The last {@link TABLE_CYCLES} cycle records, newest first. */
   recentCycles: CycleRow[];
@@ -90,6 +96,8 @@ export interface StatusInputs {
   /** The configured cron expression. */
   cron: { ok: true; expr: string } | { ok: false; reason: string };
   daemon: DaemonStatus;
+  /** The last lines of the event feed (events.jsonl). */
+  feed: readonly FeedLine[];
 }
 
 const STATUS_ORDER: Record<LessonStatus, number> = { pinned: 0, trusted: 1, provisional: 2, retired: 3 };
@@ -102,7 +110,7 @@ export function buildStatusReport(inputs: StatusInputs): StatusReport {
     stateDir: inputs.stateDir,
     daemon: inputs.daemon,
     schedule: describeSchedule(inputs.cron, inputs.now),
-    db: inputs.db.ok ? summarizeDb(inputs.db.data) : { status: "unreadable", reason: inputs.db.reason },
+    db: inputs.db.ok ? summarizeDb(inputs.db.data, inputs.feed) : { status: "unreadable", reason: inputs.db.reason },
   };
 }
 
@@ -114,8 +122,8 @@ function describeSchedule(cron: StatusInputs["cron"], now: Date): ScheduleStatus
     : { status: "ok", cron: cron.expr };
 }
 
-/** The db part of the report. */
-export function summarizeDb(data: DbData): DbFigures {
+/** The db part of the report, with the running cycle's events from `feed`. */
+export function summarizeDb(data: DbData, feed: readonly FeedLine[] = []): DbFigures {
   const curve = data.cycles.slice(-CHART_CYCLES).map(toCurvePoint);
   const checked = curve.filter((point) => point.goalsMet !== undefined);
   const met = checked.filter((point) => point.goalsMet === true).length;
@@ -134,7 +142,15 @@ export function summarizeDb(data: DbData): DbFigures {
     status: "ok",
     cycleCount: data.cycle.count,
     ...(data.cycle.lastEndedAt !== undefined ? { lastEndedAt: data.cycle.lastEndedAt } : {}),
-    ...(inProgress !== undefined ? { inProgress: { cycle: inProgress.cycle, startedAt: inProgress.startedAt } } : {}),
+    ...(inProgress !== undefined
+      ? {
+          inProgress: {
+            cycle: inProgress.cycle,
+            startedAt: inProgress.startedAt,
+            events: feed.filter((line) => "cycle" in line && line.cycle === inProgress.cycle).slice(-RUNNING_EVENTS),
+          },
+        }
+      : {}),
     ...(data.lastSkip !== undefined ? { lastSkip: data.lastSkip } : {}),
     recentCycles: data.cycles.slice(-TABLE_CYCLES).reverse(),
     curve,

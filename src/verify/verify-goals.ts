@@ -1,4 +1,4 @@
-// The verify stage: the goals' own check commands decide what was achieved, whatever the model claimed; each check run is recorded through the ledger.
+// The verify stage: the goals' own check commands decide what was achieved, whatever the model claimed; each check run is emitted as an event, which the ledger records.
 import path from "node:path";
 import type { ActLoopResult } from "../cycle/act-loop.js";
 import type { CycleDeps } from "../cycle/cycle-deps.js";
@@ -15,9 +15,9 @@ export interface CheckRun {
 }
 
 /** What the checks run with: the workspace and the command limits and sandbox of the config. */
-export type VerifyDeps = Pick<CycleDeps, "paths" | "config">;
+export type VerifyDeps = Pick<CycleDeps, "paths" | "config" | "events">;
 
-/** Runs the checks of `goals` (those without one are passed over) and records each through `ledger`. */
+/** Runs the checks of `goals` (those without one are passed over) and emits each as `check-done` (the ledger records it). */
 export async function runGoalChecks(
   deps: VerifyDeps,
   ledger: CycleLedger,
@@ -37,7 +37,14 @@ export async function runGoalChecks(
       ? `exit 0`
       : `${result.exitDescription}${result.output ? `: ${firstLine(result.output)}` : ""}`;
     results.push({ ...result, goal: goal.id, detail });
-    await ledger.recordCheck(goal.id, goal.check, result, detail);
+    await deps.events.emit({
+      type: "check-done",
+      cycle: ledger.currentCycle,
+      goal: goal.id,
+      command: goal.check,
+      result,
+      detail,
+    });
   }
   return results;
 }

@@ -3,9 +3,10 @@ import assert from "node:assert/strict";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { LlamaBrain } from "../../src/brain/llama-brain.js";
-import { runCycle, type CycleProgress } from "../../src/cycle/run-cycle.js";
+import { runCycle } from "../../src/cycle/run-cycle.js";
 import { buildCycleDeps } from "../../src/daemon/cycle-deps.js";
 import { openState } from "../../src/daemon/open-state.js";
+import { CycleEvents, type CycleEvent } from "../../src/events/cycle-events.js";
 import { createMemoryLogger } from "../../src/log.js";
 import { makeStateDir } from "../support/state-fixture.js";
 import { readDbData } from "../../src/memory/db.js";
@@ -15,21 +16,33 @@ test("a real node-llama-cpp cycle on the written GGUF acts, checks, journals, lo
   t.after(cleanup);
   const logger = createMemoryLogger();
   const state = await openState(dir, { logger, clock: () => new Date() });
-  const events: CycleProgress[] = [];
+  const events: CycleEvent[] = [];
+  const stream = new CycleEvents();
+  stream.subscribe((event) => void events.push(event));
   try {
     const brain = new LlamaBrain(logger);
-    const result = await runCycle(
-      buildCycleDeps(state, { brain, logger, clock: () => new Date(), onProgress: (event) => events.push(event) }),
-    );
+    const result = await runCycle(buildCycleDeps(state, { brain, logger, clock: () => new Date(), events: stream }));
     assert.equal(result.status, "ran", JSON.stringify(result));
     if (result.status !== "ran") return;
     assert.equal(result.cycle, 1);
     assert.ok(result.steps >= 1 && result.steps <= 3);
     assert.deepEqual(result.checks, [{ goal: "shopping-list", passed: false }]);
 
-    // The model was loaded once and unloaded at the end of the cycle.
-    assert.equal(events.filter((event) => event.kind === "model-loaded").length, 1);
-    assert.equal(events.at(-1)?.kind, "model-unloaded");
+    // The events tell the cycle in order: the goal's pre-check (before the cycle has its number), the cycle began, the
+    // model loaded once, each step was done, the model unloaded, and the cycle was recorded last.
+    const types = events.map((event) => event.type);
+    const began = types.indexOf("cycle-began");
+    assert.deepEqual(
+      events.slice(0, began).map((event) => [event.type, "cycle" in event ? event.cycle : undefined]),
+      [["check-done", 0]],
+    );
+    assert.ok(began < types.indexOf("model-loaded"));
+    assert.equal(types.filter((type) => type === "model-loaded").length, 1);
+    assert.ok(types.indexOf("model-loaded") < types.indexOf("tool-done"));
+    assert.equal(types.filter((type) => type === "tool-done").length, result.steps);
+    assert.ok(types.lastIndexOf("tool-done") < types.indexOf("model-unloaded"));
+    assert.equal(types.at(-1), "cycle-recorded");
+    assert.equal(stream.listenerCount, 1, "the cycle's ledger unsubscribed at its end");
 
     const episodes = (await readFile(path.join(dir, "episodes.jsonl"), "utf8"))
       .trim()
@@ -50,6 +63,11 @@ test("a real node-llama-cpp cycle on the written GGUF acts, checks, journals, lo
         );
     }
     assert.ok(episodes.some((episode) => episode.kind === "check" && episode.goal === "shopping-list"));
+    // The ledger wrote an episode for every step and check event, and for nothing else.
+    assert.equal(
+      episodes.filter((episode) => episode.kind === "check").length,
+      types.filter((type) => type === "check-done").length,
+    );
 
     const db = await readDbData(path.join(dir, "db.json"));
     assert.equal(db.cycle.count, 1);

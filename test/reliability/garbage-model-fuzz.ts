@@ -94,7 +94,9 @@ export const property: ReliabilityProperty = {
               readSensors: async () => "fuzz board",
             },
             checkGoal: async () => false,
-            onStep: async (record) => void records.push(record),
+            emit: async (event) => {
+              if (event.type === "tool-done") records.push(event.record);
+            },
           });
           session = result.session;
         } catch (error) {

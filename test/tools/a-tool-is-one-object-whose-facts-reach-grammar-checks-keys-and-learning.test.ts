@@ -82,7 +82,7 @@ async function runLoop(
         },
       );
     },
-    onStep: async () => undefined,
+    emit: async () => undefined,
   });
   await result.session?.dispose();
   return { result, brain, checks };
