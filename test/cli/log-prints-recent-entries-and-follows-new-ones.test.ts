@@ -2,6 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import type { LogEntry } from "../../src/cli/log-command.js";
+import { CycleEvents } from "../../src/events/cycle-events.js";
+import { writeEventFeed } from "../../src/events/event-feed.js";
+import { createMemoryLogger } from "../../src/log.js";
 import { appendJournalEntry, type JournalEntry } from "../../src/memory/journal.js";
 import { runCli, startCli } from "../support/cli-process.js";
 import { makeStateDir } from "../support/state-fixture.js";
@@ -85,4 +88,24 @@ test("log --follow prints each entry appended after it started, one JSON object 
     [2, 3, 4],
     "the last entry, then each new one once",
   );
+});
+
+test("log --follow shows the running cycle's events on stderr as the cycle emits them, and none from before it started", async (t) => {
+  const { dir, cleanup } = await makeStateDir({ withModel: false });
+  t.after(cleanup);
+  const events = new CycleEvents();
+  writeEventFeed(events, dir, { logger: createMemoryLogger(), clock: () => new Date() });
+  await events.emit({ type: "cycle-began", cycle: 6, startedAt: "2026-12-07T09:00:00.000Z" });
+  const follow = startCli(["log", "--follow", "--json", "--state", dir]);
+  t.after(() => follow.child.kill("SIGKILL"));
+  await follow.waitFor(/following the journal/);
+
+  await events.emit({ type: "cycle-began", cycle: 7, startedAt: "2026-12-07T10:00:00.000Z" });
+  await events.emit({ type: "step-decided", cycle: 7, step: 1, goal: "report", tool: "run" });
+  await follow.waitFor(/cycle 7: step 1: the model chose run for report/, 10_000);
+  follow.child.kill("SIGINT");
+  assert.equal(await follow.exited, 0);
+  assert.match(follow.output(), /cycle 7: began/);
+  assert.doesNotMatch(follow.output(), /cycle 6/, "events from before the follow are not shown");
+  assert.equal(follow.stdout().trim(), "", "stdout keeps to journal entries (one JSON object each with --json)");
 });
