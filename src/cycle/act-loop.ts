@@ -421,13 +421,7 @@ class ActLoop implements GoalWorker {
         continue;
       }
       const { action } = decision;
-      await input.emit({
-        type: "step-decided",
-        cycle: input.cycle,
-        step,
-        ...(goal !== undefined ? { goal: goal.id } : {}),
-        tool: action.tool,
-      });
+      await this.emitDecided(step, goal, action.tool);
       for (const id of action.cite ?? []) this.cited.add(id);
       turns.push({ request, action: decision.raw });
       if (action.tool === "use_skill") {
@@ -468,6 +462,18 @@ class ActLoop implements GoalWorker {
       lastOutcome = describeOutcome(record);
     }
     return "spent";
+  }
+
+  /** Tells the cycle's listeners which tool the model chose for `step`, before it runs. */
+  private async emitDecided(step: number, goal: LoopGoal | undefined, tool: string): Promise<void> {
+    const { cycle } = this.input;
+    await this.input.emit({
+      type: "step-decided",
+      cycle,
+      step,
+      ...(goal !== undefined ? { goal: goal.id } : {}),
+      tool,
+    });
   }
 
   private stop(): TurnEnd {
