@@ -14,8 +14,16 @@ export type CycleEvent =
   | { type: "step-decided"; cycle: number; step: number; goal?: string; tool: string }
   /** A step ended (executed, refused or rejected): its whole record. */
   | { type: "tool-done"; cycle: number; record: StepRecord }
-  /** A goal's check ran; before a cycle begins, `cycle` is the last cycle's number. */
-  | { type: "check-done"; cycle: number; goal: string; command: string; result: CheckResult; detail: string }
+  /** A goal's check ran; a pre-check runs `beforeCycle`, and its `cycle` is then the last cycle's number. */
+  | {
+      type: "check-done";
+      cycle: number;
+      beforeCycle?: true;
+      goal: string;
+      command: string;
+      result: CheckResult;
+      detail: string;
+    }
   /** The learning rule changed a lesson or skill. */
   | { type: "lesson-changed"; cycle: number; delta: LearningDelta }
   | { type: "model-unloaded"; cycle: number }

@@ -18,7 +18,7 @@ export function describeEvent(event: FeedLine): string {
       return `cycle ${event.cycle}: step ${event.step} ${one(event.tool)}${how} ${event.ok ? "ok" : "FAILED"} in ${event.durationMs} ms${detail}`;
     }
     case "check-done":
-      return `cycle ${event.cycle}: check of ${one(event.goal)} ${event.passed ? "passed" : `failed (${one(event.detail)})`}`;
+      return `${event.beforeCycle ? "before a cycle" : `cycle ${event.cycle}`}: check of ${one(event.goal)} ${event.passed ? "passed" : `failed (${one(event.detail)})`}`;
     case "lesson-changed":
       return `cycle ${event.cycle}: ${one(event.id)} ${one(event.change)}: ${one(event.reason)}`;
     case "model-unloaded":

@@ -42,6 +42,11 @@ export class CycleLedger {
     else if (event.type === "check-done") await this.recordCheck(event.goal, event.command, event.result, event.detail);
   };
 
+  /** Whether a cycle has begun (and not finished): checks run before it are the goals' pre-checks. */
+  get cycleRunning(): boolean {
+    return this.deps.db.data.cycle.inProgress !== undefined;
+  }
+
   /** The running cycle's number, or the last one's before a cycle began. */
   get currentCycle(): number {
     const { cycle } = this.deps.db.data;

@@ -40,6 +40,7 @@ export async function runGoalChecks(
     await deps.events.emit({
       type: "check-done",
       cycle: ledger.currentCycle,
+      ...(ledger.cycleRunning ? {} : { beforeCycle: true as const }),
       goal: goal.id,
       command: goal.check,
       result,

@@ -33,8 +33,14 @@ test("a real node-llama-cpp cycle on the written GGUF acts, checks, journals, lo
     const types = events.map((event) => event.type);
     const began = types.indexOf("cycle-began");
     assert.deepEqual(
-      events.slice(0, began).map((event) => [event.type, "cycle" in event ? event.cycle : undefined]),
-      [["check-done", 0]],
+      events
+        .slice(0, began)
+        .map((event) => [
+          event.type,
+          "cycle" in event ? event.cycle : undefined,
+          event.type === "check-done" && event.beforeCycle,
+        ]),
+      [["check-done", 0, true]],
     );
     assert.ok(began < types.indexOf("model-loaded"));
     assert.equal(types.filter((type) => type === "model-loaded").length, 1);

@@ -47,6 +47,11 @@ test("a cycle run on a state dir writes its events to the feed, in order, in bri
     "lesson-changed",
     "cycle-recorded",
   ]);
+  assert.deepEqual(
+    lines.flatMap((line) => (line.type === "check-done" ? [line.beforeCycle === true] : [])),
+    [true, true, false, false, false, false],
+    "the two pre-checks say they ran before the cycle; the cycle's own checks do not",
+  );
   const done = lines.find((line) => line.type === "tool-done");
   assert.deepEqual(done?.type === "tool-done" ? [done.cycle, done.step, done.tool, done.ok, done.goal] : [], [
     1,
