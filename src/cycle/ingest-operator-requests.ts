@@ -1,11 +1,10 @@
 // Applies the operator's requests from operator/ (lessons taught, lesson changes) at every wake, without the model;
 // only what the operator channel vouches for is applied, and a refused file is moved aside so it never wakes again.
 import { mkdir } from "node:fs/promises";
-import type { Low } from "lowdb";
 import { renderLessonsMarkdown } from "../learning/lessons-markdown.js";
 import { applyLessonOp, describeLessonOpResult, parseLessonOp, teachLesson } from "../learning/operator-ops.js";
 import type { Logger } from "../log.js";
-import { writeDb, type DbData } from "../memory/db.js";
+import { writeDb, type DbData, type StateDb } from "../memory/db.js";
 import { replaceFile } from "../memory/durable-write.js";
 import { appendToJournalDay, renderJournalListItem } from "../memory/journal.js";
 import {
@@ -20,7 +19,7 @@ import { toOneLine } from "../text/safe-text.js";
 /** What {@link ingestOperatorRequests} touches. */
 export interface IngestDeps {
   paths: StatePaths;
-  db: Low<DbData>;
+  db: StateDb;
   clock: () => Date;
   logger: Logger;
   /** The uid whose files are believed. Defaults to this process's effective uid. */
