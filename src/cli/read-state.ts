@@ -4,7 +4,7 @@ import type { Config } from "../config.js";
 import { readConfigFile } from "../config-file.js";
 import { StateError } from "../daemon/open-state.js";
 import { createStateDb, type StateDb } from "../memory/db.js";
-import { CorruptStateError } from "../memory/durable-json-file.js";
+import { CorruptStateError } from "../memory/corrupt-state-error.js";
 import { loadGoals, type Goal } from "../memory/goals-file.js";
 import { statePaths, type StatePaths } from "../memory/state-paths.js";
 

@@ -7,7 +7,7 @@ import * as v from "valibot";
 import { createEmptyLearningData } from "../learning/empty-learning.js";
 import type { Logger } from "../log.js";
 import { describeSchemaIssue } from "../validation/describe-schema-issue.js";
-import { CorruptStateError } from "./durable-json-file.js";
+import { CorruptStateError } from "./corrupt-state-error.js";
 import { writeFileDurably } from "./durable-write.js";
 import { ifMissing } from "./if-missing.js";
 import { DB_VERSION, dbSchema, type CycleMarker, type CycleRecord, type DbData } from "./db-schema.js";
