@@ -1,4 +1,4 @@
-// The db store (lowdb over StateStoreFile: db.json, lessons.json with lessons-changes.jsonl, and the cycle marker cycle.json): schema version 3, validated on open; versions 1 and 2 are migrated, a corrupt file is quarantined and reported, never silently reset.
+// The db, StateDb: lowdb's Low over its adapter StateStoreFile (db.json, lessons.json with lessons-changes.jsonl, and the cycle marker cycle.json), the only module that uses lowdb; schema version 3, validated on open; versions 1 and 2 are migrated, a corrupt file is quarantined and reported, never silently reset.
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
