@@ -20,8 +20,8 @@ export type OperatorWriteOutcome<T> =
   | { status: "error"; message: string };
 
 /**
- * Takes the state lock if it is free and runs `change` on a fresh read of db.json. When it changed something, writes
- * db.json, re-renders lessons.md, appends an `Operator lessons` note to today's journal and records an `operator`
+ * Takes the state lock if it is free and runs `change` on a fresh read of the db. When it changed something, writes
+ * the db (lessons.json or lessons-changes.jsonl, and db.json when it changed), re-renders lessons.md, appends an `Operator lessons` note to today's journal and records an `operator`
  * history entry titled `subject` (unless history is turned off in config). A history failure is a warning, not an
  * error: the change itself is already durable.
  */

@@ -28,7 +28,7 @@ export interface IngestDeps {
 
 /**
  * Stores each `*.lesson.md` as a pinned operator lesson and applies each `*.lesson-op.json` (pin, retire, forget),
- * then writes db.json, lessons.md and an `Operator lessons` journal note, and only then moves the files to
+ * then writes the db (its lessons' files), lessons.md and an `Operator lessons` journal note, and only then moves the files to
  * `operator/.processed/`: a crash in between applies them again at the next wake, which changes nothing (pin, retire
  * and forget end as they did; a lesson already taught from the same file is not taught twice). A request that is not
  * valid JSON or changes nothing is archived too, with its reason in the journal. Files the channel refuses go to
