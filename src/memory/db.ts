@@ -139,10 +139,11 @@ function nextIdAfter(lessons: readonly unknown[]): number {
 }
 
 /**
- * The open db: lowdb's `Low` over the db's own adapter, {@link StateStoreFile}, typed as that adapter so the writes
- * lowdb has no word for (a write held back until the episodes are synced, the marker alone) reach it without a
- * downcast. `read`, `write` and `data` are lowdb's. The only way to build one is {@link openDb} (repairs, for the
- * daemon), `loadDb` in src/cli/read-state.ts (reads as it is, for the inspect commands) or {@link createStateDb}.
+ * The open db: lowdb's `Low` over the db's own lowdb `Adapter`, {@link StateStoreFile}, with `adapter` typed as that
+ * store, so the two writes lowdb has no word for (a write held back until the episodes are synced, the marker alone)
+ * reach it without a downcast. A subclass rather than a wrapper: `read`, `write` and `data` stay lowdb's own, and the
+ * store can only be set by the constructor. Built by {@link openDb} (repairs, for the daemon), `loadDb` in
+ * src/cli/read-state.ts (reads as it is, for the inspect commands) or {@link createStateDb} (not read yet).
  */
 export class StateDb extends Low<DbData> {
   declare readonly adapter: StateStoreFile;
