@@ -101,12 +101,12 @@ const KINDS: readonly LessonKind[] = [
   "avoid",
   "avoid",
   "avoid",
-  "prefer",
+  "fact",
   "flaky",
   "flaky",
   "fact",
   "fact",
-  "procedure",
+  "fact",
 ];
 
 /** Shape of a seeded state. */
@@ -530,14 +530,10 @@ function lessonText(
   switch (kind) {
     case "avoid":
       return `Avoid running ${command} on ${file} while it fails with "${signature}"; ${tail}`;
-    case "prefer":
-      return `Prefer writing ${file} before running ${command}: it needs the ${keywords[0] ?? "file"} first (${tail})`;
     case "flaky":
       return `${command} ${file} fails about ${Math.round(20 + random() * 40)}% of the time (${signature}); retry once. ${tail}`;
     case "fact":
       return `${file} holds the ${keywords[0] ?? "data"} for ${keywords[1] ?? "the report"}; ${tail}`;
-    case "procedure":
-      return `To finish, write ${file}, then run ${command}, then check it: ${tail}`;
   }
 }
 

@@ -43,7 +43,7 @@ export function registerHistoryCommands(program: Command): void {
   program
     .command("rollback <cycle>")
     .description(
-      "restore db.json, lessons.md, the journal, goals, charter and config to what they were after that cycle",
+      "restore db.json, lessons.json (with lessons-changes.jsonl), lessons.md, the journal, goals, charter and config to what they were after that cycle",
     )
     .option("--stop", "stop a running daemon first (SIGTERM, then wait for it to let go)")
     .option("--json", "print what was restored as JSON")

@@ -58,7 +58,7 @@ async function tell(command: Command, text: string, json: boolean): Promise<numb
 }
 
 /**
- * Stores the lesson at once when no daemon holds the state dir (db.json, lessons.md, the journal and the history),
+ * Stores the lesson at once when no daemon holds the state dir (the db's lessons, lessons.md, the journal and the history),
  * and otherwise leaves it in operator/, where the daemon takes it in at its next wake without loading the model. Exits
  * 2 without queuing when operator/ is not this user's (the daemon would not believe the file).
  */
@@ -78,7 +78,7 @@ async function teach(command: Command, text: string, json: boolean): Promise<num
           value: taught.delta.id,
         };
   }).catch((error: unknown) => {
-    // db.json unreadable: the lesson must not be lost, so it waits in operator/ for the daemon, which repairs first.
+    // The db unreadable: the lesson must not be lost, so it waits in operator/ for the daemon, which repairs first.
     if (error instanceof StateError) return { status: "error" as const, message: error.message };
     throw error;
   });

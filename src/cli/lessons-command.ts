@@ -163,7 +163,7 @@ function formatLesson({ lesson, evidence }: LessonDetail): string {
 
 /**
  * Applies `request` through {@link applyLessonOp}, keeping the daemon the single writer: when the state lock is free
- * this process takes it and writes db.json, lessons.md and a journal note itself; when another process holds it, the
+ * this process takes it and writes the db, lessons.md and a journal note itself; when another process holds it, the
  * request goes to `operator/<time>-<pid>.lesson-op.json` for the holder to apply at its next wake (exit 2 when
  * operator/ is not this user's: the daemon would not believe it).
  */

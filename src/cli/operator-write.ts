@@ -1,11 +1,10 @@
 // One way for operator commands to change lessons while keeping one writer: write directly under the state lock when
 // it is free (then note it in the journal and the history), or report that a daemon holds it so the caller queues.
-import type { Low } from "lowdb";
 import { appendOperatorLessonsNote } from "../cycle/ingest-operator-requests.js";
 import { acquireStateLock } from "../daemon/state-lock.js";
 import { recordHistory } from "../history/state-history.js";
 import { renderLessonsMarkdown } from "../learning/lessons-markdown.js";
-import { writeDb, type DbData } from "../memory/db.js";
+import { writeDb, type StateDb } from "../memory/db.js";
 import { replaceFile } from "../memory/durable-write.js";
 import type { StatePaths } from "../memory/state-paths.js";
 import type { CliContext } from "./cli-context.js";
@@ -21,8 +20,8 @@ export type OperatorWriteOutcome<T> =
   | { status: "error"; message: string };
 
 /**
- * Takes the state lock if it is free and runs `change` on a fresh read of db.json. When it changed something, writes
- * db.json, re-renders lessons.md, appends an `Operator lessons` note to today's journal and records an `operator`
+ * Takes the state lock if it is free and runs `change` on a fresh read of the db. When it changed something, writes
+ * the db (lessons.json or lessons-changes.jsonl, and db.json when it changed), re-renders lessons.md, appends an `Operator lessons` note to today's journal and records an `operator`
  * history entry titled `subject` (unless history is turned off in config). A history failure is a warning, not an
  * error: the change itself is already durable.
  */
@@ -30,7 +29,7 @@ export async function writeLessonsUnlessDaemon<T>(
   context: CliContext,
   paths: StatePaths,
   subject: string,
-  change: (db: Low<DbData>, now: Date) => OperatorChange<T>,
+  change: (db: StateDb, now: Date) => OperatorChange<T>,
 ): Promise<OperatorWriteOutcome<T>> {
   const lock = await acquireStateLock(paths.root, { logger: context.logger, clock: context.clock });
   if (!lock.ok) {

@@ -1,11 +1,10 @@
 // Read-only access to a state dir for the inspect commands: nothing here creates, repairs, quarantines or rewrites a file.
 import { stat } from "node:fs/promises";
-import { Low } from "lowdb";
 import type { Config } from "../config.js";
 import { readConfigFile } from "../config-file.js";
 import { StateError } from "../daemon/open-state.js";
-import { createDefaultDbData, createStoreFile, type DbData } from "../memory/db.js";
-import { CorruptStateError } from "../memory/durable-json-file.js";
+import { createStateDb, type StateDb } from "../memory/db.js";
+import { CorruptStateError } from "../memory/corrupt-state-error.js";
 import { loadGoals, type Goal } from "../memory/goals-file.js";
 import { statePaths, type StatePaths } from "../memory/state-paths.js";
 
@@ -25,10 +24,10 @@ export async function requireStateDir(stateDir: string): Promise<StatePaths> {
 /**
  * Reads the db (db.json, lessons.json, cycle.json) as it is: missing files read as a fresh db; an unusable one throws
  * {@link StateError} and is left where it is (the daemon moves it aside when it next opens the state dir). The
- * returned `Low` writes durably with `writeDb`, for a caller that holds the state lock.
+ * returned db writes durably with `writeDb`, for a caller that holds the state lock.
  */
-export async function loadDb(paths: StatePaths): Promise<Low<DbData>> {
-  const db = new Low<DbData>(createStoreFile(paths.db), createDefaultDbData());
+export async function loadDb(paths: StatePaths): Promise<StateDb> {
+  const db = createStateDb(paths.db);
   try {
     await db.read();
   } catch (error) {

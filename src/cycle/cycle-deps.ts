@@ -1,9 +1,8 @@
 // Everything a cycle touches, in one object: only the composition root (src/daemon/cycle-deps.ts) builds the real ones; tests swap any of them.
-import type { Low } from "lowdb";
 import type { Brain } from "../brain/brain.js";
 import type { Config } from "../config.js";
 import type { Logger } from "../log.js";
-import type { DbData } from "../memory/db.js";
+import type { StateDb } from "../memory/db.js";
 import type { EpisodeLog } from "../memory/episodes.js";
 import type { StatePaths } from "../memory/state-paths.js";
 import type { Sensors } from "../sense/read-sensors.js";
@@ -18,7 +17,7 @@ export interface CycleDeps {
   modelPath: string | undefined;
   brain: Brain;
   /** The open db; the cycle writes its records only through the ledger (src/record/ledger.ts). */
-  db: Low<DbData>;
+  db: StateDb;
   episodes: EpisodeLog;
   tools: readonly Tool[];
   clock: () => Date;

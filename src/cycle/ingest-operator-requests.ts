@@ -1,11 +1,10 @@
 // Applies the operator's requests from operator/ (lessons taught, lesson changes) at every wake, without the model;
 // only what the operator channel vouches for is applied, and a refused file is moved aside so it never wakes again.
 import { mkdir } from "node:fs/promises";
-import type { Low } from "lowdb";
 import { renderLessonsMarkdown } from "../learning/lessons-markdown.js";
 import { applyLessonOp, describeLessonOpResult, parseLessonOp, teachLesson } from "../learning/operator-ops.js";
 import type { Logger } from "../log.js";
-import { writeDb, type DbData } from "../memory/db.js";
+import { writeDb, type DbData, type StateDb } from "../memory/db.js";
 import { replaceFile } from "../memory/durable-write.js";
 import { appendToJournalDay, renderJournalListItem } from "../memory/journal.js";
 import {
@@ -20,7 +19,7 @@ import { toOneLine } from "../text/safe-text.js";
 /** What {@link ingestOperatorRequests} touches. */
 export interface IngestDeps {
   paths: StatePaths;
-  db: Low<DbData>;
+  db: StateDb;
   clock: () => Date;
   logger: Logger;
   /** The uid whose files are believed. Defaults to this process's effective uid. */
@@ -29,7 +28,7 @@ export interface IngestDeps {
 
 /**
  * Stores each `*.lesson.md` as a pinned operator lesson and applies each `*.lesson-op.json` (pin, retire, forget),
- * then writes db.json, lessons.md and an `Operator lessons` journal note, and only then moves the files to
+ * then writes the db (its lessons' files), lessons.md and an `Operator lessons` journal note, and only then moves the files to
  * `operator/.processed/`: a crash in between applies them again at the next wake, which changes nothing (pin, retire
  * and forget end as they did; a lesson already taught from the same file is not taught twice). A request that is not
  * valid JSON or changes nothing is archived too, with its reason in the journal. Files the channel refuses go to

@@ -1,11 +1,10 @@
 // Opens a state dir for one writer: creates missing folders, reads and validates config, opens db and episodes, repairs a torn tail.
 import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
-import type { Low } from "lowdb";
 import { resolveModelPath, type Config } from "../config.js";
 import { readConfigFile } from "../config-file.js";
 import type { Logger } from "../log.js";
-import { openDb, type DbData } from "../memory/db.js";
+import { openDb, type StateDb } from "../memory/db.js";
 import { TEMP_SUFFIX } from "../memory/durable-write.js";
 import { openEpisodeLog, readLastEpisodeCycle, repairTornTail, type EpisodeLog } from "../memory/episodes.js";
 import { quarantineFile } from "../memory/quarantine.js";
@@ -16,7 +15,7 @@ export interface OpenState {
   paths: StatePaths;
   config: Config;
   modelPath: string | undefined;
-  db: Low<DbData>;
+  db: StateDb;
   episodes: EpisodeLog;
   /** Problems found and handled while opening (quarantined db, repaired episodes), for the operator. */
   warnings: string[];

@@ -8,7 +8,25 @@ const whole = wholeNumber();
 const count = wholeNumber(0);
 const positiveCount = wholeNumber(1);
 
-const lessonKindSchema = v.picklist(["avoid", "prefer", "flaky", "fact", "procedure"]);
+/**
+ * The lesson kinds something produces: `avoid` (the outcome rules, the model's reflection on a failed step), `flaky`
+ * (the outcome rules) and `fact` (`apprentice teach`).
+ */
+const LESSON_KINDS = ["avoid", "flaky", "fact"] as const;
+/**
+ * Kinds earlier versions accepted though nothing produced them, read as the live kind that behaves as they did: no
+ * code treated them apart from `fact` (recalled and cited as text, never masked), so the lesson keeps its text, ids
+ * and counts and only its label changes. The mapping stays for good, since a rollback can bring back an old
+ * lessons.json; a lesson of such a kind refused by the schema would cost the whole file (quarantined).
+ */
+const RETIRED_LESSON_KINDS = { prefer: "fact", procedure: "fact" } as const;
+type LiveKind = (typeof LESSON_KINDS)[number];
+type RetiredKind = keyof typeof RETIRED_LESSON_KINDS;
+const isRetiredKind = (kind: string): kind is RetiredKind => Object.hasOwn(RETIRED_LESSON_KINDS, kind);
+const lessonKindSchema = v.pipe(
+  v.picklist([...LESSON_KINDS, ...(Object.keys(RETIRED_LESSON_KINDS) as RetiredKind[])]),
+  v.transform((kind): LiveKind => (isRetiredKind(kind) ? RETIRED_LESSON_KINDS[kind] : kind)),
+);
 const lessonStatusSchema = v.picklist(["provisional", "trusted", "retired", "pinned"]);
 const lessonSourceSchema = v.picklist(["operator", "self"]);
 

@@ -1,4 +1,4 @@
-// The db store (lowdb over StateStoreFile: db.json, lessons.json with lessons-changes.jsonl, and the cycle marker cycle.json): schema version 3, validated on open; versions 1 and 2 are migrated, a corrupt file is quarantined and reported, never silently reset.
+// The db, StateDb: lowdb's Low over its adapter StateStoreFile (db.json, lessons.json with lessons-changes.jsonl, and the cycle marker cycle.json), the only module that uses lowdb; schema version 3, validated on open; versions 1 and 2 are migrated, a corrupt file is quarantined and reported, never silently reset.
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -7,7 +7,7 @@ import * as v from "valibot";
 import { createEmptyLearningData } from "../learning/empty-learning.js";
 import type { Logger } from "../log.js";
 import { describeSchemaIssue } from "../validation/describe-schema-issue.js";
-import { CorruptStateError } from "./durable-json-file.js";
+import { CorruptStateError } from "./corrupt-state-error.js";
 import { writeFileDurably } from "./durable-write.js";
 import { ifMissing } from "./if-missing.js";
 import { DB_VERSION, dbSchema, type CycleMarker, type CycleRecord, type DbData } from "./db-schema.js";
@@ -138,6 +138,26 @@ function nextIdAfter(lessons: readonly unknown[]): number {
   return highest + 1;
 }
 
+/**
+ * The open db: lowdb's `Low` over the db's own lowdb `Adapter`, {@link StateStoreFile}, with `adapter` typed as that
+ * store, so the two writes lowdb has no word for (a write held back until the episodes are synced, the marker alone)
+ * reach it without a downcast. A subclass rather than a wrapper: `read`, `write` and `data` stay lowdb's own, and the
+ * store can only be set by the constructor. Built by {@link openDb} (repairs, for the daemon), `loadDb` in
+ * src/cli/read-state.ts (reads as it is, for the inspect commands) or {@link createStateDb} (not read yet).
+ */
+export class StateDb extends Low<DbData> {
+  declare readonly adapter: StateStoreFile;
+
+  constructor(store: StateStoreFile) {
+    super(store, createDefaultDbData());
+  }
+}
+
+/** The db whose db.json is `file` (lessons.json and cycle.json beside it), not read yet: `data` is a fresh db. */
+export function createStateDb(file: string): StateDb {
+  return new StateDb(createStoreFile(file));
+}
+
 /** The store of the db whose db.json is `file`: lessons.json and cycle.json sit beside it. */
 export function createStoreFile(file: string): StateStoreFile {
   const dir = path.dirname(file);
@@ -207,9 +227,9 @@ export async function readIssuedIds(file: string): Promise<{ nextLessonId: numbe
  * lessons.json keeps the rest of the db. The warnings are also returned so the caller can surface them.
  * Other I/O errors (permissions, a failing card) are thrown: they are not corruption and must not cost the data.
  */
-export async function openDb(file: string, deps: OpenDbDeps): Promise<{ db: Low<DbData>; warnings: string[] }> {
-  const store = createStoreFile(file);
-  const db = new Low<DbData>(store, createDefaultDbData());
+export async function openDb(file: string, deps: OpenDbDeps): Promise<{ db: StateDb; warnings: string[] }> {
+  const db = createStateDb(file);
+  const store = db.adapter;
   const warnings: string[] = [];
   for (let attempt = 0; ; attempt++) {
     try {
@@ -251,7 +271,7 @@ export async function openDb(file: string, deps: OpenDbDeps): Promise<{ db: Low<
 }
 
 /** Appends one cycle record, dropping the oldest so at most {@link MAX_CYCLE_RECORDS} remain. Does not write. */
-export function appendCycleRecord(db: Low<DbData>, record: CycleRecord): void {
+export function appendCycleRecord(db: StateDb, record: CycleRecord): void {
   db.data.cycles.push(record);
   capCycleRecords(db.data.cycles);
 }
@@ -265,7 +285,7 @@ function capCycleRecords(cycles: CycleRecord[]): void {
  * dir): lessons.json when the lessons changed, then db.json, then cycle.json is written or removed to match
  * `cycle.inProgress`.
  */
-export async function writeDb(db: Low<DbData>): Promise<void> {
+export async function writeDb(db: StateDb): Promise<void> {
   await db.write();
 }
 
@@ -273,18 +293,14 @@ export async function writeDb(db: Low<DbData>): Promise<void> {
  * Writes the db once `after` has settled, preparing the write meanwhile (see {@link StateStoreFile.write}); rejects,
  * writing nothing, when `after` rejects.
  */
-export async function writeDbAfter(db: Low<DbData>, after: Promise<void>): Promise<void> {
-  const store = db.adapter;
-  if (!(store instanceof StateStoreFile)) throw new Error("writeDbAfter needs a db opened with openDb or loadDb");
-  await store.write(db.data, after);
+export async function writeDbAfter(db: StateDb, after: Promise<void>): Promise<void> {
+  await db.adapter.write(db.data, after);
 }
 
 /**
  * Writes only the marker of the cycle in progress (`db.data.cycle.inProgress`, set by the caller) to cycle.json,
  * durably. The cycle count and start time go to db.json with the cycle's end; the marker carries them until then.
  */
-export async function writeCycleMarker(db: Low<DbData>): Promise<void> {
-  const store = db.adapter;
-  if (!(store instanceof StateStoreFile)) throw new Error("writeCycleMarker needs a db opened with openDb or loadDb");
-  await store.writeMarker(db.data);
+export async function writeCycleMarker(db: StateDb): Promise<void> {
+  await db.adapter.writeMarker(db.data);
 }

@@ -7,7 +7,7 @@ import type { LearningData } from "../learning/types.js";
 import { describeSchemaIssue } from "../validation/describe-schema-issue.js";
 import { createDefaultDbData, parseDbData, readIssuedIds, type DbData, type StoredParts } from "./db.js";
 import { cycleMarkerSchema, type CycleMarker } from "./db-schema.js";
-import { CorruptStateError } from "./durable-json-file.js";
+import { CorruptStateError } from "./corrupt-state-error.js";
 import { appendFileDurably, fsyncDir, writeFileDurably } from "./durable-write.js";
 import { checkJsonTooDeep, MAX_STATE_JSON_DEPTH } from "./json-depth.js";
 import { LessonsSnapshot, type LessonsChange } from "./lessons-snapshot.js";

@@ -5,7 +5,7 @@ import { parseConfig } from "../config.js";
 import { readLockHolder } from "../daemon/state-lock.js";
 import { EVENT_FEED_FILE, readFeedTail, type FeedLine } from "../events/event-feed.js";
 import { createDefaultDbData, createStoreFile } from "../memory/db.js";
-import { CorruptStateError } from "../memory/durable-json-file.js";
+import { CorruptStateError } from "../memory/corrupt-state-error.js";
 import { statePaths } from "../memory/state-paths.js";
 import { buildStatusReport, type DaemonStatus, type StatusInputs, type StatusReport } from "./status-report.js";
 import { describeError } from "../text/describe-error.js";

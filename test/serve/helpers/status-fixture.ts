@@ -100,7 +100,7 @@ export function makeStatusDb(): DbData {
   learning.lessons = [
     lesson("L5", "fact", "provisional", "self", HOSTILE_LESSON),
     lesson("L1", "fact", "pinned", "operator", "Always list milk first."),
-    lesson("L2", "prefer", "trusted", "self", "Write shopping.txt before running the check."),
+    lesson("L2", "fact", "trusted", "self", "Write shopping.txt before running the check."),
     lesson("L3", "avoid", "provisional", "self", "Avoid `cat missing.txt`: it fails with ENOENT."),
     lesson("L4", "avoid", "retired", "self", "Retired lesson about an old world."),
   ];
