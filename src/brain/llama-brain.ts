@@ -18,9 +18,7 @@ import type {
 } from "node-llama-cpp";
 import type { Logger } from "../log.js";
 import type { JsonSchema } from "../tools/json-schema.js";
-import { findToolBranch } from "./action-schema.js";
 import type {
-  Action,
   Brain,
   BrainSession,
   Decision,
@@ -32,6 +30,7 @@ import type {
 } from "./brain.js";
 import { heldAfterInput, renderChatTokens, sharedPrefixLength, toCompletionInput } from "./chat-tokens.js";
 import { clampStrings } from "./clamp-strings.js";
+import { parseDecision } from "./parse-decision.js";
 import { cutToTokens, fitSections, renderSections } from "./prompt-budget.js";
 import type { RawCompletionSession } from "./raw-completion.js";
 import { describeError } from "../text/describe-error.js";
@@ -405,46 +404,6 @@ class LlamaBrainSession implements BrainSession {
     await this.context.dispose();
     await this.model.dispose();
   }
-}
-
-/** Turns raw model text into a validated action: JSON.parse, clamp overlong free text, then the grammar's own validator. */
-export function parseDecision(
-  raw: string,
-  schema: JsonSchema,
-  grammar: { parse(json: string): unknown },
-  usage: DecisionUsage,
-): Decision {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch (error) {
-    return { ok: false, reason: "invalid-output", detail: `not JSON: ${describeError(error)}`, raw, usage };
-  }
-  const toolName = typeof parsed === "object" && parsed !== null ? (parsed as { tool?: unknown }).tool : undefined;
-  const branch = typeof toolName === "string" ? findToolBranch(schema, toolName) : undefined;
-  if (branch === undefined) {
-    return {
-      ok: false,
-      reason: "invalid-output",
-      detail: `unknown or missing tool ${JSON.stringify(toolName)}`,
-      raw,
-      usage,
-    };
-  }
-  const { value, clamped } = clampStrings(parsed, branch);
-  let action: Action;
-  try {
-    action = grammar.parse(JSON.stringify(value)) as Action;
-  } catch (error) {
-    return {
-      ok: false,
-      reason: "invalid-output",
-      detail: `does not match the action schema: ${describeError(error).slice(0, 160)}`,
-      raw,
-      usage,
-    };
-  }
-  return { ok: true, action, raw, usage, clamped };
 }
 
 /**
