@@ -37,19 +37,25 @@ export function countWords(text: string): number {
 export type ScriptedReply = string | ((schema: JsonSchema) => string);
 
 /**
- * `action` as a model under the grammar writes it: with `"cite": []` where the schema of `action.tool` asks for a
- * `cite` (lessons were recalled) and without one where it does not.
+ * `action` as a model under the grammar writes it: where the schema of `action.tool` asks for a `cite` (lessons were
+ * recalled), it cites those of `lessonIds` the schema offers (none by default); where it does not, no `cite`.
  */
-export function citingNothing(action: { thought: string; tool: string; args: Record<string, unknown> }): ScriptedReply {
+export function citingWhereAsked(
+  action: { thought: string; tool: string; args: unknown },
+  lessonIds: readonly string[] = [],
+): ScriptedReply {
   return (schema) => {
-    const citing = findToolBranch(schema, action.tool)?.properties.cite !== undefined;
-    return JSON.stringify({
-      thought: action.thought,
-      ...(citing ? { cite: [] } : {}),
-      tool: action.tool,
-      args: action.args,
-    });
+    const cite = findToolBranch(schema, action.tool)?.properties.cite;
+    const offered = cite !== undefined && "items" in cite && "enum" in cite.items ? cite.items.enum : [];
+    const cited = lessonIds.filter((id) => offered.includes(id));
+    const citing = cite !== undefined ? { cite: cited } : {};
+    return JSON.stringify({ thought: action.thought, ...citing, tool: action.tool, args: action.args });
   };
+}
+
+/** {@link citingWhereAsked} citing nothing. */
+export function citingNothing(action: { thought: string; tool: string; args: unknown }): ScriptedReply {
+  return citingWhereAsked(action);
 }
 
 /** The reply once the script has run out: `finish`, citing nothing. */
