@@ -46,6 +46,18 @@ function assertsUnconditionally(body: ts.Block): boolean {
   return found;
 }
 
+/** The `if`s anywhere in a test's own body (not in nested functions) that return from it without a skip. */
+function earlyReturns(body: ts.Block): ts.IfStatement[] {
+  const found: ts.IfStatement[] = [];
+  const walk = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node)) return;
+    if (ts.isIfStatement(node) && returnsEarly(node.thenStatement) && !containsSkip(node)) found.push(node);
+    ts.forEachChild(node, walk);
+  };
+  body.statements.forEach(walk);
+  return found;
+}
+
 /** What breaks the rule in `source`, one line per test: its location, its name and what is wrong. */
 export function findSilentTests(fileName: string, source: string): string[] {
   const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true);
@@ -58,10 +70,8 @@ export function findSilentTests(fileName: string, source: string): string[] {
       if (callback !== undefined && ts.isBlock(callback.body)) {
         if (!containsSkip(callback.body) && !assertsUnconditionally(callback.body))
           problems.push(`${where(node)} ${name}: every assertion sits under an if`);
-        for (const statement of callback.body.statements) {
-          if (ts.isIfStatement(statement) && returnsEarly(statement.thenStatement) && !containsSkip(statement))
-            problems.push(`${where(statement)} ${name}: returns early under an if without t.skip`);
-        }
+        for (const early of earlyReturns(callback.body))
+          problems.push(`${where(early)} ${name}: returns early under an if without t.skip`);
       }
     }
     ts.forEachChild(node, visit);
@@ -81,11 +91,13 @@ test("the check finds a test that asserts only under an if, and one that returns
   const source = [
     'test("only under an if", () => { const r = run(); if (r.ok) { assert.equal(r.value, 1); } });',
     'test("early return", async () => { assert.ok(true); const r = run(); if (!r.ok) return; assert.equal(r.value, 1); });',
+    'test("in a try", async () => { try { const r = run(); assert.ok(r); if (!r.ok) return; } finally { end(); } });',
     'test("loud skip", (t) => { if (!available) { t.skip("no bwrap"); return; } assert.ok(run()); });',
     'test("asserts first", () => { const r = run(); assert.ok(r.ok, "ran"); assert.equal(r.value, 1); });',
   ].join("\n");
   assert.deepEqual(findSilentTests("example.test.ts", source), [
     'example.test.ts:1 "only under an if": every assertion sits under an if',
     'example.test.ts:2 "early return": returns early under an if without t.skip',
+    'example.test.ts:3 "in a try": returns early under an if without t.skip',
   ]);
 });
