@@ -97,8 +97,8 @@ export async function measureThroughput(options: ThroughputOptions): Promise<Thr
   const rawRuns: RunRates[] = [];
   const freeRuns: RunRates[] = [];
   try {
-    // Unmeasured rounds warm both sides up (grammar compilation, first allocations): on this VM the rates still rose
-    // by a quarter over the first few runs, and the brain, which runs first in each pair, paid for that rise.
+    // Unmeasured rounds warm both sides up (grammar compilation, first allocations), so the brain, which runs first in
+    // each pair, does not pay for the rates' early rise (see docs/PERFORMANCE.md, "The throughput bench's warm-up").
     for (let run = -WARMUP_RUNS; run < options.runs; run++) {
       const prompt = benchPrompt(run, session.contextSize);
       const brainRun = await decideTimed(session, prompt, schema);

@@ -18,9 +18,7 @@ import type {
 } from "node-llama-cpp";
 import type { Logger } from "../log.js";
 import type { JsonSchema } from "../tools/json-schema.js";
-import { findToolBranch } from "./action-schema.js";
 import type {
-  Action,
   Brain,
   BrainSession,
   Decision,
@@ -32,13 +30,14 @@ import type {
 } from "./brain.js";
 import { heldAfterInput, renderChatTokens, sharedPrefixLength, toCompletionInput } from "./chat-tokens.js";
 import { clampStrings } from "./clamp-strings.js";
+import { parseDecision } from "./parse-decision.js";
 import { cutToTokens, fitSections, renderSections } from "./prompt-budget.js";
 import type { RawCompletionSession } from "./raw-completion.js";
 import { describeError } from "../text/describe-error.js";
 
 /**
- * node-llama-cpp, imported on first use: its JavaScript alone adds about 20 MB to the process, which a daemon with
- * nothing to do (or whose goals pass their checks without the model) never needs.
+ * node-llama-cpp, imported on first use: its JavaScript alone is large (see docs/PERFORMANCE.md, "Modules imported on
+ * first use"), and a process that never runs the model never needs it.
  */
 type NodeLlamaCpp = typeof NodeLlamaCppModule;
 let nodeLlamaCpp: Promise<NodeLlamaCpp> | undefined;
@@ -168,9 +167,8 @@ const NO_CONTEXT_SHIFT = { contextShiftSize: 1, disableContextShift: true } as c
  * One cycle's loaded model and context. A step's chat is rendered through the model's chat template and completed
  * with LlamaCompletion, which keeps the longest common prefix of the sequence's tokens (the earlier steps), evaluates
  * the rest and samples under the step's grammar. LlamaChat would do the same with more work per generated token
- * (stop-text, segment and function-call detection the grammar makes moot): on the test model LlamaChat generated
- * 0.981 as fast as LlamaCompletion on the same tokens (paired median of 60 runs, twice), and `bench speed` compares the
- * brain against raw LlamaCompletion.
+ * (stop-text, segment and function-call detection the grammar makes moot), so it generates more slowly (see
+ * docs/PERFORMANCE.md, "LlamaCompletion, not LlamaChat"). `bench speed` compares the brain against raw LlamaCompletion.
  */
 class LlamaBrainSession implements BrainSession {
   readonly contextSize: number;
@@ -240,11 +238,9 @@ class LlamaBrainSession implements BrainSession {
 
   /**
    * The input for LlamaCompletion, after clearing the sequence when the input shares almost nothing (under 5%) with
-   * what it holds. LlamaCompletion keeps the shared prefix and erases the rest of the sequence's cells, and evaluating
-   * after such an erase measured slow on the test model: a 1 000-token prompt that shared 24 tokens with the one before
-   * evaluated at half the rate of the same prompt on a cleared sequence (19 000 vs 42 000 tokens/s). On a tiny model
-   * attention over the cache is most of the work, so a real model is likely to lose much less; clearing costs the
-   * shared tokens' re-evaluation, so it is done only when they are few. Steps of one cycle share their whole earlier
+   * what it holds. LlamaCompletion keeps the shared prefix and erases the rest of the sequence's cells, and evaluation
+   * after such an erase is slow (see docs/PERFORMANCE.md, "Clearing the sequence for a prompt that starts over").
+   * Clearing costs the shared tokens' re-evaluation, so it is done only when they are few. Steps of one cycle share their whole earlier
    * prompt, and a step that drops earlier steps still shares the system part: both keep it. A prompt that starts over
    * (the reflection after a failed step) clears.
    */
@@ -393,8 +389,8 @@ class LlamaBrainSession implements BrainSession {
 
   /**
    * Ends a generation in flight, then frees the model. node-llama-cpp throws from inside its decoding loop, where no
-   * caller can catch it, when the sequence is disposed under a running LlamaCompletion (it ended the model process
-   * with a stack trace when the daemon was killed mid-step); so the generation is aborted and awaited first.
+   * caller can catch it, when the sequence is disposed under a running LlamaCompletion, and that ends the model
+   * process with a stack trace (a daemon killed mid-step does it); so the generation is aborted and awaited first.
    */
   async dispose(): Promise<void> {
     if (this.disposed) return;
@@ -405,46 +401,6 @@ class LlamaBrainSession implements BrainSession {
     await this.context.dispose();
     await this.model.dispose();
   }
-}
-
-/** Turns raw model text into a validated action: JSON.parse, clamp overlong free text, then the grammar's own validator. */
-export function parseDecision(
-  raw: string,
-  schema: JsonSchema,
-  grammar: { parse(json: string): unknown },
-  usage: DecisionUsage,
-): Decision {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch (error) {
-    return { ok: false, reason: "invalid-output", detail: `not JSON: ${describeError(error)}`, raw, usage };
-  }
-  const toolName = typeof parsed === "object" && parsed !== null ? (parsed as { tool?: unknown }).tool : undefined;
-  const branch = typeof toolName === "string" ? findToolBranch(schema, toolName) : undefined;
-  if (branch === undefined) {
-    return {
-      ok: false,
-      reason: "invalid-output",
-      detail: `unknown or missing tool ${JSON.stringify(toolName)}`,
-      raw,
-      usage,
-    };
-  }
-  const { value, clamped } = clampStrings(parsed, branch);
-  let action: Action;
-  try {
-    action = grammar.parse(JSON.stringify(value)) as Action;
-  } catch (error) {
-    return {
-      ok: false,
-      reason: "invalid-output",
-      detail: `does not match the action schema: ${describeError(error).slice(0, 160)}`,
-      raw,
-      usage,
-    };
-  }
-  return { ok: true, action, raw, usage, clamped };
 }
 
 /**

@@ -8,7 +8,8 @@ import { Worker } from "node:worker_threads";
  * - `pdeathsig`: started through `setpriv --pdeathsig KILL`, so the kernel SIGKILLs it the moment its parent dies
  *   (PR_SET_PDEATHSIG; no cost, no delay);
  * - `watchdog`: a thread in the model process compares its parent pid with the one it was started by every
- *   {@link WATCHDOG_INTERVAL_MS} and SIGKILLs its own process when they differ (about 9 MB of RSS for the thread).
+ *   {@link WATCHDOG_INTERVAL_MS} and SIGKILLs its own process when they differ (the thread costs RSS; see
+ *   docs/PERFORMANCE.md, "The model process's parent-death watchdog").
  */
 export type ParentDeathGuard = "pdeathsig" | "watchdog";
 

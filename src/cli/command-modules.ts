@@ -13,21 +13,18 @@ export interface CommandModule {
 
 /**
  * The daemon's V8 flags: no optimizing compiler (TurboFan). The daemon waits far more than it works, and a cycle's work
- * in it is mostly native (JSON, hashing, zlib, file I/O) or happens in the model process: on a state of 10,000 lessons
- * and 100,000 episodes its CPU time for the start and for each cycle stayed within the run-to-run spread (about 0.8 s
- * for the start and the first cycle, 0.1 s for later ones), though a hot pure-JS loop runs several times slower. What
- * it saves is resident memory that is never given back: the compiler's pages of the node binary and its compile
- * memory, about 4 MB of the idle daemon (measured on x64, Node 20). It must be set before any code is hot: the module
- * loader's own functions were optimized while the daemon's modules loaded, and the same flag set after that saved
- * only 1 MB. The other commands (bench, the gym, `once`) keep the optimizing compiler. Node leaves V8 flags writable;
- * turning this one off only stops new optimizations.
+ * in it is mostly native (JSON, hashing, zlib, file I/O) or happens in the model process, so the compiler buys it no
+ * measurable CPU time, while its pages of the node binary and its compile memory stay resident for good. The flag is
+ * set before any code is hot, since functions optimized before it (the module loader's own) keep their memory. The
+ * other commands (bench, the gym, `once`) keep the optimizing compiler. Node leaves V8 flags writable; turning this
+ * one off only stops new optimizations. Figures: docs/PERFORMANCE.md, "No optimizing compiler in the daemon".
  */
 const DAEMON_V8_FLAGS = "--no-opt";
 
 /**
  * Every command file, in help order. A run loads only the module of its command: the daemon (`start`) then holds no
- * code of bench, demo, model, history and the other commands while it waits (measured: about 1 MB of RSS), and short
- * commands start faster. The names are checked against what each module registers in
+ * code of bench, demo, model, history and the other commands while it waits (see docs/PERFORMANCE.md, "Modules
+ * imported on first use"), and short commands start faster. The names are checked against what each module registers in
  * test/cli/command-modules-name-every-registered-command.test.ts.
  */
 export const COMMAND_MODULES: readonly CommandModule[] = [

@@ -104,9 +104,9 @@ export function quotesWorldText(lesson: Lesson): boolean {
  * goal's other lessons. Retired lessons are never recalled.
  */
 export function recallMemory(learning: LearningData, goalId: string | undefined, query: string): RecalledMemory {
-  // One pass over the lessons for everything, without copying the list: at 100 000 lessons a filtered copy and an id
-  // map per call cost more than the search itself, and each pass costs about 10 ms in cache misses alone. Goal lessons
-  // are kept up to twice the cap, since at most the cap of them are already chosen when they are added.
+  // One pass over the lessons for everything, without copying the list: on a large store a filtered copy and an id map
+  // per call cost more than the search itself, and every pass costs cache misses (see docs/PERFORMANCE.md, "Recall").
+  // Goal lessons are kept up to twice the cap, since at most the cap of them are already chosen when they are added.
   const pinned: Lesson[] = [];
   const trustedOfGoal: Lesson[] = [];
   const ofGoal: Lesson[] = [];
@@ -149,8 +149,8 @@ export function recallMemory(learning: LearningData, goalId: string | undefined,
 /**
  * Ids of the best BM25 matches for `query`, best first, among the active lessons scoped to `goalId` and those with no
  * goal (every active lesson when `goalId` is undefined). A lesson learned for another goal is not a candidate: masks
- * and skills are per goal too, and scoring every lesson of every goal made recall grow with the whole store
- * (≈500 ms at 100 000 lessons). Stop words are not searched, at most {@link MAX_QUERY_TERMS} distinct words are, and a
+ * and skills are per goal too, and scoring every lesson of every goal would make recall grow with the whole store
+ * (see docs/PERFORMANCE.md, "Recall"). Stop words are not searched, at most {@link MAX_QUERY_TERMS} distinct words are, and a
  * repeated word (the same failure signature seen ten times) is searched once, weighted by its count, which scores
  * exactly as searching each repetition did. The ranking is that of a fresh minisearch index over the candidates.
  */

@@ -132,7 +132,7 @@ function renderGoals(input: RecallInput): string {
   return [...head, list].join("\n");
 }
 
-/** English day names by `Date.getDay()`: `toLocaleDateString` built an Intl formatter on every call (≈1.5 ms). */
+/** English day names by `Date.getDay()`: no Intl formatter per call (see docs/PERFORMANCE.md, "No `Intl` in the daemon"). */
 const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"] as const;
 
 /** `Sunday 2026-11-22 14:03 (local time, UTC+01:00)`. */

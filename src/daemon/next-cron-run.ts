@@ -15,8 +15,8 @@ export type NextCronRun = { ok: true; at: Date } | { ok: false; reason: string }
  * node-cron's `parse` validates the expression and expands every field (names, ranges, steps, nicknames such as
  * `@hourly`); each day is then judged by {@link matchesCronDay}, which applies node-cron's day rules (`L`, `nW`,
  * `n#k`, day of month AND day of week). node-cron's own matcher formats every instant it judges through
- * `Intl.DateTimeFormat`, which maps about 8 MB of ICU data into the process for good: more than the rest of the
- * idle daemon's own state (see README, Performance).
+ * `Intl.DateTimeFormat`, which maps ICU's data into the process for good: more than the rest of the idle daemon's own
+ * state (see docs/PERFORMANCE.md, "No `Intl` in the daemon").
  */
 export function findNextCronRun(cronExpr: string, after: Date): NextCronRun {
   let fields: ParsedFields;

@@ -18,7 +18,7 @@ const BOOT_ID_PATH = "/proc/sys/kernel/random/boot_id";
  * owner.json (a crash between creating the lock and writing its owner) or one held from
  * another host. The refresh (one `utimes` every half of it) is the idle daemon's only timer
  * besides the schedule, and each one also wakes the state watcher and dirties an inode on
- * the SD card: at 10 minutes that is 12 wakes an hour (it was 120 at one minute).
+ * the SD card: at 10 minutes that is 12 wakes an hour, where one minute would make 120.
  */
 const DEFAULT_STALE_MS = 600_000;
 
@@ -253,8 +253,8 @@ async function tryLock(root: string, lockDir: string, options: AcquireStateLockO
 
 /**
  * Writes owner.json durably, then puts back the lock dir's mtime: proper-lockfile remembers
- * the mtime it set and declares the lock compromised at its next refresh if the dir's mtime
- * changed, which creating a file in the dir does (measured: compromised within `staleMs/2`).
+ * the mtime it set and declares the lock compromised at its next refresh (within `staleMs/2`)
+ * if the dir's mtime changed, which creating a file in the dir does.
  */
 async function writeOwnerFile(lockDir: string, owner: LockOwner): Promise<void> {
   const before = await stat(lockDir);

@@ -35,12 +35,12 @@ export interface StateWatch {
  * Reports new files in `<stateDir>/inbox` and `<stateDir>/operator` (`add` only, not their subdirs such as
  * `.processed`) and `add`/`change` of `goals.yaml`, `goals.md` and `charter.md`.
  *
- * Choices, each measured with chokidar 5 on Linux:
+ * Choices, each for how chokidar 5 behaves on Linux:
  * - The state dir itself is watched (depth 1) with an allowlist, not the four paths:
- *   when `inbox/` was watched by path before it existed, files later written into it
- *   were never reported; files absent at start (`goals.md`) appear later either way.
+ *   chokidar never reports files written into a folder that did not exist when it was
+ *   watched by path; files absent at start (`goals.md`) appear later either way.
  * - Dotfiles and `*.tmp` are ignored: atomic writers create `.<name>.<hex>.tmp`, and
- *   chokidar reported an `unlink` of such a file after its rename.
+ *   chokidar reports an `unlink` of such a file after its rename.
  * - `awaitWriteFinish` reports a file only after its size held still for 250 ms, so a
  *   slowly copied inbox message is not read half-written. The scheduler's debounce then
  *   merges bursts of files into one cycle; it could not tell a finished write from a pause.

@@ -36,8 +36,8 @@ export const TRACKED_FILES = [
 export const TRACKED_DIRS = ["journal"] as const;
 
 /**
- * isomorphic-git, imported on first use: it adds about 10 MB to a process, and a daemon waiting for work has no
- * history to write.
+ * isomorphic-git, imported on first use: it is large (see docs/PERFORMANCE.md, "Modules imported on first use"), and
+ * a daemon waiting for work has no history to write.
  */
 type Git = typeof IsomorphicGit;
 let gitModule: Promise<Git> | undefined;
@@ -107,9 +107,9 @@ function repo(paths: StatePaths): { fs: typeof fs; dir: string; gitdir: string }
  *
  * Each file is hashed natively and compared with the last entry's tree; only a changed file is stored, as a loose
  * object deflated at the fastest level. The trees and the commit are written natively too (git-objects.ts), and the
- * branch is moved by a whole-file rename, so a cycle's history never loads isomorphic-git (about 10 MB, and its
- * compression streams load more); staging through git's index cost more than the rest of the commit. So `.history`
- * keeps no index; `git log`, `git show` and `git diff` between commits work as usual.
+ * branch is moved by a whole-file rename, so a cycle's history never loads isomorphic-git. `.history` keeps no index,
+ * since staging through one costs more than the rest of the commit (see docs/PERFORMANCE.md, "The history commit");
+ * `git log`, `git show` and `git diff` between commits work as usual.
  */
 export async function recordHistory(paths: StatePaths, record: HistoryRecord): Promise<string | undefined> {
   if (!fs.existsSync(path.join(paths.history, "HEAD"))) {
@@ -213,8 +213,8 @@ const headTrees = new Map<string, { commit: string; files: ReadonlyMap<string, s
 /**
  * Blob ids of tracked files as this process last hashed them, with the file's identity then. The state's writers
  * replace files by rename (a new inode each time) and an editor's save changes the mtime and ctime (nanoseconds), so a
- * file whose inode, size, mtime and ctime are all unchanged has the same content: hashing a 10 MB lessons.json every
- * cycle to find that out cost more than the rest of the commit.
+ * file whose inode, size, mtime and ctime are all unchanged has the same content, and is not read and hashed again
+ * (a large lessons.json would cost more than the rest of the commit; see docs/PERFORMANCE.md, "The history commit").
  */
 const knownBlobs = new Map<string, { oid: string; ino: bigint; size: bigint; mtimeNs: bigint; ctimeNs: bigint }>();
 

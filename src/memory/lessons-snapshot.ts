@@ -98,9 +98,9 @@ export function lessonUnchanged(lesson: Lesson, seen: readonly unknown[]): boole
 }
 
 /**
- * The lessons as this process last read or wrote them, compared field by field with the live ones: about 7 ms for
- * 10 000 lessons, where serializing them all costs about 80. test/memory runs every learning rule and operator op
- * against a full serialization.
+ * The lessons as this process last read or wrote them, compared field by field with the live ones, which costs a
+ * fraction of serializing them all (see docs/PERFORMANCE.md, "The lessons snapshot"). test/memory runs every learning
+ * rule and operator op against a full serialization.
  */
 export class LessonsSnapshot {
   #seen = new Map<string, unknown[]>();

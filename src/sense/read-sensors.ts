@@ -31,8 +31,9 @@ const NO_TEMPERATURE_RECHECK_MS = 60 * 60 * 1000;
 
 /**
  * When systeminformation last found no CPU temperature (ms since the epoch). Its Linux reading runs several shells
- * (`execSync` of `cat`, a `for` loop over hwmon, `sensors`, `vcgencmd`) each time, about 17 ms and a blocked event
- * loop, even where there is no sensor at all; a sensor does not appear while the board runs.
+ * (`execSync` of `cat`, a `for` loop over hwmon, `sensors`, `vcgencmd`) each time and blocks the event loop, even
+ * where there is no sensor at all (see docs/PERFORMANCE.md, "The sensors"); a sensor does not appear while the board
+ * runs.
  */
 let noTemperatureSince: number | undefined;
 
@@ -69,7 +70,7 @@ type SystemInformation = typeof systemInformation;
 
 /**
  * systeminformation, loaded on the first reading: a daemon that only waits (or wakes to nothing to do) never holds its
- * modules, about 1 MB of source and 2-3 MB of resident memory (measured on x64, Node 20).
+ * modules (see docs/PERFORMANCE.md, "Modules imported on first use").
  */
 async function loadSystemInformation(): Promise<SystemInformation> {
   return (await import("systeminformation")).default;

@@ -307,9 +307,9 @@ async function killTokenHolders(runToken: string, problems: string[]): Promise<v
 
 /**
  * Whether process `pid`'s environment contains `needle`; false when it is gone, a kernel thread or another user's.
- * Read synchronously: /proc is answered from kernel memory, and one pass over a board's hundred-odd processes takes
- * about 1 ms this way against about 3 ms through the thread pool (four open/read/close round trips per process),
- * and a pass follows every command and goal check.
+ * Read synchronously: /proc is answered from kernel memory, so one pass over a board's hundred-odd processes is
+ * faster this way than through the thread pool (four open/read/close round trips per process; see
+ * docs/PERFORMANCE.md, "The sweep for runaway processes"), and a pass follows every command and goal check.
  */
 function carriesNeedle(pid: number, needle: Buffer): boolean {
   try {

@@ -12,7 +12,7 @@ import { openState } from "../../src/daemon/open-state.js";
 import { listHistory } from "../../src/history/state-history.js";
 import { createMemoryLogger } from "../../src/log.js";
 import { readEpisodes } from "../../src/memory/episodes.js";
-import { ScriptedBrain } from "../support/scripted-brain.js";
+import { citingNothing, ScriptedBrain } from "../support/scripted-brain.js";
 import { makeStateDir } from "../support/state-fixture.js";
 
 const CYCLES = 40;
@@ -31,13 +31,9 @@ test("40 cycles with tiny limits: episodes, journal and history stay bounded", a
   });
   t.after(cleanup);
   await writeFile(path.join(dir, "journal", "2024-01-01.md"), "# Journal 2024-01-01\n\n## Cycle 0\nlong ago\n");
-  const step = '{"thought":"look","tool":"run","args":{"command":"cat","args":["big.txt"]}}';
-  const brain = new ScriptedBrain(
-    Array.from({ length: CYCLES }, () => [
-      step,
-      '{"thought":"done","tool":"finish","args":{"summary":"looked"}}',
-    ]).flat(),
-  );
+  const step = citingNothing({ thought: "look", tool: "run", args: { command: "cat", args: ["big.txt"] } });
+  const done = citingNothing({ thought: "done", tool: "finish", args: { summary: "looked" } });
+  const brain = new ScriptedBrain(Array.from({ length: CYCLES }, () => [step, done]).flat());
   const logger = createMemoryLogger();
   const state = await openState(dir, { logger, clock: () => new Date() });
   let largestEpisodes = 0;

@@ -63,7 +63,7 @@ test("a stranger's inbox x.lesson.md and x.lesson-op.json (pin a tainted lesson,
   t.after(() => state.close());
   const before = structuredClone(state.db.data.learning.lessons);
   const brain = new ScriptedBrain([
-    '{"thought":"read the messages","tool":"finish","args":{"summary":"read the inbox"}}',
+    '{"thought":"read the messages","cite":[],"tool":"finish","args":{"summary":"read the inbox"}}',
   ]);
   const result = await runCycle(buildCycleDeps(state, { brain, logger, clock }));
 

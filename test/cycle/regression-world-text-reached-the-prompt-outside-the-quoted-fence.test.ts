@@ -73,8 +73,7 @@ test("a failed command's error names only how it ended; its stderr is fenced out
     failedRun(`date: invalid date '${PAYLOAD.split("\n")[0] ?? ""}'\n${PAYLOAD}`, 1),
     10_000,
   );
-  assert.equal(outcome.ok, false);
-  if (outcome.ok) return;
+  assert.ok(!outcome.ok, JSON.stringify(outcome));
   assert.equal(outcome.error, "exit 1");
   assert.doesNotMatch(outcome.error, new RegExp(MARK));
   const record: StepRecord = {

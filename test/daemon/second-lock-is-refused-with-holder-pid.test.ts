@@ -16,8 +16,7 @@ test("a second process is refused with the holder's pid, then succeeds after rel
   const script = await writeLockChildScript(scratch);
 
   const mine = await acquireStateLock(stateDir, { logger: createMemoryLogger() });
-  assert.equal(mine.ok, true);
-  if (!mine.ok) return;
+  assert.ok(mine.ok, JSON.stringify(mine));
 
   const holder = await readLockHolder(stateDir);
   assert.equal(holder?.pid, process.pid);

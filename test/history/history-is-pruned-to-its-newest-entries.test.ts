@@ -92,17 +92,16 @@ test("30 entries pruned to the newest 10: older objects go, the kept ones read, 
     })) !== undefined,
   );
 
-  if (!hasGit()) {
-    t.diagnostic("git is not installed: plain-git check skipped");
-    return;
-  }
-  const gitdir = ["--git-dir", paths.history];
-  assert.equal(execFileSync("git", [...gitdir, "rev-list", "--count", "HEAD"], { encoding: "utf8" }).trim(), "11");
-  execFileSync("git", [...gitdir, "fsck", "--no-dangling"], { stdio: "pipe" });
-  assert.match(
-    execFileSync("git", [...gitdir, "show", "HEAD~1:db.json"], { encoding: "utf8" }),
-    /state after cycle 30/,
-  );
+  // A subtest, so a machine without git reports this part as skipped.
+  await t.test("plain git reads the pruned history", { skip: hasGit() ? false : "git is not installed" }, () => {
+    const gitdir = ["--git-dir", paths.history];
+    assert.equal(execFileSync("git", [...gitdir, "rev-list", "--count", "HEAD"], { encoding: "utf8" }).trim(), "11");
+    execFileSync("git", [...gitdir, "fsck", "--no-dangling"], { stdio: "pipe" });
+    assert.match(
+      execFileSync("git", [...gitdir, "show", "HEAD~1:db.json"], { encoding: "utf8" }),
+      /state after cycle 30/,
+    );
+  });
 });
 
 test("a history with another branch is left whole", async (t) => {

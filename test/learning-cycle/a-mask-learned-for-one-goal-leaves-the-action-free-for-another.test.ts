@@ -41,16 +41,16 @@ test("a mask on run make-backup learned for report does not stop backup using it
   });
   state.db.data.learning.nextLessonId = 2;
 
-  // report's turn gives up at once (the world stays as it was); backup's turn runs make-backup.
+  // report's turn gives up at once (the world stays as it was); backup's turn runs make-backup. report's turn recalls
+  // L1, so its grammar asks for a `cite`.
   const brain = new ScriptedBrain([
-    JSON.stringify({ thought: "t", tool: "finish", args: { summary: "no idea" } }),
+    JSON.stringify({ thought: "t", cite: [], tool: "finish", args: { summary: "no idea" } }),
     run("make-backup"),
   ]);
   const result = await runCycle(
     buildCycleDeps(state, { brain, logger: createMemoryLogger(), clock: () => new Date() }),
   );
-  assert.equal(result.status, "ran", JSON.stringify(result));
-  if (result.status !== "ran") return;
+  assert.ok(result.status === "ran", JSON.stringify(result));
 
   assert.deepEqual(runEnum(brain.schemas[0]), ["make-report", "tidy"], "the mask holds for report, in this world");
   assert.match(brain.prompts[0]?.request ?? "", /Goal now: report/);

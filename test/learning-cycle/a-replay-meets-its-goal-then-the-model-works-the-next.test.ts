@@ -16,8 +16,7 @@ test("the replay meets report without the model, then the model is loaded once a
   const result = await runCycle(
     buildCycleDeps(state, { brain, logger: createMemoryLogger(), clock: () => new Date() }),
   );
-  assert.equal(result.status, "ran", JSON.stringify(result));
-  if (result.status !== "ran") return;
+  assert.ok(result.status === "ran", JSON.stringify(result));
 
   assert.equal(brain.opened, 1, "the model was loaded once, for the goal the replay did not serve");
   assert.equal(brain.prompts.length, 1, "backup's check passed after its first step: no more decisions");
@@ -70,8 +69,7 @@ test("backup's own check decides backup: a model that only claims success leaves
   const result = await runCycle(
     buildCycleDeps(state, { brain, logger: createMemoryLogger(), clock: () => new Date() }),
   );
-  assert.equal(result.status, "ran");
-  if (result.status !== "ran") return;
+  assert.ok(result.status === "ran", JSON.stringify(result));
   assert.equal(brain.opened, 1);
   assert.deepEqual(result.goals, [
     { id: "report", verdict: "met", by: "replay" },

@@ -38,8 +38,7 @@ test("two identical failures take the action out of the grammar; a passed check 
     JSON.stringify({ thought: "t", tool: "finish", args: { summary: "made" } }),
   ]);
   const first = await cycleWith(state, brain);
-  assert.equal(first.status, "ran");
-  if (first.status !== "ran") return;
+  assert.ok(first.status === "ran", JSON.stringify(first));
   assert.deepEqual(first.checks, [{ goal: "report", passed: true }]);
 
   // Steps 1 and 2 could offer "broken"; after its second identical failure, step 3's grammar no longer does.
@@ -65,8 +64,7 @@ test("two identical failures take the action out of the grammar; a passed check 
   await writeDb(state.db);
   const replayBrain = new ScriptedBrain([]);
   const second = await cycleWith(state, replayBrain);
-  assert.equal(second.status, "ran");
-  if (second.status !== "ran") return;
+  assert.ok(second.status === "ran", JSON.stringify(second));
   assert.equal(replayBrain.opened, 0, "replaying a skill needs no model");
   assert.equal(second.steps, 1);
   assert.deepEqual(second.checks, [{ goal: "report", passed: true }]);

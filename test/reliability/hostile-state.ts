@@ -363,9 +363,10 @@ async function primeStateDir(): Promise<{ dir: string; parent: string; cleanup: 
   const clock = (): Date => new Date();
   const state = await openState(dir, { logger, clock });
   try {
+    // The taught lesson is recalled, so the grammar asks for a `cite`.
     const brain = new ScriptedBrain([
-      '{"thought":"write it","tool":"write_file","args":{"path":"ok.txt","content":"ok\\n"}}',
-      '{"thought":"done","tool":"finish","args":{"summary":"wrote ok.txt"}}',
+      '{"thought":"write it","cite":[],"tool":"write_file","args":{"path":"ok.txt","content":"ok\\n"}}',
+      '{"thought":"done","cite":[],"tool":"finish","args":{"summary":"wrote ok.txt"}}',
     ]);
     const result = await runCycle(buildCycleDeps(state, { brain, logger, clock }));
     if (result.status !== "ran") throw new Error(`priming cycle did not run: ${JSON.stringify(result)}`);

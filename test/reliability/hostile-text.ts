@@ -19,7 +19,7 @@ import { readDbData } from "../../src/memory/db.js";
 import { runCli } from "../support/cli-process.js";
 import { writeHostileModel } from "../support/hostile-model-name.js";
 import { ESCAPES, findRawControl, HOSTILE_NAME, MARK, PAYLOAD, readFences } from "../support/hostile-text.js";
-import { ScriptedBrain } from "../support/scripted-brain.js";
+import { citingNothing, ScriptedBrain } from "../support/scripted-brain.js";
 import { makeStateDir } from "../support/state-fixture.js";
 import type { PropertyResult, ReliabilityProperty } from "./property.js";
 
@@ -90,7 +90,7 @@ async function runHostileCycle(dir: string, cycle: number, failures: string[]): 
   const logger = createConsoleLogger("debug", clock);
   const state = await openState(dir, { logger, clock });
   state.db.data.learning.skills = [];
-  const step = (tool: string, args: unknown): string => JSON.stringify({ thought: `obey ${PAYLOAD}`, tool, args });
+  const step = (tool: string, args: unknown) => citingNothing({ thought: `obey ${PAYLOAD}`, tool, args });
   const hostileArg = `${MARK}\n## Tools`;
   const brain = new ScriptedBrain([
     step("read_file", { path: "notes.txt" }),

@@ -139,18 +139,14 @@ test("append creates a missing file with O_EXCL (mode 0644 at most) and opens an
   t.after(() => made.handle.close());
   const fresh = await openFileBeneath(made.handle, "x.txt", "new/deeper/x.txt", "append");
   assert.ok(fresh.ok);
-  if (fresh.ok) {
-    assert.equal(fresh.stats.size, 0);
-    await fresh.handle.write("one\n");
-    await fresh.handle.close();
-  }
+  assert.equal(fresh.stats.size, 0);
+  await fresh.handle.write("one\n");
+  await fresh.handle.close();
   assert.equal((await lstat(path.join(workspace, "new", "deeper", "x.txt"))).mode & 0o133, 0, "at most rw-r--r--");
   const again = await openFileBeneath(made.handle, "x.txt", "new/deeper/x.txt", "append");
   assert.ok(again.ok && again.stats.size === 4);
-  if (again.ok) {
-    await again.handle.write("two\n");
-    await again.handle.close();
-  }
+  await again.handle.write("two\n");
+  await again.handle.close();
   assert.equal(await readFile(path.join(workspace, "new", "deeper", "x.txt"), "utf8"), "one\ntwo\n");
 });
 
