@@ -70,7 +70,13 @@ export type Decision =
   | {
       ok: false;
       reason: "invalid-output" | "timeout" | "aborted" | "model-error";
+      /** What went wrong, in the harness's own words. */
       detail: string;
+      /**
+       * The part of the reply the refusal is about (a tool name, the parser's or the schema checker's message, which
+       * quote the reply): the model's text, steered by whatever it read, so it is quoted wherever it goes.
+       */
+      quoted?: string;
       raw?: string;
       usage?: DecisionUsage;
     };

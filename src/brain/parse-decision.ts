@@ -16,7 +16,8 @@ export interface GrammarValidator {
 /**
  * Turns raw model text into a validated action: JSON.parse, the tool's branch of `schema`, overlong free text clamped
  * to its `maxLength`, then `grammar`'s own validator. Garbage (not JSON, no known tool, a shape the schema refuses) is
- * an `invalid-output` decision carrying `raw` and `usage`, never a throw.
+ * an `invalid-output` decision carrying `raw` and `usage`, never a throw; its `detail` is the harness's own words, and
+ * what it says of the reply (which quotes the reply) is in `quoted`.
  */
 export function parseDecision(
   raw: string,
@@ -28,7 +29,7 @@ export function parseDecision(
   try {
     parsed = JSON.parse(raw);
   } catch (error) {
-    return { ok: false, reason: "invalid-output", detail: `not JSON: ${describeError(error)}`, raw, usage };
+    return { ok: false, reason: "invalid-output", detail: "not JSON", quoted: describeError(error), raw, usage };
   }
   const toolName = typeof parsed === "object" && parsed !== null ? (parsed as { tool?: unknown }).tool : undefined;
   const branch = typeof toolName === "string" ? findToolBranch(schema, toolName) : undefined;
@@ -36,7 +37,8 @@ export function parseDecision(
     return {
       ok: false,
       reason: "invalid-output",
-      detail: `unknown or missing tool ${JSON.stringify(toolName)}`,
+      detail: "unknown or missing tool",
+      quoted: JSON.stringify(toolName) ?? "undefined",
       raw,
       usage,
     };
@@ -49,7 +51,8 @@ export function parseDecision(
     return {
       ok: false,
       reason: "invalid-output",
-      detail: `does not match the action schema: ${describeError(error).slice(0, 160)}`,
+      detail: "does not match the action schema",
+      quoted: describeError(error).slice(0, 160),
       raw,
       usage,
     };
