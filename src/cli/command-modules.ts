@@ -40,6 +40,7 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   { names: ["tell", "teach"], load: async () => (await import("./inbox-commands.js")).registerInboxCommands },
   { names: ["bench"], load: async () => (await import("./bench-command.js")).registerBenchCommand },
   { names: ["doctor"], load: async () => (await import("./doctor-command.js")).registerDoctorCommand },
+  { names: ["config"], load: async () => (await import("./config-command.js")).registerConfigCommand },
   { names: ["model"], load: async () => (await import("./model-command.js")).registerModelCommand },
   {
     names: ["history", "rollback", "fork"],

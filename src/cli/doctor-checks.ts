@@ -154,7 +154,7 @@ async function checkConfig(paths: StatePaths): Promise<ConfigOutcome> {
     const remedy =
       read.kind === "json"
         ? `fix the JSON syntax in ${paths.config} (doctor leaves it as it is; \`once\` and \`start\` would move it aside)`
-        : `edit ${paths.config} and fix the field(s) named; ${paths.readme} describes each setting`;
+        : `edit ${paths.config} and fix the field(s) named; \`apprentice config --defaults\` describes each setting`;
     const written = (read.raw as { model?: { path?: unknown } } | undefined)?.model?.path;
     return {
       check: { id: "config", status: "fail", finding: read.message, remedy },

@@ -43,11 +43,18 @@ export async function loadDb(paths: StatePaths): Promise<StateDb> {
 
 /** Reads and validates config.json without touching it; throws {@link StateError} naming the problem. */
 export async function readConfig(paths: StatePaths): Promise<Config> {
+  return (await readConfigAsWritten(paths)).config;
+}
+
+/** {@link readConfig}, with the JSON as written (`raw`), for a caller that tells the keys set there from defaults. */
+export async function readConfigAsWritten(
+  paths: StatePaths,
+): Promise<{ config: Config; raw: Record<string, unknown> }> {
   const read = await readConfigFile(paths.config).catch((error: unknown) => {
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
     throw new StateError(`cannot read ${paths.config}: ${cause instanceof Error ? cause.message : String(cause)}`);
   });
-  if (read.status === "ok") return read.config;
+  if (read.status === "ok") return { config: read.config, raw: read.raw };
   if (read.status === "missing") {
     throw new StateError(
       `${paths.config} is missing. Run \`apprentice init ${paths.root}\` to create it from the template.`,

@@ -5,7 +5,8 @@ import { plainObject } from "./plain-object.js";
 /**
  * A plain object (not an array) whose keys pass `key` and whose values pass `value`, read into a new object. Every own
  * enumerable key is kept except `__proto__`, which would replace the new object's prototype. A key that fails is an
- * issue at its own path and its value is not read; a value's issues are reported under its key.
+ * issue at its own path and its value is not read; a value's issues are reported under its key. The key and value
+ * schemas ride along as metadata (`recordKey`, `recordValue`), so a reference can name the record's type.
  */
 export function plainRecord<TValue extends v.GenericSchema>(key: v.GenericSchema<string, string>, value: TValue) {
   return v.pipe(
@@ -42,5 +43,6 @@ export function plainRecord<TValue extends v.GenericSchema>(key: v.GenericSchema
       }
       return valid ? output : NEVER;
     }),
+    v.metadata({ recordKey: key, recordValue: value }),
   );
 }
