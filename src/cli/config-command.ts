@@ -6,6 +6,7 @@ import {
   type SectionReference,
   type SettingReference,
 } from "../config-reference.js";
+import { StateError } from "../daemon/open-state.js";
 import { createCliContext, EXIT, reportError } from "./cli-context.js";
 import { readConfigAsWritten, requireStateDir } from "./read-state.js";
 import { printJson, printOut } from "./terminal-output.js";
@@ -51,13 +52,14 @@ export function registerConfigCommand(program: Command): void {
 
 /**
  * The reference with the current values of the state dir `stateDir`'s config.json, or without them when `stateDir` is
- * undefined. Throws StateError (exit 2 with one message) for a missing state dir or config.json, or an invalid config.
+ * undefined. Throws StateError (exit 2 with its message) for a missing state dir or config.json, or an invalid config;
+ * the message ends with a line pointing at `--defaults`.
  */
 export async function readConfigReport(stateDir: string | undefined): Promise<ConfigReport> {
   const reference = readConfigReference();
   if (stateDir === undefined) return reference;
-  const paths = await requireStateDir(stateDir);
-  const { config, raw } = await readConfigAsWritten(paths);
+  const paths = await requireStateDir(stateDir).catch(withDefaultsHint);
+  const { config, raw } = await readConfigAsWritten(paths).catch(withDefaultsHint);
   const settings = reference.settings.map((setting): SettingReport => {
     const current = readDottedKey(config, setting.key);
     return {
@@ -67,6 +69,14 @@ export async function readConfigReport(stateDir: string | undefined): Promise<Co
     };
   });
   return { file: paths.config, sections: reference.sections, settings };
+}
+
+/** Rethrows `error`, a StateError with a last line saying the reference needs no state dir; any other error as it is. */
+function withDefaultsHint(error: unknown): never {
+  if (!(error instanceof StateError)) throw error;
+  throw new StateError(
+    `${error.message}\n\`apprentice config --defaults\` lists every setting without reading a state dir.`,
+  );
 }
 
 /**

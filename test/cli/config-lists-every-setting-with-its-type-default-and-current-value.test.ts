@@ -114,6 +114,7 @@ test("a bad config.json gives the config error with exit 2 and no stack, and is 
       assert.match(run.stderr, /^apprentice: /);
       assert.match(run.stderr, pattern);
       assert.doesNotMatch(run.stderr, /^\s+at .+:\d+:\d+\)?$/m, "no stack trace");
+      assert.match(run.stderr, /\n`apprentice config --defaults` lists every setting without reading a state dir\.\n$/);
       assert.equal(await readFile(file, "utf8"), text, "config.json is not moved or changed");
     }
   }
