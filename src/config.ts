@@ -1,4 +1,4 @@
-// The config schema (valibot), its defaults, and the only reader of process.env. Parsed once; errors name the dotted field.
+// The config schema (valibot), each key with its default and description, and the only reader of process.env. Parsed once; errors name the dotted field.
 import path from "node:path";
 import * as v from "valibot";
 import { validate as isValidCron } from "node-cron";
