@@ -4,6 +4,8 @@ import { readEnvironment } from "../config.js";
 import { StateError } from "../daemon/open-state.js";
 import { createConsoleLogger, type Logger } from "../log.js";
 import { fileURLToPath } from "node:url";
+import { describeFileError } from "../text/describe-file-error.js";
+import { explainFileError } from "./explain-file-error.js";
 import { printErr } from "./terminal-output.js";
 
 /** Exit codes: 0 ok, 1 a cycle failed, 2 the operator must fix something (config, state dir, model, lock). */
@@ -36,10 +38,19 @@ export function createCliContext(command: Command): CliContext {
   };
 }
 
-/** Prints a known error without a stack trace and returns its exit code; rethrows bugs. */
+/**
+ * Prints a known error without a stack trace and returns its exit code (2): a {@link StateError}, or a file error the
+ * operator fixes (a read-only filesystem, a permission, a file where a folder belongs, a full disk; see
+ * {@link explainFileError}) as one line, `apprentice: cannot <what> <path>: <cause>`. Rethrows anything else (bugs).
+ */
 export function reportError(error: unknown): number {
   if (error instanceof StateError) {
     printErr(`apprentice: ${error.message}\n`);
+    return EXIT.usage;
+  }
+  const fileError = explainFileError(error);
+  if (fileError !== undefined) {
+    printErr(`apprentice: ${describeFileError(fileError)}\n`);
     return EXIT.usage;
   }
   throw error;

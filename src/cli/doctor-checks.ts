@@ -11,6 +11,7 @@ import { statePaths, type StatePaths } from "../memory/state-paths.js";
 import type { Sensors } from "../sense/read-sensors.js";
 import { readConfigFile } from "../config-file.js";
 import { decodeThrottleBits, describeThrottleBits } from "../sense/throttle-bits.js";
+import { checkCharter, checkGoals } from "./doctor-state-file-checks.js";
 import { checkOperatorChannel, checkOperatorFiles } from "./doctor-trust-checks.js";
 import { describeSandboxStatus, type SandboxStatus } from "../tools/sandbox-probe.js";
 import { NO_SANDBOX_REMEDY } from "../tools/sandbox-settings.js";
@@ -22,6 +23,8 @@ export interface DoctorCheck {
     | "node"
     | "binding"
     | "config"
+    | "goals"
+    | "charter"
     | "model"
     | "memory"
     | "temperature"
@@ -79,7 +82,7 @@ export async function runDoctorChecks(deps: DoctorDeps): Promise<DoctorCheck[]> 
         },
   );
   const config = await checkConfig(paths);
-  checks.push(config.check);
+  checks.push(config.check, await checkGoals(paths), await checkCharter(paths));
   const sensors = await deps.readSensors();
   const model = await checkModel(deps, paths, config);
   checks.push(model.check);

@@ -20,7 +20,7 @@ export function registerDoctorCommand(program: Command): void {
   program
     .command("doctor")
     .description(
-      "check Node, the llama.cpp binding, config, model, memory, temperature, throttling, disk, write access, the lock and the command sandbox",
+      "check Node, the llama.cpp binding, config, goals, charter, model, memory, temperature, throttling, disk, write access, the lock and the command sandbox",
     )
     .option("--json", "print one JSON object on stdout")
     .addHelpText(

@@ -90,10 +90,12 @@ async function teach(command: Command, text: string, json: boolean): Promise<num
       );
     return EXIT.ok;
   }
-  if (outcome.status === "error")
-    printErr(`apprentice: ${outcome.message}\napprentice: the lesson goes to operator/ instead.\n`);
+  // Queued first and told after: when operator/ cannot be written either (a read-only state dir), the one line printed
+  // is that error, not a promise that the lesson went there.
   const queued = await queueOperatorRequest(paths, context.clock(), OPERATOR_LESSON_SUFFIX, `${trimmed}\n`, "teach");
   if (!queued.ok) return usage(queued.message);
+  if (outcome.status === "error")
+    printErr(`apprentice: ${outcome.message}\napprentice: the lesson went to operator/ instead.\n`);
   const { file } = queued;
   if (json)
     printJson({

@@ -44,4 +44,9 @@ const program = new Command()
   );
 
 await registerCommands(program, process.argv.slice(2));
-await program.parseAsync(process.argv);
+// A file error the operator must fix that a command did not report itself (a read-only mount, a file where a folder
+// belongs) is one line and exit 2, not a stack trace; anything else is rethrown. Loaded only when a command throws.
+await program.parseAsync(process.argv).catch(async (error: unknown) => {
+  const { reportError } = await import("./cli-context.js");
+  process.exitCode = reportError(error);
+});

@@ -1,7 +1,7 @@
 // The recall stage: the prompt's memory (charter, due goals and their progress, inbox, recent journal, tools, and the lessons and skills recalled for the first goal), prepared while the gate sizes the model.
 import type { LearningData } from "../learning/types.js";
 import type { Goal } from "../memory/goals-file.js";
-import { readCharter, type InboxMessage } from "../memory/inbox.js";
+import type { InboxMessage } from "../memory/inbox.js";
 import { journalEntryForPrompt, readRecentJournalEntries } from "../memory/journal.js";
 import type { CycleLedger } from "../record/ledger.js";
 import { describeSensors, type Sensors } from "../sense/read-sensors.js";
@@ -16,6 +16,8 @@ export type TurnPromptBuilder = (focus: string | undefined, unmet: readonly stri
 export interface RecallStageInput {
   startedAt: Date;
   sensors: Sensors;
+  /** charter.md as the wake stage read it. */
+  charter: string;
   /** The due goals not met by their pre-check, in serving order. */
   goals: readonly Goal[];
   inbox: readonly InboxMessage[];
@@ -25,7 +27,7 @@ export interface RecallStageInput {
 }
 
 /**
- * Reads the charter and the recent journal and returns the cycle's prompt builder, with the first goal's recall made
+ * Reads the recent journal and returns the cycle's prompt builder, with the first goal's recall made
  * already (another goal's waits for its turn). Needs nothing from the model, so it runs while the model is sized.
  */
 export async function recall(
@@ -36,7 +38,7 @@ export async function recall(
   const prompt = createTurnPrompt({
     now: input.startedAt,
     sensorsLine: describeSensors(input.sensors),
-    charter: await readCharter(deps.paths.charter),
+    charter: input.charter,
     goals: input.goals,
     progress: ledger.goalProgress,
     inbox: input.inbox,

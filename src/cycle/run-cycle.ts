@@ -59,7 +59,8 @@ async function runStages(deps: CycleDeps, ledger: CycleLedger): Promise<CycleRes
     inbox: woken.inbox,
     ...(learning !== undefined ? { learning } : {}),
   };
-  const fitted = await sizeWhileRecalling(deps, ledger, admitted, deadline, { startedAt, sensors, ...shared });
+  const recallInput = { startedAt, sensors, charter: woken.charter, ...shared };
+  const fitted = await sizeWhileRecalling(deps, ledger, admitted, deadline, recallInput);
   if (!fitted.ok) return fitted.result;
   const { resources, prompt } = fitted;
   const cycle = await ledger.begin(startedAt);

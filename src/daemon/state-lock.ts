@@ -6,6 +6,7 @@ import path from "node:path";
 import lockfile from "proper-lockfile";
 import type { Logger } from "../log.js";
 import { describeError } from "../text/describe-error.js";
+import { describeFileError, readFileErrorFacts } from "../text/describe-file-error.js";
 
 /** Name of the lock directory inside the state dir. */
 export const LOCK_DIR_NAME = "daemon.lock";
@@ -200,7 +201,7 @@ async function tryLock(root: string, lockDir: string, options: AcquireStateLockO
       result: {
         ok: false,
         reason: "error",
-        message: `cannot lock ${root}: ${describeError(error, { allLines: true })}`,
+        message: `cannot lock ${root}: ${describeLockError(error)}`,
       },
     };
   }
@@ -444,6 +445,12 @@ async function readBootIdIfAny(): Promise<{ bootId?: string }> {
     if (code === "ENOENT" || code === "EACCES" || code === "EPERM") return {};
     throw new Error(`cannot read ${BOOT_ID_PATH}`, { cause: error });
   }
+}
+
+/** Why the lock could not be taken: in words for a file error the operator fixes (a read-only mount), else the message. */
+function describeLockError(error: unknown): string {
+  const facts = readFileErrorFacts(error);
+  return facts === undefined ? describeError(error, { allLines: true }) : describeFileError(facts);
 }
 
 function errorCode(error: unknown): string | undefined {

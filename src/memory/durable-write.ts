@@ -112,6 +112,16 @@ function tempPathBeside(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString("hex")}${TEMP_SUFFIX}`);
 }
 
+/**
+ * The file that `temp` was written to replace, when `temp` is named as {@link writeFileDurably} and
+ * {@link replaceFile} name their temp files (`.<name>.<8 hex digits>.tmp`); `undefined` for any other path. An error
+ * message names the file the operator knows, not the temp file.
+ */
+export function targetOfTempPath(temp: string): string | undefined {
+  const match = /^\.(.+)\.[0-9a-f]{8}\.tmp$/.exec(path.basename(temp));
+  return match === null ? undefined : path.join(path.dirname(temp), match[1] as string);
+}
+
 /** Appends `data` to `file` (created if missing) and fsyncs it before returning. */
 export async function appendFileDurably(file: string, data: string): Promise<void> {
   const handle = await open(file, "a", 0o644);

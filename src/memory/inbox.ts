@@ -181,20 +181,3 @@ async function openRealDir(dir: string): Promise<FileHandle> {
     }
   }
 }
-
-/** Reads the charter, capped; a missing charter is an empty one. */
-export async function readCharter(file: string, maxBytes = 32_768): Promise<string> {
-  try {
-    const handle = await open(file, "r");
-    try {
-      const buffer = Buffer.alloc(maxBytes);
-      const { bytesRead } = await handle.read(buffer, 0, maxBytes, 0);
-      return new TextDecoder("utf-8", { fatal: false }).decode(buffer.subarray(0, bytesRead));
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "";
-    throw error;
-  }
-}
