@@ -139,7 +139,7 @@ async function takeOverIfStale(
     return {
       ok: false,
       reason: "unknown-holder",
-      message: `${root} is locked (${holder.why}); if no apprentice runs, retry in a minute`,
+      message: `${root} is locked (${holder.why}); if no apprentice runs, the lock counts as stale in ${describeWait(holder.staleInMs)} (retry then), or remove ${lockDir} once you are sure none runs`,
     };
   }
   if (holder.verdict === "dead") {
@@ -285,7 +285,7 @@ function handleCompromise(lockDir: string, error: Error, options: AcquireStateLo
 type HolderInspection =
   | { verdict: "alive"; owner: LockOwner; why: string }
   | { verdict: "dead"; owner: LockOwner | undefined; why: string }
-  | { verdict: "unknown"; owner: undefined; why: string }
+  | { verdict: "unknown"; owner: undefined; why: string; staleInMs: number }
   | { verdict: "absent"; owner: undefined; why: string };
 
 async function inspectHolder(lockDir: string, staleMs: number): Promise<HolderInspection> {
@@ -301,7 +301,9 @@ async function inspectHolder(lockDir: string, staleMs: number): Promise<HolderIn
   const read = await readOwnerFile(lockDir);
   if (read.status !== "ok") {
     const why = `${read.detail}, lock refreshed ${Math.round(ageMs / 1000)} s ago`;
-    return refreshed ? { verdict: "unknown", owner: undefined, why } : { verdict: "dead", owner: undefined, why };
+    return refreshed
+      ? { verdict: "unknown", owner: undefined, why, staleInMs: staleMs - ageMs }
+      : { verdict: "dead", owner: undefined, why };
   }
   const { owner } = read;
   if (heldLocks.get(lockDir)?.startedAt === owner.startedAt && owner.pid === process.pid) {
@@ -457,4 +459,9 @@ function errorCode(error: unknown): string | undefined {
   if (typeof error !== "object" || error === null || !("code" in error)) return undefined;
   const { code } = error as { code: unknown };
   return typeof code === "string" ? code : undefined;
+}
+
+/** A wait as people say it: "40 s" under two minutes, else whole minutes rounded up ("9 min"). */
+function describeWait(ms: number): string {
+  return ms < 120_000 ? `${Math.max(1, Math.ceil(ms / 1000))} s` : `${Math.ceil(ms / 60_000)} min`;
 }
