@@ -29,7 +29,7 @@ const STYLE = [
   ".scroll{overflow-x:auto}table{border-collapse:collapse;width:100%;font-size:.85rem}",
   "th,td{text-align:left;vertical-align:top;padding:.2rem .4rem;border-bottom:1px solid #eee}td.num,th.num{text-align:right}",
   "table.compact{width:auto}.nowrap{white-space:nowrap}td.text{min-width:11rem;overflow-wrap:anywhere}",
-  ".ran,.yes{color:#1b7f3b}.failed,.no,.interrupted{color:#b03a2e}.skipped{color:#8a6d00}small{color:#666;display:block}",
+  ".ran,.yes{color:#1b7f3b}.failed,.no,.interrupted{color:#b03a2e}.skipped,.stopped{color:#8a6d00}small{color:#666;display:block}",
   ".error{border:2px solid #b03a2e;border-radius:6px;padding:.2rem .8rem;background:#fdf1f0}",
 ].join("\n");
 
