@@ -90,12 +90,24 @@ function renderOverview(report: StatusReport, db: DbFigures | undefined): string
   const { success, lessons } = db;
   const rate = success.percent !== undefined ? `${success.percent}%` : "–";
   const figures = [
-    `<li><b id="fig-cycles">${db.cycleCount}</b>cycles</li>`,
+    renderCycleFigure(db),
     `<li><b id="fig-success">${rate}</b>goals met <small>${success.met} of ${success.checked} checked cycles, last ${db.curve.length}</small></li>`,
     `<li><b id="fig-lessons">${lessons.active}</b>active lessons</li>`,
     `<li><b id="fig-skills">${db.skills.active}</b>skills</li>`,
   ];
   return `<section id="overview"><h2>Now</h2>${list}<ul class="figures">${figures.join("")}</ul></section>`;
+}
+
+/**
+ * The cycles figure: the cycles the state holds, and, after a rollback, the numbers it undid (numbering goes on, so
+ * the last number alone would count cycles that no longer exist).
+ */
+function renderCycleFigure(db: DbFigures): string {
+  const undone = db.undoneCycles ?? [];
+  if (undone.length === 0) return `<li><b id="fig-cycles">${db.cycleCount}</b>cycles</li>`;
+  const held = db.cycleCount - undone.reduce((sum, gap) => sum + gap.to - gap.from + 1, 0);
+  const ranges = undone.map((gap) => (gap.from === gap.to ? `${gap.from}` : `${gap.from}–${gap.to}`)).join(", ");
+  return `<li><b id="fig-cycles">${held}</b>cycles <small id="undone-cycles">numbered to ${db.cycleCount}; ${ranges} undone by a rollback</small></li>`;
 }
 
 function renderDaemon(daemon: StatusReport["daemon"]): string {
