@@ -44,5 +44,7 @@ export function formatResult(result: CycleResult): string {
       return `Cycle skipped (${result.reason}): ${result.detail}.`;
     case "failed":
       return `Cycle ${result.cycle !== undefined ? `${result.cycle} ` : ""}failed: ${result.reason}`;
+    case "stopped":
+      return `Cycle ${result.cycle} stopped: ${result.reason}`;
   }
 }

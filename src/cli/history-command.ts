@@ -2,9 +2,10 @@
 import fs from "node:fs";
 import { appendFile, copyFile, cp, link, mkdir, readdir } from "node:fs/promises";
 import path from "node:path";
-import { InvalidArgumentError, type Command } from "commander";
+import { InvalidArgumentError, type Command, type Option } from "commander";
 import { acquireStateLock, readLockHolder } from "../daemon/state-lock.js";
 import {
+  describeTracked,
   diffEntry,
   findCycleEntry,
   listHistory,
@@ -27,6 +28,8 @@ export function registerHistoryCommands(program: Command): void {
     .description("one line per recorded cycle: number, time, summary and what was learned (from .history/, a git dir)")
     .option("-n <count>", "newest entries to show", parseCount, 20)
     .option("--json", "print the entries as JSON")
+    // `history show 3 --json` is show's own --json, and -n is not taken after `show`: history's options come first.
+    .enablePositionalOptions()
     .addHelpText("after", "\nThe history is plain git: git --git-dir=<state>/.history --work-tree=<state> log --stat\n")
     .action(async (options: { n: number; json?: boolean }, command: Command) => {
       process.exitCode = await run(command, (context) => listCommand(context, options.n, options.json === true));
@@ -35,16 +38,15 @@ export function registerHistoryCommands(program: Command): void {
     .command("show <cycle>")
     .description("what changed in the state at that cycle, as a diff against the entry before it")
     .option("--json", "print the changed files and their diffs as JSON")
+    .configureHelp({ showGlobalOptions: true, visibleGlobalOptions: programOptions })
     .action(async (cycle: string, options: { json?: boolean }, command: Command) => {
-      // commander hands `history show 3 --json` to history's own --json; either way it is asked for.
+      // `history --json show 3` gives the --json to history; either way it is asked for.
       const json = options.json === true || command.parent?.opts<{ json?: boolean }>().json === true;
       process.exitCode = await run(command, (context) => showCommand(context, cycle, json));
     });
   program
     .command("rollback <cycle>")
-    .description(
-      "restore db.json, lessons.json (with lessons-changes.jsonl), lessons.md, the journal, goals, charter and config to what they were after that cycle",
-    )
+    .description(`restore ${describeTracked()} to what they were after that cycle`)
     .option("--stop", "stop a running daemon first (SIGTERM, then wait for it to let go)")
     .option("--json", "print what was restored as JSON")
     .addHelpText(
@@ -65,6 +67,16 @@ export function registerHistoryCommands(program: Command): void {
     .action(async (dir: string, options: { json?: boolean }, command: Command) => {
       process.exitCode = await run(command, (context) => forkCommand(context, dir, options.json === true));
     });
+}
+
+/**
+ * The options a subcommand's help lists as global: the program's own (--state, --model, …), which every command
+ * takes; not `history`'s -n and --json, which apply to the listing only (its options are positional).
+ */
+function programOptions(command: Command): Option[] {
+  let root = command;
+  while (root.parent !== null) root = root.parent;
+  return root === command ? [] : root.options.filter((option) => !option.hidden);
 }
 
 class UsageError extends Error {}

@@ -1,4 +1,4 @@
-// `apprentice once`: takes the lock, runs one cycle in the foreground, prints the result; exit 0 when it ran or was skipped with a reason.
+// `apprentice once`: takes the lock, runs one cycle in the foreground, prints the result (stdout; a failed or stopped cycle's line on stderr); exit 0 when it ran or was skipped with a reason.
 import type { Command } from "commander";
 import { WorkerBrain } from "../brain/worker-brain.js";
 import { ensureStateDir } from "../daemon/init-state.js";
@@ -64,11 +64,14 @@ async function runOnce(context: ReturnType<typeof createCliContext>, json: boole
         signal: controller.signal,
         events: progressEvents((line) => printErr(`${line}\n`)),
       }).finally(() => brain.close());
+      // --json's one object is the result, whatever it says; as text, a cycle that did not run or skip is an error line.
       if (json) printJsonLine(result);
-      else printOut(`${formatResult(result)}\n`);
+      else if (result.status === "ran" || result.status === "skipped") printOut(`${formatResult(result)}\n`);
+      else printErr(`${formatResult(result)}\n`);
       // Exit 2 when the operator must fix the state first (as for a bad config.json), 1 when the cycle itself failed.
       if (result.status === "failed") return result.operatorError === true ? EXIT.usage : EXIT.failed;
-      return EXIT.ok;
+      // A cycle the stop (Ctrl-C, SIGTERM) cut short did not run to its end.
+      return result.status === "stopped" ? EXIT.failed : EXIT.ok;
     } finally {
       await state.close();
     }

@@ -234,6 +234,11 @@ export function formatStatus(report: StatusReport, now: Date): string {
   else lines.push("Daemon:     not running");
   if (cycles.inProgress !== undefined && daemon.running)
     lines.push(`Now:        cycle ${cycles.inProgress.cycle} running since ${formatTime(cycles.inProgress.startedAt)}`);
+  // A marker with no process holding the lock: its cycle was cut off (a crash, a power cut, kill -9).
+  else if (cycles.inProgress !== undefined)
+    lines.push(
+      `Now:        no cycle runs; cycle ${cycles.inProgress.cycle} (started ${formatTime(cycles.inProgress.startedAt)} by pid ${cycles.inProgress.pid}) was interrupted, and the next start or once records it`,
+    );
   const last = cycles.last;
   if (last === undefined) lines.push("Last cycle: none yet");
   else {

@@ -18,6 +18,14 @@ export interface FailedCycle {
   operatorError?: true;
 }
 
+/** A cycle the daemon's stop (SIGTERM/SIGINT, `deps.signal`) cut short after it got its number; recorded as stopped. */
+export interface StoppedCycle {
+  status: "stopped";
+  /** What the cycle was doing when stopped, e.g. `aborted: stopped by SIGTERM`. */
+  reason: string;
+  cycle: number;
+}
+
 /** A cycle that ran to its end and was recorded. */
 export interface RanCycle {
   status: "ran";
@@ -34,4 +42,4 @@ export interface RanCycle {
 }
 
 /** How one cycle ended. Expected outcomes (a skip, a model or tool failure) are data, never a throw. */
-export type CycleResult = RanCycle | SkippedCycle | FailedCycle;
+export type CycleResult = RanCycle | SkippedCycle | FailedCycle | StoppedCycle;

@@ -10,6 +10,8 @@ import { appendToJournalDay, renderJournalListItem } from "../memory/journal.js"
 import {
   currentEuid,
   moveOperatorFiles,
+  moveOperatorFilesAs,
+  planOperatorMoves,
   readOperatorRequests,
   type OperatorRequest,
 } from "../memory/operator-channel.js";
@@ -61,29 +63,35 @@ export async function ingestOperatorRequests(deps: IngestDeps): Promise<void> {
     "",
   );
   const ctx = { cycle: db.data.cycle.count, now };
-  for (const request of read.requests) {
-    const line = applyRequest(db.data, request, ctx, logger);
+  // Where each request will be archived, known before it is applied: a taught lesson's evidence names that file.
+  const moves = await planOperatorMoves(
+    paths.operatorProcessed,
+    read.requests.map((request) => request.file),
+    `c${db.data.cycle.count}-`,
+  );
+  read.requests.forEach((request, index) => {
+    const archived = `operator/.processed/${moves[index]?.as ?? request.file}`;
+    const line = applyRequest(db.data, request, archived, ctx, logger);
     if (line !== undefined) lines.push(line);
-  }
+  });
   if (lines.length === 0 && read.requests.length === 0) return;
   if (read.requests.length > 0) {
     await writeDb(db);
     await replaceFile(paths.lessons, renderLessonsMarkdown(db.data.learning, now, db.data.cycle.count));
   }
   await appendOperatorLessonsNote(paths.journal, lines, now, (message) => logger.warn(message));
-  await moveOperatorFiles(
-    paths.operator,
-    paths.operatorProcessed,
-    read.requests.map((request) => request.file),
-    `c${db.data.cycle.count}-`,
-  );
+  await moveOperatorFilesAs(paths.operator, paths.operatorProcessed, moves);
   if (read.requests.length > 0) logger.info(`took ${read.requests.length} operator request(s) from operator/`);
 }
 
-/** Applies one request to `data` in place; returns its journal line. */
+/**
+ * Applies one request to `data` in place; returns its journal line. `archived` is where the request's file is moved
+ * next (`operator/.processed/…`), the evidence of a lesson it teaches.
+ */
 function applyRequest(
   data: DbData,
   request: OperatorRequest,
+  archived: string,
   ctx: { cycle: number; now: Date },
   logger: Logger,
 ): string | undefined {
@@ -92,10 +100,11 @@ function applyRequest(
   if (request.kind === "lesson") {
     // Applied before a crash cut off the archive: the lesson is there already.
     const earlier = data.learning.lessons.find(
-      (lesson) => lesson.source === "operator" && lesson.evidence.includes(from),
+      (lesson) =>
+        lesson.source === "operator" && lesson.evidence.some((named) => namesRequest(named, request.file, ctx.cycle)),
     );
     if (earlier !== undefined) return `- ${earlier.id} already taught from ${shown}`;
-    const taught = teachLesson(data.learning, request.text, from, ctx);
+    const taught = teachLesson(data.learning, request.text, archived, ctx);
     if (taught === undefined) {
       logger.warn(`${shown}: empty lesson, archived unused`);
       return `- empty lesson not stored (${shown})`;
@@ -135,4 +144,16 @@ export async function appendOperatorLessonsNote(
     () => now,
     warn,
   );
+}
+
+/**
+ * Whether a lesson's evidence `named` is the request `file`: its archive from this wake's cycle count `cycle`
+ * (`operator/.processed/c<cycle>-[<k>-]<file>`, under whichever free name it got), or, in a lesson taught before the
+ * archive was its evidence, the file as it waited (`operator/<file>`).
+ */
+function namesRequest(named: string, file: string, cycle: number): boolean {
+  if (named === `operator/${file}`) return true;
+  const prefix = `operator/.processed/c${cycle}-`;
+  if (named.length < prefix.length + file.length || !named.startsWith(prefix) || !named.endsWith(file)) return false;
+  return /^(\d+-)?$/.test(named.slice(prefix.length, named.length - file.length));
 }

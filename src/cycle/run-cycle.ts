@@ -74,7 +74,10 @@ async function runStages(deps: CycleDeps, ledger: CycleLedger): Promise<CycleRes
   );
   const { loop } = acted;
   const failure = describeActFailure(acted, deadline, config.limits.cycleTimeoutMs);
+  // Cut short mid-step, by the stop or the deadline: the end's checks are not run.
   const stopped = failure?.startsWith("aborted") === true;
+  // The daemon's stop, not the deadline, ended it: recorded as stopped, not failed.
+  const stoppedByStop = failure !== undefined && deps.signal?.aborted === true && !deadline.passed();
 
   // Verify: the goals' own checks decide what was achieved, whatever the model claimed.
   const { checks, endedAt, verdicts, summary } = await verifyAndJudge(deps, ledger, sensed, loop, stopped);
@@ -85,6 +88,7 @@ async function runStages(deps: CycleDeps, ledger: CycleLedger): Promise<CycleRes
     startedAt,
     durationMs: Math.round(performance.now() - startedMs),
     ...(failure !== undefined ? { failure } : {}),
+    ...(stoppedByStop ? { stopped: true as const } : {}),
     due: sensed.allDue,
     verdicts,
     ...(summary !== undefined ? { summary } : {}),
@@ -187,10 +191,10 @@ async function verifyAndJudge(
   return { checks, endedAt, verdicts, summary };
 }
 
-/** The result of a cycle recorded with `outcome`: failed with its failure, else ran. */
+/** The result of a cycle recorded with `outcome`: stopped or failed with its failure, else ran. */
 function resultOf(outcome: CycleOutcome, journalFile: string): CycleResult {
   const { cycle, failure, summary, steps } = outcome;
-  if (failure !== undefined) return { status: "failed", reason: failure, cycle };
+  if (failure !== undefined) return { status: outcome.stopped === true ? "stopped" : "failed", reason: failure, cycle };
   return {
     status: "ran",
     cycle,

@@ -181,7 +181,7 @@ async function runScheduledCycle(
     ...(options.events !== undefined ? { events: options.events } : {}),
   });
   // A cycle cut short by SIGTERM/SIGINT is the stop working; the other skips were logged by the cycle itself.
-  if (result.status === "failed" && run.stop.aborted)
+  if (result.status === "stopped" || (result.status === "failed" && run.stop.aborted))
     logger.info(`cycle${result.cycle !== undefined ? ` ${result.cycle}` : ""} stopped: ${result.reason}`);
   else if (result.status === "failed") logger.error(`cycle failed: ${result.reason}`);
   else if (result.status === "skipped" && result.reason === "nothing-to-do")

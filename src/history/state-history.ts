@@ -35,6 +35,12 @@ export const TRACKED_FILES = [
 /** Folders whose Markdown files history keeps. */
 export const TRACKED_DIRS = ["journal"] as const;
 
+/** The tracked files and folders in words (`README.md, …, lessons.md and journal/*.md`), for help and messages. */
+export function describeTracked(): string {
+  const items = [...TRACKED_FILES, ...TRACKED_DIRS.map((dir) => `${dir}/*.md`)];
+  return `${items.slice(0, -1).join(", ")} and ${items.at(-1) ?? ""}`;
+}
+
 /**
  * isomorphic-git, imported on first use: it is large (see docs/PERFORMANCE.md, "Modules imported on first use"), and
  * a daemon waiting for work has no history to write.

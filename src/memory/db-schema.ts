@@ -14,9 +14,12 @@ export const DB_VERSION = 3;
 const whole = wholeNumber();
 const count = wholeNumber(0);
 
-const cycleStatusSchema = v.picklist(["ran", "skipped", "failed", "interrupted"]);
+const cycleStatusSchema = v.picklist(["ran", "skipped", "failed", "stopped", "interrupted"]);
 
-/** How one cycle ended. */
+/**
+ * How one cycle ended. `stopped`: the daemon's stop (SIGTERM/SIGINT) cut it short and it was recorded at once;
+ * `interrupted`: the process died mid-cycle and the next start recorded it. Older records never say `stopped`.
+ */
 export type CycleStatus = v.InferOutput<typeof cycleStatusSchema>;
 
 const cycleSensorsSchema = v.object({

@@ -6,6 +6,7 @@ import { crashPoint, crashPointInsideAppend, fsyncDir, writeFileDurably } from "
 import { ifMissing } from "./if-missing.js";
 import { quarantineFile } from "./quarantine.js";
 import { toOneLine } from "../text/safe-text.js";
+import type { CycleStatus } from "./db-schema.js";
 
 /** Longest model- or world-written field in a journal entry, in characters. */
 export const MAX_JOURNAL_FIELD_CHARS = 300;
@@ -22,8 +23,8 @@ export interface JournalEntry {
   /** When the cycle started; its local HH:MM goes in the heading. */
   startedAt: Date;
   durationMs: number;
-  status: "ran" | "skipped" | "failed" | "interrupted";
-  /** Why the cycle was skipped, failed or interrupted. */
+  status: CycleStatus;
+  /** Why the cycle was skipped, failed, stopped or interrupted. */
   reason?: string;
   /** The goals due at the cycle's start, each with its verdict once the cycle judged it (see `judgeGoals`). */
   goals: Array<{ id: string; title: string; verdict?: "met" | "unmet" | "unchecked"; by?: string }>;

@@ -301,32 +301,77 @@ export async function moveOperatorFiles(
   files: readonly string[],
   prefix: string,
 ): Promise<void> {
-  if (files.length === 0) return;
-  await mkdir(toDir, { recursive: true, mode: 0o700 });
+  await moveOperatorFilesAs(fromDir, toDir, await planOperatorMoves(toDir, files, prefix));
+}
+
+/** One planned move: `file` in the source folder, and the name it is to have in the destination. */
+export interface OperatorMove {
+  file: string;
+  as: string;
+}
+
+/**
+ * The names `files` would have in `toDir` under `prefix` (see {@link moveOperatorFiles}), each free now and distinct
+ * from the others, without moving anything: so a record can name where a file ends up before it is moved.
+ */
+export async function planOperatorMoves(
+  toDir: string,
+  files: readonly string[],
+  prefix: string,
+): Promise<OperatorMove[]> {
+  const planned: OperatorMove[] = [];
+  const taken = new Set<string>();
   for (const file of files) {
-    await rename(path.join(fromDir, file), await freeName(toDir, prefix, file)).catch(
-      (error: NodeJS.ErrnoException) => {
-        // Gone since it was read: nothing left to move.
-        if (error.code !== "ENOENT") throw error;
-      },
-    );
+    const as = await freeName(toDir, prefix, file, taken);
+    taken.add(as);
+    planned.push({ file, as });
+  }
+  return planned;
+}
+
+/**
+ * Moves each planned file from `fromDir` into `toDir` (created 0700 when missing) under its planned name, or under the
+ * next free one should that have been taken since (nothing kept is ever overwritten); then fsyncs both folders.
+ */
+export async function moveOperatorFilesAs(
+  fromDir: string,
+  toDir: string,
+  moves: readonly OperatorMove[],
+): Promise<void> {
+  if (moves.length === 0) return;
+  await mkdir(toDir, { recursive: true, mode: 0o700 });
+  for (const { file, as } of moves) {
+    const target = (await isTaken(path.join(toDir, as))) ? await freeName(toDir, "", as) : as;
+    await rename(path.join(fromDir, file), path.join(toDir, target)).catch((error: NodeJS.ErrnoException) => {
+      // Gone since it was read: nothing left to move.
+      if (error.code !== "ENOENT") throw error;
+    });
   }
   await fsyncDir(toDir);
   await fsyncDir(fromDir);
 }
 
-async function freeName(dir: string, prefix: string, file: string): Promise<string> {
+/** The first of `prefix` + `file`, `prefix` + `2-` + `file`, … that exists neither in `dir` nor in `reserved`. */
+async function freeName(
+  dir: string,
+  prefix: string,
+  file: string,
+  reserved: ReadonlySet<string> = new Set(),
+): Promise<string> {
   for (let attempt = 1; ; attempt += 1) {
-    const candidate = path.join(dir, `${prefix}${attempt === 1 ? "" : `${attempt}-`}${file}`);
-    const taken = await lstat(candidate).then(
-      () => true,
-      (error: NodeJS.ErrnoException) => {
-        if (error.code === "ENOENT") return false;
-        throw error;
-      },
-    );
-    if (!taken) return candidate;
+    const candidate = `${prefix}${attempt === 1 ? "" : `${attempt}-`}${file}`;
+    if (!reserved.has(candidate) && !(await isTaken(path.join(dir, candidate)))) return candidate;
   }
+}
+
+async function isTaken(file: string): Promise<boolean> {
+  return lstat(file).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return false;
+      throw error;
+    },
+  );
 }
 
 /**

@@ -20,8 +20,10 @@ export interface CycleOutcome {
   cycle: number;
   startedAt: Date;
   durationMs: number;
-  /** Why the cycle failed (`aborted: …` when it was stopped); absent when it ran. */
+  /** Why the cycle failed or was stopped (`aborted: …` when cut short mid-step); absent when it ran. */
   failure?: string;
+  /** The daemon's stop (its `deps.signal`), not the cycle's own deadline, cut the cycle short: status `stopped`. */
+  stopped?: true;
   /** Each goal due at the cycle's start, in serving order. */
   due: readonly Goal[];
   /** The verdict of each goal in `due`, in the same order. */
@@ -38,9 +40,13 @@ export interface CycleOutcome {
   resources: CycleResources;
 }
 
-/** The cycle's status in the index and the journal: `failed` with a failure, else `ran`. */
-export function outcomeStatus(outcome: CycleOutcome): "ran" | "failed" {
-  return outcome.failure === undefined ? "ran" : "failed";
+/**
+ * The cycle's status in the index, the journal and the history: `ran` without a failure, `stopped` when the daemon's
+ * stop cut it short, else `failed` (a deadline cut included).
+ */
+export function outcomeStatus(outcome: CycleOutcome): "ran" | "stopped" | "failed" {
+  if (outcome.failure === undefined) return "ran";
+  return outcome.stopped === true ? "stopped" : "failed";
 }
 
 /** The cycle index's line for `outcome`, ended at `endedAt` (ISO) with `activeLessons` lessons not retired. */

@@ -29,7 +29,7 @@ const STYLE = [
   ".scroll{overflow-x:auto}table{border-collapse:collapse;width:100%;font-size:.85rem}",
   "th,td{text-align:left;vertical-align:top;padding:.2rem .4rem;border-bottom:1px solid #eee}td.num,th.num{text-align:right}",
   "table.compact{width:auto}.nowrap{white-space:nowrap}td.text{min-width:11rem;overflow-wrap:anywhere}",
-  ".ran,.yes{color:#1b7f3b}.failed,.no,.interrupted{color:#b03a2e}.skipped{color:#8a6d00}small{color:#666;display:block}",
+  ".ran,.yes{color:#1b7f3b}.failed,.no,.interrupted{color:#b03a2e}.skipped,.stopped{color:#8a6d00}small{color:#666;display:block}",
   ".error{border:2px solid #b03a2e;border-radius:6px;padding:.2rem .8rem;background:#fdf1f0}",
 ].join("\n");
 
@@ -90,12 +90,24 @@ function renderOverview(report: StatusReport, db: DbFigures | undefined): string
   const { success, lessons } = db;
   const rate = success.percent !== undefined ? `${success.percent}%` : "–";
   const figures = [
-    `<li><b id="fig-cycles">${db.cycleCount}</b>cycles</li>`,
+    renderCycleFigure(db),
     `<li><b id="fig-success">${rate}</b>goals met <small>${success.met} of ${success.checked} checked cycles, last ${db.curve.length}</small></li>`,
     `<li><b id="fig-lessons">${lessons.active}</b>active lessons</li>`,
     `<li><b id="fig-skills">${db.skills.active}</b>skills</li>`,
   ];
   return `<section id="overview"><h2>Now</h2>${list}<ul class="figures">${figures.join("")}</ul></section>`;
+}
+
+/**
+ * The cycles figure: the cycles the state holds, and, after a rollback, the numbers it undid (numbering goes on, so
+ * the last number alone would count cycles that no longer exist).
+ */
+function renderCycleFigure(db: DbFigures): string {
+  const undone = db.undoneCycles ?? [];
+  if (undone.length === 0) return `<li><b id="fig-cycles">${db.cycleCount}</b>cycles</li>`;
+  const held = db.cycleCount - undone.reduce((sum, gap) => sum + gap.to - gap.from + 1, 0);
+  const ranges = undone.map((gap) => (gap.from === gap.to ? `${gap.from}` : `${gap.from}–${gap.to}`)).join(", ");
+  return `<li><b id="fig-cycles">${held}</b>cycles <small id="undone-cycles">numbered to ${db.cycleCount}; ${ranges} undone by a rollback</small></li>`;
 }
 
 function renderDaemon(daemon: StatusReport["daemon"]): string {

@@ -52,8 +52,13 @@ export interface LessonRow {
 /** Figures from a readable db.json (a missing one counts as a fresh, empty db). */
 export interface DbFigures {
   status: "ok";
-  /** Cycles started so far. */
+  /** Cycles started so far: the last cycle's number. */
   cycleCount: number;
+  /**
+   * Runs of cycle numbers missing inside db.json's cycle index, oldest first: cycles a rollback undid (numbering goes
+   * on after one, so the later cycles leave a gap). Absent when there is none.
+   */
+  undoneCycles?: Array<{ from: number; to: number }>;
   lastEndedAt?: string;
   /**
    * Set while a cycle runs, or left over from one that was interrupted; `events` are its last {@link RUNNING_EVENTS}
@@ -122,6 +127,20 @@ function describeSchedule(cron: StatusInputs["cron"], now: Date): ScheduleStatus
     : { status: "ok", cron: cron.expr };
 }
 
+/**
+ * The runs of numbers missing between consecutive records of the cycle index (which holds every numbered cycle, its
+ * oldest trimmed first): after a rollback to cycle K from cycle M, the next cycle is M+1 and K+1..M are gone.
+ */
+export function findUndoneCycles(records: readonly CycleRecord[]): Array<{ from: number; to: number }> {
+  const gaps: Array<{ from: number; to: number }> = [];
+  for (let index = 1; index < records.length; index += 1) {
+    const before = records[index - 1]?.cycle ?? 0;
+    const after = records[index]?.cycle ?? 0;
+    if (after > before + 1) gaps.push({ from: before + 1, to: after - 1 });
+  }
+  return gaps;
+}
+
 /** The db part of the report, with the running cycle's events from `feed`. */
 export function summarizeDb(data: DbData, feed: readonly FeedLine[] = []): DbFigures {
   const curve = data.cycles.slice(-CHART_CYCLES).map(toCurvePoint);
@@ -138,9 +157,11 @@ export function summarizeDb(data: DbData, feed: readonly FeedLine[] = []): DbFig
         a.id.localeCompare(b.id),
     );
   const { inProgress } = data.cycle;
+  const undone = findUndoneCycles(data.cycles);
   return {
     status: "ok",
     cycleCount: data.cycle.count,
+    ...(undone.length > 0 ? { undoneCycles: undone } : {}),
     ...(data.cycle.lastEndedAt !== undefined ? { lastEndedAt: data.cycle.lastEndedAt } : {}),
     ...(inProgress !== undefined
       ? {

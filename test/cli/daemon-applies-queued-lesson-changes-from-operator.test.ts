@@ -81,7 +81,7 @@ test("a lesson taught before a crash cut off its archiving is not taught twice",
   await ingest();
   const taught = state.db.data.learning.lessons.filter((lesson) => lesson.text === "Label every box.");
   assert.equal(taught.length, 1);
-  assert.deepEqual(taught[0]?.evidence, ["operator/t9.lesson.md"]);
+  assert.deepEqual(taught[0]?.evidence, ["operator/.processed/c3-t9.lesson.md"], "where the file ends up");
   // As a crash between the db write and the archive leaves it: the lesson stored, the file still waiting.
   await copyFile(
     path.join(dir, "operator", ".processed", "c3-t9.lesson.md"),

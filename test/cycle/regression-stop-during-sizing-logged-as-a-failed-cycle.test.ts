@@ -1,6 +1,6 @@
 // Found by the soak: on SIGTERM the daemon ends the model process at once, and a cycle that was sizing the model
 // (or loading it) at that moment reported "cycle failed: the model process failed while estimating memory". The stop
-// is not a fault of the model: the cycle now ends as skipped (stopping), or as aborted once it has a number, and
+// is not a fault of the model: the cycle now ends as skipped (stopping), or as stopped once it has a number, and
 // db.json keeps no skip record for it. Found by trying it as an operator: a stop while the model was writing a reply
 // recorded a failed "(model-error)" step; the cut-off reply is now no step at all.
 import { test } from "node:test";
@@ -75,9 +75,9 @@ for (const during of ["estimate", "open", "decide"] as const) {
         const db = await readDbData(path.join(dir, "db.json"));
         assert.equal(db.lastSkip, undefined, "a stop is not recorded as a skip for the operator to worry about");
       } else {
-        assert.equal(result.status, "failed");
+        assert.equal(result.status, "stopped", "recorded as stopped, not failed (issue 17, bug 7)");
         assert.equal(
-          result.status === "failed" ? result.reason : "",
+          result.status === "stopped" ? result.reason : "",
           "aborted: stopped by SIGTERM",
           "aborted by the stop, not a model error",
         );
