@@ -12,7 +12,7 @@ import { mountReadOnly } from "../support/read-only-mount.js";
 import { makeStateDir } from "../support/state-fixture.js";
 
 /** Runs the CLI and asserts exit 2 and exactly one line on stderr, no stack, matching `pattern`; returns stdout. */
-async function expectOneErrorLine(args: string[], pattern: RegExp): Promise<string> {
+async function assertOneErrorLine(args: string[], pattern: RegExp): Promise<string> {
   const run = await runCliSplit(args, { APPRENTICE_LOG: "info" });
   const shown = `apprentice ${args.join(" ")}\nstdout: ${run.stdout}\nstderr: ${run.stderr}`;
   assert.equal(run.code, 2, shown);
@@ -53,14 +53,14 @@ async function setUpReadOnlyMounts(
 
 test("tell and teach on a read-only state dir print one line naming the file and the read-only filesystem, exit 2", async (t) => {
   const dirs = await setUpReadOnlyMounts(t);
-  if (dirs === undefined) return;
+  if (dirs === undefined) return t.skip("no read-only mount here (the reason is printed above)");
   const inbox = escape(path.join(dirs.readOnlyState, "inbox"));
-  await expectOneErrorLine(
+  await assertOneErrorLine(
     ["tell", "--state", dirs.readOnlyState, "hello"],
     new RegExp(`^apprentice: cannot write ${inbox}/[^/\\s]+\\.md: the filesystem is read-only\\n$`),
   );
   const operator = escape(path.join(dirs.readOnlyState, "operator"));
-  const stdout = await expectOneErrorLine(
+  const stdout = await assertOneErrorLine(
     ["teach", "--state", dirs.readOnlyState, "always check the disk"],
     new RegExp(`^apprentice: cannot write ${operator}/[^/\\s]+\\.lesson\\.md: the filesystem is read-only\\n$`),
   );
@@ -69,14 +69,14 @@ test("tell and teach on a read-only state dir print one line naming the file and
 
 test("init and once --state under a read-only mount name the read-only folder, not ENOENT, and exit 2", async (t) => {
   const dirs = await setUpReadOnlyMounts(t);
-  if (dirs === undefined) return;
+  if (dirs === undefined) return t.skip("no read-only mount here (the reason is printed above)");
   const target = path.join(dirs.readOnlyEmpty, "new-state");
   const expected = new RegExp(
     `^apprentice: cannot create the folder ${escape(target)}: ${escape(dirs.readOnlyEmpty)} is on a read-only filesystem\\n$`,
   );
-  await expectOneErrorLine(["init", target], expected);
-  await expectOneErrorLine(["once", "--state", target], expected);
-  await expectOneErrorLine(
+  await assertOneErrorLine(["init", target], expected);
+  await assertOneErrorLine(["once", "--state", target], expected);
+  await assertOneErrorLine(
     ["once", "--state", dirs.readOnlyState],
     new RegExp(
       `^apprentice: cannot lock ${escape(dirs.readOnlyState)}: cannot create the folder ${escape(path.join(dirs.readOnlyState, "daemon.lock"))}: the filesystem is read-only\\n$`,
@@ -86,9 +86,9 @@ test("init and once --state under a read-only mount name the read-only folder, n
 
 test("fork into a read-only destination prints one line naming the destination, exits 2", async (t) => {
   const dirs = await setUpReadOnlyMounts(t);
-  if (dirs === undefined) return;
+  if (dirs === undefined) return t.skip("no read-only mount here (the reason is printed above)");
   const target = path.join(dirs.readOnlyEmpty, "copy");
-  await expectOneErrorLine(
+  await assertOneErrorLine(
     ["fork", "--state", dirs.state, target],
     new RegExp(`^apprentice: cannot create the folder ${escape(target)}: the filesystem is read-only\\n$`),
   );
@@ -100,10 +100,10 @@ test("init, once and fork into FILE/x name the file that is in the way of a fold
   const file = path.join(path.dirname(state), "a-file");
   await writeFile(file, "not a folder\n");
   const inWay = `${escape(file)} is a file, not a folder\\n$`;
-  await expectOneErrorLine(
+  await assertOneErrorLine(
     ["init", path.join(file, "x")],
     new RegExp(`^apprentice: cannot create the folder ${escape(path.join(file, "x"))}: ${inWay}`),
   );
-  await expectOneErrorLine(["once", "--state", path.join(file, "x")], new RegExp(`^apprentice: .*${inWay}`));
-  await expectOneErrorLine(["fork", "--state", state, path.join(file, "x")], new RegExp(`^apprentice: .*${inWay}`));
+  await assertOneErrorLine(["once", "--state", path.join(file, "x")], new RegExp(`^apprentice: .*${inWay}`));
+  await assertOneErrorLine(["fork", "--state", state, path.join(file, "x")], new RegExp(`^apprentice: .*${inWay}`));
 });
