@@ -3,6 +3,7 @@ import { appendFile, open, rename, stat } from "node:fs/promises";
 import path from "node:path";
 import * as v from "valibot";
 import type { Logger } from "../log.js";
+import { ifMissing } from "../memory/if-missing.js";
 import { describeError } from "../text/describe-error.js";
 import type { CycleEvent } from "./cycle-event.js";
 import type { CycleEvents } from "./cycle-events.js";
@@ -157,7 +158,7 @@ export function writeEventFeed(
 }
 
 async function rotateFeed(file: string): Promise<void> {
-  const size = (await stat(file).catch(() => undefined))?.size ?? 0;
+  const size = (await stat(file).catch(ifMissing(undefined)))?.size ?? 0;
   if (size > EVENT_FEED_ROTATE_BYTES) await rename(file, file.replace(/\.jsonl$/, ".1.jsonl"));
 }
 
@@ -167,10 +168,7 @@ async function rotateFeed(file: string): Promise<void> {
  * reads as no lines.
  */
 export async function readFeed(file: string, from: number): Promise<{ lines: FeedLine[]; next: number }> {
-  const handle = await open(file, "r").catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") return undefined;
-    throw error;
-  });
+  const handle = await open(file, "r").catch(ifMissing(undefined));
   if (handle === undefined) return { lines: [], next: 0 };
   try {
     const { size } = await handle.stat();
@@ -187,7 +185,7 @@ export async function readFeed(file: string, from: number): Promise<{ lines: Fee
 
 /** The lines in the last `maxBytes` of the feed at `file` (a line cut by the window is no feed line, and is left out). */
 export async function readFeedTail(file: string, maxBytes: number): Promise<FeedLine[]> {
-  const size = (await stat(file).catch(() => undefined))?.size ?? 0;
+  const size = (await stat(file).catch(ifMissing(undefined)))?.size ?? 0;
   return (await readFeed(file, Math.max(0, size - maxBytes))).lines;
 }
 
