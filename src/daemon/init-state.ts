@@ -4,8 +4,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { statePaths } from "../memory/state-paths.js";
 
-/** The tracked `state/` folder of the package, which holds the templates. */
-export const TEMPLATE_DIR = fileURLToPath(new URL("../../../state/", import.meta.url));
+/** The package's `templates/state/` folder: the files `init` copies (never a live state dir). */
+export const TEMPLATE_DIR = fileURLToPath(new URL("../../../templates/state/", import.meta.url));
 
 const TEMPLATE_FILES = ["charter.md", "goals.yaml", "config.json", "README.md"] as const;
 

@@ -14,7 +14,7 @@ async function freezeCheckout(dir: string): Promise<string> {
   const copy = path.join(dir, "checkout");
   await mkdir(copy);
   for (const file of ["package.json", "package-lock.json", "README.md", ".gitignore"]) await copyFile(path.join(REPO, file), path.join(copy, file));
-  for (const folder of ["bin", "deploy", "state", "dist/src"]) await cp(path.join(REPO, folder), path.join(copy, folder), { recursive: true });
+  for (const folder of ["bin", "deploy", "templates", "dist/src"]) await cp(path.join(REPO, folder), path.join(copy, folder), { recursive: true });
   return copy;
 }
 
