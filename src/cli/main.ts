@@ -1,6 +1,6 @@
 // The `apprentice` command line: global options, then the subcommand's own file, loaded on demand (see command-modules.ts).
 import { readFileSync } from "node:fs";
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { registerCommands } from "./command-modules.js";
 
 // A reader that goes away (`apprentice history | head -1`) is not an error: stop quietly, as Unix tools do. The
@@ -13,6 +13,9 @@ process.stderr.on("error", (error: NodeJS.ErrnoException) => {
   if (error.code !== "EPIPE") throw error;
 });
 
+// An empty APPRENTICE_STATE (`APPRENTICE_STATE= apprentice …`) means unset, not the current directory.
+if (process.env.APPRENTICE_STATE === "") delete process.env.APPRENTICE_STATE;
+
 const program = new Command()
   .name("apprentice")
   .description("A daemon that runs a local GGUF model on a schedule and learns through plain-file memory.")
@@ -22,7 +25,8 @@ const program = new Command()
     "-V, --version",
     "print the version",
   )
-  .option("--state <dir>", "state directory", "state")
+  // Precedence: --state, then APPRENTICE_STATE (the unit and install.sh set it), then ./state.
+  .addOption(new Option("--state <dir>", "state directory").env("APPRENTICE_STATE").default("state"))
   .option("--model <path>", "GGUF model file (overrides model.path in config.json)")
   .showHelpAfterError("(add --help for usage)")
   // Every command's --help lists --state and --model too, which every command takes.
@@ -39,7 +43,10 @@ const program = new Command()
       "  apprentice once --state ~/apprentice run one cycle now",
       "  apprentice start --state ~/apprentice run the daemon on its schedule",
       "",
-      "Environment: APPRENTICE_LOG=debug|info|warn|error, APPRENTICE_CACHE_DIR=<dir>",
+      "Environment:",
+      "  APPRENTICE_STATE=<dir>               the state dir when --state is not given (--state wins)",
+      "  APPRENTICE_LOG=debug|info|warn|error how much the log says (default info)",
+      "  APPRENTICE_CACHE_DIR=<dir>           where the test model of demo and bench is kept",
     ].join("\n"),
   );
 
