@@ -29,7 +29,7 @@ Usage: sudo deploy/install.sh [--now] [--dry-run] [--root DIR]
 
 Installs Apprentice from this checkout ($SRC) as a systemd service:
   - the program in $PROGRAM_DIR (npm pack of this checkout, then npm ci --omit=dev there),
-    and the command $COMMAND
+    and the command $COMMAND (for the user $SERVICE_USER, --state defaults to $STATE_DIR)
   - the system user $SERVICE_USER (no login shell; home $STATE_DIR)
   - the state dir $STATE_DIR, made by \`apprentice init\` (which never overwrites a file),
     and the cache dir $CACHE_DIR
@@ -349,7 +349,8 @@ do_install() {
     program_changed=1
   fi
 
-  # The command on PATH (a small script: see deploy/apprentice-command.sh for why not a symlink).
+  # The command on PATH (a small script: see deploy/apprentice-command.sh for why not a symlink). For the service user it
+# makes $STATE_DIR the default of --state (APPRENTICE_STATE), as the unit does for the daemon.
   if cmp -s -- "$SRC/deploy/apprentice-command.sh" "$command"; then
     ok "command $command is current"
   elif { [ -e "$command" ] || [ -L "$command" ]; } && ! is_our_command "$command"; then
@@ -426,12 +427,12 @@ do_install() {
   if ((!dry)) && [ -z "$root" ] && ! service_active; then
     cat <<EOF
 
-Next:
-  1. a model:  sudo -u $SERVICE_USER apprentice model recommend --state $STATE_DIR
-               sudo -u $SERVICE_USER apprentice model pull <uri from the list> --use --state $STATE_DIR
-  2. a check:  sudo -u $SERVICE_USER apprentice doctor --state $STATE_DIR
+Next (as $SERVICE_USER, \`apprentice\` works on $STATE_DIR without --state):
+  1. a model:  sudo -u $SERVICE_USER apprentice model recommend
+               sudo -u $SERVICE_USER apprentice model pull <uri from the list> --use
+  2. a check:  sudo -u $SERVICE_USER apprentice doctor
   3. start:    sudo systemctl start $UNIT_NAME
-  4. watch:    journalctl -u apprentice -f     and     apprentice status --state $STATE_DIR
+  4. watch:    journalctl -u apprentice -f     and     sudo -u $SERVICE_USER apprentice status
 EOF
   fi
 }

@@ -40,7 +40,9 @@ test("the unit runs apprentice start as its own user on the state dir, with rest
   assert.equal(one("StateDirectory"), "apprentice");
   assert.equal(one("CacheDirectory"), "apprentice");
   assert.ok(service.get("Environment")?.includes("APPRENTICE_CACHE_DIR=/var/cache/apprentice"), "the cache is not in the read-only program dir");
-  assert.equal(one("ExecStart"), "/opt/apprentice/bin/apprentice.js start --state /var/lib/apprentice");
+  // The state dir is named once, as APPRENTICE_STATE (the default of --state for the service), and passed on from it.
+  assert.ok(service.get("Environment")?.includes("APPRENTICE_STATE=/var/lib/apprentice"), "the service's APPRENTICE_STATE");
+  assert.equal(one("ExecStart"), "/opt/apprentice/bin/apprentice.js start --state ${APPRENTICE_STATE}");
   assert.ok(service.get("Environment")?.includes("APPRENTICE_LOG=info"));
 
   // Restarts, but not forever and not when the daemon says the operator must fix something (exit 2).
@@ -109,7 +111,8 @@ test("install.sh puts the program, the state dir and the unit where the unit exp
   const programDir = shellConstant(script, "PROGRAM_DIR");
   const stateDir = shellConstant(script, "STATE_DIR");
   assert.equal(unit?.get("ExecStart")?.[0]?.split(" ")[0], `${programDir}/bin/apprentice.js`);
-  assert.ok(unit?.get("ExecStart")?.[0]?.endsWith(`--state ${stateDir}`));
+  assert.ok(unit?.get("ExecStart")?.[0]?.endsWith("--state ${APPRENTICE_STATE}"));
+  assert.ok(unit?.get("Environment")?.includes(`APPRENTICE_STATE=${stateDir}`));
   assert.equal(`/var/lib/${unit?.get("StateDirectory")?.[0] ?? ""}`, stateDir);
   assert.equal(unit?.get("User")?.[0], shellConstant(script, "SERVICE_USER"));
   assert.equal(shellConstant(script, "UNIT_NAME"), path.basename(UNIT_FILE));
@@ -117,5 +120,5 @@ test("install.sh puts the program, the state dir and the unit where the unit exp
   const packageJson = JSON.parse(await readFile(path.join(REPO, "package.json"), "utf8")) as { engines: { node: string }; files: string[] };
   assert.equal(packageJson.engines.node, `>=${shellConstant(script, "MIN_NODE")}`);
   // install.sh installs what `npm pack` ships: the launcher and the unit must be in it.
-  assert.ok(packageJson.files.includes("bin") && packageJson.files.includes("deploy") && packageJson.files.includes("dist"));
+  assert.ok(packageJson.files.includes("bin") && packageJson.files.includes("deploy") && packageJson.files.includes("dist/src"));
 });
