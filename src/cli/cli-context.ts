@@ -3,6 +3,9 @@ import type { Command } from "commander";
 import { readEnvironment } from "../config.js";
 import { StateError } from "../daemon/open-state.js";
 import { createConsoleLogger, type Logger } from "../log.js";
+import { accessSync, constants } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describeFileError } from "../text/describe-file-error.js";
 import { explainFileError } from "./explain-file-error.js";
@@ -23,13 +26,30 @@ export interface CliContext {
   cacheDir: string;
 }
 
-/** Project-level cache (the test model lives here); overridable with APPRENTICE_CACHE_DIR. */
-const DEFAULT_CACHE_DIR = fileURLToPath(new URL("../../../.cache/", import.meta.url));
+/** The package folder: a checkout, or where `npm install -g` put the package. */
+const PACKAGE_DIR = fileURLToPath(new URL("../../../", import.meta.url));
+
+/**
+ * Where the test model of `demo` and `bench` is kept unless APPRENTICE_CACHE_DIR says: the package's own `.cache/`
+ * when this user may write the package folder (a checkout, an install of the user's own), otherwise
+ * `$XDG_CACHE_HOME/apprentice` or `~/.cache/apprentice` (a global install that root owns).
+ */
+export function defaultCacheDir(packageDir = PACKAGE_DIR): string {
+  try {
+    accessSync(packageDir, constants.W_OK);
+    return path.join(packageDir, ".cache");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "EACCES" && code !== "EROFS" && code !== "EPERM") throw error;
+  }
+  const xdg = process.env.XDG_CACHE_HOME;
+  return path.join(xdg !== undefined && xdg !== "" ? xdg : path.join(os.homedir(), ".cache"), "apprentice");
+}
 
 /** Builds the context from the root command's options. */
 export function createCliContext(command: Command): CliContext {
   const options = command.optsWithGlobals<GlobalOptions>();
-  const environment = readEnvironment(DEFAULT_CACHE_DIR);
+  const environment = readEnvironment(defaultCacheDir());
   return {
     options,
     logger: createConsoleLogger(environment.logLevel),
