@@ -165,7 +165,7 @@ node_remedy=(
   "    curl -fsSL https://deb.nodesource.com/setup_22.x -o nodesource_setup.sh"
   "    sudo bash nodesource_setup.sh && sudo apt-get install -y nodejs"
   "- Debian 13 trixie (and Raspberry Pi OS based on it): sudo apt-get install -y nodejs npm"
-  "- nvm (https://github.com/nvm-sh/nvm) is fine for trying Apprentice with npx as yourself, but not for"
+  "- nvm (https://github.com/nvm-sh/nvm) is fine for trying Apprentice as yourself, but not for"
   "  the service: nvm's node lives in a home directory, which the sandboxed service cannot see (ProtectHome=yes)."
 )
 
