@@ -267,13 +267,16 @@ export function resolveModelPath(config: Config, stateDir: string, override?: st
 
 /** Settings that come from the environment rather than the state dir. */
 export interface Environment {
-  /** Where the test model and other caches go. From `APPRENTICE_CACHE_DIR`; defaults to `<repo>/.cache`. */
+  /** Where the test model and other caches go. From `APPRENTICE_CACHE_DIR`; else the CLI's `defaultCacheDir()`. */
   cacheDir: string;
   /** Log verbosity. From `APPRENTICE_LOG` (`debug`, `info`, `warn`, `error`); defaults to `info`. */
   logLevel: "debug" | "info" | "warn" | "error";
 }
 
-/** Reads the environment once. The only place in the code that touches `process.env` for settings. */
+/**
+ * Reads the environment once: the settings that are not options. APPRENTICE_STATE, the default of `--state`, is
+ * read with the options (src/cli/main.ts).
+ */
 export function readEnvironment(defaultCacheDir: string): Environment {
   const level = process.env.APPRENTICE_LOG;
   const logLevel = level === "debug" || level === "warn" || level === "error" ? level : "info";
