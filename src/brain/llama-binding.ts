@@ -1,5 +1,5 @@
-// The process's one llama.cpp binding, with every native log line routed to the project logger. Invariant: node-llama-cpp's
-// getLlama runs at most once per process, and before anything else of node-llama-cpp installs a native log callback.
+// The process's one llama.cpp binding, with every native log line routed to the project logger. Invariant: the project
+// makes at most one node-llama-cpp Llama per process, and makes it before anything else of node-llama-cpp could.
 import type { Llama } from "node-llama-cpp";
 import { createConsoleLogger, type Logger } from "../log.js";
 import { describeError } from "../text/describe-error.js";
@@ -13,11 +13,13 @@ import { describeError } from "../text/describe-error.js";
  */
 let binding: Promise<Llama> | undefined;
 
-/** Where native lines go: the logger of the latest {@link loadLlamaBinding} caller, or a stderr logger until one comes. */
+/** Where native lines go: the logger of the latest {@link loadLlamaBinding} caller that gave one. */
 let sink: Logger | undefined;
 
+/** The logger native lines go to now; until a caller gives one, a stderr logger at `APPRENTICE_LOG`'s level (`info`). */
 function currentSink(): Logger {
-  sink ??= createConsoleLogger(process.env.APPRENTICE_LOG === "debug" ? "debug" : "warn");
+  const level = process.env.APPRENTICE_LOG;
+  sink ??= createConsoleLogger(level === "debug" || level === "warn" || level === "error" ? level : "info");
   return sink;
 }
 

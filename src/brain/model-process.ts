@@ -1,5 +1,5 @@
 // One forked model process (brain-worker) and its outstanding requests. Invariant: it dies with this process, what it
-// prints reaches the logger and never this process's stdout, and a request whose signal aborts ends within
+// prints on stdout reaches the logger and never this process's stdout, and a request whose signal aborts ends within
 // ABORT_ANSWER_MS or the process is SIGKILLed: a blocked model never holds a cycle.
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
