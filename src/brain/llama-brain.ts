@@ -34,6 +34,7 @@ import { parseDecision } from "./parse-decision.js";
 import { cutToTokens, fitSections, renderSections } from "./prompt-budget.js";
 import type { RawCompletionSession } from "./raw-completion.js";
 import { describeError } from "../text/describe-error.js";
+import { loadLlamaBinding } from "./llama-binding.js";
 
 /**
  * node-llama-cpp, imported on first use: its JavaScript alone is large (see docs/PERFORMANCE.md, "Modules imported on
@@ -51,31 +52,11 @@ export const SYSTEM_BUDGET_SHARE = 0.6;
 
 /** Loads the native binding once per process (it cannot be unloaded) and a model once per cycle. */
 export class LlamaBrain implements Brain {
-  private binding: Promise<Llama> | undefined;
-
   constructor(private readonly logger: Logger) {}
 
-  /** The llama.cpp binding, CPU only, never built or downloaded at run time. */
+  /** The process's llama.cpp binding ({@link loadLlamaBinding}), its native log lines going to this brain's logger. */
   private loadBinding(): Promise<Llama> {
-    this.binding ??= importNodeLlamaCpp()
-      .then(({ getLlama, LlamaLogLevel }) =>
-        getLlama({
-          gpu: false,
-          build: "never",
-          logLevel: LlamaLogLevel.warn,
-          logger: (level, message) => {
-            const text = message.trim();
-            if (text.length === 0) return;
-            if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal) this.logger.warn(`llama.cpp: ${text}`);
-            else this.logger.debug(`llama.cpp: ${text}`);
-          },
-        }),
-      )
-      .catch((error: unknown) => {
-        this.binding = undefined;
-        throw new Error(`the llama.cpp binding could not be loaded: ${describeError(error)}`, { cause: error });
-      });
-    return this.binding;
+    return loadLlamaBinding(this.logger);
   }
 
   /**
@@ -97,10 +78,17 @@ export class LlamaBrain implements Brain {
     } catch (error) {
       return { ok: false, reason: `model file ${modelPath} is not readable: ${describeError(error)}` };
     }
+    let llama: Llama;
+    try {
+      llama = await this.loadBinding();
+    } catch (error) {
+      return { ok: false, reason: describeError(error) };
+    }
     try {
       const { GgufInsights, readGgufFileInfo } = await importNodeLlamaCpp();
-      const info = await readGgufFileInfo(modelPath);
-      const insights = await GgufInsights.from(info);
+      const info = await readGgufFileInfo(modelPath, { logWarnings: false });
+      // Given the process's binding: without one, GgufInsights makes its own Llama, and native lines escape the logger.
+      const insights = await GgufInsights.from(info, llama);
       const effectiveContext = Math.min(contextSize, insights.trainContextSize ?? contextSize);
       const model = insights.estimateModelResourceRequirements({ gpuLayers: 0 });
       const context = insights.estimateContextResourceRequirements({

@@ -3,6 +3,7 @@ import { stat } from "node:fs/promises";
 import type { GgufFileType as GgufFileTypes } from "node-llama-cpp";
 import type { Logger } from "../log.js";
 import { describeError } from "../text/describe-error.js";
+import { loadLlamaBinding } from "./llama-binding.js";
 
 /** What a GGUF header says about a model. */
 export interface GgufSummary {
@@ -36,9 +37,10 @@ export type GgufInspection =
 
 /**
  * Reads the header (metadata and tensor table) of `file` and checks that the file holds all the tensor data the header
- * promises: an interrupted copy or download has a valid header and too few bytes.
+ * promises: an interrupted copy or download has a valid header and too few bytes. Loads the process's llama.cpp binding
+ * ({@link loadLlamaBinding}); its native log lines go to `logger` when given.
  */
-export async function inspectGgufFile(file: string): Promise<GgufInspection> {
+export async function inspectGgufFile(file: string, logger?: Logger): Promise<GgufInspection> {
   let sizeBytes: number;
   try {
     const info = await stat(file);
@@ -55,7 +57,8 @@ export async function inspectGgufFile(file: string): Promise<GgufInspection> {
     // Imported on use, like everywhere: the daemon process should not carry node-llama-cpp until a cycle needs it.
     const { GgufFileType, GgufInsights, readGgufFileInfo } = await import("node-llama-cpp");
     const info = await readGgufFileInfo(file, { logWarnings: false, sourceType: "filesystem" });
-    const insights = await GgufInsights.from(info);
+    // Given the process's binding: without one, GgufInsights makes its own Llama, and native lines escape the logger.
+    const insights = await GgufInsights.from(info, await loadLlamaBinding(logger));
     const expectedBytes = (info.infoEndOffset ?? 0) + insights.modelSize;
     if (info.infoEndOffset !== undefined && sizeBytes < expectedBytes) {
       return {
@@ -100,24 +103,15 @@ function describeFileType(GgufFileType: typeof GgufFileTypes, fileType: number):
 export type BindingProbe = { ok: true; detail: string } | { ok: false; reason: string };
 
 /**
- * Loads the llama.cpp binding the way the brain does (CPU only, never built or downloaded) and disposes it again.
- * Takes about half a second; the binding stays mapped in this process, which is fine for a one-shot command.
+ * Loads the process's llama.cpp binding ({@link loadLlamaBinding}, the one the brain uses: CPU only, never built or
+ * downloaded) and describes it. Takes about half a second; the binding stays loaded in this process, and its native
+ * log lines go to `logger`.
  */
 export async function probeLlamaBinding(logger: Logger): Promise<BindingProbe> {
   try {
-    const { getLlama, LlamaLogLevel } = await import("node-llama-cpp");
-    const llama = await getLlama({
-      gpu: false,
-      build: "never",
-      logLevel: LlamaLogLevel.error,
-      logger: (_level, message) => {
-        const text = message.trim();
-        if (text.length > 0) logger.debug(`llama.cpp: ${text}`);
-      },
-    });
+    const llama = await loadLlamaBinding(logger);
     const release = llama.llamaCppRelease;
     const detail = `${llama.buildType} build of ${release.repo} ${release.release}, CPU, ${llama.cpuMathCores} math cores`;
-    await llama.dispose();
     return { ok: true, detail };
   } catch (error) {
     return { ok: false, reason: describeError(error) };

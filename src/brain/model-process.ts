@@ -1,8 +1,10 @@
-// One forked model process (brain-worker) and its outstanding requests. Invariant: it dies with this process, and a
-// request whose signal aborts ends within ABORT_ANSWER_MS or the process is SIGKILLed: a blocked model never holds a cycle.
+// One forked model process (brain-worker) and its outstanding requests. Invariant: it dies with this process, what it
+// prints on stdout reaches the logger and never this process's stdout, and a request whose signal aborts ends within
+// ABORT_ANSWER_MS or the process is SIGKILLed: a blocked model never holds a cycle.
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "../log.js";
+import { logStrayLines } from "./log-stray-lines.js";
 import { guardedLaunch, type ParentDeathGuard } from "./parent-death.js";
 import type { WorkerReply, WorkerRequest, WorkerRequestBody } from "./worker-protocol.js";
 
@@ -46,10 +48,12 @@ export class ModelProcess {
       execPath: launch.execPath,
       execArgv: launch.execArgv,
       serialization: "advanced",
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      // Its stdout is never a terminal's or a --json reader's: native code that writes there is logged here instead.
+      stdio: ["ignore", "pipe", "inherit", "ipc"],
       // The same memory settings bin/apprentice.js gives the daemon: freed model memory goes back to the OS.
       env: { ...process.env, MALLOC_ARENA_MAX: "2", MALLOC_TRIM_THRESHOLD_: "131072", ...launch.env },
     });
+    logStrayLines(this.child.stdout, (line) => this.logger.warn(`model process printed: ${line}`));
     this.exited = new Promise((resolve) =>
       this.child.once("exit", (code, signal) => resolve(this.onExit(code, signal))),
     );

@@ -21,7 +21,19 @@ export interface TestModelOptions {
   contextLength?: number;
   /** Optional jinja chat template, to exercise the chat-template path of real models. */
   chatTemplate?: string;
+  /**
+   * Token texts appended to the vocabulary typed NORMAL. A control-looking one such as {@link CONTROL_LOOKING_TOKEN}
+   * makes llama.cpp warn while it loads the model ("load: control-looking token: … was not control-type"), as some
+   * real GGUFs do. Defaults to none, which keeps the default model's bytes.
+   */
+  extraNormalTokens?: readonly string[];
 }
+
+/** A token text llama.cpp takes for an end-of-turn control token, and warns about when the GGUF types it NORMAL. */
+export const CONTROL_LOOKING_TOKEN = "<|im_end|>";
+
+/** Options for a test model whose load makes llama.cpp print warnings (see {@link TestModelOptions.extraNormalTokens}). */
+export const WARNING_TEST_MODEL_OPTIONS: TestModelOptions = { extraNormalTokens: [CONTROL_LOOKING_TOKEN] };
 
 /** The label every test model carries, so nobody mistakes it for a real model. */
 export const TEST_MODEL_LABEL =
@@ -95,6 +107,11 @@ export function buildTestModelGguf(options: TestModelOptions = {}): Buffer {
   if (nEmbd % nHead !== 0) throw new Error(`embeddingLength ${nEmbd} is not a multiple of headCount ${nHead}`);
 
   const vocab = buildTestVocab();
+  for (const text of options.extraNormalTokens ?? []) {
+    vocab.tokens.push(text);
+    vocab.scores.push(0);
+    vocab.types.push(TOKEN_TYPE.normal);
+  }
   const nVocab = vocab.tokens.length;
 
   const kv: Array<[string, KvValue]> = [

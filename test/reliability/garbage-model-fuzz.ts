@@ -5,10 +5,10 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { getLlama } from "node-llama-cpp";
 import { buildActionSchema } from "../../src/brain/action-schema.js";
 import type { BrainSession, Decision, OpenResult } from "../../src/brain/brain.js";
 import { LlamaBrain } from "../../src/brain/llama-brain.js";
+import { loadLlamaBinding } from "../../src/brain/llama-binding.js";
 import { parseDecision } from "../../src/brain/parse-decision.js";
 import { runActLoop, type StepRecord } from "../../src/cycle/act-loop.js";
 import { createMemoryLogger } from "../../src/log.js";
@@ -175,7 +175,8 @@ async function fuzzParser(
     return args === undefined ? [] : [{ name: tool.name, args }];
   });
   const schema = buildActionSchema(offered, { thoughtMaxChars: 32 });
-  const llama = await getLlama({ gpu: false, build: "never" });
+  // The process's one binding: a second getLlama would send llama.cpp's lines past the logger (see llama-binding.ts).
+  const llama = await loadLlamaBinding();
   // The schema is built at run time, so node-llama-cpp's compile-time schema typing cannot follow it.
   const grammar = await llama.createGrammarForJsonSchema(schema as never);
   const usage = {
