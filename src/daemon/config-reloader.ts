@@ -1,6 +1,7 @@
 // Reads config.json again in a running daemon: a valid edit is applied and its changed settings logged; an unusable one is reported once (log and outbox) and the daemon runs on the last good config. The file is only ever read.
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import { setTimeout as delay } from "node:timers/promises";
 import { listConfigChanges, formatConfigChanges, type ConfigChange } from "../config-changes.js";
 import { parseConfigText } from "../config-file.js";
 import type { Config } from "../config.js";
@@ -23,6 +24,8 @@ export interface ConfigReloaderOptions {
   findProblem: (config: Config, changes: readonly ConfigChange[]) => Promise<string | undefined>;
   /** Puts `config` in force (the next cycle reads it) and re-arms what must be; returns notes for the log line. */
   apply: (config: Config, changes: readonly ConfigChange[]) => string[];
+  /** How long a bad content must stay the same before it is told, in ms. Defaults to 300. */
+  settleMs?: number;
 }
 
 /** Why a read of config.json was not applied: the log line, and the note's longer text when there is one. */
@@ -31,6 +34,21 @@ interface Refusal {
   details?: string;
   /** Logged as an error and told in outbox/: an edit the operator must fix (not a file briefly gone while an editor saves). */
   note: boolean;
+}
+
+/** What one read of config.json came to; `key` names the refused content (a hash of the text, or of the read error). */
+type Evaluation =
+  | { status: "same" }
+  | { status: "apply"; text: string; config: Config; changes: ConfigChange[] }
+  | { status: "refuse"; key: string; refusal: Refusal };
+
+/** How long a refused content must stay the same before it is told, in ms: longer than an editor's save takes. */
+const SETTLE_MS = 300;
+/** Reads of a content that keeps changing before the last one is told anyway. */
+const MAX_READS = 5;
+
+function hashOf(content: string): string {
+  return createHash("sha256").update(content).digest("hex");
 }
 
 /**
@@ -73,48 +91,61 @@ export class ConfigReloader {
   }
 
   async #checkNow(): Promise<void> {
+    let read = await this.#evaluate();
+    // A save in progress (an editor truncating, then writing) can read as bad JSON or a missing file: a refusal is told
+    // only when a read a moment later finds the same content, and a content already told is not read twice.
+    for (let reads = 1; read.status === "refuse" && !this.#reported.has(read.key) && reads < MAX_READS; reads += 1) {
+      await delay(this.#options.settleMs ?? SETTLE_MS);
+      const again = await this.#evaluate();
+      if (again.status === "refuse" && again.key === read.key) break;
+      read = again;
+    }
+    if (read.status === "same") {
+      // The file is as it is in force: whatever was refused since is over, and is told again if it comes back.
+      this.#reported.clear();
+    } else if (read.status === "refuse") await this.#report(read.key, read.refusal);
+    else this.#apply(read);
+  }
+
+  /** Reads config.json and judges it against the config in force. Throws only for a bug. */
+  async #evaluate(): Promise<Evaluation> {
     const { paths } = this.#options;
     let text: string;
     try {
       text = await readFile(paths.config, "utf8");
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      const summary =
-        code === "ENOENT"
-          ? `${paths.config} is gone`
-          : `${paths.config} cannot be read (${code ?? describeError(error)})`;
-      await this.#report(code ?? "unreadable", { summary, note: code !== "ENOENT" });
-      return;
+      const code = (error as NodeJS.ErrnoException).code ?? describeError(error);
+      const summary = code === "ENOENT" ? `${paths.config} is gone` : `${paths.config} cannot be read (${code})`;
+      return { status: "refuse", key: hashOf(code), refusal: { summary, note: code !== "ENOENT" } };
     }
-    if (text === this.#appliedText) {
-      // The file is back as it was in force: whatever was refused since is over, and is told again if it comes back.
-      this.#reported.clear();
-      return;
-    }
+    if (text === this.#appliedText) return { status: "same" };
+    const key = hashOf(text);
     const read = parseConfigText(paths.config, text);
     if (read.status === "invalid") {
       const details = read.kind === "json" ? read.detail.split("\n").slice(1).join("\n") : read.detail;
-      await this.#report(text, { summary: read.message, details, note: true });
-      return;
+      return { status: "refuse", key, refusal: { summary: read.message, details, note: true } };
     }
     const changes = listConfigChanges(this.#config, read.config);
     const problem = changes.length > 0 ? await this.#options.findProblem(read.config, changes) : undefined;
     if (problem !== undefined) {
-      await this.#report(text, { summary: `${paths.config}: ${formatConfigChanges(changes)}: ${problem}`, note: true });
-      return;
+      const summary = `${paths.config}: ${formatConfigChanges(changes)}: ${problem}`;
+      return { status: "refuse", key, refusal: { summary, note: true } };
     }
-    this.#appliedText = text;
+    return { status: "apply", text, config: read.config, changes };
+  }
+
+  #apply(read: Extract<Evaluation, { status: "apply" }>): void {
+    this.#appliedText = read.text;
     this.#reported.clear();
-    if (changes.length === 0) return;
-    const notes = this.#options.apply(read.config, changes);
+    if (read.changes.length === 0) return;
+    const notes = this.#options.apply(read.config, read.changes);
     this.#config = read.config;
     this.#appliedAt = this.#options.clock();
-    this.#options.logger.info(`config.json changed: ${[formatConfigChanges(changes), ...notes].join("; ")}`);
+    this.#options.logger.info(`config.json changed: ${[formatConfigChanges(read.changes), ...notes].join("; ")}`);
   }
 
   /** Logs a refusal at error level and writes it to outbox/, once per distinct `content`. */
-  async #report(content: string, refusal: Refusal): Promise<void> {
-    const key = createHash("sha256").update(content).digest("hex");
+  async #report(key: string, refusal: Refusal): Promise<void> {
     if (this.#reported.has(key)) return;
     this.#reported.add(key);
     const { logger, paths, clock } = this.#options;

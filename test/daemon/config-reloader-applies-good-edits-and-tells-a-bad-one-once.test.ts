@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
 import type { ConfigChange } from "../../src/config-changes.js";
 import { parseConfig, type Config } from "../../src/config.js";
 import { ConfigReloader } from "../../src/daemon/config-reloader.js";
@@ -135,4 +136,20 @@ test("a config.json that is briefly gone is logged once and keeps the config in 
   await writeFile(paths.config, text);
   await reloader.check();
   assert.equal(reloader.config.limits.maxSteps, 6);
+});
+
+test("a save caught half-way (the file emptied, then written) is not told as a bad edit", async (t) => {
+  const { paths, logger, reloader, outbox, cleanup } = await makeReloader();
+  t.after(cleanup);
+  await writeFile(paths.config, "");
+  const checked = reloader.check();
+  // The empty file is read first; the rest of the save lands well within the 300 ms a refusal must hold.
+  await delay(50);
+  await writeFile(paths.config, JSON.stringify({ version: 1, limits: { maxSteps: 9 } }));
+  await checked;
+  assert.deepEqual(
+    logger.lines.filter((line) => !line.startsWith("debug ")),
+    ["info config.json changed: limits.maxSteps 6 → 9; applied in the test"],
+  );
+  assert.deepEqual(await outbox(), []);
 });
