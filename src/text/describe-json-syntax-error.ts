@@ -24,7 +24,8 @@ const EXCERPT_CHARS = 72;
  * (`… in JSON at position 42`, Node 20 on; the reason shows control characters visibly), else from {@link findJsonErrorOffset}; any message shape is accepted.
  */
 export function describeJsonSyntaxError(text: string, error: unknown): JsonSyntaxProblem {
-  const message = (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+  // V8 quotes the text in some messages, newlines and all: only the words before the quote are kept.
+  const message = error instanceof Error ? error.message : String(error);
   const positioned = /^(.*?)(?: in JSON)? at position (\d+)/.exec(message);
   const offset = Math.min(
     positioned !== null ? Number(positioned[2]) : (findJsonErrorOffset(text) ?? text.length),
@@ -34,7 +35,7 @@ export function describeJsonSyntaxError(text: string, error: unknown): JsonSynta
     positioned?.[1] ??
     (/^Unexpected end of JSON input/.test(message)
       ? "the text ends before the JSON is complete"
-      : message.replace(/, ".*" is not valid JSON$/s, ""));
+      : (message.replace(/, ".*" is not valid JSON$/s, "").split("\n")[0] ?? ""));
   const before = text.slice(0, offset);
   const line = before.split("\n").length;
   const lineStart = before.lastIndexOf("\n") + 1;
