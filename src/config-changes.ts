@@ -23,6 +23,22 @@ export function findHowApplied(key: string): ConfigApply {
   return APPLIED_OTHERWISE[key] ?? "next-cycle";
 }
 
+/**
+ * One sentence on how a running daemon applies a saved config.json, read off the table above: for `apprentice config`
+ * and the daemon's help.
+ */
+export function describeHowSettingsApply(): string {
+  const keysApplied = (how: ConfigApply): string =>
+    Object.keys(APPLIED_OTHERWISE)
+      .filter((key) => APPLIED_OTHERWISE[key] === how)
+      .join(" and ");
+  return (
+    `A running daemon reads config.json again when it is saved: ${keysApplied("reschedule")} apply at once, ` +
+    `${keysApplied("restart")} at its next start, every other setting from its next cycle; an edit it cannot use is ` +
+    "logged and told in outbox/, and it runs on the last good config."
+  );
+}
+
 /** One changed setting: its dotted key, the values before and after (`undefined` when unset), and how it applies. */
 export interface ConfigChange {
   key: string;

@@ -81,7 +81,7 @@ test("a bad edit is logged at error level with its line and column, told once in
     note,
     /line 5, column 5: expected ',' or '}' after property value \(a ',' is missing at the end of line 4\)/,
   );
-  assert.match(note, /5 \|     "stepTimeoutMs": 1000\n\s+\|     \^/);
+  assert.ok(note.includes('5 |     "stepTimeoutMs": 1000\n  |     ^'), note);
   assert.equal(await readFile(paths.config, "utf8"), bad, "config.json is left exactly as written");
   assert.deepEqual(await readdir(paths.root).then((names) => names.filter((name) => name.includes("corrupt"))), []);
   assert.equal(applied.length, 0);

@@ -62,13 +62,13 @@ test("a long line is cut around the spot and control characters never reach the 
   const problem = describe(text);
   const [shown, caret] = problem.excerpt.split("\n");
   assert.ok((shown ?? "").length < 90, shown);
-  assert.doesNotMatch(problem.excerpt, /\u001b/);
+  assert.ok(!problem.excerpt.includes("\u001b"), problem.excerpt);
   assert.equal(caret?.indexOf("^"), (shown ?? "").indexOf(" 1,") + 1, "the caret stands under the spot");
   const escaped = describeJsonSyntaxError(
     "\u001b",
     new Error("Unexpected token '\u001b', \"\u001b\" is not valid JSON"),
   );
-  assert.doesNotMatch(escaped.summary, /\u001b/);
+  assert.ok(!escaped.summary.includes("\u001b"), escaped.summary);
 });
 
 test("the scanner agrees with JSON.parse on what is JSON, and on where it stops being JSON", () => {
