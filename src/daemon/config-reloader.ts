@@ -122,14 +122,20 @@ export class ConfigReloader {
     const key = hashOf(text);
     const read = parseConfigText(paths.config, text);
     if (read.status === "invalid") {
-      const details = read.kind === "json" ? read.detail.split("\n").slice(1).join("\n") : read.detail;
+      const details =
+        read.kind === "json"
+          ? ["```", ...read.detail.split("\n").slice(1), "```"].join("\n")
+          : read.issues.map((issue) => `- ${issue}`).join("\n");
       return { status: "refuse", key, refusal: { summary: read.message, details, note: true } };
     }
     const changes = listConfigChanges(this.#config, read.config);
     const problem = changes.length > 0 ? await this.#options.findProblem(read.config, changes) : undefined;
     if (problem !== undefined) {
-      const summary = `${paths.config}: ${formatConfigChanges(changes)}: ${problem}`;
-      return { status: "refuse", key, refusal: { summary, note: true } };
+      // The log line takes the problem's first line; the note has it whole, with the edit that was refused.
+      const [first = "", ...rest] = problem.split("\n");
+      const summary = `${paths.config}: ${first}`;
+      const details = [...rest, "", `The edit: ${formatConfigChanges(changes)}.`].join("\n").trim();
+      return { status: "refuse", key, refusal: { summary, details, note: true } };
     }
     return { status: "apply", text, config: read.config, changes };
   }
@@ -159,7 +165,7 @@ export class ConfigReloader {
       "# config.json was not applied",
       "",
       refusal.summary,
-      ...(refusal.details !== undefined && refusal.details.length > 0 ? ["", "```", refusal.details, "```"] : []),
+      ...(refusal.details !== undefined && refusal.details.length > 0 ? ["", refusal.details] : []),
       "",
       `The daemon keeps running on the config in force since ${since}. Fix the file and save it:`,
       "it is read again then, and before every cycle. `apprentice doctor` checks it too.",

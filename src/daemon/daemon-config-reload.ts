@@ -51,11 +51,11 @@ async function findReloadProblem(
   const modelPath = resolveModelPath(config, state.paths.root, modelOverride);
   if (modelPath !== state.modelPath) {
     const problem = modelPath === undefined ? NO_MODEL_MESSAGE : await describeModelFileProblem(modelPath);
-    if (problem !== undefined) return problem;
+    if (problem !== undefined) return `model.path: ${problem}`;
   }
   if (touched("sandbox.") || touched("tools.")) {
     const sandbox = await checkSandboxPreflight(config, state.paths.goals);
-    if (!sandbox.ok) return sandbox.message;
+    if (!sandbox.ok) return `sandbox: ${sandbox.message}`;
     if (touched("sandbox.")) logger[sandbox.level](sandbox.note);
   }
   return undefined;

@@ -113,11 +113,11 @@ test("an edit the daemon could not work with is refused as a bad one, and applie
   await reloader.check();
   await reloader.check();
   assert.equal(logger.lines.filter((line) => line.startsWith("error ")).length, 1, logger.lines.join("\n"));
-  assert.match(
-    logger.lines.join("\n"),
-    /model\.path null → "\/nowhere\.gguf": model file \/nowhere\.gguf cannot be read/,
-  );
-  assert.equal((await outbox()).length, 1);
+  assert.match(logger.lines.join("\n"), /not applied: .*config\.json: model file \/nowhere\.gguf cannot be read/);
+  const notes = await outbox();
+  assert.equal(notes.length, 1);
+  const note = await readFile(path.join(paths.outbox, notes[0] ?? ""), "utf8");
+  assert.match(note, /The edit: model\.path null → "\/nowhere\.gguf"\./);
   assert.equal(reloader.config.model.path, null);
   modelThere = true;
   await reloader.check();

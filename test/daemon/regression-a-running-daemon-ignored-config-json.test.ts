@@ -8,8 +8,8 @@ import path from "node:path";
 import { startCli } from "../support/cli-process.js";
 import { makeStateDir } from "../support/state-fixture.js";
 
-/** A schedule whose next slot is about a year away: only a reschedule can bring a scheduled cycle. */
-const A_YEAR_AWAY = "0 0 1 1 *";
+/** A schedule whose next slot is weeks to a year away: only a reschedule can bring a scheduled cycle within seconds. */
+const FAR_SCHEDULE = "0 0 1 1 *";
 
 async function editConfig(
   file: string,
@@ -21,7 +21,7 @@ async function editConfig(
 }
 
 test("a running daemon applies a config edit from the next cycle, names the fields, and re-arms a new schedule", async (t) => {
-  const { dir, cleanup } = await makeStateDir({ config: { schedule: { cron: A_YEAR_AWAY, catchUp: false } } });
+  const { dir, cleanup } = await makeStateDir({ config: { schedule: { cron: FAR_SCHEDULE, catchUp: false } } });
   t.after(cleanup);
   const file = path.join(dir, "config.json");
   const daemon = startCli(["start", "--state", dir]);
@@ -45,7 +45,7 @@ test("a running daemon applies a config edit from the next cycle, names the fiel
 });
 
 test("an invalid config edit is logged with line and column, told once in outbox/, and the daemon runs on", async (t) => {
-  const { dir, cleanup } = await makeStateDir({ config: { schedule: { cron: A_YEAR_AWAY, catchUp: false } } });
+  const { dir, cleanup } = await makeStateDir({ config: { schedule: { cron: FAR_SCHEDULE, catchUp: false } } });
   t.after(cleanup);
   const file = path.join(dir, "config.json");
   const good = await readFile(file, "utf8");
