@@ -105,11 +105,12 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   );
   await wakeAtStart(state, scheduler, clock(), logger);
   await waitForStop(shutdown, logger);
-  await config.settled();
   await brain.close();
   await status?.server.close();
   await watcher.close();
   await scheduler.stop();
+  // Nothing asks for a read any more: the last one ends before the lock is released.
+  await config.settled();
   await state.close();
   await started.releaseLock();
   logger.info("apprentice stopped cleanly");
