@@ -1,6 +1,7 @@
-// Reads and validates a state dir's config.json without changing anything: the one reader behind the daemon's loadConfig (which then moves bad JSON aside) and the CLI's read-only commands.
+// Reads and validates a state dir's config.json without ever changing it: the one reader behind the daemon (at start and on every edit) and the CLI's commands.
 import { readFile } from "node:fs/promises";
 import { ConfigError, parseConfig, type Config } from "./config.js";
+import { describeJsonSyntaxError } from "./text/describe-json-syntax-error.js";
 
 /** The outcome of reading config.json; `raw` is the parsed JSON as written, for edits that keep the operator's other fields. */
 export type ConfigRead =
@@ -11,7 +12,10 @@ export type ConfigRead =
       /** `json`: not parseable; `schema`: parseable, but a field is wrong (`raw` holds what was written). */
       kind: "json" | "schema";
       message: string;
-      /** The parser's own message: JSON.parse's error, or the config error listing each field on its own line. */
+      /**
+       * `json`: `line N, column M: reason` and, on the next two lines, the line itself with a caret under the spot;
+       * `schema`: the config error listing each field on its own line.
+       */
       detail: string;
       issues: string[];
       raw?: unknown;
@@ -26,17 +30,25 @@ export async function readConfigFile(file: string): Promise<ConfigRead> {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return { status: "missing", message: `${file} is missing` };
     throw new Error(`cannot read ${file}`, { cause: error });
   }
+  return parseConfigText(file, text);
+}
+
+/**
+ * Parses and validates `text` as the contents of `file`. A JSON error names the line and column (`message`:
+ * `<file> is not valid JSON at line 7, column 3: expected ',' or '}' after property value`).
+ */
+export function parseConfigText(file: string, text: string): Exclude<ConfigRead, { status: "missing" }> {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
+    const problem = describeJsonSyntaxError(text, error);
     return {
       status: "invalid",
       kind: "json",
-      message: `${file} is not valid JSON (${detail})`,
-      detail,
-      issues: [detail],
+      message: `${file} is not valid JSON at ${problem.summary}`,
+      detail: `${problem.summary}\n${problem.excerpt}`,
+      issues: [problem.summary],
     };
   }
   try {

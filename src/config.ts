@@ -69,7 +69,9 @@ export const configSchema = v.pipe(
           ),
           "*/30 * * * *",
         ),
-        v.description("When cycles run: a node-cron expression of 5 fields, or 6 with seconds first."),
+        v.description(
+          "When cycles run: a node-cron expression of 5 fields, or 6 with seconds first. A running daemon re-arms its timer when it changes.",
+        ),
       ),
       debounceMs: v.pipe(
         v.optional(wholeNumber(0, 600_000), 2000),
@@ -77,7 +79,9 @@ export const configSchema = v.pipe(
       ),
       catchUp: v.pipe(
         v.optional(v.boolean(), true),
-        v.description("Run a cycle at start when the last one is older than the schedule's interval."),
+        v.description(
+          "Run a cycle at start when the last one is older than the schedule's interval; read at start only, so a change holds from the next start.",
+        ),
       ),
     }),
     limits: v.pipe(

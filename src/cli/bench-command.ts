@@ -165,7 +165,7 @@ async function runSpeed(context: CliContext, options: SpeedOptions): Promise<num
     if (!tuned.ok) printErr(`apprentice bench speed: ${tuned.message}\n`);
     else
       printErr(
-        `speed: model.threads in ${paths.config} set to ${tuned.threads} (was ${tuned.previous}); a running daemon needs a restart\n`,
+        `speed: model.threads in ${paths.config} set to ${tuned.threads} (was ${tuned.previous}); a running daemon uses it from its next cycle\n`,
       );
   }
   if (options.json)

@@ -6,6 +6,7 @@ import {
   type SectionReference,
   type SettingReference,
 } from "../config-reference.js";
+import { describeHowSettingsApply } from "../config-changes.js";
 import { StateError } from "../daemon/open-state.js";
 import { createCliContext, EXIT, reportError } from "./cli-context.js";
 import { readConfigAsWritten, requireStateDir } from "./read-state.js";
@@ -80,7 +81,7 @@ function withDefaultsHint(error: unknown): never {
 }
 
 /**
- * The text form: a title line, then each setting as `key = current  (default …; type)` (or `key unset`, or the key
+ * The text form: a title line and how a running daemon applies an edit, then each setting as `key = current  (default …; type)` (or `key unset`, or the key
  * alone without a state dir) with its description wrapped and indented under it, grouped under `[section]` lines.
  * `(default; …)` with no value means the current value is the default, config.json leaving the key out.
  */
@@ -89,6 +90,7 @@ export function formatConfigReport(report: ConfigReport): string {
     report.file !== undefined
       ? `Settings of ${report.file}, each as: key = current value  (default; accepted values). A bare "default" means config.json leaves the key out.`
       : "Settings of config.json, each as: key  (default; accepted values).",
+    describeHowSettingsApply(),
   ];
   let section: SectionReference | undefined;
   for (const [index, setting] of report.settings.entries()) {

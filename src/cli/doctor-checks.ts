@@ -156,7 +156,7 @@ async function checkConfig(paths: StatePaths): Promise<ConfigOutcome> {
   if (read.status === "invalid") {
     const remedy =
       read.kind === "json"
-        ? `fix the JSON syntax in ${paths.config} (doctor leaves it as it is; \`once\` and \`start\` would move it aside)`
+        ? `fix the JSON syntax at the line and column named in ${paths.config} (nothing moves or rewrites it; \`once\` and \`start\` refuse it until it is fixed)`
         : `edit ${paths.config} and fix the field(s) named; \`apprentice config --defaults\` describes each setting`;
     const written = (read.raw as { model?: { path?: unknown } } | undefined)?.model?.path;
     return {

@@ -53,7 +53,8 @@ export function registerModelCommand(program: Command): void {
         "command again to continue where it stopped. A complete file already there is not downloaded again.",
         "Needs network: offline or when the host cannot be reached it fails at once; copy a .gguf into",
         "models/ instead. HF_ENDPOINT (or MODEL_ENDPOINT) points hf: URIs at a Hugging Face mirror.",
-        "With --use and a running daemon, the config is written and the daemon needs a restart.",
+        "With --use and a running daemon, the config is written and the daemon loads the model from its next",
+        "cycle (one started with --model keeps that model until it is restarted without it).",
         "",
       ].join("\n"),
     )
@@ -174,14 +175,19 @@ async function downloadModel(uri: string, paths: StatePaths): Promise<PullResult
   }
 }
 
-/** What --use did: the model.path written, the daemon that must restart to load it (if one runs), and the lines saying so. */
+/** What --use did: the model.path written, the daemon that holds the state (if one runs), and the lines saying so. */
 interface Used {
   modelPath: string;
   holderPid: number | undefined;
+  /** The holder was started with `--model`, which wins over model.path until it restarts without it. */
+  restartNeeded: boolean;
   lines: string[];
 }
 
-/** Sets model.path to the pulled file, and finds whether a running daemon holds the state dir (it needs a restart). */
+/**
+ * Sets model.path to the pulled file, and finds whether a running daemon holds the state dir: it reads config.json
+ * again and loads the model from its next cycle, unless it was started with `--model` (then it needs a restart).
+ */
 async function usePulledModel(
   paths: StatePaths,
   modelFile: string,
@@ -191,11 +197,17 @@ async function usePulledModel(
   const lines = [`config.json: model.path = ${outcome.modelPath}`];
   const holder = await readLockHolder(paths.root);
   let holderPid: number | undefined;
+  let restartNeeded = false;
   if (holder?.alive === true) {
     holderPid = holder.pid;
-    lines.push(`A daemon (pid ${holder.pid}) holds ${paths.root}: restart it to load the new model.`);
+    restartNeeded = holder.model !== undefined;
+    lines.push(
+      restartNeeded
+        ? `A daemon (pid ${holder.pid}) holds ${paths.root} with --model ${holder.model}, which wins over model.path: restart it without --model to load the new model.`
+        : `A daemon (pid ${holder.pid}) holds ${paths.root}: it loads the new model from its next cycle.`,
+    );
   }
-  return { ok: true, modelPath: outcome.modelPath, holderPid, lines };
+  return { ok: true, modelPath: outcome.modelPath, holderPid, restartNeeded, lines };
 }
 
 /** Prints what the pull did: one JSON object with --json, else `lines` and, without --use, how to use the file. */
@@ -216,7 +228,7 @@ function printPulled(
       sizeBytes: result.sizeBytes,
       alreadyPresent: result.alreadyPresent,
       used: used?.modelPath ?? null,
-      restartNeeded: holderPid !== undefined,
+      restartNeeded: used?.restartNeeded ?? false,
       ...(holderPid !== undefined ? { holderPid } : {}),
     });
     return;

@@ -67,6 +67,9 @@ export function describeWakeTrigger(trigger: WakeTrigger): string {
  */
 export class CycleScheduler {
   readonly #options: CycleSchedulerOptions;
+  /** The schedule and debounce in force: the options' at first, then what {@link reschedule} and {@link setDebounceMs} set. */
+  #cronExpr: string;
+  #debounceMs: number;
   #phase: "new" | "started" | "stopped" = "new";
   #timer: CronTimer | undefined;
   /** True from the moment a run is launched until its follow-ups are drained; set synchronously. */
@@ -78,26 +81,53 @@ export class CycleScheduler {
   readonly #pendingChangePaths = new Set<string>();
 
   constructor(options: CycleSchedulerOptions) {
-    if (!(options.debounceMs >= 0) || !Number.isFinite(options.debounceMs)) {
-      throw new Error(`debounceMs must be a finite number >= 0, got ${options.debounceMs}`);
-    }
+    checkDebounceMs(options.debounceMs);
     this.#options = options;
+    this.#cronExpr = options.cronExpr;
+    this.#debounceMs = options.debounceMs;
   }
 
   /** Arms the timer to the first slot. Throws on an invalid expression, or when called after {@link stop}. */
   start(): void {
     if (this.#phase === "stopped") throw new Error("CycleScheduler cannot start again after stop()");
     if (this.#phase === "started") return;
-    const { cronExpr, logger, nowMs } = this.#options;
-    this.#timer = new CronTimer({
+    this.#timer = this.#createTimer(this.#cronExpr);
+    this.#phase = "started";
+    const next = this.nextWakeAt();
+    this.#options.logger.info(
+      `scheduler started: "${this.#cronExpr}", next wake ${next ? next.toISOString() : "unknown"}`,
+    );
+  }
+
+  /**
+   * Puts the schedule on `cronExpr` from now on: a started scheduler re-arms its timer to the new expression's next
+   * slot (a running cycle goes on, a queued follow-up stays queued). Throws on an invalid expression or one with no
+   * run in reach, and the old schedule stays armed then. Returns the next wake (`undefined` before start or after stop).
+   */
+  reschedule(cronExpr: string): Date | undefined {
+    if (this.#phase === "started") {
+      const timer = this.#createTimer(cronExpr);
+      this.#timer?.stop();
+      this.#timer = timer;
+    }
+    this.#cronExpr = cronExpr;
+    return this.nextWakeAt();
+  }
+
+  /** Sets the quiet time for later `change` wakes, in ms; a debounce already waiting keeps its due time. */
+  setDebounceMs(debounceMs: number): void {
+    checkDebounceMs(debounceMs);
+    this.#debounceMs = debounceMs;
+  }
+
+  #createTimer(cronExpr: string): CronTimer {
+    const { logger, nowMs } = this.#options;
+    return new CronTimer({
       cronExpr,
       nowMs,
       onSlot: (firing) => this.wake(slotTrigger(firing)),
       onError: (message) => logger.error(message),
     });
-    this.#phase = "started";
-    const next = this.nextWakeAt();
-    logger.info(`scheduler started: "${cronExpr}", next wake ${next ? next.toISOString() : "unknown"}`);
   }
 
   /**
@@ -157,7 +187,7 @@ export class CycleScheduler {
   #debounceChange(paths: string[]): void {
     for (const changed of paths) this.#pendingChangePaths.add(changed);
     if (this.#debounceTimer) clearTimeout(this.#debounceTimer);
-    const { debounceMs } = this.#options;
+    const debounceMs = this.#debounceMs;
     this.#debounceDueAtMs = Date.now() + debounceMs;
     this.#debounceTimer = setTimeout(() => {
       this.#debounceTimer = undefined;
@@ -224,6 +254,11 @@ export class CycleScheduler {
       );
     }
   }
+}
+
+function checkDebounceMs(debounceMs: number): void {
+  if (!(debounceMs >= 0) || !Number.isFinite(debounceMs))
+    throw new Error(`debounceMs must be a finite number >= 0, got ${debounceMs}`);
 }
 
 /** A fired slot as a wake: on time it is the schedule; late, a catch-up that says which slot was missed and by how much. */

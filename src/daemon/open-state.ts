@@ -1,13 +1,12 @@
-// Opens a state dir for one writer: creates missing folders, reads and validates config, opens db and episodes, repairs a torn tail.
+// Opens a state dir for one writer: creates missing folders, reads and validates config (never moving it), opens db and episodes, repairs a torn tail.
 import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { resolveModelPath, type Config } from "../config.js";
-import { readConfigFile } from "../config-file.js";
+import { readConfigFile, type ConfigRead } from "../config-file.js";
 import type { Logger } from "../log.js";
 import { openDb, type StateDb } from "../memory/db.js";
 import { TEMP_SUFFIX } from "../memory/durable-write.js";
 import { openEpisodeLog, readLastEpisodeCycle, repairTornTail, type EpisodeLog } from "../memory/episodes.js";
-import { quarantineFile } from "../memory/quarantine.js";
 import { statePaths, type StatePaths } from "../memory/state-paths.js";
 
 /** An open state dir. `close` waits for pending appends. */
@@ -30,8 +29,12 @@ export class StateError extends Error {
   }
 }
 
-/** Reads and validates config.json. Unparseable JSON is quarantined; a schema error names the fields and leaves the file. */
-export async function loadConfig(paths: StatePaths, clock: () => Date): Promise<Config> {
+/**
+ * Reads and validates config.json, and never moves, renames or rewrites it: it is the operator's file, and may be
+ * open in an editor. Throws {@link StateError} saying what to fix: the line and column of a JSON error (with the line
+ * and a caret), or each wrong field.
+ */
+export async function loadConfig(paths: StatePaths): Promise<Config> {
   const read = await readConfigFile(paths.config);
   if (read.status === "ok") return read.config;
   if (read.status === "missing") {
@@ -39,11 +42,17 @@ export async function loadConfig(paths: StatePaths, clock: () => Date): Promise<
       `${paths.config} is missing. Run \`apprentice init ${paths.root}\` to create it from the template.`,
     );
   }
-  if (read.kind === "schema") throw new StateError(read.detail);
-  const moved = await quarantineFile(paths.config, read.detail, clock);
-  throw new StateError(
-    `${paths.config} is not valid JSON (${read.detail}); it was moved to ${moved}.\n` +
-      `Fix it and move it back, or run \`apprentice init ${paths.root}\` to write a fresh one from the template.`,
+  throw new StateError(describeConfigRefusal(paths, read));
+}
+
+/** The message for an unusable config.json: what is wrong, where, and that the file is left as it is. */
+export function describeConfigRefusal(paths: StatePaths, read: Extract<ConfigRead, { status: "invalid" }>): string {
+  if (read.kind === "schema")
+    return `${read.detail}\nFix the field(s) named in ${paths.config}; \`apprentice config --defaults\` describes each setting.`;
+  const [, ...excerpt] = read.detail.split("\n");
+  return (
+    `${read.message}\n${excerpt.map((line) => `    ${line}`).join("\n")}\n` +
+    `Fix that spot in ${paths.config} (the file is left as it is); \`apprentice doctor --state ${paths.root}\` checks it again.`
   );
 }
 
@@ -60,7 +69,7 @@ export async function openState(
   if (info === undefined || !info.isDirectory()) {
     throw new StateError(`${paths.root} is not a state dir. Create one with \`apprentice init ${paths.root}\`.`);
   }
-  const config = await loadConfig(paths, options.clock);
+  const config = await loadConfig(paths);
   for (const dir of [paths.inbox, paths.outbox, paths.journal, paths.workspace, paths.models]) {
     await mkdir(dir, { recursive: true });
   }

@@ -1,4 +1,4 @@
-// The daemon: one lock, cycles on the cron schedule and on inbox/operator/goals/charter changes, catch-up at start, graceful stop on SIGTERM/SIGINT.
+// The daemon: one lock, cycles on the cron schedule and on inbox/operator/goals/charter changes, config.json read again when saved, catch-up at start, graceful stop on SIGTERM/SIGINT.
 import { printErr } from "../cli/terminal-output.js";
 import { WorkerBrain } from "../brain/worker-brain.js";
 import { describeModelFileProblem, NO_MODEL_MESSAGE } from "../brain/model-file-problem.js";
@@ -13,9 +13,10 @@ import { shouldCatchUp, scheduleIntervalMs } from "./catch-up.js";
 import { CycleScheduler, describeWakeTrigger, type WakeTrigger } from "./cycle-scheduler.js";
 import { openState, StateError, type OpenState } from "./open-state.js";
 import { runStateCycle } from "./run-state-cycle.js";
+import { createDaemonConfigReloader } from "./daemon-config-reload.js";
 import { checkSandboxPreflight } from "./sandbox-preflight.js";
 import { acquireStateLock } from "./state-lock.js";
-import { watchStateInputs } from "./state-watcher.js";
+import { CONFIG_FILE_NAME, watchStateInputs } from "./state-watcher.js";
 
 export interface DaemonOptions {
   stateDir: string;
@@ -68,19 +69,34 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     cronExpr: state.config.schedule.cron,
     debounceMs: state.config.schedule.debounceMs,
     logger,
-    runCycle: (trigger): Promise<void> =>
-      runScheduledCycle(options, {
+    runCycle: async (trigger): Promise<void> => {
+      // An edit holds from the next cycle even when its watch event was missed.
+      await config.check();
+      await runScheduledCycle(options, {
         state,
         brain,
         stop: shutdown.signal,
         trigger,
         nextWakeAt: () => scheduler.nextWakeAt(),
-      }),
+      });
+    },
+  });
+  const config = createDaemonConfigReloader({
+    state,
+    scheduler,
+    logger,
+    clock,
+    ...(options.modelOverride !== undefined ? { modelOverride: options.modelOverride } : {}),
   });
   const watcher = await watchStateInputs({
     stateDir: state.paths.root,
     logger,
-    onChange: (paths) => scheduler.wake({ kind: "change", paths }),
+    onChange: (paths) => {
+      // config.json is read again at once; it wakes no cycle by itself.
+      const inputs = paths.filter((changed) => changed !== CONFIG_FILE_NAME);
+      if (inputs.length < paths.length) void config.check();
+      if (inputs.length > 0) scheduler.wake({ kind: "change", paths: inputs });
+    },
   });
   await watcher.ready;
   scheduler.start();
@@ -93,6 +109,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   await status?.server.close();
   await watcher.close();
   await scheduler.stop();
+  // Nothing asks for a read any more: the last one ends before the lock is released.
+  await config.settled();
   await state.close();
   await started.releaseLock();
   logger.info("apprentice stopped cleanly");

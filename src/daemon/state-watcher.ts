@@ -1,10 +1,12 @@
-// Watches the state dir's inputs (new inbox messages, new operator requests, goals, charter) with inotify; never polls while idle.
+// Watches the state dir's inputs (new inbox messages, new operator requests, goals, charter, config) with inotify; never polls while idle.
 import path from "node:path";
 import { watch } from "chokidar";
 import type { Logger } from "../log.js";
 
-/** State-dir files whose `add` or `change` wakes the daemon. */
-const WATCHED_FILES: ReadonlySet<string> = new Set(["goals.yaml", "goals.md", "charter.md"]);
+/** The config file's name in the state dir: reported like the others, and read again rather than waking a cycle. */
+export const CONFIG_FILE_NAME = "config.json";
+/** State-dir files whose `add` or `change` is reported. */
+const WATCHED_FILES: ReadonlySet<string> = new Set(["goals.yaml", "goals.md", "charter.md", CONFIG_FILE_NAME]);
 /** Folders whose new files wake the daemon: messages, and the operator's requests. */
 const WAKE_DIRS: ReadonlySet<string> = new Set(["inbox", "operator"]);
 
@@ -18,7 +20,7 @@ const WRITE_POLL_MS = 100;
 /** Options of {@link watchStateInputs}. */
 export interface WatchStateInputsOptions {
   stateDir: string;
-  /** Called once per settled event, with state-dir-relative paths (`inbox/msg.md`, `operator/x.lesson.md`, `goals.yaml`). */
+  /** Called once per settled event, with state-dir-relative paths (`inbox/msg.md`, `operator/x.lesson.md`, `goals.yaml`, `config.json`). */
   onChange: (paths: string[]) => void;
   logger: Logger;
 }
@@ -33,7 +35,8 @@ export interface StateWatch {
 
 /**
  * Reports new files in `<stateDir>/inbox` and `<stateDir>/operator` (`add` only, not their subdirs such as
- * `.processed`) and `add`/`change` of `goals.yaml`, `goals.md` and `charter.md`.
+ * `.processed`) and `add`/`change` of `goals.yaml`, `goals.md`, `charter.md` and `config.json`. An editor that saves
+ * by writing a new file and renaming it over the old one gives an `add` or a `change`; both are reported.
  *
  * Choices, each for how chokidar 5 behaves on Linux:
  * - The state dir itself is watched (depth 1) with an allowlist, not the four paths:

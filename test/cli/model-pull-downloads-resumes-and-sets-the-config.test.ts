@@ -121,7 +121,7 @@ test("an interrupted pull keeps its partial file and the next pull resumes inste
   assert.deepEqual(await listFiles(path.join(dir, "models")), ["big.gguf"]);
 });
 
-test("pull --use while a daemon holds the lock still writes the config and says a restart is needed", async (t) => {
+test("pull --use while a daemon holds the lock writes the config and says the daemon loads it from its next cycle", async (t) => {
   const { dir, cleanup } = await makeStateDir({ withModel: false });
   t.after(cleanup);
   const lock = await acquireStateLock(dir, { logger: createMemoryLogger() });
@@ -132,7 +132,10 @@ test("pull --use while a daemon holds the lock still writes the config and says 
 
   const run = await runCliSplit(["model", "pull", server.url, "--use", "--state", dir]);
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stdout, new RegExp(`A daemon \\(pid ${process.pid}\\) holds .*: restart it to load the new model`));
+  assert.match(
+    run.stdout,
+    new RegExp(`A daemon \\(pid ${process.pid}\\) holds .*: it loads the new model from its next cycle`),
+  );
   assert.equal(await readModelPath(dir), "models/tiny.gguf");
 });
 

@@ -145,11 +145,8 @@ const CASES: HostileCase[] = [
     prepare: (c) => writeFile(path.join(c.dir, "cycle.json"), CYCLE_MARKER),
     bomb: async () => `{"version":1,"inProgress":${jsonBomb()}}\n`,
   }),
-  ...garbageCases("config.json", { wrongShape: '["model","path"]\n', quarantine: false, exit: 2, bomb: withBomb }).map(
-    (hostile) =>
-      // Not JSON at all is moved aside; JSON that fails the schema stays for the operator to fix. Both refuse to run.
-      ({ ...hostile, quarantine: !/wrong shape|nesting bomb/.test(hostile.name) }),
-  ),
+  // The operator's file is never moved, whatever it holds: the refusal names it (and the line and column of a JSON error).
+  ...garbageCases("config.json", { wrongShape: '["model","path"]\n', quarantine: false, exit: 2, bomb: withBomb }),
   ...garbageCases("goals.yaml", {
     wrongShape: "goals: 42\n",
     quarantine: false,
