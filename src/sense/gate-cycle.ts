@@ -14,7 +14,11 @@ import type { Sensed } from "./sense.js";
 /** The gate's answer before the cycle starts: go with the model file and the reading, or the cycle's result. */
 export type Admission = { run: true; modelPath: string; sensors: Sensors } | { run: false; result: CycleResult };
 
-/** Work first (an idle wake is a quiet skip), then heat and RAM, then the model file: a missing one is the operator's to fix. */
+/**
+ * Work first (an idle wake is a quiet skip), then heat and RAM, then the model file: none configured, or a file that is
+ * missing, unreadable, not a GGUF or truncated, fails the cycle as the operator's to fix (`operatorError`: `once` exits
+ * 2, the daemon logs the "fix the model" line at each wake until the file is fixed).
+ */
 export async function gate(deps: CycleDeps, ledger: CycleLedger, sensed: Sensed): Promise<Admission> {
   const work = { dueGoals: sensed.dueGoals.length, inboxMessages: sensed.inboxMessages };
   const idle = findNothingToDo(work);
@@ -33,7 +37,12 @@ export async function gate(deps: CycleDeps, ledger: CycleLedger, sensed: Sensed)
   const modelPath = deps.modelPath;
   if (modelPath === undefined)
     return { run: false, result: { status: "failed", reason: NO_MODEL_MESSAGE, operatorError: true } };
-  const modelProblem = await describeModelFileProblem(modelPath);
+  const { brain, signal } = deps;
+  const inspect = brain.inspectModelFile?.bind(brain);
+  const modelProblem = await describeModelFileProblem(
+    modelPath,
+    inspect !== undefined ? (file) => inspect(file, signal) : undefined,
+  );
   if (modelProblem !== undefined)
     return { run: false, result: { status: "failed", reason: modelProblem, operatorError: true } };
   return { run: true, modelPath, sensors };
