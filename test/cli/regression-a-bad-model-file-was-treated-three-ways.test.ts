@@ -1,7 +1,7 @@
 // Issue 17, bug 6: a missing model file exited 2 and `start` refused (saying also "no model is configured"), while a
 // non-GGUF or truncated file exited 1 from `once`, kept `start` running with a failure every cycle, and `status` said
 // the model "fits". All are now "fix the model": exit 2, `start` refuses, and the line carries doctor's diagnosis.
-import { test } from "node:test";
+import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { copyFile, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -19,6 +19,18 @@ async function makeStateWithBadModels(): Promise<{ dir: string; cleanup: () => P
   await writeFile(path.join(state.dir, "models", "cut.gguf"), whole.subarray(0, Math.floor(whole.length / 2)));
   await writeFile(path.join(state.dir, "models", "page.gguf"), "<html><body>404 Not Found</body></html>\n");
   return state;
+}
+
+/** Runs the CLI to its end; one still running after 90 s (a daemon that did not refuse) is killed and reported. */
+async function runToEnd(t: TestContext, args: string[]): Promise<{ code: number | string; output: string }> {
+  const run = startCli(args);
+  t.after(() => {
+    if (run.child.exitCode === null) run.child.kill("SIGKILL");
+  });
+  const timer = setTimeout(() => run.child.kill("SIGKILL"), 90_000);
+  const code = await run.exited;
+  clearTimeout(timer);
+  return { code, output: run.output() };
 }
 
 function assertFixTheModel(run: { code: number | string; output: string }, diagnosis: RegExp): void {
@@ -43,11 +55,11 @@ test("start refuses a truncated GGUF or a non-GGUF file at start, exit 2, with t
   const { dir, cleanup } = await makeStateWithBadModels();
   t.after(cleanup);
   assertFixTheModel(
-    await runCli(["start", "--state", dir, "--model", path.join(dir, "models", "cut.gguf")]),
+    await runToEnd(t, ["start", "--state", dir, "--model", path.join(dir, "models", "cut.gguf")]),
     TRUNCATED,
   );
   assertFixTheModel(
-    await runCli(["start", "--state", dir, "--model", path.join(dir, "models", "page.gguf")]),
+    await runToEnd(t, ["start", "--state", dir, "--model", path.join(dir, "models", "page.gguf")]),
     NOT_GGUF,
   );
 });
@@ -57,7 +69,7 @@ test("a missing model file is 'fix the model', not 'no model is configured', for
   t.after(cleanup);
   const missing = /fix the model: model file \/nonexistent\/model\.gguf cannot be read \(ENOENT\); check model\.path/;
   assertFixTheModel(await runCli(["once", "--state", dir, "--model", "/nonexistent/model.gguf"]), missing);
-  assertFixTheModel(await runCli(["start", "--state", dir, "--model", "/nonexistent/model.gguf"]), missing);
+  assertFixTheModel(await runToEnd(t, ["start", "--state", dir, "--model", "/nonexistent/model.gguf"]), missing);
 });
 
 test("status does not say a truncated or non-GGUF file fits: it says what is wrong", async (t) => {
