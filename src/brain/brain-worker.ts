@@ -3,6 +3,7 @@
 // It never outlives the process that forked it (see parent-death.ts), even while a chat template blocks its thread.
 import { createConsoleLogger } from "../log.js";
 import { LlamaBrain } from "./llama-brain.js";
+import { inspectGgufFile } from "./model-inspect.js";
 import type { BrainSession } from "./brain.js";
 import { guardAgainstOrphaning } from "./parent-death.js";
 import type { WorkerReply, WorkerRequest } from "./worker-protocol.js";
@@ -26,6 +27,8 @@ async function handle(request: WorkerRequest): Promise<unknown> {
   switch (request.method) {
     case "checkBinding":
       return brain.preload();
+    case "inspect":
+      return inspectGgufFile(request.modelPath);
     case "estimate":
       return brain.estimate(request.modelPath, request.contextSize);
     case "open": {

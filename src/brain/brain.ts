@@ -1,4 +1,5 @@
 // The brain contract: load a model for one cycle, decide one JSON action per step, dispose. Model trouble is data, never a throw.
+import type { GgufInspection } from "./model-inspect.js";
 import type { JsonSchema } from "../tools/json-schema.js";
 
 /** One titled block of the system prompt. Sections are measured and cut with the model's own tokenizer. */
@@ -135,6 +136,12 @@ export interface BrainSession {
 export interface Brain {
   /** Reads the GGUF header and estimates memory without loading weights. */
   estimate(modelPath: string, contextSize: number, signal?: AbortSignal): Promise<EstimateResult>;
+  /**
+   * Reads the GGUF's header and checks the file holds the tensor data it promises (`inspectGgufFile`), so a cycle can
+   * say precisely what is wrong with the file. `undefined` when it could not look. A brain without it (a scripted one)
+   * has the file's presence checked only.
+   */
+  inspectModelFile?(modelPath: string, signal?: AbortSignal): Promise<GgufInspection | undefined>;
   /** Loads the model (weights, context, chat template) for one cycle. */
   open(options: OpenOptions, signal?: AbortSignal): Promise<OpenResult>;
 }

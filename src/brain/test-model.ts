@@ -27,6 +27,16 @@ export interface TestModelOptions {
    * real GGUFs do. Defaults to none, which keeps the default model's bytes.
    */
   extraNormalTokens?: readonly string[];
+  /** Header variants for the model checks (`doctor`'s instruct check, `model list`); absent keeps the default bytes. */
+  header?: TestModelHeader;
+}
+
+/** How the test model's header names and labels itself. */
+export interface TestModelHeader {
+  /** `general.name`. Defaults to {@link TEST_MODEL_LABEL}. */
+  name?: string;
+  /** `general.file_type` (LLAMA_FTYPE) as a u32, or as a u64 as some writers store it; `null` leaves it out. Defaults to `{ value: 0, width: 32 }` (F32). */
+  fileType?: { value: number; width: 32 | 64 } | null;
 }
 
 /** A token text llama.cpp takes for an end-of-turn control token, and warns about when the GGUF types it NORMAL. */
@@ -49,10 +59,12 @@ const enum ValueType {
   F32 = 6,
   String = 8,
   Array = 9,
+  U64 = 10,
 }
 
 type KvValue =
   | { type: ValueType.U32; value: number }
+  | { type: ValueType.U64; value: number }
   | { type: ValueType.F32; value: number }
   | { type: ValueType.String; value: string }
   | { type: ValueType.Array; elementType: ValueType.String; value: string[] }
@@ -116,13 +128,13 @@ export function buildTestModelGguf(options: TestModelOptions = {}): Buffer {
 
   const kv: Array<[string, KvValue]> = [
     ["general.architecture", { type: ValueType.String, value: "llama" }],
-    ["general.name", { type: ValueType.String, value: TEST_MODEL_LABEL }],
+    ["general.name", { type: ValueType.String, value: options.header?.name ?? TEST_MODEL_LABEL }],
     [
       "general.description",
       { type: ValueType.String, value: `Seeded random weights (seed ${seed}). Real use needs a real instruct model.` },
     ],
     ["general.alignment", { type: ValueType.U32, value: ALIGNMENT }],
-    ["general.file_type", { type: ValueType.U32, value: 0 }],
+    ...describeFileTypeKv(options.header?.fileType),
     ["llama.context_length", { type: ValueType.U32, value: nCtx }],
     ["llama.embedding_length", { type: ValueType.U32, value: nEmbd }],
     ["llama.block_count", { type: ValueType.U32, value: nBlocks }],
@@ -170,6 +182,13 @@ export function buildTestModelGguf(options: TestModelOptions = {}): Buffer {
   return serializeGguf(kv, tensors);
 }
 
+/** The `general.file_type` entry for `fileType` (see {@link TestModelHeader}): none for `null`. */
+function describeFileTypeKv(fileType: TestModelHeader["fileType"]): Array<[string, KvValue]> {
+  if (fileType === null) return [];
+  const { value, width } = fileType ?? { value: 0, width: 32 };
+  return [["general.file_type", width === 64 ? { type: ValueType.U64, value } : { type: ValueType.U32, value }]];
+}
+
 /** The GGUF v3 bytes of `kv` (metadata, in order) and `tensors` (F32, each aligned to {@link ALIGNMENT}). */
 function serializeGguf(kv: ReadonlyArray<[string, KvValue]>, tensors: readonly TensorSpec[]): Buffer {
   const writer = new ByteWriter();
@@ -203,6 +222,9 @@ function writeKvValue(writer: ByteWriter, value: KvValue): void {
   switch (value.type) {
     case ValueType.U32:
       writer.u32(value.value);
+      return;
+    case ValueType.U64:
+      writer.u64(value.value);
       return;
     case ValueType.F32:
       writer.f32(value.value);

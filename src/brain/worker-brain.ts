@@ -6,6 +6,7 @@
 import type { Logger } from "../log.js";
 import type { JsonSchema } from "../tools/json-schema.js";
 import type { Brain, BrainSession, Decision, EstimateResult, OpenOptions, OpenResult, Prompt } from "./brain.js";
+import type { GgufInspection } from "./model-inspect.js";
 import { describeReason, ModelProcess } from "./model-process.js";
 import type { ParentDeathGuard } from "./parent-death.js";
 
@@ -70,6 +71,23 @@ export class WorkerBrain implements Brain {
       return { ok: false, reason: `the model process could not start: ${describeReason(error)}` };
     } finally {
       await worker.end();
+    }
+  }
+
+  /**
+   * As {@link Brain.inspectModelFile}: `inspectGgufFile` in the model process (the cycle's estimate and load reuse it),
+   * so the daemon itself never imports node-llama-cpp. `undefined` when the process failed or `signal` aborted first.
+   */
+  async inspectModelFile(modelPath: string, signal?: AbortSignal): Promise<GgufInspection | undefined> {
+    if (signal?.aborted === true) return undefined;
+    const worker = this.acquire();
+    try {
+      return await worker.request<GgufInspection>({ method: "inspect", modelPath }, signal, "kill");
+    } catch (error) {
+      this.logger.warn(`the model process failed while reading the model's header: ${describeReason(error)}`);
+      return undefined;
+    } finally {
+      this.releaseSoon();
     }
   }
 

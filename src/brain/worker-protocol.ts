@@ -4,6 +4,7 @@ import type { OpenOptions, Prompt } from "./brain.js";
 
 export type WorkerRequest =
   | { id: number; method: "checkBinding" }
+  | { id: number; method: "inspect"; modelPath: string }
   | { id: number; method: "estimate"; modelPath: string; contextSize: number }
   | { id: number; method: "open"; options: OpenOptions }
   | { id: number; method: "decide"; prompt: Prompt; schema: JsonSchema }

@@ -2,7 +2,8 @@
 import { randomBytes } from "node:crypto";
 import { open, rm, stat } from "node:fs/promises";
 import path from "node:path";
-import { formatSize, type BindingProbe, type GgufInspection } from "../brain/model-inspect.js";
+import { describeModelRemedy, PULL_ADVICE } from "../brain/model-file-problem.js";
+import { formatSize, type BindingProbe, type GgufInspection, type GgufSummary } from "../brain/model-inspect.js";
 import type { EstimateResult } from "../brain/brain.js";
 import { parseConfig, resolveModelPath, type Config } from "../config.js";
 import type { LockHolder } from "../daemon/state-lock.js";
@@ -11,6 +12,7 @@ import { statePaths, type StatePaths } from "../memory/state-paths.js";
 import type { Sensors } from "../sense/read-sensors.js";
 import { readConfigFile } from "../config-file.js";
 import { decodeThrottleBits, describeThrottleBits } from "../sense/throttle-bits.js";
+import { checkModelKind } from "./doctor-model-kind-check.js";
 import { checkCharter, checkGoals } from "./doctor-state-file-checks.js";
 import { checkOperatorChannel, checkOperatorFiles } from "./doctor-trust-checks.js";
 import { describeSandboxStatus, type SandboxStatus } from "../tools/sandbox-probe.js";
@@ -26,6 +28,7 @@ export interface DoctorCheck {
     | "goals"
     | "charter"
     | "model"
+    | "instruct"
     | "memory"
     | "temperature"
     | "throttle"
@@ -85,7 +88,7 @@ export async function runDoctorChecks(deps: DoctorDeps): Promise<DoctorCheck[]> 
   checks.push(config.check, await checkGoals(paths), await checkCharter(paths));
   const sensors = await deps.readSensors();
   const model = await checkModel(deps, paths, config);
-  checks.push(model.check);
+  checks.push(model.check, checkModelKind(model.summary));
   checks.push(await checkMemory(deps, model.file, config.config, sensors));
   checks.push(checkTemperature(sensors, config.config), checkThrottle(sensors), checkDisk(sensors, paths.root));
   checks.push(await checkWritable(paths.root), await checkLock(deps, paths));
@@ -175,13 +178,12 @@ async function checkConfig(paths: StatePaths): Promise<ConfigOutcome> {
   };
 }
 
+/** The model check; `file` and `summary` when the file is a complete GGUF (for the memory and instruct checks). */
 async function checkModel(
   deps: DoctorDeps,
   paths: StatePaths,
   outcome: ConfigOutcome,
-): Promise<{ check: DoctorCheck; file?: string }> {
-  const pullAdvice =
-    "see `apprentice model recommend`, then `apprentice model pull <uri> --use`, or copy a .gguf into models/ and set model.path";
+): Promise<{ check: DoctorCheck; file?: string; summary?: GgufSummary }> {
   const { config, writtenModelPath } = outcome;
   if (config === undefined && deps.modelOverride === undefined && writtenModelPath === undefined) {
     return {
@@ -202,19 +204,14 @@ async function checkModel(
         id: "model",
         status: "fail",
         finding: "no model is configured (model.path is null)",
-        remedy: pullAdvice,
+        remedy: PULL_ADVICE,
       },
     };
   const inspection = await deps.inspectModel(file);
   if (!inspection.ok) {
-    const remedies: Record<typeof inspection.problem, string> = {
-      unreadable: `check model.path in ${paths.config}, or ${pullAdvice}`,
-      "not-gguf":
-        "it may be an HTML error page or another format; delete it and pull the model again, or point model.path at a .gguf",
-      truncated:
-        "an interrupted copy or download: run the same `apprentice model pull` again (it resumes), or copy the file again",
-    };
-    return { check: { id: "model", status: "fail", finding: inspection.detail, remedy: remedies[inspection.problem] } };
+    // The same diagnosis and remedy as `once` and `start` give (formatModelFileProblem).
+    const remedy = describeModelRemedy(inspection.problem).replace("config.json", paths.config);
+    return { check: { id: "model", status: "fail", finding: inspection.detail, remedy } };
   }
   const { summary } = inspection;
   const facts = [summary.architecture ?? "unknown architecture", summary.quantization, formatSize(summary.sizeBytes)];
@@ -230,9 +227,10 @@ async function checkModel(
         remedy: "update node-llama-cpp, or pick a model from `apprentice model recommend`",
       },
       file,
+      summary,
     };
   }
-  return { check: { id: "model", status: "ok", finding }, file };
+  return { check: { id: "model", status: "ok", finding }, file, summary };
 }
 
 async function checkMemory(

@@ -20,7 +20,10 @@ export interface ListedModel {
   /** `gguf`: a complete GGUF; `partial`: an unfinished pull; `invalid`: not usable (see `problem`). */
   kind: "gguf" | "partial" | "invalid";
   architecture?: string;
+  /** From the header's `general.file_type`, else the type most of the weights have (see `GgufSummary.quantization`). */
   quantization?: string;
+  /** Where `quantization` came from. */
+  quantizationSource?: "file-type" | "tensor-types";
   name?: string;
   problem?: string;
 }
@@ -93,6 +96,7 @@ async function describeModel(
     kind: "gguf",
     ...(summary.architecture !== undefined ? { architecture: summary.architecture } : {}),
     ...(summary.quantization !== undefined ? { quantization: summary.quantization } : {}),
+    ...(summary.quantizationSource !== undefined ? { quantizationSource: summary.quantizationSource } : {}),
     ...(summary.name !== undefined ? { name: summary.name } : {}),
   };
 }
@@ -107,7 +111,7 @@ export function formatModelList(list: ModelList): string {
     const size = formatSize(model.sizeBytes).padStart(8);
     const what =
       model.kind === "gguf"
-        ? [model.architecture, model.quantization, model.name !== undefined ? `"${model.name}"` : undefined]
+        ? [model.architecture, describeQuantization(model), model.name !== undefined ? `"${model.name}"` : undefined]
             .filter((part) => part !== undefined)
             .map((part) => toOneLine(part, 120))
             .join(" ")
@@ -128,4 +132,10 @@ export function formatModelList(list: ModelList): string {
   }
   lines.push("");
   return lines.join("\n");
+}
+
+/** `Q4_K_M` from the header; `Q4_K (by tensor types)` when the header has no `general.file_type`. */
+function describeQuantization(model: ListedModel): string | undefined {
+  if (model.quantization === undefined) return undefined;
+  return model.quantizationSource === "tensor-types" ? `${model.quantization} (by tensor types)` : model.quantization;
 }

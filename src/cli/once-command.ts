@@ -68,7 +68,7 @@ async function runOnce(context: ReturnType<typeof createCliContext>, json: boole
       if (json) printJsonLine(result);
       else if (result.status === "ran" || result.status === "skipped") printOut(`${formatResult(result)}\n`);
       else printErr(`${formatResult(result)}\n`);
-      // Exit 2 when the operator must fix the state first (as for a bad config.json), 1 when the cycle itself failed.
+      // Exit 2 when the operator must fix the state first (a bad config.json, "fix the model"), 1 when the cycle failed.
       if (result.status === "failed") return result.operatorError === true ? EXIT.usage : EXIT.failed;
       // A cycle the stop (Ctrl-C, SIGTERM) cut short did not run to its end.
       return result.status === "stopped" ? EXIT.failed : EXIT.ok;

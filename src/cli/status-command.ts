@@ -1,6 +1,8 @@
 // `apprentice status`: whether the daemon runs, the last cycle, the next wake, the model, sensors and counts; reads the state dir and changes nothing.
 import { readdir, stat } from "node:fs/promises";
 import type { Command } from "commander";
+import { formatModelFileProblem } from "../brain/model-file-problem.js";
+import { inspectGgufFile } from "../brain/model-inspect.js";
 import { resolveModelPath } from "../config.js";
 import { selectDueGoals } from "../cycle/due-goals.js";
 import { describeVerdict } from "../cycle/goal-verdicts.js";
@@ -47,7 +49,10 @@ export interface StatusReport {
     /** Rough need in MB: file size × 1.2 plus `limits.reserveRamMB`. The daemon's own gate reads the GGUF header. */
     estimatedNeedMB?: number;
     availableRamMB: number;
+    /** Only for a file that is a complete GGUF; absent when `problem` says why it is not usable. */
     fits?: boolean;
+    /** Why the file that exists is not a usable model: the "fix the model" line a cycle, `once` and `start` give. */
+    problem?: string;
   };
   sensors: Sensors;
   goals: { total: number; open: number; done: number } | { error: string };
@@ -196,6 +201,16 @@ async function describeModel(
     throw error;
   });
   if (info === undefined || !info.isFile()) return { path: modelPath, exists: false, availableRamMB };
+  // The header is read as a cycle reads it, so a file that is not a GGUF or is cut short is not called one that fits.
+  const inspection = await inspectGgufFile(modelPath);
+  if (!inspection.ok)
+    return {
+      path: modelPath,
+      exists: true,
+      sizeBytes: info.size,
+      availableRamMB,
+      problem: formatModelFileProblem(inspection),
+    };
   const estimatedNeedMB = Math.ceil((info.size * MODEL_RAM_FACTOR) / MB) + reserveRamMB;
   return {
     path: modelPath,
@@ -263,6 +278,10 @@ export function formatStatus(report: StatusReport, now: Date): string {
   if (model.path === undefined)
     lines.push("Model:      none configured (set model.path in config.json or pass --model)");
   else if (!model.exists) lines.push(`Model:      ${toOneLine(model.path)}${describeSource(model.source)} is missing`);
+  else if (model.problem !== undefined)
+    lines.push(
+      `Model:      ${toOneLine(model.path)}${describeSource(model.source)} is not usable: ${toOneLine(model.problem, 400)}`,
+    );
   else {
     const verdict = model.fits ? "fits" : "does NOT fit";
     lines.push(

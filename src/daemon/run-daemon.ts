@@ -32,13 +32,16 @@ export interface DaemonOptions {
 }
 
 /**
- * Why the daemon cannot do its work on `state`, said at start rather than at the first due goal: no model, no sandbox
+ * Why the daemon cannot do its work on `state`, said at start rather than at the first due goal: no model or a file
+ * that is not a usable GGUF (read in a model process: "fix the model", as `once` says it), no sandbox
  * for the commands and checks the config has, or no usable llama.cpp binding (checked in a model process, as the
  * cycles will use it). `undefined` when it can start; the sandbox in force is logged then.
  */
 async function findStartProblem(state: OpenState, brain: WorkerBrain, logger: Logger): Promise<string | undefined> {
   const modelProblem =
-    state.modelPath === undefined ? NO_MODEL_MESSAGE : await describeModelFileProblem(state.modelPath);
+    state.modelPath === undefined
+      ? NO_MODEL_MESSAGE
+      : await describeModelFileProblem(state.modelPath, (file) => brain.inspectModelFile(file));
   if (modelProblem !== undefined) return modelProblem;
   const sandbox = await checkSandboxPreflight(state.config, state.paths.goals);
   if (!sandbox.ok) return sandbox.message;

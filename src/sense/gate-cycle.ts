@@ -14,7 +14,11 @@ import type { Sensed } from "./sense.js";
 /** The gate's answer before the cycle starts: go with the model file and the reading, or the cycle's result. */
 export type Admission = { run: true; modelPath: string; sensors: Sensors } | { run: false; result: CycleResult };
 
-/** Work first (an idle wake is a quiet skip), then heat and RAM, then the model file: a missing one is the operator's to fix. */
+/**
+ * Work first (an idle wake is a quiet skip), then heat and RAM, then the model file: none configured, or a file that is
+ * missing, fails the cycle as the operator's to fix (`operatorError`: `once` exits 2, the daemon logs the "fix the
+ * model" line at each wake until the file is fixed). A file that is there but not a usable GGUF is found by sizeModel.
+ */
 export async function gate(deps: CycleDeps, ledger: CycleLedger, sensed: Sensed): Promise<Admission> {
   const work = { dueGoals: sensed.dueGoals.length, inboxMessages: sensed.inboxMessages };
   const idle = findNothingToDo(work);
@@ -33,20 +37,34 @@ export async function gate(deps: CycleDeps, ledger: CycleLedger, sensed: Sensed)
   const modelPath = deps.modelPath;
   if (modelPath === undefined)
     return { run: false, result: { status: "failed", reason: NO_MODEL_MESSAGE, operatorError: true } };
+  // Only the file's presence here; its header is read under the cycle's deadline, in sizeModel.
   const modelProblem = await describeModelFileProblem(modelPath);
   if (modelProblem !== undefined)
     return { run: false, result: { status: "failed", reason: modelProblem, operatorError: true } };
   return { run: true, modelPath, sensors };
 }
 
-/** Sizes the context to the board before loading, from the GGUF's metadata (the memory at each context size), under `signal`. */
-export function sizeModel(
+/** What sizing found: the fit, or a model file that is not a usable GGUF (the "fix the model" line). */
+export type SizedModel = ContextFit | { ok: false; kind: "fix-the-model"; detail: string };
+
+/**
+ * Reads the model file's header as doctor does (in the model process, when the brain can; see
+ * `Brain.inspectModelFile`), then sizes the context to the board before loading, from the GGUF's metadata (the memory
+ * at each context size); both under `signal`, the cycle's deadline.
+ */
+export async function sizeModel(
   deps: CycleDeps,
   modelPath: string,
   sensors: Sensors,
   signal: AbortSignal,
-): Promise<ContextFit> {
-  const { config } = deps;
+): Promise<SizedModel> {
+  const { brain, config } = deps;
+  const inspect = brain.inspectModelFile?.bind(brain);
+  const problem = await describeModelFileProblem(
+    modelPath,
+    inspect !== undefined ? (file) => inspect(file, signal) : undefined,
+  );
+  if (problem !== undefined) return { ok: false, kind: "fix-the-model", detail: problem };
   return fitContext({
     configured: config.model.contextSize,
     floor: config.limits.minContextSize,
@@ -71,12 +89,13 @@ export type Fitted = { ok: true; resources: CycleResources; notes: string[] } | 
 /**
  * Turns the sizing's `fit` into the cycle's resources (threads cut when warm; each cut logged), or into its result: a
  * skip when the stop came during the estimate (that is the shutdown, not a bad model) or the RAM is short, a failure
- * when the deadline passed or the model is bad.
+ * when the deadline passed or the model is bad: the operator's to fix (`operatorError`) when the file is not a usable
+ * GGUF.
  */
 export async function admitFit(
   deps: CycleDeps,
   ledger: CycleLedger,
-  fit: ContextFit,
+  fit: SizedModel,
   sensors: Sensors,
   deadline: CycleDeadline,
 ): Promise<Fitted> {
@@ -94,6 +113,8 @@ export async function admitFit(
       ok: false,
       result: { status: "failed", reason: describeDeadlineFailure("sizing", config.limits.cycleTimeoutMs) },
     };
+  if (!fit.ok && fit.kind === "fix-the-model")
+    return { ok: false, result: { status: "failed", reason: fit.detail, operatorError: true } };
   if (!fit.ok && fit.kind === "bad-model") return { ok: false, result: { status: "failed", reason: fit.detail } };
   if (!fit.ok) return { ok: false, result: await ledger.recordSkip("low-memory", fit.detail, sensors) };
   const threadChoice = chooseThreads(config.model.threads, sensors.cpuTempC, config.limits.softTempC);

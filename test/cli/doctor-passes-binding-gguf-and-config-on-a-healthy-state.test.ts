@@ -43,6 +43,7 @@ test("doctor --json on a healthy state with the test model passes the binding, G
       "goals",
       "charter",
       "model",
+      "instruct",
       "memory",
       "temperature",
       "throttle",
