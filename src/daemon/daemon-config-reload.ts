@@ -1,5 +1,5 @@
 // Wires config reloading into a running daemon: which edits it refuses (the checks of `start`) and how a good one is put in force (the state's config and model path, the schedule).
-import { describeModelFileProblem, NO_MODEL_MESSAGE } from "../brain/model-file-problem.js";
+import { describeModelFileProblem, NO_MODEL_MESSAGE, type InspectModelFile } from "../brain/model-file-problem.js";
 import type { ConfigChange } from "../config-changes.js";
 import { resolveModelPath, type Config } from "../config.js";
 import type { Logger } from "../log.js";
@@ -16,6 +16,8 @@ export interface DaemonConfigReloadDeps {
   scheduler: CycleScheduler;
   /** `--model`, which wins over `model.path` while the daemon runs. */
   modelOverride?: string;
+  /** Reads a new model file's header (in the model process), so a bad `model.path` is refused as `start` refuses it. */
+  inspectModelFile?: InspectModelFile;
   logger: Logger;
   clock: () => Date;
 }
@@ -50,7 +52,8 @@ async function findReloadProblem(
   }
   const modelPath = resolveModelPath(config, state.paths.root, modelOverride);
   if (modelPath !== state.modelPath) {
-    const problem = modelPath === undefined ? NO_MODEL_MESSAGE : await describeModelFileProblem(modelPath);
+    const problem =
+      modelPath === undefined ? NO_MODEL_MESSAGE : await describeModelFileProblem(modelPath, deps.inspectModelFile);
     if (problem !== undefined) return `model.path: ${problem}`;
   }
   if (touched("sandbox.") || touched("tools.")) {

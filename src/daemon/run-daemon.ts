@@ -89,6 +89,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     scheduler,
     logger,
     clock,
+    inspectModelFile: (file) => brain.inspectModelFile(file),
     ...(options.modelOverride !== undefined ? { modelOverride: options.modelOverride } : {}),
   });
   const watcher = await watchStateInputs({
