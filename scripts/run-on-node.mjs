@@ -10,7 +10,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { spawnSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+
+/** The checkout: the parts run from here, as `npm test` does, whatever the caller's working dir. */
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /**
  * The test files that depend most on the runtime: those that load the real model through node-llama-cpp's native
@@ -99,7 +103,7 @@ function testFilters() {
 function runPart(name, [command, ...args], childEnv) {
   console.log(`\n=== Node ${major}: ${name}: ${path.basename(command)} ${args.join(" ")}`);
   const started = performance.now();
-  const run = spawnSync(command, args, { env: childEnv, stdio: "inherit" });
+  const run = spawnSync(command, args, { cwd: ROOT, env: childEnv, stdio: "inherit" });
   const seconds = (performance.now() - started) / 1000;
   const why = run.status === 0 ? undefined : `: exited with ${run.status ?? run.signal ?? run.error?.message}`;
   return { name, ok: run.status === 0, seconds, why };
@@ -116,6 +120,7 @@ async function runDemo(nodeBinary, childEnv) {
     const dir = path.join(parent, "demo-state");
     console.log(`\n=== Node ${major}: demo: bin/apprentice.js demo --dir ${dir} --json`);
     const run = spawnSync("bin/apprentice.js", ["demo", "--dir", dir, "--json"], {
+      cwd: ROOT,
       env: childEnv,
       encoding: "utf8",
       stdio: ["ignore", "pipe", "inherit"],
