@@ -1,4 +1,5 @@
-// Runs every compiled test file under dist/test with node's own test runner.
+// Runs the compiled test files under dist/test with node's own test runner: every one, or those whose path contains
+// one of the substrings given as arguments.
 import { readdirSync, statSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
@@ -13,9 +14,9 @@ function collect(dir) {
   return found;
 }
 
-const filter = process.argv[2];
+const filters = process.argv.slice(2);
 const files = collect("dist/test")
-  .filter((file) => !filter || file.includes(filter))
+  .filter((file) => filters.length === 0 || filters.some((filter) => file.includes(filter)))
   .sort();
 if (files.length === 0) {
   console.error("no test files found under dist/test (did the build run?)");

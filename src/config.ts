@@ -1,8 +1,8 @@
 // The config schema (valibot), each key with its default and description, and the only reader of process.env. Parsed once; errors name the dotted field.
 import path from "node:path";
 import * as v from "valibot";
-import { validate as isValidCron } from "node-cron";
 import { DEFAULT_ENABLED_NAMES, ENABLEABLE_NAMES } from "./tools/registry.js";
+import { cronExpressionProblem } from "./validation/cron-expression-problem.js";
 import { describeSchemaIssue } from "./validation/describe-schema-issue.js";
 import { numberBetween, wholeNumber } from "./validation/numbers.js";
 import { plainObject } from "./validation/plain-object.js";
@@ -64,7 +64,11 @@ export const configSchema = v.pipe(
         v.optional(
           v.pipe(
             v.string(),
-            v.check((value) => isValidCron(value), 'a valid cron expression such as "*/30 * * * *"'),
+            v.check(
+              (value) => cronExpressionProblem(value) === undefined,
+              (issue) =>
+                `invalid cron expression ${JSON.stringify(issue.input)}: ${cronExpressionProblem(String(issue.input))}`,
+            ),
             v.title("cron expression"),
           ),
           "*/30 * * * *",

@@ -66,7 +66,7 @@ export async function checkCharter(paths: StatePaths): Promise<DoctorCheck> {
   return { id: "charter", status: "ok", finding: `charter.md is readable (${Buffer.byteLength(read.text)} bytes)` };
 }
 
-/** A reader's message with its indented `- ` list lines joined into one line: `…goals file: goals.2.id: …; …`. */
+/** A reader's message with its indented `- ` list lines joined into one line: `…goals file: goal "tidy" (line 7): id: …; …`. */
 function joinListLines(message: string): string {
   return message.replace(/:\n\s*- /, ": ").replace(/\n\s*- /g, "; ");
 }

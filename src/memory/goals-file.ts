@@ -1,11 +1,12 @@
-// Reads the operator's goals.yaml: validated with valibot, errors name the goal and field; the agent never writes this file.
+// Reads the operator's goals.yaml: validated with valibot, errors name the goal (by id, else counted from 1), the line
+// and the field; the agent never writes this file.
 import { readFile, stat } from "node:fs/promises";
 import * as v from "valibot";
 import { parse as parseYaml, YAMLParseError } from "yaml";
-import { describeSchemaIssue } from "../validation/describe-schema-issue.js";
 import { wholeNumber } from "../validation/numbers.js";
 import { plainObject } from "../validation/plain-object.js";
 import { valuePath } from "../validation/value-path.js";
+import { describeGoalsIssue } from "./describe-goals-issue.js";
 
 const DURATION = /^(\d+)\s*(m|h|d|w)$/;
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
@@ -117,7 +118,7 @@ function parseGoalsText(file: string, text: string): GoalsResult {
   }
   const result = v.safeParse(goalsFileSchema, raw ?? {});
   if (!result.success) {
-    const issues = result.issues.map((issue) => describeSchemaIssue(issue));
+    const issues = result.issues.map((issue) => describeGoalsIssue(issue, raw, text));
     return {
       ok: false,
       error: `${file} is not a valid goals file:\n${issues.map((issue) => `  - ${issue}`).join("\n")}`,

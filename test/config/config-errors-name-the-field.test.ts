@@ -24,7 +24,7 @@ test("errors name the dotted path and what was expected", () => {
     const text = error.message;
     assert.match(text, /\/s\/config\.json is not a valid config/);
     assert.match(text, /model\.threads: .*number/i);
-    assert.match(text, /schedule\.cron: a valid cron expression/);
+    assert.match(text, /schedule\.cron: invalid cron expression "every day": has 2 fields/);
     assert.match(text, /tools\.allowCommands\.0: a bare program name/);
     assert.match(text, /extra|Unrecognized key/);
   }

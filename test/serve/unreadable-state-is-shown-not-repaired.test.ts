@@ -49,7 +49,10 @@ test("a missing db.json is a fresh state (no cycles yet); a broken config.json l
   const html = renderStatusPage(report, { jsonHref: "/status.json" });
   assert.match(html, /No cycles yet\./);
   assert.match(html, /id="fig-success">–</);
-  assert.match(html, /unknown: config unreadable <small>[^<]*schedule\.cron: a valid cron expression/);
+  assert.match(
+    html,
+    /unknown: config unreadable <small>[^<]*schedule\.cron: invalid cron expression &quot;not a cron&quot;: has 3 fields/,
+  );
 });
 
 test("requests against corrupt state answer 200 and leave every file in the state dir as it was", async (t) => {

@@ -37,7 +37,7 @@ test("goals.yaml: a list at the top or as a goal is an error, not an empty goals
   await writeFile(entry, "goals:\n  - []\n");
   const entryResult = await loadGoals(entry);
   assert.ok(!entryResult.ok);
-  assert.match(entryResult.error, /goals\.0: Invalid type: Expected Object but received Array/);
+  assert.match(entryResult.error, /goal 1 \(line 2\): Invalid type: Expected Object but received Array/);
 });
 
 test("db: a list for goals or situations is a schema mismatch", () => {

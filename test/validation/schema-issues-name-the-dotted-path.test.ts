@@ -66,6 +66,6 @@ test("a check over a whole file names the nested field it found wrong", async (t
   const result = await loadGoals(file);
   assert.deepEqual(result, {
     ok: false,
-    error: `${file} is not a valid goals file:\n  - goals.2.id: duplicate goal id "tidy"`,
+    error: `${file} is not a valid goals file:\n  - goal "tidy" (line 7): id: duplicate goal id "tidy"`,
   });
 });
