@@ -79,7 +79,10 @@ test("a model path whose file is missing, or a schedule with no next run, is ref
   await save((config) => (config.model.path = "models/missing.gguf"));
   await reloader.check();
   assert.equal(state.modelPath, path.join(paths.models, "a.gguf"));
-  assert.match(logger.lines.join("\n"), /error config\.json not applied: .*model\.path: fix the model: model file .*missing\.gguf/);
+  assert.match(
+    logger.lines.join("\n"),
+    /error config\.json not applied: .*model\.path: fix the model: model file .*missing\.gguf/,
+  );
   await save((config) => (config.schedule.cron = "0 0 31 2 *"));
   await reloader.check();
   assert.match(logger.lines.join("\n"), /error config\.json not applied: .*schedule\.cron: /);
