@@ -159,9 +159,12 @@ export const property: ReliabilityProperty = {
   },
 };
 
+/** The daemon's ends of a model process's IPC channel and of its stdout pipe (src/brain/model-process.ts). */
+const FDS_PER_MODEL_PROCESS = 2;
+
 /**
- * The daemon's open file descriptors, less the one IPC socket each live model process holds, as the least of a few
- * readings 150 ms apart. Cycles run back to back here, so a reading often lands while a model process is up or a state
+ * The daemon's open file descriptors, less the {@link FDS_PER_MODEL_PROCESS} each live model process holds, as the least
+ * of a few readings 150 ms apart. Cycles run back to back here, so a reading often lands while a model process is up or a state
  * file is open for a write; those come and go, while a leaked descriptor is in every reading.
  */
 async function countOwnFds(pid: number): Promise<number> {
@@ -173,7 +176,7 @@ async function countOwnFds(pid: number): Promise<number> {
     const childrenAfter = liveChildren(pid);
     // A model process started or ended between the two child listings: this reading cannot be corrected, skip it.
     if (childrenBefore !== childrenAfter) continue;
-    least = Math.min(least, fds - childrenAfter);
+    least = Math.min(least, fds - childrenAfter * FDS_PER_MODEL_PROCESS);
   }
   return Number.isFinite(least) ? least : readdirSync(`/proc/${pid}/fd`).length;
 }
