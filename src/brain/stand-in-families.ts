@@ -18,6 +18,11 @@ export interface StandInFamilySpec {
   family: StandInFamily;
   /** The released models this stands in for, for the `general.name` label. */
   label: string;
+  /**
+   * `general.size_label` of the smallest release, as its GGUFs carry it. node-llama-cpp reads it with the name to pick a
+   * family's wrapper (Llama 3.2's lightweight one is for the 1B and 3B only); the stand-in's own weights are tiny.
+   */
+  sizeLabel: string;
   vocabPath: string;
   templatePath: string;
   /** `general.architecture` of the family's GGUFs; the stand-in's tensors follow it. */
@@ -91,7 +96,8 @@ const QWEN_SPECIAL = { bos: 151643, eos: 151645, pad: 151643, addBos: false };
 export const STAND_IN_FAMILIES: Readonly<Record<StandInFamily, StandInFamilySpec>> = {
   "qwen2.5": {
     family: "qwen2.5",
-    label: "Qwen2.5 Instruct",
+    label: "Qwen2.5 0.5B Instruct",
+    sizeLabel: "0.5B",
     vocabPath: "models/ggml-vocab-qwen2.gguf",
     templatePath: "models/templates/Qwen-Qwen2.5-7B-Instruct.jinja",
     architecture: "qwen2",
@@ -101,7 +107,8 @@ export const STAND_IN_FAMILIES: Readonly<Record<StandInFamily, StandInFamilySpec
   },
   qwen3: {
     family: "qwen3",
-    label: "Qwen3",
+    label: "Qwen3 0.6B",
+    sizeLabel: "0.6B",
     vocabPath: "models/ggml-vocab-qwen2.gguf",
     templatePath: "models/templates/Qwen-Qwen3-0.6B.jinja",
     architecture: "qwen3",
@@ -111,7 +118,8 @@ export const STAND_IN_FAMILIES: Readonly<Record<StandInFamily, StandInFamilySpec
   },
   "llama3.2": {
     family: "llama3.2",
-    label: "Llama 3.2 Instruct",
+    label: "Llama 3.2 1B Instruct",
+    sizeLabel: "1B",
     vocabPath: "models/ggml-vocab-llama-bpe.gguf",
     templatePath: "models/templates/meta-llama-Llama-3.2-3B-Instruct.jinja",
     architecture: "llama",
@@ -121,7 +129,8 @@ export const STAND_IN_FAMILIES: Readonly<Record<StandInFamily, StandInFamilySpec
   },
   smollm3: {
     family: "smollm3",
-    label: "SmolLM3",
+    label: "SmolLM3 3B",
+    sizeLabel: "3B",
     vocabPath: "models/ggml-vocab-llama-bpe.gguf",
     templatePath: "models/templates/HuggingFaceTB-SmolLM3-3B.jinja",
     architecture: "smollm3",

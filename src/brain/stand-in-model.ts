@@ -22,8 +22,10 @@ export interface StandInInput {
   template: string;
   /** Where the two came from, for `general.description`. */
   source: string;
-  /** Model family name for `general.name`, e.g. `Qwen2.5 Instruct`. */
+  /** Model family name for `general.name`, e.g. `Qwen2.5 0.5B Instruct`. */
   label: string;
+  /** `general.size_label` (see {@link StandInFamilySpec.sizeLabel}). Defaults to none. */
+  sizeLabel?: string;
   /** Defaults to the vocab file's own when it is one of {@link StandInArchitecture}, else `llama`. */
   architecture?: StandInArchitecture;
   /** Defaults to `4096`. */
@@ -86,6 +88,9 @@ function describeStandInKv(input: StandInInput, architecture: string, seed: numb
       "general.description",
       { type: ValueType.String, value: `Stand-in from ${input.source}; seeded random weights (seed ${seed}).` },
     ],
+    ...(input.sizeLabel === undefined
+      ? []
+      : ([["general.size_label", { type: ValueType.String, value: input.sizeLabel }]] as Array<[string, KvValue]>)),
     ["general.alignment", u32(GGUF_ALIGNMENT)],
     ["general.file_type", u32(1)],
     [`${architecture}.context_length`, u32(input.contextLength ?? 4096)],
@@ -175,6 +180,7 @@ export async function makeFamilyStandIn(
     template: await readFile(extracted.files.get(spec.templatePath) as string, "utf8"),
     source: `llama.cpp ${bundle.tag} (${bundle.commit.slice(0, 12)}) ${spec.vocabPath} and ${spec.templatePath}`,
     label: spec.label,
+    sizeLabel: spec.sizeLabel,
     architecture: spec.architecture,
     contextLength: spec.contextLength,
     family: spec,
