@@ -29,6 +29,7 @@ import type {
   Prompt,
 } from "./brain.js";
 import { heldAfterInput, renderChatTokens, sharedPrefixLength, toCompletionInput } from "./chat-tokens.js";
+import { resolveAgentChatWrapper } from "./resolve-agent-chat-wrapper.js";
 import { clampStrings } from "./clamp-strings.js";
 import { parseDecision } from "./parse-decision.js";
 import { cutToTokens, fitSections, renderSections } from "./prompt-budget.js";
@@ -182,7 +183,7 @@ class LlamaBrainSession implements BrainSession {
     this.contextSize = context.contextSize;
     this.sequence = context.getSequence();
     this.completion = new library.LlamaCompletion({ contextSequence: this.sequence });
-    this.chatWrapper = library.resolveChatWrapper(model);
+    this.chatWrapper = resolveAgentChatWrapper(library.resolveChatWrapper, model);
     this.tokenBias = canonicalTokenBias(library, model);
   }
 

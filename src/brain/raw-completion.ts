@@ -12,6 +12,7 @@ import {
 } from "node-llama-cpp";
 import type { JsonSchema } from "../tools/json-schema.js";
 import { renderChatTokens, toCompletionInput } from "./chat-tokens.js";
+import { resolveAgentChatWrapper } from "./resolve-agent-chat-wrapper.js";
 
 /** One raw completion: what was evaluated and generated, and when the first token came. */
 export interface RawCompletionRun {
@@ -86,7 +87,7 @@ class RawSession implements RawCompletionSession {
   }
 
   renderChat(system: string, user: string): Token[] {
-    const tokens = renderChatTokens(resolveChatWrapper(this.model), this.model, [
+    const tokens = renderChatTokens(resolveAgentChatWrapper(resolveChatWrapper, this.model), this.model, [
       { type: "system", text: system },
       { type: "user", text: user },
       { type: "model", response: [] },
