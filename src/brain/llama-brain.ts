@@ -30,6 +30,7 @@ import type {
 } from "./brain.js";
 import { heldAfterInput, renderChatTokens, sharedPrefixLength, toCompletionInput } from "./chat-tokens.js";
 import { resolveAgentChatWrapper } from "./resolve-agent-chat-wrapper.js";
+import { describeRenderedPrompt } from "./describe-rendered-prompt.js";
 import { clampStrings } from "./clamp-strings.js";
 import { parseDecision } from "./parse-decision.js";
 import { cutToTokens, fitSections, renderSections } from "./prompt-budget.js";
@@ -318,6 +319,7 @@ class LlamaBrainSession implements BrainSession {
     let grammar: LlamaGrammar & { parse(json: string): unknown };
     try {
       const built = this.buildHistory(prompt);
+      this.logger.debug(describeRenderedPrompt(this.model, built.tokens));
       grammar = await this.grammarFor(schema);
       const response = await this.complete(
         built.tokens,
