@@ -231,3 +231,43 @@ export async function ensureStandInModel(family: StandInFamily, cacheDir = defau
   if (!result.ok) throw new Error(`cannot make the ${family} stand-in model: ${result.reason}`);
   return result.model.path;
 }
+
+/** Architectures a vocab file may name for itself; others get llama's tensors. */
+const KNOWN_VOCAB_ARCHITECTURES = new Set<string>(["qwen2", "qwen3", "llama", "smollm3"]);
+
+/**
+ * Makes a stand-in at `out` from any vocab GGUF and Jinja template the user gives (`model stand-in --vocab --template`):
+ * the vocab file's tokenizer metadata as it is (no family renames), its architecture's tensors when known.
+ */
+export async function makeStandInFromFiles(options: {
+  vocabBytes: Buffer;
+  vocabName: string;
+  template: string;
+  templateName: string;
+  out: string;
+  seed?: number;
+  onProgress?: (message: string) => void;
+}): Promise<StandInResult> {
+  const read = readGgufKv(options.vocabBytes);
+  if (!read.ok) return { ok: false, reason: `${options.vocabName}: ${read.reason}` };
+  const architecture = decodeArchitecture(read.entries.find((entry) => entry.key === "general.architecture"));
+  const label = options.vocabName.replace(/\.gguf$/i, "");
+  const input: StandInInput = {
+    vocabBytes: options.vocabBytes,
+    template: options.template,
+    source: `${options.vocabName} and ${options.templateName}`,
+    label,
+    architecture:
+      architecture !== undefined && KNOWN_VOCAB_ARCHITECTURES.has(architecture)
+        ? (architecture as StandInArchitecture)
+        : "llama",
+    seed: options.seed,
+  };
+  return writeStandIn(input, {
+    cacheDir: path.dirname(options.out),
+    out: options.out,
+    family: label,
+    templateName: options.templateName,
+    onProgress: options.onProgress,
+  });
+}

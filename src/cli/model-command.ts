@@ -1,4 +1,4 @@
-// `apprentice model list | recommend | pull`: the GGUF files in the state dir, suggestions for this board's RAM, and downloading one.
+// `apprentice model list | recommend | pull | stand-in`: the GGUF files in the state dir, suggestions for this board's RAM, downloading one, and (stand-in-command.ts) writing a stand-in.
 import { stat } from "node:fs/promises";
 import type { Command } from "commander";
 import { formatSize } from "../brain/model-inspect.js";
@@ -14,10 +14,11 @@ import { readConfigFile } from "../config-file.js";
 import { buildRecommendation, formatRecommendation } from "./recommend-models.js";
 import { checkConfigWritable, useModel } from "./use-model.js";
 import { printErr, printJsonLine, printOut } from "./terminal-output.js";
+import { registerStandInCommand } from "./stand-in-command.js";
 
 /** Registers `model` and its subcommands. */
 export function registerModelCommand(program: Command): void {
-  const model = program.command("model").description("list, choose and download GGUF models");
+  const model = program.command("model").description("list, choose and download GGUF models, or write a stand-in");
   model
     .command("list")
     .description("the GGUF files in the state dir's models/ folder (and the configured model if elsewhere), with sizes")
@@ -68,6 +69,7 @@ export function registerModelCommand(program: Command): void {
       if (outcome.lingering) process.exit(outcome.code);
       process.exitCode = outcome.code;
     });
+  registerStandInCommand(model);
 }
 
 async function runList(context: CliContext, json: boolean): Promise<number> {
