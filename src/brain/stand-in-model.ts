@@ -213,23 +213,35 @@ export async function writeStandIn(
 }
 
 async function holdsBytes(file: string, bytes: Buffer): Promise<boolean> {
-  const existing = await stat(file).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") return undefined;
-    throw error;
-  });
-  if (existing?.size !== bytes.length) return false;
+  if ((await fileSize(file)) !== bytes.length) return false;
   return (await readFile(file)).equals(bytes);
 }
+
+/** Stand-ins this process has made or checked, by family and cache dir, with their size. */
+const madeHere = new Map<string, { path: string; bytes: number }>();
 
 /**
  * Path of a cached stand-in GGUF for `family` (real vocabulary, merges, special tokens and chat template, tiny random
  * weights), made on first use from node-llama-cpp's bundled llama.cpp source, offline. Throws when it cannot be made
- * (no bundle, git missing): a broken installation, not a model outcome.
+ * (no bundle, git missing): a broken installation, not a model outcome. Within a process, a file already made or
+ * checked is returned while it is still there at its size, without building it again.
  */
 export async function ensureStandInModel(family: StandInFamily, cacheDir = defaultStandInCacheDir()): Promise<string> {
+  const key = `${family}\0${path.resolve(cacheDir)}`;
+  const known = madeHere.get(key);
+  if (known !== undefined && (await fileSize(known.path)) === known.bytes) return known.path;
   const result = await makeFamilyStandIn(family, { cacheDir });
   if (!result.ok) throw new Error(`cannot make the ${family} stand-in model: ${result.reason}`);
+  madeHere.set(key, { path: result.model.path, bytes: result.model.bytes });
   return result.model.path;
+}
+
+async function fileSize(file: string): Promise<number | undefined> {
+  const found = await stat(file).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return undefined;
+    throw error;
+  });
+  return found?.size;
 }
 
 /** Architectures a vocab file may name for itself; others get llama's tensors. */

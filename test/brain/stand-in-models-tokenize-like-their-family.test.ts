@@ -3,8 +3,7 @@
 // bytes every time it is made.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFile, stat } from "node:fs/promises";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { readGgufFileInfo, type LlamaModel } from "node-llama-cpp";
@@ -112,6 +111,20 @@ test("a stand-in is made once: the same bytes at the same path, and a second cal
     assert.ok((await stat(again.model.path)).size < 20 * 1024 * 1024, "a stand-in stays small");
     const shared = await ensureStandInModel("qwen2.5", TEST_CACHE_DIR);
     assert.ok((await readFile(shared)).equals(bytes), "another cache dir makes the same bytes");
+  } finally {
+    await rm(cacheDir, { recursive: true, force: true });
+  }
+});
+
+test("a stand-in removed after this process made it is made again, not returned as a path to nothing", async () => {
+  const cacheDir = await mkdtemp(path.join(os.tmpdir(), "apprentice-stand-in-"));
+  try {
+    const file = await ensureStandInModel("llama3.2", cacheDir);
+    const bytes = await readFile(file);
+    assert.equal(await ensureStandInModel("llama3.2", cacheDir), file);
+    await rm(file);
+    assert.equal(await ensureStandInModel("llama3.2", cacheDir), file);
+    assert.ok((await readFile(file)).equals(bytes));
   } finally {
     await rm(cacheDir, { recursive: true, force: true });
   }
