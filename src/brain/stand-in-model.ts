@@ -4,7 +4,7 @@ import { mkdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { defaultCacheDir } from "../cli/cli-context.js";
 import { writeFileDurably } from "../memory/durable-write.js";
-import { decodeI32Array, decodeStringArray, readGgufKv, type RawKvEntry } from "./gguf-kv-reader.js";
+import { decodeI32Array, decodeString, decodeStringArray, readGgufKv, type RawKvEntry } from "./gguf-kv-reader.js";
 import { GGUF_ALIGNMENT, serializeGguf, ValueType, type KvValue } from "./gguf-writer.js";
 import { extractLlamaSourceFiles, locateLlamaSourceBundle } from "./llama-source-bundle.js";
 import { STAND_IN_FAMILIES, type StandInFamily, type StandInFamilySpec } from "./stand-in-families.js";
@@ -123,8 +123,7 @@ function describeSpecialKv(special: StandInFamilySpec["special"] | undefined): A
 }
 
 function decodeArchitecture(entry: RawKvEntry | undefined): string | undefined {
-  if (entry?.valueType !== ValueType.String) return undefined;
-  return entry.bytes.toString("utf8", 8, 8 + Number(entry.bytes.readBigUInt64LE(0)));
+  return entry?.valueType === ValueType.String ? decodeString(entry.bytes) : undefined;
 }
 
 function raw(entry: RawKvEntry): KvValue {
