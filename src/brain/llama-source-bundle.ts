@@ -1,7 +1,7 @@
 // Extracts files of llama.cpp's source from the git bundle node-llama-cpp ships, offline, into a cache keyed by the bundle's release tag and commit; a cached file is always complete.
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFile, mkdir, rm, stat } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -68,6 +68,7 @@ export async function extractLlamaSourceFiles(
   for (const [sourcePath, file] of files) if (!(await isFile(file))) missing.push(sourcePath);
   if (missing.length === 0) return { ok: true, files, extracted: false };
   await mkdir(bundle.cacheFolder, { recursive: true });
+  await removeAbandonedClones(bundle.cacheFolder);
   const clone = path.join(bundle.cacheFolder, `.clone-${randomBytes(6).toString("hex")}`);
   try {
     const cloned = await runGit(["clone", "-q", "--no-checkout", bundle.bundlePath, clone]);
@@ -83,6 +84,23 @@ export async function extractLlamaSourceFiles(
     await rm(clone, { recursive: true, force: true });
   }
   return { ok: true, files, extracted: true };
+}
+
+/** A clone older than this was left by a process killed mid-extraction (one takes seconds). */
+const ABANDONED_CLONE_MS = 10 * 60 * 1000;
+
+/** Removes the 34 MB clones that killed extractions left behind; a live one is young and kept. */
+async function removeAbandonedClones(folder: string): Promise<void> {
+  for (const name of await readdir(folder)) {
+    if (!name.startsWith(".clone-")) continue;
+    const clone = path.join(folder, name);
+    const found = await stat(clone).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return undefined;
+      throw error;
+    });
+    if (found !== undefined && Date.now() - found.mtimeMs > ABANDONED_CLONE_MS)
+      await rm(clone, { recursive: true, force: true });
+  }
 }
 
 async function isFile(file: string): Promise<boolean> {

@@ -3,7 +3,7 @@
 // bytes every time it is made.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { readGgufFileInfo, type LlamaModel } from "node-llama-cpp";
@@ -125,6 +125,27 @@ test("a stand-in removed after this process made it is made again, not returned 
     await rm(file);
     assert.equal(await ensureStandInModel("llama3.2", cacheDir), file);
     assert.ok((await readFile(file)).equals(bytes));
+  } finally {
+    await rm(cacheDir, { recursive: true, force: true });
+  }
+});
+
+test("a clone a killed extraction left in the cache is removed by the next extraction; a young one is kept", async () => {
+  const cacheDir = await mkdtemp(path.join(os.tmpdir(), "apprentice-stand-in-"));
+  try {
+    const located = await locateLlamaSourceBundle(cacheDir);
+    assert.ok(located.ok);
+    const old = path.join(located.bundle.cacheFolder, ".clone-abandoned");
+    const young = path.join(located.bundle.cacheFolder, ".clone-running");
+    await mkdir(old, { recursive: true });
+    await mkdir(young, { recursive: true });
+    const hourAgo = new Date(Date.now() - 60 * 60 * 1000);
+    await utimes(old, hourAgo, hourAgo);
+    const extracted = await extractLlamaSourceFiles(located.bundle, [STAND_IN_FAMILIES.qwen3.templatePath]);
+    assert.ok(extracted.ok && extracted.extracted);
+    const left = await readdir(located.bundle.cacheFolder);
+    assert.ok(!left.includes(".clone-abandoned"), left.join(" "));
+    assert.ok(left.includes(".clone-running"), left.join(" "));
   } finally {
     await rm(cacheDir, { recursive: true, force: true });
   }
