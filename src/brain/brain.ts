@@ -62,6 +62,8 @@ export interface DecisionUsage {
   promptParts?: PromptTokenParts;
   /** The context the step ran in, in tokens. */
   contextSize?: number;
+  /** Milliseconds this step spent counting `promptParts` (the cost of the split, not of the prompt). */
+  promptPartsMs?: number;
 }
 
 /**

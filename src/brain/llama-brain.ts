@@ -264,6 +264,7 @@ class LlamaBrainSession implements BrainSession {
     droppedSteps: number;
     cutSections: string[];
     promptParts: PromptTokenParts;
+    promptPartsMs: number;
   } {
     const reserve = this.options.maxTokensPerStep;
     const systemBudget = Math.floor((this.contextSize - reserve) * SYSTEM_BUDGET_SHARE);
@@ -292,6 +293,7 @@ class LlamaBrainSession implements BrainSession {
       history.push({ type: "model", response: [] });
       const tokens = this.historyTokens(history);
       if (tokens.length + reserve <= this.contextSize) {
+        const partsStartedAt = performance.now();
         const promptParts = this.parts.split(fitted.sections, history, tokens.length);
         return {
           tokens,
@@ -299,6 +301,7 @@ class LlamaBrainSession implements BrainSession {
           droppedSteps: dropped,
           cutSections: fitted.cutSections,
           promptParts,
+          promptPartsMs: performance.now() - partsStartedAt,
         };
       }
     }
@@ -325,6 +328,7 @@ class LlamaBrainSession implements BrainSession {
         cutSections: built.cutSections,
         promptParts: built.promptParts,
         contextSize: this.contextSize,
+        promptPartsMs: Math.round(built.promptPartsMs * 1000) / 1000,
       };
     };
     let raw: string;

@@ -27,7 +27,7 @@ const decisionUsageSchema = v.object({
   firstTokenMs: v.optional(finiteNumber),
   droppedSteps: count,
   cutSections: v.array(v.string()),
-  // The ledger leaves these two off the lines it writes (the cycle's `tokens` record in db.json holds them, and
+  // The ledger leaves these three off the lines it writes (the cycle's `tokens` record in db.json holds them, and
   // episodes.jsonl is cut by size); a line that carries them reads.
   promptParts: v.optional(
     v.object({
@@ -38,6 +38,7 @@ const decisionUsageSchema = v.object({
     }),
   ),
   contextSize: v.optional(count),
+  promptPartsMs: v.optional(finiteNumber),
 });
 
 // Every field a writer puts on a line is named here, so the types below are the one definition of a line. The reader

@@ -261,10 +261,11 @@ function oneLine(text: string, maxChars: number): string {
 
 /**
  * `record` with its usage as an episode line keeps it: the prompt's parts and the context size go to the cycle's
- * `tokens` record instead, so episodes.jsonl, cut by size, keeps as many steps as before.
+ * `tokens` record instead, and the parts' counting time to no record, so episodes.jsonl, cut by size, keeps as many
+ * steps as before.
  */
 function withLeanUsage(record: StepRecord): StepRecord {
   if (record.usage === undefined) return record;
-  const { promptParts: _parts, contextSize: _context, ...usage } = record.usage;
+  const { promptParts: _parts, contextSize: _context, promptPartsMs: _partsMs, ...usage } = record.usage;
   return { ...record, usage };
 }

@@ -32,6 +32,17 @@ test("a cycle on the test model stores its tokens, journals one Tokens line and 
   const db = JSON.parse(await readFile(path.join(dir, "db.json"), "utf8")) as { cycles: Array<{ tokens?: unknown }> };
   assert.deepEqual(db.cycles.at(-1)?.tokens, tokens, "db.json stores the figures once --json printed");
 
+  const episodes = (await readFile(path.join(dir, "episodes.jsonl"), "utf8")).trim().split("\n");
+  const usages = episodes.map((line) => (JSON.parse(line) as { usage?: Record<string, unknown> }).usage);
+  assert.ok(
+    usages.some((usage) => usage?.promptTokens !== undefined),
+    "the steps' usage is still on their lines",
+  );
+  assert.ok(
+    usages.every((usage) => usage?.promptParts === undefined && usage?.contextSize === undefined),
+    "the parts live in the cycle's record, not on every episode line",
+  );
+
   const [day] = await readdir(path.join(dir, "journal"));
   const journal = await readFile(path.join(dir, "journal", day as string), "utf8");
   const lines = journal.split("\n").filter((line) => line.startsWith("Tokens: "));

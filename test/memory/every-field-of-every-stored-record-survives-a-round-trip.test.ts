@@ -280,6 +280,7 @@ const EPISODE: Complete<EpisodeRecord> = {
     cutSections: ["journal"],
     promptParts: { sections: [{ id: "charter", tokens: 700 }], turns: 120, request: 50, frame: 30 },
     contextSize: 2048,
+    promptPartsMs: 0.25,
   },
   action: { tool: "run", args: '{"args":["--all"],"command":"fetch-data"}' },
   fingerprint: "world-b:/usr/bin/fetch-data",
