@@ -1,13 +1,14 @@
 // A step's prompt tokens split into sections, turns, request and the chat template's frame, counted with the model's tokenizer: the parts add up to the whole, and a text seen before is not tokenized again.
-import { test } from "node:test";
+import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import type { ChatHistoryItem } from "node-llama-cpp";
-import type { Prompt, PromptSection } from "../../src/brain/brain.js";
+import type { Prompt, PromptSection, PromptTokenParts } from "../../src/brain/brain.js";
 import { LlamaBrain } from "../../src/brain/llama-brain.js";
 import { renderSections } from "../../src/brain/prompt-budget.js";
 import { SectionTokenCounter } from "../../src/brain/section-tokens.js";
 import { createMemoryLogger } from "../../src/log.js";
-import { testModel } from "../support/state-fixture.js";
+import { ensureStandInModel } from "../../src/brain/stand-in-model.js";
+import { TEST_CACHE_DIR, testModel } from "../support/state-fixture.js";
 
 const SECTIONS: PromptSection[] = [
   { id: "charter", title: "Charter", text: "You keep the workspace tidy and write short reports.", share: 0.4 },
@@ -27,10 +28,11 @@ const SCHEMA = {
   additionalProperties: false,
 } as const;
 
-test("a decision on the test model splits its prompt into parts that add up to promptTokens", async (t) => {
+/** Opens `modelPath`, decides one step of a prompt with sections and an earlier turn, and checks its parts. */
+async function assertPartsAddUp(t: TestContext, modelPath: string): Promise<PromptTokenParts> {
   const brain = new LlamaBrain(createMemoryLogger());
   const opened = await brain.open({
-    modelPath: await testModel(),
+    modelPath,
     contextSize: 1024,
     threads: 1,
     temperature: 0,
@@ -74,6 +76,17 @@ test("a decision on the test model splits its prompt into parts that add up to p
     `the frame is the template's share only: ${parts.frame}`,
   );
   assert.equal(usage.contextSize, session.contextSize);
+  return parts;
+}
+
+test("a decision on the test model splits its prompt into parts that add up to promptTokens", async (t) => {
+  await assertPartsAddUp(t, await testModel());
+});
+
+test("on the Qwen2.5 stand-in the parts add up too, and the frame is ChatML's markers", async (t) => {
+  const parts = await assertPartsAddUp(t, await ensureStandInModel("qwen2.5", TEST_CACHE_DIR));
+  // <|im_start|>system\n … <|im_end|>\n around the system, each user and the model turn: a handful of tokens each.
+  assert.ok(parts.frame >= 10 && parts.frame <= 40, `frame ${parts.frame}`);
 });
 
 test("the counter tokenizes each distinct text once: a later step counts only its new request and reply", () => {
