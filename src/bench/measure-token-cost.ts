@@ -39,7 +39,8 @@ export interface PiProjection {
 /**
  * Initialises a state at `stateDir` with the shipped templates, points it at `modelPath` (seed 7, the rest of the
  * config as `init` writes it), drops one inbox message, and runs one cycle through `brain`. Returns its token record,
- * or `null` when the model decided no step (which the standard cycle's unmet goal rules out unless the model failed).
+ * or `null` (with a warning saying how the cycle ended) when the model decided no step: the standard cycle's unmet
+ * goal rules that out unless the cycle failed before the model ran.
  */
 export async function measureTokenCost(options: {
   stateDir: string;
@@ -50,7 +51,7 @@ export async function measureTokenCost(options: {
   const paths = statePaths(options.stateDir);
   await initStateDir(options.stateDir);
   const config = JSON.parse(await readFile(paths.config, "utf8")) as Record<string, Record<string, unknown>>;
-  config.model = { ...config.model, path: options.modelPath, seed: 7 };
+  config.model = { ...config.model, path: path.resolve(options.modelPath), seed: 7 };
   await writeFile(paths.config, `${JSON.stringify(config, null, 2)}\n`);
   await writeFile(path.join(paths.inbox, "note.md"), "Please also note today's date in the journal.\n");
   const timed = new TimedBrain(options.brain);
@@ -59,7 +60,11 @@ export async function measureTokenCost(options: {
   try {
     const result = await runCycle(buildCycleDeps(state, { brain: timed, logger: options.logger, clock }));
     const tokens = result.status === "ran" ? result.tokens : state.db.data.cycles.at(-1)?.tokens;
-    if (tokens === undefined || tokens === null) return null;
+    if (tokens === undefined || tokens === null) {
+      const why = result.status === "ran" ? "" : `: ${result.status === "skipped" ? result.detail : result.reason}`;
+      options.logger.warn(`bench speed: the standard cycle ${result.status} without a model-decided step${why}`);
+      return null;
+    }
     const { decisions } = timed.reset();
     const counting = decisions.map((usage) => usage.promptPartsMs ?? 0);
     return {
