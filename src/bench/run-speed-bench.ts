@@ -9,6 +9,7 @@ import { measureCycles, type CycleFigures, type CycleTiming } from "./measure-cy
 import { measureDaemonRss, type RssFigures } from "./measure-daemon-rss.js";
 import { measureRecall, type RecallFigures } from "./measure-recall.js";
 import { measureThroughput, pickBestThreads, sweepThreads, type ThroughputFigures } from "./measure-throughput.js";
+import { measureTokenCost, projectOntoPis, type PiProjection, type TokenCostFigures } from "./measure-token-cost.js";
 import { seedBenchState } from "./seed-bench-state.js";
 
 /** Sizes of the bench. The defaults are the full size of issue 5; tests shrink them. */
@@ -40,6 +41,8 @@ export interface SpeedBenchOptions {
   onProgress?: (line: string) => void;
   /** Parent of the temp dirs. Defaults to the OS temp dir. */
   tempDir?: string;
+  /** The model of the standard cycle whose token cost is reported (`tokens`). Defaults to `modelPath`. */
+  tokensModelPath?: string;
 }
 
 export interface SpeedReport {
@@ -63,6 +66,10 @@ export interface SpeedReport {
   /** `steps` measured of `laterSteps` after a cycle's first; a step after a dropped earlier step is not measured. */
   promptReuse: { steps: number; laterSteps: number; evaluatedTokens: number; newTokens: number };
   rss: RssFigures | null;
+  /** The token cost of a standard cycle (see `measureTokenCost`); null when its model decided no step. */
+  tokens: TokenCostFigures | null;
+  /** Seconds per cycle on a Pi 4 and a Pi 5, PROJECTED from `tokens` and published rates; null without `tokens`. */
+  piProjection: PiProjection | null;
   threadSweep: Array<{ threads: number; genTokensPerSec: number }>;
   bestThreads: number;
   seconds: number;
@@ -85,6 +92,7 @@ export async function runSpeedBench(options: SpeedBenchOptions): Promise<SpeedRe
   const parent = await mkdtemp(path.join(options.tempDir ?? os.tmpdir(), "apprentice-bench-speed-"));
   try {
     const cycles = await measureSeededCycles(options, path.join(parent, "seeded"), progress);
+    const tokens = await measureStandardCycle(options, path.join(parent, "standard"), progress);
 
     progress(`throughput: brain vs raw LlamaCompletion, ${options.runs} paired runs at ${options.threads} thread(s)`);
     const throughput = await measureThroughput({ ...sampling, threads: options.threads, runs: options.runs });
@@ -122,6 +130,8 @@ export async function runSpeedBench(options: SpeedBenchOptions): Promise<SpeedRe
       promptReuseRatio: cycles.promptReuseRatio,
       promptReuse: sumPromptReuse(cycles),
       rss,
+      tokens,
+      piProjection: tokens !== null ? projectOntoPis(tokens) : null,
       threadSweep,
       bestThreads: pickBestThreads(threadSweep),
       seconds: Math.round((performance.now() - startedAt) / 100) / 10,
@@ -152,6 +162,29 @@ async function measureSeededCycles(
     logger: options.logger,
     onProgress: progress,
   }).finally(() => workerBrain.close());
+}
+
+/**
+ * The token cost of one standard cycle on `options.tokensModelPath` (default: the bench's model), run through the
+ * daemon's brain like the seeded cycles, before anything here loads the model.
+ */
+async function measureStandardCycle(
+  options: SpeedBenchOptions,
+  stateDir: string,
+  progress: (line: string) => void,
+): Promise<TokenCostFigures | null> {
+  const modelPath = options.tokensModelPath ?? options.modelPath;
+  progress(`token cost of a standard cycle on ${modelPath}`);
+  const workerBrain = new WorkerBrain(options.logger);
+  const tokens = await measureTokenCost({ stateDir, modelPath, brain: workerBrain, logger: options.logger }).finally(
+    () => workerBrain.close(),
+  );
+  progress(
+    tokens === null
+      ? "token cost: the model decided no step"
+      : `token cost: prompt ${tokens.prompt}, evaluated ${tokens.evaluated}, reused ${tokens.reused}, generated ${tokens.generated} over ${tokens.steps.length} step(s); counting the parts took ${tokens.countingMs.total} ms`,
+  );
+  return tokens;
 }
 
 /** Times lesson recall at each of `options.recallSizes`, reporting each size's figures as it is done. */

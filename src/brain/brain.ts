@@ -58,6 +58,28 @@ export interface DecisionUsage {
   droppedSteps: number;
   /** Section ids that were cut to fit their budget. */
   cutSections: string[];
+  /** This step's prompt tokens by part; they add up to `promptTokens`. Absent from a brain that does not count them. */
+  promptParts?: PromptTokenParts;
+  /** The context the step ran in, in tokens. */
+  contextSize?: number;
+  /** Milliseconds this step spent counting `promptParts` (the cost of the split, not of the prompt). */
+  promptPartsMs?: number;
+}
+
+/**
+ * A prompt's tokens split into its parts, counted with the model's tokenizer: each system section as rendered (heading
+ * and fence included; an empty section is not rendered and not listed), the earlier steps' requests and replies, this
+ * step's request, and the frame: the chat template's own tokens and the joins between the parts, which is
+ * `promptTokens` minus the rest, so the parts always add up to the whole.
+ */
+export interface PromptTokenParts {
+  /** System sections in prompt order, by section id. */
+  sections: Array<{ id: string; tokens: number }>;
+  /** The earlier steps of the cycle kept in the prompt: their requests and the model's replies. */
+  turns: number;
+  /** This step's request (the last outcome and what to do now). */
+  request: number;
+  frame: number;
 }
 
 export type Decision =

@@ -27,6 +27,7 @@ import type {
   OpenOptions,
   OpenResult,
   Prompt,
+  PromptTokenParts,
 } from "./brain.js";
 import { heldAfterInput, renderChatTokens, sharedPrefixLength, toCompletionInput } from "./chat-tokens.js";
 import { resolveAgentChatWrapper } from "./resolve-agent-chat-wrapper.js";
@@ -35,6 +36,7 @@ import { clampStrings } from "./clamp-strings.js";
 import { parseDecision } from "./parse-decision.js";
 import { cutToTokens, fitSections, renderSections } from "./prompt-budget.js";
 import type { RawCompletionSession } from "./raw-completion.js";
+import { SectionTokenCounter } from "./section-tokens.js";
 import { describeError } from "../text/describe-error.js";
 import { loadLlamaBinding } from "./llama-binding.js";
 
@@ -172,6 +174,8 @@ class LlamaBrainSession implements BrainSession {
   private readonly unloading = new AbortController();
   /** The latest generation, as a promise that settles with it and never rejects; `undefined` before the first. */
   private inFlight: Promise<void> | undefined;
+  /** Counts each step's prompt by part, each distinct text once. */
+  private readonly parts = new SectionTokenCounter((text) => this.countTokens(text));
 
   constructor(
     library: NodeLlamaCpp,
@@ -261,6 +265,8 @@ class LlamaBrainSession implements BrainSession {
     promptTokens: number;
     droppedSteps: number;
     cutSections: string[];
+    promptParts: PromptTokenParts;
+    promptPartsMs: number;
   } {
     const reserve = this.options.maxTokensPerStep;
     const systemBudget = Math.floor((this.contextSize - reserve) * SYSTEM_BUDGET_SHARE);
@@ -289,7 +295,16 @@ class LlamaBrainSession implements BrainSession {
       history.push({ type: "model", response: [] });
       const tokens = this.historyTokens(history);
       if (tokens.length + reserve <= this.contextSize) {
-        return { tokens, promptTokens: tokens.length, droppedSteps: dropped, cutSections: fitted.cutSections };
+        const partsStartedAt = performance.now();
+        const promptParts = this.parts.split(fitted.sections, history, tokens.length);
+        return {
+          tokens,
+          promptTokens: tokens.length,
+          droppedSteps: dropped,
+          cutSections: fitted.cutSections,
+          promptParts,
+          promptPartsMs: performance.now() - partsStartedAt,
+        };
       }
     }
     // The system part and the request are both cut to fit above, so this is a broken invariant.
@@ -303,7 +318,7 @@ class LlamaBrainSession implements BrainSession {
     const meterBefore = sequence.tokenMeter.getState();
     let usage: DecisionUsage | undefined;
     let firstTokenAt: number | undefined;
-    const measure = (built: { promptTokens: number; droppedSteps: number; cutSections: string[] }): DecisionUsage => {
+    const measure = (built: ReturnType<LlamaBrainSession["buildHistory"]>): DecisionUsage => {
       const meterAfter = sequence.tokenMeter.getState();
       return {
         promptTokens: built.promptTokens,
@@ -313,6 +328,9 @@ class LlamaBrainSession implements BrainSession {
         ...(firstTokenAt !== undefined ? { firstTokenMs: firstTokenAt - startedAt } : {}),
         droppedSteps: built.droppedSteps,
         cutSections: built.cutSections,
+        promptParts: built.promptParts,
+        contextSize: this.contextSize,
+        promptPartsMs: Math.round(built.promptPartsMs * 1000) / 1000,
       };
     };
     let raw: string;

@@ -138,6 +138,9 @@ async function runSpeed(context: CliContext, options: SpeedOptions): Promise<num
       "speed",
     );
   const quick = options.quick === true;
+  // The token cost is always that of the Qwen2.5 stand-in: a real tokenizer and chat template, on any machine.
+  const { ensureStandInModel } = await import("../brain/stand-in-model.js");
+  const tokensModelPath = await ensureStandInModel("qwen2.5", context.cacheDir);
   // Loaded here, not with the CLI: every other command (and the daemon) would carry the bench's modules otherwise.
   const { runSpeedBench } = await import("../bench/run-speed-bench.js");
   const { formatSpeedReport } = await import("../bench/format-speed-report.js");
@@ -157,6 +160,7 @@ async function runSpeed(context: CliContext, options: SpeedOptions): Promise<num
     recallQueries: quick ? 10 : 50,
     daemonCycles: options.daemonCycles ?? (quick ? 1 : 2),
     contextSize: 2048,
+    tokensModelPath,
     onProgress: (line) => printErr(`speed: ${line}\n`),
   });
   let tuned: TuneResult | undefined;

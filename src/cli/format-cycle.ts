@@ -5,6 +5,7 @@ import { describeEvent } from "../events/describe-event.js";
 import { briefEvent } from "../events/event-feed.js";
 import { countGoalsMet, describeVerdict } from "../cycle/goal-verdicts.js";
 import { toOneLine } from "../text/safe-text.js";
+import { describeCycleTokens } from "../record/cycle-tokens.js";
 
 /** Events the progress lines leave out: a decision (its step's line follows) and a cycle's end (the result says it). */
 const QUIET: ReadonlySet<CycleEvent["type"]> = new Set(["step-decided", "cycle-recorded", "cycle-skipped"]);
@@ -37,6 +38,7 @@ export function formatResult(result: CycleResult): string {
           : []),
         // The model's summary, steered by world text: one line, so it cannot add lines that read as the result's own.
         ...(result.summary !== undefined ? [`Summary: ${toOneLine(result.summary)}`] : []),
+        ...(result.tokens !== undefined ? [`Tokens: ${describeCycleTokens(result.tokens ?? undefined)}`] : []),
         `Journal: ${result.journalFile}`,
       ].join("\n");
     }

@@ -18,6 +18,8 @@ import { createCliContext, EXIT, reportError, type CliContext } from "./cli-cont
 import { formatTime, loadDb, readConfig, readGoals, requireStateDir } from "./read-state.js";
 import { printJson, printOut } from "./terminal-output.js";
 import { toOneLine } from "../text/safe-text.js";
+import { describeCycleTokens } from "../record/cycle-tokens.js";
+import type { CycleTokens } from "../memory/db-schema.js";
 
 /** How much RAM a model takes for the status line's rough fit test: the file size times this, plus the reserve. */
 const MODEL_RAM_FACTOR = 1.2;
@@ -34,7 +36,10 @@ export interface StatusReport {
     last?: Pick<
       CycleRecord,
       "cycle" | "status" | "startedAt" | "endedAt" | "durationMs" | "summary" | "reason" | "goals"
-    >;
+    > & {
+      /** The token cost of its model-decided steps; `null` when the model decided none (or the record predates it). */
+      tokens: CycleTokens | null;
+    };
     inProgress?: { cycle: number; startedAt: string; pid: number };
     lastSkip?: { at: string; reason: string; detail: string };
   };
@@ -114,6 +119,7 @@ export async function readStatus(context: CliContext): Promise<StatusReport> {
               endedAt: last.endedAt,
               durationMs: last.durationMs,
               ...pickText(last),
+              tokens: last.tokens ?? null,
             },
           }
         : {}),
@@ -265,6 +271,7 @@ export function formatStatus(report: StatusReport, now: Date): string {
     // The summary above starts with the count; this line names each goal's verdict.
     if (last.goals !== undefined && last.goals.length > 0)
       lines.push(`Last goals: ${last.goals.map(describeVerdict).join(", ")}`);
+    lines.push(`Last tokens: ${describeCycleTokens(last.tokens ?? undefined)}`);
   }
   if (cycles.lastSkip !== undefined)
     lines.push(

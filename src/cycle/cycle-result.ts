@@ -1,5 +1,6 @@
 // What a cycle returns: plain data, shared by the cycle, the daemon, the CLI and the gym.
 import type { GoalVerdict } from "../memory/db.js";
+import type { CycleTokens } from "../memory/db-schema.js";
 import type { SkipReason } from "../sense/gate.js";
 
 /** A cycle that did not start: the reason code and the figures behind it. */
@@ -39,6 +40,11 @@ export interface RanCycle {
   /** `1 of 2 goals met` (see `summarizeCycle`), then the model's own words; the model's words alone with no goal. */
   summary?: string;
   journalFile: string;
+  /**
+   * The token cost of the steps the model decided (see `CycleTokens`); `null` when the model decided none (every goal
+   * met before any work, or by a skill's replay). Absent from a result made without the model's figures (the gym's).
+   */
+  tokens?: CycleTokens | null;
 }
 
 /** How one cycle ended. Expected outcomes (a skip, a model or tool failure) are data, never a throw. */

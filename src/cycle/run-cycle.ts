@@ -15,6 +15,7 @@ import { recall, type RecallStageInput, type TurnPromptBuilder } from "./recall-
 import { reflect, reflectWithModel } from "./reflect-cycle.js";
 import { unload } from "./unload.js";
 import { wake } from "./wake.js";
+import { summarizeCycleTokens } from "../record/cycle-tokens.js";
 
 export type { CycleDeps } from "./cycle-deps.js";
 export type { CycleResult } from "./cycle-result.js";
@@ -205,5 +206,6 @@ function resultOf(outcome: CycleOutcome, journalFile: string): CycleResult {
     goals: outcome.verdicts,
     ...(summary !== undefined ? { summary } : {}),
     journalFile,
+    tokens: summarizeCycleTokens(steps) ?? null,
   };
 }

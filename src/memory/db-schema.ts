@@ -46,6 +46,37 @@ const goalVerdictSchema = v.object({
  */
 export type GoalVerdict = v.InferOutput<typeof goalVerdictSchema>;
 
+const stepTokensSchema = v.object({ step: count, prompt: count, evaluated: count, reused: count, generated: count });
+
+const cycleTokensSchema = v.object({
+  /** Prompt tokens of the cycle's first model-decided step. */
+  prompt: count,
+  /**
+   * That first step's prompt tokens by part, in prompt order: each system section by id, then `turns` (earlier steps),
+   * `request` and `frame` (the chat template and the joins; may be slightly negative when parts merge at a join). They
+   * add up to `prompt`.
+   */
+  bySection: plainRecord(v.string(), whole),
+  /** Prompt tokens the model evaluated, summed over the model-decided steps. */
+  evaluated: count,
+  /** Prompt tokens reused from the KV cache (prompt − evaluated), summed over those steps. */
+  reused: count,
+  /** Tokens the model generated, summed over those steps. */
+  generated: count,
+  /** The model's context size, in tokens (absent when the brain did not report it). */
+  contextSize: v.optional(whole),
+  /** Section ids cut to fit their budget at any step, in first-cut order. */
+  cutSections: v.array(v.string()),
+  /** Each model-decided step's figures. */
+  steps: v.array(stepTokensSchema),
+});
+
+/**
+ * The token cost of a cycle's model-decided steps (replays, checks and reflection are not in it). A cycle whose model
+ * decided no step has none.
+ */
+export type CycleTokens = v.InferOutput<typeof cycleTokensSchema>;
+
 const cycleRecordSchema = v.object({
   cycle: count,
   startedAt: v.string(),
@@ -68,6 +99,8 @@ const cycleRecordSchema = v.object({
   sensors: v.optional(cycleSensorsSchema),
   /** What the cycle ran with, after fitting the context to free RAM and the threads to the heat. */
   resources: v.optional(v.object({ contextSize: whole, threads: whole, neededRamMB: finiteNumber })),
+  /** The token cost of the cycle's model-decided steps; absent when the model decided none, and in older records. */
+  tokens: v.optional(cycleTokensSchema),
 });
 
 /** One line of the cycle index. Times are ISO strings; `steps`/`failedSteps` count decisions. */

@@ -27,6 +27,18 @@ const decisionUsageSchema = v.object({
   firstTokenMs: v.optional(finiteNumber),
   droppedSteps: count,
   cutSections: v.array(v.string()),
+  // The ledger leaves these three off the lines it writes (the cycle's `tokens` record in db.json holds them, and
+  // episodes.jsonl is cut by size); a line that carries them reads.
+  promptParts: v.optional(
+    v.object({
+      sections: v.array(v.object({ id: v.string(), tokens: count })),
+      turns: count,
+      request: count,
+      frame: wholeNumber(),
+    }),
+  ),
+  contextSize: v.optional(count),
+  promptPartsMs: v.optional(finiteNumber),
 });
 
 // Every field a writer puts on a line is named here, so the types below are the one definition of a line. The reader

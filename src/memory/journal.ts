@@ -36,6 +36,8 @@ export interface JournalEntry {
   learned: string[];
   /** One line of sensor readings, e.g. `52.1 °C, 310 MB free`. */
   sensors?: string;
+  /** One line of the cycle's token cost (see `describeCycleTokens`); not capped, as it grows with the sections. */
+  tokens?: string;
 }
 
 /** Formats `date` as a local `YYYY-MM-DD`. */
@@ -62,6 +64,7 @@ export function renderJournalEntry(entry: JournalEntry): string {
   const facts: string[] = [];
   if (entry.reason !== undefined) facts.push(`Reason: ${cleanText(entry.reason)}`);
   if (entry.sensors !== undefined) facts.push(`Sensors: ${cleanText(entry.sensors)}`);
+  if (entry.tokens !== undefined) facts.push(`Tokens: ${cleanText(entry.tokens, false)}`);
   if (facts.length > 0) blocks.push(facts.join("  \n"));
   pushList(blocks, "Goals", entry.goals, renderGoal);
   pushList(
@@ -112,10 +115,9 @@ function codeSpan(text: string): string {
  * to one space, every other control (ESC, C1, bidi overrides, zero-width characters) written out visibly as `\x1b` or
  * `\u202e` by `toOneLine`, capped, and no raw HTML.
  */
-function cleanText(text: string): string {
-  return capText(toOneLine(collapseWhitespace(text)))
-    .replace(/\\/g, "\\\\")
-    .replace(/</g, "\\<");
+function cleanText(text: string, capped = true): string {
+  const line = toOneLine(collapseWhitespace(text));
+  return (capped ? capText(line) : line).replace(/\\/g, "\\\\").replace(/</g, "\\<");
 }
 
 /**
@@ -286,14 +288,15 @@ export async function readRecentJournalEntries(journalDir: string, count: number
 }
 
 /**
- * An entry as the model reads it: without the cycle's duration and the sensor line. Neither helps it act (the
- * current sensors have their own prompt section), both change from run to run, and on a small context every token
+ * An entry as the model reads it: without the cycle's duration, the sensor line and the token line. None helps it act
+ * (the current sensors have their own prompt section), all change from run to run, and on a small context every token
  * counts. Text that does not look like a rendered entry is returned unchanged.
  */
 export function journalEntryForPrompt(section: string): string {
   return section
     .replace(/^(## Cycle \d+ — \d{2}:\d{2} \([a-z]+), \d+(?:\.\d+)? s\)/, "$1)")
     .replace(/^Sensors: .*(?:\n|$)/m, "")
+    .replace(/^Tokens: .*(?:\n|$)/m, "")
     .replace(/\n{3,}/g, "\n\n");
 }
 

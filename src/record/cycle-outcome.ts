@@ -7,6 +7,7 @@ import type { Goal } from "../memory/goals-file.js";
 import type { InboxMessage } from "../memory/inbox.js";
 import type { Sensors } from "../sense/read-sensors.js";
 import type { CheckRun } from "../verify/verify-goals.js";
+import { summarizeCycleTokens } from "./cycle-tokens.js";
 
 /** What a cycle ran with, after fitting the context to free RAM and the threads to the heat. */
 export interface CycleResources {
@@ -52,6 +53,7 @@ export function outcomeStatus(outcome: CycleOutcome): "ran" | "stopped" | "faile
 /** The cycle index's line for `outcome`, ended at `endedAt` (ISO) with `activeLessons` lessons not retired. */
 export function buildCycleRecord(outcome: CycleOutcome, endedAt: string, activeLessons: number): CycleRecord {
   const goalsMet = allGoalsMet(outcome.verdicts);
+  const tokens = summarizeCycleTokens(outcome.steps);
   return {
     cycle: outcome.cycle,
     startedAt: outcome.startedAt.toISOString(),
@@ -68,6 +70,7 @@ export function buildCycleRecord(outcome: CycleOutcome, endedAt: string, activeL
     activeLessons,
     sensors: cycleSensors(outcome.sensors),
     resources: outcome.resources,
+    ...(tokens !== undefined ? { tokens } : {}),
   };
 }
 

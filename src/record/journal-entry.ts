@@ -4,6 +4,7 @@ import type { JournalEntry } from "../memory/journal.js";
 import { describeSensors } from "../sense/read-sensors.js";
 import { firstLine } from "../text/first-line.js";
 import { outcomeStatus, type CycleOutcome } from "./cycle-outcome.js";
+import { describeCycleTokens, summarizeCycleTokens } from "./cycle-tokens.js";
 
 /** The journal entry of `outcome` (rendered and capped by `renderJournalEntry`). */
 export function buildJournalEntry(outcome: CycleOutcome): JournalEntry {
@@ -26,6 +27,7 @@ export function buildJournalEntry(outcome: CycleOutcome): JournalEntry {
     ...(outcome.summary !== undefined ? { summary: outcome.summary } : {}),
     learned: outcome.learned.map((delta) => `${delta.id} ${delta.change}: ${delta.reason}`),
     sensors: describeSensors(outcome.sensors),
+    tokens: describeCycleTokens(summarizeCycleTokens(outcome.steps)),
   };
 }
 

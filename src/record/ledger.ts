@@ -147,7 +147,7 @@ export class CycleLedger {
       id: `c${cycle}s${record.step}`,
       cycle,
       at: this.deps.clock().toISOString(),
-      ...record,
+      ...withLeanUsage(record),
     });
   }
 
@@ -257,4 +257,15 @@ function historySubject(outcome: CycleOutcome): string {
 /** Text collapsed to one line, its controls shown visibly, and capped, for a commit message. */
 function oneLine(text: string, maxChars: number): string {
   return toOneLine(text.replace(/\s+/g, " ").trim(), maxChars);
+}
+
+/**
+ * `record` with its usage as an episode line keeps it: the prompt's parts and the context size go to the cycle's
+ * `tokens` record instead, and the parts' counting time to no record, so episodes.jsonl, cut by size, keeps as many
+ * steps as before.
+ */
+function withLeanUsage(record: StepRecord): StepRecord {
+  if (record.usage === undefined) return record;
+  const { promptParts: _parts, contextSize: _context, promptPartsMs: _partsMs, ...usage } = record.usage;
+  return { ...record, usage };
 }

@@ -4,6 +4,7 @@ import { describeEvent } from "../events/describe-event.js";
 import { escapeHtml } from "./escape-html.js";
 import { renderFreeRamChart, renderLessonsChart, renderSuccessChart, renderTemperatureChart } from "./status-charts.js";
 import type { DbFigures, StatusReport } from "./status-report.js";
+import { describeCycleTokens } from "../record/cycle-tokens.js";
 
 /** Options of {@link renderStatusPage}. */
 export interface PageOptions {
@@ -79,6 +80,9 @@ function renderOverview(report: StatusReport, db: DbFigures | undefined): string
   } else if (db?.lastEndedAt !== undefined) {
     rows.push(["Last cycle", `ended ${formatTime(db.lastEndedAt)} (${formatAgo(now, db.lastEndedAt)})`]);
   }
+  const lastRecord = db?.recentCycles[0];
+  if (lastRecord !== undefined)
+    rows.push(["Last tokens", `<span id="last-tokens">${escapeHtml(describeCycleTokens(lastRecord.tokens))}</span>`]);
   rows.push(["Next wake", renderNextWake(report, now, running)]);
   if (db?.lastSkip)
     rows.push([
@@ -149,7 +153,7 @@ function renderCycles(db: DbFigures): string {
   if (db.recentCycles.length === 0)
     return '<section id="cycles"><h2>Last cycles</h2><p class="note">No cycles yet.</p></section>';
   const head =
-    "<tr><th class=num>#</th><th>time</th><th>status</th><th class=num>duration</th><th>summary</th><th>goals met</th><th class=num>learned</th></tr>";
+    "<tr><th class=num>#</th><th>time</th><th>status</th><th class=num>duration</th><th>summary</th><th>goals met</th><th class=num>learned</th><th class=num>tokens</th></tr>";
   const rows = db.recentCycles.map(renderCycleRow).join("");
   const caption = `last ${db.recentCycles.length} of ${db.cycleCount}, newest first`;
   return `<section id="cycles"><h2>Last cycles</h2><p class="note">${caption}</p><div class="scroll"><table id="cycles-table"><thead>${head}</thead><tbody>${rows}</tbody></table></div></section>`;
@@ -169,8 +173,21 @@ function renderCycleRow(record: CycleRecord): string {
     `<td class="num nowrap">${formatDuration(record.durationMs)}</td>`,
     `<td class=text>${escapeHtml(clampText(record.summary ?? ""))}${steps}</td>`,
     `<td>${goals}</td>`,
-    `<td class=num>${record.learned ?? "–"}</td></tr>`,
+    `<td class=num>${record.learned ?? "–"}</td>`,
+    `${renderTokensCell(record)}</tr>`,
   ].join("");
+}
+
+/**
+ * The "tokens" cell: the first step's prompt tokens, and what the cycle's model-decided steps evaluated, reused and
+ * generated; the whole journal line (each section's tokens) in the tooltip. `–` when the model decided no step.
+ */
+function renderTokensCell(record: CycleRecord): string {
+  const { tokens } = record;
+  const line = escapeHtml(describeCycleTokens(tokens));
+  if (tokens === undefined) return `<td class="num tokens" title="${line}">–</td>`;
+  const figures = `evaluated ${tokens.evaluated} · reused ${tokens.reused} · generated ${tokens.generated}`;
+  return `<td class="num tokens nowrap" title="${line}">prompt ${tokens.prompt}<small>${figures}</small></td>`;
 }
 
 /**

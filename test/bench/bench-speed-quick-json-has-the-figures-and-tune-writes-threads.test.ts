@@ -83,6 +83,8 @@ test("bench speed --quick --json prints one object with every figure, sane value
   const fastest = Math.max(...report.threadSweep.map((entry) => entry.genTokensPerSec));
   assert.equal(report.threadSweep.find((entry) => entry.threads === report.bestThreads)?.genTokensPerSec, fastest);
 
+  assertTokenFigures(report.tokens as TokenFigures, report.piProjection as ProjectionFigures);
+
   const config = JSON.parse(await readFile(path.join(dir, "config.json"), "utf8")) as {
     model: { threads: number; maxTokensPerStep: number };
   };
@@ -100,3 +102,39 @@ test("bench speed --tune refuses a state without a usable config before measurin
   assert.equal(run.code, 2);
   assert.match(run.output, /--tune writes .*config\.json/);
 });
+
+interface TokenFigures {
+  prompt: number;
+  bySection: Record<string, number>;
+  evaluated: number;
+  reused: number;
+  generated: number;
+  contextSize: number;
+  steps: Array<{ prompt: number; evaluated: number; reused: number; generated: number }>;
+  countingMs: { total: number; maxStep: number };
+  decideMs: number;
+}
+
+interface ProjectionFigures {
+  projection: true;
+  evaluated: number;
+  generated: number;
+  pi4: { projectedSecondsPerCycle: number };
+  pi5: { projectedSecondsPerCycle: number };
+}
+
+/** The standard cycle's token record adds up, its counting cost is small beside its decisions, and the projection uses it. */
+function assertTokenFigures(tokens: TokenFigures, projection: ProjectionFigures): void {
+  assert.ok(tokens !== null && tokens.steps.length >= 1, JSON.stringify(tokens));
+  const parts = Object.values(tokens.bySection).reduce((sum, count) => sum + count, 0);
+  assert.equal(parts, tokens.prompt, JSON.stringify(tokens.bySection));
+  assert.equal(
+    tokens.evaluated + tokens.reused,
+    tokens.steps.reduce((sum, step) => sum + step.prompt, 0),
+  );
+  assert.ok(tokens.contextSize > 0 && tokens.generated > 0);
+  assert.ok(tokens.countingMs.total >= 0 && tokens.countingMs.total < tokens.decideMs, JSON.stringify(tokens));
+  assert.equal(projection.projection, true);
+  assert.deepEqual([projection.evaluated, projection.generated], [tokens.evaluated, tokens.generated]);
+  assert.ok(projection.pi4.projectedSecondsPerCycle > projection.pi5.projectedSecondsPerCycle);
+}

@@ -35,6 +35,8 @@ test("status --json reports the recorded cycle, model estimate, goal, lesson, sk
     endedAt: "2026-01-05T09:03:02.500Z",
     durationMs: 2500,
     summary: "wrote shopping.txt",
+    // The fixture's record predates the token figures: none, said as null rather than zeros.
+    tokens: null,
   });
   assert.equal(report.nextWake.at, undefined, "no wake is promised while no daemon runs");
   assert.equal(report.model.path, path.join(dir, "models", "tiny.gguf"));

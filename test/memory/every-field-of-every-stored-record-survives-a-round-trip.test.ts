@@ -132,6 +132,19 @@ const CYCLE_RECORD: Complete<CycleRecord> = {
   activeLessons: 1,
   sensors: SENSORS,
   resources: { contextSize: 2048, threads: 2, neededRamMB: 612.5 },
+  tokens: {
+    prompt: 900,
+    bySection: { charter: 700, turns: 0, request: 180, frame: 20 },
+    evaluated: 960,
+    reused: 900,
+    generated: 60,
+    contextSize: 2048,
+    cutSections: ["journal"],
+    steps: [
+      { step: 1, prompt: 900, evaluated: 900, reused: 0, generated: 30 },
+      { step: 2, prompt: 960, evaluated: 60, reused: 900, generated: 30 },
+    ],
+  },
 };
 
 const DB: Complete<DbData> = {
@@ -265,6 +278,9 @@ const EPISODE: Complete<EpisodeRecord> = {
     firstTokenMs: 120,
     droppedSteps: 1,
     cutSections: ["journal"],
+    promptParts: { sections: [{ id: "charter", tokens: 700 }], turns: 120, request: 50, frame: 30 },
+    contextSize: 2048,
+    promptPartsMs: 0.25,
   },
   action: { tool: "run", args: '{"args":["--all"],"command":"fetch-data"}' },
   fingerprint: "world-b:/usr/bin/fetch-data",
