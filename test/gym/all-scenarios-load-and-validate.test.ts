@@ -5,12 +5,15 @@ import os from "node:os";
 import path from "node:path";
 import { listScenarioNames, loadAllScenarios, loadScenario } from "../../src/gym/scenario.js";
 
-test("the built-in scenarios (the first five, two-goals and useless-step) load and validate", async () => {
+test("the built-in scenarios (the first five, two-goals, useless-step and the three jobs) load and validate", async () => {
   assert.deepEqual(await listScenarioNames(), [
     "changed-world",
+    "daily-digest",
     "flaky-tool",
+    "pi-health",
     "poisoned-input",
     "procedure",
+    "tidy-folder",
     "two-goals",
     "useless-step",
     "wrong-command",
