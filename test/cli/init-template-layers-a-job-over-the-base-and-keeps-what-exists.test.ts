@@ -37,7 +37,11 @@ test("init --template pi-health writes the job's files over the base template, a
   assert.ok(readme.endsWith(await readFile(path.join(job, "README.md"), "utf8")), "the job's section follows");
   for (const script of ["bin/health-report", "bin/clean-old-logs"])
     assert.equal((await stat(path.join(dir, script))).mode & 0o777, 0o755, script);
-  assert.equal((await stat(path.join(dir, "bin/pi-health.conf"))).mode & 0o111, 0, "a settings file is not made executable");
+  assert.equal(
+    (await stat(path.join(dir, "bin/pi-health.conf"))).mode & 0o111,
+    0,
+    "a settings file is not made executable",
+  );
 
   await writeFile(path.join(dir, "charter.md"), "# My own charter\n");
   const second = await runCliSplit(["init", dir, "--template", "pi-health", "--json"]);
@@ -54,7 +58,10 @@ test("init over an existing state dir adds only the job's missing files, such as
   const base = await readFile(path.join(dir, "goals.yaml"), "utf8");
   const run = await runCliSplit(["init", dir, "--template", "tidy-folder"]);
   assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stdout, /\(job: tidy-folder\)\n {2}created: bin\/sort-drop\n {2}kept as they were: charter\.md, goals\.yaml, config\.json, README\.md\n/);
+  assert.match(
+    run.stdout,
+    /\(job: tidy-folder\)\n {2}created: bin\/sort-drop\n {2}kept as they were: charter\.md, goals\.yaml, config\.json, README\.md\n/,
+  );
   assert.equal(await readFile(path.join(dir, "goals.yaml"), "utf8"), base, "the existing goals are kept");
 });
 

@@ -50,7 +50,7 @@ test("the built-in scenarios (the first five, two-goals, useless-step and the th
     "issue 15's threshold for goals due together",
   );
   assert.deepEqual(byName.get("useless-step")?.goals[0]?.uselessCommands, ["write-log"]);
-  // Issue 3's done-when for the first five, declared in their files so one gym run judges all seven.
+  // Issue 3's done-when for the first five, declared in their files so one gym run judges them with the rest.
   assert.deepEqual(byName.get("wrong-command")?.thresholds, {
     successLateMemory: 0.9,
     repeatedMaskedFailuresAtMost: 0,

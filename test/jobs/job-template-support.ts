@@ -61,9 +61,11 @@ export async function runJobCommand(job: JobState, command: string): Promise<{ c
 
 /** Runs the check of goal `goalId` from the state's goals.yaml as the cycle's verify step does (sandbox, command folders). */
 export async function checkJobGoal(job: JobState, goalId: string): Promise<CheckResult> {
-  const goals = (parseYaml(await readFile(path.join(job.stateDir, "goals.yaml"), "utf8")) as {
-    goals: Array<{ id: string; check?: string }>;
-  }).goals;
+  const goals = (
+    parseYaml(await readFile(path.join(job.stateDir, "goals.yaml"), "utf8")) as {
+      goals: Array<{ id: string; check?: string }>;
+    }
+  ).goals;
   const check = goals.find((goal) => goal.id === goalId)?.check;
   assert.ok(check !== undefined, `no check for ${goalId}`);
   const config = await readJobConfig(job);
@@ -90,4 +92,12 @@ export async function writeInWorkspace(job: JobState, relativePath: string, cont
 }
 
 /** Names that break careless shell: spaces, a newline, a leading dash, glob characters, a hidden file, a quote. */
-export const HOSTILE_NAMES = ["with space.txt", "new\nline.jpg", "-rf.log", "*.pdf", "[a]?.mp3", ".hidden.log", "it's.md"];
+export const HOSTILE_NAMES = [
+  "with space.txt",
+  "new\nline.jpg",
+  "-rf.log",
+  "*.pdf",
+  "[a]?.mp3",
+  ".hidden.log",
+  "it's.md",
+];
