@@ -163,6 +163,8 @@ test("daily-digest: the digest holds exactly today's messages and notes, goes st
   const unsent = await checkJobGoal(job, "daily-digest");
   assert.equal(unsent.passed, false);
   assert.match(unsent.output, /has not been sent to the outbox/);
+  await sendToOutbox(job, "# Digest 1999-01-01\nan old digest");
+  assert.equal((await checkJobGoal(job, "daily-digest")).passed, false, "another day's digest does not count");
   await sendToOutbox(job, `# Digest ${day}\n${HOSTILE_NAMES.length} messages, 1 note.`);
   const sent = await checkJobGoal(job, "daily-digest");
   assert.equal(sent.passed, true, sent.output);
