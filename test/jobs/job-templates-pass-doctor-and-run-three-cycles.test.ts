@@ -1,4 +1,4 @@
-// Each job template, as `init --template` makes it, passes `doctor` and runs three real cycles on a model with a tokenizer and no skill: cleanly, journaled, its checks judged.
+// Each job template, as `init --template` makes it, passes `doctor` and runs three real cycles on the Qwen2.5 stand-in: cleanly, journaled, its checks judged.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdir, readFile, utimes, writeFile } from "node:fs/promises";
@@ -10,12 +10,16 @@ import { openState } from "../../src/daemon/open-state.js";
 import { listJobTemplates } from "../../src/daemon/job-templates.js";
 import { createMemoryLogger } from "../../src/log.js";
 import { runCliSplit } from "../cli/model-test-support.js";
-import { testModel } from "../support/state-fixture.js";
+import { ensureStandInModel } from "../../src/brain/stand-in-model.js";
+import { TEST_CACHE_DIR } from "../support/state-fixture.js";
 import { initJob, writeInWorkspace, type JobState } from "./job-template-support.js";
 
-/** The model the cycles run on: random weights, so the job is not done, but every stage of the cycle runs. */
+/**
+ * The model the cycles run on: the Qwen2.5 stand-in, a real tokenizer and chat template over random weights. The job is
+ * not done by it, but every stage of the cycle runs on the prompt a user's model would see.
+ */
 function jobModel(): Promise<string> {
-  return testModel();
+  return ensureStandInModel("qwen2.5", TEST_CACHE_DIR);
 }
 
 const DAY_MS = 86_400_000;
@@ -57,8 +61,10 @@ for (const name of ["pi-health", "tidy-folder", "daily-digest"]) {
     for (const id of ["config", "goals", "charter", "sandbox"])
       assert.equal(report.checks.find((check) => check.id === id)?.status, "ok", id);
 
-    // Fewer steps than the template's 8 keep the test model's cycles short; the rest of the config is the template's.
-    config.limits = { ...config.limits, maxSteps: 4 };
+    // Fewer and shorter steps than the template's 8 × 256 tokens keep random weights' cycles short; the rest of the
+    // config is the template's.
+    config.limits = { ...config.limits, maxSteps: 3 };
+    config.model = { ...config.model, maxTokensPerStep: 128 };
     await writeFile(configFile, `${JSON.stringify(config, null, 2)}\n`);
     const goalIds = [...(await readFile(path.join(job.stateDir, "goals.yaml"), "utf8")).matchAll(/^ {2}- id: (\S+)$/gm)]
       .map((match) => match[1])
