@@ -80,7 +80,7 @@ async function planFiles(templateDir: string, jobDir: string | undefined): Promi
       name: file.relativePath,
       write: async (target) => {
         await copyFile(source, target);
-        // A package manager may not keep the mode bits; the job's scripts must run.
+        // A script is 755 as in the package, whatever the umask the copy was made under.
         if (file.executable) await chmod(target, 0o755);
       },
     });
