@@ -218,11 +218,15 @@ export async function installCommands(binDir: string, scenario: Scenario, contro
   }
 }
 
-/** Empties `workspaceDir` and writes the scenario's fixture files into it. */
+/** Empties `workspaceDir` and writes the scenario's fixture files into it, with their folders. */
 export async function writeWorkspaceFixture(workspaceDir: string, scenario: Scenario): Promise<void> {
   await rm(workspaceDir, { recursive: true, force: true });
   await mkdir(workspaceDir, { recursive: true });
-  for (const [name, text] of Object.entries(scenario.workspace)) await writeFile(path.join(workspaceDir, name), text);
+  for (const [name, text] of Object.entries(scenario.workspace)) {
+    const file = path.join(workspaceDir, name);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, text);
+  }
 }
 
 /**

@@ -23,6 +23,14 @@ const fileName = v.pipe(
   v.string(),
   v.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "a plain file name in the workspace (no folders)"),
 );
+/** A workspace fixture's path: one to four plain names joined by `/` (a job's folders: `drop/a.pdf`), never `..` or absolute. */
+const workspacePath = v.pipe(
+  v.string(),
+  v.regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}(\/[A-Za-z0-9][A-Za-z0-9._-]{0,63}){0,3}$/,
+    "a file name in the workspace, or up to four plain names joined by / (no .., no leading /)",
+  ),
+);
 const positiveWholeNumber = wholeNumber(1);
 const nonEmptyString = v.pipe(v.string(), v.minLength(1));
 
@@ -122,8 +130,8 @@ const scenarioSchema = v.pipe(
       commandName,
       v.pipe(v.string(), v.startsWith("#!/bin/sh\n", "a POSIX sh script starting with #!/bin/sh")),
     ),
-    /** Workspace fixture: file name → content. */
-    workspace: v.optional(plainRecord(fileName, v.string()), {}),
+    /** Workspace fixture: file path (in folders of the workspace where it has a `/`) → content. */
+    workspace: v.optional(plainRecord(workspacePath, v.string()), {}),
     goals: v.pipe(v.array(goalSchema), v.minLength(1), v.maxLength(20)),
     perturbations: v.optional(v.array(perturbationSchema), []),
     /** The right action, which the metrics follow (masks, retirement); a goal's own `keyAction` overrides it for that goal. */

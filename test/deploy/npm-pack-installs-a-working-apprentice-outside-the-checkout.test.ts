@@ -17,7 +17,7 @@ const NOBODY = 65534;
 async function pack(dir: string): Promise<string> {
   const packed = await run("npm", ["pack", "--ignore-scripts", "--json", "--loglevel=error", "--pack-destination", dir]);
   assert.equal(packed.code, 0, packed.stderr);
-  const [info] = JSON.parse(packed.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  const [info] = JSON.parse(packed.stdout) as Array<{ filename: string; files: Array<{ path: string; mode: number }> }>;
   assert.ok(info, packed.stdout);
   const files = info.files.map((file) => file.path);
   for (const needed of [
@@ -27,9 +27,14 @@ async function pack(dir: string): Promise<string> {
     "templates/state/charter.md",
     "src/gym/scenarios/procedure.yaml",
     "deploy/apprentice.service",
+    "templates/jobs/pi-health/goals.yaml",
+    "templates/jobs/tidy-folder/bin/sort-drop",
+    "templates/jobs/daily-digest/bin/make-digest",
   ]) {
     assert.ok(files.includes(needed), `the tarball ships ${needed}`);
   }
+  const script = info.files.find((file) => file.path === "templates/jobs/tidy-folder/bin/sort-drop");
+  assert.ok(script !== undefined && (script.mode & 0o111) !== 0, "a job's script stays executable in the tarball");
   assert.ok(!files.some((file) => file.startsWith("dist/test/")), "the compiled tests stay out of the tarball");
   return path.join(dir, info.filename);
 }
@@ -76,6 +81,10 @@ test("npm install -g of the packed checkout gives a working apprentice on the PA
   assert.equal(init.code, 0, init.stderr);
   assert.deepEqual((JSON.parse(init.stdout) as { created: string[] }).created.sort(), ["README.md", "charter.md", "config.json", "goals.yaml"]);
   assert.equal(await readFile(path.join(elsewhere, "st", "config.json"), "utf8"), await readFile(path.join(packageDir, "templates", "state", "config.json"), "utf8"));
+  const job = await installed(prefix, elsewhere, ["init", "job", "--template", "tidy-folder", "--json"]);
+  assert.equal(job.code, 0, job.stderr);
+  assert.ok((JSON.parse(job.stdout) as { created: string[] }).created.includes("bin/sort-drop"), job.stdout);
+  assert.ok(((await stat(path.join(elsewhere, "job", "bin", "sort-drop"))).mode & 0o111) !== 0, "the job's script is executable");
   const doctor = await installed(prefix, elsewhere, ["doctor", "--json", "--model", await testModel()], { APPRENTICE_STATE: path.join(elsewhere, "st") });
   const report = JSON.parse(doctor.stdout) as { ok: boolean; stateDir: string; checks: Array<{ id: string; status: string; finding: string }> };
   assert.equal(report.stateDir, path.join(elsewhere, "st"));
