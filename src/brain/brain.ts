@@ -13,6 +13,11 @@ export interface PromptSection {
   share: number;
   /** Text from the world or the operator's inbox: rendered inside a quoted block, never as instructions. */
   quoted?: boolean;
+  /**
+   * Changes rarely from cycle to cycle (the charter, the tools, skills, lessons). The leading run of stable sections
+   * makes the prompt's stable prefix, whose evaluated state the brain may cache across cycles.
+   */
+  stable?: boolean;
 }
 
 /**
