@@ -4,6 +4,7 @@ import { mkdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { writeFileDurably } from "../memory/durable-write.js";
 import { createSeededRandom } from "../seeded-random.js";
+import { GGUF_ALIGNMENT, serializeGguf, ValueType, type KvValue, type TensorSpec } from "./gguf-writer.js";
 
 /** Shape of the test model. Defaults give about 0.5 MB. */
 export interface TestModelOptions {
@@ -48,35 +49,6 @@ export const WARNING_TEST_MODEL_OPTIONS: TestModelOptions = { extraNormalTokens:
 /** The label every test model carries, so nobody mistakes it for a real model. */
 export const TEST_MODEL_LABEL =
   "apprentice-test-model (RANDOM WEIGHTS: a stand-in that makes the pipeline run, not a brain)";
-
-const GGUF_MAGIC = 0x46554747; // "GGUF" little-endian
-const GGUF_VERSION = 3;
-const ALIGNMENT = 32;
-
-const enum ValueType {
-  U32 = 4,
-  I32 = 5,
-  F32 = 6,
-  String = 8,
-  Array = 9,
-  U64 = 10,
-}
-
-type KvValue =
-  | { type: ValueType.U32; value: number }
-  | { type: ValueType.U64; value: number }
-  | { type: ValueType.F32; value: number }
-  | { type: ValueType.String; value: string }
-  | { type: ValueType.Array; elementType: ValueType.String; value: string[] }
-  | { type: ValueType.Array; elementType: ValueType.F32; value: number[] }
-  | { type: ValueType.Array; elementType: ValueType.I32; value: number[] };
-
-interface TensorSpec {
-  name: string;
-  /** ne0 first, as GGUF stores them. */
-  dims: number[];
-  data: Float32Array;
-}
 
 /** Token types as llama.cpp numbers them. */
 const TOKEN_TYPE = { normal: 1, unknown: 2, control: 3, byte: 6 } as const;
@@ -133,7 +105,7 @@ export function buildTestModelGguf(options: TestModelOptions = {}): Buffer {
       "general.description",
       { type: ValueType.String, value: `Seeded random weights (seed ${seed}). Real use needs a real instruct model.` },
     ],
-    ["general.alignment", { type: ValueType.U32, value: ALIGNMENT }],
+    ["general.alignment", { type: ValueType.U32, value: GGUF_ALIGNMENT }],
     ...describeFileTypeKv(options.header?.fileType),
     ["llama.context_length", { type: ValueType.U32, value: nCtx }],
     ["llama.embedding_length", { type: ValueType.U32, value: nEmbd }],
@@ -187,111 +159,6 @@ function describeFileTypeKv(fileType: TestModelHeader["fileType"]): Array<[strin
   if (fileType === null) return [];
   const { value, width } = fileType ?? { value: 0, width: 32 };
   return [["general.file_type", width === 64 ? { type: ValueType.U64, value } : { type: ValueType.U32, value }]];
-}
-
-/** The GGUF v3 bytes of `kv` (metadata, in order) and `tensors` (F32, each aligned to {@link ALIGNMENT}). */
-function serializeGguf(kv: ReadonlyArray<[string, KvValue]>, tensors: readonly TensorSpec[]): Buffer {
-  const writer = new ByteWriter();
-  writer.u32(GGUF_MAGIC);
-  writer.u32(GGUF_VERSION);
-  writer.u64(tensors.length);
-  writer.u64(kv.length);
-  for (const [key, value] of kv) {
-    writer.string(key);
-    writeKvValue(writer, value);
-  }
-  let offset = 0;
-  for (const tensor of tensors) {
-    writer.string(tensor.name);
-    writer.u32(tensor.dims.length);
-    for (const dim of tensor.dims) writer.u64(dim);
-    writer.u32(0); // GGML_TYPE_F32
-    writer.u64(offset);
-    offset = alignUp(offset + tensor.data.byteLength, ALIGNMENT);
-  }
-  writer.padTo(ALIGNMENT);
-  for (const tensor of tensors) {
-    writer.bytes(Buffer.from(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength));
-    writer.padTo(ALIGNMENT);
-  }
-  return writer.toBuffer();
-}
-
-function writeKvValue(writer: ByteWriter, value: KvValue): void {
-  writer.u32(value.type);
-  switch (value.type) {
-    case ValueType.U32:
-      writer.u32(value.value);
-      return;
-    case ValueType.U64:
-      writer.u64(value.value);
-      return;
-    case ValueType.F32:
-      writer.f32(value.value);
-      return;
-    case ValueType.String:
-      writer.string(value.value);
-      return;
-    case ValueType.Array:
-      writer.u32(value.elementType);
-      writer.u64(value.value.length);
-      for (const element of value.value) {
-        if (value.elementType === ValueType.String) writer.string(element as string);
-        else if (value.elementType === ValueType.F32) writer.f32(element as number);
-        else writer.i32(element as number);
-      }
-      return;
-  }
-}
-
-function alignUp(value: number, alignment: number): number {
-  return Math.ceil(value / alignment) * alignment;
-}
-
-/** Growable little-endian buffer writer. */
-class ByteWriter {
-  private chunks: Buffer[] = [];
-  private length = 0;
-
-  private push(chunk: Buffer): void {
-    this.chunks.push(chunk);
-    this.length += chunk.length;
-  }
-  u32(value: number): void {
-    const b = Buffer.alloc(4);
-    b.writeUInt32LE(value);
-    this.push(b);
-  }
-  i32(value: number): void {
-    const b = Buffer.alloc(4);
-    b.writeInt32LE(value);
-    this.push(b);
-  }
-  f32(value: number): void {
-    const b = Buffer.alloc(4);
-    b.writeFloatLE(value);
-    this.push(b);
-  }
-  u64(value: number): void {
-    const b = Buffer.alloc(8);
-    b.writeBigUInt64LE(BigInt(value));
-    this.push(b);
-  }
-  string(value: string): void {
-    const bytes = Buffer.from(value, "utf8");
-    this.u64(bytes.length);
-    this.push(bytes);
-  }
-  bytes(value: Buffer): void {
-    this.push(Buffer.from(value));
-  }
-  padTo(alignment: number): void {
-    const pad = alignUp(this.length, alignment) - this.length;
-    if (pad > 0) this.push(Buffer.alloc(pad));
-  }
-  toBuffer(): Buffer {
-    return Buffer.concat(this.chunks, this.length);
-  }
 }
 
 /**
