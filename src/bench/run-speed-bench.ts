@@ -9,6 +9,7 @@ import { measureCycles, type CycleFigures, type CycleTiming } from "./measure-cy
 import { measureDaemonRss, type RssFigures } from "./measure-daemon-rss.js";
 import { measureRecall, type RecallFigures } from "./measure-recall.js";
 import { measureThroughput, pickBestThreads, sweepThreads, type ThroughputFigures } from "./measure-throughput.js";
+import { measurePrefixCache, type PrefixCacheFigures } from "./measure-prefix-cache.js";
 import { seedBenchState } from "./seed-bench-state.js";
 
 /** Sizes of the bench. The defaults are the full size of issue 5; tests shrink them. */
@@ -40,6 +41,10 @@ export interface SpeedBenchOptions {
   onProgress?: (line: string) => void;
   /** Parent of the temp dirs. Defaults to the OS temp dir. */
   tempDir?: string;
+  /** The model of the prefix cache's standard cycles (`prefixCache`). Defaults to `modelPath`. */
+  prefixCacheModelPath?: string;
+  /** Standard cycles of the prefix cache measurement, the first on a cold cache; 0 skips it. Defaults to 5. */
+  prefixCacheCycles?: number;
 }
 
 export interface SpeedReport {
@@ -63,6 +68,8 @@ export interface SpeedReport {
   /** `steps` measured of `laterSteps` after a cycle's first; a step after a dropped earlier step is not measured. */
   promptReuse: { steps: number; laterSteps: number; evaluatedTokens: number; newTokens: number };
   rss: RssFigures | null;
+  /** What the prefix state cache saves on standard cycles (see `measurePrefixCache`); null when skipped. */
+  prefixCache: PrefixCacheFigures | null;
   threadSweep: Array<{ threads: number; genTokensPerSec: number }>;
   bestThreads: number;
   seconds: number;
@@ -85,6 +92,7 @@ export async function runSpeedBench(options: SpeedBenchOptions): Promise<SpeedRe
   const parent = await mkdtemp(path.join(options.tempDir ?? os.tmpdir(), "apprentice-bench-speed-"));
   try {
     const cycles = await measureSeededCycles(options, path.join(parent, "seeded"), progress);
+    const prefixCache = await measurePrefixCacheCycles(options, path.join(parent, "prefix-cache"), progress);
 
     progress(`throughput: brain vs raw LlamaCompletion, ${options.runs} paired runs at ${options.threads} thread(s)`);
     const throughput = await measureThroughput({ ...sampling, threads: options.threads, runs: options.runs });
@@ -122,6 +130,7 @@ export async function runSpeedBench(options: SpeedBenchOptions): Promise<SpeedRe
       promptReuseRatio: cycles.promptReuseRatio,
       promptReuse: sumPromptReuse(cycles),
       rss,
+      prefixCache,
       threadSweep,
       bestThreads: pickBestThreads(threadSweep),
       seconds: Math.round((performance.now() - startedAt) / 100) / 10,
@@ -152,6 +161,33 @@ async function measureSeededCycles(
     logger: options.logger,
     onProgress: progress,
   }).finally(() => workerBrain.close());
+}
+
+/**
+ * The prefix cache's figures over `options.prefixCacheCycles` standard cycles on `options.prefixCacheModelPath`
+ * (default: the bench's model), through the daemon's brain, before anything here loads the model.
+ */
+async function measurePrefixCacheCycles(
+  options: SpeedBenchOptions,
+  stateDir: string,
+  progress: (line: string) => void,
+): Promise<PrefixCacheFigures | null> {
+  const cycles = options.prefixCacheCycles ?? 5;
+  if (cycles === 0) return null;
+  const modelPath = options.prefixCacheModelPath ?? options.modelPath;
+  progress(`prefix cache: ${cycles} standard cycles on ${modelPath}`);
+  const workerBrain = new WorkerBrain(options.logger);
+  const figures = await measurePrefixCache({
+    stateDir,
+    modelPath,
+    brain: workerBrain,
+    cycles,
+    logger: options.logger,
+  }).finally(() => workerBrain.close());
+  progress(
+    `prefix cache: first step evaluated ${figures.firstCycleEvaluated} tokens cold, ${figures.repeatCycleEvaluatedMedian} (median) after; ratio ${figures.ratio}; state file ${figures.stateFileBytes} bytes, load ${figures.loadMs} ms vs ${figures.prefixEvalMs} ms to evaluate the prefix`,
+  );
+  return figures;
 }
 
 /** Times lesson recall at each of `options.recallSizes`, reporting each size's figures as it is done. */

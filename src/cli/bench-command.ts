@@ -138,6 +138,9 @@ async function runSpeed(context: CliContext, options: SpeedOptions): Promise<num
       "speed",
     );
   const quick = options.quick === true;
+  // The token cost is always that of the Qwen2.5 stand-in: a real tokenizer and chat template, on any machine.
+  const { ensureStandInModel } = await import("../brain/stand-in-model.js");
+  const tokensModelPath = await ensureStandInModel("qwen2.5", context.cacheDir);
   // Loaded here, not with the CLI: every other command (and the daemon) would carry the bench's modules otherwise.
   const { runSpeedBench } = await import("../bench/run-speed-bench.js");
   const { formatSpeedReport } = await import("../bench/format-speed-report.js");
@@ -155,6 +158,8 @@ async function runSpeed(context: CliContext, options: SpeedOptions): Promise<num
     sweepRuns: quick ? 1 : 3,
     recallSizes: quick ? [100, 1000] : [1000, 10_000, 100_000],
     recallQueries: quick ? 10 : 50,
+    prefixCacheModelPath: tokensModelPath,
+    prefixCacheCycles: quick ? 3 : 5,
     daemonCycles: options.daemonCycles ?? (quick ? 1 : 2),
     contextSize: 2048,
     onProgress: (line) => printErr(`speed: ${line}\n`),

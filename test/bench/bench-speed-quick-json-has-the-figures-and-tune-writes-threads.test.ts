@@ -83,6 +83,32 @@ test("bench speed --quick --json prints one object with every figure, sane value
   const fastest = Math.max(...report.threadSweep.map((entry) => entry.genTokensPerSec));
   assert.equal(report.threadSweep.find((entry) => entry.threads === report.bestThreads)?.genTokensPerSec, fastest);
 
+  // The prefix cache's standard cycles run on the Qwen2.5 stand-in; the later ones load the prefix the first saved.
+  const cache = report.prefixCache as Record<string, number | string>;
+  assert.match(String(cache.model), /stand-in-qwen2\.5/);
+  for (const key of [
+    "firstCycleEvaluated",
+    "repeatCycleEvaluatedMedian",
+    "ratio",
+    "stateFileBytes",
+    "loadMs",
+    "prefixEvalMs",
+  ])
+    assert.equal(typeof cache[key], "number", key);
+  // Each later cycle's first step evaluated only what follows the loaded prefix (its last token counted with the reply).
+  const perCycle = report.prefixCache as unknown as {
+    prefixTokens: number;
+    perCycle: Array<{ firstStep: { prompt: number; evaluated: number }; outcome: string }>;
+  };
+  assert.deepEqual(
+    perCycle.perCycle.map((cycle) => cycle.outcome),
+    ["written", "hit", "hit"],
+  );
+  for (const cycle of perCycle.perCycle.slice(1))
+    assert.equal(cycle.firstStep.evaluated, cycle.firstStep.prompt - perCycle.prefixTokens - 1, JSON.stringify(cycle));
+  assert.ok(Number(cache.ratio) > 0 && Number(cache.ratio) < 1, JSON.stringify(cache));
+  assert.ok(Number(cache.stateFileBytes) > 0 && Number(cache.stateFileWrites) >= 1, JSON.stringify(cache));
+
   const config = JSON.parse(await readFile(path.join(dir, "config.json"), "utf8")) as {
     model: { threads: number; maxTokensPerStep: number };
   };
