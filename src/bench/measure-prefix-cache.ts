@@ -1,7 +1,7 @@
 // What the prefix state cache saves: standard cycles on one state (charter, tools and lessons unchanged), the first on a cold cache, the rest loading the saved prefix; evaluated prompt tokens at each cycle's first step, where the cache acts, and the state file's load time against the prefix's evaluation time.
-import { readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { Brain, DecisionUsage } from "../brain/brain.js";
+import type { Brain, DecisionUsage, PrefixCacheUse } from "../brain/brain.js";
 import { runCycle } from "../cycle/run-cycle.js";
 import { buildCycleDeps } from "../daemon/cycle-deps.js";
 import { initStateDir } from "../daemon/init-state.js";
@@ -28,17 +28,18 @@ export interface PrefixCacheFigures {
   repeatCycleEvaluatedMedian: number;
   /** Median over the later cycles of their first step's evaluated ÷ prompt tokens; the goal is at most 0.25. */
   ratio: number;
-  /** Tokens of the stable prefix (charter, tools, skills, lessons, with the chat template's head). */
+  /** Tokens of the stable prefix (charter, tools, skills, lessons, with the chat template's head) at the last cycle. */
   prefixTokens: number;
+  /** Bytes of the state file the last cycle loaded or wrote. */
   stateFileBytes: number;
-  /** State files written over the run: one per prefix change, so one here. */
+  /** State files written over the run: one per prefix change (a lesson learned changes it too). */
   stateFileWrites: number;
   /** Median time to verify (sha256) and load the state file at a later cycle. */
   loadMs: number;
-  /** Time the first cycle took to evaluate the prefix, which the load replaces. */
+  /** Median time to evaluate the prefix at the cycles that wrote it, which the load replaces. */
   prefixEvalMs: number;
   /** Each cycle's first step and its whole (all steps summed), in order. */
-  perCycle: Array<{ firstStep: EvaluatedTokens; wholeCycle: EvaluatedTokens; outcome?: string }>;
+  perCycle: Array<{ firstStep: EvaluatedTokens; wholeCycle: EvaluatedTokens; outcome?: string; prefixTokens?: number }>;
 }
 
 /**
@@ -76,28 +77,34 @@ export async function measurePrefixCache(options: {
   } finally {
     await state.close();
   }
-  return summarise(options.modelPath, cycles, await stateFileBytes(path.join(paths.cache, "prefix")));
+  return summarise(options.modelPath, cycles);
 }
 
 /** The figures from each cycle's decisions (their usage, in order). */
-function summarise(model: string, cycles: DecisionUsage[][], fileBytes: number): PrefixCacheFigures {
+function summarise(model: string, cycles: DecisionUsage[][]): PrefixCacheFigures {
   const firsts = cycles.map((decisions) => decisions[0]);
   const [first, ...repeats] = firsts;
   if (first?.prefixCache === undefined || repeats.some((usage) => usage?.prefixCache === undefined))
     throw new Error("a cycle's first step did not use the prefix cache");
   const later = repeats as DecisionUsage[];
   const uses = firsts.map((usage) => usage?.prefixCache);
+  const last = uses.at(-1);
+  const times = (pick: (use: PrefixCacheUse) => number | undefined) =>
+    round(
+      median(uses.flatMap((use) => (use !== undefined && pick(use) !== undefined ? [pick(use) as number] : []))),
+      1,
+    );
   return {
     model,
     cycles: cycles.length,
     firstCycleEvaluated: first.evaluatedPromptTokens,
     repeatCycleEvaluatedMedian: median(later.map((usage) => usage.evaluatedPromptTokens)),
     ratio: round(median(later.map((usage) => usage.evaluatedPromptTokens / usage.promptTokens)), 3),
-    prefixTokens: first.prefixCache.prefixTokens,
-    stateFileBytes: fileBytes,
+    prefixTokens: last?.prefixTokens ?? 0,
+    stateFileBytes: last?.stateFileBytes ?? 0,
     stateFileWrites: uses.filter((use) => use?.outcome === "written").length,
-    loadMs: round(median(uses.flatMap((use) => (use?.loadMs !== undefined ? [use.loadMs] : []))), 1),
-    prefixEvalMs: first.prefixCache.prefixEvalMs ?? 0,
+    loadMs: times((use) => use.loadMs),
+    prefixEvalMs: times((use) => use.prefixEvalMs),
     perCycle: cycles.map((decisions) => ({
       firstStep: {
         prompt: decisions[0]?.promptTokens ?? 0,
@@ -107,14 +114,9 @@ function summarise(model: string, cycles: DecisionUsage[][], fileBytes: number):
         prompt: decisions.reduce((sum, usage) => sum + usage.promptTokens, 0),
         evaluated: decisions.reduce((sum, usage) => sum + usage.evaluatedPromptTokens, 0),
       },
-      ...(decisions[0]?.prefixCache !== undefined ? { outcome: decisions[0].prefixCache.outcome } : {}),
+      ...(decisions[0]?.prefixCache !== undefined
+        ? { outcome: decisions[0].prefixCache.outcome, prefixTokens: decisions[0].prefixCache.prefixTokens }
+        : {}),
     })),
   };
-}
-
-/** Bytes of the state files in the cache folder (one after a run with one prefix). */
-async function stateFileBytes(dir: string): Promise<number> {
-  let bytes = 0;
-  for (const name of await readdir(dir)) if (name.endsWith(".bin")) bytes += (await stat(path.join(dir, name))).size;
-  return bytes;
 }

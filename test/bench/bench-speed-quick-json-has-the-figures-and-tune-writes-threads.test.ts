@@ -95,17 +95,15 @@ test("bench speed --quick --json prints one object with every figure, sane value
     "prefixEvalMs",
   ])
     assert.equal(typeof cache[key], "number", key);
-  // Each later cycle's first step evaluated only what follows the loaded prefix (its last token counted with the reply).
-  const perCycle = report.prefixCache as unknown as {
-    prefixTokens: number;
-    perCycle: Array<{ firstStep: { prompt: number; evaluated: number }; outcome: string }>;
+  // Each later cycle that loaded the prefix evaluated only what follows it (its last token counted with the reply).
+  const { perCycle } = report.prefixCache as unknown as {
+    perCycle: Array<{ firstStep: { prompt: number; evaluated: number }; outcome: string; prefixTokens: number }>;
   };
-  assert.deepEqual(
-    perCycle.perCycle.map((cycle) => cycle.outcome),
-    ["written", "hit", "hit"],
-  );
-  for (const cycle of perCycle.perCycle.slice(1))
-    assert.equal(cycle.firstStep.evaluated, cycle.firstStep.prompt - perCycle.prefixTokens - 1, JSON.stringify(cycle));
+  assert.equal(perCycle[0]?.outcome, "written");
+  const hits = perCycle.filter((cycle) => cycle.outcome === "hit");
+  assert.ok(hits.length >= 1, JSON.stringify(perCycle));
+  for (const cycle of hits)
+    assert.equal(cycle.firstStep.evaluated, cycle.firstStep.prompt - cycle.prefixTokens - 1, JSON.stringify(cycle));
   assert.ok(Number(cache.ratio) > 0 && Number(cache.ratio) < 1, JSON.stringify(cache));
   assert.ok(Number(cache.stateFileBytes) > 0 && Number(cache.stateFileWrites) >= 1, JSON.stringify(cache));
 
