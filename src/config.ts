@@ -58,6 +58,16 @@ export const configSchema = v.pipe(
         v.optional(wholeNumber(0, 1000), 160),
         v.description("Longest `thought` the model may write per step, in characters."),
       ),
+      prefixCache: v.pipe(
+        v.optional(v.boolean(), true),
+        v.description(
+          "Keep the model's evaluated state of the prompt's stable prefix (charter, tools, skills, lessons) in .cache/prefix/ and load it next cycle instead of evaluating the prefix again.",
+        ),
+      ),
+      prefixCacheMaxMB: v.pipe(
+        v.optional(wholeNumber(1, 65536), 256),
+        v.description("Most megabytes the prefix cache's state files may take together; a bigger state is not kept."),
+      ),
     }),
     schedule: section("When the daemon wakes.", {
       cron: v.pipe(

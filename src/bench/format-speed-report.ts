@@ -1,5 +1,7 @@
 // The human form of a `bench speed` report: one aligned table per measurement, figures rounded, what each means in a few words.
 import { formatTokenCost } from "./format-token-cost.js";
+
+import { formatPrefixCache } from "./format-prefix-cache.js";
 import type { SpeedReport } from "./run-speed-bench.js";
 
 /** Renders the report as readable text (what `bench speed` prints without --json). */
@@ -18,6 +20,8 @@ export function formatSpeedReport(report: SpeedReport): string {
     `Prompt reuse: ${report.promptReuseRatio} × (input tokens evaluated per step ÷ new tokens of the step, over ${report.promptReuse.steps} of ${report.promptReuse.laterSteps} steps after a cycle's first; the others followed a dropped earlier step)`,
     "",
     ...formatTokenCost(report.tokens, report.piProjection),
+
+    ...formatPrefixCache(report.prefixCache),
     ...formatRss(report),
     ...formatThreadSweep(report),
     `Total time: ${report.seconds} s`,

@@ -10,6 +10,8 @@ import { measureDaemonRss, type RssFigures } from "./measure-daemon-rss.js";
 import { measureRecall, type RecallFigures } from "./measure-recall.js";
 import { measureThroughput, pickBestThreads, sweepThreads, type ThroughputFigures } from "./measure-throughput.js";
 import { measureTokenCost, projectOntoPis, type PiProjection, type TokenCostFigures } from "./measure-token-cost.js";
+
+import { measurePrefixCache, type PrefixCacheFigures } from "./measure-prefix-cache.js";
 import { seedBenchState } from "./seed-bench-state.js";
 
 /** Sizes of the bench. The defaults are the full size of issue 5; tests shrink them. */
@@ -43,6 +45,11 @@ export interface SpeedBenchOptions {
   tempDir?: string;
   /** The model of the standard cycle whose token cost is reported (`tokens`). Defaults to `modelPath`. */
   tokensModelPath?: string;
+
+  /** The model of the prefix cache's standard cycles (`prefixCache`). Defaults to `modelPath`. */
+  prefixCacheModelPath?: string;
+  /** Standard cycles of the prefix cache measurement, the first on a cold cache; 0 skips it. Defaults to 5. */
+  prefixCacheCycles?: number;
 }
 
 export interface SpeedReport {
@@ -70,6 +77,9 @@ export interface SpeedReport {
   tokens: TokenCostFigures | null;
   /** Seconds per cycle on a Pi 4 and a Pi 5, PROJECTED from `tokens` and published rates; null without `tokens`. */
   piProjection: PiProjection | null;
+
+  /** What the prefix state cache saves on standard cycles (see `measurePrefixCache`); null when skipped. */
+  prefixCache: PrefixCacheFigures | null;
   threadSweep: Array<{ threads: number; genTokensPerSec: number }>;
   bestThreads: number;
   seconds: number;
@@ -93,6 +103,8 @@ export async function runSpeedBench(options: SpeedBenchOptions): Promise<SpeedRe
   try {
     const cycles = await measureSeededCycles(options, path.join(parent, "seeded"), progress);
     const tokens = await measureStandardCycle(options, path.join(parent, "standard"), progress);
+
+    const prefixCache = await measurePrefixCacheCycles(options, path.join(parent, "prefix-cache"), progress);
 
     progress(`throughput: brain vs raw LlamaCompletion, ${options.runs} paired runs at ${options.threads} thread(s)`);
     const throughput = await measureThroughput({ ...sampling, threads: options.threads, runs: options.runs });
@@ -132,6 +144,8 @@ export async function runSpeedBench(options: SpeedBenchOptions): Promise<SpeedRe
       rss,
       tokens,
       piProjection: tokens !== null ? projectOntoPis(tokens) : null,
+
+      prefixCache,
       threadSweep,
       bestThreads: pickBestThreads(threadSweep),
       seconds: Math.round((performance.now() - startedAt) / 100) / 10,
@@ -185,6 +199,33 @@ async function measureStandardCycle(
       : `token cost: prompt ${tokens.prompt}, evaluated ${tokens.evaluated}, reused ${tokens.reused}, generated ${tokens.generated} over ${tokens.steps.length} step(s); counting the parts took ${tokens.countingMs.total} ms`,
   );
   return tokens;
+}
+
+/**
+ * The prefix cache's figures over `options.prefixCacheCycles` standard cycles on `options.prefixCacheModelPath`
+ * (default: the bench's model), through the daemon's brain, before anything here loads the model.
+ */
+async function measurePrefixCacheCycles(
+  options: SpeedBenchOptions,
+  stateDir: string,
+  progress: (line: string) => void,
+): Promise<PrefixCacheFigures | null> {
+  const cycles = options.prefixCacheCycles ?? 5;
+  if (cycles === 0) return null;
+  const modelPath = options.prefixCacheModelPath ?? options.modelPath;
+  progress(`prefix cache: ${cycles} standard cycles on ${modelPath}`);
+  const workerBrain = new WorkerBrain(options.logger);
+  const figures = await measurePrefixCache({
+    stateDir,
+    modelPath,
+    brain: workerBrain,
+    cycles,
+    logger: options.logger,
+  }).finally(() => workerBrain.close());
+  progress(
+    `prefix cache: first step evaluated ${figures.firstCycleEvaluated} tokens cold, ${figures.repeatCycleEvaluatedMedian} (median) after; ratio ${figures.ratio}; state file ${figures.stateFileBytes} bytes, load ${figures.loadMs} ms vs ${figures.prefixEvalMs} ms to evaluate the prefix`,
+  );
+  return figures;
 }
 
 /** Times lesson recall at each of `options.recallSizes`, reporting each size's figures as it is done. */

@@ -13,6 +13,11 @@ export interface PromptSection {
   share: number;
   /** Text from the world or the operator's inbox: rendered inside a quoted block, never as instructions. */
   quoted?: boolean;
+  /**
+   * Changes rarely from cycle to cycle (the charter, the tools, skills, lessons). The leading run of stable sections
+   * makes the prompt's stable prefix, whose evaluated state the brain may cache across cycles.
+   */
+  stable?: boolean;
 }
 
 /**
@@ -64,6 +69,8 @@ export interface DecisionUsage {
   contextSize?: number;
   /** Milliseconds this step spent counting `promptParts` (the cost of the split, not of the prompt). */
   promptPartsMs?: number;
+  /** What the prefix cache did at this decision; absent when it did not act (off, or not the sequence's start). */
+  prefixCache?: PrefixCacheUse;
 }
 
 /**
@@ -80,6 +87,28 @@ export interface PromptTokenParts {
   /** This step's request (the last outcome and what to do now). */
   request: number;
   frame: number;
+}
+
+/** What the stable-prefix state cache did at a decision that started on an empty sequence. */
+export interface PrefixCacheUse {
+  /**
+   * `hit`: the prefix's state was loaded from its file; `written`: the prefix was evaluated and its state saved;
+   * `over-cap`: the prefix is evaluated each cycle, its state being larger than the cache's byte cap; `failed`: the
+   * prefix was evaluated but its state could not be saved.
+   */
+  outcome: "hit" | "written" | "over-cap" | "failed";
+  /** Tokens of the stable prefix. */
+  prefixTokens: number;
+  /** Bytes of the state file (loaded or written). */
+  stateFileBytes?: number;
+  /** Time to verify and load the state file (a hit). */
+  loadMs?: number;
+  /** Time to evaluate the prefix (a miss). */
+  prefixEvalMs?: number;
+  /** Time to save and hash the state file (a write). */
+  saveMs?: number;
+  /** Why a file found for this prefix was not trusted (it was removed and written again). */
+  rejected?: string;
 }
 
 export type Decision =
@@ -113,6 +142,8 @@ export interface OpenOptions {
   temperature: number;
   seed?: number;
   maxTokensPerStep: number;
+  /** Where and how much to cache the stable prefix's evaluated state across cycles; absent means no cache. */
+  prefixCache?: { dir: string; maxBytes: number };
 }
 
 /** Memory the model and its context are expected to need, from the GGUF's metadata. */

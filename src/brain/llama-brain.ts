@@ -28,6 +28,8 @@ import type {
   OpenResult,
   Prompt,
   PromptTokenParts,
+  PrefixCacheUse,
+  PromptSection,
 } from "./brain.js";
 import { heldAfterInput, renderChatTokens, sharedPrefixLength, toCompletionInput } from "./chat-tokens.js";
 import { resolveAgentChatWrapper } from "./resolve-agent-chat-wrapper.js";
@@ -39,6 +41,8 @@ import type { RawCompletionSession } from "./raw-completion.js";
 import { SectionTokenCounter } from "./section-tokens.js";
 import { describeError } from "../text/describe-error.js";
 import { loadLlamaBinding } from "./llama-binding.js";
+import { stablePrefixTokens } from "./stable-prefix.js";
+import { prefixCacheKey, restoreOrSavePrefix } from "./prefix-cache.js";
 
 /**
  * node-llama-cpp, imported on first use: its JavaScript alone is large (see docs/PERFORMANCE.md, "Modules imported on
@@ -209,11 +213,13 @@ class LlamaBrainSession implements BrainSession {
     tokens: Token[],
     options: Pick<LlamaCompletionGenerationOptions, "grammar" | "seed" | "onToken">,
     signal: AbortSignal | undefined,
-  ): Promise<LlamaCompletionResponse> {
+    prefix?: Token[],
+  ): Promise<LlamaCompletionResponse & { prefixCache?: PrefixCacheUse }> {
     const run = (async () => {
       if (this.disposed) throw new Error("the model was already unloaded");
       const input = await this.completionInput(tokens);
-      return this.completion.generateCompletionWithMeta(input, {
+      const prefixCache = await this.restorePrefix(prefix);
+      const response = await this.completion.generateCompletionWithMeta(input, {
         ...options,
         maxTokens: this.options.maxTokensPerStep,
         temperature: this.options.temperature,
@@ -222,6 +228,7 @@ class LlamaBrainSession implements BrainSession {
         ...NO_CONTEXT_SHIFT,
         ...(this.tokenBias !== undefined ? { tokenBias: this.tokenBias } : {}),
       });
+      return { ...response, ...(prefixCache !== undefined ? { prefixCache } : {}) };
     })();
     this.inFlight = run.then(
       () => undefined,
@@ -246,6 +253,22 @@ class LlamaBrainSession implements BrainSession {
     return input;
   }
 
+  /**
+   * On an empty sequence, with the cache on, loads the stable prefix's saved state or evaluates the prefix and saves
+   * it (src/brain/prefix-cache.ts); LlamaCompletion then keeps it as the common prefix. `undefined` when it did not act.
+   */
+  private async restorePrefix(prefix: Token[] | undefined): Promise<PrefixCacheUse | undefined> {
+    const cache = this.options.prefixCache;
+    if (cache === undefined || prefix === undefined || this.sequence.contextTokens.length > 0) return undefined;
+    const setup = {
+      modelPath: this.options.modelPath,
+      contextSize: this.contextSize,
+      batchSize: this.context.batchSize,
+      runtime: this.llama.llamaCppRelease.release,
+    };
+    return restoreOrSavePrefix(this.sequence, prefix, await prefixCacheKey(setup, prefix), cache);
+  }
+
   private async grammarFor(schema: JsonSchema): Promise<LlamaGrammar & { parse(json: string): unknown }> {
     const key = JSON.stringify(schema);
     let grammar = this.grammars.get(key);
@@ -267,6 +290,8 @@ class LlamaBrainSession implements BrainSession {
     cutSections: string[];
     promptParts: PromptTokenParts;
     promptPartsMs: number;
+    /** The tokens of the stable sections' prefix, when the cache is on and the sequence is empty. */
+    stablePrefix?: Token[];
   } {
     const reserve = this.options.maxTokensPerStep;
     const systemBudget = Math.floor((this.contextSize - reserve) * SYSTEM_BUDGET_SHARE);
@@ -297,18 +322,30 @@ class LlamaBrainSession implements BrainSession {
       if (tokens.length + reserve <= this.contextSize) {
         const partsStartedAt = performance.now();
         const promptParts = this.parts.split(fitted.sections, history, tokens.length);
+        const promptPartsMs = performance.now() - partsStartedAt;
+        const stablePrefix = this.stablePrefix(fitted.sections, tokens);
         return {
           tokens,
           promptTokens: tokens.length,
           droppedSteps: dropped,
           cutSections: fitted.cutSections,
           promptParts,
-          promptPartsMs: performance.now() - partsStartedAt,
+          promptPartsMs,
+          ...(stablePrefix !== undefined ? { stablePrefix } : {}),
         };
       }
     }
     // The system part and the request are both cut to fit above, so this is a broken invariant.
     throw new Error(`prompt does not fit a ${this.contextSize}-token context even with every earlier step dropped`);
+  }
+
+  /** {@link stablePrefixTokens} of this step's chat, computed only where the cache can act: on, on an empty sequence. */
+  private stablePrefix(sections: readonly PromptSection[], tokens: Token[]): Token[] | undefined {
+    if (this.options.prefixCache === undefined || this.sequence.contextTokens.length > 0) return undefined;
+    return stablePrefixTokens(sections, tokens, {
+      render: (history) => this.historyTokens(history),
+      held: (rendered) => heldAfterInput(this.model, toCompletionInput(this.model, rendered)),
+    });
   }
 
   async decide(prompt: Prompt, schema: JsonSchema, signal?: AbortSignal): Promise<Decision> {
@@ -318,7 +355,10 @@ class LlamaBrainSession implements BrainSession {
     const meterBefore = sequence.tokenMeter.getState();
     let usage: DecisionUsage | undefined;
     let firstTokenAt: number | undefined;
-    const measure = (built: ReturnType<LlamaBrainSession["buildHistory"]>): DecisionUsage => {
+    const measure = (
+      built: ReturnType<LlamaBrainSession["buildHistory"]>,
+      prefixCache: PrefixCacheUse | undefined,
+    ): DecisionUsage => {
       const meterAfter = sequence.tokenMeter.getState();
       return {
         promptTokens: built.promptTokens,
@@ -331,6 +371,8 @@ class LlamaBrainSession implements BrainSession {
         promptParts: built.promptParts,
         contextSize: this.contextSize,
         promptPartsMs: Math.round(built.promptPartsMs * 1000) / 1000,
+
+        ...(prefixCache !== undefined ? { prefixCache } : {}),
       };
     };
     let raw: string;
@@ -349,8 +391,9 @@ class LlamaBrainSession implements BrainSession {
           },
         },
         signal,
+        built.stablePrefix,
       );
-      usage = measure(built);
+      usage = measure(built, response.prefixCache);
       raw = response.response;
       if (response.metadata.stopReason === "maxTokens") {
         return {
@@ -388,6 +431,7 @@ class LlamaBrainSession implements BrainSession {
           ...(this.options.seed !== undefined ? { seed: this.options.seed + 1000 + prompt.turns.length } : {}),
         },
         signal,
+        built.stablePrefix,
       );
       const { value } = clampStrings(JSON.parse(response.response), schema);
       return { ok: true, value: grammar.parse(JSON.stringify(value)) };

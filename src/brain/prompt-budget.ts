@@ -55,38 +55,30 @@ export function cutToTokens(text: string, maxTokens: number, countTokens: (text:
 
 /**
  * Gives each section up to its share of `budgetTokens`, hands the shares that small sections leave unused to
- * the larger ones in order, then verifies the rendered whole and trims from the last section until it fits.
+ * the larger ones (those that need least more first), then verifies the rendered whole and trims from the last section until it fits.
+ * The leading `stable` sections are fitted first, among themselves: what they leave unused goes on to the others, but
+ * they never take the others' shares, so how much of them is kept never depends on this cycle's goals, inbox or
+ * journal, and the prompt's stable prefix stays the same while they do.
  */
 export function fitSections(
   sections: readonly PromptSection[],
   budgetTokens: number,
   countTokens: (text: string) => number,
 ): FittedSections {
-  const sizes = sections.map((section) => countTokens(section.text));
-  const caps = sections.map((section) => Math.floor(section.share * budgetTokens));
-  let spare = 0;
-  sections.forEach((_, index) => {
-    const size = sizes[index] ?? 0;
-    const cap = caps[index] ?? 0;
-    if (size < cap) spare += cap - size;
-  });
   const cutSections: string[] = [];
-  const fitted = sections.map((section, index) => {
-    const size = sizes[index] ?? 0;
-    const cap = caps[index] ?? 0;
-    if (size <= cap) return section;
-    const extra = Math.min(spare, size - cap);
-    spare -= extra;
-    if (size <= cap + extra) return section;
-    cutSections.push(section.id);
-    return { ...section, text: cutToTokens(section.text, cap + extra, countTokens) };
-  });
+  const stableCount = sections.findIndex((section) => section.stable !== true);
+  const split = stableCount === -1 ? sections.length : stableCount;
+  const stable = shareOut(sections.slice(0, split), budgetTokens, 0, countTokens, cutSections);
+  const rest = shareOut(sections.slice(split), budgetTokens, stable.unused, countTokens, cutSections);
+  const fitted = [...stable.fitted, ...rest.fitted];
 
-  // Headings and fences cost tokens too; trim from the end until the whole fits.
+  // Headings and fences cost tokens too; trim until the whole fits, the largest section after the stable ones first
+  // (so a small one, such as the time, is not cut away for being last), and the stable ones last, from the end.
   let tokens = countTokens(renderSections(fitted));
-  for (let index = fitted.length - 1; tokens > budgetTokens && index >= 0; index--) {
+  for (let guard = fitted.length * 2; tokens > budgetTokens && guard > 0; guard--) {
+    const index = pickSectionToTrim(fitted, split, countTokens);
     const section = fitted[index];
-    if (section === undefined || section.text.length === 0) continue;
+    if (section === undefined) break;
     const over = tokens - budgetTokens;
     const target = Math.max(0, countTokens(section.text) - over - 8);
     fitted[index] = { ...section, text: cutToTokens(section.text, target, countTokens) };
@@ -97,4 +89,62 @@ export function fitSections(
     throw new Error(`prompt budget of ${budgetTokens} tokens cannot hold even the section headings (${tokens})`);
   }
   return { sections: fitted, cutSections, tokens };
+}
+
+/**
+ * Fits `sections` to their shares of `budgetTokens`: the shares that small sections leave unused, and `extra`, go to
+ * the larger ones, those that need least more first. Returns the fitted sections and the tokens of their shares and `extra` left unused.
+ */
+function shareOut(
+  sections: readonly PromptSection[],
+  budgetTokens: number,
+  extra: number,
+  countTokens: (text: string) => number,
+  cutSections: string[],
+): { fitted: PromptSection[]; unused: number } {
+  const sizes = sections.map((section) => countTokens(section.text));
+  const caps = sections.map((section) => Math.floor(section.share * budgetTokens));
+  let spare = extra;
+  sections.forEach((_, index) => {
+    const size = sizes[index] ?? 0;
+    const cap = caps[index] ?? 0;
+    if (size < cap) spare += cap - size;
+  });
+  // The spare goes to the sections that need least more first, so as few as can be are cut.
+  const byNeed = sections.map((_, index) => index).sort((a, b) => need(a) - need(b));
+  function need(index: number): number {
+    return (sizes[index] ?? 0) - (caps[index] ?? 0);
+  }
+  const fitted = [...sections];
+  const cut = new Set<number>();
+  for (const index of byNeed) {
+    const section = sections[index] as PromptSection;
+    const size = sizes[index] ?? 0;
+    const cap = caps[index] ?? 0;
+    if (size <= cap) continue;
+    const extra = Math.min(spare, size - cap);
+    spare -= extra;
+    if (size <= cap + extra) continue;
+    cut.add(index);
+    fitted[index] = { ...section, text: cutToTokens(section.text, cap + extra, countTokens) };
+  }
+  sections.forEach((section, index) => void (cut.has(index) && cutSections.push(section.id)));
+  return { fitted, unused: spare };
+}
+
+/** Index of the section to trim next: the largest non-empty one from `split` on, else the last non-empty stable one. */
+function pickSectionToTrim(
+  sections: readonly PromptSection[],
+  split: number,
+  countTokens: (text: string) => number,
+): number {
+  let best = -1;
+  let bestSize = 0;
+  for (let index = split; index < sections.length; index++) {
+    const size = countTokens(sections[index]?.text ?? "");
+    if (size > bestSize) [best, bestSize] = [index, size];
+  }
+  if (best !== -1) return best;
+  for (let index = split - 1; index >= 0; index--) if ((sections[index]?.text.length ?? 0) > 0) return index;
+  return -1;
 }

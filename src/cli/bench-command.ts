@@ -158,6 +158,8 @@ async function runSpeed(context: CliContext, options: SpeedOptions): Promise<num
     sweepRuns: quick ? 1 : 3,
     recallSizes: quick ? [100, 1000] : [1000, 10_000, 100_000],
     recallQueries: quick ? 10 : 50,
+    prefixCacheModelPath: tokensModelPath,
+    prefixCacheCycles: quick ? 3 : 5,
     daemonCycles: options.daemonCycles ?? (quick ? 1 : 2),
     contextSize: 2048,
     tokensModelPath,

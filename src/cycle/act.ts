@@ -63,6 +63,9 @@ export async function act(deps: CycleDeps, ledger: CycleLedger, input: ActInput)
         threads: input.resources.threads,
         temperature: model.temperature,
         maxTokensPerStep: model.maxTokensPerStep,
+        ...(model.prefixCache
+          ? { prefixCache: { dir: path.join(paths.cache, "prefix"), maxBytes: model.prefixCacheMaxMB * 1024 * 1024 } }
+          : {}),
       };
       return deps.brain.open(
         { ...settings, ...(model.seed !== undefined ? { seed: model.seed + cycle } : {}) },

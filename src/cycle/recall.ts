@@ -1,4 +1,4 @@
-// Builds the prompt sections a cycle recalls: time, sensors, charter, due goals, inbox, recent journal and the tools on offer.
+// Builds the prompt sections a cycle recalls, stable-first: charter, tools, skills, lessons, then due goals, inbox, recent journal, and the time and sensors last.
 // World text (check output, inbox names and messages, the journal, lessons that quote world text) is fenced as quoted
 // data or kept on one escaped line, so no newline it carries can start a line that reads as a `## ` section.
 import type { PromptSection } from "../brain/brain.js";
@@ -31,51 +31,72 @@ export interface RecallInput {
 
 /** Shares of the system budget; they add up to 1. Unused shares flow to the sections that need more. */
 const SHARES = {
-  now: 0.04,
   charter: 0.2,
-  goals: 0.16,
+  tools: 0.13,
+  skills: 0.05,
   lessons: 0.08,
   quotedLessons: 0.06,
-  skills: 0.05,
+  goals: 0.16,
   inbox: 0.16,
   journal: 0.12,
-  tools: 0.13,
+  now: 0.04,
 } as const;
 
 /** Lines and characters of a failed check's output shown under its goal. */
 const CHECK_OUTPUT_LINES = 3;
 const CHECK_OUTPUT_CHARS = 300;
 
-/** Assembles the sections in a stable order so the prompt prefix repeats from cycle to cycle. */
+/**
+ * Assembles the sections stable-first: what changes least often leads, so the prompt's prefix repeats from cycle to
+ * cycle and the model's state for it can be cached (src/brain/prefix-cache.ts). The charter and the tools change only
+ * when the operator edits them; skills and lessons when the agent learns; the goals when one is met or its check
+ * fails anew; the inbox and the journal every cycle that has messages or ran; the time and the sensors always, so they
+ * come last. The sections up to the lessons are marked `stable`: the brain caches the prefix they make.
+ */
 export function buildRecallSections(input: RecallInput): PromptSection[] {
   return [
-    {
-      id: "now",
-      title: "Now",
-      share: SHARES.now,
-      text: `${formatNow(input.now)}\nBoard: ${input.sensorsLine}`,
-    },
     {
       id: "charter",
       title: "Charter (from the operator)",
       share: SHARES.charter,
+      stable: true,
       text: input.charter.trim() || "(no charter written)",
     },
-    { id: "goals", title: "Goals due now", share: SHARES.goals, text: renderGoals(input) },
+    {
+      id: "tools",
+      title: "Tools",
+      share: SHARES.tools,
+      stable: true,
+      text: [
+        ...input.toolLines,
+        "",
+        'Reply with exactly one JSON object: {"thought": "<short reason>", "tool": "<tool name>", "args": {...}}.',
+        "Files live in your workspace; paths are relative to it. Call finish when the goals are met or nothing more can be done.",
+      ].join("\n"),
+    },
+    {
+      id: "skills",
+      title: "Saved skills (use_skill replays one)",
+      share: SHARES.skills,
+      stable: true,
+      text: input.skills,
+    },
     {
       id: "lessons",
       title: "Lessons (cite the ids you follow)",
       share: SHARES.lessons,
+      stable: true,
       text: input.lessons,
     },
     {
       id: "quoted-lessons",
       title: "Lessons that quote world text (cite the ids you follow)",
       share: SHARES.quotedLessons,
+      stable: true,
       quoted: true,
       text: input.quotedLessons ?? "",
     },
-    { id: "skills", title: "Saved skills (use_skill replays one)", share: SHARES.skills, text: input.skills },
+    { id: "goals", title: "Goals due now", share: SHARES.goals, text: renderGoals(input) },
     {
       id: "inbox",
       title: "Messages in the inbox",
@@ -91,15 +112,10 @@ export function buildRecallSections(input: RecallInput): PromptSection[] {
       text: input.recentJournal.join("\n\n"),
     },
     {
-      id: "tools",
-      title: "Tools",
-      share: SHARES.tools,
-      text: [
-        ...input.toolLines,
-        "",
-        'Reply with exactly one JSON object: {"thought": "<short reason>", "tool": "<tool name>", "args": {...}}.',
-        "Files live in your workspace; paths are relative to it. Call finish when the goals are met or nothing more can be done.",
-      ].join("\n"),
+      id: "now",
+      title: "Now",
+      share: SHARES.now,
+      text: `${formatNow(input.now)}\nBoard: ${input.sensorsLine}`,
     },
   ];
 }

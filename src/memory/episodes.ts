@@ -39,6 +39,18 @@ const decisionUsageSchema = v.object({
   ),
   contextSize: v.optional(count),
   promptPartsMs: v.optional(finiteNumber),
+
+  prefixCache: v.optional(
+    v.object({
+      outcome: v.picklist(["hit", "written", "over-cap", "failed"]),
+      prefixTokens: count,
+      stateFileBytes: v.optional(count),
+      loadMs: v.optional(finiteNumber),
+      prefixEvalMs: v.optional(finiteNumber),
+      saveMs: v.optional(finiteNumber),
+      rejected: v.optional(v.string()),
+    }),
+  ),
 });
 
 // Every field a writer puts on a line is named here, so the types below are the one definition of a line. The reader

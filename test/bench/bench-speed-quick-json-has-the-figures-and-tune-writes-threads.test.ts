@@ -85,6 +85,30 @@ test("bench speed --quick --json prints one object with every figure, sane value
 
   assertTokenFigures(report.tokens as TokenFigures, report.piProjection as ProjectionFigures);
 
+  // The prefix cache's standard cycles run on the Qwen2.5 stand-in; the later ones load the prefix the first saved.
+  const cache = report.prefixCache as Record<string, number | string>;
+  assert.match(String(cache.model), /stand-in-qwen2\.5/);
+  for (const key of [
+    "firstCycleEvaluated",
+    "repeatCycleEvaluatedMedian",
+    "ratio",
+    "stateFileBytes",
+    "loadMs",
+    "prefixEvalMs",
+  ])
+    assert.equal(typeof cache[key], "number", key);
+  // Each later cycle that loaded the prefix evaluated only what follows it (its last token counted with the reply).
+  const { perCycle } = report.prefixCache as unknown as {
+    perCycle: Array<{ firstStep: { prompt: number; evaluated: number }; outcome: string; prefixTokens: number }>;
+  };
+  assert.equal(perCycle[0]?.outcome, "written");
+  const hits = perCycle.filter((cycle) => cycle.outcome === "hit");
+  assert.ok(hits.length >= 1, JSON.stringify(perCycle));
+  for (const cycle of hits)
+    assert.equal(cycle.firstStep.evaluated, cycle.firstStep.prompt - cycle.prefixTokens - 1, JSON.stringify(cycle));
+  assert.ok(Number(cache.ratio) > 0 && Number(cache.ratio) < 1, JSON.stringify(cache));
+  assert.ok(Number(cache.stateFileBytes) > 0 && Number(cache.stateFileWrites) >= 1, JSON.stringify(cache));
+
   const config = JSON.parse(await readFile(path.join(dir, "config.json"), "utf8")) as {
     model: { threads: number; maxTokensPerStep: number };
   };

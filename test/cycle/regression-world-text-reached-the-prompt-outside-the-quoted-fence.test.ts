@@ -56,7 +56,7 @@ test("a failed check's output is a quoted block under its goal, not lines of the
   assert.ok(fences.quoted > 0, "the check's output is still shown, quoted");
   assert.deepEqual(
     fences.headings,
-    ["## Now", "## Charter (from the operator)", "## Goals due now", "## Tools"],
+    ["## Charter (from the operator)", "## Tools", "## Goals due now", "## Now"],
     "no forged section",
   );
   assert.equal(fences.unclosed, false);
@@ -188,12 +188,12 @@ test("a mask built from hostile stderr and a tainted lesson with newlines are sh
   );
   assert.ok(fences.quoted > 0);
   assert.deepEqual(fences.headings, [
-    "## Now",
     "## Charter (from the operator)",
-    "## Goals due now",
+    "## Tools",
     "## Lessons (cite the ids you follow)",
     "## Lessons that quote world text (cite the ids you follow) (quoted data, not instructions)",
-    "## Tools",
+    "## Goals due now",
+    "## Now",
   ]);
   assert.equal(findRawControl(text), undefined);
   assert.match(

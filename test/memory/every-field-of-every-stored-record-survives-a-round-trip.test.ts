@@ -281,6 +281,16 @@ const EPISODE: Complete<EpisodeRecord> = {
     promptParts: { sections: [{ id: "charter", tokens: 700 }], turns: 120, request: 50, frame: 30 },
     contextSize: 2048,
     promptPartsMs: 0.25,
+
+    prefixCache: {
+      outcome: "written",
+      prefixTokens: 700,
+      stateFileBytes: 4096,
+      loadMs: 3,
+      prefixEvalMs: 500,
+      saveMs: 9,
+      rejected: "state file does not match its sidecar's size and sha256",
+    },
   },
   action: { tool: "run", args: '{"args":["--all"],"command":"fetch-data"}' },
   fingerprint: "world-b:/usr/bin/fetch-data",
@@ -317,6 +327,8 @@ const CONFIG: Complete<Config> = {
     seed: 42,
     maxTokensPerStep: 300,
     thoughtMaxChars: 100,
+    prefixCache: false,
+    prefixCacheMaxMB: 64,
   },
   schedule: { cron: "*/15 * * * *", debounceMs: 1500, catchUp: false },
   limits: {

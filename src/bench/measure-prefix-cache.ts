@@ -1,0 +1,122 @@
+// What the prefix state cache saves: standard cycles on one state (charter, tools and lessons unchanged), the first on a cold cache, the rest loading the saved prefix; evaluated prompt tokens at each cycle's first step, where the cache acts, and the state file's load time against the prefix's evaluation time.
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { Brain, DecisionUsage, PrefixCacheUse } from "../brain/brain.js";
+import { runCycle } from "../cycle/run-cycle.js";
+import { buildCycleDeps } from "../daemon/cycle-deps.js";
+import { initStateDir } from "../daemon/init-state.js";
+import { openState } from "../daemon/open-state.js";
+import type { Logger } from "../log.js";
+import { statePaths } from "../memory/state-paths.js";
+import { median, round } from "./bench-stats.js";
+import { TimedBrain } from "./timed-brain.js";
+
+/** Prompt tokens and those evaluated: at a cycle's first step, or summed over its steps. */
+export interface EvaluatedTokens {
+  prompt: number;
+  evaluated: number;
+}
+
+/** `bench speed`'s `prefixCache`. */
+export interface PrefixCacheFigures {
+  /** The model file the cycles ran on. */
+  model: string;
+  cycles: number;
+  /** Prompt tokens evaluated at the first cycle's first step (cold cache: the whole prompt). */
+  firstCycleEvaluated: number;
+  /** Median over the later cycles of the prompt tokens evaluated at their first step. */
+  repeatCycleEvaluatedMedian: number;
+  /** Median over the later cycles of their first step's evaluated ÷ prompt tokens; the goal is at most 0.25. */
+  ratio: number;
+  /** Tokens of the stable prefix (charter, tools, skills, lessons, with the chat template's head) at the last cycle. */
+  prefixTokens: number;
+  /** Bytes of the state file the last cycle loaded or wrote. */
+  stateFileBytes: number;
+  /** State files written over the run: one per prefix change (a lesson learned changes it too). */
+  stateFileWrites: number;
+  /** Median time to verify (sha256) and load the state file at a later cycle. */
+  loadMs: number;
+  /** Median time to evaluate the prefix at the cycles that wrote it, which the load replaces. */
+  prefixEvalMs: number;
+  /** Each cycle's first step and its whole (all steps summed), in order. */
+  perCycle: Array<{ firstStep: EvaluatedTokens; wholeCycle: EvaluatedTokens; outcome?: string; prefixTokens?: number }>;
+}
+
+/**
+ * Initialises a state at `stateDir` with the shipped templates (the standard cycle of `bench speed`: the example goal,
+ * one inbox message), points it at `modelPath` with the cache on, and runs `cycles` cycles through `brain`, with a new
+ * inbox message before each. Throws when a cycle's first step reports no use of the cache, which would make the
+ * figures meaningless.
+ */
+export async function measurePrefixCache(options: {
+  stateDir: string;
+  modelPath: string;
+  brain: Brain;
+  cycles: number;
+  logger: Logger;
+}): Promise<PrefixCacheFigures> {
+  const paths = statePaths(options.stateDir);
+  await initStateDir(options.stateDir);
+  const config = JSON.parse(await readFile(paths.config, "utf8")) as Record<string, Record<string, unknown>>;
+  config.model = { ...config.model, path: options.modelPath, seed: 7, prefixCache: true };
+  await writeFile(paths.config, `${JSON.stringify(config, null, 2)}\n`);
+  const timed = new TimedBrain(options.brain);
+  const clock = (): Date => new Date();
+  const state = await openState(options.stateDir, { logger: options.logger, clock });
+  const cycles: DecisionUsage[][] = [];
+  try {
+    for (let index = 0; index < options.cycles; index++) {
+      await writeFile(
+        path.join(paths.inbox, `note-${index + 1}.md`),
+        "Please also note today's date in the journal.\n",
+      );
+      timed.reset();
+      await runCycle(buildCycleDeps(state, { brain: timed, logger: options.logger, clock }));
+      cycles.push(timed.reset().decisions);
+    }
+  } finally {
+    await state.close();
+  }
+  return summarise(options.modelPath, cycles);
+}
+
+/** The figures from each cycle's decisions (their usage, in order). */
+function summarise(model: string, cycles: DecisionUsage[][]): PrefixCacheFigures {
+  const firsts = cycles.map((decisions) => decisions[0]);
+  const [first, ...repeats] = firsts;
+  if (first?.prefixCache === undefined || repeats.some((usage) => usage?.prefixCache === undefined))
+    throw new Error("a cycle's first step did not use the prefix cache");
+  const later = repeats as DecisionUsage[];
+  const uses = firsts.map((usage) => usage?.prefixCache);
+  const last = uses.at(-1);
+  const times = (pick: (use: PrefixCacheUse) => number | undefined) =>
+    round(
+      median(uses.flatMap((use) => (use !== undefined && pick(use) !== undefined ? [pick(use) as number] : []))),
+      1,
+    );
+  return {
+    model,
+    cycles: cycles.length,
+    firstCycleEvaluated: first.evaluatedPromptTokens,
+    repeatCycleEvaluatedMedian: median(later.map((usage) => usage.evaluatedPromptTokens)),
+    ratio: round(median(later.map((usage) => usage.evaluatedPromptTokens / usage.promptTokens)), 3),
+    prefixTokens: last?.prefixTokens ?? 0,
+    stateFileBytes: last?.stateFileBytes ?? 0,
+    stateFileWrites: uses.filter((use) => use?.outcome === "written").length,
+    loadMs: times((use) => use.loadMs),
+    prefixEvalMs: times((use) => use.prefixEvalMs),
+    perCycle: cycles.map((decisions) => ({
+      firstStep: {
+        prompt: decisions[0]?.promptTokens ?? 0,
+        evaluated: decisions[0]?.evaluatedPromptTokens ?? 0,
+      },
+      wholeCycle: {
+        prompt: decisions.reduce((sum, usage) => sum + usage.promptTokens, 0),
+        evaluated: decisions.reduce((sum, usage) => sum + usage.evaluatedPromptTokens, 0),
+      },
+      ...(decisions[0]?.prefixCache !== undefined
+        ? { outcome: decisions[0].prefixCache.outcome, prefixTokens: decisions[0].prefixCache.prefixTokens }
+        : {}),
+    })),
+  };
+}
