@@ -1,15 +1,8 @@
 // What the prefix state cache saves: standard cycles on one state (charter, tools and lessons unchanged), the first on a cold cache, the rest loading the saved prefix; evaluated prompt tokens at each cycle's first step, where the cache acts, and the state file's load time against the prefix's evaluation time.
-import { readFile, writeFile } from "node:fs/promises";
-import path from "node:path";
 import type { Brain, DecisionUsage, PrefixCacheUse } from "../brain/brain.js";
-import { runCycle } from "../cycle/run-cycle.js";
-import { buildCycleDeps } from "../daemon/cycle-deps.js";
-import { initStateDir } from "../daemon/init-state.js";
-import { openState } from "../daemon/open-state.js";
 import type { Logger } from "../log.js";
-import { statePaths } from "../memory/state-paths.js";
 import { median, round } from "./bench-stats.js";
-import { TimedBrain } from "./timed-brain.js";
+import { runStandardCycles } from "./standard-cycles.js";
 
 /** Prompt tokens and those evaluated: at a cycle's first step, or summed over its steps. */
 export interface EvaluatedTokens {
@@ -43,9 +36,8 @@ export interface PrefixCacheFigures {
 }
 
 /**
- * Initialises a state at `stateDir` with the shipped templates (the standard cycle of `bench speed`: the example goal,
- * one inbox message), points it at `modelPath` with the cache on, and runs `cycles` cycles through `brain`, with a new
- * inbox message before each. Throws when a cycle's first step reports no use of the cache, which would make the
+ * Runs `cycles` standard cycles ({@link runStandardCycles}; the cache is on by default) on `modelPath` through
+ * `brain`, the first on a cold cache. Throws when a cycle's first step reports no use of the cache, which would make the
  * figures meaningless.
  */
 export async function measurePrefixCache(options: {
@@ -55,29 +47,11 @@ export async function measurePrefixCache(options: {
   cycles: number;
   logger: Logger;
 }): Promise<PrefixCacheFigures> {
-  const paths = statePaths(options.stateDir);
-  await initStateDir(options.stateDir);
-  const config = JSON.parse(await readFile(paths.config, "utf8")) as Record<string, Record<string, unknown>>;
-  config.model = { ...config.model, path: options.modelPath, seed: 7, prefixCache: true };
-  await writeFile(paths.config, `${JSON.stringify(config, null, 2)}\n`);
-  const timed = new TimedBrain(options.brain);
-  const clock = (): Date => new Date();
-  const state = await openState(options.stateDir, { logger: options.logger, clock });
-  const cycles: DecisionUsage[][] = [];
-  try {
-    for (let index = 0; index < options.cycles; index++) {
-      await writeFile(
-        path.join(paths.inbox, `note-${index + 1}.md`),
-        "Please also note today's date in the journal.\n",
-      );
-      timed.reset();
-      await runCycle(buildCycleDeps(state, { brain: timed, logger: options.logger, clock }));
-      cycles.push(timed.reset().decisions);
-    }
-  } finally {
-    await state.close();
-  }
-  return summarise(options.modelPath, cycles);
+  const cycles = await runStandardCycles(options);
+  return summarise(
+    options.modelPath,
+    cycles.map((cycle) => cycle.decisions),
+  );
 }
 
 /** The figures from each cycle's decisions (their usage, in order). */

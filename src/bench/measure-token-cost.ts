@@ -1,17 +1,10 @@
 // The token cost of one standard cycle (a fresh `init` state, its example goal and one inbox message) on a given model, what counting the prompt's parts cost, and its projection onto a Pi 4 and a Pi 5.
-import { readFile, writeFile } from "node:fs/promises";
-import path from "node:path";
 import type { Brain } from "../brain/brain.js";
-import { runCycle } from "../cycle/run-cycle.js";
-import { buildCycleDeps } from "../daemon/cycle-deps.js";
-import { initStateDir } from "../daemon/init-state.js";
-import { openState } from "../daemon/open-state.js";
 import type { Logger } from "../log.js";
 import type { CycleTokens } from "../memory/db-schema.js";
-import { statePaths } from "../memory/state-paths.js";
 import { round } from "./bench-stats.js";
+import { runStandardCycles } from "./standard-cycles.js";
 import { PI_RATES, projectCycle, type BoardProjection } from "./pi-rates.js";
-import { TimedBrain } from "./timed-brain.js";
 
 /** `bench speed`'s `tokens`: the standard cycle's record (see `CycleTokens`), on which model, and the split's cost. */
 export interface TokenCostFigures extends CycleTokens {
@@ -37,8 +30,8 @@ export interface PiProjection {
 }
 
 /**
- * Initialises a state at `stateDir` with the shipped templates, points it at `modelPath` (seed 7, the rest of the
- * config as `init` writes it), drops one inbox message, and runs one cycle through `brain`. Returns its token record,
+ * Runs one standard cycle ({@link runStandardCycles}: the shipped templates, seed 7, one inbox message) on `modelPath`
+ * through `brain`. Returns its token record,
  * or `null` (with a warning saying how the cycle ended) when the model decided no step: the standard cycle's unmet
  * goal rules that out unless the cycle failed before the model ran.
  */
@@ -48,37 +41,23 @@ export async function measureTokenCost(options: {
   brain: Brain;
   logger: Logger;
 }): Promise<TokenCostFigures | null> {
-  const paths = statePaths(options.stateDir);
-  await initStateDir(options.stateDir);
-  const config = JSON.parse(await readFile(paths.config, "utf8")) as Record<string, Record<string, unknown>>;
-  config.model = { ...config.model, path: path.resolve(options.modelPath), seed: 7 };
-  await writeFile(paths.config, `${JSON.stringify(config, null, 2)}\n`);
-  await writeFile(path.join(paths.inbox, "note.md"), "Please also note today's date in the journal.\n");
-  const timed = new TimedBrain(options.brain);
-  const clock = (): Date => new Date();
-  const state = await openState(options.stateDir, { logger: options.logger, clock });
-  try {
-    const result = await runCycle(buildCycleDeps(state, { brain: timed, logger: options.logger, clock }));
-    const tokens = result.status === "ran" ? result.tokens : state.db.data.cycles.at(-1)?.tokens;
-    if (tokens === undefined || tokens === null) {
-      const why = result.status === "ran" ? "" : `: ${result.status === "skipped" ? result.detail : result.reason}`;
-      options.logger.warn(`bench speed: the standard cycle ${result.status} without a model-decided step${why}`);
-      return null;
-    }
-    const { decisions } = timed.reset();
-    const counting = decisions.map((usage) => usage.promptPartsMs ?? 0);
-    return {
-      ...tokens,
-      model: options.modelPath,
-      countingMs: { total: round(sum(counting), 2), maxStep: round(Math.max(0, ...counting), 2) },
-      decideMs: round(sum(decisions.map((usage) => usage.durationMs))),
-    };
-  } finally {
-    await state.close();
+  const [cycle] = await runStandardCycles({ ...options, cycles: 1 });
+  if (cycle === undefined) throw new Error("the standard cycle did not run");
+  const { result, tokens, decisions } = cycle;
+  if (tokens === undefined || tokens === null) {
+    const why = result.status === "ran" ? "" : `: ${result.status === "skipped" ? result.detail : result.reason}`;
+    options.logger.warn(`bench speed: the standard cycle ${result.status} without a model-decided step${why}`);
+    return null;
   }
+  const counting = decisions.map((usage) => usage.promptPartsMs ?? 0);
+  return {
+    ...tokens,
+    model: options.modelPath,
+    countingMs: { total: round(sum(counting), 2), maxStep: round(Math.max(0, ...counting), 2) },
+    decideMs: round(sum(decisions.map((usage) => usage.durationMs))),
+  };
 }
 
-/** The standard cycle's evaluated and generated tokens projected onto a Pi 4 and a Pi 5 ({@link PI_RATES}). */
 export function projectOntoPis(tokens: Pick<CycleTokens, "evaluated" | "generated">): PiProjection {
   return {
     projection: true,

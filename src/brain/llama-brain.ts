@@ -371,7 +371,6 @@ class LlamaBrainSession implements BrainSession {
         promptParts: built.promptParts,
         contextSize: this.contextSize,
         promptPartsMs: Math.round(built.promptPartsMs * 1000) / 1000,
-
         ...(prefixCache !== undefined ? { prefixCache } : {}),
       };
     };

@@ -1,10 +1,9 @@
 // Stand-in models: a real family's vocabulary, merges, special tokens and chat template (from llama.cpp's source, offline) over tiny seeded random weights; byte-identical for a given family and seed.
-import { createHash } from "node:crypto";
-import { mkdir, readFile, stat } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { defaultCacheDir } from "../cli/cli-context.js";
-import { writeFileDurably } from "../memory/durable-write.js";
 import { decodeI32Array, decodeString, decodeStringArray, readGgufKv, type RawKvEntry } from "./gguf-kv-reader.js";
+import { contentNamedGguf, fileSize, writeUnlessSame } from "./model-file-cache.js";
 import { GGUF_ALIGNMENT, serializeGguf, ValueType, type KvValue } from "./gguf-writer.js";
 import { extractLlamaSourceFiles, locateLlamaSourceBundle } from "./llama-source-bundle.js";
 import { STAND_IN_FAMILIES, type StandInFamily, type StandInFamilySpec } from "./stand-in-families.js";
@@ -202,18 +201,12 @@ export async function writeStandIn(
   options.onProgress?.(`building the ${options.family} stand-in`);
   const built = buildStandInGguf(input);
   if (!built.ok) return built;
-  const digest = createHash("sha256").update(built.bytes).digest("hex").slice(0, 12);
-  const file = options.out ?? path.join(options.cacheDir, `${STAND_IN_LABEL}-${options.family}-${digest}.gguf`);
+  const file =
+    options.out ?? path.join(options.cacheDir, contentNamedGguf(`${STAND_IN_LABEL}-${options.family}`, built.bytes));
   await mkdir(path.dirname(file), { recursive: true });
-  const written = !(await holdsBytes(file, built.bytes));
-  if (written) await writeFileDurably(file, built.bytes);
+  const written = await writeUnlessSame(file, built.bytes);
   const model = { path: file, family: options.family, vocabSize: built.vocabSize, templateName: options.templateName };
   return { ok: true, model: { ...model, bytes: built.bytes.length, written } };
-}
-
-async function holdsBytes(file: string, bytes: Buffer): Promise<boolean> {
-  if ((await fileSize(file)) !== bytes.length) return false;
-  return (await readFile(file)).equals(bytes);
 }
 
 /** Stand-ins this process has made or checked, by family and cache dir, with their size. */
@@ -233,14 +226,6 @@ export async function ensureStandInModel(family: StandInFamily, cacheDir = defau
   if (!result.ok) throw new Error(`cannot make the ${family} stand-in model: ${result.reason}`);
   madeHere.set(key, { path: result.model.path, bytes: result.model.bytes });
   return result.model.path;
-}
-
-async function fileSize(file: string): Promise<number | undefined> {
-  const found = await stat(file).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") return undefined;
-    throw error;
-  });
-  return found?.size;
 }
 
 /** Architectures a vocab file may name for itself; others get llama's tensors. */

@@ -1,9 +1,8 @@
 // Writes the tiny llama-architecture GGUF (v3) used by tests and the demo: seeded random weights, byte-identical for a given seed and shape.
-import { createHash } from "node:crypto";
-import { mkdir, readFile, stat } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { writeFileDurably } from "../memory/durable-write.js";
 import { createSeededRandom } from "../seeded-random.js";
+import { contentNamedGguf, writeUnlessSame } from "./model-file-cache.js";
 import { GGUF_ALIGNMENT, serializeGguf, ValueType, type KvValue, type TensorSpec } from "./gguf-writer.js";
 
 /** Shape of the test model. Defaults give about 0.5 MB. */
@@ -167,17 +166,8 @@ function describeFileTypeKv(fileType: TestModelHeader["fileType"]): Array<[strin
  */
 export async function ensureTestModel(cacheDir: string, options: TestModelOptions = {}): Promise<string> {
   const bytes = buildTestModelGguf(options);
-  const digest = createHash("sha256").update(bytes).digest("hex").slice(0, 12);
-  const file = path.join(cacheDir, `apprentice-test-model-${digest}.gguf`);
+  const file = path.join(cacheDir, contentNamedGguf("apprentice-test-model", bytes));
   await mkdir(cacheDir, { recursive: true });
-  const existing = await stat(file).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") return undefined;
-    throw error;
-  });
-  if (existing?.size === bytes.length) {
-    const onDisk = await readFile(file);
-    if (onDisk.equals(bytes)) return file;
-  }
-  await writeFileDurably(file, bytes);
+  await writeUnlessSame(file, bytes);
   return file;
 }
