@@ -61,7 +61,7 @@ export const configSchema = v.pipe(
       prefixCache: v.pipe(
         v.optional(v.boolean(), true),
         v.description(
-          "Keep the model's evaluated state of the prompt's stable prefix (charter, tools, skills, lessons) in .cache/prefix/ and load it next cycle instead of evaluating the prefix again.",
+          "Keep the model's evaluated state of the prompt's cached prefix (charter, tools, skills, lessons, goals, the journal so far) in .cache/prefix/, and at the next cycle load the part of it that still matches instead of evaluating it again; one state file is written per cycle whose prefix changed.",
         ),
       ),
       prefixCacheMaxMB: v.pipe(
@@ -146,7 +146,9 @@ export const configSchema = v.pipe(
             ),
             recentJournalEntries: v.pipe(
               v.optional(wholeNumber(0, 50), 3),
-              v.description("Journal entries recalled into the prompt."),
+              v.description(
+                "Journal entries recalled into the prompt, one line each: at least this many, at most twice this less one; the window moves on once every this many cycles, so the journal's earlier lines stay in the cached prefix.",
+              ),
             ),
           }),
           v.forward(

@@ -12,9 +12,14 @@ export function formatPrefixCache(figures: PrefixCacheFigures | null): string[] 
   return [
     `Prefix cache (${figures.cycles} standard cycles on ${figures.model}; prefix ${figures.prefixTokens} tokens):`,
     `  first step, cold cache:   ${figures.firstCycleEvaluated} prompt tokens evaluated`,
-    `  first step, later cycles: ${figures.repeatCycleEvaluatedMedian} evaluated (median); ratio ${figures.ratio} of the prompt (goal ≤ ${GOAL_RATIO}${figures.ratio <= GOAL_RATIO ? ", met" : ", NOT met"})`,
+    `  first step, later cycles: ${figures.repeatCycleEvaluatedMedian} evaluated (median); ratio ${describeRatio(figures.ratio)} of the prompt where charter, tools and lessons did not change, ${figures.ratioAllCycles} over all`,
     `  whole later cycles:       ${wholeRepeat} (evaluated/prompt tokens over all steps)`,
-    `  state file: ${figures.stateFileBytes} bytes, ${figures.stateFileWrites} write(s); load ${figures.loadMs} ms vs ${figures.prefixEvalMs} ms to evaluate the prefix`,
+    `  state file: ${figures.stateFileBytes} bytes, ${figures.stateFileWrites} write(s) in ${figures.cycles} cycles; load ${figures.loadMs} ms vs ${figures.prefixEvalMs} ms to evaluate the prefix`,
     "",
   ];
+}
+
+function describeRatio(ratio: number | null): string {
+  if (ratio === null) return "n/a (every later cycle changed its lessons)";
+  return `${ratio} (goal ≤ ${GOAL_RATIO}${ratio <= GOAL_RATIO ? ", met" : ", NOT met"})`;
 }

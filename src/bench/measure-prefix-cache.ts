@@ -1,4 +1,4 @@
-// What the prefix state cache saves: standard cycles on one state (charter, tools and lessons unchanged), the first on a cold cache, the rest loading the saved prefix; evaluated prompt tokens at each cycle's first step, where the cache acts, and the state file's load time against the prefix's evaluation time.
+// What the prefix state cache saves: standard cycles on one state, the first on a cold cache, the rest loading what the cycle before saved; evaluated prompt tokens at each cycle's first step, where the cache acts, and the state file's load time against the prefix's evaluation time.
 import type { Brain, DecisionUsage, PrefixCacheUse } from "../brain/brain.js";
 import type { Logger } from "../log.js";
 import { median, round } from "./bench-stats.js";
@@ -19,9 +19,14 @@ export interface PrefixCacheFigures {
   firstCycleEvaluated: number;
   /** Median over the later cycles of the prompt tokens evaluated at their first step. */
   repeatCycleEvaluatedMedian: number;
-  /** Median over the later cycles of their first step's evaluated ÷ prompt tokens; the goal is at most 0.25. */
-  ratio: number;
-  /** Tokens of the stable prefix (charter, tools, skills, lessons, with the chat template's head) at the last cycle. */
+  /**
+   * Median, over the later cycles whose charter, tools, skills and lessons did not change (`stableChanged` false), of
+   * their first step's evaluated ÷ prompt tokens; the goal is at most 0.25. `null` when every later cycle changed them.
+   */
+  ratio: number | null;
+  /** The same median over every later cycle, those that learned a lesson included. */
+  ratioAllCycles: number;
+  /** Tokens of the cached prefix (chat template's head, charter, tools, skills, lessons, goals, journal) at the last cycle. */
   prefixTokens: number;
   /** Bytes of the state file the last cycle loaded or wrote. */
   stateFileBytes: number;
@@ -32,7 +37,15 @@ export interface PrefixCacheFigures {
   /** Median time to evaluate the prefix at the cycles that wrote it, which the load replaces. */
   prefixEvalMs: number;
   /** Each cycle's first step and its whole (all steps summed), in order. */
-  perCycle: Array<{ firstStep: EvaluatedTokens; wholeCycle: EvaluatedTokens; outcome?: string; prefixTokens?: number }>;
+  perCycle: Array<{
+    firstStep: EvaluatedTokens;
+    wholeCycle: EvaluatedTokens;
+    /** Whether the charter, tools, skills or lessons differ from the cycle before's (by their sections' token counts). */
+    stableChanged: boolean;
+    outcome?: string;
+    prefixTokens?: number;
+    loadedTokens?: number;
+  }>;
 }
 
 /**
@@ -48,19 +61,22 @@ export async function measurePrefixCache(options: {
   logger: Logger;
 }): Promise<PrefixCacheFigures> {
   const cycles = await runStandardCycles(options);
-  return summarise(
+  return summarisePrefixCache(
     options.modelPath,
     cycles.map((cycle) => cycle.decisions),
   );
 }
 
-/** The figures from each cycle's decisions (their usage, in order). */
-function summarise(model: string, cycles: DecisionUsage[][]): PrefixCacheFigures {
+/** The figures from each cycle's decisions (their usage, in order); exported for its test. */
+export function summarisePrefixCache(model: string, cycles: DecisionUsage[][]): PrefixCacheFigures {
   const firsts = cycles.map((decisions) => decisions[0]);
   const [first, ...repeats] = firsts;
   if (first?.prefixCache === undefined || repeats.some((usage) => usage?.prefixCache === undefined))
     throw new Error("a cycle's first step did not use the prefix cache");
   const later = repeats as DecisionUsage[];
+  const changed = firsts.map((usage, index) => index > 0 && stableSizes(usage) !== stableSizes(firsts[index - 1]));
+  const unchanged = later.filter((_, index) => changed[index + 1] === false);
+  const share = (usage: DecisionUsage) => usage.evaluatedPromptTokens / usage.promptTokens;
   const uses = firsts.map((usage) => usage?.prefixCache);
   const last = uses.at(-1);
   const times = (pick: (use: PrefixCacheUse) => number | undefined) =>
@@ -73,13 +89,14 @@ function summarise(model: string, cycles: DecisionUsage[][]): PrefixCacheFigures
     cycles: cycles.length,
     firstCycleEvaluated: first.evaluatedPromptTokens,
     repeatCycleEvaluatedMedian: median(later.map((usage) => usage.evaluatedPromptTokens)),
-    ratio: round(median(later.map((usage) => usage.evaluatedPromptTokens / usage.promptTokens)), 3),
+    ratio: unchanged.length > 0 ? round(median(unchanged.map(share)), 3) : null,
+    ratioAllCycles: round(median(later.map(share)), 3),
     prefixTokens: last?.prefixTokens ?? 0,
     stateFileBytes: last?.stateFileBytes ?? 0,
-    stateFileWrites: uses.filter((use) => use?.outcome === "written").length,
+    stateFileWrites: uses.filter((use) => use?.outcome === "written" || use?.outcome === "extended").length,
     loadMs: times((use) => use.loadMs),
     prefixEvalMs: times((use) => use.prefixEvalMs),
-    perCycle: cycles.map((decisions) => ({
+    perCycle: cycles.map((decisions, index) => ({
       firstStep: {
         prompt: decisions[0]?.promptTokens ?? 0,
         evaluated: decisions[0]?.evaluatedPromptTokens ?? 0,
@@ -88,9 +105,26 @@ function summarise(model: string, cycles: DecisionUsage[][]): PrefixCacheFigures
         prompt: decisions.reduce((sum, usage) => sum + usage.promptTokens, 0),
         evaluated: decisions.reduce((sum, usage) => sum + usage.evaluatedPromptTokens, 0),
       },
+      stableChanged: changed[index] === true,
       ...(decisions[0]?.prefixCache !== undefined
-        ? { outcome: decisions[0].prefixCache.outcome, prefixTokens: decisions[0].prefixCache.prefixTokens }
+        ? {
+            outcome: decisions[0].prefixCache.outcome,
+            prefixTokens: decisions[0].prefixCache.prefixTokens,
+            ...(decisions[0].prefixCache.loadedTokens !== undefined
+              ? { loadedTokens: decisions[0].prefixCache.loadedTokens }
+              : {}),
+          }
         : {}),
     })),
   };
+}
+
+/** The token counts of a first step's charter, tools, skills and lessons sections, as one comparable string. */
+function stableSizes(usage: DecisionUsage | undefined): string {
+  const ids = new Set(["charter", "tools", "skills", "lessons", "quoted-lessons"]);
+  const sections = usage?.promptParts?.sections ?? [];
+  return sections
+    .filter((section) => ids.has(section.id))
+    .map((section) => `${section.id}:${section.tokens}`)
+    .join(",");
 }

@@ -210,7 +210,7 @@ async function measurePrefixCacheCycles(
   stateDir: string,
   progress: (line: string) => void,
 ): Promise<PrefixCacheFigures | null> {
-  const cycles = options.prefixCacheCycles ?? 5;
+  const cycles = options.prefixCacheCycles ?? 8;
   if (cycles === 0) return null;
   const modelPath = options.prefixCacheModelPath ?? options.modelPath;
   progress(`prefix cache: ${cycles} standard cycles on ${modelPath}`);

@@ -14,10 +14,19 @@ export interface PromptSection {
   /** Text from the world or the operator's inbox: rendered inside a quoted block, never as instructions. */
   quoted?: boolean;
   /**
-   * Changes rarely from cycle to cycle (the charter, the tools, skills, lessons). The leading run of stable sections
-   * makes the prompt's stable prefix, whose evaluated state the brain may cache across cycles.
+   * Changes rarely from cycle to cycle (the charter, the tools, skills, lessons, the goals), or mostly by growing at
+   * its end (the journal, between the moves of its window). The leading run of stable sections makes the prompt's
+   * cached prefix, whose evaluated state the brain keeps across cycles.
    */
   stable?: boolean;
+  /** When the section must be cut to fit, its start is cut rather than its end (the journal keeps its newest entries). */
+  keepEnd?: boolean;
+  /**
+   * The fitting tier, ascending in prompt order: tier by tier, each section gets its share, and what a tier leaves
+   * unused goes on to the later tiers, never back, so how much of a section is kept never depends on the sections of
+   * later tiers. Default: 0 for a `stable` section, 2 for the others.
+   */
+  tier?: number;
 }
 
 /**
@@ -89,25 +98,30 @@ export interface PromptTokenParts {
   frame: number;
 }
 
-/** What the stable-prefix state cache did at a decision that started on an empty sequence. */
+/** What the prefix state cache did at a decision that started on an empty sequence. */
 export interface PrefixCacheUse {
   /**
-   * `hit`: the prefix's state was loaded from its file; `written`: the prefix was evaluated and its state saved;
-   * `over-cap`: the prefix is evaluated each cycle, its state being larger than the cache's byte cap; `failed`: the
-   * prefix was evaluated but its state could not be saved.
+   * `hit`: a saved state held the whole prefix and was loaded; `extended`: a saved state held its first
+   * `loadedTokens`, which were loaded, the rest evaluated and the whole saved; `written`: no saved state shared enough,
+   * so the prefix was evaluated and its state saved; `over-cap`: the prefix is evaluated each cycle, its state being
+   * larger than the cache's byte cap; `failed`: the prefix was evaluated but its state could not be saved.
    */
-  outcome: "hit" | "written" | "over-cap" | "failed";
-  /** Tokens of the stable prefix. */
+  outcome: "hit" | "extended" | "written" | "over-cap" | "failed";
+  /** Tokens of the cached prefix. */
   prefixTokens: number;
-  /** Bytes of the state file (loaded or written). */
+  /** Tokens of the prefix that came from a state file (a hit or an extension). */
+  loadedTokens?: number;
+  /** Bytes of the state file (loaded, or written when one was). */
   stateFileBytes?: number;
-  /** Time to verify and load the state file (a hit). */
+  /** Time to verify and load the state file (a hit or an extension). */
   loadMs?: number;
-  /** Time to evaluate the prefix (a miss). */
+  /** Time to evaluate the whole prefix (nothing loaded). */
   prefixEvalMs?: number;
+  /** Time to evaluate the prefix past what was loaded (an extension). */
+  extendEvalMs?: number;
   /** Time to save and hash the state file (a write). */
   saveMs?: number;
-  /** Why a file found for this prefix was not trusted (it was removed and written again). */
+  /** Why a file found in the cache was not trusted (it was removed). */
   rejected?: string;
 }
 
@@ -142,7 +156,7 @@ export interface OpenOptions {
   temperature: number;
   seed?: number;
   maxTokensPerStep: number;
-  /** Where and how much to cache the stable prefix's evaluated state across cycles; absent means no cache. */
+  /** Where and how much to cache the evaluated state of the prompt's stable sections across cycles; absent means no cache. */
   prefixCache?: { dir: string; maxBytes: number };
 }
 

@@ -23,7 +23,7 @@ export function heldAfterInput(model: LlamaModel, input: Token[]): Token[] {
 }
 
 /** How many leading tokens two token lists share. */
-export function sharedPrefixLength(a: readonly Token[], b: readonly Token[]): number {
+export function sharedPrefixLength<T extends number>(a: readonly T[], b: readonly T[]): number {
   const limit = Math.min(a.length, b.length);
   let shared = 0;
   while (shared < limit && a[shared] === b[shared]) shared++;

@@ -42,7 +42,7 @@ import { SectionTokenCounter } from "./section-tokens.js";
 import { describeError } from "../text/describe-error.js";
 import { loadLlamaBinding } from "./llama-binding.js";
 import { stablePrefixTokens } from "./stable-prefix.js";
-import { prefixCacheKey, restoreOrSavePrefix } from "./prefix-cache.js";
+import { cacheSetupHash, restoreOrSavePrefix } from "./prefix-cache.js";
 
 /**
  * node-llama-cpp, imported on first use: its JavaScript alone is large (see docs/PERFORMANCE.md, "Modules imported on
@@ -254,8 +254,9 @@ class LlamaBrainSession implements BrainSession {
   }
 
   /**
-   * On an empty sequence, with the cache on, loads the stable prefix's saved state or evaluates the prefix and saves
-   * it (src/brain/prefix-cache.ts); LlamaCompletion then keeps it as the common prefix. `undefined` when it did not act.
+   * On an empty sequence, with the cache on, loads the saved state sharing most of the cached prefix, evaluates the
+   * rest of the prefix and saves it when it changed (src/brain/prefix-cache.ts); LlamaCompletion then keeps it as the
+   * common prefix. `undefined` when it did not act.
    */
   private async restorePrefix(prefix: Token[] | undefined): Promise<PrefixCacheUse | undefined> {
     const cache = this.options.prefixCache;
@@ -266,7 +267,7 @@ class LlamaBrainSession implements BrainSession {
       batchSize: this.context.batchSize,
       runtime: this.llama.llamaCppRelease.release,
     };
-    return restoreOrSavePrefix(this.sequence, prefix, await prefixCacheKey(setup, prefix), cache);
+    return restoreOrSavePrefix(this.sequence, prefix, await cacheSetupHash(setup), cache);
   }
 
   private async grammarFor(schema: JsonSchema): Promise<LlamaGrammar & { parse(json: string): unknown }> {

@@ -1,20 +1,24 @@
-// The stable-prefix state cache: a context sequence's evaluated state for the prompt's stable prefix, saved to a file keyed by model, context and prefix, and loaded instead of evaluated. A file is trusted only after its sidecar's key, size and sha256 match.
+// The prefix state cache: a context sequence's evaluated state for the prompt's cached prefix, saved to a file named by model, context and prefix; the next cycle loads the saved state that shares the most of its prefix, and evaluates only the rest. A file is trusted only after its sidecar's key, size and sha256 match.
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readdir, readFile, realpath, rename, rm, stat, writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { PrefixCacheUse } from "./brain.js";
+import { sharedPrefixLength } from "./chat-tokens.js";
 import { describeError } from "../text/describe-error.js";
 
 /** Format of the sidecar; a sidecar of another version is not trusted. */
-const SIDECAR_VERSION = 1;
+const SIDECAR_VERSION = 2;
 /** State files kept at most (the newest); older ones are removed after each write. */
 export const KEEP_FILES = 2;
+/** A saved state sharing fewer leading tokens than this with the prefix is not loaded: evaluating them costs about as much. */
+export const MIN_SHARED_TOKENS = 64;
 
 /** The part of a node-llama-cpp context sequence the cache uses. */
 export interface StateSequence {
   readonly contextTokens: readonly number[];
   evaluateWithoutGeneratingNewTokens(tokens: number[]): Promise<void>;
+  eraseContextTokenRanges(ranges: Array<{ start: number; end: number }>): Promise<void>;
   saveStateToFile(filePath: string): Promise<{ fileSize: number }>;
   loadStateFromFile(filePath: string, options: { acceptRisk: true }): Promise<void>;
   clearHistory(): Promise<void>;
@@ -29,65 +33,75 @@ export interface CacheSetup {
   runtime: string;
 }
 
-/** The sidecar `<key>.json` beside `<key>.bin`; `bytes` 0 and `overCap` mark a state too big to keep. */
+/**
+ * The sidecar `<key>.json` beside `<key>.bin`: the setup's hash, the tokens the state holds, and the state file's size
+ * and sha256. `overCap` marks a state too big to keep (no `.bin`); `bytes` is then the size it would have had.
+ */
 interface Sidecar {
   version: number;
   key: string;
-  tokens: number;
+  setup: string;
+  tokens: number[];
   bytes: number;
   sha256: string;
   overCap?: boolean;
 }
 
 /**
- * The cache key: a sha256 of the model file's identity (resolved path, size, modification time), the context settings,
- * the llama.cpp build and the prefix's tokens. A file saved for any other model, context or prefix has another name.
+ * The setup's identity: a sha256 of the model file's identity (resolved path, size, modification time), the context
+ * settings and the llama.cpp build. A state saved under any other setup is never loaded.
  */
-export async function prefixCacheKey(setup: CacheSetup, prefix: readonly number[]): Promise<string> {
+export async function cacheSetupHash(setup: CacheSetup): Promise<string> {
   const resolved = await realpath(setup.modelPath);
   const file = await stat(resolved);
-  const hash = createHash("sha256");
-  hash.update(
-    JSON.stringify({
-      model: { path: resolved, size: file.size, mtimeMs: file.mtimeMs },
-      contextSize: setup.contextSize,
-      batchSize: setup.batchSize,
-      runtime: setup.runtime,
-    }),
-  );
-  hash.update(Uint32Array.from(prefix));
-  return hash.digest("hex").slice(0, 32);
+  return createHash("sha256")
+    .update(
+      JSON.stringify({
+        model: { path: resolved, size: file.size, mtimeMs: file.mtimeMs },
+        contextSize: setup.contextSize,
+        batchSize: setup.batchSize,
+        runtime: setup.runtime,
+      }),
+    )
+    .digest("hex");
+}
+
+/** A state's file name: a sha256 of the setup's hash and the tokens it holds. */
+export function prefixCacheKey(setupHash: string, tokens: readonly number[]): string {
+  return createHash("sha256").update(setupHash).update(Uint32Array.from(tokens)).digest("hex").slice(0, 32);
 }
 
 /**
- * Brings an empty `sequence` to hold `prefix` evaluated: loads the state saved for `key` when its file checks out
- * (sidecar key, token count, size and sha256, then the loaded tokens themselves), else evaluates the prefix and saves
- * its state once (temp file, then rename; the sidecar last), then removes files past the newest {@link KEEP_FILES} and
- * the byte cap. A file that fails any check is removed and replaced, never loaded. Never throws for a cache problem:
- * the outcome says what happened; an evaluation error is thrown, as the completion's own would be.
+ * Brings an empty `sequence` to hold `prefix` evaluated. Loads the saved state that shares the most leading tokens with
+ * `prefix` (at least {@link MIN_SHARED_TOKENS}) once its file checks out (sidecar key, size and sha256, then the loaded
+ * tokens themselves), erases what it holds past the shared part, and evaluates only the rest of `prefix`. When
+ * `prefix` is not what the loaded state held, its state is saved once (temp file, then rename; the sidecar last) and
+ * files past the newest {@link KEEP_FILES} and the byte cap are removed. A file that fails any check is removed, never
+ * loaded. Never throws for a cache problem (the outcome says what happened); an evaluation error is thrown, as the
+ * completion's own would be.
  */
 export async function restoreOrSavePrefix(
   sequence: StateSequence,
   prefix: readonly number[],
-  key: string,
+  setupHash: string,
   options: { dir: string; maxBytes: number },
 ): Promise<PrefixCacheUse> {
-  const found = await readSidecar(options.dir, key, prefix.length);
-  // A state once too big stays too big for this prefix, unless the cap has since been raised.
-  if (found.ok && found.sidecar.overCap === true && found.sidecar.bytes > options.maxBytes)
+  const key = prefixCacheKey(setupHash, prefix);
+  const { sidecars, rejected: unreadable } = await readSidecars(options.dir, setupHash);
+  if (overCapFor(sidecars, prefix.length, options.maxBytes))
     return { outcome: "over-cap", prefixTokens: prefix.length };
-  let rejected: string | undefined;
-  if (found.ok && found.sidecar.overCap === true) rejected = "the byte cap was raised past this prefix's state";
-  else if (found.ok) {
-    const loaded = await loadVerified(sequence, prefix, options.dir, found.sidecar);
-    if (loaded.ok) return { ...loaded.use, prefixTokens: prefix.length };
+  const best = closestState(sidecars, prefix);
+  let rejected = unreadable;
+  if (best !== undefined) {
+    const loaded = await loadVerified(sequence, options.dir, best.sidecar);
+    if (loaded.ok) return extendLoaded(sequence, prefix, key, best, loaded.use, options);
     rejected = loaded.reason;
-  } else if (found.reason !== "absent") rejected = found.reason;
-  if (rejected !== undefined) await removeEntry(options.dir, key);
+    await removeEntry(options.dir, best.sidecar.key);
+  }
   const evalStarted = performance.now();
   await sequence.evaluateWithoutGeneratingNewTokens([...prefix]);
   const prefixEvalMs = Math.round(performance.now() - evalStarted);
-  const saved = await saveState(sequence, prefix.length, key, options);
+  const saved = await saveState(sequence, prefix, key, setupHash, options);
   return {
     ...saved,
     prefixTokens: prefix.length,
@@ -96,37 +110,117 @@ export async function restoreOrSavePrefix(
   };
 }
 
-type Found = { ok: true; sidecar: Sidecar } | { ok: false; reason: string };
+/**
+ * After a verified load of `best`: erases the loaded tokens past the shared part, then either the prefix is whole
+ * (`hit`; nothing written) or the rest of it is evaluated and its state saved (`extended`).
+ */
+async function extendLoaded(
+  sequence: StateSequence,
+  prefix: readonly number[],
+  key: string,
+  best: { sidecar: Sidecar; shared: number },
+  loaded: { stateFileBytes: number; loadMs: number },
+  options: { dir: string; maxBytes: number },
+): Promise<PrefixCacheUse> {
+  const { sidecar, shared } = best;
+  if (shared < sidecar.tokens.length)
+    await sequence.eraseContextTokenRanges([{ start: shared, end: sidecar.tokens.length }]);
+  const loadedUse = { prefixTokens: prefix.length, loadedTokens: shared, loadMs: loaded.loadMs };
+  if (shared === prefix.length) return { outcome: "hit", stateFileBytes: loaded.stateFileBytes, ...loadedUse };
+  const evalStarted = performance.now();
+  await sequence.evaluateWithoutGeneratingNewTokens(prefix.slice(shared));
+  const extendEvalMs = Math.round(performance.now() - evalStarted);
+  const saved = await saveState(sequence, prefix, key, sidecar.setup, options);
+  return {
+    ...saved,
+    ...(saved.outcome === "written" ? { outcome: "extended" } : {}),
+    ...loadedUse,
+    extendEvalMs,
+  };
+}
 
-/** The sidecar for `key`, checked against the key and the prefix's length; `absent` when there is none. */
-async function readSidecar(dir: string, key: string, tokens: number): Promise<Found> {
-  let text: string;
-  try {
-    text = await readFile(path.join(dir, `${key}.json`), "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { ok: false, reason: "absent" };
-    return { ok: false, reason: `sidecar unreadable: ${describeError(error)}` };
+/** Whether a state of this setup was once too big for the cap with at most `tokens` tokens: a longer one is too. */
+function overCapFor(sidecars: readonly Sidecar[], tokens: number, maxBytes: number): boolean {
+  return sidecars.some(
+    (sidecar) => sidecar.overCap === true && sidecar.tokens.length <= tokens && sidecar.bytes > maxBytes,
+  );
+}
+
+/** The kept state sharing the most leading tokens with `prefix`, when it shares at least {@link MIN_SHARED_TOKENS}. */
+function closestState(
+  sidecars: readonly Sidecar[],
+  prefix: readonly number[],
+): { sidecar: Sidecar; shared: number } | undefined {
+  let best: { sidecar: Sidecar; shared: number } | undefined;
+  for (const sidecar of sidecars) {
+    if (sidecar.overCap === true) continue;
+    const shared = sharedPrefixLength(sidecar.tokens, prefix);
+    if (shared >= MIN_SHARED_TOKENS && shared > (best?.shared ?? 0)) best = { sidecar, shared };
   }
+  return best;
+}
+
+/**
+ * The sidecars in `dir` saved under `setupHash`. One that is not JSON, of another version, or whose name, setup and
+ * tokens do not hash to its key is removed with its state file, and the first such reason returned as `rejected`.
+ * Sidecars of another setup (another model or context) are left alone: they age out with the rest.
+ */
+async function readSidecars(dir: string, setupHash: string): Promise<{ sidecars: Sidecar[]; rejected?: string }> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { sidecars: [] };
+    return { sidecars: [], rejected: `cache unreadable: ${describeError(error)}` };
+  }
+  const sidecars: Sidecar[] = [];
+  let rejected: string | undefined;
+  for (const name of names.filter((each) => /^[0-9a-f]{32}\.json$/.test(each))) {
+    const key = name.slice(0, -".json".length);
+    const read = await readSidecar(dir, key);
+    if (read.ok && read.sidecar.setup !== setupHash) continue;
+    if (read.ok) sidecars.push(read.sidecar);
+    else {
+      rejected ??= read.reason;
+      await removeEntry(dir, key);
+    }
+  }
+  return { sidecars, ...(rejected !== undefined ? { rejected } : {}) };
+}
+
+/** The sidecar `<key>.json`, checked: JSON, this version, whole, and its setup and tokens hash to its key. */
+async function readSidecar(
+  dir: string,
+  key: string,
+): Promise<{ ok: true; sidecar: Sidecar } | { ok: false; reason: string }> {
   let sidecar: Partial<Sidecar>;
   try {
-    sidecar = JSON.parse(text) as Partial<Sidecar>;
-  } catch {
-    return { ok: false, reason: "sidecar is not JSON" };
+    sidecar = JSON.parse(await readFile(path.join(dir, `${key}.json`), "utf8")) as Partial<Sidecar>;
+  } catch (error) {
+    return {
+      ok: false,
+      reason: error instanceof SyntaxError ? "sidecar is not JSON" : `sidecar unreadable: ${describeError(error)}`,
+    };
   }
-  if (sidecar.version !== SIDECAR_VERSION || sidecar.key !== key || sidecar.tokens !== tokens)
-    return { ok: false, reason: "sidecar does not match the key or the prefix" };
+  if (sidecar.version !== SIDECAR_VERSION || typeof sidecar.setup !== "string" || !isTokenList(sidecar.tokens))
+    return { ok: false, reason: "sidecar is not one this version wrote" };
+  if (sidecar.key !== key || prefixCacheKey(sidecar.setup, sidecar.tokens) !== key)
+    return { ok: false, reason: "sidecar does not match its key" };
   if (typeof sidecar.bytes !== "number" || typeof sidecar.sha256 !== "string")
     return { ok: false, reason: "sidecar lacks size or sha256" };
   return { ok: true, sidecar: sidecar as Sidecar };
 }
 
+function isTokenList(value: unknown): value is number[] {
+  return Array.isArray(value) && value.every((token) => Number.isInteger(token) && token >= 0);
+}
+
 /** Loads the state file of `sidecar` after checking its size and sha256, then checks the tokens it brought. */
 async function loadVerified(
   sequence: StateSequence,
-  prefix: readonly number[],
   dir: string,
   sidecar: Sidecar,
-): Promise<{ ok: true; use: Omit<PrefixCacheUse, "prefixTokens"> } | { ok: false; reason: string }> {
+): Promise<{ ok: true; use: { stateFileBytes: number; loadMs: number } } | { ok: false; reason: string }> {
   const file = path.join(dir, `${sidecar.key}.bin`);
   const started = performance.now();
   let digest: { bytes: number; sha256: string };
@@ -143,19 +237,19 @@ async function loadVerified(
     await sequence.clearHistory();
     return { ok: false, reason: `state file did not load: ${describeError(error)}` };
   }
-  if (!sameTokens(sequence.contextTokens, prefix)) {
+  if (!sameTokens(sequence.contextTokens, sidecar.tokens)) {
     await sequence.clearHistory();
-    return { ok: false, reason: "state file holds other tokens than the prefix" };
+    return { ok: false, reason: "state file holds other tokens than its sidecar names" };
   }
-  const loadMs = Math.round(performance.now() - started);
-  return { ok: true, use: { outcome: "hit", stateFileBytes: digest.bytes, loadMs } };
+  return { ok: true, use: { stateFileBytes: digest.bytes, loadMs: Math.round(performance.now() - started) } };
 }
 
 /** Saves the sequence's state (the prefix alone) as `<key>.bin` with its sidecar, then trims the cache. */
 async function saveState(
   sequence: StateSequence,
-  tokens: number,
+  tokens: readonly number[],
   key: string,
+  setup: string,
   options: { dir: string; maxBytes: number },
 ): Promise<Omit<PrefixCacheUse, "prefixTokens">> {
   const started = performance.now();
@@ -168,7 +262,14 @@ async function saveState(
     const overCap = digest.bytes > options.maxBytes;
     if (overCap) await rm(temp, { force: true });
     else await rename(temp, target);
-    const sidecar: Sidecar = { version: SIDECAR_VERSION, key, tokens, ...digest, ...(overCap ? { overCap } : {}) };
+    const sidecar: Sidecar = {
+      version: SIDECAR_VERSION,
+      key,
+      setup,
+      tokens: [...tokens],
+      ...digest,
+      ...(overCap ? { overCap } : {}),
+    };
     await writeAtomically(path.join(options.dir, `${key}.json`), JSON.stringify(sidecar) + "\n");
     await trimCache(options.dir, key, options.maxBytes);
     const saveMs = Math.round(performance.now() - started);
@@ -180,7 +281,6 @@ async function saveState(
     return { outcome: "failed", rejected: `state not saved: ${describeError(error)}` };
   }
 }
-
 /**
  * Keeps the entry `keep` and, newest first, other complete entries while they number fewer than {@link KEEP_FILES}
  * and their state files fit `maxBytes` together; removes the rest, and any temp file or state file without a sidecar.

@@ -37,6 +37,31 @@ function closeOpenFence(text: string): string {
   return open ? `${text}\n${FENCE_CLOSE}` : text;
 }
 
+/** `section` with its text cut to `maxTokens`: its end cut off, or its start when the section says `keepEnd`. */
+function cutSection(section: PromptSection, maxTokens: number, countTokens: (text: string) => number): PromptSection {
+  const text = section.keepEnd
+    ? cutStartToTokens(section.text, maxTokens, countTokens)
+    : cutToTokens(section.text, maxTokens, countTokens);
+  return { ...section, text };
+}
+
+/**
+ * Cuts `text` to the longest suffix whose token count fits `maxTokens`: at a paragraph break (a blank line) when one
+ * such cut fits, else at a line break, else the last line's beginning. No marker is added at the start, so that what is
+ * kept reads the same as it did before the cut and a cached prefix still holds it; the cut is listed in `cutSections`.
+ */
+export function cutStartToTokens(text: string, maxTokens: number, countTokens: (text: string) => number): string {
+  if (countTokens(text) <= maxTokens) return text;
+  for (const separator of ["\n\n", "\n"]) {
+    const parts = text.split(separator);
+    for (let start = 1; start < parts.length; start++) {
+      const rest = parts.slice(start).join(separator).trimStart();
+      if (countTokens(rest) <= maxTokens) return rest;
+    }
+  }
+  return cutToTokens(text.split("\n").at(-1) ?? "", maxTokens, countTokens);
+}
+
 /** Cuts `text` to the longest prefix (whole characters) whose token count, marker included, fits `maxTokens`. */
 export function cutToTokens(text: string, maxTokens: number, countTokens: (text: string) => number): string {
   if (countTokens(text) <= maxTokens) return text;
@@ -56,9 +81,9 @@ export function cutToTokens(text: string, maxTokens: number, countTokens: (text:
 /**
  * Gives each section up to its share of `budgetTokens`, hands the shares that small sections leave unused to
  * the larger ones (those that need least more first), then verifies the rendered whole and trims from the last section until it fits.
- * The leading `stable` sections are fitted first, among themselves: what they leave unused goes on to the others, but
- * they never take the others' shares, so how much of them is kept never depends on this cycle's goals, inbox or
- * journal, and the prompt's stable prefix stays the same while they do.
+ * Sections are fitted tier by tier ({@link PromptSection.tier}): what a tier leaves unused goes on to the later ones,
+ * but a tier never takes a later tier's shares, so how much of the charter is kept never depends on this cycle's goals
+ * or journal, nor how much of those on the inbox, and the prompt's cached prefix stays the same while they do.
  */
 export function fitSections(
   sections: readonly PromptSection[],
@@ -66,14 +91,20 @@ export function fitSections(
   countTokens: (text: string) => number,
 ): FittedSections {
   const cutSections: string[] = [];
-  const stableCount = sections.findIndex((section) => section.stable !== true);
-  const split = stableCount === -1 ? sections.length : stableCount;
-  const stable = shareOut(sections.slice(0, split), budgetTokens, 0, countTokens, cutSections);
-  const rest = shareOut(sections.slice(split), budgetTokens, stable.unused, countTokens, cutSections);
-  const fitted = [...stable.fitted, ...rest.fitted];
+  const fitted: PromptSection[] = [];
+  let unused = 0;
+  for (const tier of tiersOf(sections)) {
+    const result = shareOut(tier, budgetTokens, unused, countTokens, cutSections);
+    fitted.push(...result.fitted);
+    unused = result.unused;
+  }
+  const lastTier = tiersOf(sections).at(-1) ?? [];
+  const split = lastTier.some((section) => section.stable === true)
+    ? sections.length
+    : sections.length - lastTier.length;
 
-  // Headings and fences cost tokens too; trim until the whole fits, the largest section after the stable ones first
-  // (so a small one, such as the time, is not cut away for being last), and the stable ones last, from the end.
+  // Headings and fences cost tokens too; trim until the whole fits, the largest section of the last tier first (so a
+  // small one, such as the time, is not cut away for being last), then the earlier tiers' sections from the end.
   let tokens = countTokens(renderSections(fitted));
   for (let guard = fitted.length * 2; tokens > budgetTokens && guard > 0; guard--) {
     const index = pickSectionToTrim(fitted, split, countTokens);
@@ -81,7 +112,7 @@ export function fitSections(
     if (section === undefined) break;
     const over = tokens - budgetTokens;
     const target = Math.max(0, countTokens(section.text) - over - 8);
-    fitted[index] = { ...section, text: cutToTokens(section.text, target, countTokens) };
+    fitted[index] = cutSection(section, target, countTokens);
     if (!cutSections.includes(section.id)) cutSections.push(section.id);
     tokens = countTokens(renderSections(fitted));
   }
@@ -89,6 +120,19 @@ export function fitSections(
     throw new Error(`prompt budget of ${budgetTokens} tokens cannot hold even the section headings (${tokens})`);
   }
   return { sections: fitted, cutSections, tokens };
+}
+
+/** `sections` in runs of one tier each, in order. */
+function tiersOf(sections: readonly PromptSection[]): PromptSection[][] {
+  const tiers: PromptSection[][] = [];
+  let current: number | undefined;
+  for (const section of sections) {
+    const tier = section.tier ?? (section.stable === true ? 0 : 2);
+    if (tier !== current) tiers.push([]);
+    current = tier;
+    tiers.at(-1)?.push(section);
+  }
+  return tiers;
 }
 
 /**
@@ -126,13 +170,13 @@ function shareOut(
     spare -= extra;
     if (size <= cap + extra) continue;
     cut.add(index);
-    fitted[index] = { ...section, text: cutToTokens(section.text, cap + extra, countTokens) };
+    fitted[index] = cutSection(section, cap + extra, countTokens);
   }
   sections.forEach((section, index) => void (cut.has(index) && cutSections.push(section.id)));
   return { fitted, unused: spare };
 }
 
-/** Index of the section to trim next: the largest non-empty one from `split` on, else the last non-empty stable one. */
+/** Index of the section to trim next: the largest non-empty one from `split` on, else the last non-empty one before it. */
 function pickSectionToTrim(
   sections: readonly PromptSection[],
   split: number,

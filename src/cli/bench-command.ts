@@ -159,7 +159,7 @@ async function runSpeed(context: CliContext, options: SpeedOptions): Promise<num
     recallSizes: quick ? [100, 1000] : [1000, 10_000, 100_000],
     recallQueries: quick ? 10 : 50,
     prefixCacheModelPath: tokensModelPath,
-    prefixCacheCycles: quick ? 3 : 5,
+    prefixCacheCycles: quick ? 4 : 8,
     daemonCycles: options.daemonCycles ?? (quick ? 1 : 2),
     contextSize: 2048,
     tokensModelPath,

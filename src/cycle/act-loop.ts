@@ -408,7 +408,7 @@ class ActLoop implements GoalWorker {
           : "";
       const goalLine =
         several && goal !== undefined ? ` Goal now: ${goal.id} (${turn.lastStep - step + 1} of its steps left).` : "";
-      const request = `${lastOutcome}\n\nStep ${step} of ${input.maxSteps}.${goalLine} Tools now: ${offered.map((tool) => tool.name).join(", ")}.${maskedLine} Reply with one JSON action.`;
+      const request = `${lastOutcome}\n\nStep ${step} of ${input.maxSteps}.${goalLine} Tools now: ${this.describeOffered(offered)}.${maskedLine} Reply with one JSON action.`;
       const stepSignal = AbortSignal.any([input.signal, AbortSignal.timeout(input.stepTimeoutMs)]);
       const startedAt = performance.now();
       const decision = await session.decide({ sections, turns, request }, schema, stepSignal);
@@ -810,6 +810,19 @@ class ActLoop implements GoalWorker {
   }
 
   /** The tools usable this step, each with its argument schema from the current workspace, masked actions removed. */
+  /**
+   * The tools on offer this step, said against the prompt's list: `all listed`, `all listed but read_file`, or with a
+   * tool the list lacks (use_skill) added. Shorter than naming them all, and the same from cycle to cycle.
+   */
+  private describeOffered(offered: readonly OfferedTool[]): string {
+    const listed = this.input.tools.map((tool) => tool.name);
+    const names = offered.map((tool) => tool.name);
+    const missing = listed.filter((name) => !names.includes(name));
+    const extra = names.filter((name) => !listed.includes(name));
+    if (missing.length >= names.length) return names.join(", ");
+    return `all listed${missing.length > 0 ? ` but ${missing.join(", ")}` : ""}${extra.length > 0 ? `, and ${extra.join(", ")}` : ""}`;
+  }
+
   private async offerTools(state: WorldState): Promise<{ offered: OfferedTool[]; blockedAtExecution: MaskedAction[] }> {
     const { input } = this;
     const listing = await listWorkspace(input.workspaceDir, { maxEntries: LISTING_MAX_ENTRIES });

@@ -2,9 +2,9 @@
 import type { LearningData } from "../learning/types.js";
 import type { Goal } from "../memory/goals-file.js";
 import type { InboxMessage } from "../memory/inbox.js";
-import { journalEntryForPrompt, readRecentJournalEntries } from "../memory/journal.js";
+import { journalEntryForPrompt, readJournalWindow, type JournalWindow } from "../memory/journal-for-prompt.js";
 import type { CycleLedger } from "../record/ledger.js";
-import { describeSensors, type Sensors } from "../sense/read-sensors.js";
+import { describeSensorsBriefly, type Sensors } from "../sense/read-sensors.js";
 import type { Tool } from "../tools/tool.js";
 import type { CycleDeps } from "./cycle-deps.js";
 import { createTurnPrompt, type TurnPrompt } from "./goal-prompt.js";
@@ -37,14 +37,12 @@ export async function recall(
 ): Promise<TurnPromptBuilder> {
   const prompt = createTurnPrompt({
     now: input.startedAt,
-    sensorsLine: describeSensors(input.sensors),
+    sensorsLine: describeSensorsBriefly(input.sensors),
     charter: input.charter,
     goals: input.goals,
     progress: ledger.goalProgress,
     inbox: input.inbox,
-    recentJournal: (await readRecentJournalEntries(deps.paths.journal, deps.config.limits.recentJournalEntries)).map(
-      journalEntryForPrompt,
-    ),
+    recentJournal: journalPages(await readJournalWindow(deps.paths.journal, deps.config.limits.recentJournalEntries)),
     toolLines: input.tools.map((tool) => `- ${tool.name}: ${tool.description}`),
     ...(input.learning !== undefined ? { learning: input.learning } : {}),
   });
@@ -53,4 +51,11 @@ export async function recall(
     input.goals.map((goal) => goal.id),
   );
   return prompt;
+}
+
+/** The window's two pages, each one compact line per entry; an empty page is left out. */
+function journalPages(window: JournalWindow): string[] {
+  return [window.earlier, window.current]
+    .filter((page) => page.length > 0)
+    .map((page) => page.map(journalEntryForPrompt).join("\n"));
 }

@@ -1,4 +1,4 @@
-// Builds the prompt sections a cycle recalls, stable-first: charter, tools, skills, lessons, then due goals, inbox, recent journal, and the time and sensors last.
+// Builds the prompt sections a cycle recalls, stable-first: charter, tools, skills, lessons, due goals, the recent journal, then the inbox, and the time and sensors last.
 // World text (check output, inbox names and messages, the journal, lessons that quote world text) is fenced as quoted
 // data or kept on one escaped line, so no newline it carries can start a line that reads as a `## ` section.
 import type { PromptSection } from "../brain/brain.js";
@@ -18,6 +18,7 @@ export interface RecallInput {
   focusGoal?: string;
   progress: Readonly<Record<string, GoalProgress & { lastCheckOutput?: string }>>;
   inbox: readonly InboxMessage[];
+  /** The recent journal, oldest first: one text per page of its window (src/memory/journal-for-prompt.ts), one line per cycle. */
   recentJournal: readonly string[];
   /** One line per tool on offer: `name: description`. */
   toolLines: readonly string[];
@@ -50,8 +51,10 @@ const CHECK_OUTPUT_CHARS = 300;
  * Assembles the sections stable-first: what changes least often leads, so the prompt's prefix repeats from cycle to
  * cycle and the model's state for it can be cached (src/brain/prefix-cache.ts). The charter and the tools change only
  * when the operator edits them; skills and lessons when the agent learns; the goals when one is met or its check
- * fails anew; the inbox and the journal every cycle that has messages or ran; the time and the sensors always, so they
- * come last. The sections up to the lessons are marked `stable`: the brain caches the prefix they make.
+ * fails anew. The journal, one line per cycle, grows at its end and moves its start only every few cycles
+ * (src/memory/journal-for-prompt.ts), so its earlier lines repeat too. Messages in the inbox are new each time, and
+ * the time and the sensors always change, so they come last. The sections up to the journal are marked `stable`: the
+ * brain caches the prefix they make, and loads the longest part of it a saved state holds.
  */
 export function buildRecallSections(input: RecallInput): PromptSection[] {
   return [
@@ -60,6 +63,7 @@ export function buildRecallSections(input: RecallInput): PromptSection[] {
       title: "Charter (from the operator)",
       share: SHARES.charter,
       stable: true,
+      tier: 0,
       text: input.charter.trim() || "(no charter written)",
     },
     {
@@ -67,6 +71,7 @@ export function buildRecallSections(input: RecallInput): PromptSection[] {
       title: "Tools",
       share: SHARES.tools,
       stable: true,
+      tier: 0,
       text: [
         ...input.toolLines,
         "",
@@ -79,6 +84,7 @@ export function buildRecallSections(input: RecallInput): PromptSection[] {
       title: "Saved skills (use_skill replays one)",
       share: SHARES.skills,
       stable: true,
+      tier: 0,
       text: input.skills,
     },
     {
@@ -86,6 +92,7 @@ export function buildRecallSections(input: RecallInput): PromptSection[] {
       title: "Lessons (cite the ids you follow)",
       share: SHARES.lessons,
       stable: true,
+      tier: 0,
       text: input.lessons,
     },
     {
@@ -93,28 +100,34 @@ export function buildRecallSections(input: RecallInput): PromptSection[] {
       title: "Lessons that quote world text (cite the ids you follow)",
       share: SHARES.quotedLessons,
       stable: true,
+      tier: 0,
       quoted: true,
       text: input.quotedLessons ?? "",
     },
-    { id: "goals", title: "Goals due now", share: SHARES.goals, text: renderGoals(input) },
+    { id: "goals", title: "Goals due now", share: SHARES.goals, stable: true, tier: 1, text: renderGoals(input) },
+    {
+      id: "journal",
+      title: "Your recent journal, oldest first",
+      share: SHARES.journal,
+      stable: true,
+      tier: 1,
+      keepEnd: true,
+      quoted: true,
+      text: input.recentJournal.join("\n\n"),
+    },
     {
       id: "inbox",
       title: "Messages in the inbox",
       share: SHARES.inbox,
+      tier: 2,
       quoted: true,
       text: input.inbox.map((message) => `[${toOneLine(message.file)}]\n${message.text.trim()}`).join("\n\n"),
-    },
-    {
-      id: "journal",
-      title: "Your recent journal",
-      share: SHARES.journal,
-      quoted: true,
-      text: input.recentJournal.join("\n\n"),
     },
     {
       id: "now",
       title: "Now",
       share: SHARES.now,
+      tier: 2,
       text: `${formatNow(input.now)}\nBoard: ${input.sensorsLine}`,
     },
   ];
@@ -151,12 +164,12 @@ function renderGoals(input: RecallInput): string {
 /** English day names by `Date.getDay()`: no Intl formatter per call (see docs/PERFORMANCE.md, "No `Intl` in the daemon"). */
 const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"] as const;
 
-/** `Sunday 2026-11-22 14:03 (local time, UTC+01:00)`. */
+/** `Sunday 2026-11-22 14:03 (UTC+01:00)`: the local time and its offset. */
 export function formatNow(now: Date): string {
   const pad = (value: number) => String(value).padStart(2, "0");
   const day = WEEKDAYS[now.getDay()] as string;
   const offset = -now.getTimezoneOffset();
   const sign = offset >= 0 ? "+" : "-";
   const tz = `UTC${sign}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
-  return `${day} ${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())} ${pad(now.getHours())}:${pad(now.getMinutes())} (local time, ${tz})`;
+  return `${day} ${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())} ${pad(now.getHours())}:${pad(now.getMinutes())} (${tz})`;
 }

@@ -42,11 +42,13 @@ const decisionUsageSchema = v.object({
 
   prefixCache: v.optional(
     v.object({
-      outcome: v.picklist(["hit", "written", "over-cap", "failed"]),
+      outcome: v.picklist(["hit", "extended", "written", "over-cap", "failed"]),
       prefixTokens: count,
+      loadedTokens: v.optional(count),
       stateFileBytes: v.optional(count),
       loadMs: v.optional(finiteNumber),
       prefixEvalMs: v.optional(finiteNumber),
+      extendEvalMs: v.optional(finiteNumber),
       saveMs: v.optional(finiteNumber),
       rejected: v.optional(v.string()),
     }),

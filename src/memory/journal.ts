@@ -287,19 +287,6 @@ export async function readRecentJournalEntries(journalDir: string, count: number
   return newestFirst.reverse();
 }
 
-/**
- * An entry as the model reads it: without the cycle's duration, the sensor line and the token line. None helps it act
- * (the current sensors have their own prompt section), all change from run to run, and on a small context every token
- * counts. Text that does not look like a rendered entry is returned unchanged.
- */
-export function journalEntryForPrompt(section: string): string {
-  return section
-    .replace(/^(## Cycle \d+ — \d{2}:\d{2} \([a-z]+), \d+(?:\.\d+)? s\)/, "$1)")
-    .replace(/^Sensors: .*(?:\n|$)/m, "")
-    .replace(/^Tokens: .*(?:\n|$)/m, "")
-    .replace(/\n{3,}/g, "\n\n");
-}
-
 /** Splits a day file into its `## Cycle` sections, in file order. */
 function splitJournalSections(text: string): string[] {
   const sections: string[] = [];

@@ -135,7 +135,28 @@ function warnMissing(logger: Logger, what: string, error: unknown): undefined {
   return undefined;
 }
 
-/** One line for the prompt and the journal, e.g. `CPU 48.2°C, RAM 812/3906 MB free, load 0.31, disk 12034 MB free`. */
+/**
+ * The readings as the prompt's Now section gives them: sizes in whole GB from 10 GB up, in GB with one decimal from
+ * 1 GB, and the load with one decimal, since each digit is a token to a real tokenizer and the model needs no more
+ * precision to act. The `sense` tool gives the full readings.
+ */
+export function describeSensorsBriefly(sensors: Sensors): string {
+  const parts = [
+    sensors.cpuTempC !== undefined ? `CPU ${Math.round(sensors.cpuTempC)}°C` : "CPU temperature unknown",
+    `RAM ${briefSize(sensors.availableRamMB)} of ${briefSize(sensors.totalRamMB)} free`,
+  ];
+  if (sensors.load1 !== undefined) parts.push(`load ${sensors.load1.toFixed(1)}`);
+  if (sensors.diskFreeMB !== undefined) parts.push(`disk ${briefSize(sensors.diskFreeMB)} free`);
+  if (sensors.throttled !== undefined) parts.push(`throttle bits ${describeThrottleBits(sensors.throttled)}`);
+  return parts.join(", ");
+}
+
+function briefSize(megabytes: number): string {
+  if (megabytes >= 10 * 1024) return `${Math.round(megabytes / 1024)} GB`;
+  return megabytes >= 1024 ? `${(megabytes / 1024).toFixed(1)} GB` : `${Math.round(megabytes)} MB`;
+}
+
+/** One line for the journal and the `sense` tool, e.g. `CPU 48.2°C, RAM 812/3906 MB free, load 0.31, disk 12034 MB free`. */
 export function describeSensors(sensors: Sensors): string {
   const parts = [
     sensors.cpuTempC !== undefined ? `CPU ${sensors.cpuTempC}°C` : "CPU temperature unknown",

@@ -1,6 +1,7 @@
-// The prefix state cache: on the Qwen2.5 stand-in (real tokenizer and chat template) the second session loads the
-// stable prefix instead of evaluating it and decides the same at temperature 0; on the quicker test model it writes
-// once per prefix, keeps two files, respects its byte cap, and never trusts a damaged or foreign file.
+// The prefix state cache: on the Qwen2.5 stand-in (real tokenizer and chat template) a later session loads the cached
+// prefix (charter, tools, lessons, goals, journal) instead of evaluating it, or the part of it a saved state holds when
+// the journal has grown or moved, and decides the same at temperature 0; on the quicker test model it writes once per
+// prefix, keeps two files, respects its byte cap, and never trusts a damaged or foreign file.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -25,7 +26,9 @@ const SCHEMA: JsonSchema = {
   additionalProperties: false,
 };
 
-function prompt(charter: string, journal = "cycle 1: wrote b.txt"): Prompt {
+const JOURNAL = "cycle 1: wrote b.txt";
+
+function prompt(charter: string, journal = JOURNAL): Prompt {
   const sections = buildRecallSections({
     now: new Date(2026, 0, 1, 9, 30),
     sensorsLine: "cpu 40°C, RAM 600 MB free",
@@ -85,7 +88,7 @@ async function files(dir: string): Promise<string[]> {
   return (await readdir(dir)).sort();
 }
 
-test("the second session's first step loads the stable prefix and evaluates only the rest", async (t) => {
+test("a later session loads the cached prefix, or the part a saved state holds, and evaluates only the rest", async (t) => {
   const dir = await cacheDir(t);
   const modelPath = await qwen();
   const [cold] = await session({ dir, modelPath });
@@ -96,31 +99,59 @@ test("the second session's first step loads the stable prefix and evaluates only
   // LlamaCompletion's meter counts the prompt's last token with the generation, here as without the cache.
   assert.equal(cold?.usage?.evaluatedPromptTokens, (cold?.usage?.promptTokens ?? 0) - 1, "cold: everything evaluated");
 
-  const [warm] = await session({ dir, modelPath, journal: "cycle 2: read a.txt, it was empty" });
-  const hit = cacheUse(warm);
+  const [same] = await session({ dir, modelPath });
+  const hit = cacheUse(same);
   assert.equal(hit?.outcome, "hit");
   assert.equal(hit?.prefixTokens, written?.prefixTokens);
   assert.equal(hit?.stateFileBytes, written?.stateFileBytes);
   assert.equal(typeof hit?.loadMs, "number");
   assert.equal(
-    warm?.usage?.evaluatedPromptTokens,
-    (warm?.usage?.promptTokens ?? 0) - (hit?.prefixTokens ?? 0) - 1,
+    same?.usage?.evaluatedPromptTokens,
+    (same?.usage?.promptTokens ?? 0) - (hit?.prefixTokens ?? 0) - 1,
     "only the tokens after the prefix were evaluated",
   );
   assert.equal((await files(dir)).length, 2, "one state file and its sidecar");
+
+  // The journal grew by a line: the saved state holds all but that line's tokens.
+  const [grown] = await session({ dir, modelPath, journal: `${JOURNAL}\ncycle 2: read a.txt, it was empty` });
+  const extended = cacheUse(grown);
+  assert.equal(extended?.outcome, "extended");
+  assert.ok((extended?.loadedTokens ?? 0) > (hit?.prefixTokens ?? 0) - 8, "all but the seam of the old prefix loaded");
+  assert.ok((extended?.prefixTokens ?? 0) > (hit?.prefixTokens ?? 0));
+  assert.equal(
+    grown?.usage?.evaluatedPromptTokens,
+    (grown?.usage?.promptTokens ?? 0) - (extended?.loadedTokens ?? 0) - 1,
+    "the new line and what follows the prefix were evaluated, nothing loaded",
+  );
+  assert.equal((await files(dir)).length, 4, "the extended prefix was saved beside the old one");
+
+  // The journal's window moved: the saved state is cut back to the goals and the new journal evaluated.
+  const [moved] = await session({ dir, modelPath, journal: "cycle 3: wrote a.txt" });
+  const cutBack = cacheUse(moved);
+  assert.equal(cutBack?.outcome, "extended");
+  assert.ok((cutBack?.loadedTokens ?? 0) < (hit?.prefixTokens ?? 0), "the saved state was cut back before its journal");
+  assert.equal(
+    moved?.usage?.evaluatedPromptTokens,
+    (moved?.usage?.promptTokens ?? 0) - (cutBack?.loadedTokens ?? 0) - 1,
+  );
+  assert.equal((await files(dir)).length, 4, "still two state files: the oldest was removed");
 });
 
-test("decisions at temperature 0 are the same with and without the cache, over two sessions each way", async (t) => {
+test("decisions at temperature 0 are the same with and without the cache, loaded whole, extended or cut back", async (t) => {
   const dir = await cacheDir(t);
   const raw = (decisions: Decision[]) => decisions.map((decision) => decision.raw);
   const modelPath = await qwen();
-  const without = [raw(await session({ modelPath }, 2)), raw(await session({ modelPath }, 2))];
-  const cached = await session({ dir, modelPath }, 2);
-  const loaded = await session({ dir, modelPath }, 2);
-  assert.equal(cacheUse(cached[0])?.outcome, "written");
-  assert.equal(cacheUse(loaded[0])?.outcome, "hit");
-  assert.ok(without[0]?.every((text) => typeof text === "string" && text.length > 0));
-  assert.deepEqual([raw(cached), raw(loaded)], without);
+  const journals = [JOURNAL, JOURNAL, `${JOURNAL}\ncycle 2: read a.txt, it was empty`, "cycle 3: wrote a.txt"];
+  const without: Array<Array<string | undefined>> = [];
+  for (const journal of journals) without.push(raw(await session({ modelPath, journal }, 2)));
+  const cached: Decision[][] = [];
+  for (const journal of journals) cached.push(await session({ dir, modelPath, journal }, 2));
+  assert.deepEqual(
+    cached.map((decisions) => cacheUse(decisions[0])?.outcome),
+    ["written", "hit", "extended", "extended"],
+  );
+  assert.ok(without.flat().every((text) => typeof text === "string" && text.length > 0));
+  assert.deepEqual(cached.map(raw), without);
 });
 
 test("one state file is written per prefix change, and only the newest two are kept", async (t) => {
@@ -181,10 +212,10 @@ const DAMAGES: Array<[string, Damage, RegExp]> = [
   [
     "a sidecar for another prefix",
     async (_, sidecar) => {
-      const parsed = JSON.parse(await readFile(sidecar, "utf8")) as { tokens: number };
-      await writeFile(sidecar, JSON.stringify({ ...parsed, tokens: parsed.tokens + 1 }));
+      const parsed = JSON.parse(await readFile(sidecar, "utf8")) as { tokens: number[] };
+      await writeFile(sidecar, JSON.stringify({ ...parsed, tokens: parsed.tokens.slice(0, -1) }));
     },
-    /does not match the key or the prefix/,
+    /does not match its key/,
   ],
 ];
 

@@ -5,7 +5,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { runCliSplit } from "../cli/model-test-support.js";
 import { makeStateDir } from "../support/state-fixture.js";
-import { journalEntryForPrompt } from "../../src/memory/journal.js";
+import { journalEntryForPrompt } from "../../src/memory/journal-for-prompt.js";
 import type { CycleTokens } from "../../src/memory/db-schema.js";
 import { describeCycleTokens } from "../../src/record/cycle-tokens.js";
 import { readStatusReport } from "../../src/serve/read-status.js";
@@ -52,7 +52,9 @@ test("a cycle on the test model stores its tokens, journals one Tokens line and 
     lines[0] as string,
     /^Tokens: prompt \d+ \(.*charter \d+.*\) · evaluated \d+ · reused \d+ · generated \d+/,
   );
-  assert.ok(!journalEntryForPrompt(journal).includes("Tokens:"), "the model's view of the journal leaves it out");
+  const entry = journal.slice(journal.indexOf("## Cycle ")).trimEnd();
+  assert.ok(!journalEntryForPrompt(entry).includes("Tokens"), "the model's view of the journal leaves it out");
+  assert.match(journalEntryForPrompt(entry), /^Cycle \d+, \d{2}:\d{2}, ran\./);
 
   const status = await runCliSplit(["status", "--state", dir, "--json"]);
   assert.equal(status.code, 0, status.stderr);

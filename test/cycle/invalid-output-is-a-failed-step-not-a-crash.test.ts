@@ -42,9 +42,9 @@ test("garbage, an unknown tool and a failing tool are recorded as failed steps; 
     const requests = brain.prompts.map((prompt) => prompt.request);
     assert.match(requests[1] ?? "", /rejected \(invalid-output\)/);
     assert.match(requests[3] ?? "", /Outcome of run: FAILED: exit 1/);
-    // read_file is offered only once a file exists to read.
-    assert.doesNotMatch(requests[0] ?? "", /read_file/);
-    assert.match(requests[4] ?? "", /read_file/);
+    // read_file is offered only once a file exists to read; the request names the tools on offer against the list.
+    assert.match(requests[0] ?? "", /Tools now: all listed but read_file\./);
+    assert.match(requests[4] ?? "", /Tools now: all listed\./);
     assert.equal(requests.length, 5, "no decision is asked for once the goal's check passed");
 
     const episodes = (await readFile(path.join(dir, "episodes.jsonl"), "utf8"))

@@ -28,8 +28,13 @@ function recallInput(overrides: Partial<RecallInput> = {}): RecallInput {
   };
 }
 
-test("the sections run stable-first: charter, tools, skills, lessons, then goals, inbox, journal, and the time last", () => {
+test("the sections run stable-first: charter, tools, skills, lessons, goals, journal, then inbox, and the time last", () => {
   const sections = buildRecallSections(recallInput());
+  assert.deepEqual(
+    sections.map((section) => section.tier ?? 0),
+    [0, 0, 0, 0, 0, 1, 1, 2, 2],
+    "fitted in three tiers: settled, growing, new each cycle",
+  );
   assert.deepEqual(
     sections.map((section) => [section.id, section.stable === true]),
     [
@@ -38,9 +43,9 @@ test("the sections run stable-first: charter, tools, skills, lessons, then goals
       ["skills", true],
       ["lessons", true],
       ["quoted-lessons", true],
-      ["goals", false],
+      ["goals", true],
+      ["journal", true],
       ["inbox", false],
-      ["journal", false],
       ["now", false],
     ],
   );
@@ -71,7 +76,23 @@ test("two cycles that differ only in time, goals, inbox and journal render the s
   assert.equal(second.slice(0, seam), first.slice(0, seam));
 });
 
-test("how much of the stable sections is kept does not depend on the size of the others", () => {
+test("a cycle whose journal grew by a line renders the same text up to that line, whatever its inbox and time", () => {
+  const first = renderSections(buildRecallSections(recallInput()));
+  const second = renderSections(
+    buildRecallSections(
+      recallInput({
+        now: new Date(2026, 10, 22, 14, 33),
+        inbox: [message("Add eggs too.")],
+        recentJournal: ["cycle 3: wrote shopping.txt\ncycle 4: added milk"],
+      }),
+    ),
+  );
+  const seam = first.indexOf("cycle 3: wrote shopping.txt") + "cycle 3: wrote shopping.txt".length;
+  assert.equal(second.slice(0, seam), first.slice(0, seam));
+  assert.ok(second.slice(seam).startsWith("\ncycle 4: added milk"));
+});
+
+test("how much of each section is kept never depends on the sections fitted after it", () => {
   const sections = (inbox: number, journal: number) =>
     buildRecallSections(
       recallInput({
@@ -81,16 +102,31 @@ test("how much of the stable sections is kept does not depend on the size of the
         recentJournal: journal === 0 ? [] : [words(journal, "j")],
       }),
     );
-  const stableText = (inbox: number, journal: number) => {
+  const textOf = (inbox: number, journal: number, tiers: number[]) => {
     const fitted = fitSections(sections(inbox, journal), 1000, countWords);
     assert.ok(fitted.tokens <= 1000);
-    return renderSections(fitted.sections.filter((section) => section.stable === true));
+    return renderSections(fitted.sections.filter((section) => tiers.includes(section.tier ?? 0)));
   };
-  const empty = stableText(0, 0);
-  assert.equal(stableText(600, 0), empty, "a full inbox leaves the stable sections as they were");
-  assert.equal(stableText(0, 600), empty, "a full journal too");
-  assert.equal(stableText(600, 600), empty);
-  assert.ok(empty.includes("c0 c1") && empty.includes("[… cut to fit the prompt budget]"), "the long charter was cut");
+  const settled = textOf(0, 0, [0]);
+  assert.equal(textOf(600, 0, [0]), settled, "a full inbox leaves the charter, tools and lessons as they were");
+  assert.equal(textOf(0, 600, [0]), settled, "a full journal too");
+  assert.equal(textOf(600, 600, [0]), settled);
+  assert.equal(
+    textOf(600, 300, [0, 1]),
+    textOf(0, 300, [0, 1]),
+    "a full inbox leaves the goals and journal as they were",
+  );
+  assert.ok(
+    settled.includes("c0 c1") && settled.includes("[… cut to fit the prompt budget]"),
+    "the long charter was cut",
+  );
+  const lines = Array.from({ length: 900 }, (_, index) => `j${index}`).join("\n");
+  const long = buildRecallSections(recallInput({ recentJournal: [lines] }));
+  const journal = fitSections(long, 1000, countWords).sections.find((section) => section.id === "journal");
+  assert.ok(
+    journal?.text.endsWith("\nj899") && !journal.text.includes("j0\n"),
+    "a journal cut to fit keeps its newest end",
+  );
 });
 
 test("regression: the time, now last, was cut away to make room for the headings", () => {

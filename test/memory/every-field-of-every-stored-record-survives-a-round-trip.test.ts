@@ -285,9 +285,11 @@ const EPISODE: Complete<EpisodeRecord> = {
     prefixCache: {
       outcome: "written",
       prefixTokens: 700,
+      loadedTokens: 640,
       stateFileBytes: 4096,
       loadMs: 3,
       prefixEvalMs: 500,
+      extendEvalMs: 40,
       saveMs: 9,
       rejected: "state file does not match its sidecar's size and sha256",
     },

@@ -6,7 +6,6 @@ import os from "node:os";
 import path from "node:path";
 import {
   appendJournalEntry,
-  journalEntryForPrompt,
   MAX_JOURNAL_FIELD_CHARS,
   readRecentJournalEntries,
   renderJournalEntry,
@@ -74,20 +73,4 @@ test("an appended entry reads back as exactly one section in a day file headed `
   const entries = await readRecentJournalEntries(journalDir, 10);
   assert.equal(entries.length, 1);
   assert.equal(entries[0], renderJournalEntry(makeEntry()).trimEnd());
-});
-
-test("the prompt's copy of an entry drops the duration and the sensor line, and keeps everything else", () => {
-  const entry = makeEntry();
-  const full = renderJournalEntry(entry).trimEnd();
-  const forPrompt = journalEntryForPrompt(full);
-  assert.match(forPrompt, /^## Cycle 12 — 14:05 \(ran\)\n\n\*\*Goals\*\*/);
-  assert.doesNotMatch(forPrompt, /Sensors|2\.3 s/);
-  assert.equal(
-    forPrompt,
-    journalEntryForPrompt(renderJournalEntry({ ...entry, durationMs: 9999, sensors: "40 °C" }).trimEnd()),
-    "same cycle, other timing: same text",
-  );
-  const withReason = journalEntryForPrompt(renderJournalEntry({ ...entry, status: "skipped", reason: "too hot" }));
-  assert.match(withReason, /^## Cycle 12 — 14:05 \(skipped\)\n\nReason: too hot {2}\n\n\*\*Goals/);
-  assert.equal(journalEntryForPrompt("free text"), "free text");
 });
