@@ -1,7 +1,7 @@
 // The prefix state cache: a context sequence's evaluated state for the prompt's cached prefix, saved to a file named by model, context and prefix; the next cycle loads the saved state that shares the most of its prefix, and evaluates only the rest. A file is trusted only after its sidecar's key, size and sha256 match.
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { readdir, readFile, realpath, rename, rm, stat, writeFile, mkdir } from "node:fs/promises";
+import { chmod, readdir, readFile, realpath, rename, rm, stat, writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { PrefixCacheUse } from "./brain.js";
 import { sharedPrefixLength } from "./chat-tokens.js";
@@ -258,6 +258,8 @@ async function saveState(
   try {
     await mkdir(options.dir, { recursive: true, mode: 0o700 });
     await sequence.saveStateToFile(temp);
+    // llama.cpp creates the file with the process's umask; the state is the daemon's alone, like its sidecar.
+    await chmod(temp, 0o600);
     const digest = await hashFile(temp);
     const overCap = digest.bytes > options.maxBytes;
     if (overCap) await rm(temp, { force: true });

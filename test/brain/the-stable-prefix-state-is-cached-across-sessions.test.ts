@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { copyFile, mkdtemp, readdir, readFile, rm, truncate, writeFile } from "node:fs/promises";
+import { copyFile, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { Decision, PrefixCacheUse, Prompt } from "../../src/brain/brain.js";
@@ -111,6 +111,8 @@ test("a later session loads the cached prefix, or the part a saved state holds, 
     "only the tokens after the prefix were evaluated",
   );
   assert.equal((await files(dir)).length, 2, "one state file and its sidecar");
+  for (const name of await files(dir))
+    assert.equal((await stat(path.join(dir, name))).mode & 0o777, 0o600, `${name} is the daemon's alone`);
 
   // The journal grew by a line: the saved state holds all but that line's tokens.
   const [grown] = await session({ dir, modelPath, journal: `${JOURNAL}\ncycle 2: read a.txt, it was empty` });
