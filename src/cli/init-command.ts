@@ -1,4 +1,5 @@
 // `apprentice init [DIR] [--template NAME]`: creates a state dir from the templates (a job's layered over them) and says what it made.
+import path from "node:path";
 import type { Command } from "commander";
 import { initStateDir } from "../daemon/init-state.js";
 import { findJobTemplate, listJobTemplates } from "../daemon/job-templates.js";
@@ -47,8 +48,12 @@ export function registerInitCommand(program: Command): void {
         printOut(`State dir ${result.root}${options.template !== undefined ? ` (job: ${options.template})` : ""}\n`);
         if (result.created.length > 0) printOut(`  created: ${result.created.join(", ")}\n`);
         if (result.kept.length > 0) printOut(`  kept as they were: ${result.kept.join(", ")}\n`);
+        // With APPRENTICE_STATE naming this dir, `apprentice once` finds it without --state.
+        const fromEnv =
+          process.env.APPRENTICE_STATE !== undefined && path.resolve(process.env.APPRENTICE_STATE) === result.root;
+        const once = fromEnv ? "apprentice once" : `apprentice once --state ${result.root}`;
         printOut(
-          `Next: put a GGUF model in ${result.root}/models/ and set model.path in config.json, then run \`apprentice once --state ${result.root}\`.\n`,
+          `Next: put a GGUF model in ${result.root}/models/ and set model.path in config.json, then run \`${once}\`.\n`,
         );
       }
       process.exitCode = EXIT.ok;

@@ -46,6 +46,12 @@ test("a command without --state works on the dir APPRENTICE_STATE names", async 
   const status = await cli(["status", "--json"], scratch, { APPRENTICE_STATE: fromEnv });
   assert.equal(status.code, 0, status.stderr);
   assert.equal((JSON.parse(status.stdout) as { stateDir: string }).stateDir, fromEnv);
+
+  // The next command init suggests needs no --state either, while one for another dir names it.
+  const text = await cli(["init"], scratch, { APPRENTICE_STATE: fromEnv });
+  assert.match(text.stdout, /then run `apprentice once`\.\n$/);
+  const other = await cli(["init", path.join(scratch, "other")], scratch, { APPRENTICE_STATE: fromEnv });
+  assert.match(other.stdout, /then run `apprentice once --state [^`]*other`\.\n$/);
 });
 
 test("--state wins over APPRENTICE_STATE", async (t) => {
