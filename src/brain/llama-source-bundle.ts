@@ -111,10 +111,10 @@ async function isFile(file: string): Promise<boolean> {
   return found?.isFile() === true;
 }
 
-type GitResult = { ok: true; stdout: Buffer } | { ok: false; reason: string };
+export type GitResult = { ok: true; stdout: Buffer } | { ok: false; reason: string };
 
 /** Runs git offline; a missing git or a failing command is a reason, not a throw. */
-async function runGit(args: string[]): Promise<GitResult> {
+export async function runGit(args: string[]): Promise<GitResult> {
   try {
     const { stdout } = await run("git", args, {
       encoding: "buffer",

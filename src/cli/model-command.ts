@@ -1,4 +1,4 @@
-// `apprentice model list | recommend | pull | stand-in`: the GGUF files in the state dir, suggestions for this board's RAM, downloading one, and (stand-in-command.ts) writing a stand-in.
+// `apprentice model list | recommend | pull | stand-in | build-server`: the GGUF files in the state dir, suggestions for this board's RAM, downloading one, writing a stand-in (stand-in-command.ts), and building llama-server (build-server-command.ts).
 import { stat } from "node:fs/promises";
 import type { Command } from "commander";
 import { formatSize } from "../brain/model-inspect.js";
@@ -14,6 +14,7 @@ import { readConfigFile } from "../config-file.js";
 import { buildRecommendation, formatRecommendation } from "./recommend-models.js";
 import { checkConfigWritable, useModel } from "./use-model.js";
 import { printErr, printJsonLine, printOut } from "./terminal-output.js";
+import { registerBuildServerCommand } from "./build-server-command.js";
 import { registerStandInCommand } from "./stand-in-command.js";
 
 /** Registers `model` and its subcommands. */
@@ -70,6 +71,7 @@ export function registerModelCommand(program: Command): void {
       process.exitCode = outcome.code;
     });
   registerStandInCommand(model);
+  registerBuildServerCommand(model);
 }
 
 async function runList(context: CliContext, json: boolean): Promise<number> {
