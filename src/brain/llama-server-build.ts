@@ -98,8 +98,10 @@ async function readBuild(folder: string, commit: string): Promise<LlamaServerBui
   let record: Partial<LlamaServerBuild>;
   try {
     record = JSON.parse(await readFile(path.join(folder, "build.json"), "utf8")) as Partial<LlamaServerBuild>;
-  } catch {
-    return undefined;
+  } catch (error) {
+    // No record, or one torn by a crash before it was whole: not a build. Anything else (permissions) is a real fault.
+    if ((error as NodeJS.ErrnoException).code === "ENOENT" || error instanceof SyntaxError) return undefined;
+    throw error;
   }
   const binary = path.join(folder, "bin", "llama-server");
   const present = await stat(binary).catch(() => undefined);

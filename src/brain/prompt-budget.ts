@@ -93,12 +93,13 @@ export function fitSections(
   const cutSections: string[] = [];
   const fitted: PromptSection[] = [];
   let unused = 0;
-  for (const tier of tiersOf(sections)) {
+  const tiers = tiersOf(sections);
+  for (const tier of tiers) {
     const result = shareOut(tier, budgetTokens, unused, countTokens, cutSections);
     fitted.push(...result.fitted);
     unused = result.unused;
   }
-  const lastTier = tiersOf(sections).at(-1) ?? [];
+  const lastTier = tiers.at(-1) ?? [];
   const split = lastTier.some((section) => section.stable === true)
     ? sections.length
     : sections.length - lastTier.length;
